@@ -1,0 +1,3 @@
+from medbill_tui.cli import main
+
+raise SystemExit(main())

