@@ -1,0 +1,262 @@
+"""Plain frozen records the repository layer hands to services, screens and the CLI.
+
+Nothing here imports SQLAlchemy or Textual: screens may import this module freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+
+class QueueKind(StrEnum):
+    """The four work queues, in the order of their keys 1-4."""
+
+    UNBILLED = "unbilled"
+    PENDING_CLAIMS = "pending_claims"
+    DENIALS = "denials"
+    BALANCES = "balances"
+
+    @property
+    def title(self) -> str:
+        return QUEUE_TITLES[self]
+
+
+QUEUE_TITLES: dict[QueueKind, str] = {
+    QueueKind.UNBILLED: "Unbilled encounters",
+    QueueKind.PENDING_CLAIMS: "Pending claims",
+    QueueKind.DENIALS: "Denials",
+    QueueKind.BALANCES: "Outstanding balances",
+}
+
+Cursor = tuple[str | int, ...]
+"""Opaque keyset position: the sort key of the last row of a page."""
+
+RowT = TypeVar("RowT")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """Narrow a queue: `text` matches a patient's last name (or "last, first") or account
+    number prefix; `payer_id` keeps rows of one payer."""
+
+    text: str = ""
+    payer_id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text.strip()) or self.payer_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[RowT]):
+    """One page of a queue; `next_cursor` is None on the last page."""
+
+    rows: tuple[RowT, ...]
+    next_cursor: Cursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSummary:
+    """Count and total amount of one queue (dashboard, `report queues`)."""
+
+    kind: QueueKind
+    count: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PayerOption:
+    """A payer to choose in a filter."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnbilledRow:
+    """An encounter not yet billed."""
+
+    encounter_id: int
+    dos: date
+    patient_name: str
+    account_no: str
+    provider_name: str
+    payer_name: str
+    charges: Decimal
+    age_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingClaimRow:
+    """A claim out with a payer, not yet adjudicated."""
+
+    claim_id: int
+    claim_no: str
+    patient_name: str
+    account_no: str
+    payer_name: str
+    submitted_on: date | None
+    status: str
+    status_label: str
+    days_waiting: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class DenialRow:
+    """An open denial work item."""
+
+    work_item_id: int
+    claim_id: int
+    claim_no: str
+    patient_name: str
+    account_no: str
+    payer_name: str
+    group_code: str
+    carc: str
+    carc_text: str
+    amount: Decimal
+    denied_on: date
+    days_since: int
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceRow:
+    """An account's outstanding balance for one responsibility, aged in buckets."""
+
+    patient_id: int
+    account_no: str
+    patient_name: str
+    responsibility: str
+    buckets: tuple[Decimal, Decimal, Decimal, Decimal, Decimal]
+    total: Decimal
+
+
+QueueRow = UnbilledRow | PendingClaimRow | DenialRow | BalanceRow
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisLine:
+    seq: int
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLine:
+    line_no: int
+    code: str
+    label: str
+    modifiers: str
+    units: Decimal
+    amount: Decimal
+    dx_pointers: str
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    posted_at: datetime
+    kind: str
+    responsibility: str
+    amount: Decimal
+    memo: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentLine:
+    """A claim payment from a remittance, with its adjustments as 'CO-45 12.00' strings."""
+
+    paid_on: date
+    payer_name: str
+    trace_no: str
+    status_code: str
+    charge: Decimal
+    paid: Decimal
+    patient_responsibility: Decimal
+    adjustments: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    at: datetime
+    actor: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PatientHeader:
+    patient_id: int
+    account_no: str
+    name: str
+    dob: date
+    sex: str
+
+
+@dataclass(frozen=True, slots=True)
+class EncounterDetail:
+    """Everything shown on the read-only encounter view."""
+
+    encounter_id: int
+    patient: PatientHeader
+    dos: date
+    pos: str
+    status: str
+    provider_name: str
+    provider_npi: str
+    payer_name: str | None
+    member_id: str | None
+    diagnoses: tuple[DiagnosisLine, ...]
+    lines: tuple[ServiceLine, ...]
+    ledger: tuple[LedgerLine, ...]
+    claim_ids: tuple[int, ...]
+    balance: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDetail:
+    """Everything shown on the read-only claim view."""
+
+    claim_id: int
+    claim_no: str
+    encounter_id: int
+    patient: PatientHeader
+    payer_name: str
+    member_id: str
+    status: str
+    status_label: str
+    frequency: str
+    dos: date
+    created_on: date
+    submitted_on: date | None
+    total_charge: Decimal
+    diagnoses: tuple[DiagnosisLine, ...]
+    lines: tuple[ServiceLine, ...]
+    payments: tuple[PaymentLine, ...]
+    history: tuple[HistoryLine, ...]
+    open_denials: tuple[str, ...] = field(default=())
+    balance: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEncounterRow:
+    """One visit on an account, with what is still owed on it."""
+
+    encounter_id: int
+    dos: date
+    status: str
+    charges: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AccountDetail:
+    """An account (patient) with its balances by responsibility and its encounters."""
+
+    patient: PatientHeader
+    address: str
+    balances: tuple[BalanceRow, ...]
+    encounters: tuple[AccountEncounterRow, ...]
