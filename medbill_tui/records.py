@@ -21,7 +21,7 @@ class QueueKind(StrEnum):
     BALANCES = "balances"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return QUEUE_TITLES[self]
 
 

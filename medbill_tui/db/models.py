@@ -32,6 +32,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 Money = Numeric(12, 2)
 
+PENDING_CLAIM_SQL = (
+    "status IN ('ready','batched','submitted','accepted_999','rejected_999',"
+    "'acknowledged_277ca','rejected_277ca','hold')"
+)
+"""The pending-claims queue's predicate, shared by its partial index and its query so the
+planner can prove the index applies."""
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -254,10 +261,7 @@ class Claim(Base):
             "ix_claim_pending",
             text("coalesce(submitted_on, created_on)"),
             "id",
-            postgresql_where=text(
-                "status IN ('ready','batched','submitted','accepted_999','rejected_999',"
-                "'acknowledged_277ca','rejected_277ca','hold')"
-            ),
+            postgresql_where=text(PENDING_CLAIM_SQL),
         ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

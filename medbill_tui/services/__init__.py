@@ -1,0 +1,39 @@
+"""Use cases: what screens and the CLI ask for. Each call is one unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from medbill_tui.clock import Clock
+from medbill_tui.services.queues import DetailService, QueueService
+
+
+@dataclass
+class Services:
+    """The service objects of one app session, sharing one engine and one clock."""
+
+    engine: Engine
+    queues: QueueService
+    details: DetailService
+    clock: Clock
+    actor: str
+    page_size: int = 200
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_services(
+    engine: Engine, clock: Clock, actor: str = "tester", page_size: int = 200
+) -> Services:
+    """Wire the services of one session onto `engine`."""
+    return Services(
+        engine=engine,
+        queues=QueueService(engine, clock),
+        details=DetailService(engine, clock),
+        clock=clock,
+        actor=actor,
+        page_size=page_size,
+    )

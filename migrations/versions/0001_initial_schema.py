@@ -92,6 +92,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("account_no", name=op.f("uq_patient_account_no")),
     )
     op.create_index(
+        "ix_patient_account_no_prefix",
+        "patient",
+        [sa.literal_column("upper(account_no) text_pattern_ops")],
+        unique=False,
+    )
+    op.create_index(
         "ix_patient_last_name_lower",
         "patient",
         [
@@ -650,6 +656,7 @@ def downgrade() -> None:
     op.drop_table("procedure_code")
     op.drop_table("practice")
     op.drop_table("payer")
+    op.drop_index("ix_patient_account_no_prefix", table_name="patient")
     op.drop_index("ix_patient_last_name_lower", table_name="patient")
     op.drop_table("patient")
     op.drop_index("ix_note_entity", table_name="note")

@@ -1,0 +1,327 @@
+"""The four work queues: keyset-paged reads and cheap aggregate counts.
+
+Every page is one query with a stable order whose last key is the row's id, so rows that tie
+on the leading key are neither skipped nor repeated. No OFFSET, no query per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Row, text
+
+from medbill_tui.db.models import PENDING_CLAIM_SQL
+from medbill_tui.domain.aging import age_in_days
+from medbill_tui.domain.claim_state import LABELS, ClaimStatus
+from medbill_tui.domain.money import ZERO
+from medbill_tui.records import (
+    BalanceRow,
+    Cursor,
+    DenialRow,
+    Page,
+    PayerOption,
+    PendingClaimRow,
+    QueueFilter,
+    QueueKind,
+    QueueRow,
+    QueueSummary,
+    UnbilledRow,
+)
+
+PATIENT_NAME = "p.last_name || ', ' || p.first_name"
+
+RESPONSIBILITY_RANK = (
+    "CASE le.responsibility WHEN 'primary' THEN 1 WHEN 'secondary' THEN 2 "
+    "WHEN 'tertiary' THEN 3 ELSE 4 END"
+)
+RANK_NAMES = {1: "primary", 2: "secondary", 3: "tertiary", 4: "patient"}
+
+
+def _like_prefix(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def patient_match_sql(filt: QueueFilter, params: dict[str, Any], column: str) -> str:
+    """SQL condition restricting `column` (a patient id) to patients the filter text matches.
+
+    The text matches an account number prefix, a last-name prefix, or "last, first" prefixes.
+    """
+    words = filt.text.strip()
+    if not words:
+        return ""
+    last, _, first = (part.strip() for part in words.partition(","))
+    params["acct_prefix"] = _like_prefix(words.upper())
+    params["last_prefix"] = _like_prefix(last.lower())
+    name_sql = "lower(last_name) LIKE :last_prefix"
+    if first:
+        params["first_prefix"] = _like_prefix(first.lower())
+        name_sql += " AND lower(first_name) LIKE :first_prefix"
+    return (
+        f" AND {column} IN (SELECT id FROM patient WHERE upper(account_no) LIKE :acct_prefix"
+        f" OR ({name_sql}))"
+    )
+
+
+class QueueRepository:
+    """Reads the work queues on one connection; `today` anchors every age."""
+
+    def __init__(self, conn: Connection, today: date) -> None:
+        self.conn = conn
+        self.today = today
+
+    def page(
+        self, kind: QueueKind, filt: QueueFilter, after: Cursor | None, limit: int
+    ) -> Page[QueueRow]:
+        """One page of `kind` after `after` (None: from the start)."""
+        if limit < 1:
+            raise ValueError("a page needs at least one row")
+        reader: dict[QueueKind, Callable[[QueueFilter, Cursor | None, int], Page[Any]]] = {
+            QueueKind.UNBILLED: self.unbilled_page,
+            QueueKind.PENDING_CLAIMS: self.pending_page,
+            QueueKind.DENIALS: self.denials_page,
+            QueueKind.BALANCES: self.balances_page,
+        }
+        page: Page[QueueRow] = reader[kind](filt, after, limit)
+        return page
+
+    def _fetch(self, sql: str, params: dict[str, Any]) -> Sequence[Row[Any]]:
+        return self.conn.execute(text(sql), params).all()
+
+    @staticmethod
+    def _page(rows: list[Any], keys: list[Cursor], limit: int) -> Page[Any]:
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        cursor = keys[len(rows) - 1] if has_more else None
+        return Page(rows=tuple(rows), next_cursor=cursor)
+
+    def unbilled_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
+        """Encounters not yet billed, oldest date of service first."""
+        params: dict[str, Any] = {"limit": limit + 1}
+        where = "e.status = 'unbilled'"
+        if after is not None:
+            where += " AND (e.dos, e.id) > (:after_dos, :after_id)"
+            params["after_dos"] = date.fromisoformat(str(after[0]))
+            params["after_id"] = int(after[1])
+        where += patient_match_sql(filt, params, "e.patient_id")
+        if filt.payer_id is not None:
+            where += " AND cv.payer_id = :payer_id"
+            params["payer_id"] = filt.payer_id
+        sql = f"""
+            SELECT e.id, e.dos, {PATIENT_NAME} AS patient, p.account_no,
+                   pr.last_name || ', ' || pr.first_name AS provider,
+                   coalesce(py.name, 'Self-pay') AS payer,
+                   coalesce((SELECT sum(c.amount) FROM charge c WHERE c.encounter_id = e.id), 0)
+                     AS charges
+            FROM encounter e
+            JOIN patient p ON p.id = e.patient_id
+            JOIN provider pr ON pr.id = e.provider_id
+            LEFT JOIN coverage cv ON cv.id = e.coverage_id
+            LEFT JOIN payer py ON py.id = cv.payer_id
+            WHERE {where}
+            ORDER BY e.dos, e.id
+            LIMIT :limit"""
+        result = self._fetch(sql, params)
+        rows = [
+            UnbilledRow(
+                encounter_id=r.id,
+                dos=r.dos,
+                patient_name=r.patient,
+                account_no=r.account_no,
+                provider_name=r.provider,
+                payer_name=r.payer,
+                charges=Decimal(r.charges),
+                age_days=age_in_days(r.dos, self.today),
+            )
+            for r in result
+        ]
+        keys: list[Cursor] = [(r.dos.isoformat(), r.id) for r in result]
+        return self._page(rows, keys, limit)
+
+    def pending_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
+        """Claims out with payers and not yet adjudicated, longest waiting first."""
+        params: dict[str, Any] = {"limit": limit + 1}
+        where = PENDING_CLAIM_SQL.replace("status", "c.status", 1)
+        if after is not None:
+            where += " AND (coalesce(c.submitted_on, c.created_on), c.id) > (:after_d, :after_id)"
+            params["after_d"] = date.fromisoformat(str(after[0]))
+            params["after_id"] = int(after[1])
+        where += patient_match_sql(filt, params, "c.patient_id")
+        if filt.payer_id is not None:
+            where += " AND c.payer_id = :payer_id"
+            params["payer_id"] = filt.payer_id
+        sql = f"""
+            SELECT c.id, c.claim_no, {PATIENT_NAME} AS patient, p.account_no, py.name AS payer,
+                   c.submitted_on, c.status, c.total_charge,
+                   coalesce(c.submitted_on, c.created_on) AS since
+            FROM claim c
+            JOIN patient p ON p.id = c.patient_id
+            JOIN payer py ON py.id = c.payer_id
+            WHERE {where}
+            ORDER BY coalesce(c.submitted_on, c.created_on), c.id
+            LIMIT :limit"""
+        result = self._fetch(sql, params)
+        rows = [
+            PendingClaimRow(
+                claim_id=r.id,
+                claim_no=r.claim_no,
+                patient_name=r.patient,
+                account_no=r.account_no,
+                payer_name=r.payer,
+                submitted_on=r.submitted_on,
+                status=r.status,
+                status_label=LABELS[ClaimStatus(r.status)],
+                days_waiting=age_in_days(r.since, self.today),
+                amount=Decimal(r.total_charge),
+            )
+            for r in result
+        ]
+        keys: list[Cursor] = [(r.since.isoformat(), r.id) for r in result]
+        return self._page(rows, keys, limit)
+
+    def denials_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
+        """Open denial work items, oldest denial first."""
+        params: dict[str, Any] = {"limit": limit + 1}
+        where = "w.kind = 'denial' AND w.status = 'open'"
+        if after is not None:
+            where += " AND (w.opened_on, w.id) > (:after_d, :after_id)"
+            params["after_d"] = date.fromisoformat(str(after[0]))
+            params["after_id"] = int(after[1])
+        where += patient_match_sql(filt, params, "w.patient_id")
+        if filt.payer_id is not None:
+            where += " AND c.payer_id = :payer_id"
+            params["payer_id"] = filt.payer_id
+        sql = f"""
+            SELECT w.id, w.claim_id, c.claim_no, {PATIENT_NAME} AS patient, p.account_no,
+                   py.name AS payer, coalesce(w.group_code, '') AS group_code,
+                   coalesce(w.carc, '') AS carc, ca.description AS carc_text, w.amount,
+                   w.opened_on, w.owner
+            FROM work_item w
+            JOIN claim c ON c.id = w.claim_id
+            JOIN patient p ON p.id = c.patient_id
+            JOIN payer py ON py.id = c.payer_id
+            LEFT JOIN carc ca ON ca.code = w.carc
+            WHERE {where}
+            ORDER BY w.opened_on, w.id
+            LIMIT :limit"""
+        result = self._fetch(sql, params)
+        rows = [
+            DenialRow(
+                work_item_id=r.id,
+                claim_id=r.claim_id,
+                claim_no=r.claim_no,
+                patient_name=r.patient,
+                account_no=r.account_no,
+                payer_name=r.payer,
+                group_code=r.group_code,
+                carc=r.carc,
+                carc_text=r.carc_text or f"unknown CARC {r.carc}",
+                amount=Decimal(r.amount),
+                denied_on=r.opened_on,
+                days_since=age_in_days(r.opened_on, self.today),
+                owner=r.owner,
+            )
+            for r in result
+        ]
+        keys: list[Cursor] = [(r.opened_on.isoformat(), r.id) for r in result]
+        return self._page(rows, keys, limit)
+
+    def balances_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
+        """Accounts owing money, one row per responsibility, by account number."""
+        params: dict[str, Any] = {"limit": limit + 1, "today": self.today}
+        where = "TRUE"
+        if after is not None:
+            where += " AND (p.account_no, b.rank) > (:after_acct, :after_rank)"
+            where += " AND p.account_no >= :after_acct"
+            params["after_acct"] = str(after[0])
+            params["after_rank"] = int(after[1])
+        where += patient_match_sql(filt, params, "p.id")
+        if filt.payer_id is not None:
+            where += " AND p.id IN (SELECT patient_id FROM coverage WHERE payer_id = :payer_id)"
+            params["payer_id"] = filt.payer_id
+        result = self._balance_rows(where, params)
+        rows = [self._balance_row(r) for r in result]
+        keys: list[Cursor] = [(r.account_no, r.rank) for r in result]
+        return self._page(rows, keys, limit)
+
+    def account_balances(self, patient_id: int) -> tuple[BalanceRow, ...]:
+        """One account's balances by responsibility (the account detail's header)."""
+        params: dict[str, Any] = {"limit": 10, "today": self.today, "pid": patient_id}
+        return tuple(self._balance_row(r) for r in self._balance_rows("p.id = :pid", params))
+
+    def _balance_rows(self, where: str, params: dict[str, Any]) -> Sequence[Row[Any]]:
+        sql = f"""
+            SELECT p.id, p.account_no, {PATIENT_NAME} AS patient, b.rank,
+                   b.b0, b.b1, b.b2, b.b3, b.b4, b.total
+            FROM patient p
+            CROSS JOIN LATERAL (
+                SELECT {RESPONSIBILITY_RANK} AS rank,
+                  coalesce(sum(le.amount) FILTER (WHERE :today - le.service_date <= 30), 0) AS b0,
+                  coalesce(sum(le.amount) FILTER (
+                    WHERE :today - le.service_date BETWEEN 31 AND 60), 0) AS b1,
+                  coalesce(sum(le.amount) FILTER (
+                    WHERE :today - le.service_date BETWEEN 61 AND 90), 0) AS b2,
+                  coalesce(sum(le.amount) FILTER (
+                    WHERE :today - le.service_date BETWEEN 91 AND 120), 0) AS b3,
+                  coalesce(sum(le.amount) FILTER (WHERE :today - le.service_date > 120), 0) AS b4,
+                  sum(le.amount) AS total
+                FROM ledger_entry le
+                WHERE le.patient_id = p.id
+                GROUP BY 1
+                HAVING sum(le.amount) <> 0
+            ) b
+            WHERE {where}
+            ORDER BY p.account_no, b.rank
+            LIMIT :limit"""
+        return self._fetch(sql, params)
+
+    @staticmethod
+    def _balance_row(r: Row[Any]) -> BalanceRow:
+        return BalanceRow(
+            patient_id=r.id,
+            account_no=r.account_no,
+            patient_name=r.patient,
+            responsibility=RANK_NAMES[r.rank],
+            buckets=(Decimal(r.b0), Decimal(r.b1), Decimal(r.b2), Decimal(r.b3), Decimal(r.b4)),
+            total=Decimal(r.total),
+        )
+
+    def summaries(self) -> tuple[QueueSummary, ...]:
+        """Count and amount of every queue, from one aggregate query each."""
+        unbilled = self.conn.execute(
+            text(
+                "SELECT count(*), coalesce(sum(x.s), 0) FROM encounter e "
+                "LEFT JOIN LATERAL (SELECT sum(c.amount) AS s FROM charge c "
+                "WHERE c.encounter_id = e.id) x ON TRUE WHERE e.status = 'unbilled'"
+            )
+        ).one()
+        pending = self.conn.execute(
+            text(
+                "SELECT count(*), coalesce(sum(total_charge), 0) FROM claim "
+                f"WHERE {PENDING_CLAIM_SQL}"
+            )
+        ).one()
+        denials = self.conn.execute(
+            text(
+                "SELECT count(*), coalesce(sum(amount), 0) FROM work_item "
+                "WHERE kind = 'denial' AND status = 'open'"
+            )
+        ).one()
+        balances = self.conn.execute(
+            text(
+                "SELECT count(*), coalesce(sum(s), 0) FROM ("
+                " SELECT sum(amount) AS s FROM ledger_entry"
+                " GROUP BY patient_id, responsibility HAVING sum(amount) <> 0) x"
+            )
+        ).one()
+        return tuple(
+            QueueSummary(kind=kind, count=int(row[0]), amount=Decimal(row[1]) + ZERO)
+            for kind, row in zip(QueueKind, (unbilled, pending, denials, balances), strict=True)
+        )
+
+    def payers(self) -> tuple[PayerOption, ...]:
+        rows = self.conn.execute(text("SELECT id, name FROM payer ORDER BY name, id")).all()
+        return tuple(PayerOption(id=r.id, name=r.name) for r in rows)

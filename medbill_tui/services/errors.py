@@ -1,0 +1,51 @@
+"""Errors a service raises, each with a message in words a biller understands."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from medbill_tui.db.repositories.details import RecordNotFound
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class ServiceError(Exception):
+    """Base of the errors screens show to the user."""
+
+
+class NotFound(ServiceError):
+    """The record asked for does not exist (any more)."""
+
+
+class ServiceUnavailable(ServiceError):
+    """The database cannot be reached right now."""
+
+
+LOST_CONNECTION = (
+    "The database is not answering. Your work on screen is kept; try again in a moment "
+    "(r refreshes)."
+)
+
+
+def translate_errors(func: Callable[P, T]) -> Callable[P, T]:
+    """Turn database and lookup failures into ServiceErrors with plain words."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return func(*args, **kwargs)
+        except RecordNotFound as exc:
+            raise NotFound(str(exc).capitalize()) from exc
+        except OperationalError as exc:
+            raise ServiceUnavailable(LOST_CONNECTION) from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise ServiceUnavailable(LOST_CONNECTION) from exc
+            raise
+
+    return wrapper

@@ -1,0 +1,71 @@
+"""Use cases behind the work queues and the read-only detail screens."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from medbill_tui.clock import Clock
+from medbill_tui.db.repositories.details import DetailRepository
+from medbill_tui.db.repositories.queues import QueueRepository
+from medbill_tui.db.uow import read_connection
+from medbill_tui.records import (
+    AccountDetail,
+    ClaimDetail,
+    Cursor,
+    EncounterDetail,
+    Page,
+    PayerOption,
+    QueueFilter,
+    QueueKind,
+    QueueRow,
+    QueueSummary,
+)
+from medbill_tui.services.errors import translate_errors
+
+
+class QueueService:
+    """Pages and counts of the four work queues. Blocking: call from a thread worker."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    @translate_errors
+    def summaries(self) -> tuple[QueueSummary, ...]:
+        with read_connection(self.engine) as conn:
+            return QueueRepository(conn, self.clock.today()).summaries()
+
+    @translate_errors
+    def page(
+        self, kind: QueueKind, filt: QueueFilter, after: Cursor | None, limit: int
+    ) -> Page[QueueRow]:
+        with read_connection(self.engine) as conn:
+            return QueueRepository(conn, self.clock.today()).page(kind, filt, after, limit)
+
+    @translate_errors
+    def payers(self) -> tuple[PayerOption, ...]:
+        with read_connection(self.engine) as conn:
+            return QueueRepository(conn, self.clock.today()).payers()
+
+
+class DetailService:
+    """Read-only details of encounters, claims and accounts. Blocking: call from a worker."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    @translate_errors
+    def encounter(self, encounter_id: int) -> EncounterDetail:
+        with read_connection(self.engine) as conn:
+            return DetailRepository(conn, self.clock.today()).encounter(encounter_id)
+
+    @translate_errors
+    def claim(self, claim_id: int) -> ClaimDetail:
+        with read_connection(self.engine) as conn:
+            return DetailRepository(conn, self.clock.today()).claim(claim_id)
+
+    @translate_errors
+    def account(self, patient_id: int) -> AccountDetail:
+        with read_connection(self.engine) as conn:
+            return DetailRepository(conn, self.clock.today()).account(patient_id)
