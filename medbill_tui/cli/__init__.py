@@ -1,0 +1,172 @@
+"""The `medbill` command: the TUI by default, plus admin and report subcommands.
+
+Exit status: 0 success, 1 the work itself failed, 2 usage or configuration errors
+(bad flags, unreachable database, schema behind, unusable data dir).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from medbill_tui.bootstrap import (
+    Runtime,
+    SchemaBehind,
+    configure_logging,
+    connect,
+    ensure_schema,
+)
+from medbill_tui.config import ConfigError, Settings, load_settings
+from medbill_tui.db.engine import DatabaseUnavailable
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A command could not do its work; the message says why (exit status 1)."""
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return int(value)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="medbill",
+        description="Medical billing work queues in the terminal. With no command, opens the app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="load a synthetic demo practice, then open the app")
+    demo.add_argument("--encounters", type=_positive_int, default=2000, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.add_argument(
+        "--today",
+        type=_iso_date,
+        default=None,
+        metavar="DATE",
+        help="anchor the demo's dates (default: the real date)",
+    )
+    demo.add_argument("--no-tui", action="store_true", help="load only; do not open the app")
+    demo.add_argument(
+        "--force", action="store_true", help="replace a database that holds data other than a demo"
+    )
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="migrate the schema to this version")
+    db_sub.add_parser("status", help="show the schema's revision against this version's")
+
+    report = sub.add_parser("report", help="print a report")
+    report_sub = report.add_subparsers(dest="report_name", metavar="REPORT", required=True)
+    queues = report_sub.add_parser("queues", help="count and amount of each work queue")
+    queues.add_argument("--format", choices=("plain", "csv", "json"), default="plain")
+    return parser
+
+
+def _run_app(runtime: Runtime) -> int:
+    from medbill_tui.app import MedbillApp
+    from medbill_tui.services import build_services
+
+    services = build_services(
+        runtime.engine, runtime.clock, actor=runtime.actor, page_size=runtime.settings.page_size
+    )
+    app = MedbillApp(services, keymap_file=runtime.settings.keymap_file)
+    app.run()
+    services.close()
+    return EXIT_OK
+
+
+def _cmd_app(runtime: Runtime, args: argparse.Namespace) -> int:
+    ensure_schema(runtime, allow_upgrade=False)
+    return _run_app(runtime)
+
+
+def _cmd_demo(runtime: Runtime, args: argparse.Namespace) -> int:
+    from medbill_tui.cli.demo import run_demo
+
+    ensure_schema(runtime, allow_upgrade=True)
+    run_demo(runtime, args)
+    if args.no_tui:
+        return EXIT_OK
+    return _run_app(runtime)
+
+
+def _cmd_db(runtime: Runtime, args: argparse.Namespace) -> int:
+    from medbill_tui.db.migrate import schema_status, upgrade
+
+    if args.db_command == "upgrade":
+        before = schema_status(runtime.engine)
+        upgrade(runtime.engine)
+        after = schema_status(runtime.engine)
+        if before.current == after.current:
+            print(f"schema already at {after.current} (head)")
+        else:
+            print(f"schema upgraded from {before.current or 'empty'} to {after.current}")
+        return EXIT_OK
+    status = schema_status(runtime.engine)
+    state = "up to date" if status.up_to_date else "behind: run `medbill db upgrade`"
+    print(f"current: {status.current or 'none (empty database)'}")
+    print(f"head:    {status.head}")
+    print(f"status:  {state}")
+    return EXIT_OK
+
+
+def _cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
+    from medbill_tui.cli.report import report_queues
+
+    ensure_schema(runtime, allow_upgrade=False)
+    print(report_queues(runtime, args.format))
+    return EXIT_OK
+
+
+COMMANDS: dict[str | None, Callable[[Runtime, argparse.Namespace], int]] = {
+    None: _cmd_app,
+    "demo": _cmd_demo,
+    "db": _cmd_db,
+    "report": _cmd_report,
+}
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"medbill: {message}", file=sys.stderr)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `medbill` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings: Settings = load_settings()
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    configure_logging(settings, to_file=args.command is None or args.command == "demo")
+    try:
+        runtime = connect(settings)
+    except (ConfigError, DatabaseUnavailable) as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    try:
+        return COMMANDS[args.command](runtime, args)
+    except SchemaBehind as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except (DatabaseUnavailable, ConfigError) as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except CommandError as exc:
+        return _fail(str(exc), EXIT_FAILED)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    finally:
+        runtime.engine.dispose()

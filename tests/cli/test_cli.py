@@ -1,0 +1,135 @@
+"""The `medbill` command run as a real process against the test PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, text
+
+from medbill_tui.db.engine import make_engine
+from tests.conftest import PgCluster
+from tests.factories import Builder
+
+
+def medbill(*args: str, url: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "MEDBILL"))}
+    full_env.update(env)
+    if url is not None:
+        full_env["DATABASE_URL"] = url
+    return subprocess.run(
+        [sys.executable, "-m", "medbill_tui", *args],
+        capture_output=True, text=True, env=full_env, timeout=120, stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def seeded_url(db_url: str) -> str:
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        b = Builder(conn)
+        p = b.patient("Ortiz")
+        b.encounter(p, date(2026, 10, 1), charges=("100.00", "25.25"))
+        claim = b.claim(p, date(2026, 9, 1), "submitted", created=date(2026, 9, 2),
+                        submitted=date(2026, 9, 2), amount="80.10")
+        denied = b.claim(p, date(2026, 8, 1), "denied", created=date(2026, 8, 1), amount="45.00")
+        b.denial(denied, p[0], opened=date(2026, 9, 20), amount="45.00")
+        eid = conn.execute(text("SELECT encounter_id FROM claim WHERE id = :c"),
+                           {"c": claim}).scalar_one()
+        b.ledger(p, eid, "80.10", date(2026, 9, 1))
+    engine.dispose()
+    return db_url
+
+
+def test_report_queues_json(seeded_url: str) -> None:
+    result = medbill("report", "queues", "--format", "json", url=seeded_url,
+                     MEDBILL_TODAY="2026-11-02")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data == {
+        "unbilled": {"count": 1, "amount": "125.25"},
+        "pending_claims": {"count": 1, "amount": "80.10"},
+        "denials": {"count": 1, "amount": "45.00"},
+        "balances": {"count": 1, "amount": "80.10"},
+    }
+    assert all(Decimal(v["amount"]) >= 0 for v in data.values())
+
+
+def test_report_queues_csv_and_plain(seeded_url: str) -> None:
+    csv_out = medbill("report", "queues", "--format", "csv", url=seeded_url)
+    assert csv_out.returncode == 0, csv_out.stderr
+    assert csv_out.stdout.splitlines() == [
+        "queue,count,amount", "unbilled,1,125.25", "pending_claims,1,80.10", "denials,1,45.00",
+        "balances,1,80.10",
+    ]
+    plain = medbill("report", "queues", url=seeded_url)
+    assert plain.returncode == 0, plain.stderr
+    lines = plain.stdout.splitlines()
+    assert lines[0].split() == ["Queue", "Count", "Amount"]
+    assert any(line.startswith("Unbilled encounters") and line.endswith("125.25") for line in lines)
+
+
+def test_unreachable_database_is_one_line_without_password() -> None:
+    result = medbill("report", "queues", url="postgresql://bob:hunter2@127.0.0.1:9/medbill")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "127.0.0.1:9" in lines[0] and "cannot reach the database" in lines[0]
+    assert "hunter2" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_not_postgresql_url_is_refused() -> None:
+    result = medbill("report", "queues", url="sqlite:///x.db")
+    assert result.returncode == 2
+    assert "must point at PostgreSQL" in result.stderr
+
+
+def test_schema_behind_says_how_to_upgrade_and_changes_nothing(pg: PgCluster) -> None:
+    name = f"behind_{os.getpid()}"
+    url = pg.create_database(name)
+    try:
+        result = medbill("report", "queues", url=url)
+        assert result.returncode == 2
+        assert "medbill db upgrade" in result.stderr
+        engine: Engine = make_engine(url)
+        with engine.connect() as conn:
+            tables = conn.execute(text(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+            )).scalar_one()
+        engine.dispose()
+        assert tables == 0
+        status = medbill("db", "status", url=url)
+        assert status.returncode == 0 and "none (empty database)" in status.stdout
+        upgraded = medbill("db", "upgrade", url=url)
+        assert upgraded.returncode == 0 and "upgraded from empty" in upgraded.stdout
+        assert "up to date" in medbill("db", "status", url=url).stdout
+        assert "already at" in medbill("db", "upgrade", url=url).stdout
+    finally:
+        pg.drop_database(name)
+
+
+@pytest.mark.parametrize("args", [["frobnicate"], ["report", "queues", "--format", "xml"],
+                                  ["demo", "--encounters", "lots"], ["--bogus"], ["db"]])
+def test_bad_usage_exits_2_with_usage(args: list[str]) -> None:
+    result = medbill(*args)
+    assert result.returncode == 2
+    assert "usage: medbill" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unusable_data_dir_is_a_clear_error() -> None:
+    result = medbill("db", "status", MEDBILL_DATA_DIR="/proc/medbill-data")
+    assert result.returncode == 2
+    assert "data folder" in result.stderr and "/proc/medbill-data" in result.stderr
+
+
+def test_bad_setting_is_a_clear_error(db_url: str) -> None:
+    result = medbill("report", "queues", url=db_url, MEDBILL_TODAY="yesterday")
+    assert result.returncode == 2
+    assert "MEDBILL_TODAY" in result.stderr
