@@ -1,0 +1,210 @@
+"""The Textual application: screens, global keys, keymap and the one worker-error handler."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+from medbill_tui.commands import ScreensProvider
+from medbill_tui.keymap import KeymapError, load_keymap, unknown_ids
+from medbill_tui.records import QUEUE_TITLES, QueueKind
+from medbill_tui.screens.dashboard import DashboardScreen
+from medbill_tui.screens.detail import DetailScreen
+from medbill_tui.screens.filter import FilterScreen
+from medbill_tui.screens.help import HelpScreen, help_rows
+from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.services import Services
+from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
+from medbill_tui.widgets.detail_view import DetailScroll
+from medbill_tui.widgets.queue_menu import QueueMenu
+from medbill_tui.widgets.queue_table import QueueTable
+
+log = logging.getLogger(__name__)
+
+QUEUES = Binding.Group("Queues", compact=True)
+
+UNEXPECTED = "Something went wrong while loading. It has been logged; try again (r)."
+
+
+def _queue_binding(number: int, kind: QueueKind, slug: str) -> Binding:
+    return Binding(
+        str(number),
+        f"open_queue('{kind.value}')",
+        QUEUE_TITLES[kind],
+        id=f"app.queue-{slug}",
+        group=QUEUES,
+        tooltip=f"Open {QUEUE_TITLES[kind].lower()}",
+    )
+
+
+class MedbillApp(App[None]):
+    """medbill: the dashboard and the four work queues of a billing office, by keyboard.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | 1-4 | Unbilled, pending claims, denials, balances (from anywhere). |
+    | ? | Keys of the current screen. |
+    | ctrl+p | Command palette. |
+    | q | Quit (from the dashboard). |
+    """
+
+    TITLE = "medbill"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreensProvider}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _queue_binding(1, QueueKind.UNBILLED, "unbilled"),
+        _queue_binding(2, QueueKind.PENDING_CLAIMS, "pending"),
+        _queue_binding(3, QueueKind.DENIALS, "denials"),
+        _queue_binding(4, QueueKind.BALANCES, "balances"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
+        Binding("q", "quit_top", "Quit", id="app.quit", tooltip="Leave medbill"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,  # the Footer shows the palette key at its right edge
+            priority=True,
+            id="app.command-palette",
+        ),
+        Binding("ctrl+q", "quit", "Quit now", show=False, priority=True, id="app.force-quit"),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        keymap_file: Path | None = None,
+        page_size: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.page_size = page_size or services.page_size
+        self.keymap_file = keymap_file
+        self._user_keymap: dict[str, str] = {}
+        self._keymap_problem: str | None = None
+        self._clashes_reported: set[frozenset[str]] = set()
+        if keymap_file is not None:
+            try:
+                self._user_keymap = load_keymap(keymap_file)
+            except KeymapError as exc:
+                self._keymap_problem = str(exc)
+
+    def get_default_screen(self) -> Screen[Any]:
+        return DashboardScreen()
+
+    def on_mount(self) -> None:
+        if self._keymap_problem is not None:
+            self.notify(
+                f"{self._keymap_problem}. The standard keys are in use.",
+                title="Keymap not used",
+                severity="error",
+                timeout=12,
+            )
+        elif self._user_keymap:
+            self.use_keymap(self._user_keymap)
+
+    # keys ------------------------------------------------------------------------------
+
+    def use_keymap(self, keymap: dict[str, str]) -> None:
+        """Apply a keymap, ignoring (and reporting) ids no binding has."""
+        unknown = unknown_ids(keymap, known_binding_ids())
+        if unknown:
+            self.notify(
+                "Not a binding id (press ? to see them): " + ", ".join(unknown),
+                title="Keymap entries ignored",
+                severity="warning",
+                timeout=12,
+            )
+        self.set_keymap({key: value for key, value in keymap.items() if key not in unknown})
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: Any) -> None:
+        ids = frozenset(binding.id or binding.action for binding in clashed_bindings)
+        if ids in self._clashes_reported:
+            return
+        self._clashes_reported.add(ids)
+        self.notify(
+            "The keymap gives a key already in use to: " + ", ".join(sorted(ids)),
+            title="Keymap clash",
+            severity="warning",
+            timeout=12,
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit_top":
+            return len(self.screen_stack) == 1
+        if action in {"open_queue", "help"}:
+            return not isinstance(self.screen, ModalScreen)
+        return True
+
+    # navigation ------------------------------------------------------------------------
+
+    def action_open_queue(self, kind: str) -> None:
+        self.open_queue(QueueKind(kind))
+
+    def open_queue(self, kind: QueueKind) -> None:
+        """Show a queue directly above the dashboard (leaving whatever was open)."""
+        top = self.screen
+        if isinstance(top, QueueScreen) and top.kind is kind:
+            return
+        self.show_dashboard()
+        self.push_screen(QueueScreen(kind, page_size=self.page_size))
+
+    def show_dashboard(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_quit_top(self) -> None:
+        self.exit()
+
+    def action_help(self) -> None:
+        screen = self.screen
+        title = screen.sub_title or self.title
+        self.push_screen(HelpScreen(title, help_rows(self, screen.active_bindings)))
+
+    # errors ----------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.report_worker_error(event.worker)
+
+    def report_worker_error(self, worker: Worker[Any]) -> None:
+        """The one place a failed worker is turned into words for the biller."""
+        error = worker.error
+        if isinstance(error, ServiceUnavailable):
+            self.notify(str(error), title="Database unavailable", severity="error", timeout=10)
+        elif isinstance(error, NotFound):
+            self.notify(str(error), title="Not found", severity="warning", timeout=8)
+        elif isinstance(error, ServiceError):
+            self.notify(str(error), title="Could not do that", severity="error", timeout=10)
+        else:
+            log.error("worker %s failed", worker.name, exc_info=error)
+            self.notify(UNEXPECTED, title="Unexpected error", severity="error", timeout=10)
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id of the app, its screens and widgets (what a keymap may name)."""
+    classes: list[type[Any]] = [
+        MedbillApp,
+        DashboardScreen,
+        QueueScreen,
+        DetailScreen,
+        FilterScreen,
+        HelpScreen,
+        QueueTable,
+        QueueMenu,
+        DetailScroll,
+    ]
+    ids: set[str] = set()
+    for cls in classes:
+        for base in cls.__mro__:
+            for binding in base.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding) and binding.id:
+                    ids.add(binding.id)
+    return ids

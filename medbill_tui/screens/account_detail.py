@@ -1,0 +1,68 @@
+"""Read-only view of an account (a patient): address, aged balances, visits."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+
+from medbill_tui.domain.aging import BUCKETS
+from medbill_tui.messages import Detail
+from medbill_tui.records import AccountDetail, AccountEncounterRow, BalanceRow
+from medbill_tui.screens.detail import DetailScreen
+from medbill_tui.widgets import detail_render as r
+from medbill_tui.widgets.text import fmt_date, money
+
+
+def balances(rows: tuple[BalanceRow, ...]) -> RenderableType:
+    if not rows:
+        return r.empty("nothing owed")
+    labels = [label for label, _, _ in BUCKETS]
+    table = r.table("Owed by", *labels, "Total", right=range(1, len(labels) + 2))
+    for row in rows:
+        table.add_row(
+            row.responsibility, *(money(amount) for amount in row.buckets), money(row.total)
+        )
+    return table
+
+
+def visits(rows: tuple[AccountEncounterRow, ...]) -> RenderableType:
+    if not rows:
+        return r.empty("no visits")
+    table = r.table("DOS", "Encounter", "Status", "Charges", "Balance", right=(1, 3, 4))
+    for row in rows:
+        table.add_row(
+            fmt_date(row.dos),
+            f"#{row.encounter_id}",
+            row.status,
+            money(row.charges),
+            money(row.balance),
+        )
+    return table
+
+
+class AccountDetailScreen(DetailScreen):
+    """Patient, address, balances by responsibility in aging buckets, and the visits."""
+
+    what = "account"
+
+    def __init__(self, patient_id: int) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+
+    def fetch(self) -> Detail:
+        return self.services.details.account(self.patient_id)
+
+    def title_text(self) -> str:
+        if isinstance(self.detail, AccountDetail):
+            return f"Account {self.detail.patient.account_no} · {self.detail.patient.name}"
+        return "Account"
+
+    def render_detail(self, detail: Detail) -> RenderableType:
+        assert isinstance(detail, AccountDetail)
+        return r.stack(
+            r.fields(r.patient_fields(detail.patient)),
+            r.fields([("Address", detail.address)], columns=1),
+            r.heading("Balances"),
+            balances(detail.balances),
+            r.heading("Visits"),
+            visits(detail.encounters),
+        )

@@ -1,0 +1,96 @@
+"""Read-only view of one claim: status, lines, payments with adjustments, history, denials."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from medbill_tui.messages import Detail
+from medbill_tui.records import ClaimDetail, HistoryLine, PaymentLine
+from medbill_tui.screens.detail import DetailScreen
+from medbill_tui.widgets import detail_render as r
+from medbill_tui.widgets.text import fmt_date, fmt_datetime, money
+
+FREQUENCIES = {"1": "original", "7": "replacement", "8": "void"}
+
+
+def payments(lines: tuple[PaymentLine, ...]) -> RenderableType:
+    if not lines:
+        return r.empty("no payments yet")
+    table = r.table("Paid on", "Payer", "Trace", "St", "Charge", "Paid", "Pt resp", right=(4, 5, 6))
+    for line in lines:
+        table.add_row(
+            fmt_date(line.paid_on),
+            line.payer_name,
+            line.trace_no,
+            line.status_code,
+            money(line.charge),
+            money(line.paid),
+            money(line.patient_responsibility),
+        )
+        if line.adjustments:
+            table.add_row("", Text("adj " + ", ".join(line.adjustments), style="italic"))
+    return table
+
+
+def history(lines: tuple[HistoryLine, ...]) -> RenderableType:
+    if not lines:
+        return r.empty("no history")
+    table = r.table("When", "Who", "What")
+    for line in lines:
+        table.add_row(fmt_datetime(line.at), line.actor, line.text)
+    return table
+
+
+class ClaimDetailScreen(DetailScreen):
+    """Header, status, lines, diagnoses, payments, history, open denials and balance."""
+
+    what = "claim"
+
+    def __init__(self, claim_id: int) -> None:
+        super().__init__()
+        self.claim_id = claim_id
+
+    def fetch(self) -> Detail:
+        return self.services.details.claim(self.claim_id)
+
+    def title_text(self) -> str:
+        if isinstance(self.detail, ClaimDetail):
+            return f"Claim {self.detail.claim_no} · {self.detail.patient.name}"
+        return "Claim"
+
+    def render_detail(self, detail: Detail) -> RenderableType:
+        assert isinstance(detail, ClaimDetail)
+        frequency = FREQUENCIES.get(detail.frequency, detail.frequency)
+        claim = [
+            ("Claim", detail.claim_no),
+            ("Status", detail.status_label),
+            ("Payer", detail.payer_name),
+            ("Member ID", detail.member_id),
+            ("DOS", fmt_date(detail.dos)),
+            ("Type", f"{detail.frequency} {frequency}"),
+            ("Created", fmt_date(detail.created_on)),
+            ("Submitted", fmt_date(detail.submitted_on)),
+            ("Charge", money(detail.total_charge)),
+            ("Balance", money(detail.balance)),
+        ]
+        denials: RenderableType = (
+            Text("\n".join(f"  • {denial}" for denial in detail.open_denials))
+            if detail.open_denials
+            else r.empty("none open")
+        )
+        return r.stack(
+            r.fields(r.patient_fields(detail.patient)),
+            r.heading("Claim"),
+            r.fields(claim),
+            r.heading("Open denials"),
+            denials,
+            r.heading("Diagnoses"),
+            r.diagnoses(detail.diagnoses),
+            r.heading("Service lines"),
+            r.service_lines(detail.lines),
+            r.heading("Payments"),
+            payments(detail.payments),
+            r.heading("History"),
+            history(detail.history),
+        )

@@ -1,0 +1,86 @@
+"""The first screen: the four work queues with their counts and amounts."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.worker import Worker
+
+from medbill_tui.messages import SummariesLoaded
+from medbill_tui.records import QueueKind, QueueSummary
+from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.widgets.queue_menu import QueueMenu
+from medbill_tui.widgets.text import fmt_date
+
+HINT = "1-4 or Enter open a queue · arrows or j/k choose · r refresh · ? all keys"
+
+
+class DashboardScreen(ServiceScreen):
+    """Counts and amounts of the four queues; refreshed whenever the screen comes back.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | 1-4 | Open a queue (app bindings). |
+    | enter | Open the chosen queue. |
+    | r | Refresh the counts. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Count the queues again"
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: tuple[QueueSummary, ...] = ()
+        """The counts last loaded (empty until the first load)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="dashboard-body"):
+            yield Static("", id="dashboard-heading")
+            yield QueueMenu(id="queue-menu")
+            yield Static("", id="dashboard-state")
+            yield Static(HINT, id="dashboard-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        today = self.services.clock.today()
+        self.query_one("#dashboard-heading", Static).update(
+            f"Work queues for {today:%A} {fmt_date(today)} · signed in as {self.services.actor}"
+        )
+        menu = self.query_one(QueueMenu)
+        menu.highlighted = 0
+        menu.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.query_one("#dashboard-state", Static).update("Counting…")
+        self.load_summaries()
+
+    @work(thread=True, exit_on_error=False, group="summaries", exclusive=True)
+    def load_summaries(self) -> None:
+        self.post_message(SummariesLoaded(self.services.queues.summaries()))
+
+    def on_summaries_loaded(self, message: SummariesLoaded) -> None:
+        self.summaries = message.summaries
+        self.query_one(QueueMenu).show_summaries(message.summaries)
+        self.query_one("#dashboard-state", Static).update("")
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        self.query_one("#dashboard-state", Static).update(
+            "The counts could not be loaded. Press r to try again."
+        )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.medbill.open_queue(QueueKind(event.option.id))

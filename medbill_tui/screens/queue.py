@@ -1,0 +1,245 @@
+"""One work queue as a table that loads a page at a time as the cursor moves down."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker
+
+from medbill_tui.messages import PageLoaded, PayersLoaded, SummariesLoaded
+from medbill_tui.records import (
+    QUEUE_TITLES,
+    BalanceRow,
+    Cursor,
+    PayerOption,
+    QueueFilter,
+    QueueKind,
+    QueueRow,
+    QueueSummary,
+    UnbilledRow,
+)
+from medbill_tui.screens.account_detail import AccountDetailScreen
+from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.screens.claim_detail import ClaimDetailScreen
+from medbill_tui.screens.encounter_detail import EncounterDetailScreen
+from medbill_tui.screens.filter import FilterScreen, describe_filter
+from medbill_tui.widgets.queue_table import QueueTable, row_key
+from medbill_tui.widgets.text import money, plural
+
+PREFETCH_ROWS = 20
+"""Fetch the next page when the cursor is this many rows (or half a page) from the end."""
+
+
+class QueueScreen(ServiceScreen):
+    """The rows of one queue, a page at a time, with a filter and a status line.
+
+    Pages are asked for with the keyset cursor of the previous page, each at most once per
+    filter; a page that arrives after the filter changed is dropped.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Open the row (encounter, claim or account). |
+    | / | Filter by patient / account and payer. |
+    | c | Clear the filter. |
+    | r | Reload from the first page. |
+    | escape | Back to the dashboard. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="queue.back", tooltip="Back to the dashboard"),
+        Binding("slash", "filter", "Filter", id="queue.filter", tooltip="Narrow the rows"),
+        Binding("c", "clear_filter", "Clear", id="queue.clear-filter", tooltip="Clear the filter"),
+        Binding("r", "refresh", "Reload", id="queue.refresh", tooltip="Reload from the top"),
+    ]
+
+    def __init__(self, kind: QueueKind, *, page_size: int) -> None:
+        super().__init__()
+        self.kind = kind
+        self.page_size = page_size
+        self.filter = QueueFilter()
+        self.rows: list[QueueRow] = []
+        """Every row loaded for the current filter, in table order."""
+        self.received = 0
+        """Rows the service returned for the current filter (duplicates included)."""
+        self.pages_loaded = 0
+        self.summary: QueueSummary | None = None
+        self.payers: tuple[PayerOption, ...] = ()
+        self._generation = 0
+        self._next_cursor: Cursor | None = None
+        self._requested: set[Cursor | None] = set()
+        self._loading = False
+        self._failed = False
+        self._keys: set[str] = set()
+
+    @property
+    def complete(self) -> bool:
+        """True once the last page of the current filter has arrived."""
+        return self.pages_loaded > 0 and self._next_cursor is None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield QueueTable(self.kind, id="queue-table")
+        with Horizontal(id="queue-status"):
+            yield Static("", id="queue-rows")
+            yield Static("", id="queue-total")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(QueueTable)
+        table.setup_columns(self.app.size.width)
+        table.focus()
+        self.reload()
+        self.load_summary()
+        self.load_payers()
+
+    # loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Start again from the first page (new filter or refresh)."""
+        self._generation += 1
+        self.rows.clear()
+        self._keys.clear()
+        self._requested.clear()
+        self.received = 0
+        self.pages_loaded = 0
+        self._next_cursor = None
+        self._loading = False
+        self._failed = False
+        self.query_one(QueueTable).clear()
+        self.sub_title = QUEUE_TITLES[self.kind]
+        if self.filter.active:
+            self.sub_title += f" · {describe_filter(self.filter, self.payers)}"
+        self.refresh_bindings()
+        self._fetch(None)
+
+    def _fetch(self, after: Cursor | None) -> None:
+        if after in self._requested:
+            return
+        self._requested.add(after)
+        self._loading = True
+        self._show_status()
+        self.load_page(self._generation, self.filter, after)
+
+    @work(thread=True, exit_on_error=False, group="queue-page", exclusive=True)
+    def load_page(self, generation: int, filt: QueueFilter, after: Cursor | None) -> None:
+        page = self.services.queues.page(self.kind, filt, after, self.page_size)
+        self.post_message(PageLoaded(generation, after, page))
+
+    @work(thread=True, exit_on_error=False, group="queue-summary", exclusive=True)
+    def load_summary(self) -> None:
+        self.post_message(SummariesLoaded(self.services.queues.summaries()))
+
+    @work(thread=True, exit_on_error=False, group="payers", exclusive=True)
+    def load_payers(self) -> None:
+        self.post_message(PayersLoaded(self.services.queues.payers()))
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        self._loading = False
+        self.pages_loaded += 1
+        self._next_cursor = message.page.next_cursor
+        self.received += len(message.page.rows)
+        fresh = []
+        for row in message.page.rows:
+            key = row_key(row)
+            if key in self._keys:
+                self.log.warning(f"{self.kind} page repeated row {key}; shown once")
+                continue
+            self._keys.add(key)
+            fresh.append(row)
+        self.rows.extend(fresh)
+        self.query_one(QueueTable).add_queue_rows(fresh)
+        self._show_status()
+        self._maybe_load_more()
+
+    def on_summaries_loaded(self, message: SummariesLoaded) -> None:
+        self.summary = next((s for s in message.summaries if s.kind is self.kind), None)
+        self._show_status()
+
+    def on_payers_loaded(self, message: PayersLoaded) -> None:
+        self.payers = message.payers
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        if worker.group == "queue-page":
+            self._loading = False
+            self._failed = True
+            self._show_status()
+
+    def _maybe_load_more(self) -> None:
+        if self._loading or self._failed or self._next_cursor is None:
+            return
+        table = self.query_one(QueueTable)
+        margin = min(PREFETCH_ROWS, max(1, self.page_size // 2))
+        if table.cursor_row >= table.row_count - margin:
+            self._fetch(self._next_cursor)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._maybe_load_more()
+        self._show_status()
+
+    # status --------------------------------------------------------------------------
+
+    def _show_status(self) -> None:
+        count = len(self.rows)
+        if self._failed:
+            rows = f"{plural(count, 'row')} loaded · could not load more, r reloads"
+        elif self.pages_loaded == 0:
+            rows = "Loading…"
+        elif count == 0:
+            rows = "No rows match the filter" if self.filter.active else "Nothing in this queue"
+        elif self._next_cursor is None:
+            rows = f"all {plural(count, 'row')}"
+        else:
+            rows = f"{plural(count, 'row')} loaded, {'loading' if self._loading else 'more'}…"
+        if count:
+            rows = f"Row {self.query_one(QueueTable).cursor_row + 1:,} · {rows}"
+        self.query_one("#queue-rows", Static).update(rows)
+        total = ""
+        if self.summary is not None:
+            total = f"Queue: {plural(self.summary.count, 'item')}, {money(self.summary.amount)}"
+        self.query_one("#queue-total", Static).update(total)
+
+    # actions -------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if 0 <= event.cursor_row < len(self.rows):
+            self.open_row(self.rows[event.cursor_row])
+
+    def open_row(self, row: QueueRow) -> None:
+        """Show the read-only detail behind a row."""
+        if isinstance(row, UnbilledRow):
+            self.app.push_screen(EncounterDetailScreen(row.encounter_id))
+        elif isinstance(row, BalanceRow):
+            self.app.push_screen(AccountDetailScreen(row.patient_id))
+        else:
+            self.app.push_screen(ClaimDetailScreen(row.claim_id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_filter(self) -> None:
+        self.app.push_screen(FilterScreen(self.kind, self.filter, self.payers), self._apply_filter)
+
+    def _apply_filter(self, result: QueueFilter | None) -> None:
+        if result is not None and result != self.filter:
+            self.filter = result
+            self.reload()
+
+    def action_clear_filter(self) -> None:
+        self._apply_filter(QueueFilter())
+
+    def action_refresh(self) -> None:
+        self.reload()
+        self.load_summary()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return True if self.filter.active else None
+        return True

@@ -1,0 +1,196 @@
+"""The table of one work queue: its columns, how a row is shown, and j/k movement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from medbill_tui.domain.aging import BUCKETS
+from medbill_tui.records import (
+    BalanceRow,
+    DenialRow,
+    PendingClaimRow,
+    QueueKind,
+    QueueRow,
+    UnbilledRow,
+)
+from medbill_tui.widgets.text import fmt_date, fmt_date_short, money
+
+SCROLLBAR = 1
+"""Width of the table's vertical scrollbar (app.tcss sets it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Col:
+    """A column: `width` is its content width at 80 columns; `flex` columns share any spare
+    width; `auto` columns (money) grow to fit so an amount is never cut."""
+
+    label: str
+    width: int
+    right: bool = False
+    flex: int = 0
+    auto: bool = False
+
+
+COLUMNS: dict[QueueKind, tuple[Col, ...]] = {
+    QueueKind.UNBILLED: (
+        Col("DOS", 10),
+        Col("Patient", 18, flex=2),
+        Col("Provider", 14, flex=1),
+        Col("Payer", 14, flex=1),
+        Col("Charges", 9, right=True, auto=True),
+        Col("Age", 4, right=True),
+    ),
+    QueueKind.PENDING_CLAIMS: (
+        Col("Claim", 10, auto=True),
+        Col("Patient", 13, flex=2),
+        Col("Payer", 10, flex=1),
+        Col("Sent", 8),
+        Col("Status", 16),
+        Col("Wait", 4, right=True),
+        Col("Amount", 9, right=True, auto=True),
+    ),
+    QueueKind.DENIALS: (
+        Col("Claim", 10, auto=True),
+        Col("Patient", 14, flex=1),
+        Col("Payer", 10, flex=1),
+        Col("Reason (CARC)", 24, flex=3),
+        Col("Denied", 9, right=True, auto=True),
+        Col("Days", 4, right=True),
+    ),
+    QueueKind.BALANCES: (
+        Col("Account", 7, auto=True),
+        Col("Patient", 10, flex=1),
+        Col("Res", 3),
+        *(Col(label, 8, right=True, auto=True) for label, _, _ in BUCKETS),
+        Col("Total", 9, right=True, auto=True),
+    ),
+}
+
+RESPONSIBILITY_SHORT = {"primary": "Pri", "secondary": "Sec", "tertiary": "Ter", "patient": "Pat"}
+
+
+def layout(columns: Sequence[Col], total_width: int) -> list[int]:
+    """Content widths of `columns` for a table `total_width` cells wide (one space each)."""
+    widths = [col.width for col in columns]
+    spare = total_width - SCROLLBAR - sum(width + 1 for width in widths)
+    weights = sum(col.flex for col in columns)
+    if spare > 0 and weights:
+        for index, col in enumerate(columns):
+            widths[index] += spare * col.flex // weights
+    return widths
+
+
+def row_key(row: QueueRow) -> str:
+    """A key unique within one queue (a balance row is an account and a responsibility)."""
+    if isinstance(row, UnbilledRow):
+        return f"e{row.encounter_id}"
+    if isinstance(row, PendingClaimRow):
+        return f"c{row.claim_id}"
+    if isinstance(row, DenialRow):
+        return f"w{row.work_item_id}"
+    return f"p{row.patient_id}:{row.responsibility}"
+
+
+def carc_words(row: DenialRow) -> str:
+    """'CO-16 Claim lacks information…' — group code, CARC and its words."""
+    code = f"{row.group_code}-{row.carc}" if row.group_code else row.carc
+    return f"{code} {row.carc_text}".strip()
+
+
+def _bucket(value: Decimal) -> str:
+    return "" if value == 0 else money(value)
+
+
+def _values(row: QueueRow) -> tuple[str, ...]:
+    if isinstance(row, UnbilledRow):
+        return (
+            fmt_date(row.dos),
+            row.patient_name,
+            row.provider_name,
+            row.payer_name,
+            money(row.charges),
+            str(row.age_days),
+        )
+    if isinstance(row, PendingClaimRow):
+        return (
+            row.claim_no,
+            row.patient_name,
+            row.payer_name,
+            fmt_date_short(row.submitted_on),
+            row.status_label,
+            str(row.days_waiting),
+            money(row.amount),
+        )
+    if isinstance(row, DenialRow):
+        return (
+            row.claim_no,
+            row.patient_name,
+            row.payer_name,
+            carc_words(row),
+            money(row.amount),
+            str(row.days_since),
+        )
+    assert isinstance(row, BalanceRow)
+    return (
+        row.account_no,
+        row.patient_name,
+        RESPONSIBILITY_SHORT.get(row.responsibility, row.responsibility[:3].title()),
+        *(_bucket(bucket) for bucket in row.buckets),
+        money(row.total),
+    )
+
+
+def _cell(value: str, col: Col) -> Text:
+    return Text(
+        " " + value,
+        justify="right" if col.right else "left",
+        no_wrap=True,
+        overflow="ellipsis",
+    )
+
+
+class QueueTable(DataTable[Text]):
+    """A DataTable showing rows of one queue; Enter posts RowSelected (the screen opens it).
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Open the row's detail. |
+    | j / down, k / up | Move the cursor. |
+    | home / end | First / last loaded row. |
+    | pageup / pagedown | A screen up / down. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="queue.open", tooltip="Open the row"),
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("home", "scroll_top", "First row", show=False, id="table.first"),
+        Binding("end", "scroll_bottom", "Last loaded row", show=False, id="table.last"),
+    ]
+
+    def __init__(self, kind: QueueKind, *, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, cell_padding=0, id=id)
+        self.kind = kind
+        self._columns_spec = COLUMNS[kind]
+
+    def setup_columns(self, total_width: int) -> None:
+        """Add the queue's columns sized for a table `total_width` cells wide."""
+        self.clear(columns=True)
+        widths = layout(self._columns_spec, total_width)
+        for col, width in zip(self._columns_spec, widths, strict=True):
+            label = _cell(col.label, col)
+            self.add_column(label, width=None if col.auto else width + 1, key=col.label)
+
+    def add_queue_rows(self, rows: Sequence[QueueRow]) -> None:
+        """Append rows (cells cut to their column with an ellipsis; amounts never cut)."""
+        specs = self._columns_spec
+        for row in rows:
+            cells = [_cell(value, col) for value, col in zip(_values(row), specs, strict=True)]
+            self.add_row(*cells, key=row_key(row))

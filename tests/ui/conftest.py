@@ -1,0 +1,61 @@
+"""Fixtures for driving the real app against a fresh copy of the demo practice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from textual.pilot import Pilot
+from textual.worker import WorkerState
+
+from medbill_tui.app import MedbillApp
+from medbill_tui.clock import Clock
+from medbill_tui.services import Services, build_services
+from tests.conftest import DEMO_TODAY
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until no worker is running and every message they posted has been handled
+    (a handled page may start the next page's worker, hence the loop)."""
+    app = pilot.app
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+            await pilot.pause()
+            return
+    raise AssertionError("workers kept running")
+
+
+class NoteSpy:
+    """Records every notification the app shows (message, title, severity)."""
+
+    def __init__(self, app: MedbillApp) -> None:
+        self.notes: list[tuple[str, str, str]] = []
+        real = app.notify
+
+        def notify(
+            message: str, *, title: str = "", severity: Any = "information", **kw: Any
+        ) -> None:
+            self.notes.append((str(message), title, str(severity)))
+            real(message, title=title, severity=severity, **kw)
+
+        app.notify = notify  # type: ignore[method-assign]
+
+    def titles(self) -> list[str]:
+        return [title for _, title, _ in self.notes]
+
+
+@pytest.fixture
+def services(demo_engine: Engine) -> Iterator[Services]:
+    yield build_services(demo_engine, Clock(pinned=DEMO_TODAY))
+
+
+@pytest.fixture
+def make_app(services: Services) -> Callable[..., MedbillApp]:
+    def make(**kwargs: Any) -> MedbillApp:
+        return MedbillApp(services, **kwargs)
+
+    return make
