@@ -1,0 +1,195 @@
+"""The deterministic synthetic demo practice: `load_demo` fills a database with it.
+
+Rows are generated in pure Python (`generate.py`, same arguments -> same rows) in a helper
+thread while the calling thread streams them into PostgreSQL with COPY (`copy.py`), all in
+one transaction: an error or a cancel leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import psycopg
+import sqlalchemy
+
+from medbill_tui.db.demo.copy import (
+    analyze,
+    copy_rows,
+    database_state,
+    drop_foreign_keys,
+    empty_tables,
+    reset_sequences,
+    restore_foreign_keys,
+)
+from medbill_tui.db.demo.generate import generate
+from medbill_tui.db.demo.state import ID_TABLES, TABLE_NAMES, TABLES, Batch
+
+__all__ = ["DemoCancelled", "DemoRefused", "DemoResult", "load_demo"]
+
+log = logging.getLogger(__name__)
+
+
+class DemoRefused(Exception):
+    """The database has data that is not a demo practice (use force=True)."""
+
+
+class DemoCancelled(Exception):
+    """The load was cancelled; nothing was changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """What a demo load wrote, and how long it took."""
+
+    encounters: int
+    patients: int
+    claims: int
+    remittances: int
+    ledger_entries: int
+    work_items: int
+    seconds: float
+
+
+class _Producer(threading.Thread):
+    """Runs the generator in a helper thread; hands batches over through a small queue."""
+
+    _END = object()
+
+    def __init__(self, batches: Iterator[Batch]) -> None:
+        super().__init__(name="demo-generate", daemon=True)
+        self.batches = batches
+        self.queue: queue.Queue[object] = queue.Queue(maxsize=2)
+        self.stopping = threading.Event()
+
+    def _put(self, item: object) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def run(self) -> None:
+        try:
+            for batch in self.batches:
+                if self.stopping.is_set():
+                    return
+                self._put(batch)
+            self._put(self._END)
+        except BaseException as exc:  # handed to the loading thread
+            self._put(exc)
+
+    def __iter__(self) -> Iterator[Batch]:
+        while True:
+            item = self.queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, Batch)
+            yield item
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join()
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise DemoCancelled("demo load cancelled")
+
+
+def _load(cur: psycopg.Cursor[Any], producer: _Producer,
+          progress: Callable[[int, int], None] | None,
+          cancel: threading.Event | None) -> Counter[str]:  # fmt: skip
+    counts: Counter[str] = Counter()
+    reported = 0
+    for batch in producer:
+        _check(cancel)
+        for table, columns in TABLES:
+            rows = batch.rows.get(table)
+            if rows:
+                copy_rows(cur, table, columns, rows)
+                counts[table] += len(rows)
+        if progress is not None and batch.done > reported:
+            reported = batch.done
+            progress(batch.done, batch.total)
+        _check(cancel)
+    return counts
+
+
+def load_demo(
+    engine: sqlalchemy.Engine,
+    *,
+    encounters: int = 2000,
+    seed: int = 1,
+    today: date | None = None,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+    actor: str = "demo",
+) -> DemoResult:
+    """Replace the database's contents (all but app_user) with a synthetic demo practice.
+
+    Dates of service spread over the 150 days up to `today` (default: the real date). The same
+    (encounters, seed, today) always gives the same rows. Raises DemoRefused when the database
+    holds records that are not a demo (unless `force`), DemoCancelled when `cancel` gets set;
+    in both cases, as on any error, nothing is changed. `progress(done, total)` is called from
+    this thread as encounters are loaded; `actor` is recorded in the audit log.
+    """
+    if encounters < 1:
+        raise ValueError("the demo needs at least one encounter")
+    started = time.perf_counter()
+    _check(cancel)
+    producer = _Producer(generate(encounters, seed, today or date.today(), actor=actor))
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert isinstance(conn, psycopg.Connection)
+        with conn.cursor() as cur:
+            state = database_state(cur)
+            if state.has_records and not state.is_demo and not force:
+                raise DemoRefused(
+                    "this database holds patients or a practice that are not a demo; "
+                    "loading the demo would erase them (use --force to replace them)"
+                )
+            producer.start()
+            cur.execute("SET LOCAL lock_timeout = '60s'")
+            cur.execute("SET LOCAL work_mem = '64MB'")
+            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            empty_tables(cur)
+            keys = drop_foreign_keys(cur, TABLE_NAMES)
+            counts = _load(cur, producer, progress, cancel)
+            restore_foreign_keys(cur, keys)
+            reset_sequences(cur, ID_TABLES, counts["claim"])
+            analyze(cur, TABLE_NAMES)
+        _check(cancel)
+        raw.commit()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            raw.rollback()
+        raise
+    finally:
+        if producer.is_alive():
+            producer.stop()
+        raw.close()
+    seconds = time.perf_counter() - started
+    log.info("demo practice loaded: %d encounters in %.1fs", encounters, seconds)
+    return DemoResult(
+        encounters=counts["encounter"],
+        patients=counts["patient"],
+        claims=counts["claim"],
+        remittances=counts["remittance"],
+        ledger_entries=counts["ledger_entry"],
+        work_items=counts["work_item"],
+        seconds=seconds,
+    )

@@ -1,0 +1,429 @@
+"""A billed encounter's life: its claim, the claim's states, remittances and the ledger.
+
+Everything is dated relative to `today`: a claim only gets as far as its timeline has reached.
+Amounts balance exactly: per claim payment and per line, charge - adjustments = paid, and the
+ledger of a closed claim sums to 0.00.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from medbill_tui.db.demo.codes import (
+    DENIALS,
+    EM_CODES,
+    HOLD_REASONS,
+    LINE_DENIALS,
+    PATIENT_PAYMENT_MEMOS,
+    PREVENTIVE,
+)
+from medbill_tui.db.demo.people import PatientInfo
+from medbill_tui.db.demo.reference import PAYERS, Reference, money
+from medbill_tui.db.demo.state import DEMO_ACTOR, Emitter
+
+ZERO = Decimal("0.00")
+ONE = Decimal("1")
+SEQUESTRATION = Decimal("0.02")
+DENIAL_WEIGHTS = [d[3] for d in DENIALS]
+REJECT_999 = ("IK3: subscriber loop segment error", "IK4: invalid date in DTP03")
+REJECT_277 = ("A7:21 missing or invalid information", "A6:496 subscriber not found",
+              "A7:453 invalid diagnosis pointer")  # fmt: skip
+
+
+@dataclass(slots=True)
+class EncounterBill:
+    """A billed encounter handed to the claim writer."""
+
+    id: int
+    patient: PatientInfo
+    dos: date
+    created: date
+    total: Decimal
+    lines: list[tuple[int, int, str, str, Decimal, str]]  # charge id, no, code, mods, amt, ptrs
+
+
+def payday(day: date, weekday: int) -> date:
+    """The first `weekday` on or after `day`."""
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+class Remits:
+    """Remittances by (payer, date), created on first use; their amounts add up as we go."""
+
+    def __init__(self, ref: Reference) -> None:
+        self.ref = ref
+        self.keys: dict[tuple[int, date], int] = {}
+        self.info: list[tuple[int, date]] = []
+        self.amounts: list[Decimal] = []
+
+    def get(self, payer: int, day: date) -> int:
+        rid = self.keys.get((payer, day))
+        if rid is None:
+            self.info.append((payer, day))
+            self.amounts.append(ZERO)
+            rid = len(self.info)
+            self.keys[(payer, day)] = rid
+        return rid
+
+    def add(self, rid: int, amount: Decimal) -> None:
+        self.amounts[rid - 1] += amount
+
+    def rows(self, e: Emitter) -> list[tuple[object, ...]]:
+        out: list[tuple[object, ...]] = []
+        epoch = date(2000, 1, 1)
+        for rid, ((payer, day), amount) in enumerate(zip(self.info, self.amounts, strict=True), 1):
+            trace = str(self.ref.trace_base[payer] + (day - epoch).days)
+            imported = e.midnight(day) + timedelta(hours=7, minutes=7 * payer)
+            out.append((rid, payer + 1, trace, PAYERS[payer].method, amount, day, None, imported,
+                        DEMO_ACTOR))  # fmt: skip
+        return out
+
+
+class ClaimWriter:
+    """Writes one claim's rows at a time (state is per claim, reset by `bill`)."""
+
+    def __init__(self, e: Emitter, ref: Reference, remits: Remits) -> None:
+        self.e = e
+        self.rng = e.rng
+        self.today = e.today
+        self.ref = ref
+        self.remits = remits
+        self.icn = 0
+        self.enc: EncounterBill
+        self.cid = 0
+        self.last = e.midnight(e.today)
+        self.last_day = e.today
+        self.line_ids: list[int] = []
+
+    # -- small writers -------------------------------------------------------------------
+    def event(self, day: date, old: str | None, new: str, detail: str | None = None) -> None:
+        at = self.e.at(day)
+        if at <= self.last:
+            at = self.last + timedelta(minutes=self.rng.randint(1, 20))
+        self.last = at
+        self.last_day = max(self.last_day, day)
+        rows = self.e.rows["claim_event"]
+        rows.append((self.e.new_id("claim_event"), self.cid, at, DEMO_ACTOR, old, new, detail))
+
+    def ledger(self, kind: str, resp: str, amount: Decimal, day: date,
+               rid: int | None = None, memo: str | None = None) -> None:  # fmt: skip
+        enc = self.enc
+        self.e.rows["ledger_entry"].append(
+            (self.e.new_id("ledger_entry"), enc.patient.id, enc.id, self.cid or None, rid, kind,
+             resp, amount, enc.dos, self.e.at(day), DEMO_ACTOR, None, memo)
+        )  # fmt: skip
+        self.last_day = max(self.last_day, day)
+
+    def patient_pays(self, owed: Decimal, day: date) -> Decimal:
+        """Maybe a patient payment some days after `day`; returns the amount paid."""
+        if owed <= ZERO:
+            return ZERO
+        rng = self.rng
+        when = day + timedelta(days=rng.randint(5, 45))
+        r = rng.random()
+        if when > self.today or r >= 0.8:
+            return ZERO
+        amount = owed if r < 0.6 else min(owed, Decimal(rng.choice((10, 20, 25, 40, 50))))
+        self.ledger("payment", "patient", -amount, when, None, rng.choice(PATIENT_PAYMENT_MEMOS))
+        return amount
+
+    def work_item(self, kind: str, group: str | None, carc: str | None, rarc: str | None,
+                  amount: Decimal, opened: date, done_on: date | None = None) -> int:  # fmt: skip
+        wid = self.e.new_id("work_item")
+        due = opened + timedelta(days=60 if kind == "denial" else 14)
+        closed = self.e.at(done_on) if done_on else None
+        self.e.rows["work_item"].append(
+            (wid, kind, "done" if done_on else "open", self.cid, self.enc.patient.id, group, carc,
+             rarc or None, amount, opened, due, DEMO_ACTOR if done_on else None, None, closed)
+        )  # fmt: skip
+        return wid
+
+    def note(self, wid: int, day: date, body: str) -> None:
+        self.e.rows["note"].append(
+            (self.e.new_id("note"), "work_item", wid, DEMO_ACTOR, self.e.at(day), body)
+        )
+
+    def worked_on(self, opened: date) -> date | None:
+        """When a denial opened on `opened` was worked, or None while it is still open."""
+        age = (self.today - opened).days
+        chance = 0.55 if age > 45 else (0.3 if age > 20 else 0.08)
+        if self.rng.random() >= chance:
+            return None
+        day = opened + timedelta(days=self.rng.randint(2, 25))
+        return day if day <= self.today else None
+
+    # -- self-pay ------------------------------------------------------------------------
+    def self_pay(self, enc: EncounterBill) -> None:
+        """Bill the patient directly: charge, self-pay discount, maybe payments."""
+        self.enc, self.cid = enc, 0
+        self.ledger("charge", "patient", enc.total, enc.created)
+        discount = money(enc.total * Decimal("0.30"))
+        self.ledger("adjustment", "patient", -discount, enc.created, None, "Self-pay discount")
+        owed = enc.total - discount
+        paid = self.patient_pays(owed, enc.created)
+        if paid < owed and self.rng.random() < 0.3:
+            self.patient_pays(owed - paid, enc.created + timedelta(days=30))
+
+    # -- claims --------------------------------------------------------------------------
+    def bill(self, enc: EncounterBill) -> None:
+        """Create the claim for `enc` and play its life forward to `today`."""
+        e, rng = self.e, self.rng
+        self.enc = enc
+        self.cid = cid = e.new_id("claim")
+        self.last = e.midnight(enc.created)
+        self.last_day = enc.created
+        self.line_ids = []
+        for charge_id, line_no, code, mods, amount, pointers in enc.lines:
+            lid = e.new_id("claim_line")
+            self.line_ids.append(lid)
+            e.rows["claim_line"].append((lid, cid, charge_id, line_no, code, mods, ONE, amount,
+                                         pointers))  # fmt: skip
+        self.event(enc.created, None, "ready", "Created from the encounter")
+        self.ledger("charge", "primary", enc.total, enc.created)
+        status, submitted, hold, icn = self._life()
+        if status in ("submitted", "accepted_999", "acknowledged_277ca") and submitted:
+            waiting = (self.today - submitted).days
+            if waiting > 30 and rng.random() < 0.7:
+                self.work_item("followup", None, None, None, enc.total,
+                               submitted + timedelta(days=30))  # fmt: skip
+        p = enc.patient
+        e.rows["claim"].append((cid, f"C{100000 + cid}", enc.id, p.id, p.primary,
+                                p.primary_payer + 1, "1", None, icn, status, enc.total,
+                                enc.created, submitted, hold))  # fmt: skip
+
+    def _life(self) -> tuple[str, date | None, str | None, str | None]:
+        """Walk the claim's states up to today: (status, submitted_on, hold_reason, icn)."""
+        rng, today, enc = self.rng, self.today, self.enc
+        if rng.random() < 0.015:
+            reason = rng.choice(HOLD_REASONS)
+            self.event(enc.created, "ready", "hold", reason)
+            return "hold", None, reason, None
+        sent = enc.created + timedelta(days=rng.choice((0, 0, 0, 1, 1, 2)))
+        if sent > today:
+            return "ready", None, None, None
+        self.event(sent, "ready", "submitted", "Sent in an 837P batch")
+        for attempt in (0, 1):
+            ack = sent + timedelta(days=1)
+            if ack > today:
+                return "submitted", sent, None, None
+            rejected = attempt == 0 and rng.random() < 0.015
+            if not rejected:
+                self.event(ack, "submitted", "accepted_999")
+                ack = ack + timedelta(days=rng.randint(0, 2))
+                if ack > today:
+                    return "accepted_999", sent, None, None
+                rejected = attempt == 0 and rng.random() < 0.03
+                old = "accepted_999"
+                new = "rejected_277ca" if rejected else "acknowledged_277ca"
+                self.event(ack, old, new, rng.choice(REJECT_277) if rejected else None)
+            else:
+                new = "rejected_999"
+                self.event(ack, "submitted", new, rng.choice(REJECT_999))
+            if rejected:
+                fixed = ack + timedelta(days=rng.randint(2, 20))
+                if fixed > today or rng.random() < 0.15:
+                    return new, sent, None, None
+                self.event(fixed, new, "ready", "Corrected")
+                self.event(fixed, "ready", "submitted", "Resubmitted in an 837P batch")
+                sent = fixed
+                continue
+            if rng.random() < 0.03:
+                return "acknowledged_277ca", sent, None, None  # lost at the payer
+            payer = PAYERS[enc.patient.primary_payer]
+            paid_on = payday(ack + timedelta(days=rng.randint(payer.min_days, payer.max_days)),
+                             payer.payday)  # fmt: skip
+            if paid_on > today:
+                return "acknowledged_277ca", sent, None, None
+            status, icn = self._adjudicate(paid_on)
+            return status, sent, None, icn
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _new_icn(self, payer: int, day: date) -> str:
+        self.icn += 1
+        return f"{day:%y}{day.timetuple().tm_yday:03d}{payer}{self.icn:08d}"
+
+    def _claim_payment(self, rid: int, status: str, charge: Decimal, paid: Decimal,
+                       pr: Decimal, icn: str) -> int:  # fmt: skip
+        cp = self.e.new_id("claim_payment")
+        self.e.rows["claim_payment"].append(
+            (cp, rid, self.cid, f"C{100000 + self.cid}", status, charge, paid, pr, icn)
+        )
+        self.remits.add(rid, paid)
+        return cp
+
+    def _service(self, cp: int, index: int, charge: Decimal, paid: Decimal,
+                 adjustments: list[tuple[str, str, Decimal]]) -> None:  # fmt: skip
+        e = self.e
+        sp = e.new_id("service_payment")
+        code = self.enc.lines[index][2]
+        e.rows["service_payment"].append((sp, cp, self.line_ids[index], code, charge, paid, ONE))
+        rows = e.rows["adjustment"]
+        for group, carc, amount in adjustments:
+            rows.append((e.new_id("adjustment"), cp, sp, group, carc, amount))
+
+    def _remark(self, cp: int, code: str) -> None:
+        self.e.rows["remark"].append((self.e.new_id("remark"), cp, code))
+
+    def _adjudicate(self, paid_on: date) -> tuple[str, str]:
+        rng, enc = self.rng, self.enc
+        payer_i = enc.patient.primary_payer
+        payer = PAYERS[payer_i]
+        rid = self.remits.get(payer_i, paid_on)
+        icn = self._new_icn(payer_i, paid_on)
+        r = rng.random() * 100
+        if r < payer.denial_pct:
+            return self._denied(rid, icn, paid_on), icn
+        denied_line = len(enc.lines) - 1 if len(enc.lines) > 1 and r < payer.denial_pct + 6 else -1
+        return self._paid(rid, icn, paid_on, denied_line), icn
+
+    def _denied(self, rid: int, icn: str, paid_on: date) -> str:
+        rng, enc = self.rng, self.enc
+        group, carc, rarcs, _ = rng.choices(DENIALS, DENIAL_WEIGHTS)[0]
+        rarc = rng.choice(rarcs)
+        pr = enc.total if group == "PR" else ZERO
+        cp = self._claim_payment(rid, "4", enc.total, ZERO, pr, icn)
+        for index, line in enumerate(enc.lines):
+            self._service(cp, index, line[4], ZERO, [(group, carc, line[4])])
+        if rarc:
+            self._remark(cp, rarc)
+        self.event(paid_on, "acknowledged_277ca", "denied", f"{group}-{carc}")
+        done = self.worked_on(paid_on)
+        wid = self.work_item("denial", group, carc, rarc, enc.total, paid_on, done)
+        if done is None:
+            return "denied"
+        if group == "PR":
+            self.ledger("transfer", "primary", -enc.total, done, None, f"PR-{carc}")
+            self.ledger("transfer", "patient", enc.total, done, None, f"PR-{carc}")
+            self.note(wid, done, "Plan does not pay this; moved the balance to the patient.")
+            if self.patient_pays(enc.total, done) == enc.total:
+                self.event(self.last_day, "denied", "closed", "Balance paid")
+                return "closed"
+            return "denied"
+        self.ledger("writeoff", "primary", -enc.total, done, None, f"Denial {group}-{carc}")
+        self.note(wid, done, f"Reviewed {group}-{carc}; not worth an appeal, wrote it off.")
+        self.event(done, "denied", "closed", "Written off")
+        return "closed"
+
+    def _paid(self, rid: int, icn: str, paid_on: date, denied_line: int) -> str:
+        rng, enc = self.rng, self.enc
+        payer_i = enc.patient.primary_payer
+        payer = PAYERS[payer_i]
+        allowed_of = self.ref.allowed[payer_i]
+        medicare = payer.key == "medicare"
+        deductible = rng.random() < (0.3 if enc.dos.month <= 3 else 0.04)
+        coinsurance = medicare or rng.random() < 0.25
+        copay_due = payer.copay > ZERO
+        cost_share = payer.key != "medicaid"
+        charge_sum = paid_sum = co45 = seq_sum = ZERO
+        pr_by: dict[str, Decimal] = {"1": ZERO, "2": ZERO, "3": ZERO}
+        line_pr: list[tuple[Decimal, Decimal]] = []  # (pr total, deductible) per line
+        line_adjs: list[tuple[int, Decimal, Decimal, list[tuple[str, str, Decimal]]]] = []
+        denial = rng.choice(LINE_DENIALS) if denied_line >= 0 else None
+        for index, (_, _, code, _, c, _) in enumerate(enc.lines):
+            charge_sum += c
+            if index == denied_line and denial is not None:
+                line_adjs.append((index, c, ZERO, [(denial[0], denial[1], c)]))
+                line_pr.append((ZERO, ZERO))
+                continue
+            allowed = allowed_of[code]
+            adjs: list[tuple[str, str, Decimal]] = []
+            if c > allowed:
+                adjs.append(("CO", "45", c - allowed))
+                co45 += c - allowed
+            pr, carc = ZERO, ""
+            if cost_share and code not in PREVENTIVE:
+                if deductible:
+                    pr, carc, deductible = allowed, "1", False
+                elif copay_due and code in EM_CODES:
+                    pr, carc, copay_due = min(payer.copay, allowed), "3", False
+                elif coinsurance and payer.coinsurance_pct:
+                    pr, carc = money(allowed * payer.coinsurance_pct / 100), "2"
+            seq = money((allowed - pr) * SEQUESTRATION) if medicare else ZERO
+            if seq:
+                adjs.append(("CO", "253", seq))
+                seq_sum += seq
+            if pr:
+                adjs.append(("PR", carc, pr))
+                pr_by[carc] += pr
+            paid = allowed - pr - seq
+            paid_sum += paid
+            line_adjs.append((index, c, paid, adjs))
+            line_pr.append((pr, pr if carc == "1" else ZERO))
+        pr_total = pr_by["1"] + pr_by["2"] + pr_by["3"]
+        cp = self._claim_payment(rid, "1", charge_sum, paid_sum, pr_total, icn)
+        for index, c, paid, adjs in line_adjs:
+            self._service(cp, index, c, paid, adjs)
+        p = enc.patient
+        if denial is not None and denial[2]:
+            self._remark(cp, denial[2])
+        if medicare and p.secondary is not None:
+            self._remark(cp, "MA18")
+        elif medicare and rng.random() < 0.3:
+            self._remark(cp, "MA01")
+        status = "partial" if denial is not None else "paid"
+        self.event(paid_on, "acknowledged_277ca", status)
+        if paid_sum:
+            self.ledger("payment", "primary", -paid_sum, paid_on, rid)
+        if co45:
+            self.ledger("adjustment", "primary", -co45, paid_on, rid, "CO-45")
+        if seq_sum:
+            self.ledger("adjustment", "primary", -seq_sum, paid_on, rid, "CO-253")
+        owed_by = "secondary" if p.secondary is not None else "patient"
+        for carc, amount in pr_by.items():
+            if amount:
+                self.ledger("transfer", "primary", -amount, paid_on, rid, f"PR-{carc}")
+                self.ledger("transfer", owed_by, amount, paid_on, rid, f"PR-{carc}")
+        balance = ZERO
+        patient_owed, patient_from = pr_total, paid_on
+        if owed_by == "secondary" and pr_total:
+            patient_owed, patient_from, secondary_left = self._secondary(paid_on, line_pr)
+            balance += secondary_left
+        balance += patient_owed - self.patient_pays(patient_owed, patient_from)
+        if denial is not None:
+            c = enc.lines[denied_line][4]
+            done = self.worked_on(paid_on)
+            wid = self.work_item("denial", denial[0], denial[1], denial[2], c, paid_on, done)
+            if done is None:
+                balance += c
+            else:
+                self.ledger(
+                    "writeoff", "primary", -c, done, None, f"Denial {denial[0]}-{denial[1]}"
+                )
+                self.note(wid, done, "Line denial reviewed; wrote off the denied line.")
+        if balance == ZERO:
+            self.event(self.last_day, status, "closed", "Balance is zero")
+            return "closed"
+        return status
+
+    def _secondary(self, paid_on: date,
+                   line_pr: list[tuple[Decimal, Decimal]]) -> tuple[Decimal, date, Decimal]:  # fmt: skip
+        """Crossover to the secondary payer: (patient owes, since, still owed by secondary)."""
+        rng, enc = self.rng, self.enc
+        sec_i = enc.patient.secondary_payer
+        sec = PAYERS[sec_i]
+        pr_total = sum((pr for pr, _ in line_pr), ZERO)
+        day = payday(paid_on + timedelta(days=rng.randint(sec.min_days, sec.max_days)), sec.payday)
+        if day > self.today or rng.random() < 0.12:
+            return ZERO, paid_on, pr_total
+        full = rng.random() < 0.7
+        rid = self.remits.get(sec_i, day)
+        pays = [(i, pr, pr if full else pr - ded) for i, (pr, ded) in enumerate(line_pr) if pr]
+        charge = sum((enc.lines[i][4] for i, _, _ in pays), ZERO)
+        paid = sum((s for _, _, s in pays), ZERO)
+        cp = self._claim_payment(rid, "2", charge, paid, pr_total - paid,
+                                 self._new_icn(sec_i, day))  # fmt: skip
+        for index, pr, s in pays:
+            c = enc.lines[index][4]
+            adjs = [("OI", "23", c - pr)] if c > pr else []
+            if pr > s:
+                adjs.append(("PR", "1", pr - s))
+            self._service(cp, index, c, s, adjs)
+        if paid:
+            self.ledger("payment", "secondary", -paid, day, rid)
+        left = pr_total - paid
+        if left:
+            self.ledger("transfer", "secondary", -left, day, rid, "PR-1")
+            self.ledger("transfer", "patient", left, day, rid, "PR-1")
+        return left, day, ZERO

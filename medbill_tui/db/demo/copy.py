@@ -1,0 +1,128 @@
+"""Bulk loading for the demo: one transaction, PostgreSQL COPY, foreign keys checked once.
+
+The caller owns the transaction (a psycopg 3 connection with autocommit off). Loading follows
+PostgreSQL's advice for populating a database: empty the tables with TRUNCATE, drop the foreign
+keys of the tables being filled, COPY the rows, put the same foreign keys back (which checks
+every row once, in one query per key), reset the sequences and ANALYZE. As everything happens
+in the caller's transaction, an error or a rollback leaves the schema and data as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg import Cursor, sql
+
+KEEP_TABLES = frozenset({"app_user", "alembic_version"})
+"""Tables a demo load never empties."""
+
+CLAIM_NO_SEQUENCE = "claim_no_seq"
+CLAIM_NO_START = 100_000
+"""claim_no is 'C' + the sequence's value; the demo's claim with id n gets CLAIM_NO_START + n."""
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseState:
+    """What is in the database before a load."""
+
+    has_records: bool  # patients, encounters, claims or a practice
+    is_demo: bool  # a practice row exists and every practice row is a demo
+
+
+def database_state(cur: Cursor[Any]) -> DatabaseState:
+    """Look at the patient, encounter, claim and practice tables."""
+    row = cur.execute(
+        "SELECT EXISTS (SELECT 1 FROM patient) OR EXISTS (SELECT 1 FROM encounter)"
+        " OR EXISTS (SELECT 1 FROM claim) OR EXISTS (SELECT 1 FROM practice),"
+        " coalesce(bool_and(is_demo), false) FROM practice"
+    ).fetchone()
+    assert row is not None
+    return DatabaseState(has_records=bool(row[0]), is_demo=bool(row[1]))
+
+
+def schema_tables(cur: Cursor[Any]) -> list[str]:
+    """Every table of the current schema, sorted by name."""
+    rows = cur.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def empty_tables(cur: Cursor[Any]) -> None:
+    """TRUNCATE every table but app_user (restarting their ids) and restart claim_no_seq."""
+    tables = [t for t in schema_tables(cur) if t not in KEEP_TABLES]
+    names = sql.SQL(", ").join(sql.Identifier(t) for t in tables)
+    cur.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(names))
+    cur.execute(sql.SQL("ALTER SEQUENCE {} RESTART").format(sql.Identifier(CLAIM_NO_SEQUENCE)))
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKey:
+    """A foreign key as PostgreSQL describes it, enough to create it again."""
+
+    table: str
+    name: str
+    definition: str
+
+
+def drop_foreign_keys(cur: Cursor[Any], tables: Iterable[str]) -> list[ForeignKey]:
+    """Drop the foreign keys declared on `tables`; return them for `restore_foreign_keys`."""
+    rows = cur.execute(
+        "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)"
+        " FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
+        " JOIN pg_namespace n ON n.oid = t.relnamespace"
+        " WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname = ANY(%s)"
+        " ORDER BY c.conname",
+        (list(tables),),
+    ).fetchall()
+    keys = [ForeignKey(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+    for key in keys:
+        cur.execute(
+            sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                sql.Identifier(key.table), sql.Identifier(key.name)
+            )
+        )
+    return keys
+
+
+def restore_foreign_keys(cur: Cursor[Any], keys: Sequence[ForeignKey]) -> None:
+    """Create the dropped foreign keys again; PostgreSQL checks every existing row."""
+    for key in keys:
+        cur.execute(
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(
+                sql.Identifier(key.table), sql.Identifier(key.name)
+            )
+            + sql.SQL(key.definition)  # text PostgreSQL itself produced
+        )
+
+
+def copy_rows(cur: Cursor[Any], table: str, columns: Sequence[str],
+              rows: Iterable[Sequence[object]]) -> None:  # fmt: skip
+    """COPY `rows` into `table` (FREEZE: the table was truncated in this transaction)."""
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FREEZE)").format(
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    )
+    with cur.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def reset_sequences(cur: Cursor[Any], id_tables: Iterable[str], claims: int) -> None:
+    """Point each table's id sequence past its largest id, and claim_no_seq past the claims."""
+    for table in id_tables:
+        cur.execute(
+            sql.SQL(
+                "SELECT setval(pg_get_serial_sequence({t}, 'id'), coalesce(max(id), 0) + 1, false)"
+                " FROM {i}"
+            ).format(t=sql.Literal(table), i=sql.Identifier(table))
+        )
+    cur.execute("SELECT setval(%s, %s, false)", (CLAIM_NO_SEQUENCE, CLAIM_NO_START + claims + 1))
+
+
+def analyze(cur: Cursor[Any], tables: Iterable[str]) -> None:
+    """Refresh the planner's statistics of `tables`."""
+    names = sql.SQL(", ").join(sql.Identifier(t) for t in tables)
+    cur.execute(sql.SQL("ANALYZE {}").format(names))

@@ -1,0 +1,149 @@
+"""Pure, deterministic generation of the demo practice's rows (no database).
+
+`generate(encounters, seed, today)` yields `Batch`es of row tuples (columns as in
+`state.TABLES`, explicit ids from 1). The same arguments always give the same rows: one
+`random.Random(seed)` and one Faker seeded with `seed` are read in a fixed order, and every
+date and timestamp is derived from `today`, never from the clock.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+
+from faker import Faker
+
+from medbill_tui.db.demo.adjudicate import ClaimWriter, EncounterBill, Remits
+from medbill_tui.db.demo.people import PatientInfo, PatientMaker, age_on, make_pools
+from medbill_tui.db.demo.reference import PAYERS, build_reference
+from medbill_tui.db.demo.state import DEMO_ACTOR, Batch, Emitter
+from medbill_tui.db.demo.visits import make_visit
+
+WINDOW_DAYS = 150
+"""Dates of service fall in today - WINDOW_DAYS .. today."""
+LOCAL_STATES = ("OH", "PA", "NC", "MI", "WI", "MN", "OR", "CO", "TN", "IA")
+WEEKDAY_WEIGHTS = (100, 100, 100, 100, 95, 25, 3)  # Monday .. Sunday
+BILL_LAGS = (0, 1, 1, 1, 2, 2, 3, 4, 5, 7)
+PATIENT_BATCH = 20_000
+MAX_BATCH = 10_000
+ONE = Decimal("1")
+
+
+def patient_count(encounters: int) -> int:
+    """About one patient per 3.5 encounters, at least 20."""
+    return max(20, round(encounters / 3.5))
+
+
+def day_counts(encounters: int, today: date) -> list[tuple[date, int]]:
+    """Encounters per date of service (oldest first), weighted by weekday, summing exactly."""
+    days = [today - timedelta(days=back) for back in range(WINDOW_DAYS, -1, -1)]
+    weights = [WEEKDAY_WEIGHTS[d.weekday()] for d in days]
+    total_weight = sum(weights)
+    exact = [encounters * w for w in weights]
+    counts = [x // total_weight for x in exact]
+    short = encounters - sum(counts)
+    by_remainder = sorted(range(len(days)), key=lambda i: (-(exact[i] % total_weight), -i))
+    for i in by_remainder[:short]:
+        counts[i] += 1
+    return list(zip(days, counts, strict=True))
+
+
+def batch_size(encounters: int) -> int:
+    """Encounters per batch: about 2% of the total (progress granularity), at most 10,000."""
+    return max(1, min(MAX_BATCH, -(-encounters // 50)))
+
+
+def generate(encounters: int, seed: int, today: date, *,
+             actor: str = DEMO_ACTOR) -> Iterator[Batch]:  # fmt: skip
+    """Yield the demo practice as batches; the last batch has `done == total`."""
+    if encounters < 1:
+        raise ValueError("the demo needs at least one encounter")
+    rng = random.Random(seed)
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    local_state = rng.choice(LOCAL_STATES)
+    ref = build_reference(rng, fake, local_state=local_state)
+    pools = make_pools(fake, local_state)
+    e = Emitter(rng, today)
+    for table, rows in ref.rows.items():
+        e.rows[table].extend(rows)
+    yield Batch(e.take(), 0, encounters)
+
+    maker = PatientMaker(rng, pools, today)
+    patients: list[PatientInfo] = []
+    for pid in range(1, patient_count(encounters) + 1):
+        patients.append(maker.make(pid, e.rows))
+        if pid % PATIENT_BATCH == 0:
+            yield Batch(e.take(), 0, encounters)
+    yield Batch(e.take(), 0, encounters)
+
+    remits = Remits(ref)
+    claims = ClaimWriter(e, ref, remits)
+    step = batch_size(encounters)
+    done = 0
+    for dos, count in day_counts(encounters, today):
+        for _ in range(count):
+            _encounter(e, ref_fees=(ref.fees, ref.default_fees), claims=claims, dos=dos,
+                       patient=rng.choice(patients),
+                       provider=rng.choices(ref.provider_ids, ref.provider_weights)[0])  # fmt: skip
+            done += 1
+            if done % step == 0 and done < encounters:
+                yield Batch(e.take(), done, encounters)
+    e.rows["remittance"].extend(remits.rows(e))
+    e.rows["audit_event"].append(
+        (1, actor, "demo_load", "practice", 1, e.midnight(today) + timedelta(hours=6),
+         f"synthetic demo practice: {encounters} encounters, seed {seed}")
+    )  # fmt: skip
+    yield Batch(e.take(), done, encounters)
+
+
+def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str, Decimal]],
+               claims: ClaimWriter, dos: date, patient: PatientInfo,
+               provider: int) -> None:  # fmt: skip
+    """One encounter with its diagnoses and charges; bills it when its time has come."""
+    rng, today = e.rng, e.today
+    payer_i = patient.primary_payer
+    payer_key = PAYERS[payer_i].key if payer_i >= 0 else "self"
+    dx, lines, pos = make_visit(rng, age_on(patient.dob, dos), patient.sex, payer_key, dos)
+    eid = e.new_id("encounter")
+    auth = None
+    if (patient.auth_id is not None and patient.auth_start is not None
+            and patient.auth_end is not None and patient.auth_start <= dos <= patient.auth_end
+            and rng.random() < 0.5):  # fmt: skip
+        auth = patient.auth_id
+    lag = rng.choice(BILL_LAGS)
+    r = rng.random()
+    if r < 0.01:
+        status = "hold"
+    elif r < 0.035 or dos + timedelta(days=lag) > today:
+        status = "unbilled"
+    else:
+        status = "billed"
+    e.rows["encounter"].append(
+        (eid, patient.id, provider, patient.primary, auth, dos, pos, status, e.at(dos))
+    )
+    dx_rows = e.rows["encounter_diagnosis"]
+    for seq, code in enumerate(dx, start=1):
+        dx_rows.append((e.new_id("encounter_diagnosis"), eid, seq, code))
+    fees, default_fees = ref_fees
+    prices = fees[payer_i] if payer_i >= 0 else default_fees
+    charge_rows = e.rows["charge"]
+    billed: list[tuple[int, int, str, str, Decimal, str]] = []
+    total = Decimal("0.00")
+    for line_no, (code, mods, pointers) in enumerate(lines, start=1):
+        cid = e.new_id("charge")
+        amount = prices[code]
+        padded = (*mods, None, None, None, None)
+        charge_rows.append((cid, eid, line_no, code, padded[0], padded[1], padded[2], padded[3],
+                            ONE, amount, pointers, None))  # fmt: skip
+        billed.append((cid, line_no, code, ":".join(mods), amount, pointers))
+        total += amount
+    if status != "billed":
+        return
+    bill = EncounterBill(eid, patient, dos, dos + timedelta(days=lag), total, billed)
+    if patient.primary is None:
+        claims.self_pay(bill)
+    else:
+        claims.bill(bill)
