@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from medbill_tui.clock import Clock
 from medbill_tui.config import Settings
+from medbill_tui.db.codesets import ensure_builtin_code_sets
 from medbill_tui.db.embedded import start_embedded
 from medbill_tui.db.engine import check_connection, make_engine
 from medbill_tui.db.migrate import SchemaStatus, schema_status, upgrade
@@ -56,12 +57,13 @@ def ensure_schema(runtime: Runtime, *, allow_upgrade: bool) -> SchemaStatus:
     Raises SchemaBehind with the fix in words when the schema is older than the code.
     """
     status = schema_status(runtime.engine)
-    if status.up_to_date:
-        return status
-    if allow_upgrade or runtime.settings.embedded:
+    if not status.up_to_date and (allow_upgrade or runtime.settings.embedded):
         log.info("upgrading schema from %s to %s", status.current, status.head)
         upgrade(runtime.engine)
-        return schema_status(runtime.engine)
+        status = schema_status(runtime.engine)
+    if status.up_to_date:
+        ensure_builtin_code_sets(runtime.engine, runtime.actor)
+        return status
     raise SchemaBehind(
         f"the database schema is at revision {status.current or 'none'} but this version of "
         f"medbill needs {status.head}; run `medbill db upgrade` to upgrade it"

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from medbill_tui.db.codesets import ensure_builtin_code_sets
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
 
@@ -62,6 +63,7 @@ def pg() -> Iterator[PgCluster]:
     template_url = cluster.create_database("medbill_template")
     engine = make_engine(template_url, pool_size=1)
     upgrade(engine)
+    ensure_builtin_code_sets(engine)
     engine.dispose()
     yield cluster
     cluster.admin.dispose()

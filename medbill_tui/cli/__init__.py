@@ -18,6 +18,7 @@ from medbill_tui.bootstrap import (
     connect,
     ensure_schema,
 )
+from medbill_tui.cli import codes
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 
@@ -70,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="migrate the schema to this version")
     db_sub.add_parser("status", help="show the schema's revision against this version's")
 
+    codes.add_parser(sub)
+
     report = sub.add_parser("report", help="print a report")
     report_sub = report.add_subparsers(dest="report_name", metavar="REPORT", required=True)
     queues = report_sub.add_parser("queues", help="count and amount of each work queue")
@@ -111,7 +114,7 @@ def _cmd_db(runtime: Runtime, args: argparse.Namespace) -> int:
     if args.db_command == "upgrade":
         before = schema_status(runtime.engine)
         upgrade(runtime.engine)
-        after = schema_status(runtime.engine)
+        after = ensure_schema(runtime, allow_upgrade=False)
         if before.current == after.current:
             print(f"schema already at {after.current} (head)")
         else:
@@ -133,8 +136,14 @@ def _cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_codes(runtime: Runtime, args: argparse.Namespace) -> int:
+    ensure_schema(runtime, allow_upgrade=False)
+    return codes.run(runtime, args)
+
+
 COMMANDS: dict[str | None, Callable[[Runtime, argparse.Namespace], int]] = {
     None: _cmd_app,
+    "codes": _cmd_codes,
     "demo": _cmd_demo,
     "db": _cmd_db,
     "report": _cmd_report,

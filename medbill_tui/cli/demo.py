@@ -16,11 +16,12 @@ def run_demo(runtime: Runtime, args: argparse.Namespace) -> None:
 
     progress = ProgressLine("Loading demo practice")
     cancel = threading.Event()
-    outcome: dict[str, DemoResult | BaseException] = {}
+    results: list[DemoResult] = []
+    errors: list[BaseException] = []
 
     def work() -> None:
         try:
-            outcome["result"] = load_demo(
+            result = load_demo(
                 runtime.engine,
                 encounters=args.encounters,
                 seed=args.seed,
@@ -30,8 +31,9 @@ def run_demo(runtime: Runtime, args: argparse.Namespace) -> None:
                 cancel=cancel,
                 actor=runtime.actor,
             )
+            results.append(result)
         except BaseException as exc:  # handed to the main thread
-            outcome["error"] = exc
+            errors.append(exc)
 
     worker = threading.Thread(target=work, name="demo-load", daemon=True)
     worker.start()
@@ -42,15 +44,14 @@ def run_demo(runtime: Runtime, args: argparse.Namespace) -> None:
         cancel.set()
         worker.join()
     progress.finish()
-    error = outcome.get("error")
+    error = errors[0] if errors else None
     if isinstance(error, DemoCancelled):
         raise CommandError("demo load cancelled; the database is as it was")
     if isinstance(error, DemoRefused):
         raise CommandError(str(error))
     if error is not None:
         raise error
-    result = outcome["result"]
-    assert isinstance(result, DemoResult)
+    result = results[0]
     print(
         f"demo practice loaded: {result.encounters:,} encounters, {result.patients:,} patients, "
         f"{result.claims:,} claims, {result.remittances:,} remittances, "

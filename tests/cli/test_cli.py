@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -18,13 +19,19 @@ from tests.factories import Builder
 
 
 def medbill(*args: str, url: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "MEDBILL"))}
+    full_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "MEDBILL"))
+    }
     full_env.update(env)
     if url is not None:
         full_env["DATABASE_URL"] = url
     return subprocess.run(
         [sys.executable, "-m", "medbill_tui", *args],
-        capture_output=True, text=True, env=full_env, timeout=120, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -35,20 +42,28 @@ def seeded_url(db_url: str) -> str:
         b = Builder(conn)
         p = b.patient("Ortiz")
         b.encounter(p, date(2026, 10, 1), charges=("100.00", "25.25"))
-        claim = b.claim(p, date(2026, 9, 1), "submitted", created=date(2026, 9, 2),
-                        submitted=date(2026, 9, 2), amount="80.10")
+        claim = b.claim(
+            p,
+            date(2026, 9, 1),
+            "submitted",
+            created=date(2026, 9, 2),
+            submitted=date(2026, 9, 2),
+            amount="80.10",
+        )
         denied = b.claim(p, date(2026, 8, 1), "denied", created=date(2026, 8, 1), amount="45.00")
         b.denial(denied, p[0], opened=date(2026, 9, 20), amount="45.00")
-        eid = conn.execute(text("SELECT encounter_id FROM claim WHERE id = :c"),
-                           {"c": claim}).scalar_one()
+        eid = conn.execute(
+            text("SELECT encounter_id FROM claim WHERE id = :c"), {"c": claim}
+        ).scalar_one()
         b.ledger(p, eid, "80.10", date(2026, 9, 1))
     engine.dispose()
     return db_url
 
 
 def test_report_queues_json(seeded_url: str) -> None:
-    result = medbill("report", "queues", "--format", "json", url=seeded_url,
-                     MEDBILL_TODAY="2026-11-02")
+    result = medbill(
+        "report", "queues", "--format", "json", url=seeded_url, MEDBILL_TODAY="2026-11-02"
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data == {
@@ -64,7 +79,10 @@ def test_report_queues_csv_and_plain(seeded_url: str) -> None:
     csv_out = medbill("report", "queues", "--format", "csv", url=seeded_url)
     assert csv_out.returncode == 0, csv_out.stderr
     assert csv_out.stdout.splitlines() == [
-        "queue,count,amount", "unbilled,1,125.25", "pending_claims,1,80.10", "denials,1,45.00",
+        "queue,count,amount",
+        "unbilled,1,125.25",
+        "pending_claims,1,80.10",
+        "denials,1,45.00",
         "balances,1,80.10",
     ]
     plain = medbill("report", "queues", url=seeded_url)
@@ -99,9 +117,9 @@ def test_schema_behind_says_how_to_upgrade_and_changes_nothing(pg: PgCluster) ->
         assert "medbill db upgrade" in result.stderr
         engine: Engine = make_engine(url)
         with engine.connect() as conn:
-            tables = conn.execute(text(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
-            )).scalar_one()
+            tables = conn.execute(
+                text("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+            ).scalar_one()
         engine.dispose()
         assert tables == 0
         status = medbill("db", "status", url=url)
@@ -114,8 +132,16 @@ def test_schema_behind_says_how_to_upgrade_and_changes_nothing(pg: PgCluster) ->
         pg.drop_database(name)
 
 
-@pytest.mark.parametrize("args", [["frobnicate"], ["report", "queues", "--format", "xml"],
-                                  ["demo", "--encounters", "lots"], ["--bogus"], ["db"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["frobnicate"],
+        ["report", "queues", "--format", "xml"],
+        ["demo", "--encounters", "lots"],
+        ["--bogus"],
+        ["db"],
+    ],
+)
 def test_bad_usage_exits_2_with_usage(args: list[str]) -> None:
     result = medbill(*args)
     assert result.returncode == 2
@@ -133,3 +159,23 @@ def test_bad_setting_is_a_clear_error(db_url: str) -> None:
     result = medbill("report", "queues", url=db_url, MEDBILL_TODAY="yesterday")
     assert result.returncode == 2
     assert "MEDBILL_TODAY" in result.stderr
+
+
+def test_codes_search_json(db_url: str) -> None:
+    result = medbill("codes", "search", "E11.9", "--format", "json", url=db_url)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["code"] == "E11.9"
+    words = medbill("codes", "search", "otitis", "media", url=db_url)
+    assert words.returncode == 0 and "H6" in words.stdout
+
+
+def test_codes_load_bad_file_lists_rows_and_changes_nothing(db_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "order.txt"
+    bad.write_text("00001 E119    1 short" + " " * 55 + "Type 2 diabetes\nnot a record\n")
+    result = medbill("codes", "load", str(bad), "--set", "icd10cm", url=db_url)
+    assert result.returncode == 1
+    assert "line 2" in result.stderr and "nothing was loaded" in result.stderr
+    again = medbill("codes", "search", "I10", "--format", "json", url=db_url)
+    assert json.loads(again.stdout)[0]["code"] == "I10"
+    missing = medbill("codes", "load", str(tmp_path / "nope.txt"), "--set", "hcpcs", url=db_url)
+    assert missing.returncode == 1 and "cannot read" in missing.stderr

@@ -35,7 +35,11 @@ def test_upgrade_from_empty_to_head(pg: PgCluster) -> None:
 
 
 # Alembic cannot compare expression indexes with operator classes; check them by name.
-EXPRESSION_INDEXES = {"ix_patient_account_no_prefix", "ix_patient_last_name_lower"}
+EXPRESSION_INDEXES = {
+    "ix_patient_account_no_prefix",
+    "ix_patient_last_name_lower",
+    "ix_icd10cm_code_nodot",
+}
 
 
 def _compare_index(obj: object, name: str | None, type_: str, *_: object) -> bool:
@@ -47,7 +51,8 @@ def test_models_match_the_migrations(engine: Engine) -> None:
         context = MigrationContext.configure(conn, opts={"include_object": _compare_index})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
-    names = {ix["name"] for ix in inspect(engine).get_indexes("patient")}
+    inspector = inspect(engine)
+    names = {ix["name"] for t in ("patient", "icd10cm_code") for ix in inspector.get_indexes(t)}
     assert names >= EXPRESSION_INDEXES
 
 
@@ -56,17 +61,31 @@ def test_append_only_tables_refuse_update_and_delete(engine: Engine, table: str)
     with engine.begin() as conn:
         b = Builder(conn)
         patient = b.patient("Stone")
-        claim = b.claim(patient, b.conn.execute(text("SELECT current_date")).scalar_one(),
-                        "ready", created=b.conn.execute(text("SELECT current_date")).scalar_one())
-        encounter = conn.execute(text("SELECT encounter_id FROM claim WHERE id = :c"),
-                                 {"c": claim}).scalar_one()
-        conn.execute(text("INSERT INTO ledger_entry (patient_id, encounter_id, kind, "
-                          "responsibility, amount, service_date, posted_by) VALUES "
-                          "(:p, :e, 'charge', 'primary', 10, current_date, 't')"),
-                     {"p": patient[0], "e": encounter})
+        claim = b.claim(
+            patient,
+            b.conn.execute(text("SELECT current_date")).scalar_one(),
+            "ready",
+            created=b.conn.execute(text("SELECT current_date")).scalar_one(),
+        )
+        encounter = conn.execute(
+            text("SELECT encounter_id FROM claim WHERE id = :c"), {"c": claim}
+        ).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO ledger_entry (patient_id, encounter_id, kind, "
+                "responsibility, amount, service_date, posted_by) VALUES "
+                "(:p, :e, 'charge', 'primary', 10, current_date, 't')"
+            ),
+            {"p": patient[0], "e": encounter},
+        )
         conn.execute(text("INSERT INTO audit_event (actor, action, entity) VALUES ('t','x','y')"))
-        conn.execute(text("INSERT INTO claim_event (claim_id, at, actor, to_status) "
-                          "VALUES (:c, now(), 't', 'ready')"), {"c": claim})
+        conn.execute(
+            text(
+                "INSERT INTO claim_event (claim_id, at, actor, to_status) "
+                "VALUES (:c, now(), 't', 'ready')"
+            ),
+            {"c": claim},
+        )
     for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(text(statement))

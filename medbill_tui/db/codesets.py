@@ -1,0 +1,224 @@
+"""Code sets in PostgreSQL: the built-in releases, loading newer CMS files, and search.
+
+ICD-10-CM comes from the `simple-icd-10-cm` package (CMS April 1, 2026 release); POS,
+modifiers and our procedure-code labels from CSV files shipped in `medbill_tui/data/`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+
+from medbill_tui.domain.codefiles import CodeRow, ParsedFile, dotted_icd10
+
+ICD10_RELEASE = "2026-04-01 (simple-icd-10-cm 1.5.0)"
+CODE_SETS = ("icd10cm", "hcpcs", "cpt", "pos")
+_CODE_LIKE = re.compile(r"^[A-Za-z]?[0-9][0-9A-Za-z.]*$|^[A-Za-z][0-9]")
+
+
+class CodeLoadError(Exception):
+    """A release file had bad rows; nothing was loaded. `errors` lists them."""
+
+    def __init__(self, errors: tuple[Any, ...]) -> None:
+        self.errors = errors
+        shown = "; ".join(str(e) for e in errors[:10])
+        more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
+        super().__init__(f"{len(errors)} bad row(s), nothing loaded: {shown}{more}")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeHit:
+    """One search result."""
+
+    code_set: str
+    code: str
+    description: str
+    billable: bool
+
+
+def _data_rows(name: str) -> list[dict[str, str]]:
+    path = resources.files("medbill_tui.data").joinpath(name)
+    if not path.is_file():
+        return []
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _copy(
+    conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """COPY rows into `table` on the connection's own transaction (psycopg 3)."""
+    dbapi: Any = conn.connection.dbapi_connection
+    with dbapi.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
+        for row in rows:
+            cp.write_row(row)
+
+
+def _record_release(
+    conn: Connection, code_set: str, release: str, source: str, count: int, actor: str
+) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO code_set_release (code_set, release, source, row_count, loaded_by) "
+            "VALUES (:s, :r, :src, :n, :a) ON CONFLICT (code_set) DO UPDATE SET "
+            "release = :r, source = :src, row_count = :n, loaded_by = :a, loaded_at = now()"
+        ),
+        {"s": code_set, "r": release, "src": source, "n": count, "a": actor},
+    )
+
+
+def builtin_icd10cm_rows() -> list[CodeRow]:
+    """Every ICD-10-CM code of the packaged release (categories as non-billable headers)."""
+    import simple_icd_10_cm as icd
+
+    rows = []
+    for code in icd.get_all_codes(True):
+        if icd.is_chapter_or_block(code):
+            continue
+        rows.append(CodeRow(code, icd.get_description(code), icd.is_leaf(code)))
+    return rows
+
+
+def replace_icd10cm(
+    conn: Connection, rows: list[CodeRow], release: str, source: str, actor: str
+) -> int:
+    """Replace the ICD-10-CM set inside the caller's transaction."""
+    conn.execute(text("DELETE FROM icd10cm_code"))
+    _copy(
+        conn,
+        "icd10cm_code",
+        ("code", "description", "billable"),
+        [(r.code, r.description, r.billable) for r in rows],
+    )
+    _record_release(conn, "icd10cm", release, source, len(rows), actor)
+    return len(rows)
+
+
+def replace_hcpcs(
+    conn: Connection, rows: list[CodeRow], release: str, source: str, actor: str
+) -> int:
+    """Load an HCPCS release: its codes become verified; codes the practice added that the
+    release lacks stay, marked unverified (encounters may use them)."""
+    conn.execute(text("UPDATE procedure_code SET verified = false WHERE code_set = 'HCPCS'"))
+    conn.execute(text("CREATE TEMP TABLE hcpcs_load (code text, label text) ON COMMIT DROP"))
+    _copy(conn, "hcpcs_load", ("code", "label"), [(r.code, r.description) for r in rows])
+    conn.execute(
+        text(
+            "INSERT INTO procedure_code (code, code_set, label, verified) "
+            "SELECT code, 'HCPCS', label, true FROM hcpcs_load "
+            "ON CONFLICT (code) DO UPDATE SET verified = true, code_set = 'HCPCS', "
+            "label = procedure_code.label"
+        )
+    )
+    _record_release(conn, "hcpcs", release, source, len(rows), actor)
+    return len(rows)
+
+
+def load_release_file(
+    engine: Engine, parsed: ParsedFile, code_set: str, source: str, actor: str
+) -> int:
+    """Load a parsed CMS file in one transaction; any bad row means nothing changes."""
+    if parsed.errors:
+        raise CodeLoadError(parsed.errors)
+    with engine.begin() as conn:
+        if code_set == "icd10cm":
+            return replace_icd10cm(conn, list(parsed.rows), source, source, actor)
+        if code_set == "hcpcs":
+            return replace_hcpcs(conn, list(parsed.rows), source, source, actor)
+    raise ValueError(f"cannot load code set {code_set!r}")
+
+
+def ensure_builtin_code_sets(engine: Engine, actor: str = "system") -> dict[str, int]:
+    """Load the packaged code sets into empty tables (idempotent; cheap when already loaded)."""
+    loaded: dict[str, int] = {}
+    with engine.begin() as conn:
+        counts = conn.execute(
+            text(
+                "SELECT (SELECT count(*) FROM icd10cm_code), (SELECT count(*) FROM pos_code), "
+                "(SELECT count(*) FROM modifier_code), (SELECT count(*) FROM procedure_code)"
+            )
+        ).one()
+        if counts[0] == 0:
+            loaded["icd10cm"] = replace_icd10cm(
+                conn, builtin_icd10cm_rows(), ICD10_RELEASE, "simple-icd-10-cm package", actor
+            )
+        if counts[1] == 0:
+            rows = [(r["code"], r["name"]) for r in _data_rows("pos.csv")]
+            _copy(conn, "pos_code", ("code", "name"), rows)
+            _record_release(
+                conn, "pos", "CMS POS 2026", "medbill_tui/data/pos.csv", len(rows), actor
+            )
+            loaded["pos"] = len(rows)
+        if counts[2] == 0:
+            mods = [(r["code"], r["description"]) for r in _data_rows("modifiers.csv")]
+            _copy(conn, "modifier_code", ("code", "description"), mods)
+            loaded["modifiers"] = len(mods)
+        if counts[3] == 0:
+            procs = [
+                (r["code"], r["code_set"], r["label"]) for r in _data_rows("procedure_codes.csv")
+            ]
+            _copy(conn, "procedure_code", ("code", "code_set", "label"), procs)
+            loaded["procedures"] = len(procs)
+    return loaded
+
+
+def _tsquery(words: str) -> str:
+    terms = [re.sub(r"[^0-9A-Za-z]", "", w) for w in words.split()]
+    return " & ".join(f"{t}:*" for t in terms if t)
+
+
+def search_codes(
+    conn: Connection, query: str, code_set: str = "icd10cm", limit: int = 20
+) -> tuple[CodeHit, ...]:
+    """Codes whose code starts with `query` (dots optional) or whose words match it."""
+    q = query.strip()
+    if not q:
+        return ()
+    params: dict[str, Any] = {"limit": limit}
+    by_code = bool(_CODE_LIKE.match(q)) and " " not in q
+    if code_set == "icd10cm":
+        if by_code:
+            params["prefix"] = dotted_icd10(q).replace(".", "") + "%"
+            sql = (
+                "SELECT code, description, billable FROM icd10cm_code "
+                "WHERE replace(code, '.', '') LIKE :prefix ORDER BY code LIMIT :limit"
+            )
+        else:
+            params["tsq"] = _tsquery(q)
+            if not params["tsq"]:
+                return ()
+            sql = (
+                "SELECT code, description, billable FROM icd10cm_code "
+                "WHERE to_tsvector('english', description) @@ to_tsquery('english', :tsq) "
+                "ORDER BY billable DESC, length(description), code LIMIT :limit"
+            )
+    elif code_set in ("hcpcs", "cpt"):
+        params["set"] = code_set.upper()
+        if by_code:
+            params["prefix"] = q.upper() + "%"
+            where = "code LIKE :prefix"
+        else:
+            params["tsq"] = _tsquery(q)
+            if not params["tsq"]:
+                return ()
+            where = "to_tsvector('english', label) @@ to_tsquery('english', :tsq)"
+        sql = (
+            f"SELECT code, label AS description, verified AS billable FROM procedure_code "
+            f"WHERE code_set = :set AND {where} ORDER BY code LIMIT :limit"
+        )
+    elif code_set == "pos":
+        params["prefix"] = q + "%"
+        params["words"] = "%" + q.lower() + "%"
+        sql = (
+            "SELECT code, name AS description, true AS billable FROM pos_code "
+            "WHERE code LIKE :prefix OR lower(name) LIKE :words ORDER BY code LIMIT :limit"
+        )
+    else:
+        raise ValueError(f"unknown code set {code_set!r}; choose one of {', '.join(CODE_SETS)}")
+    rows = conn.execute(text(sql), params).all()
+    return tuple(CodeHit(code_set, r.code, r.description, bool(r.billable)) for r in rows)
