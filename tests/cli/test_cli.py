@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
