@@ -1,0 +1,146 @@
+"""Medical code formats and the CodeBook the scrubber looks codes up in.
+
+Format checks are pure string rules. Whether a code *exists* is the CodeBook's job: the app
+implements it over the database; tests and the demo use `InMemoryCodeBook`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Literal, Protocol
+
+CodeSet = Literal["CPT", "HCPCS"]
+
+ICD10_RE = re.compile(r"([A-Z][0-9][0-9AB])(?:\.?([0-9A-TV-Z]{1,4}))?", re.ASCII)
+"""ICD-10-CM, with or without the dot: category (3 characters) plus up to 4 more.
+The first letter may be U too (U07.1 and U09.9 are real ICD-10-CM codes)."""
+CPT_RE = re.compile(r"[0-9]{5}|[0-9]{4}[FTU]", re.ASCII)
+"""CPT Category I (5 digits) or Category II/III and lab (4 digits then F, T or U)."""
+HCPCS_RE = re.compile(r"[A-V][0-9]{4}", re.ASCII)
+"""HCPCS Level II: a letter A-V then 4 digits."""
+MODIFIER_RE = re.compile(r"[A-Z0-9]{2}", re.ASCII)
+POS_RE = re.compile(r"[0-9]{2}", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class IcdCode:
+    """An ICD-10-CM code; `billable` is False for categories and headings."""
+
+    code: str
+    description: str
+    billable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureInfo:
+    """A CPT or HCPCS code; `verified` is False for codes the practice typed in itself."""
+
+    code: str
+    code_set: CodeSet
+    label: str
+    verified: bool = True
+
+
+class CodeBook(Protocol):
+    """Look-ups the scrubber needs. Codes arrive normalised: upper case, trimmed, and
+    ICD-10-CM in the dotted form ("E11.9")."""
+
+    def icd10(self, code: str) -> IcdCode | None:
+        """The ICD-10-CM code, or None when it is not in the code set."""
+        ...
+
+    def procedure(self, code: str) -> ProcedureInfo | None:
+        """The CPT/HCPCS code, or None when it is unknown."""
+        ...
+
+    def modifier(self, code: str) -> str | None:
+        """The modifier's description, or None when it is unknown."""
+        ...
+
+    def pos(self, code: str) -> str | None:
+        """The place-of-service name, or None when the code is unknown."""
+        ...
+
+
+def clean_code(raw: str) -> str:
+    """Trim and upper-case a code as typed."""
+    return raw.strip().upper()
+
+
+def normalize_icd10(raw: str) -> str | None:
+    """The dotted ICD-10-CM form ("e119" -> "E11.9"), or None when `raw` is not one."""
+    match = ICD10_RE.fullmatch(clean_code(raw))
+    if match is None:
+        return None
+    category, rest = match.group(1), match.group(2)
+    return f"{category}.{rest}" if rest else category
+
+
+def procedure_code_set(code: str) -> CodeSet | None:
+    """The code set ("CPT" or "HCPCS") a cleaned code's shape belongs to, or None."""
+    if CPT_RE.fullmatch(code):
+        return "CPT"
+    if HCPCS_RE.fullmatch(code):
+        return "HCPCS"
+    return None
+
+
+def is_modifier_format(code: str) -> bool:
+    """Two letters or digits (after cleaning)."""
+    return MODIFIER_RE.fullmatch(code) is not None
+
+
+def is_pos_format(code: str) -> bool:
+    """Two digits."""
+    return POS_RE.fullmatch(code) is not None
+
+
+def is_evaluation_and_management(code: str) -> bool:
+    """True for office/hospital/preventive visit codes (CPT 99202-99499)."""
+    return len(code) == 5 and code.isascii() and code.isdigit() and 99202 <= int(code) <= 99499
+
+
+def read_data_csv(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of one of the package's own CSV files in `medbill_tui/data/`."""
+    text = resources.files("medbill_tui").joinpath("data", name).read_text(encoding="utf-8")
+    return tuple(csv.DictReader(io.StringIO(text)))
+
+
+@cache
+def standard_modifiers() -> Mapping[str, str]:
+    """The shipped common modifiers (`data/modifiers.csv`): code -> plain description."""
+    rows = read_data_csv("modifiers.csv")
+    return MappingProxyType({row["code"]: row["description"] for row in rows})
+
+
+@dataclass(frozen=True)
+class InMemoryCodeBook:
+    """A CodeBook over plain dictionaries (tests, demo); modifiers default to the shipped list."""
+
+    icd: Mapping[str, IcdCode] = field(default_factory=dict)
+    procedures: Mapping[str, ProcedureInfo] = field(default_factory=dict)
+    modifiers: Mapping[str, str] = field(default_factory=standard_modifiers)
+    places: Mapping[str, str] = field(default_factory=dict)
+
+    def icd10(self, code: str) -> IcdCode | None:
+        """Look up a code in either form."""
+        return self.icd.get(normalize_icd10(code) or clean_code(code))
+
+    def procedure(self, code: str) -> ProcedureInfo | None:
+        """Look up a CPT/HCPCS code."""
+        return self.procedures.get(clean_code(code))
+
+    def modifier(self, code: str) -> str | None:
+        """Look up a modifier."""
+        return self.modifiers.get(clean_code(code))
+
+    def pos(self, code: str) -> str | None:
+        """Look up a place of service."""
+        return self.places.get(code.strip())

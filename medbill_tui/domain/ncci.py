@@ -1,0 +1,53 @@
+"""Procedure-to-procedure pairs that may not be billed together (NCCI-style), kept as data.
+
+`data/ncci_pairs.csv` holds a small, illustrative set of primary-care pairs written for this
+app — not CMS's edit tables. A column-2 code billed with its column-1 code is denied unless the
+pair allows a modifier (`modifier_allowed`) and a bypass modifier shows the services were distinct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+
+from medbill_tui.domain.codes import clean_code, read_data_csv
+
+BYPASS_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
+"""Modifiers that mark a column-2 service as distinct when the pair allows it."""
+EM_BYPASS_MODIFIER = "25"
+"""On a visit (E/M) code of a pair: a separate, significant visit."""
+
+
+@dataclass(frozen=True, slots=True)
+class NcciPair:
+    """Column-2 code is bundled into column-1 code; `note` explains why in plain words."""
+
+    column1: str
+    column2: str
+    modifier_allowed: bool
+    note: str
+
+
+@cache
+def ncci_pairs() -> tuple[NcciPair, ...]:
+    """All shipped pairs, read once."""
+    return tuple(
+        NcciPair(
+            column1=clean_code(row["column1"]),
+            column2=clean_code(row["column2"]),
+            modifier_allowed=row["modifier_allowed"].strip() == "1",
+            note=row["note"].strip(),
+        )
+        for row in read_data_csv("ncci_pairs.csv")
+    )
+
+
+@cache
+def pairs_by_column2() -> Mapping[str, tuple[NcciPair, ...]]:
+    """Pairs indexed by their column-2 code."""
+    index: dict[str, list[NcciPair]] = {}
+    for pair in ncci_pairs():
+        index.setdefault(pair.column2, []).append(pair)
+    return MappingProxyType({code: tuple(pairs) for code, pairs in index.items()})
