@@ -18,7 +18,7 @@ from medbill_tui.bootstrap import (
     connect,
     ensure_schema,
 )
-from medbill_tui.cli import codes
+from medbill_tui.cli import codes, fees
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("status", help="show the schema's revision against this version's")
 
     codes.add_parser(sub)
+    fees.add_parser(sub)
 
     report = sub.add_parser("report", help="print a report")
     report_sub = report.add_subparsers(dest="report_name", metavar="REPORT", required=True)
@@ -141,8 +142,14 @@ def _cmd_codes(runtime: Runtime, args: argparse.Namespace) -> int:
     return codes.run(runtime, args)
 
 
+def _cmd_fees(runtime: Runtime, args: argparse.Namespace) -> int:
+    ensure_schema(runtime, allow_upgrade=False)
+    return fees.run(runtime, args)
+
+
 COMMANDS: dict[str | None, Callable[[Runtime, argparse.Namespace], int]] = {
     None: _cmd_app,
+    "fees": _cmd_fees,
     "codes": _cmd_codes,
     "demo": _cmd_demo,
     "db": _cmd_db,

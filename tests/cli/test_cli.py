@@ -179,3 +179,45 @@ def test_codes_load_bad_file_lists_rows_and_changes_nothing(db_url: str, tmp_pat
     assert json.loads(again.stdout)[0]["code"] == "I10"
     missing = medbill("codes", "load", str(tmp_path / "nope.txt"), "--set", "hcpcs", url=db_url)
     assert missing.returncode == 1 and "cannot read" in missing.stderr
+
+
+def _fees(url: str) -> dict[tuple[str, str, int | None], Decimal]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT code, modifier, payer_id, price FROM fee_schedule")).all()
+    engine.dispose()
+    return {(r.code, r.modifier, r.payer_id): Decimal(r.price) for r in rows}
+
+
+def test_fees_import_previews_then_applies(seeded_url: str, tmp_path: Path) -> None:
+    prices = tmp_path / "fees.csv"
+    prices.write_text("code,modifier,price\n99213,,95.00\n20610,RT,120.00\n")
+    preview = medbill("fees", "import", str(prices), url=seeded_url)
+    assert preview.returncode == 0, preview.stderr
+    assert "2 change(s) to the default schedule: 2 new" in preview.stdout
+    assert "nothing changed" in preview.stdout and _fees(seeded_url) == {}
+    applied = medbill("fees", "import", str(prices), "--yes", url=seeded_url)
+    assert applied.returncode == 0 and "applied 2" in applied.stdout
+    assert _fees(seeded_url) == {
+        ("99213", "", None): Decimal("95.00"),
+        ("20610", "RT", None): Decimal("120.00"),
+    }
+    prices.write_text("code,modifier,price\n99213,,99.00\n")
+    payer = medbill("fees", "import", str(prices), "--payer", "P2", "--yes", url=seeded_url)
+    assert payer.returncode == 0, payer.stderr
+    assert ("99213", "", 2) in _fees(seeded_url)
+    again = medbill("fees", "import", str(prices), "--payer", "P2", "--yes", url=seeded_url)
+    assert "no changes" in again.stdout
+
+
+def test_fees_import_bad_rows_change_nothing(seeded_url: str, tmp_path: Path) -> None:
+    prices = tmp_path / "fees.csv"
+    prices.write_text("code,modifier,price\n99213,,95.00\n99214,,abc\n")
+    result = medbill("fees", "import", str(prices), "--yes", url=seeded_url)
+    assert result.returncode == 1
+    assert "line 3" in result.stderr and "nothing was changed" in result.stderr
+    assert _fees(seeded_url) == {}
+    prices.write_text("code,modifier,price\n99213,,95.00\n")
+    unknown = medbill("fees", "import", str(prices), "--payer", "NOPE", url=seeded_url)
+    assert unknown.returncode == 1 and "no payer has the payer id 'NOPE'" in unknown.stderr
+    assert _fees(seeded_url) == {}

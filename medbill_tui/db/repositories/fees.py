@@ -1,0 +1,59 @@
+"""Fee schedule reads and writes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Connection, text
+
+from medbill_tui.domain.fees import FeeChange, FeeKey
+
+
+class UnknownPayer(LookupError):
+    """No payer has that payer code."""
+
+
+def payer_id_for_code(conn: Connection, payer_code: str) -> int:
+    found = conn.execute(
+        text("SELECT id FROM payer WHERE payer_code = :c"), {"c": payer_code}
+    ).scalar_one_or_none()
+    if found is None:
+        raise UnknownPayer(f"no payer has the payer id {payer_code!r}")
+    return int(found)
+
+
+def current_fees(conn: Connection, payer_id: int | None) -> dict[FeeKey, Decimal]:
+    """The schedule of one payer (None: the default schedule)."""
+    rows = conn.execute(
+        text(
+            "SELECT code, modifier, price FROM fee_schedule WHERE payer_id IS NOT DISTINCT FROM :p"
+        ),
+        {"p": payer_id},
+    ).all()
+    return {(r.code, r.modifier): Decimal(r.price) for r in rows}
+
+
+def apply_fee_changes(conn: Connection, payer_id: int | None, changes: list[FeeChange]) -> None:
+    """Insert new prices and update changed ones (in the caller's transaction)."""
+    for change in changes:
+        conn.execute(
+            text(
+                "INSERT INTO fee_schedule (payer_id, code, modifier, price) "
+                "VALUES (:p, :c, :m, :price) "
+                "ON CONFLICT (payer_id, code, modifier) DO UPDATE SET price = EXCLUDED.price"
+            ),
+            {"p": payer_id, "c": change.code, "m": change.modifier, "price": change.new},
+        )
+
+
+def fee_for(conn: Connection, code: str, modifier: str, payer_id: int | None) -> Decimal | None:
+    """The price of a code: the payer's own, else the default; with the modifier, else without."""
+    row = conn.execute(
+        text(
+            "SELECT price FROM fee_schedule WHERE code = :c AND modifier IN (:m, '') "
+            "AND (payer_id = :p OR payer_id IS NULL) "
+            "ORDER BY payer_id IS NULL, modifier = '' LIMIT 1"
+        ),
+        {"c": code, "m": modifier, "p": payer_id},
+    ).scalar_one_or_none()
+    return None if row is None else Decimal(row)
