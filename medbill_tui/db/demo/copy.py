@@ -15,7 +15,9 @@ from typing import Any
 
 from psycopg import Cursor, sql
 
-KEEP_TABLES = frozenset({"app_user", "alembic_version"})
+KEEP_TABLES = frozenset(
+    {"app_user", "alembic_version", "icd10cm_code", "pos_code", "modifier_code", "code_set_release"}
+)
 """Tables a demo load never empties."""
 
 CLAIM_NO_SEQUENCE = "claim_no_seq"
