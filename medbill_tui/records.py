@@ -260,3 +260,40 @@ class AccountDetail:
     address: str
     balances: tuple[BalanceRow, ...]
     encounters: tuple[AccountEncounterRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PayerBatch:
+    """Claims for one payer in a claim-creation preview."""
+
+    payer_name: str
+    claims: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedEncounter:
+    """An encounter that cannot be billed yet, with the scrubber's reasons."""
+
+    encounter_id: int
+    patient_name: str
+    dos: date
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRun:
+    """What creating claims would do (dry run) or did: claims per payer and what was skipped."""
+
+    dry_run: bool
+    batches: tuple[PayerBatch, ...]
+    skipped: tuple[SkippedEncounter, ...]
+    claim_ids: tuple[int, ...] = ()
+
+    @property
+    def created(self) -> int:
+        return sum(b.claims for b in self.batches)
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((b.amount for b in self.batches), Decimal("0.00"))

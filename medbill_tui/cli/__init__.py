@@ -18,9 +18,10 @@ from medbill_tui.bootstrap import (
     connect,
     ensure_schema,
 )
-from medbill_tui.cli import codes, fees
+from medbill_tui.cli import claims, codes, fees
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
+from medbill_tui.services.errors import ServiceError, ServiceUnavailable
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="migrate the schema to this version")
     db_sub.add_parser("status", help="show the schema's revision against this version's")
 
+    claims.add_parser(sub)
     codes.add_parser(sub)
     fees.add_parser(sub)
 
@@ -147,8 +149,14 @@ def _cmd_fees(runtime: Runtime, args: argparse.Namespace) -> int:
     return fees.run(runtime, args)
 
 
+def _cmd_claims(runtime: Runtime, args: argparse.Namespace) -> int:
+    ensure_schema(runtime, allow_upgrade=False)
+    return claims.run(runtime, args)
+
+
 COMMANDS: dict[str | None, Callable[[Runtime, argparse.Namespace], int]] = {
     None: _cmd_app,
+    "claims": _cmd_claims,
     "fees": _cmd_fees,
     "codes": _cmd_codes,
     "demo": _cmd_demo,
@@ -180,7 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_USAGE)
     except (DatabaseUnavailable, ConfigError) as exc:
         return _fail(str(exc), EXIT_USAGE)
-    except CommandError as exc:
+    except ServiceUnavailable as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except (CommandError, ServiceError) as exc:
         return _fail(str(exc), EXIT_FAILED)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)

@@ -95,6 +95,8 @@ class Payer(Base):
     payer_code: Mapped[str] = mapped_column(String(80), unique=True)
     claim_filing_indicator: Mapped[str] = mapped_column(String(2))
     timely_filing_days: Mapped[int] = mapped_column(Integer, server_default=text("365"))
+    auth_required_codes: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    """Space-separated codes this payer wants pre-approved."""
 
 
 class FeeSchedule(Base):

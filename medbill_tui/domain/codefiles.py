@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-ICD10_RE = re.compile(r"^[A-TV-Z][0-9][0-9AB][0-9A-TV-Z]{0,4}$")
+ICD10_RE = re.compile(r"^[A-Z][0-9][0-9AB][0-9A-Z]{0,4}$")
 HCPCS_RE = re.compile(r"^[A-V][0-9]{4}$")
 
 

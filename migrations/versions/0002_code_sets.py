@@ -63,6 +63,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("code", name=op.f("pk_pos_code")),
     )
     op.add_column(
+        "payer",
+        sa.Column("auth_required_codes", sa.Text(), server_default=sa.text("''"), nullable=False),
+    )
+    op.add_column(
         "procedure_code",
         sa.Column("verified", sa.Boolean(), server_default=sa.text("true"), nullable=False),
     )
@@ -82,6 +86,7 @@ def downgrade() -> None:
         "ix_procedure_code_label_fts", table_name="procedure_code", postgresql_using="gin"
     )
     op.drop_column("procedure_code", "verified")
+    op.drop_column("payer", "auth_required_codes")
     op.drop_table("pos_code")
     op.drop_table("modifier_code")
     op.drop_index("ix_icd10cm_code_nodot", table_name="icd10cm_code")

@@ -221,3 +221,24 @@ def test_fees_import_bad_rows_change_nothing(seeded_url: str, tmp_path: Path) ->
     unknown = medbill("fees", "import", str(prices), "--payer", "NOPE", url=seeded_url)
     assert unknown.returncode == 1 and "no payer has the payer id 'NOPE'" in unknown.stderr
     assert _fees(seeded_url) == {}
+
+
+def test_claims_create_dry_run_then_for_real(pg: PgCluster, demo_template: str) -> None:
+    name = f"claims_{os.getpid()}"
+    url = pg.create_database(name, template=demo_template)
+    try:
+        dry = medbill(
+            "claims", "create", "--dry-run", "--format", "json", url=url, MEDBILL_TODAY="2026-11-02"
+        )
+        assert dry.returncode == 0, dry.stderr
+        preview = json.loads(dry.stdout)
+        assert preview["dry_run"] is True and preview["created"] > 0
+        assert preview["skipped"] == len(preview["skipped_encounters"])
+        assert Decimal(preview["amount"]) == sum(Decimal(b["amount"]) for b in preview["by_payer"])
+        real = medbill("claims", "create", url=url, MEDBILL_TODAY="2026-11-02")
+        assert real.returncode == 0, real.stderr
+        assert real.stdout.startswith(f"created {preview['created']} claim(s)")
+        again = medbill("claims", "create", "--format", "json", url=url, MEDBILL_TODAY="2026-11-02")
+        assert json.loads(again.stdout)["created"] == 0
+    finally:
+        pg.drop_database(name)

@@ -40,7 +40,7 @@ def test_order_file_reports_each_bad_row_with_its_line() -> None:
         [
             order_line(1, "E119", "1", "ok", "fine"),
             "garbage",
-            order_line(3, "U999", "1", "x", "U codes are not ICD-10-CM"),
+            order_line(3, "1999", "1", "x", "digits first are not ICD-10-CM"),
             order_line(4, "E119", "1", "dup", "duplicate"),
             order_line(5, "E118", "X", "flag", "bad flag"),
             order_line(6, "E117", "1", "none", ""),

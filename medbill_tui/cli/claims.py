@@ -1,0 +1,80 @@
+"""`medbill claims create [--dry-run] [--format plain|json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from tabulate import tabulate
+
+from medbill_tui.bootstrap import Runtime
+from medbill_tui.domain.money import fmt_money, money_str
+from medbill_tui.records import ClaimRun
+from medbill_tui.services.claims import ClaimService
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    claims = sub.add_parser("claims", help="create claims from unbilled encounters")
+    claims_sub = claims.add_subparsers(dest="claims_command", metavar="ACTION", required=True)
+    create = claims_sub.add_parser("create", help="scrub unbilled encounters, bill the clean ones")
+    create.add_argument("--dry-run", action="store_true", help="report only; change nothing")
+    create.add_argument("--format", choices=("plain", "json"), default="plain")
+    create.add_argument(
+        "--encounter",
+        type=int,
+        action="append",
+        metavar="ID",
+        help="only this encounter (repeatable)",
+    )
+
+
+def claim_run_json(run: ClaimRun) -> str:
+    return json.dumps(
+        {
+            "dry_run": run.dry_run,
+            "created": run.created,
+            "skipped": len(run.skipped),
+            "amount": money_str(run.amount),
+            "by_payer": [
+                {"payer": b.payer_name, "claims": b.claims, "amount": money_str(b.amount)}
+                for b in run.batches
+            ],
+            "skipped_encounters": [
+                {
+                    "encounter_id": s.encounter_id,
+                    "dos": s.dos.isoformat(),
+                    "reasons": list(s.reasons),
+                }
+                for s in run.skipped
+            ],
+        },
+        indent=2,
+    )
+
+
+def claim_run_plain(run: ClaimRun) -> str:
+    verb = "would create" if run.dry_run else "created"
+    lines = [
+        f"{verb} {run.created} claim(s) for {fmt_money(run.amount)}; "
+        f"skipped {len(run.skipped)} encounter(s)"
+    ]
+    if run.batches:
+        rows = [[b.payer_name, b.claims, fmt_money(b.amount)] for b in run.batches]
+        lines.append(
+            tabulate(
+                rows,
+                headers=["Payer", "Claims", "Amount"],
+                disable_numparse=True,
+                colalign=("left", "right", "right"),
+            )
+        )
+    for s in run.skipped:
+        lines.append(f"skipped encounter {s.encounter_id} ({s.dos}): " + "; ".join(s.reasons))
+    return "\n".join(lines)
+
+
+def run(runtime: Runtime, args: argparse.Namespace) -> int:
+    service = ClaimService(runtime.engine, runtime.clock, runtime.actor)
+    result = service.create(args.encounter, dry_run=args.dry_run)
+    print(claim_run_json(result) if args.format == "json" else claim_run_plain(result))
+    return 0

@@ -1,0 +1,270 @@
+"""Creating claims from unbilled encounters, and holds, as set-based SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, TextClause, bindparam, text
+
+from medbill_tui.domain.claim_state import ClaimStatus, check_transition
+from medbill_tui.domain.scrub_model import Finding, Severity
+from medbill_tui.domain.scrubber import scrub
+from medbill_tui.records import PayerBatch, SkippedEncounter
+
+from .scrub_input import DbCodeBook, load_scrub_inputs
+
+SCRUB_CHUNK = 1000
+SELF_PAY_REASON = "Self-pay visit: there is no insurance to bill; the patient is billed instead"
+
+
+class ClaimConflict(Exception):
+    """The record changed or is in a state that does not allow this (message in words)."""
+
+
+def _ids(sql: str) -> TextClause:
+    return text(sql).bindparams(bindparam("ids", expanding=True))
+
+
+def lock_unbilled(conn: Connection, encounter_ids: Sequence[int] | None) -> list[int]:
+    """Lock the unbilled encounters to bill (all of them when `encounter_ids` is None)."""
+    if encounter_ids is None:
+        rows = conn.execute(
+            text("SELECT id FROM encounter WHERE status = 'unbilled' ORDER BY dos, id FOR UPDATE")
+        )
+    elif not encounter_ids:
+        return []
+    else:
+        rows = conn.execute(
+            _ids(
+                "SELECT id FROM encounter WHERE status = 'unbilled' AND id IN :ids "
+                "ORDER BY dos, id FOR UPDATE"
+            ),
+            {"ids": list(encounter_ids)},
+        )
+    return [int(r[0]) for r in rows]
+
+
+def scrub_encounters(
+    conn: Connection, encounter_ids: Sequence[int], today: date
+) -> dict[int, tuple[Finding, ...]]:
+    """Scrub findings per encounter, loading inputs in chunks."""
+    out: dict[int, tuple[Finding, ...]] = {}
+    for start in range(0, len(encounter_ids), SCRUB_CHUNK):
+        chunk = encounter_ids[start : start + SCRUB_CHUNK]
+        inputs = load_scrub_inputs(conn, chunk, today)
+        book = DbCodeBook(conn, (code for enc in inputs.values() for code in enc.diagnoses))
+        for eid, enc in inputs.items():
+            findings = scrub(enc, book)
+            if enc.coverage is None:
+                findings = (
+                    Finding("SELF-PAY", Severity.ERROR, "coverage", SELF_PAY_REASON),
+                    *findings,
+                )
+            out[eid] = findings
+    return out
+
+
+def split_clean(
+    conn: Connection, findings: dict[int, tuple[Finding, ...]]
+) -> tuple[list[int], tuple[SkippedEncounter, ...]]:
+    """Encounters with no errors, and the skipped ones with their error messages."""
+    clean = [
+        eid for eid, fs in findings.items() if not any(f.severity == Severity.ERROR for f in fs)
+    ]
+    blocked = [eid for eid in findings if eid not in set(clean)]
+    skipped: list[SkippedEncounter] = []
+    if blocked:
+        rows = conn.execute(
+            _ids(
+                "SELECT e.id, p.last_name || ', ' || p.first_name AS name, e.dos "
+                "FROM encounter e JOIN patient p ON p.id = e.patient_id WHERE e.id IN :ids "
+                "ORDER BY e.dos, e.id"
+            ),
+            {"ids": blocked},
+        ).all()
+        for r in rows:
+            reasons = tuple(f.message for f in findings[r.id] if f.severity == Severity.ERROR)
+            skipped.append(SkippedEncounter(r.id, r.name, r.dos, reasons))
+    return clean, tuple(skipped)
+
+
+def batches_for(conn: Connection, encounter_ids: Sequence[int]) -> tuple[PayerBatch, ...]:
+    """Claims per payer (count and charges) the encounters would produce."""
+    if not encounter_ids:
+        return ()
+    rows = conn.execute(
+        _ids(
+            """SELECT py.name, count(DISTINCT e.id) AS n, coalesce(sum(c.amount), 0) AS amount
+               FROM encounter e JOIN coverage cv ON cv.id = e.coverage_id
+               JOIN payer py ON py.id = cv.payer_id
+               LEFT JOIN charge c ON c.encounter_id = e.id
+               WHERE e.id IN :ids GROUP BY py.name ORDER BY py.name"""
+        ),
+        {"ids": list(encounter_ids)},
+    ).all()
+    return tuple(PayerBatch(r.name, int(r.n), Decimal(r.amount)) for r in rows)
+
+
+def insert_claims(
+    conn: Connection, encounter_ids: Sequence[int], actor: str, today: date
+) -> list[int]:
+    """Create `ready` claims with lines, history, the ledger charge and the auth visit."""
+    if not encounter_ids:
+        return []
+    params = {"ids": list(encounter_ids), "actor": actor, "today": today}
+    claim_ids = [
+        int(r[0])
+        for r in conn.execute(
+            _ids(
+                """INSERT INTO claim (claim_no, encounter_id, patient_id, coverage_id, payer_id,
+                                      status, total_charge, created_on)
+                   SELECT 'C' || nextval('claim_no_seq'), e.id, e.patient_id, e.coverage_id,
+                          cv.payer_id, 'ready',
+                          (SELECT coalesce(sum(amount), 0) FROM charge WHERE encounter_id = e.id),
+                          :today
+                   FROM encounter e JOIN coverage cv ON cv.id = e.coverage_id
+                   WHERE e.id IN :ids ORDER BY e.dos, e.id
+                   RETURNING id"""
+            ),
+            params,
+        )
+    ]
+    new = {"cids": claim_ids, "actor": actor, "today": today}
+    claims_sql = "SELECT * FROM claim WHERE id = ANY(:cids)"
+    conn.execute(
+        text(
+            f"""INSERT INTO claim_line (claim_id, charge_id, line_no, code, modifiers, units,
+                                        amount, dx_pointers)
+                SELECT cl.id, c.id, c.line_no, c.code,
+                       concat_ws(':', c.modifier1, c.modifier2, c.modifier3, c.modifier4),
+                       c.units, c.amount, c.dx_pointers
+                FROM ({claims_sql}) cl JOIN charge c ON c.encounter_id = cl.encounter_id"""
+        ),
+        new,
+    )
+    conn.execute(
+        text(
+            f"""INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
+                SELECT cl.id, now(), :actor, NULL, 'ready',
+                       'created from encounter ' || cl.encounter_id
+                FROM ({claims_sql}) cl"""
+        ),
+        new,
+    )
+    conn.execute(
+        text(
+            f"""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind, responsibility,
+                                          amount, service_date, posted_by, memo)
+                SELECT cl.patient_id, cl.encounter_id, cl.id, 'charge',
+                       CASE cv.priority WHEN 1 THEN 'primary' WHEN 2 THEN 'secondary'
+                            ELSE 'tertiary' END,
+                       cl.total_charge, e.dos, :actor, 'claim ' || cl.claim_no
+                FROM ({claims_sql}) cl JOIN encounter e ON e.id = cl.encounter_id
+                JOIN coverage cv ON cv.id = cl.coverage_id"""
+        ),
+        new,
+    )
+    conn.execute(
+        _ids("UPDATE encounter SET status = 'billed', version = version + 1 WHERE id IN :ids"),
+        params,
+    )
+    conn.execute(
+        _ids(
+            """UPDATE "authorization" a SET visits_used = visits_used + n.visits
+               FROM (SELECT authorization_id, count(*) AS visits FROM encounter
+                     WHERE id IN :ids AND authorization_id IS NOT NULL
+                     GROUP BY authorization_id) n
+               WHERE a.id = n.authorization_id"""
+        ),
+        params,
+    )
+    conn.execute(
+        text(
+            """INSERT INTO audit_event (actor, action, entity, entity_id, detail)
+               SELECT :actor, 'create', 'claim', id, 'claim ' || claim_no
+               FROM claim WHERE id = ANY(:cids)"""
+        ),
+        new,
+    )
+    return claim_ids
+
+
+def set_claim_hold(conn: Connection, claim_id: int, hold: bool, reason: str, actor: str) -> None:
+    """Put a claim on hold with a reason, or release it back to `ready`."""
+    row = conn.execute(
+        text("SELECT status FROM claim WHERE id = :id FOR UPDATE"), {"id": claim_id}
+    ).one_or_none()
+    if row is None:
+        raise ClaimConflict(f"claim {claim_id} does not exist")
+    current = ClaimStatus(row.status)
+    target = ClaimStatus.HOLD if hold else ClaimStatus.READY
+    if not hold and current != ClaimStatus.HOLD:
+        raise ClaimConflict("this claim is not on hold")
+    try:
+        check_transition(current, target)
+    except ValueError as exc:
+        raise ClaimConflict(str(exc)) from None
+    conn.execute(
+        text(
+            "UPDATE claim SET status = :s, hold_reason = :r, version = version + 1 WHERE id = :id"
+        ),
+        {"s": target.value, "r": reason if hold else None, "id": claim_id},
+    )
+    conn.execute(
+        text(
+            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+            "VALUES (:id, now(), :a, :f, :t, :d)"
+        ),
+        {
+            "id": claim_id,
+            "a": actor,
+            "f": current.value,
+            "t": target.value,
+            "d": reason or ("released" if not hold else None),
+        },
+    )
+
+
+def _hold_note(hold: bool, reason: str) -> str:
+    if hold:
+        return f"hold: {reason}"
+    return f"released: {reason}" if reason else "released"
+
+
+def set_encounter_hold(
+    conn: Connection, encounter_id: int, hold: bool, reason: str, actor: str
+) -> None:
+    """Hold an unbilled encounter back from billing with a reason, or release it."""
+    current, target = ("unbilled", "hold") if hold else ("hold", "unbilled")
+    done = conn.execute(
+        text(
+            "UPDATE encounter SET status = :t, version = version + 1 "
+            "WHERE id = :id AND status = :c RETURNING id"
+        ),
+        {"t": target, "c": current, "id": encounter_id},
+    ).one_or_none()
+    if done is None:
+        raise ClaimConflict(
+            "only an unbilled encounter can be put on hold"
+            if hold
+            else "this encounter is not on hold"
+        )
+    conn.execute(
+        text(
+            "INSERT INTO note (entity, entity_id, author, body) VALUES ('encounter', :id, :a, :b)"
+        ),
+        {
+            "id": encounter_id,
+            "a": actor,
+            "b": _hold_note(hold, reason),
+        },
+    )
+    conn.execute(
+        text(
+            "INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
+            "VALUES (:a, :act, 'encounter', :id, :d)"
+        ),
+        {"a": actor, "act": "hold" if hold else "release", "id": encounter_id, "d": reason},
+    )

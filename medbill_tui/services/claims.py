@@ -1,0 +1,85 @@
+"""Use cases that turn unbilled encounters into claims, and holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from medbill_tui.clock import Clock
+from medbill_tui.db.repositories.claims import (
+    ClaimConflict,
+    batches_for,
+    insert_claims,
+    lock_unbilled,
+    scrub_encounters,
+    set_claim_hold,
+    set_encounter_hold,
+    split_clean,
+)
+from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.records import ClaimRun
+from medbill_tui.services.errors import ServiceError, translate_errors
+
+
+class ClaimRefused(ServiceError):
+    """The claim or encounter is not in a state that allows this."""
+
+
+class ClaimService:
+    """Create claims from clean encounters; hold and release. Blocking: call from a worker."""
+
+    def __init__(self, engine: Engine, clock: Clock, actor: str) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.actor = actor
+
+    @translate_errors
+    def create(
+        self, encounter_ids: Sequence[int] | None = None, *, dry_run: bool = False
+    ) -> ClaimRun:
+        """Scrub the unbilled encounters (all when None) and bill the clean ones.
+
+        One transaction: either every clean encounter gets its claim or none does. A dry run
+        reports the same preview and writes nothing.
+        """
+        today = self.clock.today()
+
+        def work(session: Session) -> ClaimRun:
+            conn = session.connection()
+            ids = lock_unbilled(conn, encounter_ids)
+            clean, skipped = split_clean(conn, scrub_encounters(conn, ids, today))
+            batches = batches_for(conn, clean)
+            if dry_run:
+                session.rollback()
+                return ClaimRun(dry_run=True, batches=batches, skipped=skipped)
+            claim_ids = insert_claims(conn, clean, self.actor, today)
+            return ClaimRun(False, batches, skipped, tuple(claim_ids))
+
+        return run_in_transaction(self.engine, work)
+
+    @translate_errors
+    def hold_claim(self, claim_id: int, reason: str) -> None:
+        self._guarded(lambda conn: set_claim_hold(conn, claim_id, True, reason, self.actor))
+
+    @translate_errors
+    def release_claim(self, claim_id: int) -> None:
+        self._guarded(lambda conn: set_claim_hold(conn, claim_id, False, "", self.actor))
+
+    @translate_errors
+    def hold_encounter(self, encounter_id: int, reason: str) -> None:
+        self._guarded(lambda conn: set_encounter_hold(conn, encounter_id, True, reason, self.actor))
+
+    @translate_errors
+    def release_encounter(self, encounter_id: int) -> None:
+        self._guarded(lambda conn: set_encounter_hold(conn, encounter_id, False, "", self.actor))
+
+    def _guarded(self, action: Callable[[Connection], None]) -> None:
+        def work(session: Session) -> None:
+            action(session.connection())
+
+        try:
+            run_in_transaction(self.engine, work)
+        except ClaimConflict as exc:
+            raise ClaimRefused(str(exc)) from None
