@@ -23,9 +23,12 @@ import sqlalchemy
 
 from medbill_tui.db.demo.copy import (
     analyze,
+    column_types,
     copy_rows,
+    create_indexes,
     database_state,
     drop_foreign_keys,
+    drop_plain_indexes,
     empty_tables,
     reset_sequences,
     restore_foreign_keys,
@@ -113,12 +116,13 @@ def _load(cur: psycopg.Cursor[Any], producer: _Producer,
           cancel: threading.Event | None) -> Counter[str]:  # fmt: skip
     counts: Counter[str] = Counter()
     reported = 0
+    types = column_types(cur, TABLES)
     for batch in producer:
         _check(cancel)
         for table, columns in TABLES:
             rows = batch.rows.get(table)
             if rows:
-                copy_rows(cur, table, columns, rows)
+                copy_rows(cur, table, columns, types[table], rows)
                 counts[table] += len(rows)
         if progress is not None and batch.done > reported:
             reported = batch.done
@@ -168,7 +172,9 @@ def load_demo(
             cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
             empty_tables(cur)
             keys = drop_foreign_keys(cur, TABLE_NAMES)
+            indexes = drop_plain_indexes(cur, TABLE_NAMES)
             counts = _load(cur, producer, progress, cancel)
+            create_indexes(cur, indexes)
             restore_foreign_keys(cur, keys)
             reset_sequences(cur, ID_TABLES, counts["claim"])
             analyze(cur, TABLE_NAMES)

@@ -21,12 +21,22 @@ from medbill_tui.db.demo.codes import (
 )
 from medbill_tui.db.demo.people import PatientInfo
 from medbill_tui.db.demo.reference import PAYERS, Reference, money
-from medbill_tui.db.demo.state import DEMO_ACTOR, Emitter
+from medbill_tui.db.demo.state import (
+    DAY_DELTAS,
+    DEMO_ACTOR,
+    Emitter,
+    between,
+    cumulative,
+    pick,
+    weighted,
+)
 
 ZERO = Decimal("0.00")
 ONE = Decimal("1")
 SEQUESTRATION = Decimal("0.02")
-DENIAL_WEIGHTS = [d[3] for d in DENIALS]
+DENIAL_CUM = cumulative([d[3] for d in DENIALS])
+SEND_LAGS = (0, 0, 0, 1, 1, 2)
+PAY_AMOUNTS = (Decimal(10), Decimal(20), Decimal(25), Decimal(40), Decimal(50))
 REJECT_999 = ("IK3: subscriber loop segment error", "IK4: invalid date in DTP03")
 REJECT_277 = ("A7:21 missing or invalid information", "A6:496 subscriber not found",
               "A7:453 invalid diagnosis pointer")  # fmt: skip
@@ -46,7 +56,7 @@ class EncounterBill:
 
 def payday(day: date, weekday: int) -> date:
     """The first `weekday` on or after `day`."""
-    return day + timedelta(days=(weekday - day.weekday()) % 7)
+    return day + DAY_DELTAS[(weekday - day.weekday()) % 7]
 
 
 class Remits:
@@ -86,11 +96,12 @@ class ClaimWriter:
 
     def __init__(self, e: Emitter, ref: Reference, remits: Remits) -> None:
         self.e = e
-        self.rng = e.rng
+        self.rand = e.rand
         self.today = e.today
         self.ref = ref
         self.remits = remits
         self.icn = 0
+        self._icn_prefix: dict[date, str] = {}
         self.enc: EncounterBill
         self.cid = 0
         self.last = e.midnight(e.today)
@@ -101,7 +112,7 @@ class ClaimWriter:
     def event(self, day: date, old: str | None, new: str, detail: str | None = None) -> None:
         at = self.e.at(day)
         if at <= self.last:
-            at = self.last + timedelta(minutes=self.rng.randint(1, 20))
+            at = self.e.minutes_later(self.last)
         self.last = at
         self.last_day = max(self.last_day, day)
         rows = self.e.rows["claim_event"]
@@ -120,13 +131,13 @@ class ClaimWriter:
         """Maybe a patient payment some days after `day`; returns the amount paid."""
         if owed <= ZERO:
             return ZERO
-        rng = self.rng
-        when = day + timedelta(days=rng.randint(5, 45))
-        r = rng.random()
+        rand = self.rand
+        when = day + DAY_DELTAS[between(rand, 5, 45)]
+        r = rand()
         if when > self.today or r >= 0.8:
             return ZERO
-        amount = owed if r < 0.6 else min(owed, Decimal(rng.choice((10, 20, 25, 40, 50))))
-        self.ledger("payment", "patient", -amount, when, None, rng.choice(PATIENT_PAYMENT_MEMOS))
+        amount = owed if r < 0.6 else min(owed, pick(rand, PAY_AMOUNTS))
+        self.ledger("payment", "patient", -amount, when, None, pick(rand, PATIENT_PAYMENT_MEMOS))
         return amount
 
     def work_item(self, kind: str, group: str | None, carc: str | None, rarc: str | None,
@@ -149,9 +160,9 @@ class ClaimWriter:
         """When a denial opened on `opened` was worked, or None while it is still open."""
         age = (self.today - opened).days
         chance = 0.55 if age > 45 else (0.3 if age > 20 else 0.08)
-        if self.rng.random() >= chance:
+        if self.rand() >= chance:
             return None
-        day = opened + timedelta(days=self.rng.randint(2, 25))
+        day = opened + DAY_DELTAS[between(self.rand, 2, 25)]
         return day if day <= self.today else None
 
     # -- self-pay ------------------------------------------------------------------------
@@ -163,13 +174,13 @@ class ClaimWriter:
         self.ledger("adjustment", "patient", -discount, enc.created, None, "Self-pay discount")
         owed = enc.total - discount
         paid = self.patient_pays(owed, enc.created)
-        if paid < owed and self.rng.random() < 0.3:
+        if paid < owed and self.rand() < 0.3:
             self.patient_pays(owed - paid, enc.created + timedelta(days=30))
 
     # -- claims --------------------------------------------------------------------------
     def bill(self, enc: EncounterBill) -> None:
         """Create the claim for `enc` and play its life forward to `today`."""
-        e, rng = self.e, self.rng
+        e, rand = self.e, self.rand
         self.enc = enc
         self.cid = cid = e.new_id("claim")
         self.last = e.midnight(enc.created)
@@ -185,7 +196,7 @@ class ClaimWriter:
         status, submitted, hold, icn = self._life()
         if status in ("submitted", "accepted_999", "acknowledged_277ca") and submitted:
             waiting = (self.today - submitted).days
-            if waiting > 30 and rng.random() < 0.7:
+            if waiting > 30 and rand() < 0.7:
                 self.work_item("followup", None, None, None, enc.total,
                                submitted + timedelta(days=30))  # fmt: skip
         p = enc.patient
@@ -195,44 +206,44 @@ class ClaimWriter:
 
     def _life(self) -> tuple[str, date | None, str | None, str | None]:
         """Walk the claim's states up to today: (status, submitted_on, hold_reason, icn)."""
-        rng, today, enc = self.rng, self.today, self.enc
-        if rng.random() < 0.015:
-            reason = rng.choice(HOLD_REASONS)
+        rand, today, enc = self.rand, self.today, self.enc
+        if rand() < 0.015:
+            reason = pick(rand, HOLD_REASONS)
             self.event(enc.created, "ready", "hold", reason)
             return "hold", None, reason, None
-        sent = enc.created + timedelta(days=rng.choice((0, 0, 0, 1, 1, 2)))
+        sent = enc.created + DAY_DELTAS[pick(rand, SEND_LAGS)]
         if sent > today:
             return "ready", None, None, None
         self.event(sent, "ready", "submitted", "Sent in an 837P batch")
         for attempt in (0, 1):
-            ack = sent + timedelta(days=1)
+            ack = sent + DAY_DELTAS[1]
             if ack > today:
                 return "submitted", sent, None, None
-            rejected = attempt == 0 and rng.random() < 0.015
+            rejected = attempt == 0 and rand() < 0.015
             if not rejected:
                 self.event(ack, "submitted", "accepted_999")
-                ack = ack + timedelta(days=rng.randint(0, 2))
+                ack = ack + DAY_DELTAS[between(rand, 0, 2)]
                 if ack > today:
                     return "accepted_999", sent, None, None
-                rejected = attempt == 0 and rng.random() < 0.03
+                rejected = attempt == 0 and rand() < 0.03
                 old = "accepted_999"
                 new = "rejected_277ca" if rejected else "acknowledged_277ca"
-                self.event(ack, old, new, rng.choice(REJECT_277) if rejected else None)
+                self.event(ack, old, new, pick(rand, REJECT_277) if rejected else None)
             else:
                 new = "rejected_999"
-                self.event(ack, "submitted", new, rng.choice(REJECT_999))
+                self.event(ack, "submitted", new, pick(rand, REJECT_999))
             if rejected:
-                fixed = ack + timedelta(days=rng.randint(2, 20))
-                if fixed > today or rng.random() < 0.15:
+                fixed = ack + DAY_DELTAS[between(rand, 2, 20)]
+                if fixed > today or rand() < 0.15:
                     return new, sent, None, None
                 self.event(fixed, new, "ready", "Corrected")
                 self.event(fixed, "ready", "submitted", "Resubmitted in an 837P batch")
                 sent = fixed
                 continue
-            if rng.random() < 0.03:
+            if rand() < 0.03:
                 return "acknowledged_277ca", sent, None, None  # lost at the payer
             payer = PAYERS[enc.patient.primary_payer]
-            paid_on = payday(ack + timedelta(days=rng.randint(payer.min_days, payer.max_days)),
+            paid_on = payday(ack + DAY_DELTAS[between(rand, payer.min_days, payer.max_days)],
                              payer.payday)  # fmt: skip
             if paid_on > today:
                 return "acknowledged_277ca", sent, None, None
@@ -241,8 +252,12 @@ class ClaimWriter:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _new_icn(self, payer: int, day: date) -> str:
+        """A payer's internal control number: year, day of year, payer, counter."""
         self.icn += 1
-        return f"{day:%y}{day.timetuple().tm_yday:03d}{payer}{self.icn:08d}"
+        prefix = self._icn_prefix.get(day)
+        if prefix is None:
+            prefix = self._icn_prefix[day] = f"{day:%y}{day.timetuple().tm_yday:03d}"
+        return f"{prefix}{payer}{self.icn:08d}"
 
     def _claim_payment(self, rid: int, status: str, charge: Decimal, paid: Decimal,
                        pr: Decimal, icn: str) -> int:  # fmt: skip
@@ -267,21 +282,21 @@ class ClaimWriter:
         self.e.rows["remark"].append((self.e.new_id("remark"), cp, code))
 
     def _adjudicate(self, paid_on: date) -> tuple[str, str]:
-        rng, enc = self.rng, self.enc
+        rand, enc = self.rand, self.enc
         payer_i = enc.patient.primary_payer
         payer = PAYERS[payer_i]
         rid = self.remits.get(payer_i, paid_on)
         icn = self._new_icn(payer_i, paid_on)
-        r = rng.random() * 100
+        r = rand() * 100
         if r < payer.denial_pct:
             return self._denied(rid, icn, paid_on), icn
         denied_line = len(enc.lines) - 1 if len(enc.lines) > 1 and r < payer.denial_pct + 6 else -1
         return self._paid(rid, icn, paid_on, denied_line), icn
 
     def _denied(self, rid: int, icn: str, paid_on: date) -> str:
-        rng, enc = self.rng, self.enc
-        group, carc, rarcs, _ = rng.choices(DENIALS, DENIAL_WEIGHTS)[0]
-        rarc = rng.choice(rarcs)
+        rand, enc = self.rand, self.enc
+        group, carc, rarcs, _ = weighted(rand, DENIALS, DENIAL_CUM)
+        rarc = pick(rand, rarcs)
         pr = enc.total if group == "PR" else ZERO
         cp = self._claim_payment(rid, "4", enc.total, ZERO, pr, icn)
         for index, line in enumerate(enc.lines):
@@ -307,20 +322,20 @@ class ClaimWriter:
         return "closed"
 
     def _paid(self, rid: int, icn: str, paid_on: date, denied_line: int) -> str:
-        rng, enc = self.rng, self.enc
+        rand, enc = self.rand, self.enc
         payer_i = enc.patient.primary_payer
         payer = PAYERS[payer_i]
         allowed_of = self.ref.allowed[payer_i]
         medicare = payer.key == "medicare"
-        deductible = rng.random() < (0.3 if enc.dos.month <= 3 else 0.04)
-        coinsurance = medicare or rng.random() < 0.25
+        deductible = rand() < (0.3 if enc.dos.month <= 3 else 0.04)
+        coinsurance = medicare or rand() < 0.25
         copay_due = payer.copay > ZERO
         cost_share = payer.key != "medicaid"
         charge_sum = paid_sum = co45 = seq_sum = ZERO
         pr_by: dict[str, Decimal] = {"1": ZERO, "2": ZERO, "3": ZERO}
         line_pr: list[tuple[Decimal, Decimal]] = []  # (pr total, deductible) per line
         line_adjs: list[tuple[int, Decimal, Decimal, list[tuple[str, str, Decimal]]]] = []
-        denial = rng.choice(LINE_DENIALS) if denied_line >= 0 else None
+        denial = pick(rand, LINE_DENIALS) if denied_line >= 0 else None
         for index, (_, _, code, _, c, _) in enumerate(enc.lines):
             charge_sum += c
             if index == denied_line and denial is not None:
@@ -360,7 +375,7 @@ class ClaimWriter:
             self._remark(cp, denial[2])
         if medicare and p.secondary is not None:
             self._remark(cp, "MA18")
-        elif medicare and rng.random() < 0.3:
+        elif medicare and rand() < 0.3:
             self._remark(cp, "MA01")
         status = "partial" if denial is not None else "paid"
         self.event(paid_on, "acknowledged_277ca", status)
@@ -397,17 +412,18 @@ class ClaimWriter:
             return "closed"
         return status
 
-    def _secondary(self, paid_on: date,
-                   line_pr: list[tuple[Decimal, Decimal]]) -> tuple[Decimal, date, Decimal]:  # fmt: skip
+    def _secondary(
+        self, paid_on: date, line_pr: list[tuple[Decimal, Decimal]]
+    ) -> tuple[Decimal, date, Decimal]:
         """Crossover to the secondary payer: (patient owes, since, still owed by secondary)."""
-        rng, enc = self.rng, self.enc
+        rand, enc = self.rand, self.enc
         sec_i = enc.patient.secondary_payer
         sec = PAYERS[sec_i]
         pr_total = sum((pr for pr, _ in line_pr), ZERO)
-        day = payday(paid_on + timedelta(days=rng.randint(sec.min_days, sec.max_days)), sec.payday)
-        if day > self.today or rng.random() < 0.12:
+        day = payday(paid_on + DAY_DELTAS[between(rand, sec.min_days, sec.max_days)], sec.payday)
+        if day > self.today or rand() < 0.12:
             return ZERO, paid_on, pr_total
-        full = rng.random() < 0.7
+        full = rand() < 0.7
         rid = self.remits.get(sec_i, day)
         pays = [(i, pr, pr if full else pr - ded) for i, (pr, ded) in enumerate(line_pr) if pr]
         charge = sum((enc.lines[i][4] for i, _, _ in pays), ZERO)

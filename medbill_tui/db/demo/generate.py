@@ -18,7 +18,15 @@ from faker import Faker
 from medbill_tui.db.demo.adjudicate import ClaimWriter, EncounterBill, Remits
 from medbill_tui.db.demo.people import PatientInfo, PatientMaker, age_on, make_pools
 from medbill_tui.db.demo.reference import PAYERS, build_reference
-from medbill_tui.db.demo.state import DEMO_ACTOR, Batch, Emitter
+from medbill_tui.db.demo.state import (
+    DAY_DELTAS,
+    DEMO_ACTOR,
+    Batch,
+    Emitter,
+    cumulative,
+    pick,
+    weighted,
+)
 from medbill_tui.db.demo.visits import make_visit
 
 WINDOW_DAYS = 150
@@ -83,11 +91,13 @@ def generate(encounters: int, seed: int, today: date, *,
     claims = ClaimWriter(e, ref, remits)
     step = batch_size(encounters)
     done = 0
+    rand = e.rand
+    provider_ids, provider_cum = ref.provider_ids, cumulative(ref.provider_weights)
     for dos, count in day_counts(encounters, today):
         for _ in range(count):
             _encounter(e, ref_fees=(ref.fees, ref.default_fees), claims=claims, dos=dos,
-                       patient=rng.choice(patients),
-                       provider=rng.choices(ref.provider_ids, ref.provider_weights)[0])  # fmt: skip
+                       patient=pick(rand, patients),
+                       provider=weighted(rand, provider_ids, provider_cum))  # fmt: skip
             done += 1
             if done % step == 0 and done < encounters:
                 yield Batch(e.take(), done, encounters)
@@ -103,21 +113,21 @@ def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str
                claims: ClaimWriter, dos: date, patient: PatientInfo,
                provider: int) -> None:  # fmt: skip
     """One encounter with its diagnoses and charges; bills it when its time has come."""
-    rng, today = e.rng, e.today
+    rand, today = e.rand, e.today
     payer_i = patient.primary_payer
     payer_key = PAYERS[payer_i].key if payer_i >= 0 else "self"
-    dx, lines, pos = make_visit(rng, age_on(patient.dob, dos), patient.sex, payer_key, dos)
+    dx, lines, pos = make_visit(rand, age_on(patient.dob, dos), patient.sex, payer_key, dos)
     eid = e.new_id("encounter")
     auth = None
     if (patient.auth_id is not None and patient.auth_start is not None
             and patient.auth_end is not None and patient.auth_start <= dos <= patient.auth_end
-            and rng.random() < 0.5):  # fmt: skip
+            and rand() < 0.5):  # fmt: skip
         auth = patient.auth_id
-    lag = rng.choice(BILL_LAGS)
-    r = rng.random()
+    lag = pick(rand, BILL_LAGS)
+    r = rand()
     if r < 0.01:
         status = "hold"
-    elif r < 0.035 or dos + timedelta(days=lag) > today:
+    elif r < 0.035 or dos + DAY_DELTAS[lag] > today:
         status = "unbilled"
     else:
         status = "billed"
@@ -142,7 +152,7 @@ def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str
         total += amount
     if status != "billed":
         return
-    bill = EncounterBill(eid, patient, dos, dos + timedelta(days=lag), total, billed)
+    bill = EncounterBill(eid, patient, dos, dos + DAY_DELTAS[lag], total, billed)
     if patient.primary is None:
         claims.self_pay(bill)
     else:

@@ -3,10 +3,42 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
+from typing import TypeVar
 
 from medbill_tui.db.demo.reference import Row
+
+T = TypeVar("T")
+Rand = Callable[[], float]
+DAY_DELTAS = tuple(timedelta(days=n) for n in range(400))
+"""DAY_DELTAS[n] == timedelta(days=n), without building a timedelta per use."""
+_WORK_SECONDS = tuple(timedelta(seconds=28_800 + 10 * n) for n in range(3_600))
+_MINUTES = tuple(timedelta(minutes=n) for n in range(1, 21))
+
+
+def pick(rand: Rand, seq: Sequence[T]) -> T:
+    """A uniformly chosen item of `seq` (like Random.choice, but cheaper)."""
+    return seq[int(rand() * len(seq))]
+
+
+def between(rand: Rand, low: int, high: int) -> int:
+    """A uniformly chosen integer in low..high inclusive (like Random.randint, but cheaper)."""
+    return low + int(rand() * (high - low + 1))
+
+
+def cumulative(weights: Sequence[int]) -> tuple[int, ...]:
+    """Running totals of `weights`, for `weighted`."""
+    return tuple(accumulate(weights))
+
+
+def weighted(rand: Rand, seq: Sequence[T], cum: Sequence[int]) -> T:
+    """An item of `seq` chosen with the cumulative weights `cum`."""
+    return seq[bisect(cum, rand() * cum[-1])]
+
 
 DEMO_ACTOR = "demo"
 """Who the synthetic history says did things (claim events, postings, imports)."""
@@ -74,6 +106,7 @@ class Emitter:
 
     def __init__(self, rng: random.Random, today: date) -> None:
         self.rng = rng
+        self.rand = rng.random
         self.today = today
         self.rows: dict[str, list[Row]] = {name: [] for name in TABLE_NAMES}
         self.ids: dict[str, int] = dict.fromkeys(ID_TABLES, 0)
@@ -101,4 +134,8 @@ class Emitter:
 
     def at(self, day: date) -> datetime:
         """A working-hours moment (08:00-18:00 UTC) on `day`."""
-        return self.midnight(day) + timedelta(seconds=self.rng.randrange(28_800, 64_800))
+        return self.midnight(day) + _WORK_SECONDS[int(self.rand() * 3_600)]
+
+    def minutes_later(self, moment: datetime) -> datetime:
+        """1 to 20 minutes after `moment`."""
+        return moment + _MINUTES[int(self.rand() * 20)]
