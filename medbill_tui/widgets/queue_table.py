@@ -29,7 +29,8 @@ SCROLLBAR = 1
 @dataclass(frozen=True, slots=True)
 class Col:
     """A column: `width` is its content width at 80 columns; `flex` columns share any spare
-    width; `auto` columns (money) grow to fit so an amount is never cut."""
+    width; `auto` columns (money, ids) are at least `width` wide and grow to fit, so an
+    amount is never cut (a rare huge amount scrolls sideways instead)."""
 
     label: str
     width: int
@@ -44,32 +45,32 @@ COLUMNS: dict[QueueKind, tuple[Col, ...]] = {
         Col("Patient", 18, flex=2),
         Col("Provider", 14, flex=1),
         Col("Payer", 14, flex=1),
-        Col("Charges", 9, right=True, auto=True),
+        Col("Charges", 8, right=True, auto=True),
         Col("Age", 4, right=True),
     ),
     QueueKind.PENDING_CLAIMS: (
-        Col("Claim", 10, auto=True),
+        Col("Claim", 8, auto=True),
         Col("Patient", 13, flex=2),
         Col("Payer", 10, flex=1),
         Col("Sent", 8),
         Col("Status", 16),
         Col("Wait", 4, right=True),
-        Col("Amount", 9, right=True, auto=True),
+        Col("Amount", 8, right=True, auto=True),
     ),
     QueueKind.DENIALS: (
-        Col("Claim", 10, auto=True),
+        Col("Claim", 8, auto=True),
         Col("Patient", 14, flex=1),
         Col("Payer", 10, flex=1),
         Col("Reason (CARC)", 24, flex=3),
-        Col("Denied", 9, right=True, auto=True),
+        Col("Denied", 8, right=True, auto=True),
         Col("Days", 4, right=True),
     ),
     QueueKind.BALANCES: (
         Col("Account", 7, auto=True),
         Col("Patient", 10, flex=1),
         Col("Res", 3),
-        *(Col(label, 8, right=True, auto=True) for label, _, _ in BUCKETS),
-        Col("Total", 9, right=True, auto=True),
+        *(Col(label, 7, right=True, auto=True) for label, _, _ in BUCKETS),
+        Col("Total", 8, right=True, auto=True),
     ),
 }
 
@@ -185,8 +186,11 @@ class QueueTable(DataTable[Text]):
         self.clear(columns=True)
         widths = layout(self._columns_spec, total_width)
         for col, width in zip(self._columns_spec, widths, strict=True):
-            label = _cell(col.label, col)
-            self.add_column(label, width=None if col.auto else width + 1, key=col.label)
+            if col.auto:  # an auto column is as wide as its widest cell, the label included
+                label = _cell(col.label.rjust(width) if col.right else col.label.ljust(width), col)
+                self.add_column(label, key=col.label)
+            else:
+                self.add_column(_cell(col.label, col), width=width + 1, key=col.label)
 
     def add_queue_rows(self, rows: Sequence[QueueRow]) -> None:
         """Append rows (cells cut to their column with an ellipsis; amounts never cut)."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from textual.pilot import Pilot
-from textual.worker import WorkerState
+from textual.worker import WorkerFailed, WorkerState
 
 from medbill_tui.app import MedbillApp
 from medbill_tui.clock import Clock
@@ -21,7 +22,8 @@ async def settle(pilot: Pilot[Any]) -> None:
     (a handled page may start the next page's worker, hence the loop)."""
     app = pilot.app
     for _ in range(50):
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerFailed):  # failures are shown as notifications
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
             await pilot.pause()

@@ -96,7 +96,7 @@ async def test_next_page_loads_near_the_end_and_no_row_twice(
 
     app.services.queues.page = spy  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("1")
+        await pilot.press("2")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QueueScreen)
