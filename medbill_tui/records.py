@@ -297,3 +297,104 @@ class ClaimRun:
     @property
     def amount(self) -> Decimal:
         return sum((b.amount for b in self.batches), Decimal("0.00"))
+
+
+@dataclass(frozen=True, slots=True)
+class PatientHit:
+    """A patient found while typing a name, account number or date of birth."""
+
+    patient_id: int
+    account_no: str
+    name: str
+    dob: date
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderOption:
+    id: int
+    name: str
+    npi: str
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageOption:
+    """A patient's coverage to bill; `active_on_dos` is filled for a given date of service."""
+
+    id: int
+    payer_id: int
+    payer_name: str
+    priority: int
+    member_id: str
+    effective_from: date
+    effective_to: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationOption:
+    """A prior authorization on one of the patient's coverages."""
+
+    id: int
+    coverage_id: int
+    number: str | None
+    status: str
+    codes: str
+    start_date: date | None
+    end_date: date | None
+    visits_allowed: int | None
+    visits_used: int
+    follow_up_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PatientContext:
+    """What charge entry needs to know about the patient."""
+
+    patient: PatientHeader
+    coverages: tuple[CoverageOption, ...]
+    authorizations: tuple[AuthorizationOption, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineForm:
+    """A service line as typed: every field is text until the form is checked."""
+
+    code: str = ""
+    modifiers: tuple[str, str, str, str] = ("", "", "", "")
+    units: str = "1"
+    charge: str = ""
+    pointers: str = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class EncounterForm:
+    """The charge-entry form. `encounter_id`/`version` are None for a new encounter."""
+
+    patient_id: int
+    provider_id: int | None
+    coverage_id: int | None
+    authorization_id: int | None
+    dos: str
+    pos: str
+    diagnoses: tuple[str, ...]
+    lines: tuple[LineForm, ...]
+    encounter_id: int | None = None
+    version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormFinding:
+    """A problem on the form: `field` is a path like "line.2.charge"; errors block saving
+    when `blocks_save`, and always block billing."""
+
+    rule_id: str
+    severity: str
+    field: str
+    message: str
+    blocks_save: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SavedEncounter:
+    encounter_id: int
+    version: int
+    findings: tuple[FormFinding, ...]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from medbill_tui.clock import Clock
+from medbill_tui.services.claims import ClaimService
+from medbill_tui.services.encounters import EncounterService
 from medbill_tui.services.queues import DetailService, QueueService
 
 
@@ -17,6 +19,8 @@ class Services:
     engine: Engine
     queues: QueueService
     details: DetailService
+    encounters: EncounterService
+    claims: ClaimService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -33,6 +37,8 @@ def build_services(
         engine=engine,
         queues=QueueService(engine, clock),
         details=DetailService(engine, clock),
+        encounters=EncounterService(engine, clock, actor),
+        claims=ClaimService(engine, clock, actor),
         clock=clock,
         actor=actor,
         page_size=page_size,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, TextClause, bindparam, text
 
 from medbill_tui.domain.codes import IcdCode, ProcedureInfo, normalize_icd10
+from medbill_tui.domain.encounter_form import decode_pointers
 from medbill_tui.domain.scrub_model import (
     AuthInfo,
     CoverageInfo,
@@ -112,7 +113,7 @@ def load_scrub_inputs(
         {"ids": ids},
     ):
         mods = tuple(m for m in (r.modifier1, r.modifier2, r.modifier3, r.modifier4) if m)
-        pointers = tuple(int(ch) for ch in r.dx_pointers if ch.isdigit())
+        pointers = decode_pointers(r.dx_pointers)
         lines[r.encounter_id].append(
             LineInput(r.code, mods, Decimal(r.units), Decimal(r.amount), pointers)
         )

@@ -1,0 +1,136 @@
+"""Charge entry use cases: find the patient, check the form as it is keyed, save it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
+
+from medbill_tui.clock import Clock
+from medbill_tui.db.codesets import CodeHit, search_codes
+from medbill_tui.db.repositories import encounters as repo
+from medbill_tui.db.repositories.fees import fee_for
+from medbill_tui.db.repositories.scrub_input import DbCodeBook
+from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.domain.encounter_form import merge_findings, parse_form
+from medbill_tui.domain.scrubber import scrub
+from medbill_tui.records import (
+    EncounterForm,
+    FormFinding,
+    PatientContext,
+    PatientHit,
+    ProviderOption,
+    SavedEncounter,
+)
+from medbill_tui.services.errors import ServiceError, translate_errors
+
+
+class EntryInvalid(ServiceError):
+    """The form has errors that must be fixed before it can be saved."""
+
+    def __init__(self, findings: tuple[FormFinding, ...]) -> None:
+        self.findings = findings
+        blocking = [f for f in findings if f.blocks_save]
+        super().__init__(
+            f"Not saved: {len(blocking)} problem(s) to fix first — {blocking[0].message}"
+            if blocking
+            else "Not saved"
+        )
+
+
+class EditConflict(ServiceError):
+    """Someone else saved first; the biller's entries stay on screen."""
+
+
+class EncounterService:
+    """Everything the charge-entry screen asks for. Blocking: call from a thread worker."""
+
+    def __init__(self, engine: Engine, clock: Clock, actor: str) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.actor = actor
+
+    @translate_errors
+    def find_patients(self, query: str, limit: int = 20) -> tuple[PatientHit, ...]:
+        with read_connection(self.engine) as conn:
+            return repo.find_patients(conn, query, limit)
+
+    @translate_errors
+    def providers(self) -> tuple[ProviderOption, ...]:
+        with read_connection(self.engine) as conn:
+            return repo.providers(conn)
+
+    @translate_errors
+    def patient_context(self, patient_id: int) -> PatientContext:
+        with read_connection(self.engine) as conn:
+            return repo.patient_context(conn, patient_id, self.clock.today())
+
+    @translate_errors
+    def load(self, encounter_id: int) -> EncounterForm:
+        """An unbilled (or held) encounter as a form to edit."""
+        with read_connection(self.engine) as conn:
+            form, status = repo.load_form(conn, encounter_id)
+        if status not in ("unbilled", "hold"):
+            raise EditConflict(f"this encounter is {status}: only unbilled visits can be edited")
+        return form
+
+    @translate_errors
+    def search_codes(self, query: str, code_set: str, limit: int = 12) -> tuple[CodeHit, ...]:
+        with read_connection(self.engine) as conn:
+            return search_codes(conn, query, code_set, limit)
+
+    @translate_errors
+    def fee(self, code: str, modifier: str, coverage_id: int | None) -> Decimal | None:
+        """The fee-schedule price of a code for the coverage's payer (default schedule else)."""
+        with read_connection(self.engine) as conn:
+            payer_id = None
+            if coverage_id is not None:
+                payer_id = conn.execute(
+                    text("SELECT payer_id FROM coverage WHERE id = :id"), {"id": coverage_id}
+                ).scalar()
+            return fee_for(conn, code.strip().upper(), modifier.strip().upper(), payer_id)
+
+    def _check(self, conn: Connection, form: EncounterForm) -> tuple[FormFinding, ...]:
+        parsed = parse_form(form.dos, form.diagnoses, form.lines)
+        enc = repo.scrub_input_for_form(
+            conn, form, parsed.dos, self.clock.today(), parsed.diagnoses, parsed.lines
+        )
+        scrubbed = scrub(enc, DbCodeBook(conn, parsed.diagnoses))
+        findings = list(parsed.findings)
+        if form.provider_id is None:
+            findings.append(
+                FormFinding("REQ-PROVIDER", "error", "provider.npi",
+                            "Choose the rendering provider", blocks_save=True)
+            )  # fmt: skip
+        return merge_findings(
+            findings,
+            [f for f in scrubbed if f.rule_id != "REQ-NPI" or form.provider_id is not None],
+        )
+
+    @translate_errors
+    def check(self, form: EncounterForm) -> tuple[FormFinding, ...]:
+        """Every finding on the form as it stands (nothing is written)."""
+        with read_connection(self.engine) as conn:
+            return self._check(conn, form)
+
+    @translate_errors
+    def save(self, form: EncounterForm) -> SavedEncounter:
+        """Save in one transaction; refuse while any entry error remains (warnings may stay)."""
+
+        def work(session: Session) -> SavedEncounter:
+            conn = session.connection()
+            findings = self._check(conn, form)
+            if any(f.blocks_save for f in findings):
+                raise EntryInvalid(findings)
+            parsed = parse_form(form.dos, form.diagnoses, form.lines)
+            assert parsed.dos is not None  # REQ-DOS/DOS-FORMAT block saving otherwise
+            try:
+                eid, version = repo.write_encounter(
+                    conn, form, parsed.dos, parsed.diagnoses, parsed.lines, self.actor
+                )
+            except repo.EditConflict as exc:
+                raise EditConflict(str(exc).capitalize()) from None
+            return SavedEncounter(eid, version, findings)
+
+        return run_in_transaction(self.engine, work)
