@@ -36,7 +36,7 @@ ONE = Decimal("1")
 SEQUESTRATION = Decimal("0.02")
 DENIAL_CUM = cumulative([d[3] for d in DENIALS])
 SEND_LAGS = (0, 0, 0, 1, 1, 2)
-PAY_AMOUNTS = (Decimal(10), Decimal(20), Decimal(25), Decimal(40), Decimal(50))
+PAY_AMOUNTS = tuple(Decimal(f"{n}.00") for n in (10, 20, 25, 40, 50))
 REJECT_999 = ("IK3: subscriber loop segment error", "IK4: invalid date in DTP03")
 REJECT_277 = ("A7:21 missing or invalid information", "A6:496 subscriber not found",
               "A7:453 invalid diagnosis pointer")  # fmt: skip

@@ -110,15 +110,19 @@ class PlainIndex:
 
 
 def drop_plain_indexes(cur: Cursor[Any], tables: Iterable[str]) -> list[PlainIndex]:
-    """Drop the non-unique indexes of `tables` that back no constraint; return them.
+    """Drop the plain column indexes of `tables` (not unique, partial or on expressions, and
+    backing no constraint); return them for `create_indexes`.
 
-    Building an index once after a bulk load is much cheaper than updating it row by row.
+    Building an index once after a bulk load is much cheaper than updating it row by row. Only
+    plain column lists are dropped because PostgreSQL recreates them from `pg_get_indexdef`
+    exactly as they were (a partial index's predicate would come back spelled differently).
     """
     rows = cur.execute(
         "SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
         " JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid"
         " JOIN pg_namespace n ON n.oid = t.relnamespace"
         " WHERE n.nspname = current_schema() AND t.relname = ANY(%s) AND NOT i.indisunique"
+        " AND i.indexprs IS NULL AND i.indpred IS NULL"
         " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
         " ORDER BY ic.relname",
         (list(tables),),

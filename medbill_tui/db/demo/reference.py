@@ -65,7 +65,7 @@ def _p(*args: object) -> PayerDef:
     key, name, code, cfi, tf, method, ratio, payday, lo, hi, den, copay, coins = args
     return PayerDef(
         str(key), str(name), str(code), str(cfi), int(str(tf)), str(method), Decimal(str(ratio)),
-        int(str(payday)), int(str(lo)), int(str(hi)), float(str(den)), Decimal(str(copay)),
+        int(str(payday)), int(str(lo)), int(str(hi)), float(str(den)), Decimal(f"{copay}.00"),
         int(str(coins)),
     )  # fmt: skip
 
