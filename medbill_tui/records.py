@@ -398,3 +398,78 @@ class SavedEncounter:
     encounter_id: int
     version: int
     findings: tuple[FormFinding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """Something wrong with one field of a form, in words."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class PatientForm:
+    """Patient demographics as typed; `patient_id`/`version` None for a new patient.
+    `guarantor_account` empty means the patient is their own guarantor."""
+
+    first_name: str
+    last_name: str
+    dob: str
+    sex: str
+    address1: str
+    city: str
+    state: str
+    zip: str
+    phone: str = ""
+    guarantor_account: str = ""
+    patient_id: int | None = None
+    version: int | None = None
+    account_no: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageForm:
+    """A coverage as typed. Relationship: 18 self, 01 spouse, 19 child, G8 other."""
+
+    patient_id: int
+    payer_id: int | None
+    member_id: str
+    group_no: str
+    relationship: str
+    priority: str
+    effective_from: str
+    effective_to: str = ""
+    subscriber_first_name: str = ""
+    subscriber_last_name: str = ""
+    subscriber_dob: str = ""
+    coverage_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationForm:
+    """A prior-authorization request or its outcome. Status: pending, approved, denied."""
+
+    coverage_id: int
+    status: str
+    codes: str
+    visits_allowed: str = ""
+    start_date: str = ""
+    end_date: str = ""
+    number: str = ""
+    follow_up_on: str = ""
+    authorization_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAuthRow:
+    """An authorization waiting for the payer's answer."""
+
+    authorization_id: int
+    patient_id: int
+    account_no: str
+    patient_name: str
+    payer_name: str
+    codes: str
+    requested_on: date | None
+    follow_up_on: date | None

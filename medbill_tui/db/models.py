@@ -215,6 +215,8 @@ class Patient(Base):
     state: Mapped[str] = mapped_column(String(2))
     zip: Mapped[str] = mapped_column(String(9))
     phone: Mapped[str | None] = mapped_column(String(20))
+    guarantor_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
+    """Who pays the patient's share; null means the patient is their own guarantor."""
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     __mapper_args__ = {"version_id_col": version}
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from medbill_tui.clock import Clock
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.encounters import EncounterService
+from medbill_tui.services.patients import PatientService
 from medbill_tui.services.queues import DetailService, QueueService
 
 
@@ -21,6 +22,7 @@ class Services:
     details: DetailService
     encounters: EncounterService
     claims: ClaimService
+    patients: PatientService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -39,6 +41,7 @@ def build_services(
         details=DetailService(engine, clock),
         encounters=EncounterService(engine, clock, actor),
         claims=ClaimService(engine, clock, actor),
+        patients=PatientService(engine, clock, actor),
         clock=clock,
         actor=actor,
         page_size=page_size,

@@ -23,7 +23,7 @@ from medbill_tui.records import (
     ProviderOption,
     SavedEncounter,
 )
-from medbill_tui.services.errors import ServiceError, translate_errors
+from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 
 class EntryInvalid(ServiceError):
@@ -130,7 +130,7 @@ class EncounterService:
                     conn, form, parsed.dos, parsed.diagnoses, parsed.lines, self.actor
                 )
             except repo.EditConflict as exc:
-                raise EditConflict(str(exc).capitalize()) from None
+                raise EditConflict(sentence(exc)) from None
             return SavedEncounter(eid, version, findings)
 
         return run_in_transaction(self.engine, work)

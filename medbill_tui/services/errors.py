@@ -32,6 +32,12 @@ LOST_CONNECTION = (
 )
 
 
+def sentence(text: object) -> str:
+    """First letter upper case, the rest untouched (account numbers keep their case)."""
+    words = str(text)
+    return words[:1].upper() + words[1:]
+
+
 def translate_errors(func: Callable[P, T]) -> Callable[P, T]:
     """Turn database and lookup failures into ServiceErrors with plain words."""
 
@@ -40,7 +46,7 @@ def translate_errors(func: Callable[P, T]) -> Callable[P, T]:
         try:
             return func(*args, **kwargs)
         except RecordNotFound as exc:
-            raise NotFound(str(exc).capitalize()) from exc
+            raise NotFound(sentence(exc)) from exc
         except OperationalError as exc:
             raise ServiceUnavailable(LOST_CONNECTION) from exc
         except DBAPIError as exc:

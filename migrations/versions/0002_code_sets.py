@@ -1,4 +1,4 @@
-"""code sets
+"""code sets, guarantors and payer authorization rules
 
 Revision ID: 0002
 Revises: 0001
@@ -62,6 +62,10 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_pos_code")),
     )
+    op.add_column("patient", sa.Column("guarantor_id", sa.Integer(), nullable=True))
+    op.create_foreign_key(
+        op.f("fk_patient_guarantor_id_patient"), "patient", "patient", ["guarantor_id"], ["id"]
+    )
     op.add_column(
         "payer",
         sa.Column("auth_required_codes", sa.Text(), server_default=sa.text("''"), nullable=False),
@@ -87,6 +91,8 @@ def downgrade() -> None:
     )
     op.drop_column("procedure_code", "verified")
     op.drop_column("payer", "auth_required_codes")
+    op.drop_constraint(op.f("fk_patient_guarantor_id_patient"), "patient", type_="foreignkey")
+    op.drop_column("patient", "guarantor_id")
     op.drop_table("pos_code")
     op.drop_table("modifier_code")
     op.drop_index("ix_icd10cm_code_nodot", table_name="icd10cm_code")

@@ -1,0 +1,219 @@
+"""Patients, their coverages and prior authorizations: reads and writes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from medbill_tui.db.repositories.details import RecordNotFound
+from medbill_tui.domain.patient_rules import (
+    CheckedAuthorization,
+    CheckedCoverage,
+    CheckedPatient,
+)
+from medbill_tui.records import CoverageForm, PatientForm, PendingAuthRow
+
+
+class PatientConflict(Exception):
+    """The save cannot go ahead (changed by someone else, or contradicts other rows)."""
+
+
+def _audit(
+    conn: Connection, actor: str, action: str, entity: str, entity_id: int, detail: str = ""
+) -> None:
+    conn.execute(
+        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
+             "VALUES (:a, :act, :e, :id, :d)"),
+        {"a": actor, "act": action, "e": entity, "id": entity_id, "d": detail or None},
+    )  # fmt: skip
+
+
+def patient_form(conn: Connection, patient_id: int) -> PatientForm:
+    p = conn.execute(
+        text("SELECT p.*, g.account_no AS guarantor_account FROM patient p "
+             "LEFT JOIN patient g ON g.id = p.guarantor_id WHERE p.id = :id"),
+        {"id": patient_id},
+    ).one_or_none()  # fmt: skip
+    if p is None:
+        raise RecordNotFound(f"patient {patient_id} does not exist")
+    return PatientForm(
+        first_name=p.first_name, last_name=p.last_name, dob=p.dob.strftime("%m/%d/%Y"),
+        sex=p.sex, address1=p.address1, city=p.city, state=p.state, zip=p.zip,
+        phone=p.phone or "", guarantor_account=p.guarantor_account or "", patient_id=p.id,
+        version=p.version, account_no=p.account_no,
+    )  # fmt: skip
+
+
+def _guarantor_id(conn: Connection, account: str, patient_id: int | None) -> int | None:
+    if not account.strip():
+        return None
+    gid = conn.execute(
+        text("SELECT id FROM patient WHERE upper(account_no) = :a"), {"a": account.strip().upper()}
+    ).scalar()
+    if gid is None:
+        raise PatientConflict(f"no account {account.strip().upper()} to be the guarantor")
+    return None if gid == patient_id else int(gid)
+
+
+def save_patient(
+    conn: Connection, form: PatientForm, checked: CheckedPatient, actor: str
+) -> tuple[int, int, str]:
+    """Insert or update; returns (patient id, version, account number)."""
+    values: dict[str, Any] = {
+        "first": checked.first_name, "last": checked.last_name, "dob": checked.dob,
+        "sex": checked.sex, "a1": checked.address1, "city": checked.city, "st": checked.state,
+        "zip": checked.zip, "phone": checked.phone,
+        "g": _guarantor_id(conn, form.guarantor_account, form.patient_id),
+    }  # fmt: skip
+    if form.patient_id is None:
+        # Account numbers are the next free A-number; serialise their allocation.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('patient.account_no'))"))
+        row = conn.execute(
+            text("""INSERT INTO patient (account_no, first_name, last_name, dob, sex, address1,
+                                         city, state, zip, phone, guarantor_id)
+                    SELECT 'A' || lpad((coalesce(max(substr(account_no, 2)::bigint)
+                                          FILTER (WHERE account_no ~ '^A[0-9]+$'), 0) + 1)::text,
+                                       6, '0'),
+                           :first, :last, :dob, :sex, :a1, :city, :st, :zip, :phone, :g
+                    FROM patient RETURNING id, version, account_no"""),
+            values,
+        ).one()  # fmt: skip
+        _audit(conn, actor, "create", "patient", row.id)
+        return int(row.id), int(row.version), str(row.account_no)
+    updated = conn.execute(
+        text("""UPDATE patient SET first_name = :first, last_name = :last, dob = :dob, sex = :sex,
+                       address1 = :a1, city = :city, state = :st, zip = :zip, phone = :phone,
+                       guarantor_id = :g, version = version + 1
+                WHERE id = :id AND version = :v RETURNING id, version, account_no"""),
+        {**values, "id": form.patient_id, "v": form.version},
+    ).one_or_none()  # fmt: skip
+    if updated is None:
+        raise PatientConflict(
+            "someone else changed this patient since you opened it; "
+            "your entries are kept on screen — reopen to see theirs"
+        )
+    _audit(conn, actor, "update", "patient", updated.id)
+    return int(updated.id), int(updated.version), str(updated.account_no)
+
+
+def coverage_form(conn: Connection, coverage_id: int) -> CoverageForm:
+    c = conn.execute(text("SELECT * FROM coverage WHERE id = :id"), {"id": coverage_id}
+                     ).one_or_none()  # fmt: skip
+    if c is None:
+        raise RecordNotFound(f"coverage {coverage_id} does not exist")
+
+    def fmt(d: date | None) -> str:
+        return d.strftime("%m/%d/%Y") if d else ""
+
+    return CoverageForm(
+        patient_id=c.patient_id, payer_id=c.payer_id, member_id=c.member_id,
+        group_no=c.group_no or "", relationship=c.relationship, priority=str(c.priority),
+        effective_from=fmt(c.effective_from), effective_to=fmt(c.effective_to),
+        subscriber_first_name=c.subscriber_first_name or "",
+        subscriber_last_name=c.subscriber_last_name or "", subscriber_dob=fmt(c.subscriber_dob),
+        coverage_id=c.id,
+    )  # fmt: skip
+
+
+def save_coverage(
+    conn: Connection, form: CoverageForm, checked: CheckedCoverage, actor: str
+) -> int:
+    """Insert or update a coverage; refuses two overlapping coverages at the same priority."""
+    conn.execute(text("SELECT id FROM patient WHERE id = :p FOR UPDATE"), {"p": form.patient_id})
+    clash = conn.execute(
+        text("""SELECT py.name FROM coverage cv JOIN payer py ON py.id = cv.payer_id
+                WHERE cv.patient_id = :p AND cv.priority = :prio
+                  AND cv.id IS DISTINCT FROM :id
+                  AND daterange(cv.effective_from, cv.effective_to, '[]')
+                      && daterange(:from, :to, '[]') LIMIT 1"""),
+        {"p": form.patient_id, "prio": checked.priority, "id": form.coverage_id,
+         "from": checked.effective_from, "to": checked.effective_to},
+    ).scalar()  # fmt: skip
+    if clash is not None:
+        raise PatientConflict(
+            f"the patient already has {clash} at priority {checked.priority} for those dates; "
+            "end that coverage first or choose another priority"
+        )
+    values = {
+        "p": form.patient_id, "payer": checked.payer_id, "member": checked.member_id,
+        "group": checked.group_no, "rel": checked.relationship, "prio": checked.priority,
+        "from": checked.effective_from, "to": checked.effective_to,
+        "sf": checked.subscriber_first_name, "sl": checked.subscriber_last_name,
+        "sd": checked.subscriber_dob,
+    }  # fmt: skip
+    if form.coverage_id is None:
+        cid = conn.execute(
+            text("""INSERT INTO coverage (patient_id, payer_id, member_id, group_no, relationship,
+                        priority, effective_from, effective_to, subscriber_first_name,
+                        subscriber_last_name, subscriber_dob)
+                    VALUES (:p, :payer, :member, :group, :rel, :prio, :from, :to, :sf, :sl, :sd)
+                    RETURNING id"""),
+            values,
+        ).scalar_one()  # fmt: skip
+        _audit(conn, actor, "create", "coverage", cid, f"patient {form.patient_id}")
+        return int(cid)
+    done = conn.execute(
+        text("""UPDATE coverage SET payer_id = :payer, member_id = :member, group_no = :group,
+                    relationship = :rel, priority = :prio, effective_from = :from,
+                    effective_to = :to, subscriber_first_name = :sf,
+                    subscriber_last_name = :sl, subscriber_dob = :sd
+                WHERE id = :id AND patient_id = :p RETURNING id"""),
+        {**values, "id": form.coverage_id},
+    ).scalar()  # fmt: skip
+    if done is None:
+        raise PatientConflict("that coverage is not one of this patient's")
+    _audit(conn, actor, "update", "coverage", form.coverage_id, f"patient {form.patient_id}")
+    return form.coverage_id
+
+
+def save_authorization(
+    conn: Connection,
+    coverage_id: int,
+    auth_id: int | None,
+    checked: CheckedAuthorization,
+    actor: str,
+) -> int:
+    values = {
+        "cov": coverage_id, "status": checked.status, "codes": checked.codes,
+        "visits": checked.visits_allowed, "start": checked.start_date, "end": checked.end_date,
+        "number": checked.number, "follow": checked.follow_up_on,
+    }  # fmt: skip
+    if auth_id is None:
+        new_id = conn.execute(
+            text("""INSERT INTO "authorization" (coverage_id, number, status, codes,
+                        visits_allowed, start_date, end_date, follow_up_on)
+                    VALUES (:cov, :number, :status, :codes, :visits, :start, :end, :follow)
+                    RETURNING id"""),
+            values,
+        ).scalar_one()  # fmt: skip
+        _audit(conn, actor, "request", "authorization", new_id, checked.status)
+        return int(new_id)
+    done = conn.execute(
+        text("""UPDATE "authorization" SET number = :number, status = :status, codes = :codes,
+                    visits_allowed = :visits, start_date = :start, end_date = :end,
+                    follow_up_on = :follow
+                WHERE id = :id AND coverage_id = :cov RETURNING id"""),
+        {**values, "id": auth_id},
+    ).scalar()  # fmt: skip
+    if done is None:
+        raise PatientConflict("that authorization is not on this coverage")
+    _audit(conn, actor, "outcome", "authorization", auth_id, checked.status)
+    return auth_id
+
+
+def pending_authorizations(conn: Connection, limit: int = 500) -> tuple[PendingAuthRow, ...]:
+    """Authorizations still waiting for the payer, follow-up due first."""
+    rows = conn.execute(
+        text("""SELECT a.id, p.id AS patient_id, p.account_no,
+                       p.last_name || ', ' || p.first_name AS name, py.name AS payer, a.codes,
+                       a.start_date, a.follow_up_on
+                FROM "authorization" a JOIN coverage cv ON cv.id = a.coverage_id
+                JOIN patient p ON p.id = cv.patient_id JOIN payer py ON py.id = cv.payer_id
+                WHERE a.status = 'pending'
+                ORDER BY a.follow_up_on NULLS LAST, a.id LIMIT :limit"""),
+        {"limit": limit},
+    ).all()  # fmt: skip
+    return tuple(PendingAuthRow(r.id, r.patient_id, r.account_no, r.name, r.payer, r.codes,
+                                r.start_date, r.follow_up_on) for r in rows)  # fmt: skip
