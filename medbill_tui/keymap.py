@@ -66,6 +66,8 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, 
             yield from _flatten(value, prefix=f"{binding_id}.")
         elif isinstance(value, str):
             yield binding_id, value
+        elif isinstance(value, int) and not isinstance(value, bool):  # `app.x = 3`: the key 3
+            yield binding_id, str(value)
         elif isinstance(value, list) and all(isinstance(item, str) for item in value):
             yield binding_id, ",".join(value)
         else:

@@ -16,27 +16,28 @@ def balances(rows: tuple[BalanceRow, ...]) -> RenderableType:
     if not rows:
         return r.empty("nothing owed")
     labels = [label for label, _, _ in BUCKETS]
-    table = r.table("Owed by", *labels, "Total", right=range(1, len(labels) + 2))
-    for row in rows:
-        table.add_row(
-            row.responsibility, *(money(amount) for amount in row.buckets), money(row.total)
-        )
-    return table
+    cells = [
+        (row.responsibility, *(money(amount) for amount in row.buckets), money(row.total))
+        for row in rows
+    ]
+    return r.table(("Owed by", *labels, "Total"), cells, right=range(1, len(labels) + 2))
 
 
 def visits(rows: tuple[AccountEncounterRow, ...]) -> RenderableType:
     if not rows:
         return r.empty("no visits")
-    table = r.table("DOS", "Encounter", "Status", "Charges", "Balance", right=(1, 3, 4))
-    for row in rows:
-        table.add_row(
+    cells = [
+        (
             fmt_date(row.dos),
             f"#{row.encounter_id}",
             row.status,
             money(row.charges),
             money(row.balance),
         )
-    return table
+        for row in rows
+    ]
+    headers = ("DOS", "Encounter", "Status", "Charges", "Balance")
+    return r.table(headers, cells, right=(1, 3, 4), keep=(0,))
 
 
 class AccountDetailScreen(DetailScreen):

@@ -17,9 +17,8 @@ FREQUENCIES = {"1": "original", "7": "replacement", "8": "void"}
 def payments(lines: tuple[PaymentLine, ...]) -> RenderableType:
     if not lines:
         return r.empty("no payments yet")
-    table = r.table("Paid on", "Payer", "Trace", "St", "Charge", "Paid", "Pt resp", right=(4, 5, 6))
-    for line in lines:
-        table.add_row(
+    rows = [
+        (
             fmt_date(line.paid_on),
             line.payer_name,
             line.trace_no,
@@ -28,18 +27,23 @@ def payments(lines: tuple[PaymentLine, ...]) -> RenderableType:
             money(line.paid),
             money(line.patient_responsibility),
         )
-        if line.adjustments:
-            table.add_row("", Text("adj " + ", ".join(line.adjustments), style="italic"))
-    return table
+        for line in lines
+    ]
+    headers = ("Paid on", "Payer", "Trace", "St", "Charge", "Paid", "Pt resp")
+    adjustments = [
+        r.indented(Text(f"Adjusted {fmt_date(line.paid_on)}: " + ", ".join(line.adjustments)))
+        for line in lines
+        if line.adjustments
+    ]
+    table = r.table(headers, rows, right=(4, 5, 6), wrap=(1,), keep=(0, 2, 3))
+    return r.stack(table, *adjustments)
 
 
 def history(lines: tuple[HistoryLine, ...]) -> RenderableType:
     if not lines:
         return r.empty("no history")
-    table = r.table("When", "Who", "What")
-    for line in lines:
-        table.add_row(fmt_datetime(line.at), line.actor, line.text)
-    return table
+    rows = [(fmt_datetime(line.at), line.actor, line.text) for line in lines]
+    return r.table(("When", "Who", "What"), rows, wrap=(2,), keep=(0,))
 
 
 class ClaimDetailScreen(DetailScreen):

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from medbill_tui.records import QUEUE_TITLES, PayerOption, QueueFilter, QueueKind
 
 HINT = "Enter applies · Esc cancels · Tab goes to the payer list"
-TEXT_HELP = "e.g. smith   or   smith, jo   or   A0012"
+TEXT_HELP = "e.g. smith   or   smith, jo   or   A00001"
 
 
 def describe_filter(filt: QueueFilter, payers: tuple[PayerOption, ...]) -> str:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -32,17 +33,31 @@ def fields(pairs: Sequence[tuple[str, str]], columns: int = 2) -> Table:
     return grid
 
 
-def table(*headers: str, right: Iterable[int] = ()) -> Table:
-    """A ruled table; columns whose index is in `right` are right-aligned (amounts)."""
-    right_set = set(right)
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: Iterable[int] = (),
+    wrap: Iterable[int] = (),
+    keep: Iterable[int] = (),
+) -> Table:
+    """A ruled table. Columns in `right` are right-aligned amounts; amounts and the columns
+    in `keep` (ids) are never cut; those in `wrap` wrap onto more lines; the rest are cut
+    with an ellipsis when the screen is narrow."""
+    right_set, wrap_set = set(right), set(wrap)
+    whole = right_set | set(keep)
     result = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     for index, header in enumerate(headers):
+        widest = max([len(header), *(len(row[index]) for row in rows)])
         result.add_column(
             header,
             justify="right" if index in right_set else "left",
-            overflow="ellipsis" if index not in right_set else "fold",
-            no_wrap=index in right_set,
+            overflow="fold" if index in wrap_set else "ellipsis",
+            no_wrap=index not in wrap_set,
+            min_width=widest if index in whole else None,
         )
+    for row in rows:
+        result.add_row(*row)
     return result
 
 
@@ -72,9 +87,8 @@ def _units(units: Decimal) -> str:
 def service_lines(lines: Sequence[ServiceLine]) -> RenderableType:
     if not lines:
         return empty("no service lines")
-    result = table("#", "Code", "Mods", "Description", "Units", "Dx", "Amount", right=(0, 4, 6))
-    for line in lines:
-        result.add_row(
+    rows = [
+        (
             str(line.line_no),
             line.code,
             line.modifiers or "",
@@ -83,22 +97,31 @@ def service_lines(lines: Sequence[ServiceLine]) -> RenderableType:
             line.dx_pointers,
             money(line.amount),
         )
-    return result
+        for line in lines
+    ]
+    headers = ("#", "Code", "Mods", "Description", "Units", "Dx", "Amount")
+    return table(headers, rows, right=(0, 4, 6), wrap=(3,), keep=(1, 2, 5))
 
 
 def ledger(lines: Sequence[LedgerLine]) -> RenderableType:
     if not lines:
         return empty("nothing posted")
-    result = table("Posted", "Kind", "Owed by", "Amount", "Memo", right=(3,))
-    for line in lines:
-        result.add_row(
+    rows = [
+        (
             fmt_datetime(line.posted_at),
             line.kind,
             line.responsibility,
             money(line.amount),
             line.memo or "",
         )
-    return result
+        for line in lines
+    ]
+    return table(("Posted", "Kind", "Owed by", "Amount", "Memo"), rows, right=(3,), wrap=(4,))
+
+
+def indented(text: Text, by: int = 2) -> Padding:
+    """Text whose wrapped lines keep the indent."""
+    return Padding(text, (0, 0, 0, by))
 
 
 def stack(*parts: RenderableType | None) -> Group:

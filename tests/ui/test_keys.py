@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable
 
@@ -13,6 +14,7 @@ from medbill_tui.records import QueueKind
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.screens.help import HelpScreen
 from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.widgets.queue_table import QueueTable
 from tests.ui.conftest import NoteSpy, settle
 
 
@@ -132,3 +134,17 @@ def test_binding_ids_are_unique_per_class_and_namespaced() -> None:
     ids = known_binding_ids()
     assert all("." in binding_id for binding_id in ids)
     assert {"app.queue-unbilled", "queue.filter", "queue.open", "detail.back"} <= ids
+
+
+async def test_no_color_keeps_the_cursor_visible(
+    make_app: Callable[..., MedbillApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.no_color
+        table = app.screen.query_one(QueueTable)
+        style = table.get_component_rich_style("datatable--cursor")
+        assert style.bold and style.underline

@@ -1,0 +1,65 @@
+"""Keymap files: both spellings, and clear errors for everything else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from medbill_tui.keymap import KeymapError, load_keymap, parse_keymap, unknown_ids
+
+
+def test_simple_lines_with_comments() -> None:
+    text = "# my keys\napp.help = f1   # F1 like elsewhere\n\nqueue.filter = ctrl+f, slash\n"
+    assert parse_keymap(text) == {"app.help": "f1", "queue.filter": "ctrl+f,slash"}
+
+
+def test_toml_quoted_values_and_tables() -> None:
+    text = '"app.help" = "f1"\n[queue]\nfilter = ["ctrl+f", "slash"]\nopen = "o"\n'
+    assert parse_keymap(text) == {
+        "app.help": "f1",
+        "queue.filter": "ctrl+f,slash",
+        "queue.open": "o",
+    }
+
+
+def test_toml_dotted_keys_are_binding_ids() -> None:
+    assert parse_keymap('app.queue-unbilled = "u"\n') == {"app.queue-unbilled": "u"}
+
+
+def test_single_characters_are_keys() -> None:
+    assert parse_keymap("app.help = ?\napp.quit = Q\n") == {"app.help": "?", "app.quit": "Q"}
+    assert parse_keymap("app.queue-denials = 3\n") == {"app.queue-denials": "3"}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("this is not a keymap\n", "line 1"),
+        ("app.help =\n", "no key given"),
+        ("app.help = ctrl+\n", "not a key name"),
+        ("app.help = f1,,f2\n", "no key given"),
+        ("app help = f1\n", "line 1"),
+        ("[app]\nhelp = true\n", "keys must be text"),
+        ("app.help = 1.5\n", "keys must be text"),
+    ],
+)
+def test_bad_keymaps_say_why(text: str, words: str) -> None:
+    with pytest.raises(KeymapError, match=words):
+        parse_keymap(text)
+
+
+def test_load_reports_the_file(tmp_path: Path) -> None:
+    with pytest.raises(KeymapError, match="does not exist"):
+        load_keymap(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b"\xff\xfe app.help = f1")
+    with pytest.raises(KeymapError, match="cannot read"):
+        load_keymap(bad)
+    good = tmp_path / "good.toml"
+    good.write_text("app.help = f1\n", encoding="utf-8")
+    assert load_keymap(good) == {"app.help": "f1"}
+
+
+def test_unknown_ids() -> None:
+    assert unknown_ids({"app.help": "f1", "app.hlep": "f2"}, {"app.help"}) == ["app.hlep"]
