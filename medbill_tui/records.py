@@ -88,6 +88,10 @@ class UnbilledRow:
     payer_name: str
     charges: Decimal
     age_days: int
+    errors: int = 0
+    """Scrubber errors (billing is blocked while any remain)."""
+    warnings: int = 0
+    status: str = "unbilled"
 
 
 @dataclass(frozen=True, slots=True)

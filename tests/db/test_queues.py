@@ -18,8 +18,12 @@ TODAY = date(2026, 11, 2)
 DAYS = [TODAY - timedelta(days=d) for d in (3, 40, 40, 75, 100, 200)]
 
 
-def all_pages(svc: QueueService, kind: QueueKind, limit: int,
-              filt: QueueFilter = QueueFilter()) -> list[Any]:
+NO_FILTER = QueueFilter()
+
+
+def all_pages(
+    svc: QueueService, kind: QueueKind, limit: int, filt: QueueFilter = NO_FILTER
+) -> list[Any]:
     rows: list[Any] = []
     after: Cursor | None = None
     for _ in range(10_000):
@@ -39,14 +43,22 @@ def seeded(engine: Engine) -> dict[str, Any]:
     ids: dict[str, Any] = {"unbilled": [], "pending": [], "denials": [], "balances": set()}
     with engine.begin() as conn:
         b = Builder(conn)
-        patients = [b.patient(last, account=f"A{n:04d}", payer=b.payers[n % 2])
-                    for n, last in enumerate(["Smith", "Smithers", "Jones", "Brown", "Lee"])]
+        patients = [
+            b.patient(last, account=f"A{n:04d}", payer=b.payers[n % 2])
+            for n, last in enumerate(["Smith", "Smithers", "Jones", "Brown", "Lee"])
+        ]
         for i in range(23):
             p = patients[i % len(patients)]
             dos = DAYS[i % 3]
             ids["unbilled"].append(b.encounter(p, dos, charges=("10.00", "5.50")))
-            claim = b.claim(p, dos, "submitted" if i % 2 else "ready", created=DAYS[i % 2],
-                            submitted=DAYS[1] if i % 2 else None, amount="80.00")
+            claim = b.claim(
+                p,
+                dos,
+                "submitted" if i % 2 else "ready",
+                created=DAYS[i % 2],
+                submitted=DAYS[1] if i % 2 else None,
+                amount="80.00",
+            )
             ids["pending"].append(claim)
             denied = b.claim(p, dos, "denied", created=dos, submitted=dos, amount="60.00")
             ids["denials"].append(b.denial(denied, p[0], opened=DAYS[i % 2]))
@@ -59,21 +71,24 @@ def seeded(engine: Engine) -> dict[str, Any]:
             ids["balances"].update({(p[0], "primary"), (p[0], "patient")})
         settled = b.encounter(patients[0], DAYS[5], status="billed")
         b.ledger(patients[0], settled, "50.00", DAYS[5], responsibility="secondary")
-        b.ledger(patients[0], settled, "-50.00", DAYS[5], responsibility="secondary",
-                 kind="payment")
+        b.ledger(
+            patients[0], settled, "-50.00", DAYS[5], responsibility="secondary", kind="payment"
+        )
         ids["patients"] = patients
         ids["payers"] = b.payers
     return ids
 
 
 @pytest.mark.parametrize("limit", [1, 4, 7, 500])
-def test_every_row_exactly_once_across_pages(engine: Engine, seeded: dict[str, Any],
-                                             limit: int) -> None:
+def test_every_row_exactly_once_across_pages(
+    engine: Engine, seeded: dict[str, Any], limit: int
+) -> None:
     svc = QueueService(engine, Clock(TODAY))
     unbilled = all_pages(svc, QueueKind.UNBILLED, limit)
     assert sorted(r.encounter_id for r in unbilled) == sorted(seeded["unbilled"])
     assert [(r.dos, r.encounter_id) for r in unbilled] == sorted(
-        (r.dos, r.encounter_id) for r in unbilled)
+        (r.dos, r.encounter_id) for r in unbilled
+    )
     pending = all_pages(svc, QueueKind.PENDING_CLAIMS, limit)
     assert sorted(r.claim_id for r in pending) == sorted(seeded["pending"])
     denials = all_pages(svc, QueueKind.DENIALS, limit)
@@ -105,8 +120,9 @@ def test_rows_carry_what_the_biller_needs(engine: Engine, seeded: dict[str, Any]
     assert primary.total == sum(primary.buckets)
 
 
-def test_text_filter_matches_name_prefix_and_account(engine: Engine,
-                                                     seeded: dict[str, Any]) -> None:
+def test_text_filter_matches_name_prefix_and_account(
+    engine: Engine, seeded: dict[str, Any]
+) -> None:
     svc = QueueService(engine, Clock(TODAY))
     smith = all_pages(svc, QueueKind.UNBILLED, 3, QueueFilter(text="smith"))
     assert {r.patient_name.split(",")[0] for r in smith} == {"Smith", "Smithers"}
@@ -154,3 +170,11 @@ def test_page_size_must_be_positive(engine: Engine) -> None:
     svc = QueueService(engine, Clock(TODAY))
     with pytest.raises(ValueError):
         svc.page(QueueKind.UNBILLED, QueueFilter(), None, 0)
+
+
+def test_unbilled_rows_carry_scrubber_counts(demo_engine: Engine) -> None:
+    svc = QueueService(demo_engine, Clock(date(2026, 11, 2)))
+    rows = all_pages(svc, QueueKind.UNBILLED, 100)
+    assert any(r.errors for r in rows), "the demo has unbillable encounters"
+    assert any(r.errors == 0 for r in rows)
+    assert all(r.errors >= 0 and r.warnings >= 0 for r in rows)

@@ -36,8 +36,18 @@ def test_money_parses_and_rounds_to_cents() -> None:
 
 @pytest.mark.parametrize(
     ("days", "label"),
-    [(0, "0-30"), (30, "0-30"), (31, "31-60"), (60, "31-60"), (61, "61-90"), (90, "61-90"),
-     (91, "91-120"), (120, "91-120"), (121, "120+"), (5000, "120+")],
+    [
+        (0, "0-30"),
+        (30, "0-30"),
+        (31, "31-60"),
+        (60, "31-60"),
+        (61, "61-90"),
+        (90, "61-90"),
+        (91, "91-120"),
+        (120, "91-120"),
+        (121, "120+"),
+        (5000, "120+"),
+    ],
 )
 def test_aging_bucket_edges(days: int, label: str) -> None:
     assert BUCKETS[bucket_index(days)][0] == label
@@ -67,7 +77,10 @@ def test_settings_defaults_and_errors(tmp_path: Path) -> None:
     assert s.embedded and s.data_dir == tmp_path and s.page_size == 200 and s.today is None
     s = load_settings({"DATABASE_URL": "postgresql://x@h/db", "MEDBILL_TODAY": "2026-01-02"})
     assert not s.embedded and s.today == date(2026, 1, 2)
-    for env in ({"MEDBILL_TODAY": "01/02/2026"}, {"MEDBILL_LOG_LEVEL": "LOUD"},
-                {"MEDBILL_PAGE_SIZE": "0"}):
+    for env in (
+        {"MEDBILL_TODAY": "01/02/2026"},
+        {"MEDBILL_LOG_LEVEL": "LOUD"},
+        {"MEDBILL_PAGE_SIZE": "0"},
+    ):
         with pytest.raises(ConfigError):
             load_settings(env)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, text
 
 from medbill_tui.db.models import PENDING_CLAIM_SQL
+from medbill_tui.db.repositories.claims import scrub_encounters
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
 from medbill_tui.domain.money import ZERO
@@ -125,6 +126,7 @@ class QueueRepository:
             ORDER BY e.dos, e.id
             LIMIT :limit"""
         result = self._fetch(sql, params)
+        counts = self._finding_counts([r.id for r in result[:limit]])
         rows = [
             UnbilledRow(
                 encounter_id=r.id,
@@ -135,11 +137,21 @@ class QueueRepository:
                 payer_name=r.payer,
                 charges=Decimal(r.charges),
                 age_days=age_in_days(r.dos, self.today),
+                errors=counts.get(r.id, (0, 0))[0],
+                warnings=counts.get(r.id, (0, 0))[1],
             )
             for r in result
         ]
         keys: list[Cursor] = [(r.dos.isoformat(), r.id) for r in result]
         return self._page(rows, keys, limit)
+
+    def _finding_counts(self, encounter_ids: list[int]) -> dict[int, tuple[int, int]]:
+        """(errors, warnings) the scrubber finds on each encounter of a page."""
+        out: dict[int, tuple[int, int]] = {}
+        for eid, findings in scrub_encounters(self.conn, encounter_ids, self.today).items():
+            errors = sum(1 for f in findings if f.severity.value == "error")
+            out[eid] = (errors, len(findings) - errors)
+        return out
 
     def pending_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
         """Claims out with payers and not yet adjudicated, longest waiting first."""
