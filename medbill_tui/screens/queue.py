@@ -75,6 +75,7 @@ class QueueScreen(ServiceScreen):
         self._loading = False
         self._failed = False
         self._keys: set[str] = set()
+        self._page_worker: Worker[None] | None = None
 
     @property
     def complete(self) -> bool:
@@ -123,7 +124,7 @@ class QueueScreen(ServiceScreen):
         self._requested.add(after)
         self._loading = True
         self._show_status()
-        self.load_page(self._generation, self.filter, after)
+        self._page_worker = self.load_page(self._generation, self.filter, after)
 
     @work(thread=True, exit_on_error=False, group="queue-page", exclusive=True)
     def load_page(self, generation: int, filt: QueueFilter, after: Cursor | None) -> None:
@@ -166,7 +167,7 @@ class QueueScreen(ServiceScreen):
         self.payers = message.payers
 
     def worker_failed(self, worker: Worker[Any]) -> None:
-        if worker.group == "queue-page":
+        if worker is self._page_worker:  # not a page asked for before the filter changed
             self._loading = False
             self._failed = True
             self._show_status()

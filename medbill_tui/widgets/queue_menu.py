@@ -15,6 +15,11 @@ from medbill_tui.widgets.text import money
 LOADING = "loading…"
 
 
+COLUMN_TITLES = f"  {'Queue':<31}Items{'Amount':>16}"
+"""Titles of the menu's columns, shown in its top border (which starts 2 cells further right
+than the options), aligned with `queue_line`."""
+
+
 def queue_line(position: int, kind: QueueKind, summary: QueueSummary | None) -> Text:
     """' 1  Unbilled encounters     123 items      $45,678.90' (or loading…)."""
     line = Text(no_wrap=True, overflow="ellipsis")
@@ -52,6 +57,7 @@ class QueueMenu(OptionList):
             ),
             id=id,
         )
+        self.border_title = COLUMN_TITLES
 
     def show_summaries(self, summaries: tuple[QueueSummary, ...]) -> None:
         by_kind = {summary.kind: summary for summary in summaries}
