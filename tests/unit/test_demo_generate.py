@@ -259,3 +259,51 @@ def test_money_is_decimal_cents() -> None:
                     column,
                     value,
                 )
+
+
+def test_authorizations_match_the_visits_that_use_them() -> None:
+    rows = demo()
+    required = {r["id"]: set(r["auth_required_codes"].split()) for r in rows["payer"]}
+    payer_of = {c["id"]: c["payer_id"] for c in rows["coverage"]}
+    auths = {a["id"]: a for a in rows["authorization"]}
+    codes: dict[int, set[str]] = defaultdict(set)
+    for c in rows["charge"]:
+        codes[c["encounter_id"]].add(c["code"])
+    billed_uses: dict[int, int] = defaultdict(int)
+    needing = 0
+    for e in rows["encounter"]:
+        need = codes[e["id"]] & required[payer_of[e["coverage_id"]]] if e["coverage_id"] else set()
+        if not need:
+            continue
+        needing += 1
+        auth = auths[e["authorization_id"]]
+        assert auth["coverage_id"] == e["coverage_id"]
+        if auth["status"] == "pending":
+            assert e["status"] != "billed" and auth["number"] is None
+            continue
+        assert auth["start_date"] <= e["dos"] <= auth["end_date"]
+        assert need <= set(auth["codes"].split(","))
+        if e["status"] == "billed":
+            billed_uses[auth["id"]] += 1
+    assert needing > 10
+    assert {a["status"] for a in auths.values()} == {"approved", "pending"}
+    for auth in auths.values():
+        if auth["status"] == "approved":
+            assert billed_uses[auth["id"]] <= auth["visits_used"] <= auth["visits_allowed"]
+            assert auth["visits_used"] - billed_uses[auth["id"]] <= 1
+
+
+def test_children_join_a_household() -> None:
+    rows = demo()
+    patients = {p["id"]: p for p in rows["patient"]}
+    children = [p for p in patients.values() if p["guarantor_id"] is not None]
+    assert len(children) > 20
+    coverage = {c["patient_id"]: c for c in rows["coverage"] if c["priority"] == 1}
+    for child in children:
+        parent = patients[child["guarantor_id"]]
+        assert parent["guarantor_id"] is None and parent["dob"] < child["dob"]
+        assert (child["last_name"], child["zip"]) == (parent["last_name"], parent["zip"])
+        plan = coverage.get(child["id"])
+        if plan is not None and plan["member_id"] == coverage[parent["id"]]["member_id"]:
+            assert plan["relationship"] == "19"
+            assert plan["subscriber_first_name"] == parent["first_name"]

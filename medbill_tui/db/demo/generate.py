@@ -16,7 +16,8 @@ from decimal import Decimal
 from faker import Faker
 
 from medbill_tui.db.demo.adjudicate import ClaimWriter, EncounterBill, Remits
-from medbill_tui.db.demo.people import PatientInfo, PatientMaker, age_on, make_pools
+from medbill_tui.db.demo.auths import AuthBook
+from medbill_tui.db.demo.people import PatientInfo, PatientMaker, age_on, auth_codes, make_pools
 from medbill_tui.db.demo.reference import PAYERS, build_reference
 from medbill_tui.db.demo.state import (
     DAY_DELTAS,
@@ -79,7 +80,8 @@ def generate(encounters: int, seed: int, today: date, *,
         e.rows[table].extend(rows)
     yield Batch(e.take(), 0, encounters)
 
-    maker = PatientMaker(rng, pools, today)
+    auths = AuthBook(e.rand, today)
+    maker = PatientMaker(rng, pools, today, auths)
     patients: list[PatientInfo] = []
     for pid in range(1, patient_count(encounters) + 1):
         patients.append(maker.make(pid, e.rows))
@@ -95,12 +97,19 @@ def generate(encounters: int, seed: int, today: date, *,
     provider_ids, provider_cum = ref.provider_ids, cumulative(ref.provider_weights)
     for dos, count in day_counts(encounters, today):
         for _ in range(count):
-            _encounter(e, ref_fees=(ref.fees, ref.default_fees), claims=claims, dos=dos,
-                       patient=pick(rand, patients),
-                       provider=weighted(rand, provider_ids, provider_cum))  # fmt: skip
+            _encounter(
+                e,
+                ref_fees=(ref.fees, ref.default_fees),
+                claims=claims,
+                auths=auths,
+                dos=dos,
+                patient=pick(rand, patients),
+                provider=weighted(rand, provider_ids, provider_cum),
+            )
             done += 1
             if done % step == 0 and done < encounters:
                 yield Batch(e.take(), done, encounters)
+    e.rows["authorization"].extend(auths.rows())
     e.rows["remittance"].extend(remits.rows(e))
     e.rows["audit_event"].append(
         (1, actor, "demo_load", "practice", 1, e.midnight(today) + timedelta(hours=6),
@@ -110,7 +119,7 @@ def generate(encounters: int, seed: int, today: date, *,
 
 
 def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str, Decimal]],
-               claims: ClaimWriter, dos: date, patient: PatientInfo,
+               claims: ClaimWriter, auths: AuthBook, dos: date, patient: PatientInfo,
                provider: int) -> None:  # fmt: skip
     """One encounter with its diagnoses and charges; bills it when its time has come."""
     rand, today = e.rand, e.today
@@ -118,11 +127,6 @@ def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str
     payer_key = PAYERS[payer_i].key if payer_i >= 0 else "self"
     dx, lines, pos = make_visit(rand, age_on(patient.dob, dos), patient.sex, payer_key, dos)
     eid = e.new_id("encounter")
-    auth = None
-    if (patient.auth_id is not None and patient.auth_start is not None
-            and patient.auth_end is not None and patient.auth_start <= dos <= patient.auth_end
-            and rand() < 0.5):  # fmt: skip
-        auth = patient.auth_id
     lag = pick(rand, BILL_LAGS)
     r = rand()
     if r < 0.01:
@@ -131,8 +135,19 @@ def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str
         status = "unbilled"
     else:
         status = "billed"
+    auth_id = None
+    required = auth_codes(payer_i)
+    if required and patient.primary is not None:
+        needed = [code for code, _, _ in lines if code in required]
+        if needed:
+            auth = auths.for_visit(patient.auths, patient.primary, dos, needed)
+            auth_id = auth.id
+            if auth.status != "approved":
+                status = "unbilled" if status == "billed" else status  # waits for approval
+            elif status == "billed":
+                auth.used += 1
     e.rows["encounter"].append(
-        (eid, patient.id, provider, patient.primary, auth, dos, pos, status, e.at(dos))
+        (eid, patient.id, provider, patient.primary, auth_id, dos, pos, status, e.at(dos))
     )
     dx_rows = e.rows["encounter_diagnosis"]
     for seq, code in enumerate(dx, start=1):

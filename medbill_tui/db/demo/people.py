@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from faker import Faker
 
-from medbill_tui.db.demo.reference import PAYER_INDEX, Row
+from medbill_tui.db.demo.auths import Auth, AuthBook
+from medbill_tui.db.demo.reference import PAYER_INDEX, PAYERS, Row
 
 MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"  # letters a Medicare Beneficiary Identifier may use
 MBI_ALNUM = MBI_LETTERS + string.digits
@@ -58,9 +59,22 @@ class PatientInfo:
     primary_payer: int  # payer index, -1 for self-pay
     secondary: int | None
     secondary_payer: int
-    auth_id: int | None
-    auth_start: date | None
-    auth_end: date | None
+    auths: list[Auth] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    """An adult patient on a commercial plan whose children may be patients too."""
+
+    patient_id: int
+    first: str
+    last: str
+    dob: date
+    address: tuple[str, str, str, str]
+    phone: str
+    payer: str
+    member_id: str
+    group: str | None
 
 
 def age_on(dob: date, day: date) -> int:
@@ -106,15 +120,20 @@ def _secondary_payer(rng: random.Random, age: int, primary: str) -> str | None:
     return None
 
 
-class PatientMaker:
-    """Makes patient, coverage and authorization rows; ids are allocated here."""
+COMMERCIAL = ("bcbs", "acme", "united", "hmo")
+AUTH_STARTERS = (("20610",), ("11102",), ("94010",), ("20610", "J3301"))
 
-    def __init__(self, rng: random.Random, pools: Pools, today: date) -> None:
+
+class PatientMaker:
+    """Makes patient and coverage rows (ids allocated here); children may join a household."""
+
+    def __init__(self, rng: random.Random, pools: Pools, today: date, auths: AuthBook) -> None:
         self.rng = rng
         self.pools = pools
         self.today = today
+        self.auths = auths
         self.coverage_id = 0
-        self.auth_id = 0
+        self.households: list[Household] = []
         self.dob_low = date(1935, 1, 1)
         self.dob_high = min(date(2022, 12, 31), today - timedelta(days=151 + 366))
 
@@ -139,30 +158,57 @@ class PatientMaker:
         rng, pools = self.rng, self.pools
         sex = "F" if rng.random() < 0.54 else "M"
         first = rng.choice(pools.female if sex == "F" else pools.male)
-        last = rng.choice(pools.last)
         dob = self._dob()
-        city, state, zip5 = rng.choice(pools.towns if rng.random() < 0.93 else pools.far_towns)
-        phone = f"({rng.randint(201, 989)}) 555-01{rng.randrange(100):02d}"
-        rows["patient"].append((pid, f"A{pid:06d}", first, last, dob, sex,
-                                rng.choice(pools.streets), city, state, zip5, phone))  # fmt: skip
         age = age_on(dob, self.today)
-        info = PatientInfo(pid, dob, sex, None, -1, None, -1, None, None, None)
+        home: Household | None = None
+        if age < 18 and self.households and rng.random() < 0.6:
+            home = rng.choice(self.households)
+            if (dob - home.dob).days < 16 * 365:
+                home = None
+        if home is not None:
+            last, address, phone = home.last, home.address, home.phone
+        else:
+            last = rng.choice(pools.last)
+            town = rng.choice(pools.towns if rng.random() < 0.93 else pools.far_towns)
+            address = (rng.choice(pools.streets), *town)
+            phone = f"({rng.randint(201, 989)}) 555-01{rng.randrange(100):02d}"
+        rows["patient"].append((pid, f"A{pid:06d}", first, last, dob, sex, *address, phone,
+                                home.patient_id if home else None))  # fmt: skip
+        info = PatientInfo(pid, dob, sex, None, -1, None, -1)
+        if home is not None and rng.random() < 0.85:
+            self.coverage_id += 1
+            rows["coverage"].append((self.coverage_id, pid, PAYER_INDEX[home.payer] + 1,
+                                     home.member_id, home.group, "19", home.first, home.last,
+                                     home.dob, 1, max(dob, date(self.today.year - 2, 1, 1)),
+                                     None))  # fmt: skip
+            info.primary, info.primary_payer = self.coverage_id, PAYER_INDEX[home.payer]
+            return info
         primary = _primary_payer(rng, age)
         if primary is None:
             return info
-        info.primary, info.primary_payer = self._coverage(rows, pid, primary, 1, age, first, last,
-                                                          dob)  # fmt: skip
+        info.primary, info.primary_payer, member, group = self._coverage(
+            rows, pid, primary, 1, age, first, last, dob
+        )
+        if 25 <= age < 60 and primary in COMMERCIAL:
+            self.households.append(Household(pid, first, last, dob, address, phone, primary,
+                                             member, group))  # fmt: skip
         secondary = _secondary_payer(rng, age, primary)
         if secondary is not None:
-            info.secondary, info.secondary_payer = self._coverage(
+            info.secondary, info.secondary_payer, _, _ = self._coverage(
                 rows, pid, secondary, 2, age, first, last, dob
             )
         if rng.random() < 0.05:
-            self._authorization(rows, info)
+            codes = rng.choice(AUTH_STARTERS)
+            asked = self.today - timedelta(days=rng.randint(0, 170))
+            if rng.random() < 0.75:
+                info.auths.append(self.auths.approved(info.primary, codes, asked))
+            else:
+                info.auths.append(self.auths.pending(info.primary, codes, asked))
         return info
 
     def _coverage(self, rows: dict[str, list[Row]], pid: int, payer: str, priority: int,
-                  age: int, first: str, last: str, dob: date) -> tuple[int, int]:  # fmt: skip
+                  age: int, first: str, last: str,
+                  dob: date) -> tuple[int, int, str, str | None]:  # fmt: skip
         rng = self.rng
         self.coverage_id += 1
         relationship, sub_first, sub_last, sub_dob = "18", first, last, dob
@@ -181,37 +227,16 @@ class PatientMaker:
         effective = date(start_year, rng.choice((1, 1, 1, 4, 7, 10)), 1)
         if effective > self.today - timedelta(days=151):
             effective = date(self.today.year - 1, 1, 1)
-        rows["coverage"].append((self.coverage_id, pid, PAYER_INDEX[payer] + 1,
-                                 _member_id(rng, payer), group, relationship, sub_first, sub_last,
-                                 sub_dob, priority, effective, None))  # fmt: skip
-        return self.coverage_id, PAYER_INDEX[payer]
+        member = _member_id(rng, payer)
+        rows["coverage"].append((self.coverage_id, pid, PAYER_INDEX[payer] + 1, member, group,
+                                 relationship, sub_first, sub_last, sub_dob, priority, effective,
+                                 None))  # fmt: skip
+        return self.coverage_id, PAYER_INDEX[payer], member, group
 
-    def _authorization(self, rows: dict[str, list[Row]], info: PatientInfo) -> None:
-        rng = self.rng
-        assert info.primary is not None
-        self.auth_id += 1
-        start = self.today - timedelta(days=rng.randint(0, 170))
-        codes = rng.choice(("20610", "94010", "20610,J3301", "11102", "93000"))
-        if rng.random() < 0.7:
-            end = start + timedelta(days=rng.choice((90, 180, 365)))
-            allowed = rng.choice((3, 6, 12))
-            number = f"PA{rng.randrange(10**7, 10**8)}"
-            rows["authorization"].append(
-                (
-                    self.auth_id,
-                    info.primary,
-                    number,
-                    "approved",
-                    codes,
-                    allowed,
-                    rng.randint(0, allowed),
-                    start,
-                    end,
-                    None,
-                )
-            )
-            info.auth_id, info.auth_start, info.auth_end = self.auth_id, start, end
-        else:
-            follow = min(self.today, start + timedelta(days=rng.randint(3, 14)))
-            rows["authorization"].append((self.auth_id, info.primary, None, "pending", codes,
-                                          None, 0, None, None, follow))  # fmt: skip
+
+def auth_codes(payer: int) -> frozenset[str]:
+    """Codes the payer at index `payer` wants pre-approved (none for self-pay)."""
+    return AUTH_CODES[payer] if payer >= 0 else frozenset()
+
+
+AUTH_CODES = tuple(frozenset(p.auth_codes.split()) for p in PAYERS)
