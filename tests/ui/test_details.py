@@ -54,12 +54,12 @@ async def test_enter_opens_the_rows_detail(make_app: Callable[..., MedbillApp], 
         elif isinstance(row, PendingClaimRow | DenialRow):
             assert isinstance(detail, ClaimDetail)
             assert detail.claim_id == row.claim_id and detail.claim_no == row.claim_no
-            assert row.claim_no in screen.sub_title
+            assert row.claim_no in str(screen.sub_title)
         else:
             assert isinstance(row, BalanceRow) and isinstance(detail, AccountDetail)
             assert detail.patient.account_no == row.account_no
         assert detail.patient.name == row.patient_name
-        assert row.patient_name in screen.sub_title
+        assert row.patient_name in str(screen.sub_title)
         assert screen.query_one(DetailScroll).has_focus
         await pilot.press("j", "pagedown", "end", "home")  # scrolls without complaint
         await pilot.press("escape")

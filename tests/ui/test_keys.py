@@ -51,7 +51,7 @@ async def test_command_palette_opens_a_queue(make_app: Callable[..., MedbillApp]
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        assert CommandPalette.is_open(app)
+        assert CommandPalette.is_open(app)  # type: ignore[arg-type]
         await pilot.press(*"denials")
         await pilot.pause(0.3)
         await pilot.press("down", "enter")
