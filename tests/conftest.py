@@ -22,6 +22,13 @@ from medbill_tui.db.codesets import ensure_builtin_code_sets
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
 
+X12_FIXTURES = (
+    Path(os.environ.get("MEDBILL_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
+    / "fixtures"
+    / "x12"
+)
+"""The real published X12 samples in the shared folder beside the checkout (never copied)."""
+
 DEMO_TODAY = date(2026, 11, 2)
 """The pinned 'today' of every test that uses the demo practice."""
 DEMO_SEED = 7

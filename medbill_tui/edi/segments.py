@@ -1,0 +1,218 @@
+"""X12 syntax: delimiters from the ISA, splitting text into segments, writing segments.
+
+Reading never trusts a file: the ISA must be exactly 106 characters with its delimiters at the
+fixed positions, and every problem is an `X12SyntaxError` naming the segment number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+ISA_LENGTH = 106
+
+
+class X12SyntaxError(ValueError):
+    """The text is not well-formed X12; `segment_no` is 1-based (ISA = 1), 0 when unknown."""
+
+    def __init__(self, message: str, segment_no: int = 0) -> None:
+        self.segment_no = segment_no
+        where = f"segment {segment_no}: " if segment_no else ""
+        super().__init__(f"{where}{message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Delimiters:
+    """The four X12 separators (5010 defaults: * ^ : ~)."""
+
+    element: str = "*"
+    repetition: str = "^"
+    component: str = ":"
+    segment: str = "~"
+
+    def all(self) -> frozenset[str]:
+        return frozenset((self.element, self.repetition, self.component, self.segment))
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One segment: its id and elements (index 1 = the first element, like X12's XX01)."""
+
+    number: int
+    elements: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.elements[0]
+
+    def get(self, position: int, default: str = "") -> str:
+        """Element `position` (1-based), or `default` when absent."""
+        return self.elements[position] if position < len(self.elements) else default
+
+    def component(self, position: int, index: int, delimiters: Delimiters) -> str:
+        """Component `index` (1-based) of composite element `position`."""
+        parts = self.get(position).split(delimiters.component)
+        return parts[index - 1] if index - 1 < len(parts) else ""
+
+
+def clean_text(raw: bytes | str) -> str:
+    """Decode bytes (UTF-8 with or without BOM, else Latin-1) and drop a leading BOM."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+    else:
+        text = raw
+    return text.lstrip("\ufeff")
+
+
+def delimiters_from_isa(text: str) -> Delimiters:
+    """Read the delimiters from the fixed ISA positions; raise when it is not an ISA."""
+    stripped = text.lstrip()
+    if not stripped:
+        raise X12SyntaxError("the file is empty")
+    if not stripped.startswith("ISA"):
+        raise X12SyntaxError("this is not an X12 file: it does not start with ISA", 1)
+    if len(stripped) < ISA_LENGTH:
+        raise X12SyntaxError(
+            f"the ISA segment is cut short ({len(stripped)} of {ISA_LENGTH} characters)", 1
+        )
+    element = stripped[3]
+    isa = stripped[:ISA_LENGTH]
+    parts = isa.split(element)
+    if len(parts) != 17 or len(isa[: ISA_LENGTH - 1].split(element)) != 17:
+        raise X12SyntaxError(
+            "the ISA segment must have 16 elements in exactly 106 characters "
+            "(its fields are fixed width; a field may have lost its padding)",
+            1,
+        )
+    segment = isa[105]
+    if segment.isalnum():
+        raise X12SyntaxError("the ISA has no segment terminator at character 106", 1)
+    return Delimiters(element=element, repetition=isa[82], component=isa[104], segment=segment)
+
+
+def iter_segments(text: str, delimiters: Delimiters | None = None) -> Iterator[Segment]:
+    """Segments of an interchange in order; line breaks around terminators are ignored."""
+    text = clean_text(text).lstrip()
+    delims = delimiters or delimiters_from_isa(text)
+    number = 0
+    chunks = text.split(delims.segment)
+    for index, chunk in enumerate(chunks):
+        body = chunk.strip("\r\n ")
+        if not body:
+            if chunk == "" and 0 < index < len(chunks) - 1:
+                raise X12SyntaxError("empty segment (two terminators in a row)", number + 1)
+            continue
+        number += 1
+        elements = tuple(body.split(delims.element))
+        if not elements[0].isalnum() or len(elements[0]) > 3:
+            raise X12SyntaxError(f"{elements[0][:10]!r} is not a segment id", number)
+        yield Segment(number, elements)
+
+
+def check_envelope(segments: list[Segment]) -> None:
+    """ISA/IEA, GS/GE and ST/SE must pair up with matching control numbers and counts."""
+    if not segments or segments[0].id != "ISA":
+        raise X12SyntaxError("the file does not start with an ISA segment", 1)
+    if segments[-1].id != "IEA":
+        raise X12SyntaxError("the file is truncated: it does not end with IEA", segments[-1].number)
+    isa13 = segments[0].get(13)
+    if segments[-1].get(2) != isa13:
+        raise X12SyntaxError(
+            f"IEA02 {segments[-1].get(2)!r} does not match ISA13 {isa13!r}", segments[-1].number
+        )
+    open_gs: Segment | None = None
+    open_st: Segment | None = None
+    groups = sets = 0
+    for seg in segments[1:-1]:
+        if seg.id == "GS":
+            if open_gs is not None:
+                raise X12SyntaxError("GS inside another group (missing GE)", seg.number)
+            open_gs, sets = seg, 0
+        elif seg.id == "GE":
+            if open_gs is None or open_st is not None:
+                raise X12SyntaxError("GE without its GS (or inside a transaction set)", seg.number)
+            if seg.get(2) != open_gs.get(6) or seg.get(1) != str(sets):
+                raise X12SyntaxError(
+                    f"GE says {seg.get(1)} set(s), control {seg.get(2)!r}; the group has "
+                    f"{sets}, control {open_gs.get(6)!r}", seg.number)  # fmt: skip
+            groups, open_gs = groups + 1, None
+        elif seg.id == "ST":
+            if open_gs is None or open_st is not None:
+                raise X12SyntaxError("ST outside a group or inside another set", seg.number)
+            open_st = seg
+        elif seg.id == "SE":
+            if open_st is None:
+                raise X12SyntaxError("SE without its ST", seg.number)
+            count = seg.number - open_st.number + 1
+            if seg.get(1) != str(count) or seg.get(2) != open_st.get(2):
+                raise X12SyntaxError(
+                    f"SE says {seg.get(1)} segments, control {seg.get(2)!r}; the set has {count}, "
+                    f"control {open_st.get(2)!r}", seg.number)  # fmt: skip
+            sets, open_st = sets + 1, None
+        elif open_st is None:
+            raise X12SyntaxError(f"{seg.id} segment outside a transaction set", seg.number)
+    if open_gs is not None or open_st is not None:
+        raise X12SyntaxError("the file is truncated: a group or set is not closed",
+                             segments[-1].number)  # fmt: skip
+    if segments[-1].get(1) != str(groups):
+        raise X12SyntaxError(f"IEA01 says {segments[-1].get(1)} group(s); there are {groups}",
+                             segments[-1].number)  # fmt: skip
+
+
+class SegmentWriter:
+    """Builds X12 text; refuses data that contains a delimiter (it would corrupt the file)."""
+
+    def __init__(self, delimiters: Delimiters = Delimiters(), newline: bool = True) -> None:
+        self.delimiters = delimiters
+        self.terminator = delimiters.segment + ("\n" if newline else "")
+        self.parts: list[str] = []
+        self.count = 0
+
+    def clean(self, value: object) -> str:
+        text = "" if value is None else str(value)
+        bad = self.delimiters.all() & set(text)
+        if bad:
+            text = "".join(" " if ch in bad else ch for ch in text)
+        return text.strip().upper() if text.isascii() else _ascii(text).upper()
+
+    def add(self, seg_id: str, *elements: object) -> None:
+        values = [self.clean(e) if not isinstance(e, Composite) else e.render(self)
+                  for e in elements]  # fmt: skip
+        while values and values[-1] == "":
+            values.pop()
+        self.parts.append(self.delimiters.element.join([seg_id, *values]) + self.terminator)
+        self.count += 1
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Composite:
+    """A composite element (joined with the component separator)."""
+
+    components: tuple[object, ...]
+
+    def render(self, writer: SegmentWriter) -> str:
+        values = [writer.clean(c) for c in self.components]
+        while values and values[-1] == "":
+            values.pop()
+        return writer.delimiters.component.join(values)
+
+
+def composite(*components: object) -> Composite:
+    return Composite(tuple(components))
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def segments_text(segments: Iterable[Segment], delimiters: Delimiters) -> list[str]:
+    """Segments back as text lines (for the raw EDI view)."""
+    return [delimiters.element.join(s.elements) + delimiters.segment for s in segments]
