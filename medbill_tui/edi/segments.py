@@ -165,7 +165,8 @@ def check_envelope(segments: list[Segment]) -> None:
 class SegmentWriter:
     """Builds X12 text; refuses data that contains a delimiter (it would corrupt the file)."""
 
-    def __init__(self, delimiters: Delimiters = Delimiters(), newline: bool = True) -> None:
+    def __init__(self, delimiters: Delimiters | None = None, newline: bool = True) -> None:
+        delimiters = delimiters or Delimiters()
         self.delimiters = delimiters
         self.terminator = delimiters.segment + ("\n" if newline else "")
         self.parts: list[str] = []
