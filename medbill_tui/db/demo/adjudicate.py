@@ -21,6 +21,7 @@ from medbill_tui.db.demo.codes import (
 )
 from medbill_tui.db.demo.people import PatientInfo
 from medbill_tui.db.demo.reference import PAYERS, Reference, money
+from medbill_tui.db.demo.remits import Remits, payday
 from medbill_tui.db.demo.state import (
     DAY_DELTAS,
     DEMO_ACTOR,
@@ -52,43 +53,6 @@ class EncounterBill:
     created: date
     total: Decimal
     lines: list[tuple[int, int, str, str, Decimal, str]]  # charge id, no, code, mods, amt, ptrs
-
-
-def payday(day: date, weekday: int) -> date:
-    """The first `weekday` on or after `day`."""
-    return day + DAY_DELTAS[(weekday - day.weekday()) % 7]
-
-
-class Remits:
-    """Remittances by (payer, date), created on first use; their amounts add up as we go."""
-
-    def __init__(self, ref: Reference) -> None:
-        self.ref = ref
-        self.keys: dict[tuple[int, date], int] = {}
-        self.info: list[tuple[int, date]] = []
-        self.amounts: list[Decimal] = []
-
-    def get(self, payer: int, day: date) -> int:
-        rid = self.keys.get((payer, day))
-        if rid is None:
-            self.info.append((payer, day))
-            self.amounts.append(ZERO)
-            rid = len(self.info)
-            self.keys[(payer, day)] = rid
-        return rid
-
-    def add(self, rid: int, amount: Decimal) -> None:
-        self.amounts[rid - 1] += amount
-
-    def rows(self, e: Emitter) -> list[tuple[object, ...]]:
-        out: list[tuple[object, ...]] = []
-        epoch = date(2000, 1, 1)
-        for rid, ((payer, day), amount) in enumerate(zip(self.info, self.amounts, strict=True), 1):
-            trace = str(self.ref.trace_base[payer] + (day - epoch).days)
-            imported = e.midnight(day) + timedelta(hours=7, minutes=7 * payer)
-            out.append((rid, payer + 1, trace, PAYERS[payer].method, amount, day, None, imported,
-                        DEMO_ACTOR))  # fmt: skip
-        return out
 
 
 class ClaimWriter:
@@ -191,8 +155,8 @@ class ClaimWriter:
             self.line_ids.append(lid)
             e.rows["claim_line"].append((lid, cid, charge_id, line_no, code, mods, ONE, amount,
                                          pointers))  # fmt: skip
-        self.event(enc.created, None, "ready", "Created from the encounter")
-        self.ledger("charge", "primary", enc.total, enc.created)
+        self.event(enc.created, None, "ready", f"created from encounter {enc.id}")
+        self.ledger("charge", "primary", enc.total, enc.created, None, f"claim C{100000 + cid}")
         status, submitted, hold, icn = self._life()
         if status in ("submitted", "accepted_999", "acknowledged_277ca") and submitted:
             waiting = (self.today - submitted).days

@@ -15,10 +15,11 @@ from decimal import Decimal
 
 from faker import Faker
 
-from medbill_tui.db.demo.adjudicate import ClaimWriter, EncounterBill, Remits
+from medbill_tui.db.demo.adjudicate import ClaimWriter, EncounterBill
 from medbill_tui.db.demo.auths import AuthBook
 from medbill_tui.db.demo.people import PatientInfo, PatientMaker, age_on, auth_codes, make_pools
 from medbill_tui.db.demo.reference import PAYERS, build_reference
+from medbill_tui.db.demo.remits import Remits
 from medbill_tui.db.demo.state import (
     DAY_DELTAS,
     DEMO_ACTOR,
