@@ -229,3 +229,15 @@ def test_amounts_are_exact(engine: Engine) -> None:
         assert bad == 0
         total = scalar(conn, "SELECT sum(amount) FROM ledger_entry")
         assert isinstance(total, Decimal) and total > 0
+
+
+def test_busy_database_is_refused(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import medbill_tui.db.demo as demo
+
+    monkeypatch.setattr(demo, "LOCK_TIMEOUT", "300ms")
+    with engine.connect() as other:
+        other.execute(text("SELECT count(*) FROM patient"))  # holds a lock until rollback
+        with pytest.raises(DemoRefused, match="other sessions"):
+            load(engine)
+        other.rollback()
+    load(engine)

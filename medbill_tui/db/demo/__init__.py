@@ -40,6 +40,9 @@ __all__ = ["DemoCancelled", "DemoRefused", "DemoResult", "load_demo"]
 
 log = logging.getLogger(__name__)
 
+LOCK_TIMEOUT = "30s"
+"""How long the load waits for other sessions to let go of the tables before giving up."""
+
 
 class DemoRefused(Exception):
     """The database has data that is not a demo practice (use force=True)."""
@@ -167,10 +170,15 @@ def load_demo(
                     "loading the demo would erase them (use --force to replace them)"
                 )
             producer.start()
-            cur.execute("SET LOCAL lock_timeout = '60s'")
+            cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
             cur.execute("SET LOCAL work_mem = '64MB'")
             cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            empty_tables(cur)
+            try:
+                empty_tables(cur)
+            except psycopg.errors.LockNotAvailable:
+                raise DemoRefused(
+                    "other sessions are working in this database; close them and try again"
+                ) from None
             keys = drop_foreign_keys(cur, TABLE_NAMES)
             indexes = drop_plain_indexes(cur, TABLE_NAMES)
             counts = _load(cur, producer, progress, cancel)
