@@ -307,3 +307,20 @@ def test_children_join_a_household() -> None:
         if plan is not None and plan["member_id"] == coverage[parent["id"]]["member_id"]:
             assert plan["relationship"] == "19"
             assert plan["subscriber_first_name"] == parent["first_name"]
+
+
+def test_timestamps_tell_the_story_in_order() -> None:
+    rows = demo()
+    entered = {e["id"]: e["created_at"] for e in rows["encounter"]}
+    imported = {r["id"]: r["imported_at"] for r in rows["remittance"]}
+    first_event: dict[int, datetime] = {}
+    for ev in rows["claim_event"]:
+        first_event.setdefault(ev["claim_id"], ev["at"])
+    for le in rows["ledger_entry"]:
+        assert le["posted_at"] > entered[le["encounter_id"]]
+        if le["remittance_id"] is not None:
+            assert le["posted_at"] > imported[le["remittance_id"]]
+        if le["kind"] == "charge" and le["claim_id"] is not None:
+            assert le["posted_at"] > first_event[le["claim_id"]]
+    claims = {c["id"]: c for c in rows["claim"]}
+    assert all(first_event[c] > entered[claims[c]["encounter_id"]] for c in first_event)

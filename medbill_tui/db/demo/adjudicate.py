@@ -8,7 +8,7 @@ ledger of a closed claim sums to 0.00.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from medbill_tui.db.demo.codes import (
@@ -34,6 +34,7 @@ from medbill_tui.db.demo.state import (
 
 ZERO = Decimal("0.00")
 ONE = Decimal("1")
+STEP = timedelta(seconds=20)
 SEQUESTRATION = Decimal("0.02")
 DENIAL_CUM = cumulative([d[3] for d in DENIALS])
 SEND_LAGS = (0, 0, 0, 1, 1, 2)
@@ -51,6 +52,7 @@ class EncounterBill:
     patient: PatientInfo
     dos: date
     created: date
+    entered_at: datetime  # when the encounter's charges were entered
     total: Decimal
     lines: list[tuple[int, int, str, str, Decimal, str]]  # charge id, no, code, mods, amt, ptrs
 
@@ -68,17 +70,34 @@ class ClaimWriter:
         self._icn_prefix: dict[date, str] = {}
         self.enc: EncounterBill
         self.cid = 0
-        self.last = e.midnight(e.today)
-        self.last_day = e.today
+        self.last = self._at = e.midnight(e.today)
+        self.last_day = self._day = e.today
         self.line_ids: list[int] = []
 
+    def _start(self, enc: EncounterBill, cid: int) -> None:
+        """Begin writing for `enc`: its clock starts when its charges were entered."""
+        self.enc, self.cid = enc, cid
+        self._day, self._at = enc.dos, enc.entered_at
+        self.last = enc.entered_at
+        self.last_day = enc.created
+
     # -- small writers -------------------------------------------------------------------
-    def event(self, day: date, old: str | None, new: str, detail: str | None = None) -> None:
-        at = self.e.at(day)
-        if at <= self.last:
-            at = self.e.minutes_later(self.last)
-        self.last = at
+    def moment(self, day: date) -> datetime:
+        """A timestamp on `day`; a little after the previous one when `day` is not earlier."""
         self.last_day = max(self.last_day, day)
+        if day == self._day:
+            self._at += STEP
+        elif day > self._day:
+            self._day, self._at = day, self.e.at(day)
+        else:
+            return self.e.at(day)
+        return self._at
+
+    def event(self, day: date, old: str | None, new: str, detail: str | None = None) -> None:
+        at = self.moment(day)
+        if at <= self.last:
+            at = self.last + STEP
+        self.last = at
         rows = self.e.rows["claim_event"]
         rows.append((self.e.new_id("claim_event"), self.cid, at, DEMO_ACTOR, old, new, detail))
 
@@ -87,9 +106,8 @@ class ClaimWriter:
         enc = self.enc
         self.e.rows["ledger_entry"].append(
             (self.e.new_id("ledger_entry"), enc.patient.id, enc.id, self.cid or None, rid, kind,
-             resp, amount, enc.dos, self.e.at(day), DEMO_ACTOR, None, memo)
+             resp, amount, enc.dos, self.moment(day), DEMO_ACTOR, None, memo)
         )  # fmt: skip
-        self.last_day = max(self.last_day, day)
 
     def patient_pays(self, owed: Decimal, day: date) -> Decimal:
         """Maybe a patient payment some days after `day`; returns the amount paid."""
@@ -108,7 +126,7 @@ class ClaimWriter:
                   amount: Decimal, opened: date, done_on: date | None = None) -> int:  # fmt: skip
         wid = self.e.new_id("work_item")
         due = opened + timedelta(days=60 if kind == "denial" else 14)
-        closed = self.e.at(done_on) if done_on else None
+        closed = self.moment(done_on) if done_on else None
         self.e.rows["work_item"].append(
             (wid, kind, "done" if done_on else "open", self.cid, self.enc.patient.id, group, carc,
              rarc or None, amount, opened, due, DEMO_ACTOR if done_on else None, None, closed)
@@ -117,7 +135,7 @@ class ClaimWriter:
 
     def note(self, wid: int, day: date, body: str) -> None:
         self.e.rows["note"].append(
-            (self.e.new_id("note"), "work_item", wid, DEMO_ACTOR, self.e.at(day), body)
+            (self.e.new_id("note"), "work_item", wid, DEMO_ACTOR, self.moment(day), body)
         )
 
     def worked_on(self, opened: date) -> date | None:
@@ -132,7 +150,7 @@ class ClaimWriter:
     # -- self-pay ------------------------------------------------------------------------
     def self_pay(self, enc: EncounterBill) -> None:
         """Bill the patient directly: charge, self-pay discount, maybe payments."""
-        self.enc, self.cid = enc, 0
+        self._start(enc, 0)
         self.ledger("charge", "patient", enc.total, enc.created)
         discount = money(enc.total * Decimal("0.30"))
         self.ledger("adjustment", "patient", -discount, enc.created, None, "Self-pay discount")
@@ -145,10 +163,8 @@ class ClaimWriter:
     def bill(self, enc: EncounterBill) -> None:
         """Create the claim for `enc` and play its life forward to `today`."""
         e, rand = self.e, self.rand
-        self.enc = enc
-        self.cid = cid = e.new_id("claim")
-        self.last = e.midnight(enc.created)
-        self.last_day = enc.created
+        cid = e.new_id("claim")
+        self._start(enc, cid)
         self.line_ids = []
         for charge_id, line_no, code, mods, amount, pointers in enc.lines:
             lid = e.new_id("claim_line")

@@ -147,8 +147,9 @@ def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str
                 status = "unbilled" if status == "billed" else status  # waits for approval
             elif status == "billed":
                 auth.used += 1
+    entered_at = e.at(dos)
     e.rows["encounter"].append(
-        (eid, patient.id, provider, patient.primary, auth_id, dos, pos, status, e.at(dos))
+        (eid, patient.id, provider, patient.primary, auth_id, dos, pos, status, entered_at)
     )
     dx_rows = e.rows["encounter_diagnosis"]
     for seq, code in enumerate(dx, start=1):
@@ -168,7 +169,7 @@ def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str
         total += amount
     if status != "billed":
         return
-    bill = EncounterBill(eid, patient, dos, dos + DAY_DELTAS[lag], total, billed)
+    bill = EncounterBill(eid, patient, dos, dos + DAY_DELTAS[lag], entered_at, total, billed)
     if patient.primary is None:
         claims.self_pay(bill)
     else:

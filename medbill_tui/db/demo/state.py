@@ -17,7 +17,6 @@ Rand = Callable[[], float]
 DAY_DELTAS = tuple(timedelta(days=n) for n in range(400))
 """DAY_DELTAS[n] == timedelta(days=n), without building a timedelta per use."""
 _WORK_SECONDS = tuple(timedelta(seconds=28_800 + 10 * n) for n in range(3_600))
-_MINUTES = tuple(timedelta(minutes=n) for n in range(1, 21))
 
 
 def pick(rand: Rand, seq: Sequence[T]) -> T:
@@ -136,7 +135,3 @@ class Emitter:
     def at(self, day: date) -> datetime:
         """A working-hours moment (08:00-18:00 UTC) on `day`."""
         return self.midnight(day) + _WORK_SECONDS[int(self.rand() * 3_600)]
-
-    def minutes_later(self, moment: datetime) -> datetime:
-        """1 to 20 minutes after `moment`."""
-        return moment + _MINUTES[int(self.rand() * 20)]
