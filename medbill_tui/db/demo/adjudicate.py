@@ -141,7 +141,7 @@ class ClaimWriter:
     def worked_on(self, opened: date) -> date | None:
         """When a denial opened on `opened` was worked, or None while it is still open."""
         age = (self.today - opened).days
-        chance = 0.55 if age > 45 else (0.3 if age > 20 else 0.08)
+        chance = 0.3 if age > 45 else (0.15 if age > 20 else 0.05)
         if self.rand() >= chance:
             return None
         day = opened + DAY_DELTAS[between(self.rand, 2, 25)]
