@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.pool import NullPool
 
 from medbill_tui.db.demo import DemoCancelled, DemoRefused, DemoResult, load_demo
 from medbill_tui.db.demo.state import TABLES
@@ -241,3 +242,16 @@ def test_busy_database_is_refused(engine: Engine, monkeypatch: pytest.MonkeyPatc
             load(engine)
         other.rollback()
     load(engine)
+
+
+def test_one_transaction_even_on_an_autocommit_engine(engine: Engine) -> None:
+    from sqlalchemy import create_engine
+
+    load(engine, encounters=300, seed=1)
+    before = digests(engine)
+    auto = create_engine(engine.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    cancel = threading.Event()
+    with pytest.raises(DemoCancelled):
+        load(auto, cancel=cancel, progress=lambda done, total: cancel.set())
+    auto.dispose()
+    assert digests(engine) == before

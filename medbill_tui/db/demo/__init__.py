@@ -134,6 +134,36 @@ def _load(cur: psycopg.Cursor[Any], producer: _Producer,
     return counts
 
 
+def _replace(cur: psycopg.Cursor[Any], producer: _Producer, *, force: bool,
+             progress: Callable[[int, int], None] | None,
+             cancel: threading.Event | None) -> Counter[str]:  # fmt: skip
+    """Check, empty, load and finish, on the caller's open transaction."""
+    state = database_state(cur)
+    if state.has_records and not state.is_demo and not force:
+        raise DemoRefused(
+            "this database holds patients or a practice that are not a demo; "
+            "loading the demo would erase them (use --force to replace them)"
+        )
+    producer.start()
+    cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    cur.execute("SET LOCAL work_mem = '64MB'")
+    cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    try:
+        empty_tables(cur)
+    except psycopg.errors.LockNotAvailable:
+        raise DemoRefused(
+            "other sessions are working in this database; close them and try again"
+        ) from None
+    keys = drop_foreign_keys(cur, TABLE_NAMES)
+    indexes = drop_plain_indexes(cur, TABLE_NAMES)
+    counts = _load(cur, producer, progress, cancel)
+    create_indexes(cur, indexes)
+    restore_foreign_keys(cur, keys)
+    reset_sequences(cur, ID_TABLES, counts["claim"])
+    analyze(cur, TABLE_NAMES)
+    return counts
+
+
 def load_demo(
     engine: sqlalchemy.Engine,
     *,
@@ -159,42 +189,26 @@ def load_demo(
     _check(cancel)
     producer = _Producer(generate(encounters, seed, today or date.today(), actor=actor))
     raw = engine.raw_connection()
+    conn = raw.driver_connection
+    if not isinstance(conn, psycopg.Connection):
+        raw.close()
+        raise TypeError("the demo loader needs the psycopg (version 3) driver")
+    autocommit = conn.autocommit
     try:
-        conn = raw.driver_connection
-        assert isinstance(conn, psycopg.Connection)
+        conn.autocommit = False  # everything below is one transaction
         with conn.cursor() as cur:
-            state = database_state(cur)
-            if state.has_records and not state.is_demo and not force:
-                raise DemoRefused(
-                    "this database holds patients or a practice that are not a demo; "
-                    "loading the demo would erase them (use --force to replace them)"
-                )
-            producer.start()
-            cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-            cur.execute("SET LOCAL work_mem = '64MB'")
-            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            try:
-                empty_tables(cur)
-            except psycopg.errors.LockNotAvailable:
-                raise DemoRefused(
-                    "other sessions are working in this database; close them and try again"
-                ) from None
-            keys = drop_foreign_keys(cur, TABLE_NAMES)
-            indexes = drop_plain_indexes(cur, TABLE_NAMES)
-            counts = _load(cur, producer, progress, cancel)
-            create_indexes(cur, indexes)
-            restore_foreign_keys(cur, keys)
-            reset_sequences(cur, ID_TABLES, counts["claim"])
-            analyze(cur, TABLE_NAMES)
+            counts = _replace(cur, producer, force=force, progress=progress, cancel=cancel)
         _check(cancel)
-        raw.commit()
+        conn.commit()
     except BaseException:
         with contextlib.suppress(Exception):
-            raw.rollback()
+            conn.rollback()
         raise
     finally:
         if producer.is_alive():
             producer.stop()
+        with contextlib.suppress(Exception):
+            conn.autocommit = autocommit
         raw.close()
     seconds = time.perf_counter() - started
     log.info("demo practice loaded: %d encounters in %.1fs", encounters, seconds)
