@@ -94,8 +94,13 @@ def test_reference_tables() -> None:
     defaults = {r["code"] for r in rows["fee_schedule"] if r["payer_id"] is None}
     assert defaults == codes
     assert any(r["payer_id"] is not None for r in rows["fee_schedule"])
+    common = "1 2 3 4 5 11 16 18 22 23 24 26 27 29 31 45 50 96 97 109 119 125 140 151 167 181 182 "
+    common += "197 204 242 252 253 B7 B15"
     assert len(carc_codes()) >= 40
-    assert {r["code"] for r in rows["carc"]} >= {"1", "2", "3", "16", "45", "97", "B15"}
+    assert {r["code"] for r in rows["carc"]} >= set(common.split())
+    assert all(text.strip() for _, text in carc_codes())
+    assert all(p.code_set in ("CPT", "HCPCS") and 0 < len(p.label) <= 80 for p in procedure_codes())
+    assert len({p.code for p in procedure_codes()}) == len(procedure_codes()) >= 40
 
 
 def test_patients_and_coverage() -> None:
