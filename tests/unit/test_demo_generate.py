@@ -329,3 +329,12 @@ def test_timestamps_tell_the_story_in_order() -> None:
             assert le["posted_at"] > first_event[le["claim_id"]]
     claims = {c["id"]: c for c in rows["claim"]}
     assert all(first_event[c] > entered[claims[c]["encounter_id"]] for c in first_event)
+
+
+def test_held_encounters_say_why() -> None:
+    rows = demo()
+    held = {e["id"]: e for e in rows["encounter"] if e["status"] == "hold"}
+    notes = {n["entity_id"]: n for n in rows["note"] if n["entity"] == "encounter"}
+    assert held and set(notes) == set(held)
+    assert all(n["body"].startswith("hold: ") for n in notes.values())
+    assert all(notes[i]["at"] > e["created_at"] for i, e in held.items())

@@ -173,6 +173,13 @@ HOLD_REASONS = (
     "Diagnosis needs more specificity",
 )
 
+ENCOUNTER_HOLD_REASONS = (
+    "provider has not signed the visit note",
+    "coding review requested",
+    "waiting for the outside lab's results to attach",
+    "patient says the insurance changed; card requested",
+)
+
 PATIENT_PAYMENT_MEMOS = (
     "Patient payment - card",
     "Patient payment - check",

@@ -17,6 +17,7 @@ from faker import Faker
 
 from medbill_tui.db.demo.adjudicate import ClaimWriter, EncounterBill
 from medbill_tui.db.demo.auths import AuthBook
+from medbill_tui.db.demo.codes import ENCOUNTER_HOLD_REASONS
 from medbill_tui.db.demo.people import PatientInfo, PatientMaker, age_on, auth_codes, make_pools
 from medbill_tui.db.demo.reference import PAYERS, build_reference
 from medbill_tui.db.demo.remits import Remits
@@ -39,6 +40,7 @@ BILL_LAGS = (0, 1, 1, 1, 2, 2, 3, 4, 5, 7)
 PATIENT_BATCH = 20_000
 MAX_BATCH = 10_000
 ONE = Decimal("1")
+HOLD_NOTE_AFTER = timedelta(minutes=5)
 
 
 def patient_count(encounters: int) -> int:
@@ -151,6 +153,11 @@ def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str
     e.rows["encounter"].append(
         (eid, patient.id, provider, patient.primary, auth_id, dos, pos, status, entered_at)
     )
+    if status == "hold":
+        note_day = min(today, dos + DAY_DELTAS[lag])
+        at = max(e.at(note_day), entered_at + HOLD_NOTE_AFTER)
+        reason = f"hold: {pick(rand, ENCOUNTER_HOLD_REASONS)}"
+        e.rows["note"].append((e.new_id("note"), "encounter", eid, DEMO_ACTOR, at, reason))
     dx_rows = e.rows["encounter_diagnosis"]
     for seq, code in enumerate(dx, start=1):
         dx_rows.append((e.new_id("encounter_diagnosis"), eid, seq, code))
