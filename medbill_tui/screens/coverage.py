@@ -1,0 +1,231 @@
+"""Add or edit one of a patient's coverages (payer, member id, priority, dates, subscriber)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Label, Select, Static
+
+from medbill_tui.records import CoverageForm, PatientContext, PayerOption
+from medbill_tui.screens.form import FormScreen
+from medbill_tui.widgets.form_field import (
+    FormField,
+    FormRow,
+    choice_input,
+    date_input,
+    set_form_values,
+    text_input,
+)
+
+RELATIONSHIP_CHOICES = (
+    ("18 self", "18"),
+    ("01 spouse", "01"),
+    ("19 child", "19"),
+    ("G8 other", "G8"),
+)
+"""The patient's relationship to the subscriber (X12 codes) as the drop-down offers them."""
+
+LW = 14
+"""Width of the first column's labels."""
+
+
+@dataclass
+class CoverageLoaded(Message):
+    """Payers, the patient's header and (when editing) the coverage arrived."""
+
+    payers: tuple[PayerOption, ...]
+    context: PatientContext
+    form: CoverageForm | None
+
+
+@dataclass
+class CoverageSaved(Message):
+    """The coverage was saved under `coverage_id`."""
+
+    coverage_id: int
+    new: bool
+
+
+def suggested_priority(context: PatientContext) -> str:
+    """The first of 1, 2, 3 no current coverage of the patient has."""
+    taken = {c.priority for c in context.coverages if c.effective_to is None}
+    return next((str(p) for p in (1, 2, 3) if p not in taken), "1")
+
+
+class CoverageScreen(FormScreen):
+    """A patient's coverage: payer, member and group, relationship, priority, dates, and the
+    subscriber when the patient is not the card holder. Escape goes back to the patient.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | ctrl+s | Save and go back. |
+    | enter | Next field (opens a drop-down when on one). |
+    | escape | Back (asks when there are unsaved changes). |
+    """
+
+    DEFAULT_CSS = """
+    #coverage-body {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    #coverage-heading, #subscriber-title {
+        text-style: bold;
+    }
+    #subscriber {
+        height: auto;
+    }
+    #form-status {
+        height: auto;
+        margin-top: 1;
+    }
+    """
+
+    save_group = "coverage-save"
+    what = "coverage"
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "member_id", "group_no", "relationship", "priority", "effective_from", "effective_to",
+        "subscriber_first_name", "subscriber_last_name", "subscriber_dob",
+    )  # fmt: skip
+
+    def __init__(self, patient_id: int, coverage_id: int | None) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.coverage_id = coverage_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="coverage-body"):
+            yield Static("Loading…", id="coverage-heading", markup=False)
+            with FormRow():
+                yield FormField(
+                    "payer", "Payer", choice_input((), prompt="Choose the payer"), label_width=LW
+                )
+            with FormRow():
+                yield FormField(
+                    "member_id", "Member ID", text_input(max_length=80), label_width=LW, width=40
+                )
+                yield FormField("group_no", "Group", text_input(max_length=50))
+            with FormRow():
+                yield FormField(
+                    "relationship", "Relationship",
+                    choice_input(RELATIONSHIP_CHOICES, allow_blank=False),
+                    label_width=LW, editor_width=12, width=40,
+                )  # fmt: skip
+                yield FormField(
+                    "priority", "Priority", text_input(max_length=1, restrict=r"[123]?"),
+                    editor_width=1, hint="1 primary, 2, 3",
+                )  # fmt: skip
+            with FormRow():
+                yield FormField(
+                    "effective_from", "Effective from", date_input(),
+                    label_width=LW, editor_width=10, width=28, error_label="Effective date",
+                )  # fmt: skip
+                yield FormField(
+                    "effective_to", "to", date_input(),
+                    editor_width=10, hint="blank: still in force", error_label="End date",
+                )  # fmt: skip
+            with Vertical(id="subscriber"):
+                yield Label("Subscriber (the card holder)", id="subscriber-title")
+                with FormRow():
+                    yield FormField(
+                        "subscriber_first_name", "First name", text_input(max_length=35),
+                        label_width=LW, width=40,
+                    )  # fmt: skip
+                    yield FormField("subscriber_last_name", "Last name", text_input(max_length=60))
+                with FormRow():
+                    yield FormField(
+                        "subscriber_dob", "Date of birth", date_input(),
+                        label_width=LW, editor_width=10, error_label="Subscriber's date of birth",
+                    )  # fmt: skip
+            yield Static("", id="form-status", markup=False)
+        yield Footer()
+
+    @property
+    def form_root(self) -> Widget:
+        return self.query_one("#coverage-body")
+
+    def on_mount(self) -> None:
+        self.sub_title = "Edit coverage" if self.coverage_id else "New coverage"
+        self.query_one("#subscriber").display = False
+        self.load_coverage()
+
+    # loading and saving --------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="coverage-load", exclusive=True)
+    def load_coverage(self) -> None:
+        patients = self.services.patients
+        payers = patients.payers()
+        context = self.services.encounters.patient_context(self.patient_id)
+        form = None if self.coverage_id is None else patients.load_coverage(self.coverage_id)
+        self.post_message(CoverageLoaded(payers, context, form))
+
+    def on_coverage_loaded(self, message: CoverageLoaded) -> None:
+        patient = message.context.patient
+        self.query_one("#coverage-heading", Static).update(
+            f"{'Coverage' if message.form else 'New coverage'} for {patient.name}"
+            f" · account {patient.account_no}"
+        )
+        self.sub_title = f"{self.sub_title} · {patient.name}"
+        payer = self.fields()["payer"].editor
+        assert isinstance(payer, Select)
+        payer.set_options((p.name, str(p.id)) for p in message.payers)
+        form = message.form
+        if form is None:
+            values = {"relationship": "18", "priority": suggested_priority(message.context)}
+        else:
+            values = {name: getattr(form, name) for name in self.FIELDS}
+            values["payer"] = str(form.payer_id) if form.payer_id is not None else ""
+        set_form_values(self.form_root, values)
+        self._show_subscriber()
+        self.loaded()
+
+    def start_save(self) -> None:
+        values = self.values()
+        payer = values.pop("payer")
+        self.save_coverage(
+            CoverageForm(
+                patient_id=self.patient_id,
+                payer_id=int(payer) if payer else None,
+                coverage_id=self.coverage_id,
+                **{name: values[name] for name in self.FIELDS},
+            )
+        )
+
+    @work(thread=True, exit_on_error=False, group="coverage-save", exclusive=True)
+    def save_coverage(self, form: CoverageForm) -> None:
+        coverage_id = self.services.patients.save_coverage(form)
+        self.post_message(CoverageSaved(coverage_id, new=form.coverage_id is None))
+
+    def on_coverage_saved(self, message: CoverageSaved) -> None:
+        self.coverage_id = message.coverage_id
+        self.save_done("Saved.")
+        self.notify(
+            "Coverage added." if message.new else "Coverage saved.",
+            title="Coverage saved",
+            timeout=4,
+        )
+        self.app.pop_screen()
+
+    def save_refused(self, message: str) -> None:
+        super().save_refused(message)
+        if "priority" in message.lower():
+            field = self.fields()["priority"]
+            field.show_error(message)
+            field.editor.focus()
+
+    # the subscriber ------------------------------------------------------------------
+
+    @on(Select.Changed, "#input-relationship")
+    def relationship_changed(self, event: Select.Changed) -> None:
+        self._show_subscriber()
+
+    def _show_subscriber(self) -> None:
+        relationship = self.fields()["relationship"].value
+        self.query_one("#subscriber").display = relationship not in ("", "18")

@@ -1,0 +1,293 @@
+"""What the patient, coverage and authorization forms share: save with ctrl+s in a worker,
+errors under their fields, entries kept on any refusal, and a y/n question before unsaved
+changes are thrown away."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Static
+from textual.worker import Worker
+
+from medbill_tui.records import FieldError
+from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.widgets.form_field import FormField, form_fields, form_values
+
+KEPT = "your entries are kept"
+QUEUE_KEYS = ("1", "2", "3", "4")
+"""The app's keys that open a queue from anywhere, leaving the form: asked about first."""
+
+
+def field_errors(error: BaseException | None) -> tuple[FieldError, ...]:
+    """The per-field errors of a refused save (a service's `FormInvalid`), else ()."""
+    errors = getattr(error, "errors", ())
+    if not isinstance(errors, tuple):
+        return ()
+    return tuple(item for item in errors if isinstance(item, FieldError))
+
+
+def is_service_error(error: BaseException | None) -> bool:
+    """True for the services' own errors, whose messages are written for a biller (the
+    screens do not import the service layer, so this looks at the class hierarchy)."""
+    return any(
+        cls.__name__ == "ServiceError" and cls.__module__.startswith("medbill_tui.services")
+        for cls in type(error).__mro__
+    )
+
+
+def shown(widget: Widget) -> bool:
+    """True unless the widget or a container of it is hidden (display: none)."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; dismisses with True for yes.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | y | Yes. |
+    | n / escape | No. |
+    """
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+    }
+    #confirm-dialog {
+        width: 60;
+        max-width: 100%;
+        height: auto;
+        border: thick $border;
+        padding: 0 1;
+        background: $surface;
+    }
+    #confirm-question {
+        width: 100%;
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, yes: str, no: str) -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Label(self.question, id="confirm-question", markup=False)
+            yield Static(f"y  {self.yes}\nn  {self.no} (or Esc)", markup=False)
+        yield Footer()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class FormScreen(ServiceScreen):
+    """Base of the forms: subclasses compose fields (`FormField`) and a `#form-status` line,
+    load in a worker and call `loaded()`, and start their save worker in `start_save()`.
+
+    A save worker must be in the group `save_group`; when it raises, the service's field
+    errors go under their fields and any other refusal goes to the status line (the app has
+    already shown it as a notification). Entries are never cleared by a refusal.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | ctrl+s | Save. |
+    | enter | Next field (in a text box). |
+    | escape | Back (asks first when there are unsaved changes). |
+    | f1 | Keys of this screen. |
+    | 1-4 | The app's queue keys: ask first when there are unsaved changes. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save the form"),
+        Binding("escape", "back", "Back", id="form.back", tooltip="Leave (asks if unsaved)"),
+        Binding("f1", "app.help", "Keys", id="form.help", tooltip="Show every key"),
+        *(
+            Binding(key, f"guard_leave('{key}')", show=False, id=f"form.guard-{key}")
+            for key in QUEUE_KEYS
+        ),
+    ]
+
+    save_group: ClassVar[str] = "form-save"
+    what: ClassVar[str] = "form"
+    """What is being edited, in words ('patient'), for questions and messages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loading_form = True
+        """True until the form's data arrived (saving is off meanwhile)."""
+        self.saving = False
+        self.baseline: dict[str, str] = {}
+        """The entries as last loaded or saved: anything else is an unsaved change."""
+
+    # the form ------------------------------------------------------------------------
+
+    @property
+    def form_root(self) -> Widget:
+        """Where the fields are (the screen itself unless a subclass narrows it)."""
+        return self
+
+    def fields(self) -> dict[str, FormField]:
+        return form_fields(self.form_root)
+
+    def values(self) -> dict[str, str]:
+        return form_values(self.form_root)
+
+    @property
+    def dirty(self) -> bool:
+        """True when an entry differs from what was loaded or last saved."""
+        return not self.loading_form and self.values() != self.baseline
+
+    def mark_clean(self) -> None:
+        self.baseline = self.values()
+
+    def loaded(self) -> None:
+        """Call once the fields hold the loaded values: enables saving, focuses the first."""
+        self.loading_form = False
+        self.mark_clean()
+        self.refresh_bindings()
+        self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        for field in self.fields().values():
+            if shown(field) and not field.editor.disabled:
+                field.editor.focus()
+                return
+
+    def set_status(self, text: str) -> None:
+        for status in self.query("#form-status").results(Static):
+            status.update(text)
+            status.set_class(not text, "-empty")
+
+    def clear_errors(self) -> None:
+        for field in self.fields().values():
+            field.show_error(None)
+
+    def show_errors(self, errors: tuple[FieldError, ...]) -> list[FieldError]:
+        """Put each error under its field and focus the first; returns those with no field."""
+        fields = self.fields()
+        placed: list[FormField] = []
+        unplaced: list[FieldError] = []
+        for error in errors:
+            field = fields.get(error.field)
+            if field is None or not shown(field):
+                unplaced.append(error)
+                continue
+            field.show_error(error.message if field.error is None else field.error)
+            placed.append(field)
+        if placed:
+            first = min(placed, key=lambda f: list(fields).index(f.field_name))
+            first.editor.focus()
+        return unplaced
+
+    # keys ----------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return not (self.loading_form or self.saving)
+        return True
+
+    def action_save(self) -> None:
+        if self.loading_form or self.saving:
+            return
+        self.clear_errors()
+        self.saving = True
+        self.refresh_bindings()
+        self.set_status("Saving…")
+        self.start_save()
+
+    def start_save(self) -> None:
+        """Start the save worker (group `save_group`) with the form's entries."""
+        raise NotImplementedError
+
+    def save_done(self, status: str) -> None:
+        """Call when the save worker's result arrived."""
+        self.saving = False
+        self.clear_errors()
+        self.mark_clean()
+        self.refresh_bindings()
+        self.set_status(status)
+
+    def action_back(self) -> None:
+        if self.dirty:
+            self.confirm_discard(self.app.pop_screen)
+        else:
+            self.app.pop_screen()
+
+    def action_guard_leave(self, key: str) -> None:
+        """A queue key pressed outside a text box: ask before the app leaves the form."""
+        if not self.dirty:
+            raise SkipAction()  # the app's own binding opens the queue
+
+        def leave() -> None:
+            self.mark_clean()
+            self.app.simulate_key(key)
+
+        self.confirm_discard(leave)
+
+    def confirm_discard(self, leave: Callable[[], object]) -> None:
+        """Ask whether to throw the unsaved changes away; `leave` runs on yes."""
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                leave()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Leave without saving your changes to this {self.what}?",
+                yes="Yes, discard the changes",
+                no="No, keep editing",
+            ),
+            answered,
+        )
+
+    # failures ------------------------------------------------------------------------
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        if worker.group != self.save_group:
+            self.load_failed(worker)
+            return
+        self.saving = False
+        self.refresh_bindings()
+        error = worker.error
+        errors = field_errors(error)
+        if errors:
+            unplaced = self.show_errors(errors)
+            extra = "; ".join(e.message for e in unplaced)
+            self.set_status(
+                f"Not saved: fix the fields marked ✗ ({KEPT})." + (f" {extra}" if extra else "")
+            )
+        elif is_service_error(error):
+            self.save_refused(str(error))
+        else:
+            self.set_status(f"Not saved: something went wrong; {KEPT}. Try ctrl+s again.")
+
+    def save_refused(self, message: str) -> None:
+        """A refusal that is not about one field (someone else saved first, an overlap)."""
+        self.set_status(f"Not saved: {message}")
+
+    def load_failed(self, worker: Worker[Any]) -> None:
+        """A worker other than the save failed (loading): say so on the status line."""
+        reason = str(worker.error) if is_service_error(worker.error) else "something went wrong"
+        self.set_status(f"Could not load: {reason}. Esc goes back.")

@@ -1,0 +1,354 @@
+"""One patient: demographics to edit and save, their coverages and prior authorizations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from medbill_tui.records import AuthorizationOption, CoverageOption, PatientContext, PatientForm
+from medbill_tui.screens.authorization import AuthorizationScreen
+from medbill_tui.screens.coverage import CoverageScreen
+from medbill_tui.screens.form import FormScreen
+from medbill_tui.widgets.form_field import (
+    FormField,
+    FormRow,
+    date_input,
+    set_form_values,
+    text_input,
+)
+from medbill_tui.widgets.form_table import PickTable
+from medbill_tui.widgets.text import NONE_SHOWN, fmt_date, fmt_date_short
+
+LW = 13
+"""Width of the first column's labels."""
+
+PATIENT_FIELDS = (
+    "first_name", "last_name", "dob", "sex", "phone", "address1", "city", "state", "zip",
+    "guarantor_account",
+)  # fmt: skip
+
+
+@dataclass
+class PatientLoaded(Message):
+    """The patient's demographics arrived (also after a save)."""
+
+    form: PatientForm
+    saved: bool = False
+
+
+@dataclass
+class ContextLoaded(Message):
+    """The patient's coverages and authorizations arrived."""
+
+    context: PatientContext
+
+
+class CoverageTable(PickTable):
+    """The patient's coverages, primary first.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Edit the highlighted coverage. |
+    | n | Add a coverage. |
+    | A | Request a prior authorization on the highlighted coverage. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Edit", id="patient.coverage-edit",
+                tooltip="Edit the highlighted coverage"),
+        Binding("n", "screen.new_coverage", "New coverage", id="patient.coverage-new",
+                tooltip="Add a coverage for this patient"),
+        Binding("A", "screen.request_authorization", "Request auth",
+                id="patient.auth-request",
+                tooltip="Request a prior authorization on the highlighted coverage"),
+    ]  # fmt: skip
+
+
+class AuthorizationTable(PickTable):
+    """The patient's prior authorizations, newest first.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Record the payer's answer for the highlighted authorization. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Outcome", id="patient.auth-outcome",
+                tooltip="Record the payer's answer"),
+    ]  # fmt: skip
+
+
+def visits_text(auth: AuthorizationOption) -> str:
+    allowed = str(auth.visits_allowed) if auth.visits_allowed is not None else NONE_SHOWN
+    return f"{auth.visits_used}/{allowed}"
+
+
+def dates_text(start: date | None, end: date | None) -> str:
+    if start is None and end is None:
+        return NONE_SHOWN
+    if end is None:
+        return f"from {fmt_date_short(start)}"
+    if start is None:
+        return f"to {fmt_date_short(end)}"
+    return f"{fmt_date_short(start)}-{fmt_date_short(end)}"
+
+
+class PatientScreen(FormScreen):
+    """Demographics of one patient (or a new one), with their coverages and authorizations.
+
+    Saving refuses bad entries field by field and keeps every entry; a save after someone
+    else's is refused with a message. A new patient gets an account number on save.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | ctrl+s | Save the demographics. |
+    | tab | Next field, then the coverages and authorizations tables. |
+    | n / enter / A | In the coverages: add, edit, request an authorization. |
+    | enter | In the authorizations: record the payer's answer. |
+    | escape | Back (asks when there are unsaved changes). |
+    """
+
+    DEFAULT_CSS = """
+    #patient-body {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    #patient-heading {
+        text-style: bold;
+    }
+    #form-status {
+        height: auto;
+        margin-top: 1;
+    }
+    #form-status.-empty {
+        display: none;
+    }
+    .patient-section {
+        text-style: bold;
+        width: 1fr;
+        margin-top: 1;
+    }
+    """
+
+    save_group = "patient-save"
+    what = "patient"
+
+    def __init__(self, patient_id: int | None) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.record: PatientForm | None = None
+        """The demographics as last loaded or saved (None for a new patient until saved)."""
+        self.context: PatientContext | None = None
+
+    # layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="patient-body"):
+            yield Static("", id="patient-heading", markup=False)
+            with FormRow():
+                yield FormField(
+                    "first_name", "First name", text_input(max_length=35), label_width=LW, width=40
+                )
+                yield FormField("last_name", "Last name", text_input(max_length=60))
+            with FormRow():
+                yield FormField(
+                    "dob", "Date of birth", date_input(), label_width=LW, editor_width=10, width=26
+                )
+                yield FormField(
+                    "sex", "Sex", text_input(max_length=1, restrict=r"[MFUmfu]?"),
+                    editor_width=1, hint="M/F/U", width=12,
+                )  # fmt: skip
+                yield FormField(
+                    "phone", "Phone",
+                    text_input(placeholder="10 digits", max_length=20, restrict=r"[0-9()+. -]*"),
+                )  # fmt: skip
+            with FormRow():
+                yield FormField(
+                    "address1", "Street", text_input(max_length=55),
+                    label_width=LW, error_label="Street address",
+                )  # fmt: skip
+            with FormRow():
+                yield FormField("city", "City", text_input(max_length=30), label_width=LW, width=40)
+                yield FormField(
+                    "state", "State", text_input(max_length=2, restrict=r"[A-Za-z]*"),
+                    editor_width=2, width=10,
+                )  # fmt: skip
+                yield FormField(
+                    "zip", "ZIP", text_input(max_length=10, restrict=r"[0-9-]*"), editor_width=10
+                )
+            with FormRow():
+                yield FormField(
+                    "guarantor_account", "Guarantor",
+                    text_input(max_length=20, placeholder="self"),
+                    label_width=LW, editor_width=10, hint="account no. of who pays (blank: self)",
+                )  # fmt: skip
+            yield Static("", id="form-status", markup=False)
+            yield Label("Coverages", classes="patient-section")
+            yield CoverageTable(id="patient-coverages")
+            yield Label("Prior authorizations", classes="patient-section")
+            yield AuthorizationTable(id="patient-authorizations")
+        yield Footer()
+
+    @property
+    def form_root(self) -> Widget:
+        return self.query_one("#patient-body")
+
+    def on_mount(self) -> None:
+        self.query_one(CoverageTable).set_columns(
+            [("Pri", 3), ("Payer", 24), ("Member ID", 16), ("From", 10), ("To", 10)]
+        )
+        self.query_one(AuthorizationTable).set_columns(
+            [("Status", 8), ("Number", 11), ("Codes", 12), ("Used", 5), ("Dates", 17),
+             ("Follow-up", 9)]
+        )  # fmt: skip
+        self._show_heading()
+        if self.patient_id is None:
+            self.set_status("New patient: fill in the fields and press ctrl+s to save.")
+            self.loaded()
+        else:
+            self.set_status("Loading…")
+            self.load_patient(self.patient_id)
+
+    def on_screen_resume(self) -> None:
+        if self.patient_id is not None:
+            self.load_context(self.patient_id)
+
+    def _show_heading(self) -> None:
+        record = self.record
+        if record is None or record.patient_id is None:
+            heading = "New patient · account number: given on save"
+            self.sub_title = "New patient"
+        else:
+            name = f"{record.last_name}, {record.first_name}"
+            heading = f"Account {record.account_no} · {name}"
+            self.sub_title = f"Patient · {name} ({record.account_no})"
+        self.query_one("#patient-heading", Static).update(heading)
+
+    # loading and saving --------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="patient-load", exclusive=True)
+    def load_patient(self, patient_id: int) -> None:
+        self.post_message(PatientLoaded(self.services.patients.load(patient_id)))
+
+    @work(thread=True, exit_on_error=False, group="patient-context", exclusive=True)
+    def load_context(self, patient_id: int) -> None:
+        self.post_message(ContextLoaded(self.services.encounters.patient_context(patient_id)))
+
+    def start_save(self) -> None:
+        values = self.values()
+        record = self.record
+        form = PatientForm(
+            **{name: values[name] for name in PATIENT_FIELDS},
+            patient_id=record.patient_id if record else None,
+            version=record.version if record else None,
+            account_no=record.account_no if record else "",
+        )
+        self.save_patient(form)
+
+    @work(thread=True, exit_on_error=False, group="patient-save", exclusive=True)
+    def save_patient(self, form: PatientForm) -> None:
+        self.post_message(PatientLoaded(self.services.patients.save(form), saved=True))
+
+    def on_patient_loaded(self, message: PatientLoaded) -> None:
+        form = message.form
+        new = self.patient_id is None
+        self.record = form
+        self.patient_id = form.patient_id
+        set_form_values(self.form_root, {name: getattr(form, name) for name in PATIENT_FIELDS})
+        self._show_heading()
+        if message.saved:
+            note = f"Saved: new account {form.account_no}." if new else "Saved."
+            self.save_done(note)
+            self.notify(note, title="Patient saved", timeout=4)
+        else:
+            self.set_status("")
+            self.loaded()
+        if new and self.patient_id is not None:
+            self.load_context(self.patient_id)
+
+    def save_refused(self, message: str) -> None:
+        super().save_refused(message)
+        if "guarantor" in message.lower():
+            field = self.fields()["guarantor_account"]
+            field.show_error(message)
+            field.editor.focus()
+
+    # coverages and authorizations ----------------------------------------------------
+
+    def on_context_loaded(self, message: ContextLoaded) -> None:
+        self.context = message.context
+        self.query_one(CoverageTable).set_rows(
+            (str(c.id), coverage_cells(c)) for c in message.context.coverages
+        )
+        self.query_one(AuthorizationTable).set_rows(
+            (str(a.id), authorization_cells(a)) for a in message.context.authorizations
+        )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = event.row_key.value
+        if key is None or self.patient_id is None:
+            return
+        if isinstance(event.data_table, CoverageTable):
+            self.app.push_screen(CoverageScreen(self.patient_id, int(key)))
+        elif isinstance(event.data_table, AuthorizationTable):
+            auth = self._authorization(int(key))
+            if auth is not None:
+                self.app.push_screen(AuthorizationScreen(auth.coverage_id, auth.id))
+
+    def _authorization(self, auth_id: int) -> AuthorizationOption | None:
+        if self.context is None:
+            return None
+        return next((a for a in self.context.authorizations if a.id == auth_id), None)
+
+    def _needs_saved_patient(self) -> bool:
+        if self.patient_id is None:
+            self.notify("Save the new patient first (ctrl+s).", title="Not yet", timeout=5)
+            return True
+        return False
+
+    def action_new_coverage(self) -> None:
+        if not self._needs_saved_patient():
+            assert self.patient_id is not None
+            self.app.push_screen(CoverageScreen(self.patient_id, None))
+
+    def action_request_authorization(self) -> None:
+        if self._needs_saved_patient():
+            return
+        key = self.query_one(CoverageTable).selected_key()
+        if key is None:
+            self.notify("Add a coverage first (n).", title="No coverage", timeout=5)
+            return
+        self.app.push_screen(AuthorizationScreen(int(key), None))
+
+
+def coverage_cells(coverage: CoverageOption) -> list[str]:
+    return [
+        str(coverage.priority),
+        coverage.payer_name,
+        coverage.member_id,
+        fmt_date(coverage.effective_from),
+        fmt_date(coverage.effective_to) if coverage.effective_to else "open",
+    ]
+
+
+def authorization_cells(auth: AuthorizationOption) -> list[str]:
+    return [
+        auth.status,
+        auth.number or NONE_SHOWN,
+        auth.codes.replace(",", " "),
+        visits_text(auth),
+        dates_text(auth.start_date, auth.end_date),
+        fmt_date_short(auth.follow_up_on),
+    ]

@@ -1,0 +1,85 @@
+"""A small pick list for the patient screens: rows keyed by a record id, j/k to move."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
+
+from medbill_tui.widgets.text import clip
+
+Cell = str | Text
+
+
+class PickTable(DataTable[Cell]):
+    """A row-cursor table whose row keys are record ids (as text).
+
+    Subclasses add the keys that act on the highlighted row; Enter posts `RowSelected`.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | j / down, k / up | Move the cursor. |
+    | enter | Pick the highlighted row. |
+    """
+
+    DEFAULT_CSS = """
+    PickTable {
+        height: auto;
+        max-height: 8;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="pick.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="pick.up"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, id=id)
+
+    def set_columns(self, columns: Sequence[tuple[str, int]]) -> None:
+        """(label, width) pairs; values longer than a column are cut with '…'."""
+        self.clear(columns=True)
+        self._widths = [width for _, width in columns]
+        for label, width in columns:
+            self.add_column(label, width=width)
+
+    _widths: list[int] = []
+
+    def set_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
+        """Replace the rows: (key, cells). Keeps the cursor on the same key when it is still
+        there."""
+        keep = self.selected_key()
+        self.clear()
+        for key, cells in rows:
+            self.add_row(*self._fit(cells), key=key)
+        if keep is not None:
+            for index in range(self.row_count):
+                if self.key_at(index) == keep:
+                    self.move_cursor(row=index)
+                    break
+
+    def _fit(self, cells: Sequence[Cell]) -> list[Cell]:
+        fitted: list[Cell] = []
+        for cell, width in zip(cells, self._widths, strict=False):
+            fitted.append(clip(cell, width) if isinstance(cell, str) else cell)
+        return fitted
+
+    def key_at(self, index: int) -> str | None:
+        try:
+            key = self.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value
+        except CellDoesNotExist:
+            return None
+        return key
+
+    def selected_key(self) -> str | None:
+        """The key of the highlighted row (None when the table is empty)."""
+        if self.row_count == 0:
+            return None
+        return self.key_at(self.cursor_row)
