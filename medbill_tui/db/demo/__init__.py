@@ -114,7 +114,7 @@ def _check(cancel: threading.Event | None) -> None:
         raise DemoCancelled("demo load cancelled")
 
 
-def _load(cur: psycopg.Cursor[Any], producer: _Producer,
+def _load(cur: psycopg.Cursor[Any], producer: _Producer, emptied: frozenset[str],
           progress: Callable[[int, int], None] | None,
           cancel: threading.Event | None) -> Counter[str]:  # fmt: skip
     counts: Counter[str] = Counter()
@@ -125,7 +125,7 @@ def _load(cur: psycopg.Cursor[Any], producer: _Producer,
         for table, columns in TABLES:
             rows = batch.rows.get(table)
             if rows:
-                copy_rows(cur, table, columns, types[table], rows)
+                copy_rows(cur, table, columns, types[table], rows, freeze=table in emptied)
                 counts[table] += len(rows)
         if progress is not None and batch.done > reported:
             reported = batch.done
@@ -149,14 +149,14 @@ def _replace(cur: psycopg.Cursor[Any], producer: _Producer, *, force: bool,
     cur.execute("SET LOCAL work_mem = '64MB'")
     cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
     try:
-        empty_tables(cur)
+        emptied = empty_tables(cur)
     except psycopg.errors.LockNotAvailable:
         raise DemoRefused(
             "other sessions are working in this database; close them and try again"
         ) from None
     keys = drop_foreign_keys(cur, TABLE_NAMES)
     indexes = drop_plain_indexes(cur, TABLE_NAMES)
-    counts = _load(cur, producer, progress, cancel)
+    counts = _load(cur, producer, emptied, progress, cancel)
     create_indexes(cur, indexes)
     restore_foreign_keys(cur, keys)
     reset_sequences(cur, ID_TABLES, counts["claim"])

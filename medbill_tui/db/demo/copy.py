@@ -53,12 +53,16 @@ def schema_tables(cur: Cursor[Any]) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def empty_tables(cur: Cursor[Any]) -> None:
-    """TRUNCATE every table but app_user (restarting their ids) and restart claim_no_seq."""
+def empty_tables(cur: Cursor[Any]) -> frozenset[str]:
+    """TRUNCATE every table but KEEP_TABLES (restarting their ids) and restart claim_no_seq.
+
+    Returns the tables emptied.
+    """
     tables = [t for t in schema_tables(cur) if t not in KEEP_TABLES]
     names = sql.SQL(", ").join(sql.Identifier(t) for t in tables)
     cur.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(names))
     cur.execute(sql.SQL("ALTER SEQUENCE {} RESTART").format(sql.Identifier(CLAIM_NO_SEQUENCE)))
+    return frozenset(tables)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +165,12 @@ def column_types(
 
 
 def copy_rows(cur: Cursor[Any], table: str, columns: Sequence[str], types: Sequence[int],
-              rows: Iterable[Sequence[object]]) -> None:  # fmt: skip
-    """Binary COPY of `rows` into `table` (FREEZE: it was truncated in this transaction)."""
-    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY, FREEZE)").format(
-        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+              rows: Iterable[Sequence[object]], *, freeze: bool) -> None:  # fmt: skip
+    """Binary COPY of `rows` into `table`; `freeze` when it was truncated in this transaction
+    (the rows are then written already frozen, sparing a later vacuum)."""
+    options = sql.SQL("FORMAT BINARY, FREEZE" if freeze else "FORMAT BINARY")
+    statement = sql.SQL("COPY {} ({}) FROM STDIN ({})").format(
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns), options
     )
     with cur.copy(statement) as copy:
         copy.set_types(types)
