@@ -33,6 +33,8 @@ class Settings:
     today: date | None
     keymap_file: Path | None
     page_size: int
+    outbox: Path
+    inbox: Path
 
     @property
     def embedded(self) -> bool:
@@ -59,7 +61,11 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
     page_text = env.get("MEDBILL_PAGE_SIZE", "200").strip() or "200"
     if not page_text.isdigit() or not 10 <= int(page_text) <= 5000:
         raise ConfigError(f"MEDBILL_PAGE_SIZE={page_text!r} must be a number from 10 to 5000")
+    outbox = Path(env.get("MEDBILL_OUTBOX", "").strip() or data_dir / "outbox").expanduser()
+    inbox = Path(env.get("MEDBILL_INBOX", "").strip() or data_dir / "inbox").expanduser()
     return Settings(
+        outbox=outbox,
+        inbox=inbox,
         database_url=url,
         data_dir=data_dir,
         log_level=level,

@@ -477,3 +477,39 @@ class PendingAuthRow:
     codes: str
     requested_on: date | None
     follow_up_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionGroup:
+    """Claims that go in one file: one clearinghouse, and their payers."""
+
+    clearinghouse: str
+    payer_name: str
+    claims: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedFile:
+    path: str
+    clearinghouse: str
+    isa13: str
+    claims: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionRun:
+    """A submission preview (dry run) or what was sent."""
+
+    dry_run: bool
+    groups: tuple[SubmissionGroup, ...]
+    files: tuple[SubmittedFile, ...] = ()
+
+    @property
+    def claims(self) -> int:
+        return sum(g.claims for g in self.groups)
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((g.amount for g in self.groups), Decimal("0.00"))

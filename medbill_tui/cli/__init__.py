@@ -88,7 +88,11 @@ def _run_app(runtime: Runtime) -> int:
     from medbill_tui.services import build_services
 
     services = build_services(
-        runtime.engine, runtime.clock, actor=runtime.actor, page_size=runtime.settings.page_size
+        runtime.engine,
+        runtime.clock,
+        actor=runtime.actor,
+        page_size=runtime.settings.page_size,
+        outbox=runtime.settings.outbox,
     )
     app = MedbillApp(services, keymap_file=runtime.settings.keymap_file)
     app.run()

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from tabulate import tabulate
 
 from medbill_tui.bootstrap import Runtime
+from medbill_tui.cli.progress import ProgressLine
 from medbill_tui.domain.money import fmt_money, money_str
-from medbill_tui.records import ClaimRun
+from medbill_tui.records import ClaimRun, SubmissionRun
 from medbill_tui.services.claims import ClaimService
+from medbill_tui.services.submissions import SubmissionService
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    claims = sub.add_parser("claims", help="create claims from unbilled encounters")
+    claims = sub.add_parser("claims", help="create and send claims")
     claims_sub = claims.add_subparsers(dest="claims_command", metavar="ACTION", required=True)
     create = claims_sub.add_parser("create", help="scrub unbilled encounters, bill the clean ones")
     create.add_argument("--dry-run", action="store_true", help="report only; change nothing")
@@ -26,6 +29,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="ID",
         help="only this encounter (repeatable)",
     )
+    submit = claims_sub.add_parser("submit", help="send ready claims as 837P files")
+    submit.add_argument("--out", type=Path, metavar="DIR", help="outbox folder (MEDBILL_OUTBOX)")
+    submit.add_argument("--dry-run", action="store_true", help="report only; send nothing")
+    submit.add_argument("--format", choices=("plain", "json"), default="plain")
 
 
 def claim_run_json(run: ClaimRun) -> str:
@@ -73,7 +80,48 @@ def claim_run_plain(run: ClaimRun) -> str:
     return "\n".join(lines)
 
 
+def submission_json(run: SubmissionRun) -> str:
+    return json.dumps(
+        {
+            "dry_run": run.dry_run,
+            "claims": run.claims,
+            "amount": money_str(run.amount),
+            "groups": [{"clearinghouse": g.clearinghouse, "payer": g.payer_name,
+                        "claims": g.claims, "amount": money_str(g.amount)} for g in run.groups],
+            "files": [{"path": f.path, "clearinghouse": f.clearinghouse, "isa13": f.isa13,
+                       "claims": f.claims, "amount": money_str(f.amount)} for f in run.files],
+        },
+        indent=2,
+    )  # fmt: skip
+
+
+def submission_plain(run: SubmissionRun) -> str:
+    verb = "would send" if run.dry_run else "sent"
+    lines = [f"{verb} {run.claims} claim(s) for {fmt_money(run.amount)}"]
+    if run.groups:
+        rows = [[g.clearinghouse, g.payer_name, g.claims, fmt_money(g.amount)] for g in run.groups]
+        lines.append(
+            tabulate(
+                rows,
+                headers=["Clearinghouse", "Payer", "Claims", "Amount"],
+                disable_numparse=True,
+                colalign=("left", "left", "right", "right"),
+            )
+        )
+    lines += [f"wrote {f.path} (ISA13 {f.isa13}, {f.claims} claims)" for f in run.files]
+    return "\n".join(lines)
+
+
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
+    if args.claims_command == "submit":
+        progress = ProgressLine("Sending claims")
+        sender = SubmissionService(
+            runtime.engine, runtime.clock, runtime.actor, runtime.settings.outbox
+        )
+        sent = sender.submit(dry_run=args.dry_run, out_dir=args.out, progress=progress.update)
+        progress.finish()
+        print(submission_json(sent) if args.format == "json" else submission_plain(sent))
+        return 0
     service = ClaimService(runtime.engine, runtime.clock, runtime.actor)
     result = service.create(args.encounter, dry_run=args.dry_run)
     print(claim_run_json(result) if args.format == "json" else claim_run_plain(result))

@@ -97,6 +97,7 @@ class Payer(Base):
     timely_filing_days: Mapped[int] = mapped_column(Integer, server_default=text("365"))
     auth_required_codes: Mapped[str] = mapped_column(Text, server_default=text("''"))
     """Space-separated codes this payer wants pre-approved."""
+    clearinghouse_id: Mapped[int | None] = mapped_column(ForeignKey("clearinghouse.id"))
 
 
 class FeeSchedule(Base):
@@ -491,6 +492,7 @@ class WorkItem(Base):
     opened_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
     owner: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -530,3 +532,76 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(BigInteger)
     at: Mapped[datetime] = _created()
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Clearinghouse(Base):
+    """Where claim files go: the receiver of our 837P interchanges."""
+
+    __tablename__ = "clearinghouse"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    receiver_id: Mapped[str] = mapped_column(String(15))
+    submitter_id: Mapped[str] = mapped_column(String(15))
+    submitter_name: Mapped[str] = mapped_column(String(60))
+    contact_name: Mapped[str] = mapped_column(String(60))
+    contact_phone: Mapped[str] = mapped_column(String(20))
+    usage: Mapped[str] = mapped_column(String(1), server_default=text("'P'"))
+    is_default: Mapped[bool] = mapped_column(server_default=text("false"))
+
+
+class EdiFile(Base):
+    """Every X12 file sent or received, with its exact bytes. Inbound files are unique by hash."""
+
+    __tablename__ = "edi_file"
+    __table_args__ = (
+        Index("uq_edi_file_inbound_sha", "sha256", unique=True,
+              postgresql_where=text("direction = 'in'")),
+    )  # fmt: skip
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(6))
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    isa13: Mapped[str] = mapped_column(String(9))
+    gs06: Mapped[str] = mapped_column(String(9))
+    sender_id: Mapped[str] = mapped_column(String(15))
+    receiver_id: Mapped[str] = mapped_column(String(15))
+    clearinghouse_id: Mapped[int | None] = mapped_column(ForeignKey("clearinghouse.id"))
+    claim_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    total: Mapped[Decimal] = mapped_column(Money, server_default=text("0"))
+    warnings: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class Submission(Base):
+    """One sending of a claim in an 837P file (a claim may be sent several times)."""
+
+    __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_batch", "gs06", "st02"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    edi_file_id: Mapped[int] = mapped_column(ForeignKey("edi_file.id"), index=True)
+    gs06: Mapped[str] = mapped_column(String(9))
+    st02: Mapped[str] = mapped_column(String(9))
+    first_segment: Mapped[int] = mapped_column(Integer)
+    last_segment: Mapped[int] = mapped_column(Integer)
+    frequency: Mapped[str] = mapped_column(String(1))
+    submitted_at: Mapped[datetime] = _created()
+
+
+class Acknowledgment(Base):
+    """A 999 set response or a 277CA claim status, tied to the file it came in and its claim."""
+
+    __tablename__ = "acknowledgment"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    edi_file_id: Mapped[int] = mapped_column(ForeignKey("edi_file.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(6))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"), index=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str] = mapped_column(String(30))
+    words: Mapped[str] = mapped_column(Text)
+    segments: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()

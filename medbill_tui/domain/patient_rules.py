@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,14 +42,20 @@ def _date(
     return value
 
 
+def _has_letters(name: str) -> bool:
+    """At least one letter that survives folding to ASCII (claims are ASCII only)."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return any(ch.isalpha() for ch in folded)
+
+
 def check_patient(form: PatientForm, today: date) -> tuple[CheckedPatient | None, list[FieldError]]:
     """Typed demographics, or the errors that stop them being saved."""
     errors: list[FieldError] = []
     first, last = form.first_name.strip(), form.last_name.strip()
-    if not first:
-        errors.append(FieldError("first_name", "First name is required"))
-    if not last:
-        errors.append(FieldError("last_name", "Last name is required"))
+    if not _has_letters(first):
+        errors.append(FieldError("first_name", "First name is required (letters)"))
+    if not _has_letters(last):
+        errors.append(FieldError("last_name", "Last name is required (letters)"))
     dob = _date(errors, "dob", "Date of birth", form.dob)
     if dob is not None and dob > today:
         errors.append(FieldError("dob", "Date of birth cannot be in the future"))
@@ -57,8 +64,8 @@ def check_patient(form: PatientForm, today: date) -> tuple[CheckedPatient | None
         errors.append(FieldError("sex", "Sex must be M, F or U"))
     if not form.address1.strip():
         errors.append(FieldError("address1", "Street address is required"))
-    if not form.city.strip():
-        errors.append(FieldError("city", "City is required"))
+    if len(form.city.strip()) < 2:
+        errors.append(FieldError("city", "City is required (at least 2 letters)"))
     state = form.state.strip().upper()
     if state not in US_STATES:
         errors.append(FieldError("state", f"{form.state.strip()!r} is not a 2-letter US state"))

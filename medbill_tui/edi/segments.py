@@ -177,7 +177,9 @@ class SegmentWriter:
         bad = self.delimiters.all() & set(text)
         if bad:
             text = "".join(" " if ch in bad else ch for ch in text)
-        return text.strip().upper() if text.isascii() else _ascii(text).upper()
+        if not text.isascii():
+            text = _ascii(text)
+        return " ".join(text.split()).upper()
 
     def add(self, seg_id: str, *elements: object) -> None:
         values = [self.clean(e) if not isinstance(e, Composite) else e.render(self)

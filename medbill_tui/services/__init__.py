@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -11,6 +12,7 @@ from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.encounters import EncounterService
 from medbill_tui.services.patients import PatientService
 from medbill_tui.services.queues import DetailService, QueueService
+from medbill_tui.services.submissions import SubmissionService
 
 
 @dataclass
@@ -23,6 +25,7 @@ class Services:
     encounters: EncounterService
     claims: ClaimService
     patients: PatientService
+    submissions: SubmissionService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -32,7 +35,11 @@ class Services:
 
 
 def build_services(
-    engine: Engine, clock: Clock, actor: str = "tester", page_size: int = 200
+    engine: Engine,
+    clock: Clock,
+    actor: str = "tester",
+    page_size: int = 200,
+    outbox: Path | None = None,
 ) -> Services:
     """Wire the services of one session onto `engine`."""
     return Services(
@@ -42,6 +49,7 @@ def build_services(
         encounters=EncounterService(engine, clock, actor),
         claims=ClaimService(engine, clock, actor),
         patients=PatientService(engine, clock, actor),
+        submissions=SubmissionService(engine, clock, actor, outbox or Path("outbox")),
         clock=clock,
         actor=actor,
         page_size=page_size,

@@ -1,0 +1,227 @@
+"""Reading ready claims as 837P records and recording their submission."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from medbill_tui.domain.encounter_form import decode_pointers
+from medbill_tui.edi.x837p import Address, BillingProvider, ClaimOut, LineOut, Person
+
+SANDBOX = {
+    "name": "Sandbox Clearinghouse", "receiver_id": "SANDBOXCH", "submitter_id": "MEDBILLDEMO",
+    "contact_name": "Billing Office", "contact_phone": "5555550100", "usage": "T",
+}  # fmt: skip
+
+
+class NoClearinghouse(Exception):
+    """No clearinghouse is set up to receive claims."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClearinghouseInfo:
+    id: int
+    name: str
+    receiver_id: str
+    submitter_id: str
+    submitter_name: str
+    contact_name: str
+    contact_phone: str
+    usage: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyClaim:
+    claim_id: int
+    clearinghouse_id: int
+    payer_name: str
+    out: ClaimOut
+
+
+def default_clearinghouse(conn: Connection) -> ClearinghouseInfo:
+    """The default receiver; a demo practice gets the sandbox clearinghouse on first use."""
+    row = conn.execute(text("SELECT * FROM clearinghouse ORDER BY is_default DESC, id LIMIT 1")
+                       ).one_or_none()  # fmt: skip
+    if row is None:
+        practice = conn.execute(text("SELECT name, is_demo FROM practice ORDER BY id LIMIT 1")
+                                ).one_or_none()  # fmt: skip
+        if practice is None or not practice.is_demo:
+            raise NoClearinghouse(
+                "no clearinghouse is set up; ask an admin to add one before sending claims"
+            )
+        row = conn.execute(
+            text("""INSERT INTO clearinghouse (name, receiver_id, submitter_id, submitter_name,
+                        contact_name, contact_phone, usage, is_default)
+                    VALUES (:name, :receiver_id, :submitter_id, :sn, :contact_name,
+                            :contact_phone, :usage, true) RETURNING *"""),
+            {**SANDBOX, "sn": practice.name[:60]},
+        ).one()  # fmt: skip
+    return _clearinghouse(row)
+
+
+def _clearinghouse(row: Any) -> ClearinghouseInfo:
+    return ClearinghouseInfo(
+        row.id,
+        row.name,
+        row.receiver_id,
+        row.submitter_id,
+        row.submitter_name,
+        row.contact_name,
+        row.contact_phone,
+        row.usage,
+    )
+
+
+def clearinghouses(conn: Connection, ids: set[int]) -> dict[int, ClearinghouseInfo]:
+    rows = conn.execute(text("SELECT * FROM clearinghouse WHERE id = ANY(:ids)"),
+                        {"ids": sorted(ids)}).all()  # fmt: skip
+    return {r.id: _clearinghouse(r) for r in rows}
+
+
+def billing_provider(conn: Connection) -> BillingProvider:
+    p = conn.execute(text("SELECT * FROM practice ORDER BY id LIMIT 1")).one()
+    return BillingProvider(p.name, p.npi, p.tin, p.taxonomy,
+                           Address(p.address1, p.city, p.state, p.zip))  # fmt: skip
+
+
+def lock_ready_claims(conn: Connection, claim_ids: Sequence[int] | None) -> list[int]:
+    """Ready claims to send, locked; rows another biller is sending are skipped, not waited for."""
+    where = "status = 'ready'" + (" AND id = ANY(:ids)" if claim_ids is not None else "")
+    rows = conn.execute(
+        text(f"SELECT id FROM claim WHERE {where} ORDER BY id FOR UPDATE SKIP LOCKED"),
+        {"ids": list(claim_ids or [])},
+    )
+    return [int(r[0]) for r in rows]
+
+
+def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> list[ReadyClaim]:
+    """The 837P records of the claims (three queries whatever their number)."""
+    if not claim_ids:
+        return []
+    heads = conn.execute(
+        text("""SELECT c.id, c.claim_no, c.total_charge, c.frequency, c.original_payer_claim_no,
+                       e.pos, e.dos, p.first_name, p.last_name, p.dob, p.sex, p.address1, p.city,
+                       p.state, p.zip, cv.member_id, cv.group_no, cv.relationship, cv.priority,
+                       cv.subscriber_first_name, cv.subscriber_last_name, cv.subscriber_dob,
+                       py.name AS payer_name, py.payer_code, py.claim_filing_indicator,
+                       coalesce(py.clearinghouse_id, :ch) AS clearinghouse_id,
+                       pr.npi, pr.first_name AS pr_first, pr.last_name AS pr_last,
+                       a.number AS auth_number, e.id AS encounter_id
+                FROM claim c JOIN encounter e ON e.id = c.encounter_id
+                JOIN patient p ON p.id = c.patient_id JOIN coverage cv ON cv.id = c.coverage_id
+                JOIN payer py ON py.id = c.payer_id JOIN provider pr ON pr.id = e.provider_id
+                LEFT JOIN "authorization" a ON a.id = e.authorization_id AND a.status = 'approved'
+                WHERE c.id = ANY(:ids) ORDER BY coalesce(py.clearinghouse_id, :ch), c.id"""),
+        {"ids": claim_ids, "ch": default_ch},
+    ).all()  # fmt: skip
+    dx: dict[int, list[str]] = defaultdict(list)
+    for r in conn.execute(
+        text("SELECT encounter_id, code FROM encounter_diagnosis WHERE encounter_id = ANY(:ids) "
+             "ORDER BY encounter_id, seq"),
+        {"ids": [h.encounter_id for h in heads]},
+    ):  # fmt: skip
+        dx[r.encounter_id].append(r.code)
+    lines: dict[int, list[Any]] = defaultdict(list)
+    for r in conn.execute(
+        text("SELECT * FROM claim_line WHERE claim_id = ANY(:ids) ORDER BY claim_id, line_no"),
+        {"ids": claim_ids},
+    ):
+        lines[r.claim_id].append(r)
+    out = []
+    for h in heads:
+        address = Address(h.address1, h.city, h.state, h.zip)
+        patient = Person(h.last_name, h.first_name, h.dob, h.sex, address, h.member_id)
+        if h.relationship == "18":
+            subscriber, dependent = patient, None
+        else:
+            subscriber = Person(h.subscriber_last_name or h.last_name,
+                                h.subscriber_first_name or "", h.subscriber_dob, "U", address,
+                                h.member_id)  # fmt: skip
+            dependent = Person(h.last_name, h.first_name, h.dob, h.sex, address)
+        claim_lines = tuple(
+            LineOut(line.code, tuple(m for m in line.modifiers.split(":") if m),
+                    Decimal(line.amount), Decimal(line.units), decode_pointers(line.dx_pointers),
+                    h.dos)
+            for line in lines[h.id]
+        )  # fmt: skip
+        claim = ClaimOut(
+            pcn=h.claim_no, total=Decimal(h.total_charge), pos=h.pos, frequency=h.frequency,
+            payer_name=h.payer_name, payer_id=h.payer_code,
+            filing_indicator=h.claim_filing_indicator,
+            payer_responsibility={1: "P", 2: "S"}.get(h.priority, "T"), subscriber=subscriber,
+            patient=dependent, relationship=h.relationship if dependent else "18",
+            group_no=h.group_no or "", diagnoses=tuple(dx[h.encounter_id]), lines=claim_lines,
+            rendering_npi=h.npi, rendering_last=h.pr_last, rendering_first=h.pr_first,
+            prior_auth=h.auth_number or "", original_claim_no=h.original_payer_claim_no or "",
+        )  # fmt: skip
+        out.append(ReadyClaim(h.id, h.clearinghouse_id, h.payer_name, claim))
+    return out
+
+
+def next_control_numbers(conn: Connection) -> tuple[int, int, int]:
+    """ISA13, GS06 and ST02 from their sequences: never reused, even after a rollback."""
+    row = conn.execute(text("SELECT nextval('isa_control_seq'), nextval('gs_control_seq'), "
+                            "nextval('st_control_seq')")).one()  # fmt: skip
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def record_submission(
+    conn: Connection,
+    *,
+    content: bytes,
+    file_name: str,
+    ch: ClearinghouseInfo,
+    isa13: int,
+    gs06: int,
+    st02: int,
+    claims: list[ReadyClaim],
+    ranges: dict[str, tuple[int, int]],
+    actor: str,
+    today: date,
+) -> int:
+    """Store the file's bytes and move every claim in it to `submitted`, with history."""
+    total = sum((c.out.total for c in claims), Decimal("0.00"))
+    file_id = conn.execute(
+        text("""INSERT INTO edi_file (direction, kind, file_name, sha256, content, isa13, gs06,
+                    sender_id, receiver_id, clearinghouse_id, claim_count, total, created_by)
+                VALUES ('out', '837P', :name, :sha, :content, :isa, :gs, :sender, :receiver,
+                        :ch, :n, :total, :actor) RETURNING id"""),
+        {"name": file_name, "sha": hashlib.sha256(content).hexdigest(), "content": content,
+         "isa": f"{isa13:09d}", "gs": str(gs06), "sender": ch.submitter_id,
+         "receiver": ch.receiver_id, "ch": ch.id, "n": len(claims), "total": total,
+         "actor": actor},
+    ).scalar_one()  # fmt: skip
+    rows = [{"claim": c.claim_id, "file": file_id, "gs": str(gs06), "st": f"{st02:04d}",
+             "first": ranges[c.out.pcn][0], "last": ranges[c.out.pcn][1],
+             "freq": c.out.frequency} for c in claims]  # fmt: skip
+    conn.execute(
+        text("""INSERT INTO submission (claim_id, edi_file_id, gs06, st02, first_segment,
+                    last_segment, frequency)
+                VALUES (:claim, :file, :gs, :st, :first, :last, :freq)"""),
+        rows,
+    )  # fmt: skip
+    ids = [c.claim_id for c in claims]
+    conn.execute(
+        text("UPDATE claim SET status = 'submitted', submitted_on = :today, "
+             "version = version + 1 WHERE id = ANY(:ids)"),
+        {"today": today, "ids": ids},
+    )  # fmt: skip
+    conn.execute(
+        text("""INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
+                SELECT id, now(), :actor, 'ready', 'submitted', :detail
+                FROM claim WHERE id = ANY(:ids)"""),
+        {"actor": actor, "ids": ids, "detail": f"sent in {file_name} (ISA13 {isa13:09d})"},
+    )  # fmt: skip
+    conn.execute(
+        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
+             "VALUES (:a, 'export', 'edi_file', :id, :d)"),
+        {"a": actor, "id": file_id, "d": f"837P {file_name}: {len(claims)} claims"},
+    )  # fmt: skip
+    return int(file_id)

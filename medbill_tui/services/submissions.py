@@ -1,0 +1,135 @@
+"""Sending ready claims: 837P files per clearinghouse, validated, written, recorded at once."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from medbill_tui.clock import Clock
+from medbill_tui.db.repositories import submissions as repo
+from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.edi.validate import ValidationIssue, validate_x12
+from medbill_tui.edi.x837p import Envelope, write_837p
+from medbill_tui.records import SubmissionGroup, SubmissionRun, SubmittedFile
+from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+Progress = Callable[[int, int], None]
+
+
+class SubmissionFailed(ServiceError):
+    """Nothing was sent; the message names the claim and the segment at fault."""
+
+
+class SubmissionService:
+    """Build, validate and send 837P files. Blocking: call from a worker."""
+
+    def __init__(self, engine: Engine, clock: Clock, actor: str, outbox: Path) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.actor = actor
+        self.outbox = outbox
+
+    @translate_errors
+    def submit(
+        self,
+        claim_ids: Sequence[int] | None = None,
+        *,
+        dry_run: bool = False,
+        out_dir: Path | None = None,
+        progress: Progress | None = None,
+    ) -> SubmissionRun:
+        """Send the ready claims (all when None): one interchange per clearinghouse.
+
+        One transaction: if building, validating or writing any file fails, no claim is marked
+        submitted and no file is left in the outbox.
+        """
+        out = out_dir or self.outbox
+        written: list[tuple[Path, Path]] = []
+
+        def work(session: Session) -> SubmissionRun:
+            conn = session.connection()
+            try:
+                default = repo.default_clearinghouse(conn)
+            except repo.NoClearinghouse as exc:
+                raise SubmissionFailed(sentence(exc)) from None
+            ids = repo.lock_ready_claims(conn, claim_ids)
+            claims = repo.ready_claims(conn, ids, default.id)
+            houses = repo.clearinghouses(conn, {c.clearinghouse_id for c in claims})
+            groups = _groups(claims, houses)
+            if dry_run:
+                session.rollback()
+                return SubmissionRun(True, groups)
+            if not claims:
+                return SubmissionRun(False, ())
+            billing = repo.billing_provider(conn)
+            by_house: dict[int, list[repo.ReadyClaim]] = defaultdict(list)
+            for claim in claims:
+                by_house[claim.clearinghouse_id].append(claim)
+            files: list[SubmittedFile] = []
+            done = 0
+            for house_id, batch in sorted(by_house.items()):
+                ch = houses[house_id]
+                isa13, gs06, st02 = repo.next_control_numbers(conn)
+                now = datetime.combine(self.clock.today(), datetime.now().time())
+                env = Envelope(ch.submitter_name, ch.submitter_id, ch.contact_name,
+                               ch.contact_phone, ch.name, ch.receiver_id, isa13, gs06, st02,
+                               now, ch.usage)  # fmt: skip
+                result = write_837p(env, billing, [c.out for c in batch])
+                check = validate_x12(result.text)
+                if not check.ok:
+                    raise SubmissionFailed(_explain(check.issues[0], result.claim_segments))
+                name = f"837P_{isa13:09d}_{now:%Y%m%d}.x12"
+                final = out / name
+                temp = out / f".{name}.part"
+                try:
+                    out.mkdir(parents=True, exist_ok=True)
+                    temp.write_bytes(result.text.encode("ascii"))
+                except OSError as exc:
+                    raise SubmissionFailed(
+                        f"Cannot write to the outbox {out}: {exc.strerror}"
+                    ) from None
+                written.append((temp, final))
+                repo.record_submission(
+                    conn, content=result.text.encode("ascii"), file_name=name, ch=ch,
+                    isa13=isa13, gs06=gs06, st02=st02, claims=batch,
+                    ranges=result.claim_segments, actor=self.actor, today=self.clock.today(),
+                )  # fmt: skip
+                amount = sum((c.out.total for c in batch), Decimal("0.00"))
+                files.append(SubmittedFile(str(final), ch.name, f"{isa13:09d}", len(batch), amount))
+                done += len(batch)
+                if progress is not None:
+                    progress(done, len(claims))
+            return SubmissionRun(False, groups, tuple(files))
+
+        try:
+            run = run_in_transaction(self.engine, work)
+        except BaseException:
+            for temp, _ in written:
+                temp.unlink(missing_ok=True)
+            raise
+        for temp, final in written:
+            os.replace(temp, final)
+        return run
+
+
+def _groups(
+    claims: list[repo.ReadyClaim], houses: dict[int, repo.ClearinghouseInfo]
+) -> tuple[SubmissionGroup, ...]:
+    totals: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    for c in claims:
+        totals[(houses[c.clearinghouse_id].name, c.payer_name)].append(c.out.total)
+    return tuple(SubmissionGroup(h, p, len(v), sum(v, Decimal("0.00")))
+                 for (h, p), v in sorted(totals.items()))  # fmt: skip
+
+
+def _explain(issue: ValidationIssue, ranges: dict[str, tuple[int, int]]) -> str:
+    claim = next((pcn for pcn, (a, b) in ranges.items() if a <= issue.segment_no <= b), None)
+    where = f"claim {claim}, " if claim else ""
+    return f"Nothing was sent: {where}{issue} — correct the claim and send again"
