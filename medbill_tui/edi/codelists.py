@@ -72,6 +72,27 @@ def ack_error_words(kind: str, code: str) -> str:
     return _ack_table().get((kind, code)) or f"unknown {kind} error code {code}"
 
 
+CLAIM_PAYMENT_STATUS = {
+    "1": "processed as primary",
+    "2": "processed as secondary",
+    "3": "processed as tertiary",
+    "4": "denied",
+    "19": "processed as primary, forwarded to another payer",
+    "20": "processed as secondary, forwarded to another payer",
+    "21": "processed as tertiary, forwarded to another payer",
+    "22": "reversal of an earlier payment",
+    "23": "not our claim, forwarded to another payer",
+    "25": "predetermination pricing only, no payment",
+}
+"""835 CLP02 claim status in words."""
+
+
+def claim_payment_status_words(code: str) -> str:
+    """835 CLP02 (1 primary, 2 secondary, 4 denied, 22 reversal ...) in words."""
+    code = _norm(code)
+    return CLAIM_PAYMENT_STATUS.get(code) or f"unknown claim payment status {code}"
+
+
 def carc_table() -> dict[str, str]:
     """All CARCs we describe: code -> words (a copy)."""
     return dict(_table("carc.csv"))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from medbill_tui.edi.codelists import carc_words, rarc_words
+from medbill_tui.edi.codelists import carc_words, claim_payment_status_words, rarc_words
 from medbill_tui.edi.detect import (
     ZERO,
     Interchange,
@@ -25,20 +25,6 @@ from medbill_tui.edi.detect import (
     x12_date,
 )
 from medbill_tui.edi.segments import Segment, X12SyntaxError
-
-CLAIM_STATUS_WORDS = {
-    "1": "processed as primary",
-    "2": "processed as secondary",
-    "3": "processed as tertiary",
-    "4": "denied",
-    "19": "processed as primary, forwarded to another payer",
-    "20": "processed as secondary, forwarded to another payer",
-    "21": "processed as tertiary, forwarded to another payer",
-    "22": "reversal of an earlier payment",
-    "23": "not our claim, forwarded to another payer",
-    "25": "predetermination pricing only, no payment",
-}
-"""CLP02 in words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +91,7 @@ class ClaimPay:
     @property
     def status_words(self) -> str:
         """CLP02 in words."""
-        return CLAIM_STATUS_WORDS.get(self.status, f"unknown claim status {self.status}")
+        return claim_payment_status_words(self.status)
 
     @property
     def denied(self) -> bool:

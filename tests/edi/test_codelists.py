@@ -10,6 +10,7 @@ from medbill_tui.edi.codelists import (
     ack_error_words,
     carc_table,
     carc_words,
+    claim_payment_status_words,
     claim_status_category_words,
     claim_status_table,
     claim_status_words,
@@ -81,6 +82,8 @@ def test_claim_status_words() -> None:
     assert claim_status_words("20") == "Accepted for processing"
     assert entity_words("85") == "the billing provider"
     assert len(claim_status_table()) >= 100
+    assert claim_payment_status_words("4") == "denied"
+    assert claim_payment_status_words("99") == "unknown claim payment status 99"
 
 
 def test_ack_error_words() -> None:
