@@ -71,8 +71,10 @@ def test_batches_report_progress_up_to_total() -> None:
     done = [b.done for b in generate(1000, 2, TODAY)]
     assert done[-1] == 1000
     assert done == sorted(done)
-    assert len({d for d in done if d}) >= 40  # about every 2%
+    assert len({d for d in done if d}) == 10  # every 100 encounters
+    assert batch_size(100_000) == 2_000  # 2%
     assert batch_size(1_000_000) == 10_000
+    assert batch_size(30) >= 30  # one batch
 
 
 def test_day_counts_spread_over_the_window_exactly() -> None:

@@ -38,6 +38,7 @@ LOCAL_STATES = ("OH", "PA", "NC", "MI", "WI", "MN", "OR", "CO", "TN", "IA")
 WEEKDAY_WEIGHTS = (100, 100, 100, 100, 95, 25, 3)  # Monday .. Sunday
 BILL_LAGS = (0, 1, 1, 1, 2, 2, 3, 4, 5, 7)
 PATIENT_BATCH = 20_000
+MIN_BATCH = 100
 MAX_BATCH = 10_000
 ONE = Decimal("1")
 HOLD_NOTE_AFTER = timedelta(minutes=5)
@@ -63,8 +64,9 @@ def day_counts(encounters: int, today: date) -> list[tuple[date, int]]:
 
 
 def batch_size(encounters: int) -> int:
-    """Encounters per batch: about 2% of the total (progress granularity), at most 10,000."""
-    return max(1, min(MAX_BATCH, -(-encounters // 50)))
+    """Encounters per batch (and progress step): about 2% of the total, but at least
+    MIN_BATCH (each batch costs a round of COPY statements) and at most MAX_BATCH."""
+    return max(1, min(MAX_BATCH, max(MIN_BATCH, -(-encounters // 50))))
 
 
 def generate(encounters: int, seed: int, today: date, *,

@@ -18,8 +18,8 @@ from medbill_tui.db.demo.reference import PAYER_INDEX, PAYERS, Row
 
 MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"  # letters a Medicare Beneficiary Identifier may use
 MBI_ALNUM = MBI_LETTERS + string.digits
-POOL_NAMES = 600
-POOL_STREETS = 2500
+POOL_NAMES = 300
+POOL_STREETS = 400
 POOL_TOWNS = 40
 OTHER_STATES = ("FL", "AZ", "TX", "NC", "PA", "NY", "GA", "MI", "WA", "CO")
 
@@ -31,7 +31,7 @@ class Pools:
     male: list[str]
     female: list[str]
     last: list[str]
-    streets: list[str]
+    streets: list[str]  # street names; house numbers come from the random stream
     towns: list[tuple[str, str, str]]  # (city, state, zip)
     far_towns: list[tuple[str, str, str]]
 
@@ -40,8 +40,8 @@ def make_pools(fake: Faker, local_state: str) -> Pools:
     """Draw the pools (a few thousand Faker calls, whatever the demo's size)."""
     male = [fake.first_name_male()[:35] for _ in range(POOL_NAMES)]
     female = [fake.first_name_female()[:35] for _ in range(POOL_NAMES)]
-    last = [fake.last_name()[:60] for _ in range(POOL_NAMES * 2)]
-    streets = [fake.street_address()[:55] for _ in range(POOL_STREETS)]
+    last = [fake.last_name()[:60] for _ in range(POOL_NAMES * 3)]
+    streets = [fake.street_name()[:40] for _ in range(POOL_STREETS)]
     towns = [(fake.city()[:30], local_state, fake.zipcode_in_state(local_state))
              for _ in range(POOL_TOWNS)]  # fmt: skip
     far = [(fake.city()[:30], st, fake.zipcode_in_state(st)) for st in OTHER_STATES]
@@ -170,7 +170,10 @@ class PatientMaker:
         else:
             last = rng.choice(pools.last)
             town = rng.choice(pools.towns if rng.random() < 0.93 else pools.far_towns)
-            address = (rng.choice(pools.streets), *town)
+            street = f"{rng.randint(1, 9999)} {rng.choice(pools.streets)}"
+            if rng.random() < 0.12:
+                street += f" Apt {rng.randint(1, 40)}{rng.choice('ABCD')}"
+            address = (street, *town)
             phone = f"({rng.randint(201, 989)}) 555-01{rng.randrange(100):02d}"
         rows["patient"].append((pid, f"A{pid:06d}", first, last, dob, sex, *address, phone,
                                 home.patient_id if home else None))  # fmt: skip
