@@ -73,6 +73,11 @@ class ClaimWriter:
         self.last = self._at = e.midnight(e.today)
         self.last_day = self._day = e.today
         self.line_ids: list[int] = []
+        self._event_id = e.id_of["claim_event"]
+        self._ledger_id = e.id_of["ledger_entry"]
+        self._adjustment_id = e.id_of["adjustment"]
+        self._service_id = e.id_of["service_payment"]
+        self._line_id = e.id_of["claim_line"]
 
     def _start(self, enc: EncounterBill, cid: int) -> None:
         """Begin writing for `enc`: its clock starts when its charges were entered."""
@@ -99,13 +104,13 @@ class ClaimWriter:
             at = self.last + STEP
         self.last = at
         rows = self.e.rows["claim_event"]
-        rows.append((self.e.new_id("claim_event"), self.cid, at, DEMO_ACTOR, old, new, detail))
+        rows.append((self._event_id(), self.cid, at, DEMO_ACTOR, old, new, detail))
 
     def ledger(self, kind: str, resp: str, amount: Decimal, day: date,
                rid: int | None = None, memo: str | None = None) -> None:  # fmt: skip
         enc = self.enc
         self.e.rows["ledger_entry"].append(
-            (self.e.new_id("ledger_entry"), enc.patient.id, enc.id, self.cid or None, rid, kind,
+            (self._ledger_id(), enc.patient.id, enc.id, self.cid or None, rid, kind,
              resp, amount, enc.dos, self.moment(day), DEMO_ACTOR, None, memo)
         )  # fmt: skip
 
@@ -167,7 +172,7 @@ class ClaimWriter:
         self._start(enc, cid)
         self.line_ids = []
         for charge_id, line_no, code, mods, amount, pointers in enc.lines:
-            lid = e.new_id("claim_line")
+            lid = self._line_id()
             self.line_ids.append(lid)
             e.rows["claim_line"].append((lid, cid, charge_id, line_no, code, mods, ONE, amount,
                                          pointers))  # fmt: skip
@@ -251,12 +256,12 @@ class ClaimWriter:
     def _service(self, cp: int, index: int, charge: Decimal, paid: Decimal,
                  adjustments: list[tuple[str, str, Decimal]]) -> None:  # fmt: skip
         e = self.e
-        sp = e.new_id("service_payment")
+        sp = self._service_id()
         code = self.enc.lines[index][2]
         e.rows["service_payment"].append((sp, cp, self.line_ids[index], code, charge, paid, ONE))
         rows = e.rows["adjustment"]
         for group, carc, amount in adjustments:
-            rows.append((e.new_id("adjustment"), cp, sp, group, carc, amount))
+            rows.append((self._adjustment_id(), cp, sp, group, carc, amount))
 
     def _remark(self, cp: int, code: str) -> None:
         self.e.rows["remark"].append((self.e.new_id("remark"), cp, code))

@@ -160,16 +160,16 @@ def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str
         at = max(e.at(note_day), entered_at + HOLD_NOTE_AFTER)
         reason = f"hold: {pick(rand, ENCOUNTER_HOLD_REASONS)}"
         e.rows["note"].append((e.new_id("note"), "encounter", eid, DEMO_ACTOR, at, reason))
-    dx_rows = e.rows["encounter_diagnosis"]
+    dx_rows, dx_id = e.rows["encounter_diagnosis"], e.id_of["encounter_diagnosis"]
     for seq, code in enumerate(dx, start=1):
-        dx_rows.append((e.new_id("encounter_diagnosis"), eid, seq, code))
+        dx_rows.append((dx_id(), eid, seq, code))
     fees, default_fees = ref_fees
     prices = fees[payer_i] if payer_i >= 0 else default_fees
-    charge_rows = e.rows["charge"]
+    charge_rows, charge_id = e.rows["charge"], e.id_of["charge"]
     billed: list[tuple[int, int, str, str, Decimal, str]] = []
     total = Decimal("0.00")
     for line_no, (code, mods, pointers) in enumerate(lines, start=1):
-        cid = e.new_id("charge")
+        cid = charge_id()
         amount = prices[code]
         padded = (*mods, None, None, None, None)
         charge_rows.append((cid, eid, line_no, code, padded[0], padded[1], padded[2], padded[3],

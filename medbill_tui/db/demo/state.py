@@ -7,7 +7,7 @@ from bisect import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import accumulate
+from itertools import accumulate, count
 from typing import TypeVar
 
 from medbill_tui.db.demo.reference import Row
@@ -109,14 +109,13 @@ class Emitter:
         self.rand = rng.random
         self.today = today
         self.rows: dict[str, list[Row]] = {name: [] for name in TABLE_NAMES}
-        self.ids: dict[str, int] = dict.fromkeys(ID_TABLES, 0)
+        self.id_of: dict[str, Callable[[], int]] = {t: count(1).__next__ for t in ID_TABLES}
+        """Per table, a function giving its next id (1, 2, ...); hot paths keep their own."""
         self._midnight: dict[date, datetime] = {}
 
     def new_id(self, table: str) -> int:
         """The next id of `table` (1, 2, ...)."""
-        value = self.ids[table] + 1
-        self.ids[table] = value
-        return value
+        return self.id_of[table]()
 
     def take(self) -> dict[str, list[Row]]:
         """Hand over the rows collected so far and start empty lists."""
