@@ -18,7 +18,7 @@ from medbill_tui.bootstrap import (
     connect,
     ensure_schema,
 )
-from medbill_tui.cli import claims, codes, fees
+from medbill_tui.cli import claims, codes, edi, fees
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 from medbill_tui.services.errors import ServiceError, ServiceUnavailable
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_parser(sub)
     codes.add_parser(sub)
     fees.add_parser(sub)
+    edi.add_parsers(sub)
 
     report = sub.add_parser("report", help="print a report")
     report_sub = report.add_subparsers(dest="report_name", metavar="REPORT", required=True)
@@ -158,8 +159,19 @@ def _cmd_claims(runtime: Runtime, args: argparse.Namespace) -> int:
     return claims.run(runtime, args)
 
 
+def _cmd_import(runtime: Runtime, args: argparse.Namespace) -> int:
+    ensure_schema(runtime, allow_upgrade=False)
+    return edi.run_import(runtime, args)
+
+
+def _cmd_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
+    return edi.run_sandbox(runtime, args)
+
+
 COMMANDS: dict[str | None, Callable[[Runtime, argparse.Namespace], int]] = {
     None: _cmd_app,
+    "import": _cmd_import,
+    "sandbox": _cmd_sandbox,
     "claims": _cmd_claims,
     "fees": _cmd_fees,
     "codes": _cmd_codes,

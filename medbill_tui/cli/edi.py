@@ -1,0 +1,99 @@
+"""`medbill import FILE...` and `medbill sandbox respond FILE.837`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from medbill_tui.bootstrap import Runtime
+from medbill_tui.services.errors import ServiceError
+from medbill_tui.services.imports import ImportResult, ImportService
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    imp = sub.add_parser("import", help="import 999, 277CA or 835 files")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="report only; change nothing")
+    imp.add_argument("--format", choices=("plain", "json"), default="plain")
+    sandbox = sub.add_parser("sandbox", help="a pretend clearinghouse and payer, for trying")
+    sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", metavar="ACTION", required=True)
+    respond = sandbox_sub.add_parser("respond", help="write a 999, 277CA and 835 for an 837P")
+    respond.add_argument("file", type=Path, metavar="FILE.837")
+    respond.add_argument("--out", type=Path, required=True, metavar="DIR")
+    respond.add_argument("--seed", type=int, default=1)
+    respond.add_argument("--reject-rate", type=float, default=0.05, metavar="R")
+    respond.add_argument("--deny-rate", type=float, default=0.1, metavar="D")
+
+
+def _plain(result: ImportResult) -> str:
+    if result.status == "already-imported":
+        return result.message
+    verb = "would import" if result.status == "dry-run" else "imported"
+    line = (f"{verb} {result.file_name} ({result.kind}): {result.accepted} accepted, "
+            f"{result.rejected} rejected, {result.unmatched} unmatched")  # fmt: skip
+    if result.unchanged:
+        line += f", {result.unchanged} already past that state"
+    if result.warnings:
+        line += f"; {len(result.warnings)} validator warning(s), first: {result.warnings[0]}"
+    return line + (f"; {result.message}" if result.message else "")
+
+
+def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Import each file on its own; one bad file does not stop the others (exit 1 if any)."""
+    service = ImportService(runtime.engine, runtime.clock, runtime.actor)
+    results: list[dict[str, object]] = []
+    failed = False
+    for path in args.files:
+        try:
+            result = service.import_file(path, dry_run=args.dry_run)
+        except ServiceError as exc:
+            failed = True
+            results.append({"file": str(path), "status": "failed", "message": str(exc)})
+            if args.format == "plain":
+                print(f"not imported: {exc}")
+            continue
+        results.append({"file": str(path), "kind": result.kind, "status": result.status,
+                        "accepted": result.accepted, "rejected": result.rejected,
+                        "unmatched": result.unmatched, "unchanged": result.unchanged,
+                        "warnings": list(result.warnings), "message": result.message})  # fmt: skip
+        if args.format == "plain":
+            print(_plain(result))
+    if args.format == "json":
+        print(json.dumps(results, indent=2))
+    return 1 if failed else 0
+
+
+def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
+    from medbill_tui.cli import CommandError
+    from medbill_tui.edi.detect import UnsupportedTransaction
+    from medbill_tui.edi.sandbox import respond
+    from medbill_tui.edi.segments import X12SyntaxError
+
+    path: Path = args.file
+    for rate in (args.reject_rate, args.deny_rate):
+        if not 0 <= rate <= 1:
+            raise CommandError("rates are shares between 0 and 1, e.g. 0.05")
+    try:
+        text = path.read_bytes().decode("latin-1")
+        answer = respond(text, seed=args.seed, reject_rate=args.reject_rate,
+                         deny_rate=args.deny_rate, today=runtime.clock.today())  # fmt: skip
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+    except (X12SyntaxError, UnsupportedTransaction, ValueError) as exc:
+        raise CommandError(f"{path.name}: {exc}") from None
+    out: Path = args.out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        stem = path.stem
+        written = []
+        for suffix, content in (("999", answer.ack_999), ("277CA", answer.ack_277ca),
+                                ("835", answer.era_835)):  # fmt: skip
+            if content is not None:
+                target = out / f"{stem}.{suffix}.x12"
+                target.write_text(content, encoding="ascii")
+                written.append(str(target))
+    except OSError as exc:
+        raise CommandError(f"cannot write to {out}: {exc.strerror}") from None
+    print("\n".join(f"wrote {w}" for w in written))
+    return 0

@@ -1,0 +1,223 @@
+"""Recording inbound files and tying 999 / 277CA acknowledgments to our batches and claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, text
+
+from medbill_tui.edi.x277ca import Ack277CA
+from medbill_tui.edi.x999 import Ack999, AckSet
+
+
+class UnknownBatch(LookupError):
+    """The acknowledgment refers to a batch we never sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class PriorImport:
+    file_name: str
+    by: str
+    at: datetime
+
+
+@dataclass
+class AckCounts:
+    """What one acknowledgment file did."""
+
+    accepted: int = 0
+    rejected: int = 0
+    unmatched: int = 0
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def prior_import(conn: Connection, sha256: str) -> PriorImport | None:
+    row = conn.execute(
+        text("SELECT file_name, created_by, created_at FROM edi_file "
+             "WHERE direction = 'in' AND sha256 = :s"), {"s": sha256},
+    ).one_or_none()  # fmt: skip
+    return None if row is None else PriorImport(row.file_name, row.created_by, row.created_at)
+
+
+def record_inbound(
+    conn: Connection,
+    *,
+    kind: str,
+    file_name: str,
+    sha256: str,
+    content: bytes,
+    isa13: str,
+    gs06: str,
+    sender: str,
+    receiver: str,
+    warnings: str | None,
+    actor: str,
+) -> int:
+    file_id = conn.execute(
+        text("""INSERT INTO edi_file (direction, kind, file_name, sha256, content, isa13, gs06,
+                    sender_id, receiver_id, warnings, created_by)
+                VALUES ('in', :kind, :name, :sha, :content, :isa, :gs, :sender, :receiver,
+                        :warnings, :actor) RETURNING id"""),
+        {"kind": kind, "name": file_name[:255], "sha": sha256, "content": content,
+         "isa": isa13[:9], "gs": gs06[:9], "sender": sender[:15], "receiver": receiver[:15],
+         "warnings": warnings, "actor": actor},
+    ).scalar_one()  # fmt: skip
+    conn.execute(
+        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
+             "VALUES (:a, 'import', 'edi_file', :id, :d)"),
+        {"a": actor, "id": file_id, "d": f"{kind} {file_name}"},
+    )  # fmt: skip
+    return int(file_id)
+
+
+def _move(
+    conn: Connection, claim_id: int, allowed_from: tuple[str, ...], to: str, actor: str, detail: str
+) -> bool:
+    """Change a claim's status when it is in one of `allowed_from`; write its history."""
+    row = conn.execute(
+        text("UPDATE claim SET status = :to, version = version + 1 "
+             "WHERE id = :id AND status = ANY(:from) "
+             "RETURNING (SELECT status FROM claim WHERE id = :id) AS old"),
+        {"to": to, "id": claim_id, "from": list(allowed_from)},
+    ).one_or_none()  # fmt: skip
+    if row is None:
+        return False
+    conn.execute(
+        text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+             "VALUES (:id, now(), :a, :f, :t, :d)"),
+        {"id": claim_id, "a": actor, "f": row.old, "t": to, "d": detail[:2000]},
+    )  # fmt: skip
+    return True
+
+
+def _ack(
+    conn: Connection,
+    file_id: int,
+    kind: str,
+    submission_id: int | None,
+    claim_id: int | None,
+    status: str,
+    code: str,
+    words: str,
+    segments: str | None,
+) -> None:
+    conn.execute(
+        text("""INSERT INTO acknowledgment (edi_file_id, kind, submission_id, claim_id, status,
+                    code, words, segments)
+                VALUES (:f, :k, :s, :c, :st, :code, :w, :seg)"""),
+        {"f": file_id, "k": kind, "s": submission_id, "c": claim_id, "st": status,
+         "code": code[:30], "w": words, "seg": segments},
+    )  # fmt: skip
+
+
+def _rejection_item(conn: Connection, claim_id: int, detail: str, today: object) -> None:
+    conn.execute(
+        text("""INSERT INTO work_item (kind, claim_id, patient_id, amount, opened_on, due_on,
+                    detail)
+                SELECT 'rejection', c.id, c.patient_id, c.total_charge, :today,
+                       CAST(:today AS date) + 7, :d FROM claim c WHERE c.id = :id"""),
+        {"id": claim_id, "today": today, "d": detail[:4000]},
+    )  # fmt: skip
+
+
+def apply_999(conn: Connection, ack: Ack999, file_id: int, actor: str, today: object) -> AckCounts:
+    """Tie each acknowledged set to its submissions by GS06/ST02 and move the claims on."""
+    counts = AckCounts()
+    batch = conn.execute(
+        text("SELECT id, file_name FROM edi_file WHERE direction = 'out' AND kind = '837P' "
+             "AND gs06 = :gs"), {"gs": ack.group_control.lstrip("0") or "0"},
+    ).one_or_none()  # fmt: skip
+    if batch is None:
+        raise UnknownBatch(
+            f"this 999 acknowledges group {ack.group_control}, which medbill never sent"
+        )
+    for tset in ack.sets:
+        subs = conn.execute(
+            text("SELECT id, claim_id FROM submission WHERE edi_file_id = :f AND "
+                 "ltrim(st02, '0') = ltrim(:st, '0')"),
+            {"f": batch.id, "st": tset.control},
+        ).all()  # fmt: skip
+        if not subs:
+            counts.notes.append(f"set {tset.control} is not in {batch.file_name}")
+            continue
+        accepted = tset.status in ("A", "E")
+        detail = _set_words(tset)
+        for sub in subs:
+            status = "accepted" if accepted else "rejected"
+            _ack(conn, file_id, "999", sub.id, sub.claim_id, status, f"IK5 {tset.status}",
+                 detail, _segments(tset))  # fmt: skip
+            if accepted:
+                moved = _move(conn, sub.claim_id, ("submitted",), "accepted_999", actor,
+                              "999: file accepted")  # fmt: skip
+                counts.accepted += 1
+            else:
+                moved = _move(conn, sub.claim_id, ("submitted",), "rejected_999", actor,
+                              f"999: {detail}")  # fmt: skip
+                if moved:
+                    _rejection_item(conn, sub.claim_id, f"999 rejected the file: {detail}", today)
+                counts.rejected += 1
+            if not moved:
+                counts.unchanged += 1
+    return counts
+
+
+def _set_words(tset: AckSet) -> str:
+    if not tset.errors:
+        return tset.words or tset.status_words
+    return "; ".join(e.words for e in tset.errors)
+
+
+def _segments(tset: AckSet) -> str | None:
+    refs = [f"{e.segment_id} #{e.segment_position}" + (f" {e.element_ref}" if e.element_ref else "")
+            for e in tset.errors]  # fmt: skip
+    return ", ".join(refs) or None
+
+
+def apply_277ca(
+    conn: Connection, ack: Ack277CA, file_id: int, actor: str, today: object
+) -> AckCounts:
+    """Tie each claim status to our claim by patient control number."""
+    counts = AckCounts()
+    for claim in ack.claims:
+        row = conn.execute(
+            text("SELECT id FROM claim WHERE claim_no = :pcn"), {"pcn": claim.patient_control_no}
+        ).one_or_none()  # fmt: skip
+        code = f"{claim.status_category}:{claim.status_code}" + (
+            f":{claim.entity}" if claim.entity else "")  # fmt: skip
+        if row is None:
+            conn.execute(
+                text("""INSERT INTO work_item (kind, amount, opened_on, detail)
+                        VALUES ('unmatched', :amt, :today, :d)"""),
+                {"amt": claim.total_charge, "today": today,
+                 "d": f"277CA for unknown claim {claim.patient_control_no} ({code}: "
+                      f"{claim.words}); payer claim no. {claim.payer_claim_no or 'none'}"},
+            )  # fmt: skip
+            counts.unmatched += 1
+            continue
+        sub = conn.execute(
+            text("SELECT id FROM submission WHERE claim_id = :c ORDER BY id DESC LIMIT 1"),
+            {"c": row.id},
+        ).scalar()  # fmt: skip
+        if claim.accepted:
+            _ack(conn, file_id, "277CA", sub, row.id, "accepted", code, claim.words, None)
+            if claim.payer_claim_no:
+                conn.execute(text("UPDATE claim SET payer_claim_no = :p WHERE id = :id"),
+                             {"p": claim.payer_claim_no, "id": row.id})  # fmt: skip
+            moved = _move(conn, row.id, ("submitted", "accepted_999"), "acknowledged_277ca",
+                          actor, f"277CA {code}: {claim.words}")  # fmt: skip
+            counts.accepted += 1
+        elif claim.accepted is False:
+            _ack(conn, file_id, "277CA", sub, row.id, "rejected", code, claim.words, None)
+            moved = _move(conn, row.id, ("submitted", "accepted_999"), "rejected_277ca", actor,
+                          f"277CA {code}: {claim.words}")  # fmt: skip
+            if moved:
+                _rejection_item(conn, row.id, f"277CA rejected it ({code}): {claim.words}", today)
+            counts.rejected += 1
+        else:
+            _ack(conn, file_id, "277CA", sub, row.id, "pending", code, claim.words, None)
+            moved = False
+        if not moved:
+            counts.unchanged += 1
+    return counts

@@ -1,0 +1,153 @@
+"""Importing inbound X12 files (999, 277CA; 835 through the remittance service)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from medbill_tui.clock import Clock
+from medbill_tui.db.repositories import acks as repo
+from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.edi.detect import UnsupportedTransaction, detect_transaction
+from medbill_tui.edi.segments import X12SyntaxError, check_envelope, clean_text, iter_segments
+from medbill_tui.edi.validate import validate_x12
+from medbill_tui.edi.x277ca import parse_277ca_all
+from medbill_tui.edi.x999 import parse_999_all
+from medbill_tui.services.errors import ServiceError, translate_errors
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class ImportFailed(ServiceError):
+    """The file was not imported; the message names the file, the segment and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What importing one file did (or, on a dry run, would do)."""
+
+    file_name: str
+    kind: str
+    status: str  # imported | already-imported | dry-run
+    accepted: int = 0
+    rejected: int = 0
+    unmatched: int = 0
+    unchanged: int = 0
+    warnings: tuple[str, ...] = ()
+    message: str = ""
+
+
+class ImportService:
+    """Reads acknowledgment files and ties them to batches and claims. Blocking: use a worker."""
+
+    def __init__(self, engine: Engine, clock: Clock, actor: str) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.actor = actor
+
+    @translate_errors
+    def import_file(self, path: Path, *, dry_run: bool = False) -> ImportResult:
+        """Import one file in one transaction; the same bytes twice import once."""
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise ImportFailed(f"{path.name}: {size:,} bytes is larger than medbill imports "
+                                   f"({MAX_FILE_BYTES:,}); ask the sender to split it")  # fmt: skip
+            content = path.read_bytes()
+        except OSError as exc:
+            raise ImportFailed(f"{path.name}: cannot read the file ({exc.strerror})") from None
+        return self.import_bytes(path.name, content, dry_run=dry_run)
+
+    @translate_errors
+    def import_bytes(self, name: str, content: bytes, *, dry_run: bool = False) -> ImportResult:
+        sha = hashlib.sha256(content).hexdigest()
+        text = clean_text(content)
+        envelope_warnings: list[str] = []
+        try:
+            segments = list(iter_segments(text))
+            if segments[-1].id != "IEA":
+                raise X12SyntaxError(
+                    f"the file is truncated: it ends with {segments[-1].id}, not IEA",
+                    segments[-1].number,
+                )
+            try:
+                check_envelope(segments)
+            except X12SyntaxError as problem:
+                envelope_warnings.append(str(problem))
+            detected = detect_transaction(text)
+            head = segments[0]
+        except (X12SyntaxError, UnsupportedTransaction) as exc:
+            raise ImportFailed(f"{name}: {exc}") from None
+        if detected.kind not in ("999", "277CA"):
+            raise ImportFailed(f"{name}: {detected.kind} files are not imported here")
+        try:
+            if detected.kind == "999":
+                acks999 = parse_999_all(text)
+                gs06 = acks999[0].group_control if acks999 else ""
+            else:
+                acks277 = parse_277ca_all(text)
+                gs06 = acks277[0].group_control if acks277 else ""
+        except (X12SyntaxError, ValueError) as exc:
+            raise ImportFailed(f"{name}: {exc}") from None
+        check = validate_x12(text)
+        warnings = (*envelope_warnings, *(str(issue) for issue in check.issues))
+
+        def work(session: Session) -> ImportResult:
+            conn = session.connection()
+            prior = repo.prior_import(conn, sha)
+            if prior is not None:
+                return ImportResult(
+                    name, detected.kind, "already-imported",
+                    message=f"{name} was already imported as {prior.file_name} by {prior.by} "
+                            f"on {prior.at:%m/%d/%Y %H:%M}; nothing changed",
+                )  # fmt: skip
+            file_id = repo.record_inbound(
+                conn, kind=detected.kind, file_name=name, sha256=sha, content=content,
+                isa13=head.get(13), gs06=gs06, sender=head.get(6).strip(),
+                receiver=head.get(8).strip(), warnings="\n".join(warnings) or None,
+                actor=self.actor,
+            )  # fmt: skip
+            total = repo.AckCounts()
+            try:
+                if detected.kind == "999":
+                    for ack in acks999:
+                        _add(total, repo.apply_999(conn, ack, file_id, self.actor,
+                                                   self.clock.today()))  # fmt: skip
+                else:
+                    for ack277 in acks277:
+                        _add(total, repo.apply_277ca(conn, ack277, file_id, self.actor,
+                                                     self.clock.today()))  # fmt: skip
+            except repo.UnknownBatch as exc:
+                raise ImportFailed(f"{name}: {exc}; nothing was imported") from None
+            result = ImportResult(
+                name, detected.kind, "dry-run" if dry_run else "imported", total.accepted,
+                total.rejected, total.unmatched, total.unchanged, warnings,
+                "; ".join(total.notes),
+            )  # fmt: skip
+            if dry_run:
+                session.rollback()
+            return result
+
+        try:
+            return run_in_transaction(self.engine, work)
+        except IntegrityError:
+            # Someone imported the same bytes at this very moment: theirs counts.
+            return ImportResult(
+                name,
+                detected.kind,
+                "already-imported",
+                message=f"{name} was imported by someone else just now",
+            )
+
+
+def _add(total: repo.AckCounts, part: repo.AckCounts) -> None:
+    total.accepted += part.accepted
+    total.rejected += part.rejected
+    total.unmatched += part.unmatched
+    total.unchanged += part.unchanged
+    total.notes += part.notes
