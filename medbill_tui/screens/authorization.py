@@ -105,8 +105,8 @@ class AuthorizationScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="authorization-body"):
-            yield Static("Loading…", id="authorization-heading", markup=False)
+        with VerticalScroll(id="authorization-body", can_focus=False):
+            yield Static("", id="authorization-heading", markup=False)
             with FormRow():
                 yield FormField(
                     "status", "Status", choice_input(STATUS_CHOICES, allow_blank=False),
@@ -156,6 +156,7 @@ class AuthorizationScreen(FormScreen):
         self.sub_title = (
             "Authorization request" if self.authorization_id is None else "Authorization answer"
         )
+        self.begin_loading()
         self.load_authorization()
 
     # loading and saving --------------------------------------------------------------

@@ -101,8 +101,8 @@ class CoverageScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="coverage-body"):
-            yield Static("Loading…", id="coverage-heading", markup=False)
+        with VerticalScroll(id="coverage-body", can_focus=False):
+            yield Static("", id="coverage-heading", markup=False)
             with FormRow():
                 yield FormField(
                     "payer", "Payer", choice_input((), prompt="Choose the payer"), label_width=LW
@@ -154,6 +154,7 @@ class CoverageScreen(FormScreen):
     def on_mount(self) -> None:
         self.sub_title = "Edit coverage" if self.coverage_id else "New coverage"
         self.query_one("#subscriber").display = False
+        self.begin_loading()
         self.load_coverage()
 
     # loading and saving --------------------------------------------------------------

@@ -99,7 +99,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
 class FormScreen(ServiceScreen):
     """Base of the forms: subclasses compose fields (`FormField`) and a `#form-status` line,
-    load in a worker and call `loaded()`, and start their save worker in `start_save()`.
+    call `begin_loading()`, load in a worker and call `loaded()` with the values in place,
+    and start their save worker in `start_save()`.
 
     A save worker must be in the group `save_group`; when it raises, the service's field
     errors go under their fields and any other refusal goes to the status line (the app has
@@ -157,9 +158,17 @@ class FormScreen(ServiceScreen):
     def mark_clean(self) -> None:
         self.baseline = self.values()
 
+    def begin_loading(self) -> None:
+        """Call before starting the load: the fields wait (disabled) for the data."""
+        self.loading_form = True
+        self.form_root.disabled = True
+        self.set_status("Loading…")
+
     def loaded(self) -> None:
         """Call once the fields hold the loaded values: enables saving, focuses the first."""
         self.loading_form = False
+        self.form_root.disabled = False
+        self.set_status("")
         self.mark_clean()
         self.refresh_bindings()
         self.focus_first_field()

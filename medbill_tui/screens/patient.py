@@ -62,6 +62,8 @@ class CoverageTable(PickTable):
     | A | Request a prior authorization on the highlighted coverage. |
     """
 
+    COLUMNS = (("Pri", 3), ("Payer", 24), ("Member ID", 16), ("From", 10), ("To", 10))
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Edit", id="patient.coverage-edit",
                 tooltip="Edit the highlighted coverage"),
@@ -80,6 +82,11 @@ class AuthorizationTable(PickTable):
     | :- | :- |
     | enter | Record the payer's answer for the highlighted authorization. |
     """
+
+    COLUMNS = (
+        ("Status", 8), ("Number", 11), ("Codes", 12), ("Used", 5), ("Dates", 17),
+        ("Follow-up", 9),
+    )  # fmt: skip
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Outcome", id="patient.auth-outcome",
@@ -154,7 +161,7 @@ class PatientScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="patient-body"):
+        with VerticalScroll(id="patient-body", can_focus=False):
             yield Static("", id="patient-heading", markup=False)
             with FormRow():
                 yield FormField(
@@ -205,19 +212,12 @@ class PatientScreen(FormScreen):
         return self.query_one("#patient-body")
 
     def on_mount(self) -> None:
-        self.query_one(CoverageTable).set_columns(
-            [("Pri", 3), ("Payer", 24), ("Member ID", 16), ("From", 10), ("To", 10)]
-        )
-        self.query_one(AuthorizationTable).set_columns(
-            [("Status", 8), ("Number", 11), ("Codes", 12), ("Used", 5), ("Dates", 17),
-             ("Follow-up", 9)]
-        )  # fmt: skip
         self._show_heading()
         if self.patient_id is None:
-            self.set_status("New patient: fill in the fields and press ctrl+s to save.")
             self.loaded()
+            self.set_status("New patient: fill in the fields and press ctrl+s to save.")
         else:
-            self.set_status("Loading…")
+            self.begin_loading()
             self.load_patient(self.patient_id)
 
     def on_screen_resume(self) -> None:
@@ -272,7 +272,6 @@ class PatientScreen(FormScreen):
             self.save_done(note)
             self.notify(note, title="Patient saved", timeout=4)
         else:
-            self.set_status("")
             self.loaded()
         if new and self.patient_id is not None:
             self.load_context(self.patient_id)

@@ -59,6 +59,8 @@ class PatientHitTable(PickTable):
     | enter | Open the highlighted patient. |
     """
 
+    COLUMNS = (("Account", 8), ("Name", 36), ("Date of birth", 13))
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open", id="patient-search.open-row",
                 tooltip="Open the highlighted patient"),
@@ -132,9 +134,6 @@ class PatientSearchScreen(ServiceScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Find a patient"
-        self.query_one(PatientHitTable).set_columns(
-            [("Account", 8), ("Name", 36), ("Date of birth", 13)]
-        )
         self.query_one(SearchInput).focus()
         self._show_status()
 

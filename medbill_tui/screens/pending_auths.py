@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 from textual import work
@@ -35,6 +36,19 @@ class AuthorizationLocated(Message):
     coverage_id: int | None
 
 
+DUE_MARK = "*"
+"""Marks a follow-up date that has come (no color needed to see it)."""
+
+
+def pending_cells(row: PendingAuthRow, today: date) -> list[str]:
+    follow = "none set"
+    if row.follow_up_on is not None:
+        follow = fmt_date(row.follow_up_on)
+        if row.follow_up_on <= today:
+            follow += DUE_MARK
+    return [follow, row.account_no, row.patient_name, row.payer_name, row.codes.replace(",", " ")]
+
+
 class PendingAuthTable(PickTable):
     """The pending authorizations.
 
@@ -43,6 +57,8 @@ class PendingAuthTable(PickTable):
     | enter | Record the payer's answer. |
     | p | Open the patient. |
     """
+
+    COLUMNS = (("Follow-up", 11), ("Account", 7), ("Patient", 18), ("Payer", 15), ("Codes", 14))
 
     DEFAULT_CSS = """
     PendingAuthTable {
@@ -99,9 +115,6 @@ class PendingAuthorizationsScreen(ServiceScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Authorizations pending"
-        self.query_one(PendingAuthTable).set_columns(
-            [("Follow-up", 10), ("Account", 7), ("Patient", 20), ("Payer", 17), ("Codes", 11)]
-        )
         self.query_one(PendingAuthTable).focus()
 
     def on_screen_resume(self) -> None:
@@ -114,22 +127,16 @@ class PendingAuthorizationsScreen(ServiceScreen):
     def on_pending_auths_loaded(self, message: PendingAuthsLoaded) -> None:
         self.rows = message.rows
         self.loaded = True
+        today = self.services.clock.today()
+        due = sum(1 for row in message.rows if row.follow_up_on and row.follow_up_on <= today)
         self.query_one(PendingAuthTable).set_rows(
-            (
-                str(row.authorization_id),
-                [
-                    fmt_date(row.follow_up_on) if row.follow_up_on else "none set",
-                    row.account_no,
-                    row.patient_name,
-                    row.payer_name,
-                    row.codes.replace(",", " "),
-                ],
-            )
-            for row in message.rows
+            (str(row.authorization_id), pending_cells(row, today)) for row in message.rows
         )
         text = plural(len(message.rows), "authorization") + " pending"
+        if due:
+            text += f" · {DUE_MARK} {due} to follow up now"
         if message.rows:
-            text += " · Enter records the answer · p opens the patient"
+            text += " · Enter: answer · p: patient"
         self.query_one("#pending-status", Static).update(text)
 
     def worker_failed(self, worker: Worker[Any]) -> None:

@@ -40,17 +40,15 @@ class PickTable(DataTable[Cell]):
         Binding("k", "cursor_up", "Up", show=False, id="pick.up"),
     ]
 
+    COLUMNS: ClassVar[Sequence[tuple[str, int]]] = ()
+    """(label, width) of each column; values longer than their column are cut with '…'."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, id=id)
-
-    def set_columns(self, columns: Sequence[tuple[str, int]]) -> None:
-        """(label, width) pairs; values longer than a column are cut with '…'."""
-        self.clear(columns=True)
-        self._widths = [width for _, width in columns]
-        for label, width in columns:
+        # Columns exist from the start, so rows may arrive before the screen's on_mount.
+        self._widths = [width for _, width in self.COLUMNS]
+        for label, width in self.COLUMNS:
             self.add_column(label, width=width)
-
-    _widths: list[int] = []
 
     def set_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
         """Replace the rows: (key, cells). Keeps the cursor on the same key when it is still
