@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from medbill_tui.edi.detect import TransactionSet, read_interchange
+from medbill_tui.edi.detect import TransactionSet, gc_paused, read_interchange
 from medbill_tui.edi.sandbox_835 import ClaimDecision, Envelope, adjudicate, amt, write_835
 from medbill_tui.edi.segments import SegmentWriter, clean_text, composite
-from medbill_tui.edi.x837_read import Batch837, Claim837, read_837p
+from medbill_tui.edi.x837_read import Batch837, Claim837, batch_from_interchange
 
 __all__ = ["ClaimDecision", "Envelope", "SandboxResponse", "respond"]
 
@@ -61,9 +61,21 @@ def respond(
     835 denies; `ack_reject_rate`: chance per transaction set that the 999 rejects it (default
     `reject_rate / 2`). Raises the parsers' errors when `text_837` is not a readable 837P.
     """
+    with gc_paused():
+        return _respond(text_837, seed, reject_rate, deny_rate, today, ack_reject_rate)
+
+
+def _respond(
+    text_837: str,
+    seed: int,
+    reject_rate: float,
+    deny_rate: float,
+    today: date,
+    ack_reject_rate: float | None,
+) -> SandboxResponse:
     text = clean_text(text_837)
-    batch = read_837p(text)
     inter = read_interchange(text, "837P")
+    batch = batch_from_interchange(inter)
     digest = hashlib.sha256(f"{seed}:{text}".encode()).hexdigest()
     rng = random.Random(digest)
     base = int(digest[:12], 16)

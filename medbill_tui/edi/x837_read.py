@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from medbill_tui.edi.detect import gc_paused, money, quantity, read_interchange, x12_date
+from medbill_tui.edi.detect import (
+    Interchange,
+    gc_paused,
+    money,
+    quantity,
+    read_interchange,
+    x12_date,
+)
 from medbill_tui.edi.segments import Segment, X12SyntaxError
 
 
@@ -115,11 +122,11 @@ def _name(seg: Segment) -> str:
 def read_837p(text: str | bytes) -> Batch837:
     """Read every claim of an 837P file (envelope mismatches become warnings)."""
     with gc_paused():
-        return _read(text)
+        return batch_from_interchange(read_interchange(text, "837P"))
 
 
-def _read(text: str | bytes) -> Batch837:
-    inter = read_interchange(text, "837P")
+def batch_from_interchange(inter: Interchange) -> Batch837:
+    """`read_837p` for an interchange already tokenized by `read_interchange(text, "837P")`."""
     comp = inter.delimiters.component
     claims: list[Claim837] = []
     head: dict[str, str] = {}

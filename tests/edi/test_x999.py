@@ -131,3 +131,30 @@ def test_bad_inputs_raise_clear_errors() -> None:
         parse_999(good.replace("IK5*R*5~", "CTX*X~"))
     with pytest.raises(X12SyntaxError, match="AK902 'x' is not a number"):
         parse_999(good.replace("AK9*R*1*1*0", "AK9*R*x*1*0"))
+
+
+def test_a_999_written_by_pyx12_reads_back() -> None:
+    """pyx12 answers the wheelchair sample (PWK02 = AD) with its own 999 (GS08 005010X231)."""
+    import io
+    import logging
+
+    import pyx12.params
+    import pyx12.x12n_document
+
+    logging.getLogger("pyx12").setLevel(logging.CRITICAL)
+    out = io.StringIO()
+    source = io.StringIO(read("837p-stupidedi-wheelchair-pwk-error.x12"))
+    pyx12.x12n_document.x12n_document(pyx12.params.params(), source, out, None)
+    ack = parse_999(out.getvalue())
+    assert (ack.group_control, ack.group_status, ack.sets_accepted) == ("20213", "R", 0)
+    (one,) = ack.sets
+    (error,) = one.errors
+    assert (one.control, error.segment_id, error.segment_position, error.bad_value) == (
+        "112233",
+        "PWK",
+        24,
+        "AD",
+    )
+    assert error.words.endswith(
+        "PWK02 (data element 756): the code is not a valid value here (value 'AD')"
+    )
