@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -236,15 +235,12 @@ def big_835(n_claims: int) -> str:
     return "~\n".join(out) + "~\n"
 
 
-def test_ten_thousand_claims_parse_in_a_few_seconds() -> None:
-    text = big_835(10_000)
-    started = time.process_time()  # CPU time: other jobs on a shared machine do not count
-    remit = parse_835(text)
-    elapsed = time.process_time() - started
+def test_ten_thousand_claims_parse_whole() -> None:
+    # Speed is measured in benchmarks/era_835.py, never asserted in a test.
+    remit = parse_835(big_835(10_000))
     assert len(remit.claims) == 10_000 and remit.warnings == ()
     assert remit.claims[-1].pcn == "PCN0009999"
     assert remit_balance_error(remit) is None
-    assert elapsed < 6.0, f"10,000-claim 835 (200k segments) took {elapsed:.2f} s of CPU"
 
 
 def test_two_sets_need_parse_835_all() -> None:
