@@ -18,7 +18,7 @@ from medbill_tui.bootstrap import (
     connect,
     ensure_schema,
 )
-from medbill_tui.cli import claims, codes, edi, fees
+from medbill_tui.cli import claims, codes, edi, fees, ledger
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 from medbill_tui.services.errors import ServiceError, ServiceUnavailable
@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     codes.add_parser(sub)
     fees.add_parser(sub)
     edi.add_parsers(sub)
+    ledger.add_parsers(sub)
 
     report = sub.add_parser("report", help="print a report")
     report_sub = report.add_subparsers(dest="report_name", metavar="REPORT", required=True)
@@ -168,8 +169,20 @@ def _cmd_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
     return edi.run_sandbox(runtime, args)
 
 
+def _cmd_ledger(runtime: Runtime, args: argparse.Namespace) -> int:
+    ensure_schema(runtime, allow_upgrade=False)
+    return ledger.run_ledger(runtime, args)
+
+
+def _cmd_remittance(runtime: Runtime, args: argparse.Namespace) -> int:
+    ensure_schema(runtime, allow_upgrade=False)
+    return ledger.run_remittance(runtime, args)
+
+
 COMMANDS: dict[str | None, Callable[[Runtime, argparse.Namespace], int]] = {
     None: _cmd_app,
+    "ledger": _cmd_ledger,
+    "remittance": _cmd_remittance,
     "import": _cmd_import,
     "sandbox": _cmd_sandbox,
     "claims": _cmd_claims,

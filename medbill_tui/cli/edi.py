@@ -29,11 +29,19 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _plain(result: ImportResult) -> str:
     if result.status == "already-imported":
         return result.message
+    if result.status == "not-posted":
+        return f"{result.file_name}: nothing posted — {result.message}"
     verb = "would import" if result.status == "dry-run" else "imported"
     line = (f"{verb} {result.file_name} ({result.kind}): {result.accepted} accepted, "
             f"{result.rejected} rejected, {result.unmatched} unmatched")  # fmt: skip
     if result.unchanged:
         line += f", {result.unchanged} already past that state"
+    for pay in result.payments:
+        line += (
+            f"\n  payment {pay.trace_no} from {pay.payer_name}: {pay.status}, "
+            f"{pay.matched} claims matched, {pay.unmatched} unmatched, "
+            f"{pay.denials} denials" + (f" — {pay.message}" if pay.message else "")
+        )
     if result.warnings:
         line += f"; {len(result.warnings)} validator warning(s), first: {result.warnings[0]}"
     return line + (f"; {result.message}" if result.message else "")
@@ -56,7 +64,12 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
         results.append({"file": str(path), "kind": result.kind, "status": result.status,
                         "accepted": result.accepted, "rejected": result.rejected,
                         "unmatched": result.unmatched, "unchanged": result.unchanged,
-                        "warnings": list(result.warnings), "message": result.message})  # fmt: skip
+                        "warnings": list(result.warnings), "message": result.message,
+                        "payments": [{"trace_no": p.trace_no, "payer": p.payer_name,
+                                      "status": p.status, "amount": str(p.amount),
+                                      "matched": p.matched, "unmatched": p.unmatched,
+                                      "denials": p.denials, "message": p.message}
+                                     for p in result.payments]})  # fmt: skip
         if args.format == "plain":
             print(_plain(result))
     if args.format == "json":

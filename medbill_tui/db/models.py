@@ -386,6 +386,9 @@ class Remittance(Base):
     raw: Mapped[bytes | None] = mapped_column(LargeBinary)
     imported_at: Mapped[datetime] = _created()
     imported_by: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), server_default=text("'posted'"))
+    """posted, or reversed (a supervisor undid it; its entries were reversed)."""
+    edi_file_id: Mapped[int | None] = mapped_column(ForeignKey("edi_file.id"))
 
 
 class ClaimPayment(Base):
@@ -605,3 +608,14 @@ class Acknowledgment(Base):
     words: Mapped[str] = mapped_column(Text)
     segments: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created()
+
+
+class RemittancePlb(Base):
+    """A provider-level adjustment (PLB) of a remittance: not tied to any one claim."""
+
+    __tablename__ = "remittance_plb"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    remittance_id: Mapped[int] = mapped_column(ForeignKey("remittance.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(2))
+    reference: Mapped[str] = mapped_column(String(50))
+    amount: Mapped[Decimal] = mapped_column(Money)

@@ -14,11 +14,19 @@ from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import acks as repo
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.detect import UnsupportedTransaction, detect_transaction
-from medbill_tui.edi.segments import X12SyntaxError, check_envelope, clean_text, iter_segments
+from medbill_tui.edi.segments import (
+    Segment,
+    X12SyntaxError,
+    check_envelope,
+    clean_text,
+    iter_segments,
+)
 from medbill_tui.edi.validate import validate_x12
 from medbill_tui.edi.x277ca import parse_277ca_all
+from medbill_tui.edi.x835 import Remit835, parse_835_all
 from medbill_tui.edi.x999 import parse_999_all
 from medbill_tui.services.errors import ServiceError, translate_errors
+from medbill_tui.services.remittances import RemitOutcome, RemittanceService
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -40,6 +48,7 @@ class ImportResult:
     unchanged: int = 0
     warnings: tuple[str, ...] = ()
     message: str = ""
+    payments: tuple[RemitOutcome, ...] = ()
 
 
 class ImportService:
@@ -83,10 +92,13 @@ class ImportService:
             head = segments[0]
         except (X12SyntaxError, UnsupportedTransaction) as exc:
             raise ImportFailed(f"{name}: {exc}") from None
-        if detected.kind not in ("999", "277CA"):
+        if detected.kind not in ("999", "277CA", "835"):
             raise ImportFailed(f"{name}: {detected.kind} files are not imported here")
         try:
-            if detected.kind == "999":
+            if detected.kind == "835":
+                remits = parse_835_all(text)
+                gs06 = head_gs06(segments)
+            elif detected.kind == "999":
                 acks999 = parse_999_all(text)
                 gs06 = acks999[0].group_control if acks999 else ""
             else:
@@ -112,6 +124,8 @@ class ImportService:
                 receiver=head.get(8).strip(), warnings="\n".join(warnings) or None,
                 actor=self.actor,
             )  # fmt: skip
+            if detected.kind == "835":
+                return self._post_835(session, name, file_id, remits, content, warnings, dry_run)
             total = repo.AckCounts()
             try:
                 if detected.kind == "999":
@@ -143,6 +157,33 @@ class ImportService:
                 "already-imported",
                 message=f"{name} was imported by someone else just now",
             )
+
+    def _post_835(
+        self,
+        session: Session,
+        name: str,
+        file_id: int,
+        remits: tuple[Remit835, ...],
+        content: bytes,
+        warnings: tuple[str, ...],
+        dry_run: bool,
+    ) -> ImportResult:
+        poster = RemittanceService(self.engine, self.clock, self.actor)
+        outcomes = tuple(poster.post_in(session, remit, content, file_id, dry_run=dry_run)
+                         for remit in remits)  # fmt: skip
+        posted = [o for o in outcomes if o.status in ("posted", "preview")]
+        if dry_run or not posted:
+            session.rollback()
+        status = "dry-run" if dry_run else ("imported" if posted else "not-posted")
+        return ImportResult(
+            name, "835", status, accepted=sum(o.matched for o in posted),
+            unmatched=sum(o.unmatched for o in posted), warnings=warnings,
+            message="; ".join(o.message for o in outcomes if o.message), payments=outcomes,
+        )  # fmt: skip
+
+
+def head_gs06(segments: list[Segment]) -> str:
+    return next((s.get(6) for s in segments if s.id == "GS"), "")
 
 
 def _add(total: repo.AckCounts, part: repo.AckCounts) -> None:

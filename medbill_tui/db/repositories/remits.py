@@ -1,0 +1,337 @@
+"""Posting 835 remittances to the append-only ledger, undoing them, checking the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from medbill_tui.domain.posting import ZERO, plan_claim_posting
+from medbill_tui.edi.x835 import ClaimPay, Remit835
+
+
+class PostingRefused(Exception):
+    """The remittance cannot be posted (unknown payer, already posted); nothing changed."""
+
+
+@dataclass
+class PostingSummary:
+    trace_no: str
+    payer_name: str
+    amount: Decimal
+    matched: int = 0
+    unmatched: int = 0
+    paid: Decimal = ZERO
+    denials: int = 0
+    reversals: int = 0
+    remittance_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _payer(conn: Connection, remit: Remit835) -> int:
+    row = conn.execute(
+        text("SELECT id FROM payer WHERE payer_code = :code OR upper(name) = upper(:name) "
+             "ORDER BY payer_code = :code DESC LIMIT 1"),
+        {"code": remit.payer_id, "name": remit.payer_name},
+    ).scalar()  # fmt: skip
+    if row is None:
+        # An ERA from a payer we do not know yet: keep it (its claims go to the unmatched list)
+        # under a new payer row rather than lose the money.
+        row = conn.execute(
+            text("INSERT INTO payer (name, payer_code, claim_filing_indicator) "
+                 "VALUES (:name, :code, 'CI') RETURNING id"),
+            {"name": (remit.payer_name or remit.payer_id)[:60],
+             "code": (remit.payer_id or remit.payer_name)[:80]},
+        ).scalar_one()  # fmt: skip
+    return int(row)
+
+
+def already_posted(conn: Connection, payer_id: int, trace_no: str) -> str | None:
+    row = conn.execute(
+        text("SELECT imported_by, imported_at, status FROM remittance "
+             "WHERE payer_id = :p AND trace_no = :t"), {"p": payer_id, "t": trace_no},
+    ).one_or_none()  # fmt: skip
+    if row is None:
+        return None
+    return (f"payment {trace_no} was already posted by {row.imported_by} on "
+            f"{row.imported_at:%m/%d/%Y %H:%M} ({row.status}); nothing changed")  # fmt: skip
+
+
+def _claim_context(conn: Connection, claim: ClaimPay) -> Any:
+    return conn.execute(
+        text("""SELECT c.id, c.patient_id, c.encounter_id, c.status, e.dos, cv.priority,
+                       EXISTS (SELECT 1 FROM coverage s WHERE s.patient_id = c.patient_id
+                               AND s.priority = cv.priority + 1
+                               AND s.effective_from <= e.dos
+                               AND (s.effective_to IS NULL OR s.effective_to >= e.dos))
+                         AS has_next
+                FROM claim c JOIN encounter e ON e.id = c.encounter_id
+                JOIN coverage cv ON cv.id = c.coverage_id
+                WHERE c.claim_no = :pcn
+                   OR (c.payer_claim_no = :pcc AND :pcc <> '')
+                ORDER BY c.claim_no = :pcn DESC LIMIT 1"""),
+        {"pcn": claim.pcn, "pcc": claim.payer_claim_no},
+    ).one_or_none()  # fmt: skip
+
+
+def _insert_payment(conn: Connection, remit_id: int, claim_id: int | None, claim: ClaimPay) -> int:
+    cp = conn.execute(
+        text("""INSERT INTO claim_payment (remittance_id, claim_id, patient_control_no,
+                    status_code, charge, paid, patient_responsibility, payer_claim_no)
+                VALUES (:r, :c, :pcn, :st, :charge, :paid, :pr, :pcc) RETURNING id"""),
+        {"r": remit_id, "c": claim_id, "pcn": claim.pcn[:38], "st": claim.status[:2],
+         "charge": claim.charge, "paid": claim.paid, "pr": claim.patient_resp,
+         "pcc": claim.payer_claim_no[:50] or None},
+    ).scalar_one()  # fmt: skip
+    adjustments = [{"cp": cp, "sp": None, "g": a.group, "carc": a.carc, "amt": a.amount}
+                   for a in claim.adjustments]  # fmt: skip
+    for service in claim.services:
+        sp = conn.execute(
+            text("""INSERT INTO service_payment (claim_payment_id, claim_line_id, code, charge,
+                        paid, units)
+                    VALUES (:cp, (SELECT l.id FROM claim_line l WHERE l.claim_id = :claim
+                                  AND l.code = :code ORDER BY l.line_no LIMIT 1),
+                            :code, :charge, :paid, :units) RETURNING id"""),
+            {"cp": cp, "claim": claim_id, "code": service.code[:5], "charge": service.charge,
+             "paid": service.paid, "units": service.units},
+        ).scalar_one()  # fmt: skip
+        adjustments += [{"cp": cp, "sp": sp, "g": a.group, "carc": a.carc, "amt": a.amount}
+                        for a in service.adjustments]  # fmt: skip
+    if adjustments:
+        conn.execute(
+            text("INSERT INTO adjustment (claim_payment_id, service_payment_id, group_code, "
+                 "carc, amount) VALUES (:cp, :sp, :g, :carc, :amt)"), adjustments,
+        )  # fmt: skip
+    remarks = {r for r in claim.remarks} | {r for s in claim.services for r in s.remarks}
+    if remarks:
+        conn.execute(text("INSERT INTO remark (claim_payment_id, code) VALUES (:cp, :code)"),
+                     [{"cp": cp, "code": r[:6]} for r in sorted(remarks)])  # fmt: skip
+    return int(cp)
+
+
+def _set_status(conn: Connection, claim_id: int, status: str, actor: str, detail: str) -> None:
+    old = conn.execute(text("SELECT status FROM claim WHERE id = :id FOR UPDATE"),
+                       {"id": claim_id}).scalar_one()  # fmt: skip
+    if old == status:
+        return
+    conn.execute(text("UPDATE claim SET status = :s, version = version + 1 WHERE id = :id"),
+                 {"s": status, "id": claim_id})  # fmt: skip
+    conn.execute(
+        text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+             "VALUES (:id, now(), :a, :f, :t, :d)"),
+        {"id": claim_id, "a": actor, "f": old, "t": status, "d": detail[:2000]},
+    )  # fmt: skip
+
+
+def _reverse_claim(conn: Connection, claim_id: int, remit_id: int, actor: str) -> int:
+    """CLP02 = 22: reverse every remittance entry posted earlier for this claim."""
+    done = conn.execute(
+        text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
+                    responsibility, amount, service_date, posted_by, reverses_id, memo)
+                SELECT le.patient_id, le.encounter_id, le.claim_id, :r, 'reversal',
+                       le.responsibility, -le.amount, le.service_date, :a, le.id,
+                       'payer reversed ' || le.kind
+                FROM ledger_entry le
+                WHERE le.claim_id = :c AND le.remittance_id IS NOT NULL AND le.kind <> 'reversal'
+                  AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id)"""),
+        {"r": remit_id, "a": actor, "c": claim_id},
+    )  # fmt: skip
+    return done.rowcount
+
+
+def post_remittance(
+    conn: Connection,
+    remit: Remit835,
+    raw: bytes | None,
+    file_id: int | None,
+    actor: str,
+    today: date,
+) -> PostingSummary:
+    """Post one 835 payment in the caller's transaction (all of it or, on error, none)."""
+    payer_id = _payer(conn, remit)
+    prior = already_posted(conn, payer_id, remit.trace_no)
+    if prior is not None:
+        raise PostingRefused(prior)
+    summary = PostingSummary(remit.trace_no, remit.payer_name, remit.amount)
+    remit_id = conn.execute(
+        text("""INSERT INTO remittance (payer_id, trace_no, method, amount, paid_on, raw,
+                    imported_by, edi_file_id)
+                VALUES (:p, :t, :m, :amt, :d, :raw, :a, :f) RETURNING id"""),
+        {"p": payer_id, "t": remit.trace_no[:50], "m": (remit.method or "NON")[:3],
+         "amt": remit.amount, "d": remit.paid_on or today, "raw": raw, "a": actor,
+         "f": file_id},
+    ).scalar_one()  # fmt: skip
+    summary.remittance_id = int(remit_id)
+    ledger: list[dict[str, Any]] = []
+    for claim in remit.claims:
+        ctx = _claim_context(conn, claim)
+        _insert_payment(conn, remit_id, ctx.id if ctx else None, claim)
+        if ctx is None:
+            conn.execute(
+                text("INSERT INTO work_item (kind, amount, opened_on, detail) "
+                     "VALUES ('unmatched', :amt, :d, :detail)"),
+                {"amt": claim.paid, "d": today,
+                 "detail": f"835 {remit.trace_no}: payment for unknown claim {claim.pcn} "
+                           f"({claim.patient_name or 'no name'}), paid {claim.paid}"},
+            )  # fmt: skip
+            summary.unmatched += 1
+            continue
+        summary.matched += 1
+        summary.paid += claim.paid
+        if claim.status == "22":
+            summary.reversals += _reverse_claim(conn, ctx.id, remit_id, actor)
+            _set_status(conn, ctx.id, "acknowledged_277ca", actor,
+                        f"835 {remit.trace_no}: payer reversed its earlier payment")  # fmt: skip
+            continue
+        responsibility = {1: "primary", 2: "secondary"}.get(ctx.priority, "tertiary")
+        next_up = "secondary" if ctx.has_next and ctx.priority == 1 else "patient"
+        plan = plan_claim_posting(claim, responsibility, next_up)
+        ledger += [{"p": ctx.patient_id, "e": ctx.encounter_id, "c": ctx.id, "r": remit_id,
+                    "k": e.kind, "resp": e.responsibility, "amt": e.amount, "d": ctx.dos,
+                    "a": actor, "m": e.memo} for e in plan.entries]  # fmt: skip
+        for denial in plan.denials:
+            conn.execute(
+                text("""INSERT INTO work_item (kind, claim_id, patient_id, group_code, carc, rarc,
+                            amount, opened_on, due_on, detail)
+                        VALUES ('denial', :c, :p, :g, :carc, :rarc, :amt, :d,
+                                CAST(:d AS date) + 60, :detail)"""),
+                {"c": ctx.id, "p": ctx.patient_id, "g": denial.group, "carc": denial.carc[:5],
+                 "rarc": denial.rarc[:6] or None, "amt": denial.amount, "d": remit.paid_on or today,
+                 "detail": f"835 {remit.trace_no}" + (f", line {denial.line_code}"
+                                                      if denial.line_code else "")},
+            )  # fmt: skip
+        summary.denials += len(plan.denials)
+        if claim.payer_claim_no:
+            conn.execute(text("UPDATE claim SET payer_claim_no = :p WHERE id = :id"),
+                         {"p": claim.payer_claim_no[:50], "id": ctx.id})  # fmt: skip
+        _set_status(conn, ctx.id, plan.status, actor,
+                    f"835 {remit.trace_no}: {claim.status_words}, paid {claim.paid}")  # fmt: skip
+    if ledger:
+        conn.execute(
+            text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id,
+                        kind, responsibility, amount, service_date, posted_by, memo)
+                    VALUES (:p, :e, :c, :r, :k, :resp, :amt, :d, :a, :m)"""),
+            ledger,
+        )  # fmt: skip
+    if remit.plb:
+        conn.execute(
+            text("INSERT INTO remittance_plb (remittance_id, reason, reference, amount) "
+                 "VALUES (:r, :reason, :ref, :amt)"),
+            [{"r": remit_id, "reason": p.reason[:2], "ref": p.reference[:50], "amt": p.amount}
+             for p in remit.plb],
+        )  # fmt: skip
+    conn.execute(
+        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
+             "VALUES (:a, 'post', 'remittance', :id, :d)"),
+        {"a": actor, "id": remit_id, "d": f"835 {remit.trace_no}: {summary.matched} claims"},
+    )  # fmt: skip
+    return summary
+
+
+def undo_remittance(conn: Connection, remittance_id: int, actor: str, reason: str) -> int:
+    """Reverse every ledger entry a posted remittance made; returns how many were reversed."""
+    row = conn.execute(text("SELECT status, trace_no FROM remittance WHERE id = :id FOR UPDATE"),
+                       {"id": remittance_id}).one_or_none()  # fmt: skip
+    if row is None:
+        raise PostingRefused(f"remittance {remittance_id} does not exist")
+    if row.status != "posted":
+        raise PostingRefused(f"payment {row.trace_no} is already undone")
+    reversed_count = conn.execute(
+        text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
+                    responsibility, amount, service_date, posted_by, reverses_id, memo)
+                SELECT le.patient_id, le.encounter_id, le.claim_id, le.remittance_id, 'reversal',
+                       le.responsibility, -le.amount, le.service_date, :a, le.id,
+                       'undo: ' || :why
+                FROM ledger_entry le WHERE le.remittance_id = :id AND le.kind <> 'reversal'
+                  AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id)"""),
+        {"a": actor, "id": remittance_id, "why": reason[:200]},
+    ).rowcount  # fmt: skip
+    conn.execute(text("UPDATE remittance SET status = 'reversed' WHERE id = :id"),
+                 {"id": remittance_id})  # fmt: skip
+    conn.execute(
+        text("UPDATE work_item SET status = 'void', closed_at = now() WHERE kind = 'denial' "
+             "AND status = 'open' AND detail LIKE :d"), {"d": f"835 {row.trace_no}%"},
+    )  # fmt: skip
+    conn.execute(
+        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
+             "VALUES (:a, 'undo', 'remittance', :id, :d)"),
+        {"a": actor, "id": remittance_id, "d": reason},
+    )  # fmt: skip
+    return int(reversed_count)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerProblem:
+    what: str
+    detail: str
+
+
+def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
+    """Every way the ledger could disagree with itself or with what was posted."""
+    problems: list[LedgerProblem] = []
+    checks = {
+        "reversal": """SELECT r.id, 'entry ' || r.id || ' reverses ' || r.reverses_id ||
+                              ' but does not negate it' FROM ledger_entry r
+                       JOIN ledger_entry o ON o.id = r.reverses_id
+                       WHERE r.amount <> -o.amount OR r.responsibility <> o.responsibility""",
+        "double reversal": """SELECT reverses_id, 'entry ' || reverses_id || ' is reversed ' ||
+                                     count(*) || ' times' FROM ledger_entry
+                              WHERE reverses_id IS NOT NULL GROUP BY reverses_id
+                              HAVING count(*) > 1""",
+        "claim charge": """SELECT c.id, 'claim ' || c.claim_no || ' charges ' || c.total_charge ||
+                                  ' but its charge entries sum to ' || coalesce(s.total, 0)
+                           FROM claim c LEFT JOIN (SELECT claim_id, sum(amount) AS total
+                               FROM ledger_entry WHERE kind = 'charge' GROUP BY claim_id) s
+                             ON s.claim_id = c.id
+                           WHERE c.status NOT IN ('ready', 'hold', 'void', 'draft',
+                                                  'replaced')
+                             AND coalesce(s.total, 0) <> c.total_charge""",
+        "transfer": """SELECT remittance_id, 'transfers of remittance ' || remittance_id ||
+                              ' for claim ' || claim_id || ' do not net to zero'
+                       FROM ledger_entry WHERE kind = 'transfer' AND remittance_id IS NOT NULL
+                       GROUP BY remittance_id, claim_id HAVING sum(amount) <> 0""",
+        "payments": """SELECT r.id, 'payment ' || r.trace_no || ' paid ' || r.amount ||
+                              ' but its claims were paid ' || coalesce(cp.paid, 0) ||
+                              ' less provider adjustments ' || coalesce(plb.amt, 0)
+                       FROM remittance r
+                       LEFT JOIN (SELECT remittance_id, sum(paid) AS paid FROM claim_payment
+                                  GROUP BY remittance_id) cp ON cp.remittance_id = r.id
+                       LEFT JOIN (SELECT remittance_id, sum(amount) AS amt FROM remittance_plb
+                                  GROUP BY remittance_id) plb ON plb.remittance_id = r.id
+                       WHERE r.raw IS NOT NULL
+                         AND coalesce(cp.paid, 0) - coalesce(plb.amt, 0) <> r.amount""",
+        "posted payments": """SELECT r.id, 'payment ' || r.trace_no || ' posted ' ||
+                                     coalesce(-le.total, 0) ||
+                                     ' to claims but matched claims were paid ' ||
+                                     coalesce(cp.paid, 0)
+                              FROM remittance r
+                              LEFT JOIN (SELECT remittance_id, sum(amount) AS total
+                                         FROM ledger_entry WHERE kind = 'payment'
+                                         GROUP BY remittance_id) le ON le.remittance_id = r.id
+                              LEFT JOIN (SELECT remittance_id, sum(paid) AS paid
+                                         FROM claim_payment WHERE claim_id IS NOT NULL
+                                           AND status_code <> '22'
+                                         GROUP BY remittance_id) cp ON cp.remittance_id = r.id
+                              WHERE coalesce(-le.total, 0) <> coalesce(cp.paid, 0)""",
+    }  # fmt: skip
+    for what, sql in checks.items():
+        for row in conn.execute(text(sql)):
+            problems.append(LedgerProblem(what, str(row[1])))
+    return tuple(problems)
+
+
+def remittance_list(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        text("""SELECT r.id, r.trace_no, py.name AS payer, r.amount, r.paid_on, r.status,
+                       r.imported_by, r.imported_at FROM remittance r
+                JOIN payer py ON py.id = r.payer_id ORDER BY r.imported_at DESC, r.id DESC
+                LIMIT :n"""), {"n": limit},
+    ).all()  # fmt: skip
+    return [dict(r._mapping) for r in rows]
+
+
+def posted_at(value: datetime) -> str:
+    return f"{value:%m/%d/%Y %H:%M}"

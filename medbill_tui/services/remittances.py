@@ -1,0 +1,111 @@
+"""835 remittances: preview, post exactly once, undo; and the ledger check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from medbill_tui.clock import Clock
+from medbill_tui.db.repositories import remits as repo
+from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.edi.x835 import Remit835, claim_balance_errors, remit_balance_error
+from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+
+class PostingFailed(ServiceError):
+    """Nothing was posted; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemitOutcome:
+    """One payment of an 835: posted, previewed, or refused (with the reason)."""
+
+    trace_no: str
+    payer_name: str
+    amount: Decimal
+    status: str  # posted | preview | already-posted | unbalanced | refused
+    matched: int = 0
+    unmatched: int = 0
+    paid: Decimal = Decimal("0.00")
+    denials: int = 0
+    message: str = ""
+
+
+def balance_problems(remit: Remit835) -> list[str]:
+    problems = [p for claim in remit.claims for p in claim_balance_errors(claim)]
+    total = remit_balance_error(remit)
+    return [total, *problems] if total else problems
+
+
+class RemittanceService:
+    """Post 835 payments to the ledger. Blocking: call from a worker."""
+
+    def __init__(self, engine: Engine, clock: Clock, actor: str) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.actor = actor
+
+    def post_in(
+        self,
+        session: Session,
+        remit: Remit835,
+        raw: bytes | None,
+        file_id: int | None,
+        *,
+        dry_run: bool,
+    ) -> RemitOutcome:
+        """Post one payment inside the caller's transaction (a savepoint each, so one refused
+        payment in a file leaves the file's others alone)."""
+        base = RemitOutcome(remit.trace_no, remit.payer_name, remit.amount, "refused")
+        problems = balance_problems(remit)
+        if problems:
+            return _with(base, "unbalanced", "not posted: it does not balance — "
+                         + "; ".join(problems[:3]))  # fmt: skip
+        nested = session.begin_nested()
+        try:
+            summary = repo.post_remittance(session.connection(), remit, raw, file_id,
+                                           self.actor, self.clock.today())  # fmt: skip
+        except repo.PostingRefused as exc:
+            nested.rollback()
+            status = "already-posted" if "already posted" in str(exc) else "refused"
+            return _with(base, status, sentence(exc))
+        except IntegrityError:
+            nested.rollback()
+            words = f"Payment {remit.trace_no} was posted by someone else just now"
+            return _with(base, "already-posted", words)
+        if dry_run:
+            nested.rollback()
+        else:
+            nested.commit()
+        return RemitOutcome(
+            remit.trace_no, remit.payer_name, remit.amount, "preview" if dry_run else "posted",
+            summary.matched, summary.unmatched, summary.paid, summary.denials,
+        )  # fmt: skip
+
+    @translate_errors
+    def undo(self, remittance_id: int, reason: str) -> int:
+        """Reverse a posted payment (supervisor); balances return to what they were."""
+        if not reason.strip():
+            raise PostingFailed("Give a reason for undoing the payment")
+
+        def work(session: Session) -> int:
+            try:
+                return repo.undo_remittance(session.connection(), remittance_id, self.actor,
+                                            reason.strip())  # fmt: skip
+            except repo.PostingRefused as exc:
+                raise PostingFailed(sentence(exc)) from None
+
+        return run_in_transaction(self.engine, work)
+
+    @translate_errors
+    def check_ledger(self) -> tuple[repo.LedgerProblem, ...]:
+        with read_connection(self.engine) as conn:
+            return repo.check_ledger(conn)
+
+
+def _with(base: RemitOutcome, status: str, message: str) -> RemitOutcome:
+    return RemitOutcome(base.trace_no, base.payer_name, base.amount, status, message=message)
