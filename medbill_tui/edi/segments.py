@@ -171,15 +171,25 @@ class SegmentWriter:
         self.terminator = delimiters.segment + ("\n" if newline else "")
         self.parts: list[str] = []
         self.count = 0
+        self._seen: dict[str, str] = {}
+        self._blank = str.maketrans({ch: " " for ch in delimiters.all() | {"\r", "\n"}})
 
     def clean(self, value: object) -> str:
-        text = "" if value is None else str(value)
-        bad = self.delimiters.all() & set(text)
-        if bad:
-            text = "".join(" " if ch in bad else ch for ch in text)
+        """Upper-case ASCII with delimiters blanked and runs of spaces folded (hot path)."""
+        text = value if type(value) is str else ("" if value is None else str(value))
+        cached = self._seen.get(text)
+        if cached is not None:
+            return cached
+        raw = text
         if not text.isascii():
             text = _ascii(text)
-        return " ".join(text.split()).upper()
+        text = text.translate(self._blank)
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            text = " ".join(text.split())
+        text = text.upper()
+        if len(self._seen) < 50_000:
+            self._seen[raw] = text
+        return text
 
     def add(self, seg_id: str, *elements: object) -> None:
         values = [self.clean(e) if not isinstance(e, Composite) else e.render(self)
