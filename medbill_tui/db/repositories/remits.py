@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -60,9 +60,11 @@ def already_posted(conn: Connection, payer_id: int, trace_no: str) -> str | None
             f"{row.imported_at:%m/%d/%Y %H:%M} ({row.status}); nothing changed")  # fmt: skip
 
 
-def _claim_context(conn: Connection, claim: ClaimPay) -> Any:
-    return conn.execute(
-        text("""SELECT c.id, c.patient_id, c.encounter_id, c.status, e.dos, cv.priority,
+def _claim_contexts(conn: Connection, claims: tuple[ClaimPay, ...]) -> dict[str, Any]:
+    """Our claim for each CLP, by patient control number or payer claim number (one query)."""
+    rows = conn.execute(
+        text("""SELECT c.id, c.claim_no, c.payer_claim_no, c.patient_id, c.encounter_id,
+                       c.status, e.dos, cv.priority,
                        EXISTS (SELECT 1 FROM coverage s WHERE s.patient_id = c.patient_id
                                AND s.priority = cv.priority + 1
                                AND s.effective_from <= e.dos
@@ -70,60 +72,99 @@ def _claim_context(conn: Connection, claim: ClaimPay) -> Any:
                          AS has_next
                 FROM claim c JOIN encounter e ON e.id = c.encounter_id
                 JOIN coverage cv ON cv.id = c.coverage_id
-                WHERE c.claim_no = :pcn
-                   OR (c.payer_claim_no = :pcc AND :pcc <> '')
-                ORDER BY c.claim_no = :pcn DESC LIMIT 1"""),
-        {"pcn": claim.pcn, "pcc": claim.payer_claim_no},
-    ).one_or_none()  # fmt: skip
+                WHERE c.claim_no = ANY(:pcns) OR c.payer_claim_no = ANY(:pccs)"""),
+        {"pcns": [c.pcn for c in claims],
+         "pccs": [c.payer_claim_no for c in claims if c.payer_claim_no]},
+    ).all()  # fmt: skip
+    by_pcn = {r.claim_no: r for r in rows}
+    by_payer_no = {r.payer_claim_no: r for r in rows if r.payer_claim_no}
+    out: dict[str, Any] = {}
+    for claim in claims:
+        found = by_pcn.get(claim.pcn) or by_payer_no.get(claim.payer_claim_no or "\0")
+        if found is not None:
+            out[claim.pcn] = found
+    return out
 
 
-def _insert_payment(conn: Connection, remit_id: int, claim_id: int | None, claim: ClaimPay) -> int:
-    cp = conn.execute(
-        text("""INSERT INTO claim_payment (remittance_id, claim_id, patient_control_no,
-                    status_code, charge, paid, patient_responsibility, payer_claim_no)
-                VALUES (:r, :c, :pcn, :st, :charge, :paid, :pr, :pcc) RETURNING id"""),
-        {"r": remit_id, "c": claim_id, "pcn": claim.pcn[:38], "st": claim.status[:2],
-         "charge": claim.charge, "paid": claim.paid, "pr": claim.patient_resp,
-         "pcc": claim.payer_claim_no[:50] or None},
-    ).scalar_one()  # fmt: skip
-    adjustments = [{"cp": cp, "sp": None, "g": a.group, "carc": a.carc, "amt": a.amount}
-                   for a in claim.adjustments]  # fmt: skip
+def _new_ids(conn: Connection, table: str, count: int) -> list[int]:
+    if not count:
+        return []
+    return list(conn.execute(
+        text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+        {"t": table, "n": count},
+    ).scalars())  # fmt: skip
+
+
+@dataclass
+class _Batch:
+    """Rows of one remittance, written with one executemany per table."""
+
+    payments: list[dict[str, Any]] = field(default_factory=list)
+    services: list[dict[str, Any]] = field(default_factory=list)
+    adjustments: list[dict[str, Any]] = field(default_factory=list)
+    remarks: list[dict[str, Any]] = field(default_factory=list)
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+    payer_numbers: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _payment_rows(
+    batch: _Batch,
+    remit_id: int,
+    cp_id: int,
+    claim_id: int | None,
+    claim: ClaimPay,
+    sp_ids: list[int],
+    lines: dict[tuple[int, str], int],
+) -> None:
+    batch.payments.append(
+        {"id": cp_id, "r": remit_id, "c": claim_id, "pcn": claim.pcn[:38],
+         "st": claim.status[:2], "charge": claim.charge, "paid": claim.paid,
+         "pr": claim.patient_resp, "pcc": claim.payer_claim_no[:50] or None})  # fmt: skip
+    batch.adjustments += [{"cp": cp_id, "sp": None, "g": a.group, "carc": a.carc[:5],
+                           "amt": a.amount} for a in claim.adjustments]  # fmt: skip
     for service in claim.services:
-        sp = conn.execute(
-            text("""INSERT INTO service_payment (claim_payment_id, claim_line_id, code, charge,
-                        paid, units)
-                    VALUES (:cp, (SELECT l.id FROM claim_line l WHERE l.claim_id = :claim
-                                  AND l.code = :code ORDER BY l.line_no LIMIT 1),
-                            :code, :charge, :paid, :units) RETURNING id"""),
-            {"cp": cp, "claim": claim_id, "code": service.code[:5], "charge": service.charge,
-             "paid": service.paid, "units": service.units},
-        ).scalar_one()  # fmt: skip
-        adjustments += [{"cp": cp, "sp": sp, "g": a.group, "carc": a.carc, "amt": a.amount}
-                        for a in service.adjustments]  # fmt: skip
-    if adjustments:
-        conn.execute(
-            text("INSERT INTO adjustment (claim_payment_id, service_payment_id, group_code, "
-                 "carc, amount) VALUES (:cp, :sp, :g, :carc, :amt)"), adjustments,
-        )  # fmt: skip
-    remarks = {r for r in claim.remarks} | {r for s in claim.services for r in s.remarks}
-    if remarks:
-        conn.execute(text("INSERT INTO remark (claim_payment_id, code) VALUES (:cp, :code)"),
-                     [{"cp": cp, "code": r[:6]} for r in sorted(remarks)])  # fmt: skip
-    return int(cp)
+        sp = sp_ids.pop()
+        line_id = lines.get((claim_id or 0, service.code))
+        batch.services.append({"id": sp, "cp": cp_id, "l": line_id, "code": service.code[:5],
+                               "charge": service.charge, "paid": service.paid,
+                               "units": service.units})  # fmt: skip
+        batch.adjustments += [{"cp": cp_id, "sp": sp, "g": a.group, "carc": a.carc[:5],
+                               "amt": a.amount} for a in service.adjustments]  # fmt: skip
+    remarks = set(claim.remarks) | {r for s in claim.services for r in s.remarks}
+    batch.remarks += [{"cp": cp_id, "code": r[:6]} for r in sorted(remarks)]
 
 
-def _set_status(conn: Connection, claim_id: int, status: str, actor: str, detail: str) -> None:
-    old = conn.execute(text("SELECT status FROM claim WHERE id = :id FOR UPDATE"),
-                       {"id": claim_id}).scalar_one()  # fmt: skip
-    if old == status:
-        return
-    conn.execute(text("UPDATE claim SET status = :s, version = version + 1 WHERE id = :id"),
-                 {"s": status, "id": claim_id})  # fmt: skip
-    conn.execute(
-        text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
-             "VALUES (:id, now(), :a, :f, :t, :d)"),
-        {"id": claim_id, "a": actor, "f": old, "t": status, "d": detail[:2000]},
-    )  # fmt: skip
+_INSERTS = {
+    "payments": """INSERT INTO claim_payment (id, remittance_id, claim_id, patient_control_no,
+                       status_code, charge, paid, patient_responsibility, payer_claim_no)
+                   VALUES (:id, :r, :c, :pcn, :st, :charge, :paid, :pr, :pcc)""",
+    "services": """INSERT INTO service_payment (id, claim_payment_id, claim_line_id, code,
+                       charge, paid, units)
+                   VALUES (:id, :cp, :l, :code, :charge, :paid, :units)""",
+    "adjustments": """INSERT INTO adjustment (claim_payment_id, service_payment_id, group_code,
+                          carc, amount) VALUES (:cp, :sp, :g, :carc, :amt)""",
+    "remarks": "INSERT INTO remark (claim_payment_id, code) VALUES (:cp, :code)",
+    "ledger": """INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id,
+                     kind, responsibility, amount, service_date, posted_by, memo)
+                 VALUES (:p, :e, :c, :r, :k, :resp, :amt, :d, :a, :m)""",
+    "items": """INSERT INTO work_item (kind, claim_id, patient_id, group_code, carc, rarc,
+                    amount, opened_on, due_on, detail)
+                VALUES (:kind, :c, :p, :g, :carc, :rarc, :amt, :d, :due, :detail)""",
+    "payer_numbers": "UPDATE claim SET payer_claim_no = :pcc WHERE id = :id",
+    "statuses": """WITH moved AS (UPDATE claim SET status = :new, version = version + 1
+                                  WHERE id = :id AND status = :old RETURNING id)
+                   INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
+                   SELECT id, now(), :a, :old, :new, :detail FROM moved""",
+}  # fmt: skip
+
+
+def _write(conn: Connection, batch: _Batch) -> None:
+    for name, sql in _INSERTS.items():
+        rows = getattr(batch, name)
+        if rows:
+            conn.execute(text(sql), rows)
 
 
 def _reverse_claim(conn: Connection, claim_id: int, remit_id: int, actor: str) -> int:
@@ -150,72 +191,77 @@ def post_remittance(
     actor: str,
     today: date,
 ) -> PostingSummary:
-    """Post one 835 payment in the caller's transaction (all of it or, on error, none)."""
+    """Post one 835 payment in the caller's transaction (all of it or, on error, none).
+
+    A fixed number of statements whatever the number of claims: contexts in one query, ids
+    allocated in bulk, every table written with one executemany.
+    """
     payer_id = _payer(conn, remit)
     prior = already_posted(conn, payer_id, remit.trace_no)
     if prior is not None:
         raise PostingRefused(prior)
     summary = PostingSummary(remit.trace_no, remit.payer_name, remit.amount)
+    paid_on = remit.paid_on or today
     remit_id = conn.execute(
         text("""INSERT INTO remittance (payer_id, trace_no, method, amount, paid_on, raw,
                     imported_by, edi_file_id)
                 VALUES (:p, :t, :m, :amt, :d, :raw, :a, :f) RETURNING id"""),
         {"p": payer_id, "t": remit.trace_no[:50], "m": (remit.method or "NON")[:3],
-         "amt": remit.amount, "d": remit.paid_on or today, "raw": raw, "a": actor,
-         "f": file_id},
+         "amt": remit.amount, "d": paid_on, "raw": raw, "a": actor, "f": file_id},
     ).scalar_one()  # fmt: skip
     summary.remittance_id = int(remit_id)
-    ledger: list[dict[str, Any]] = []
-    for claim in remit.claims:
-        ctx = _claim_context(conn, claim)
-        _insert_payment(conn, remit_id, ctx.id if ctx else None, claim)
+    contexts = _claim_contexts(conn, remit.claims)
+    lines = {
+        (r.claim_id, r.code): r.id
+        for r in conn.execute(
+            text("SELECT DISTINCT ON (claim_id, code) claim_id, code, id FROM claim_line "
+                 "WHERE claim_id = ANY(:ids) ORDER BY claim_id, code, line_no"),
+            {"ids": [c.id for c in contexts.values()]},
+        )
+    }  # fmt: skip
+    cp_ids = _new_ids(conn, "claim_payment", len(remit.claims))
+    sp_ids = _new_ids(conn, "service_payment", sum(len(c.services) for c in remit.claims))
+    batch = _Batch()
+    for cp_id, claim in zip(cp_ids, remit.claims, strict=True):
+        ctx = contexts.get(claim.pcn)
+        _payment_rows(batch, remit_id, cp_id, ctx.id if ctx else None, claim, sp_ids, lines)
         if ctx is None:
-            conn.execute(
-                text("INSERT INTO work_item (kind, amount, opened_on, detail) "
-                     "VALUES ('unmatched', :amt, :d, :detail)"),
-                {"amt": claim.paid, "d": today,
+            batch.items.append(
+                {"kind": "unmatched", "c": None, "p": None, "g": None, "carc": None,
+                 "rarc": None, "amt": claim.paid, "d": today, "due": None,
                  "detail": f"835 {remit.trace_no}: payment for unknown claim {claim.pcn} "
-                           f"({claim.patient_name or 'no name'}), paid {claim.paid}"},
-            )  # fmt: skip
+                           f"({claim.patient_name or 'no name'}), paid {claim.paid}"})  # fmt: skip
             summary.unmatched += 1
             continue
         summary.matched += 1
         summary.paid += claim.paid
         if claim.status == "22":
             summary.reversals += _reverse_claim(conn, ctx.id, remit_id, actor)
-            _set_status(conn, ctx.id, "acknowledged_277ca", actor,
-                        f"835 {remit.trace_no}: payer reversed its earlier payment")  # fmt: skip
+            batch.statuses.append({"id": ctx.id, "old": ctx.status, "new": "acknowledged_277ca",
+                                   "a": actor, "detail": f"835 {remit.trace_no}: payer "
+                                   "reversed its earlier payment"})  # fmt: skip
             continue
         responsibility = {1: "primary", 2: "secondary"}.get(ctx.priority, "tertiary")
         next_up = "secondary" if ctx.has_next and ctx.priority == 1 else "patient"
         plan = plan_claim_posting(claim, responsibility, next_up)
-        ledger += [{"p": ctx.patient_id, "e": ctx.encounter_id, "c": ctx.id, "r": remit_id,
-                    "k": e.kind, "resp": e.responsibility, "amt": e.amount, "d": ctx.dos,
-                    "a": actor, "m": e.memo} for e in plan.entries]  # fmt: skip
+        batch.ledger += [{"p": ctx.patient_id, "e": ctx.encounter_id, "c": ctx.id,
+                          "r": remit_id, "k": e.kind, "resp": e.responsibility, "amt": e.amount,
+                          "d": ctx.dos, "a": actor, "m": e.memo} for e in plan.entries]  # fmt: skip
         for denial in plan.denials:
-            conn.execute(
-                text("""INSERT INTO work_item (kind, claim_id, patient_id, group_code, carc, rarc,
-                            amount, opened_on, due_on, detail)
-                        VALUES ('denial', :c, :p, :g, :carc, :rarc, :amt, :d,
-                                CAST(:d AS date) + 60, :detail)"""),
-                {"c": ctx.id, "p": ctx.patient_id, "g": denial.group, "carc": denial.carc[:5],
-                 "rarc": denial.rarc[:6] or None, "amt": denial.amount, "d": remit.paid_on or today,
+            batch.items.append(
+                {"kind": "denial", "c": ctx.id, "p": ctx.patient_id, "g": denial.group,
+                 "carc": denial.carc[:5], "rarc": denial.rarc[:6] or None,
+                 "amt": denial.amount, "d": paid_on, "due": paid_on + timedelta(days=60),
                  "detail": f"835 {remit.trace_no}" + (f", line {denial.line_code}"
-                                                      if denial.line_code else "")},
-            )  # fmt: skip
+                                                      if denial.line_code else "")})  # fmt: skip
         summary.denials += len(plan.denials)
         if claim.payer_claim_no:
-            conn.execute(text("UPDATE claim SET payer_claim_no = :p WHERE id = :id"),
-                         {"p": claim.payer_claim_no[:50], "id": ctx.id})  # fmt: skip
-        _set_status(conn, ctx.id, plan.status, actor,
-                    f"835 {remit.trace_no}: {claim.status_words}, paid {claim.paid}")  # fmt: skip
-    if ledger:
-        conn.execute(
-            text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id,
-                        kind, responsibility, amount, service_date, posted_by, memo)
-                    VALUES (:p, :e, :c, :r, :k, :resp, :amt, :d, :a, :m)"""),
-            ledger,
-        )  # fmt: skip
+            batch.payer_numbers.append({"pcc": claim.payer_claim_no[:50], "id": ctx.id})
+        if plan.status != ctx.status:
+            words = f"835 {remit.trace_no}: {claim.status_words}, paid {claim.paid}"
+            batch.statuses.append({"id": ctx.id, "old": ctx.status, "new": plan.status,
+                                   "a": actor, "detail": words})  # fmt: skip
+    _write(conn, batch)
     if remit.plb:
         conn.execute(
             text("INSERT INTO remittance_plb (remittance_id, reason, reference, amount) "
