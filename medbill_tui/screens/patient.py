@@ -221,8 +221,9 @@ class PatientScreen(FormScreen):
             self.load_patient(self.patient_id)
 
     def on_screen_resume(self) -> None:
-        if self.patient_id is not None:
-            self.load_context(self.patient_id)
+        # Back from a coverage or authorization: show what changed (once the patient is in).
+        if self.record is not None and self.record.patient_id is not None:
+            self.load_context(self.record.patient_id)
 
     def _show_heading(self) -> None:
         record = self.record
@@ -273,8 +274,9 @@ class PatientScreen(FormScreen):
             self.notify(note, title="Patient saved", timeout=4)
         else:
             self.loaded()
-        if new and self.patient_id is not None:
-            self.load_context(self.patient_id)
+        if not message.saved or new:  # the first look at this patient's coverages
+            assert form.patient_id is not None
+            self.load_context(form.patient_id)
 
     def save_refused(self, message: str) -> None:
         super().save_refused(message)

@@ -290,3 +290,21 @@ async def test_keys_are_listed_with_ids(make_app: Callable[..., MedbillApp]) -> 
         await pilot.pause()
         await pilot.press("f1")
         assert "patient.auth-outcome" in {binding_id for _, _, binding_id in help_table(app)}
+
+
+async def test_missing_patient_is_reported_and_the_form_stays_shut(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot, PatientSearchScreen())
+        await open_screen(pilot, PatientScreen(987654))
+        screen = form_screen(app)
+        assert spy.titles() == ["Not found"] and "987654" in spy.notes[0][0]
+        assert "Could not load" in status(screen) and screen.form_root.disabled
+        await pilot.press("ctrl+s")  # nothing to save
+        await settle(pilot)
+        assert spy.titles() == ["Not found"]
+        await pilot.press("escape")
+        assert isinstance(top(app), PatientSearchScreen)
