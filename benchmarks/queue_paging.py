@@ -33,7 +33,9 @@ from medbill_tui.records import Cursor, QueueFilter, QueueKind
 from medbill_tui.services.queues import QueueService
 
 TODAY = date(2026, 11, 2)
-PAGE = 200
+PAGE = 25
+"""Rows per page: the smallest size must fill a page of every queue, or the ratios would
+compare a short page with a full one. A screen at 80x24 shows about 20 rows."""
 REPEATS = 15
 
 DEEP_CURSOR_SQL: dict[QueueKind, str] = {
@@ -66,7 +68,9 @@ def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
 def deep_cursor(engine: Engine, kind: QueueKind) -> Cursor:
     with engine.connect() as conn:
         total = conn.execute(text(COUNT_SQL[kind])).scalar_one()
-        row = conn.execute(text(DEEP_CURSOR_SQL[kind]), {"k": int(total * 0.9)}).one()
+        # ~90% down, but leaving a full page after the cursor so both sizes fetch PAGE rows.
+        offset = max(0, min(int(total * 0.9), total - PAGE - 1))
+        row = conn.execute(text(DEEP_CURSOR_SQL[kind]), {"k": offset}).one()
     return (row[0], row[1])
 
 
