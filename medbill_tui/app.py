@@ -14,14 +14,18 @@ from textual.worker import Worker, WorkerState
 from medbill_tui.commands import ScreensProvider
 from medbill_tui.keymap import KeymapError, load_keymap, unknown_ids
 from medbill_tui.records import QUEUE_TITLES, QueueKind
+from medbill_tui.screens.claim_run import ClaimRunScreen
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.screens.detail import DetailScreen
+from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.filter import FilterScreen
 from medbill_tui.screens.help import HelpScreen, help_rows
 from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.screens.reason import DiscardScreen, ReasonScreen
 from medbill_tui.services import Services
 from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.widgets.detail_view import DetailScroll
+from medbill_tui.widgets.encounter_patient import PatientInput
 from medbill_tui.widgets.queue_menu import QueueMenu
 from medbill_tui.widgets.queue_table import QueueTable
 
@@ -200,6 +204,11 @@ def known_binding_ids() -> set[str]:
         QueueTable,
         QueueMenu,
         DetailScroll,
+        EncounterEntryScreen,
+        PatientInput,
+        ClaimRunScreen,
+        ReasonScreen,
+        DiscardScreen,
     ]
     ids: set[str] = set()
     for cls in classes:

@@ -1,4 +1,5 @@
-"""Command palette (ctrl+p) entries: go to the dashboard or one of the four queues."""
+"""Command palette (ctrl+p) entries: go to the dashboard or one of the four queues, or key
+a new encounter."""
 
 from __future__ import annotations
 
@@ -9,9 +10,18 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from medbill_tui.records import QUEUE_TITLES, QueueKind
+from medbill_tui.screens.queue import QueueScreen
 
 if TYPE_CHECKING:
     from medbill_tui.app import MedbillApp
+
+
+def new_encounter(app: MedbillApp) -> None:
+    """Open the unbilled queue and charge entry on top of it (a save reloads that queue)."""
+    app.open_queue(QueueKind.UNBILLED)
+    queue = app.screen
+    if isinstance(queue, QueueScreen):
+        queue.call_after_refresh(queue.action_new_encounter)
 
 
 class ScreensProvider(Provider):
@@ -22,6 +32,13 @@ class ScreensProvider(Provider):
         entries: list[tuple[str, str, Callable[[], object]]] = [
             ("Dashboard", "The four queues with counts and amounts", app.show_dashboard)
         ]
+        entries.append(
+            (
+                "New encounter",
+                "Charge entry for a new visit (from the unbilled queue, key a)",
+                partial(new_encounter, app),
+            )
+        )
         for number, kind in enumerate(QueueKind, start=1):
             entries.append(
                 (

@@ -24,10 +24,9 @@ from medbill_tui.records import (
     UnbilledRow,
 )
 from medbill_tui.screens.account_detail import AccountDetailScreen
-from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
-from medbill_tui.screens.encounter_detail import EncounterDetailScreen
 from medbill_tui.screens.filter import FilterScreen, describe_filter
+from medbill_tui.screens.queue_actions import QueueActions
 from medbill_tui.widgets.queue_table import QueueTable, row_key
 from medbill_tui.widgets.text import money, plural
 
@@ -35,7 +34,7 @@ PREFETCH_ROWS = 20
 """Fetch the next page when the cursor is this many rows (or half a page) from the end."""
 
 
-class QueueScreen(ServiceScreen):
+class QueueScreen(QueueActions):
     """The rows of one queue, a page at a time, with a filter and a status line.
 
     Pages are asked for with the keyset cursor of the previous page, each at most once per
@@ -43,19 +42,38 @@ class QueueScreen(ServiceScreen):
 
     | Key(s) | Description |
     | :- | :- |
-    | enter | Open the row (encounter, claim or account). |
+    | enter | Open the row (unbilled: edit the encounter; else the claim or account). |
+    | v | Unbilled: view the encounter read-only. |
+    | a | Unbilled: key a new encounter. |
+    | c | Unbilled: create the claim of this encounter (preview, then confirm). |
+    | C | Unbilled: create the claims of every clean encounter (preview, then confirm). |
+    | h / u | Unbilled and pending claims: put on hold with a reason / release. |
     | / | Filter by patient / account and payer. |
-    | c | Clear the filter. |
+    | x | Clear the filter. |
     | r | Reload from the first page. |
     | escape | Back to the dashboard. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="queue.back", tooltip="Back to the dashboard"),
+        Binding("a", "new_encounter", "New", id="queue.new-encounter",
+                tooltip="Key a new encounter"),
+        Binding("c", "create_claim", "Claim", id="queue.create-claim",
+                tooltip="Create this encounter's claim (preview first)"),
+        Binding("C", "create_all_claims", "All claims", id="queue.create-all-claims",
+                tooltip="Create claims for every clean encounter (preview first)"),
+        Binding("h", "hold", "Hold", id="queue.hold", tooltip="Put on hold, with a reason"),
+        Binding("u", "release", "Release", id="queue.release", tooltip="Release from hold"),
+        Binding("v", "view", "View", id="queue.view", show=False,
+                tooltip="The encounter, read-only"),
         Binding("slash", "filter", "Filter", id="queue.filter", tooltip="Narrow the rows"),
-        Binding("c", "clear_filter", "Clear", id="queue.clear-filter", tooltip="Clear the filter"),
+        Binding("x", "clear_filter", "Clear", id="queue.clear-filter", tooltip="Clear the filter"),
         Binding("r", "refresh", "Reload", id="queue.refresh", tooltip="Reload from the top"),
-    ]
+        Binding("escape", "back", "Back", id="queue.back", tooltip="Back to the dashboard"),
+    ]  # fmt: skip
+
+    UNBILLED_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"new_encounter", "create_claim", "create_all_claims", "view"}
+    )
 
     def __init__(self, kind: QueueKind, *, page_size: int) -> None:
         super().__init__()
@@ -155,7 +173,11 @@ class QueueScreen(ServiceScreen):
             self._keys.add(key)
             fresh.append(row)
         self.rows.extend(fresh)
-        self.query_one(QueueTable).add_queue_rows(fresh)
+        table = self.query_one(QueueTable)
+        table.add_queue_rows(fresh)
+        if self._cursor_to is not None and self._cursor_to in self._keys:
+            table.move_cursor(row=table.get_row_index(self._cursor_to))
+            self._cursor_to = None
         self._show_status()
         self._maybe_load_more()
 
@@ -167,6 +189,7 @@ class QueueScreen(ServiceScreen):
         self.payers = message.payers
 
     def worker_failed(self, worker: Worker[Any]) -> None:
+        self.claims_failed(worker)
         if worker is self._page_worker:  # not a page asked for before the filter changed
             self._loading = False
             self._failed = True
@@ -214,9 +237,9 @@ class QueueScreen(ServiceScreen):
             self.open_row(self.rows[event.cursor_row])
 
     def open_row(self, row: QueueRow) -> None:
-        """Show the read-only detail behind a row."""
+        """Edit an unbilled encounter; show the read-only detail behind other rows."""
         if isinstance(row, UnbilledRow):
-            self.app.push_screen(EncounterDetailScreen(row.encounter_id))
+            self.open_entry(row.encounter_id)
         elif isinstance(row, BalanceRow):
             self.app.push_screen(AccountDetailScreen(row.patient_id))
         else:
@@ -243,4 +266,10 @@ class QueueScreen(ServiceScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return True if self.filter.active else None
+        if action in self.UNBILLED_ACTIONS:
+            return self.kind is QueueKind.UNBILLED
+        if action == "hold":
+            return self.kind in (QueueKind.UNBILLED, QueueKind.PENDING_CLAIMS)
+        if action == "release":
+            return self.kind is QueueKind.PENDING_CLAIMS
         return True

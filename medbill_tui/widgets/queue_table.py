@@ -20,6 +20,7 @@ from medbill_tui.records import (
     QueueRow,
     UnbilledRow,
 )
+from medbill_tui.widgets.code_input import ERROR_MARK, WARNING_MARK
 from medbill_tui.widgets.text import fmt_date, fmt_date_short, money
 
 SCROLLBAR = 1
@@ -42,11 +43,12 @@ class Col:
 COLUMNS: dict[QueueKind, tuple[Col, ...]] = {
     QueueKind.UNBILLED: (
         Col("DOS", 10),
-        Col("Patient", 18, flex=2),
-        Col("Provider", 14, flex=1),
-        Col("Payer", 14, flex=1),
+        Col("Patient", 17, flex=2),
+        Col("Provider", 12, flex=1),
+        Col("Payer", 12, flex=1),
         Col("Charges", 8, right=True, auto=True),
         Col("Age", 4, right=True),
+        Col("Scrub", 6),
     ),
     QueueKind.PENDING_CLAIMS: (
         Col("Claim", 8, auto=True),
@@ -105,6 +107,16 @@ def carc_words(row: DenialRow) -> str:
     return f"{code} {row.carc_text}".strip()
 
 
+def scrub_text(row: UnbilledRow) -> str:
+    """The scrubber's verdict in marks that read without colour: '2✖ 1⚠', '1⚠' or 'ok'."""
+    parts = []
+    if row.errors:
+        parts.append(f"{row.errors}{ERROR_MARK}")
+    if row.warnings:
+        parts.append(f"{row.warnings}{WARNING_MARK}")
+    return " ".join(parts) or "ok"
+
+
 def _bucket(value: Decimal) -> str:
     return "" if value == 0 else money(value)
 
@@ -118,6 +130,7 @@ def _values(row: QueueRow) -> tuple[str, ...]:
             row.payer_name,
             money(row.charges),
             str(row.age_days),
+            scrub_text(row),
         )
     if isinstance(row, PendingClaimRow):
         return (

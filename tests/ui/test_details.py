@@ -1,4 +1,5 @@
-"""Enter on a queue row opens the right read-only detail; Escape comes back."""
+"""Enter on a queue row (v on an unbilled one) opens the right read-only detail; Escape
+comes back."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ async def test_enter_opens_the_rows_detail(make_app: Callable[..., MedbillApp], 
         assert isinstance(queue, QueueScreen)
         await pilot.press("j", "j")
         row = queue.rows[2]
-        await pilot.press("enter")
+        await pilot.press("v" if key == "1" else "enter")  # Enter edits an unbilled encounter
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DetailScreen)

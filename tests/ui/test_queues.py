@@ -139,7 +139,7 @@ async def test_filter_narrows_and_clearing_restores(make_app: Callable[..., Medb
         assert 0 < len(screen.rows) < len(before)
         assert {row.account_no for row in screen.rows} == {account}
         assert account in str(screen.sub_title)
-        await pilot.press("c")
+        await pilot.press("x")
         await settle(pilot)
         assert not screen.filter.active
         assert [row_key(r) for r in screen.rows] == [row_key(r) for r in before]

@@ -1,0 +1,145 @@
+"""The preview of a claim run: claims per payer with amounts, the total, and what is
+skipped with the scrubber's reasons — confirm to create them, or cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static
+
+from medbill_tui.records import ClaimRun
+from medbill_tui.widgets.text import fmt_date, money, plural
+
+MAX_REASONS = 3
+"""Reasons shown per skipped encounter (the rest are on the encounter itself)."""
+
+
+@dataclass
+class ClaimRunReady(Message):
+    """A dry run (preview) or a real run of claim creation finished; `encounter_ids` is
+    what was asked for (None: every unbilled encounter)."""
+
+    run: ClaimRun
+    encounter_ids: tuple[int, ...] | None
+
+
+@dataclass
+class HoldChanged(Message):
+    """An encounter or claim was put on hold or released; `what` says which, in words."""
+
+    what: str
+
+
+def run_summary(run: ClaimRun) -> str:
+    """'3 claims, $1,234.00 (2 skipped)' in words."""
+    text = f"{plural(run.created, 'claim')}, {money(run.amount)}"
+    if run.skipped:
+        text += f" ({len(run.skipped):,} skipped)"
+    return text
+
+
+def render_run(run: ClaimRun) -> RenderableType:
+    """Per payer: claims and amount, a total row, then the skipped encounters and why."""
+    parts: list[RenderableType] = []
+    if run.batches:
+        table = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
+        table.add_column("Payer", no_wrap=True, overflow="ellipsis", max_width=34)
+        table.add_column("Claims", justify="right")
+        table.add_column("Amount", justify="right", no_wrap=True)
+        for batch in run.batches:
+            table.add_row(batch.payer_name, f"{batch.claims:,}", money(batch.amount))
+        table.add_row(Text("Total", style="bold"), f"{run.created:,}", money(run.amount))
+        parts.append(table)
+    else:
+        parts.append(Text("Nothing can be billed: every encounter asked for has problems."))
+    if run.skipped:
+        parts.append(Text(f"\nSkipped {plural(len(run.skipped), 'encounter')} (fix first):"))
+        for skipped in run.skipped:
+            head = f"#{skipped.encounter_id} {skipped.patient_name} {fmt_date(skipped.dos)}"
+            parts.append(Text(head, style="bold"))
+            for reason in skipped.reasons[:MAX_REASONS]:
+                parts.append(Text(f"  ✖ {reason}"))
+            if len(skipped.reasons) > MAX_REASONS:
+                parts.append(Text(f"  … {len(skipped.reasons) - MAX_REASONS} more"))
+    return Group(*parts)
+
+
+class ClaimRunScreen(ModalScreen[bool]):
+    """Preview claims before they are created; dismisses with True to create them.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | y / enter | Create the claims. |
+    | n / escape | Cancel (nothing is created). |
+    | j / k, arrows | Scroll the list. |
+    """
+
+    DEFAULT_CSS = """
+    ClaimRunScreen {
+        align: center middle;
+    }
+    #claim-run-dialog {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $border;
+        padding: 0 1;
+        background: $surface;
+    }
+    #claim-run-title {
+        text-style: bold;
+        width: 100%;
+    }
+    #claim-run-body {
+        height: auto;
+        max-height: 15;
+        scrollbar-size-vertical: 1;
+    }
+    #claim-run-hint {
+        margin-top: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Create", id="claimrun.confirm",
+                tooltip="Create these claims"),
+        Binding("n,escape", "answer(False)", "Cancel", id="claimrun.cancel",
+                tooltip="Create nothing"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="claimrun.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="claimrun.up"),
+    ]  # fmt: skip
+
+    def __init__(self, run: ClaimRun, scope: str) -> None:
+        super().__init__()
+        self.run = run
+        self.scope = scope
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="claim-run-dialog"):
+            yield Label(Text(f"Create claims: {self.scope}"), id="claim-run-title")
+            yield Static(Text(run_summary(self.run)), id="claim-run-summary")
+            with VerticalScroll(id="claim-run-body", can_focus=False):
+                yield Static(render_run(self.run), id="claim-run-list")
+            hint = (
+                "y or Enter: create them · n or Esc: cancel"
+                if self.run.created
+                else "Nothing to create · Enter or Esc: close"
+            )
+            yield Static(hint, id="claim-run-hint")
+        yield Footer()
+
+    def action_answer(self, create: bool) -> None:
+        self.dismiss(create and self.run.created > 0)
+
+    def action_scroll(self, step: int) -> None:
+        self.query_one("#claim-run-body", VerticalScroll).scroll_relative(y=step, animate=False)

@@ -1,0 +1,431 @@
+"""Charge entry: key a new encounter (or edit an unbilled one) with its diagnoses and
+service lines, checked live by the claim scrubber, and save it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Input, Select, Static
+from textual.worker import Worker, WorkerState
+
+from medbill_tui.records import EncounterForm, FormFinding
+from medbill_tui.screens.reason import DiscardScreen
+from medbill_tui.widgets.encounter_codes import answer_asks, with_fees
+from medbill_tui.widgets.encounter_findings import (
+    FindingsPanel,
+    counts_text,
+    status_text,
+    widget_id_for,
+)
+from medbill_tui.widgets.encounter_form import EncounterFormView
+from medbill_tui.widgets.encounter_header import VisitFields
+from medbill_tui.widgets.encounter_lines import row_and_part
+from medbill_tui.widgets.encounter_messages import (
+    ChargesFilled,
+    CodeAnswer,
+    CodeAsk,
+    CodesLookedUp,
+    ContextLoaded,
+    EncounterLoaded,
+    EncounterSaved,
+    EntryOutcome,
+    FieldMap,
+    FormChecked,
+    PatientsFound,
+    ProvidersLoaded,
+)
+from medbill_tui.widgets.encounter_patient import PatientLookup
+from medbill_tui.widgets.text import fmt_date
+
+if TYPE_CHECKING:
+    from medbill_tui.app import MedbillApp
+    from medbill_tui.services import Services
+
+LOOKUP_DELAY = 0.15
+"""Seconds after the last key before a code is looked up."""
+CHECK_DELAY = 0.3
+"""Seconds after the last change before the whole form is checked again."""
+
+DX_MOVES = Binding.Group("Move dx", compact=True)
+
+
+class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
+    """The charge-entry form. Modal, so the queue keys (1-4) cannot drop unsaved entries.
+
+    Tab / shift+Tab go through every field in a fixed order. Enter moves on: in the patient
+    field it picks the match, in a diagnosis the next one (a blank one: the first service
+    line), in a service line the next line's code (a blank code: Save).
+
+    | Key(s) | Description |
+    | :- | :- |
+    | ctrl+s | Save. |
+    | ctrl+b / F9 | Save, then preview and create the claim. |
+    | ctrl+n / F8 | Go to the field of the next finding. |
+    | ctrl+up / ctrl+down (alt+up / alt+down) | Move a diagnosis up / down. |
+    | escape | Back (asks before throwing entries away). |
+    | F1 | Keys. |
+    """
+
+    DEFAULT_CSS = """
+    EncounterEntryScreen {
+        background: $background;
+    }
+    #entry-status {
+        height: 1;
+        background: $panel;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save(False)", "Save", id="entry.save", tooltip="Save the encounter"),
+        Binding("ctrl+b,f9", "save(True)", "Save+claim", id="entry.save-claim",
+                tooltip="Save, then preview and create its claim"),
+        Binding("ctrl+n,f8", "next_finding", "Next issue", id="entry.next-finding",
+                tooltip="Go to the field of the next error or warning"),
+        Binding("ctrl+up,alt+up", "move_dx(-1)", "Dx up", id="entry.move-dx-up",
+                group=DX_MOVES, tooltip="Move this diagnosis up"),
+        Binding("ctrl+down,alt+down", "move_dx(1)", "Dx down", id="entry.move-dx-down",
+                group=DX_MOVES, tooltip="Move this diagnosis down"),
+        Binding("escape", "leave", "Back", id="entry.back",
+                tooltip="Back to the queue (asks before discarding changes)"),
+        Binding("f1,question_mark", "help", "Keys", id="entry.help", tooltip="Every key"),
+    ]  # fmt: skip
+
+    def __init__(self, encounter_id: int | None = None) -> None:
+        super().__init__()
+        self.encounter_id = encounter_id
+        self.version: int | None = None
+        self.findings: tuple[FormFinding, ...] = ()
+        """The findings of the latest check (or of a refused save)."""
+        self.fields = FieldMap((), ())
+        """How those findings' numbers map to rows on screen."""
+        self.ready = encounter_id is None
+        """False while an encounter to edit is still loading."""
+        self._baseline: tuple[object, ...] | None = None
+        self._asks: dict[str, CodeAsk] = {}
+        self._lookup_timer: Timer | None = None
+        self._check_timer: Timer | None = None
+        self._check_generation = 0
+        self._saving = False
+        self._save_fields = FieldMap((), ())
+
+    # app and services (as ServiceScreen has them; this screen is modal) -----------------
+
+    @property
+    def medbill(self) -> MedbillApp:
+        return cast("MedbillApp", self.app)
+
+    @property
+    def services(self) -> Services:
+        return self.medbill.services
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.medbill.report_worker_error(event.worker)
+            self._worker_failed(event.worker)
+
+    # layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="entry-status")
+        yield EncounterFormView(id="entry-form")
+        yield FindingsPanel(id="findings", classes="-empty")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._set_title()
+        if self.encounter_id is None:
+            self.query_one(VisitFields).set_visit(fmt_date(self.services.clock.today()), "11")
+            self.form_view.focus_field("patient")
+            self._show_status("Pick the patient: type a name, account no. or date of birth.")
+            self.load_providers()
+            self.call_after_refresh(self._take_baseline)
+        else:
+            self._show_status("Loading the encounter…")
+            self.load_encounter(self.encounter_id)
+
+    def _set_title(self) -> None:
+        what = "New encounter" if self.encounter_id is None else f"Encounter {self.encounter_id}"
+        counts = counts_text(self.findings)
+        self.sub_title = f"{what} · {counts}" if counts else what
+
+    def _show_status(self, text: str) -> None:
+        self.query_one("#entry-status", Static).update(text)
+
+    # workers ------------------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="entry-load", exclusive=True)
+    def load_encounter(self, encounter_id: int) -> None:
+        encounters = self.services.encounters
+        form = encounters.load(encounter_id)
+        context = encounters.patient_context(form.patient_id)
+        self.post_message(EncounterLoaded(form, context, encounters.providers()))
+
+    @work(thread=True, exit_on_error=False, group="entry-providers", exclusive=True)
+    def load_providers(self) -> None:
+        self.post_message(ProvidersLoaded(self.services.encounters.providers()))
+
+    @work(thread=True, exit_on_error=False, group="entry-patients", exclusive=True)
+    def find_patients(self, query: str) -> None:
+        self.post_message(PatientsFound(query, self.services.encounters.find_patients(query, 8)))
+
+    @work(thread=True, exit_on_error=False, group="entry-context", exclusive=True)
+    def load_context(self, patient_id: int) -> None:
+        self.post_message(ContextLoaded(self.services.encounters.patient_context(patient_id)))
+
+    @work(thread=True, exit_on_error=False, group="entry-codes", exclusive=True)
+    def look_up_codes(self, asks: tuple[CodeAsk, ...]) -> None:
+        encounters = self.services.encounters
+        answers = answer_asks(asks, encounters.search_codes, encounters.fee)
+        self.post_message(CodesLookedUp(answers))
+
+    @work(thread=True, exit_on_error=False, group="entry-check", exclusive=True)
+    def check_form(self, generation: int, form: EncounterForm, fields: FieldMap) -> None:
+        findings = self.services.encounters.check(form)
+        self.post_message(FormChecked(generation, findings, fields))
+
+    @work(thread=True, exit_on_error=False, group="entry-save", exclusive=True)
+    def save_form(self, form: EncounterForm, fields: FieldMap, create_claim: bool) -> None:
+        encounters = self.services.encounters
+        form, filled = with_fees(form, fields, encounters.fee)
+        if filled:
+            self.post_message(ChargesFilled(filled))
+        self.post_message(EncounterSaved(encounters.save(form), create_claim))
+
+    def _worker_failed(self, worker: Worker[Any]) -> None:
+        if worker.group == "entry-save":
+            self._saving = False
+            # A refused save (`EntryInvalid`) carries its findings; the screen does not
+            # import the service layer, so it reads the attribute.
+            findings = getattr(worker.error, "findings", None)
+            if isinstance(findings, tuple):
+                self._show_findings(findings, self._save_fields)
+            self._show_status("Not saved. Your entries are kept. " + status_text(self.findings))
+        elif worker.group == "entry-load":
+            self._show_status("The encounter could not be opened. Esc goes back.")
+
+    # loading ------------------------------------------------------------------------------
+
+    async def on_encounter_loaded(self, message: EncounterLoaded) -> None:
+        form, context = message.form, message.context
+        self.version = form.version
+        await self.form_view.show_encounter(
+            form, context, message.providers, self.services.clock.today()
+        )
+        self.ready = True
+        self._take_baseline()
+        self._show_status("Checking…")
+        self.form_view.focus_field("dx-0")
+        self._schedule_check()
+
+    def on_providers_loaded(self, message: ProvidersLoaded) -> None:
+        self.query_one(VisitFields).set_providers(message.providers, None)
+        self.call_after_refresh(self._take_baseline)
+
+    def _take_baseline(self) -> None:
+        self._baseline = self.form_view.snapshot()
+
+    # patient ------------------------------------------------------------------------------
+
+    def on_patient_lookup_search(self, message: PatientLookup.Search) -> None:
+        self.find_patients(message.query)
+
+    def on_patients_found(self, message: PatientsFound) -> None:
+        self.query_one(PatientLookup).show_hits(message.query, message.hits)
+
+    def on_patient_lookup_picked(self, message: PatientLookup.Picked) -> None:
+        self.load_context(message.hit.patient_id)
+        self._show_status("Diagnosis 1: type the ICD-10-CM code.")
+        self.form_view.focus_field("dx-0")
+
+    def on_context_loaded(self, message: ContextLoaded) -> None:
+        visit = self.query_one(VisitFields)
+        visit.set_context(message.context, self.services.clock.today())
+        if not visit.dos.strip():
+            visit.set_visit(fmt_date(self.services.clock.today()), visit.pos or "11")
+        self._schedule_check()
+
+    # typing -------------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _field_changed(self, event: Input.Changed) -> None:
+        widget_id = event.input.id or ""
+        if widget_id.startswith("dx-"):
+            self._ask(CodeAsk(widget_id, "icd10cm", event.value))
+        elif widget_id == "pos":
+            self._ask(CodeAsk("pos", "pos", event.value))
+        else:
+            place = row_and_part(widget_id)
+            if place is not None and place[1] in ("code", "mod-0"):
+                self._ask(self.form_view.line_ask(place[0]))
+        self._schedule_check()
+
+    @on(Select.Changed)
+    def _choice_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "coverage":  # another payer: other fees
+            for index in self.form_view.entered_line_rows():
+                self._ask(self.form_view.line_ask(index))
+        self._schedule_check()
+
+    def _ask(self, ask: CodeAsk, *, now: bool = False) -> None:
+        self._asks[ask.key] = ask
+        if self._lookup_timer is not None:
+            self._lookup_timer.stop()
+            self._lookup_timer = None
+        if now:
+            self._send_asks()
+        else:
+            self._lookup_timer = self.set_timer(LOOKUP_DELAY, self._send_asks)
+
+    def _send_asks(self) -> None:
+        self._lookup_timer = None
+        asks = tuple(self._asks.values())
+        self._asks.clear()
+        empty = [ask for ask in asks if not ask.query.strip()]
+        for ask in empty:
+            self.form_view.show_answer(CodeAnswer(ask, "empty", ""))
+        wanted = tuple(ask for ask in asks if ask.query.strip())
+        if wanted:
+            self.look_up_codes(wanted)
+
+    def on_codes_looked_up(self, message: CodesLookedUp) -> None:
+        for answer in message.answers:
+            self.form_view.show_answer(answer)
+
+    # checking -----------------------------------------------------------------------------
+
+    @property
+    def settled(self) -> bool:
+        """True when no look-up or check waits for its timer (tests wait for this)."""
+        return (
+            self._lookup_timer is None
+            and self._check_timer is None
+            and not self.query_one(PatientLookup).searching
+        )
+
+    @property
+    def dirty(self) -> bool:
+        """True when something differs from what was loaded (or from the blank form)."""
+        return self._baseline is not None and self.form_view.snapshot() != self._baseline
+
+    def _schedule_check(self) -> None:
+        if not self.ready or self._saving:
+            return
+        if self.form_view.patient_id is None:
+            return
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        self._check_timer = self.set_timer(CHECK_DELAY, self._run_check)
+
+    def _run_check(self) -> None:
+        self._check_timer = None
+        built = self.form_view.build(self.encounter_id, self.version)
+        if built is None:
+            return
+        self._check_generation += 1
+        self.check_form(self._check_generation, *built)
+
+    def on_form_checked(self, message: FormChecked) -> None:
+        if message.generation != self._check_generation or self._saving:
+            return
+        self._show_findings(message.findings, message.fields)
+        self._show_status(status_text(self.findings))
+
+    def _show_findings(self, findings: tuple[FormFinding, ...], fields: FieldMap) -> None:
+        self.findings, self.fields = findings, fields
+        self.form_view.show_findings(findings, fields)
+        self.query_one(FindingsPanel).show(findings)
+        self._set_title()
+
+    # moving about -------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    async def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        accepted = await self.form_view.enter_pressed(event.input.id or "", event.value)
+        if accepted is not None:  # the line's fee now, not after the typing pause
+            self._ask(self.form_view.line_ask(accepted), now=True)
+
+    def action_next_finding(self) -> None:
+        wanted = {widget_id_for(f.field, self.fields) for f in self.findings} - {None}
+        chain = self.focus_chain
+        targets = [widget for widget in chain if widget.id in wanted]
+        if not targets:
+            self.notify("No findings on this form.", title="Nothing to fix", timeout=4)
+            return
+        here = chain.index(self.focused) if self.focused in chain else -1
+        later = [widget for widget in targets if chain.index(widget) > here]
+        (later or targets)[0].focus()
+
+    def action_move_dx(self, step: int) -> None:
+        focused = self.focused
+        widget_id = focused.id if focused is not None else None
+        if not isinstance(focused, Input) or not (widget_id or "").startswith("dx-"):
+            self.notify("Put the cursor on a diagnosis to move it.", timeout=4)
+            return
+        if self.form_view.move_diagnosis(int((widget_id or "")[3:]), step):
+            self._schedule_check()
+
+    # saving and leaving -------------------------------------------------------------------
+
+    def action_save(self, create_claim: bool) -> None:
+        if not self.ready or self._saving:
+            return
+        built = self.form_view.build(self.encounter_id, self.version)
+        if built is None:
+            self.notify("Pick the patient first.", title="Not saved", severity="warning")
+            self.form_view.focus_field("patient")
+            return
+        form, fields = built
+        self._saving = True
+        self._save_fields = fields
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        self._show_status("Saving…")
+        self.save_form(form, fields, create_claim)
+
+    def on_charges_filled(self, message: ChargesFilled) -> None:
+        self.form_view.fill_charges(message.charges)
+
+    def on_encounter_saved(self, message: EncounterSaved) -> None:
+        saved = message.saved
+        counts = counts_text(saved.findings)
+        note = f" — {counts} still open" if counts else ""
+        self.notify(f"Saved encounter {saved.encounter_id}{note}", title="Saved", timeout=6)
+        self.dismiss(EntryOutcome(saved.encounter_id, message.create_claim))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_save(event.button.id == "save-claim-button")
+
+    def action_leave(self) -> None:
+        if self._saving:
+            return
+        if self.dirty:
+            self.app.push_screen(
+                DiscardScreen("Throw away your changes to this encounter?"), self._discarded
+            )
+        else:
+            self.dismiss(None)
+
+    def _discarded(self, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(None)
+
+    def action_help(self) -> None:
+        self.medbill.action_help()
+
+    @property
+    def form_view(self) -> EncounterFormView:
+        return self.query_one(EncounterFormView)
+
+    def focus_field(self, widget_id: str) -> None:
+        """Put the cursor in a field by its id ("dx-0", "line-1-charge", "dos", …)."""
+        self.form_view.focus_field(widget_id)

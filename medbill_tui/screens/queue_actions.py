@@ -1,0 +1,176 @@
+"""What a biller does to queue rows besides opening them: key or edit encounters, create
+claims (always previewed first), and put encounters or claims on hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.widgets import Static
+
+from medbill_tui.records import (
+    ClaimRun,
+    PendingClaimRow,
+    QueueKind,
+    QueueRow,
+    UnbilledRow,
+)
+from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.screens.claim_run import ClaimRunReady, ClaimRunScreen, HoldChanged, run_summary
+from medbill_tui.screens.encounter_detail import EncounterDetailScreen
+from medbill_tui.screens.encounter_entry import EncounterEntryScreen
+from medbill_tui.screens.reason import ReasonScreen
+from medbill_tui.widgets.encounter_messages import EntryOutcome
+from medbill_tui.widgets.queue_table import QueueTable
+from medbill_tui.widgets.text import fmt_date, plural
+
+
+class QueueActions(ServiceScreen):
+    """The base of `QueueScreen` holding its row actions; the bindings are the queue's.
+
+    After every change the queue reloads (rows and counts); the dashboard counts again
+    when it comes back.
+    """
+
+    kind: QueueKind
+    rows: list[QueueRow]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cursor_to: str | None = None
+        """Row key to put the cursor on once it is loaded (the encounter just saved)."""
+        self._busy = False
+        """A claim run is under way (another waits until it is done)."""
+
+    def action_refresh(self) -> None:
+        raise NotImplementedError
+
+    def _show_status(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def current_row(self) -> QueueRow | None:
+        """The row under the cursor (None in an empty queue)."""
+        index = self.query_one(QueueTable).cursor_row
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def open_entry(self, encounter_id: int | None) -> None:
+        """Charge entry on an encounter (None: a new one); a save reloads the queue."""
+        self.app.push_screen(EncounterEntryScreen(encounter_id), self._entry_closed)
+
+    def _entry_closed(self, outcome: EntryOutcome | None) -> None:
+        if outcome is None:
+            return
+        self._cursor_to = f"e{outcome.encounter_id}"
+        self.action_refresh()
+        if outcome.create_claim:
+            self._start_run((outcome.encounter_id,), dry_run=True)
+
+    def action_new_encounter(self) -> None:
+        self.open_entry(None)
+
+    def action_view(self) -> None:
+        row = self.current_row
+        if isinstance(row, UnbilledRow):
+            self.app.push_screen(EncounterDetailScreen(row.encounter_id))
+
+    def action_create_claim(self) -> None:
+        row = self.current_row
+        if isinstance(row, UnbilledRow):
+            self._start_run((row.encounter_id,), dry_run=True)
+
+    def action_create_all_claims(self) -> None:
+        self._start_run(None, dry_run=True)
+
+    def _start_run(self, ids: tuple[int, ...] | None, *, dry_run: bool) -> None:
+        if self._busy:
+            self.notify("Still working on the last request…", timeout=3)
+            return
+        self._busy = True
+        scope = "every unbilled encounter" if ids is None else plural(len(ids), "encounter")
+        verb = "Checking" if dry_run else "Creating claims for"
+        self.query_one("#queue-rows", Static).update(f"{verb} {scope}…")
+        self.run_claims(ids, dry_run)
+
+    @work(thread=True, exit_on_error=False, group="queue-claims", exclusive=True)
+    def run_claims(self, ids: tuple[int, ...] | None, dry_run: bool) -> None:
+        run = self.services.claims.create(ids, dry_run=dry_run)
+        self.post_message(ClaimRunReady(run, ids))
+
+    def on_claim_run_ready(self, message: ClaimRunReady) -> None:
+        self._busy = False
+        run, ids = message.run, message.encounter_ids
+        if not run.dry_run:
+            self._claims_created(run)
+            return
+        self._show_status()
+        if ids is not None and len(ids) == 1:
+            scope = f"encounter {ids[0]}"
+        else:
+            scope = "every clean unbilled encounter"
+
+        def answer(create: bool | None) -> None:
+            if create:
+                self._start_run(ids, dry_run=False)
+
+        self.app.push_screen(ClaimRunScreen(run, scope), answer)
+
+    def _claims_created(self, run: ClaimRun) -> None:
+        if run.created:
+            first = f" (claim #{run.claim_ids[0]})" if len(run.claim_ids) == 1 else ""
+            self.notify(f"Created {run_summary(run)}{first}", title="Claims created", timeout=8)
+        else:
+            reasons = "; ".join(r for s in run.skipped[:1] for r in s.reasons[:2])
+            self.notify(f"No claim created. {reasons}", title="Nothing billed", severity="warning")
+        self.action_refresh()
+
+    def action_hold(self) -> None:
+        row = self.current_row
+        if isinstance(row, UnbilledRow):
+            title = f"Hold encounter {row.encounter_id} ({row.patient_name}, {fmt_date(row.dos)})"
+            target: tuple[str, int] = ("encounter", row.encounter_id)
+        elif isinstance(row, PendingClaimRow):
+            title = f"Hold claim {row.claim_no} ({row.patient_name})"
+            target = ("claim", row.claim_id)
+        else:
+            return
+
+        def held(reason: str | None) -> None:
+            if reason:
+                self.change_hold(target[0], target[1], reason)
+
+        self.app.push_screen(ReasonScreen(title, "Why is it on hold?"), held)
+
+    def action_release(self) -> None:
+        row = self.current_row
+        if isinstance(row, PendingClaimRow):
+            if row.status != "hold":
+                self.notify(f"Claim {row.claim_no} is not on hold.", timeout=4)
+                return
+            self.change_hold("claim", row.claim_id, None)
+        elif isinstance(row, UnbilledRow) and row.status == "hold":
+            self.change_hold("encounter", row.encounter_id, None)
+
+    @work(thread=True, exit_on_error=False, group="queue-hold", exclusive=True)
+    def change_hold(self, kind: str, record_id: int, reason: str | None) -> None:
+        claims = self.services.claims
+        if kind == "claim":
+            if reason is None:
+                claims.release_claim(record_id)
+            else:
+                claims.hold_claim(record_id, reason)
+        elif reason is None:
+            claims.release_encounter(record_id)
+        else:
+            claims.hold_encounter(record_id, reason)
+        done = "released" if reason is None else f"on hold: {reason}"
+        self.post_message(HoldChanged(f"{kind.capitalize()} {record_id} {done}"))
+
+    def claims_failed(self, worker: Any) -> None:
+        if worker.group == "queue-claims":
+            self._busy = False
+            self._show_status()
+
+    def on_hold_changed(self, message: HoldChanged) -> None:
+        self.notify(message.what, title="Hold", timeout=6)
+        self.action_refresh()

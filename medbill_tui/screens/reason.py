@@ -1,0 +1,108 @@
+"""Small dialogs: a reason for a hold, and a yes/no question before entries are thrown away."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+DIALOG_CSS = """
+{name} {{
+    align: center middle;
+}}
+{name} > Vertical {{
+    width: 66;
+    max-width: 100%;
+    height: auto;
+    border: thick $border;
+    padding: 0 1;
+    background: $surface;
+}}
+{name} .dialog-title {{
+    text-style: bold;
+    width: 100%;
+}}
+{name} .dialog-hint {{
+    margin-top: 1;
+    color: $text-muted;
+}}
+"""
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Ask why (a hold's reason); dismisses with the text, or None when cancelled.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Done (a reason is required). |
+    | escape | Cancel. |
+    """
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ReasonScreen")
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="reason.cancel", tooltip="Do nothing"),
+    ]
+
+    def __init__(self, title: str, prompt: str = "Reason:") -> None:
+        super().__init__()
+        self.title_text = title
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Label(self.prompt)
+            yield Input(placeholder="e.g. waiting for the op note", max_length=200, id="reason")
+            yield Static("Enter: done · Esc: cancel", id="reason-hint", classes="dialog-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        reason = event.value.strip()
+        if not reason:
+            self.query_one("#reason-hint", Static).update("Type a reason first · Esc: cancel")
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DiscardScreen(ModalScreen[bool]):
+    """ "Throw away the unsaved entries?" — dismisses with True for yes.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | y | Yes, throw them away. |
+    | n / escape | No, keep editing. |
+    """
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="DiscardScreen")
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Discard", id="discard.yes", tooltip="Throw the entries away"),
+        Binding("n,escape", "answer(False)", "Keep editing", id="discard.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.question), classes="dialog-title")
+            yield Static("y: yes, throw them away · n or Esc: no, keep editing",
+                         classes="dialog-hint")  # fmt: skip
+        yield Footer()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,90 @@
+"""What a typed code means, in words for the field next to it, and fee-schedule prices for
+lines keyed without a charge. Pure: the look-ups are passed in (the screen's worker passes
+the services)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from decimal import Decimal
+from typing import Protocol
+
+from medbill_tui.records import EncounterForm
+from medbill_tui.widgets.encounter_messages import CodeAnswer, CodeAsk, FieldMap
+
+Search = Callable[[str, str, int], Sequence["CodeHitLike"]]
+"""(query, code set, limit) -> hits."""
+Price = Callable[[str, str, int | None], Decimal | None]
+"""(code, modifier, coverage id) -> the fee-schedule price, or None."""
+
+
+class CodeHitLike(Protocol):
+    """The shape of a code search result (the service's `CodeHit`)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def billable(self) -> bool: ...
+
+
+def _bare(code: str) -> str:
+    return code.replace(".", "").strip().upper()
+
+
+def procedure_code_set(code: str) -> str:
+    """CPT codes are five digits (or four and a letter); HCPCS Level II start with a letter."""
+    cleaned = code.strip()
+    return "hcpcs" if cleaned[:1].isalpha() else "cpt"
+
+
+def describe_code(ask: CodeAsk, hits: Sequence[CodeHitLike]) -> tuple[str, str]:
+    """(state, words) for the field: the code's own words when it exists, "not billable"
+    said plainly, the best match while the code is still being typed, "unknown code" else."""
+    query = _bare(ask.query)
+    if not query:
+        return "empty", ""
+    exact = next((hit for hit in hits if _bare(hit.code) == query), None)
+    if exact is not None:
+        if ask.code_set == "icd10cm" and not exact.billable:
+            return "not-billable", f"not billable (a category: add digits) · {exact.description}"
+        if ask.code_set in ("cpt", "hcpcs") and not exact.billable:
+            return "ok", f"{exact.description} (added by the practice)"
+        return "ok", exact.description
+    if hits and ask.code_set == "icd10cm":
+        best = hits[0]
+        return "partial", f"… {best.code} {best.description}"
+    if ask.code_set in ("cpt", "hcpcs"):
+        return "unknown", "not in the practice's code list"
+    return "unknown", "unknown code"
+
+
+def answer_asks(asks: Sequence[CodeAsk], search: Search, price: Price) -> tuple[CodeAnswer, ...]:
+    """Look every code up; a line's fee only when its code exists."""
+    answers = []
+    for ask in asks:
+        state, words = describe_code(ask, search(ask.query.strip(), ask.code_set, 5))
+        fee = None
+        if ask.want_fee and state == "ok":
+            fee = price(ask.query, ask.modifier, ask.coverage_id)
+        answers.append(CodeAnswer(ask, state, words, fee))
+    return tuple(answers)
+
+
+def with_fees(
+    form: EncounterForm, fields: FieldMap, price: Price
+) -> tuple[EncounterForm, tuple[tuple[str, str], ...]]:
+    """The form with fee-schedule prices in lines keyed with a code but no charge, and
+    (charge field id, amount) for each price filled in."""
+    lines = list(form.lines)
+    filled = []
+    for n, line in enumerate(lines):
+        if line.code.strip() and not line.charge.strip():
+            fee = price(line.code, line.modifiers[0], form.coverage_id)
+            if fee is not None:
+                lines[n] = replace(line, charge=f"{fee:.2f}")
+                filled.append((f"line-{fields.line_rows[n]}-charge", f"{fee:.2f}"))
+    return (replace(form, lines=tuple(lines)) if filled else form), tuple(filled)

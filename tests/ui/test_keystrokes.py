@@ -1,0 +1,91 @@
+"""Keystroke budget: keying a visit and billing it must not take more than a handful of
+keys besides the data itself. The measured sequence is recorded in docs/performance.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, text
+from textual.pilot import Pilot
+
+from medbill_tui.app import MedbillApp
+from medbill_tui.screens.claim_run import ClaimRunScreen
+from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.services import Services
+from tests.ui.conftest import NoteSpy, settle
+from tests.ui.test_encounter_entry import idle, insured_patient
+
+BUDGET = 20
+"""Key presses other than typed data for a new encounter (2 diagnoses, 2 lines) and its claim."""
+
+
+class Keys:
+    """Every press goes through here: `data` for typed text (names, codes), `key` for
+    everything else, which is what the budget counts."""
+
+    def __init__(self, pilot: Pilot[Any]) -> None:
+        self.pilot = pilot
+        self.keys: list[str] = []
+        self.typed: list[str] = []
+
+    async def key(self, *keys: str) -> None:
+        for key in keys:
+            self.keys.append(key)
+            await self.pilot.press(key)
+        await idle(self.pilot)
+
+    async def data(self, text: str) -> None:
+        self.typed.append(text)
+        await self.pilot.press(*text)
+        await idle(self.pilot)
+
+    def sequence(self) -> str:
+        return " ".join(self.keys)
+
+
+async def test_new_encounter_and_its_claim_within_the_budget(
+    make_app: Callable[..., MedbillApp], services: Services, demo_engine: Engine
+) -> None:
+    patient = insured_patient(services)
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys.key("1")  # the unbilled queue
+        await keys.key("a")  # a new encounter
+        await keys.data(patient.name)
+        await keys.key("enter")  # pick the first match; the cursor goes to diagnosis 1
+        await keys.data("E11.9")
+        await keys.key("enter")
+        await keys.data("I10")
+        await keys.key("enter")
+        await keys.key("enter")  # a blank diagnosis: to the first service line
+        await keys.data("99213")
+        await keys.key("enter")  # fee, units and pointer stay as filled in
+        await keys.data("36415")
+        await keys.key("enter")
+        await keys.key("ctrl+b")  # save, then preview the claim
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimRunScreen) and app.screen.run.created == 1
+        await keys.key("y")  # create it
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    print(f"\nkeystrokes: {len(keys.keys)}: {keys.sequence()}")
+    print(f"typed data: {keys.typed}")
+    assert len(keys.keys) <= BUDGET
+    saved = next(m for m, title, _ in spy.notes if title == "Saved")
+    encounter_id = int(saved.split()[2])
+    with demo_engine.connect() as conn:
+        claim = conn.execute(
+            text("SELECT status, total_charge FROM claim WHERE encounter_id = :e"),
+            {"e": encounter_id},
+        ).one()
+        status, coverage_id = conn.execute(
+            text("SELECT status, coverage_id FROM encounter WHERE id = :e"), {"e": encounter_id}
+        ).one()
+    fees = [services.encounters.fee(code, "", coverage_id) for code in ("99213", "36415")]
+    assert status == "billed" and claim.status == "ready"
+    assert claim.total_charge == sum(fee for fee in fees if fee is not None)
+    assert keys.sequence() == "1 a enter enter enter enter enter enter ctrl+b y"
