@@ -43,6 +43,15 @@ class SearchInput(Input):
     | enter | Open the highlighted patient. |
     """
 
+    DEFAULT_CSS = """
+    SearchInput {
+        background: $boost;
+    }
+    SearchInput:nocolor {
+        text-style: underline;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.open_patient", "Open", id="patient-search.open",
                 tooltip="Open the highlighted patient"),
@@ -96,9 +105,6 @@ class PatientSearchScreen(ServiceScreen):
         height: 1;
         background: $panel;
         padding: 0 1;
-    }
-    App:nocolor #search-query {
-        text-style: underline;
     }
     """
 

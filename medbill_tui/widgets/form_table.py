@@ -24,6 +24,7 @@ class PickTable(DataTable[Cell]):
     | Key(s) | Description |
     | :- | :- |
     | j / down, k / up | Move the cursor. |
+    | home / end | First / last row. |
     | enter | Pick the highlighted row. |
     """
 
@@ -38,6 +39,8 @@ class PickTable(DataTable[Cell]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="pick.down"),
         Binding("k", "cursor_up", "Up", show=False, id="pick.up"),
+        Binding("home", "scroll_top", "First row", show=False, id="pick.first"),
+        Binding("end", "scroll_bottom", "Last row", show=False, id="pick.last"),
     ]
 
     COLUMNS: ClassVar[Sequence[tuple[str, int]]] = ()
