@@ -1,0 +1,199 @@
+"""Working a denial: write off, transfer to the patient, note and follow up, appeal, resubmit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, text
+
+
+class DenialRefused(Exception):
+    """The action does not fit the work item or claim as they are now (message in words)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DenialContext:
+    work_item_id: int
+    claim_id: int
+    claim_no: str
+    patient_id: int
+    encounter_id: int
+    dos: date
+    responsibility: str
+    open_balance: Decimal
+    amount: Decimal
+    group_code: str
+    carc: str
+    payer_name: str
+    payer_claim_no: str | None
+    patient_name: str
+    status: str
+
+
+def load_denial(conn: Connection, work_item_id: int, *, lock: bool = True) -> DenialContext:
+    row = conn.execute(
+        text(f"""SELECT w.id, w.claim_id, c.claim_no, c.patient_id, c.encounter_id, e.dos,
+                        CASE cv.priority WHEN 1 THEN 'primary' WHEN 2 THEN 'secondary'
+                             ELSE 'tertiary' END AS resp,
+                        w.amount, coalesce(w.group_code, '') AS group_code,
+                        coalesce(w.carc, '') AS carc, py.name AS payer, c.payer_claim_no,
+                        p.last_name || ', ' || p.first_name AS patient, w.status
+                 FROM work_item w JOIN claim c ON c.id = w.claim_id
+                 JOIN encounter e ON e.id = c.encounter_id
+                 JOIN coverage cv ON cv.id = c.coverage_id JOIN payer py ON py.id = c.payer_id
+                 JOIN patient p ON p.id = c.patient_id
+                 WHERE w.id = :id AND w.kind = 'denial'
+                 {'FOR UPDATE OF w' if lock else ''}"""),
+        {"id": work_item_id},
+    ).one_or_none()  # fmt: skip
+    if row is None:
+        raise DenialRefused(f"denial {work_item_id} does not exist")
+    balance = conn.execute(
+        text("SELECT coalesce(sum(amount), 0) FROM ledger_entry "
+             "WHERE claim_id = :c AND responsibility = :r"), {"c": row.claim_id, "r": row.resp},
+    ).scalar_one()  # fmt: skip
+    return DenialContext(row.id, row.claim_id, row.claim_no, row.patient_id, row.encounter_id,
+                         row.dos, row.resp, Decimal(balance), Decimal(row.amount),
+                         row.group_code, row.carc, row.payer, row.payer_claim_no, row.patient,
+                         row.status)  # fmt: skip
+
+
+def _require_open(ctx: DenialContext) -> None:
+    if ctx.status != "open":
+        raise DenialRefused(f"this denial is already {ctx.status}")
+
+
+def _entry(
+    conn: Connection,
+    ctx: DenialContext,
+    kind: str,
+    resp: str,
+    amount: Decimal,
+    actor: str,
+    memo: str,
+) -> None:
+    conn.execute(
+        text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind, responsibility,
+                    amount, service_date, posted_by, memo)
+                VALUES (:p, :e, :c, :k, :r, :amt, :d, :a, :m)"""),
+        {"p": ctx.patient_id, "e": ctx.encounter_id, "c": ctx.claim_id, "k": kind, "r": resp,
+         "amt": amount, "d": ctx.dos, "a": actor, "m": memo[:500]},
+    )  # fmt: skip
+
+
+def note(
+    conn: Connection, ctx: DenialContext, actor: str, body: str, follow_up_on: date | None
+) -> None:
+    conn.execute(
+        text("INSERT INTO note (entity, entity_id, author, body) VALUES ('claim', :c, :a, :b)"),
+        {"c": ctx.claim_id, "a": actor, "b": body},
+    )  # fmt: skip
+    if follow_up_on is not None:
+        conn.execute(text("UPDATE work_item SET due_on = :d WHERE id = :id"),
+                     {"d": follow_up_on, "id": ctx.work_item_id})  # fmt: skip
+
+
+def close(conn: Connection, ctx: DenialContext, actor: str, outcome: str) -> None:
+    conn.execute(
+        text("UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
+             "lease_until = NULL, detail = coalesce(detail || '; ', '') || :o WHERE id = :id"),
+        {"id": ctx.work_item_id, "o": f"{outcome} by {actor}"},
+    )  # fmt: skip
+    conn.execute(
+        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
+             "VALUES (:a, 'work', 'work_item', :id, :d)"),
+        {"a": actor, "id": ctx.work_item_id, "d": outcome},
+    )  # fmt: skip
+
+
+def write_off(
+    conn: Connection, ctx: DenialContext, actor: str, reason: str, limit: Decimal, may_exceed: bool
+) -> Decimal:
+    """Write off what the payer still owes on the claim (at most the denied amount)."""
+    _require_open(ctx)
+    amount = min(ctx.amount, ctx.open_balance)
+    if amount <= 0:
+        raise DenialRefused("nothing is owed by the payer on this claim any more")
+    if amount > limit and not may_exceed:
+        raise DenialRefused(f"writing off {amount} is above the {limit} limit: a supervisor "
+                            "must do it")  # fmt: skip
+    _entry(conn, ctx, "writeoff", ctx.responsibility, -amount, actor,
+           f"write-off {ctx.group_code}-{ctx.carc}: {reason}")  # fmt: skip
+    close(conn, ctx, actor, f"written off {amount}: {reason}")
+    return amount
+
+
+def transfer_to_patient(conn: Connection, ctx: DenialContext, actor: str) -> Decimal:
+    _require_open(ctx)
+    amount = min(ctx.amount, ctx.open_balance)
+    if amount <= 0:
+        raise DenialRefused("nothing is owed by the payer on this claim any more")
+    memo = f"denied {ctx.group_code}-{ctx.carc}: moved to the patient"
+    _entry(conn, ctx, "transfer", ctx.responsibility, -amount, actor, memo)
+    _entry(conn, ctx, "transfer", "patient", amount, actor, memo)
+    close(conn, ctx, actor, f"transferred {amount} to the patient")
+    return amount
+
+
+def resubmit(conn: Connection, ctx: DenialContext, actor: str, today: date) -> str:
+    """A corrected claim from the encounter's current charges: a replacement (frequency 7,
+    REF*F8) when the payer has a claim number for the original, else a fresh original."""
+    _require_open(ctx)
+    replacement = bool(ctx.payer_claim_no)
+    new = conn.execute(
+        text("""INSERT INTO claim (claim_no, encounter_id, patient_id, coverage_id, payer_id,
+                    frequency, original_payer_claim_no, status, total_charge, created_on)
+                SELECT 'C' || nextval('claim_no_seq'), c.encounter_id, c.patient_id,
+                       c.coverage_id, c.payer_id, :freq, :orig, 'ready',
+                       (SELECT coalesce(sum(amount), 0) FROM charge
+                        WHERE encounter_id = c.encounter_id), :today
+                FROM claim c WHERE c.id = :old RETURNING id, claim_no, total_charge"""),
+        {"freq": "7" if replacement else "1", "orig": ctx.payer_claim_no if replacement else None,
+         "today": today, "old": ctx.claim_id},
+    ).one()  # fmt: skip
+    conn.execute(
+        text("""INSERT INTO claim_line (claim_id, charge_id, line_no, code, modifiers, units,
+                    amount, dx_pointers)
+                SELECT :new, id, line_no, code,
+                       concat_ws(':', modifier1, modifier2, modifier3, modifier4), units, amount,
+                       dx_pointers
+                FROM charge WHERE encounter_id = :e"""),
+        {"new": new.id, "e": ctx.encounter_id},
+    )  # fmt: skip
+    charge = conn.execute(
+        text("SELECT id, amount, responsibility FROM ledger_entry WHERE claim_id = :c AND "
+             "kind = 'charge' AND NOT EXISTS (SELECT 1 FROM ledger_entry x "
+             "WHERE x.reverses_id = ledger_entry.id)"), {"c": ctx.claim_id},
+    ).all()  # fmt: skip
+    for entry in charge:  # the new claim carries the charge from now on
+        conn.execute(
+            text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind,
+                        responsibility, amount, service_date, posted_by, reverses_id, memo)
+                    VALUES (:p, :e, :c, 'reversal', :r, :amt, :d, :a, :rev, :m)"""),
+            {"p": ctx.patient_id, "e": ctx.encounter_id, "c": ctx.claim_id,
+             "r": entry.responsibility, "amt": -entry.amount, "d": ctx.dos, "a": actor,
+             "rev": entry.id, "m": f"replaced by claim {new.claim_no}"},
+        )  # fmt: skip
+    conn.execute(
+        text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind,
+                    responsibility, amount, service_date, posted_by, memo)
+                VALUES (:p, :e, :c, 'charge', :r, :amt, :d, :a, :m)"""),
+        {"p": ctx.patient_id, "e": ctx.encounter_id, "c": new.id, "r": ctx.responsibility,
+         "amt": new.total_charge, "d": ctx.dos, "a": actor, "m": f"claim {new.claim_no}"},
+    )  # fmt: skip
+    old_status = conn.execute(text("SELECT status FROM claim WHERE id = :c"),
+                              {"c": ctx.claim_id}).scalar_one()  # fmt: skip
+    conn.execute(
+        text("""WITH moved AS (UPDATE claim SET status = 'replaced', version = version + 1
+                               WHERE id = :old RETURNING id, status)
+                INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
+                VALUES (:old, now(), :a, :from, 'replaced', :d),
+                       (:new, now(), :a, NULL, 'ready', :d2)"""),
+        {"old": ctx.claim_id, "new": new.id, "a": actor, "from": old_status,
+         "d": f"corrected and resubmitted as {new.claim_no}",
+         "d2": f"corrected claim replacing {ctx.claim_no}"},
+    )  # fmt: skip
+    close(conn, ctx, actor, f"resubmitted as {new.claim_no}")
+    return str(new.claim_no)

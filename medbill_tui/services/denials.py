@@ -1,0 +1,127 @@
+"""Working the denials list: each action is one transaction and closes or updates the item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
+
+from medbill_tui.clock import Clock
+from medbill_tui.db.repositories import denials as repo
+from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.edi.codelists import carc_words
+from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+APPEAL_FOLLOW_UP_DAYS = 30
+T = TypeVar("T")
+
+
+class DenialActionRefused(ServiceError):
+    """The action cannot be done on this denial now; the message says why."""
+
+
+class DenialService:
+    """Write off, transfer, note, appeal, resubmit. Blocking: call from a worker."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        actor: str,
+        letters: Path,
+        write_off_limit: Decimal = Decimal("100.00"),
+        supervisor: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.actor = actor
+        self.letters = letters
+        self.write_off_limit = write_off_limit
+        self.supervisor = supervisor
+
+    def _do(self, work_item_id: int, action: Callable[[Connection, repo.DenialContext], T]) -> T:
+        def work(session: Session) -> T:
+            conn = session.connection()
+            try:
+                return action(conn, repo.load_denial(conn, work_item_id))
+            except repo.DenialRefused as exc:
+                raise DenialActionRefused(sentence(exc)) from None
+
+        return run_in_transaction(self.engine, work)
+
+    @translate_errors
+    def write_off(self, work_item_id: int, reason: str) -> Decimal:
+        if not reason.strip():
+            raise DenialActionRefused("Give a reason for the write-off")
+        why = reason.strip()
+        return self._do(
+            work_item_id,
+            lambda conn, ctx: repo.write_off(
+                conn, ctx, self.actor, why, self.write_off_limit, self.supervisor
+            ),
+        )
+
+    @translate_errors
+    def transfer_to_patient(self, work_item_id: int) -> Decimal:
+        return self._do(
+            work_item_id, lambda conn, ctx: repo.transfer_to_patient(conn, ctx, self.actor)
+        )
+
+    @translate_errors
+    def add_note(self, work_item_id: int, body: str, follow_up_on: date | None) -> None:
+        if not body.strip():
+            raise DenialActionRefused("The note is empty")
+        if follow_up_on is not None and follow_up_on < self.clock.today():
+            raise DenialActionRefused("The follow-up date is in the past")
+        self._do(work_item_id, lambda conn, ctx: repo.note(conn, ctx, self.actor, body.strip(),
+                                                           follow_up_on))  # fmt: skip
+
+    @translate_errors
+    def resubmit(self, work_item_id: int) -> str:
+        """A corrected claim (replacement when the payer knows the original) ready to send."""
+        today = self.clock.today()
+        return self._do(work_item_id, lambda conn, ctx: repo.resubmit(conn, ctx, self.actor, today))
+
+    @translate_errors
+    def appeal(self, work_item_id: int, argument: str = "") -> Path:
+        """Write an appeal letter from the template and set a follow-up date; returns its path."""
+        today = self.clock.today()
+
+        def action(conn: Connection, ctx: repo.DenialContext) -> Path:
+            if ctx.status != "open":
+                raise repo.DenialRefused(f"this denial is already {ctx.status}")
+            practice = conn.execute(text("SELECT name, address1, city, state, zip FROM practice "
+                                         "ORDER BY id LIMIT 1")).one()  # fmt: skip
+            letter = Template(
+                resources.files("medbill_tui.data").joinpath("appeal_letter.txt")
+                .read_text(encoding="utf-8")
+            ).safe_substitute(
+                practice_name=practice.name,
+                practice_address=f"{practice.address1}, {practice.city}, {practice.state} "
+                                 f"{practice.zip}",
+                today=today.strftime("%B %d, %Y"), payer_name=ctx.payer_name,
+                patient_name=ctx.patient_name, claim_no=ctx.claim_no,
+                payer_claim_no=ctx.payer_claim_no or "(not given)",
+                dos=ctx.dos.strftime("%m/%d/%Y"), amount=f"{ctx.amount:,.2f}",
+                reason=f"{ctx.group_code}-{ctx.carc} {carc_words(ctx.carc)}",
+                argument=argument.strip() or "[State why the denial is wrong.]",
+                biller=self.actor,
+            )  # fmt: skip
+            try:
+                self.letters.mkdir(parents=True, exist_ok=True)
+                path = self.letters / f"appeal_{ctx.claim_no}_{today:%Y%m%d}.txt"
+                path.write_text(letter, encoding="utf-8")
+            except OSError as exc:
+                raise repo.DenialRefused(f"cannot write the letter: {exc.strerror}") from None
+            repo.note(conn, ctx, self.actor, f"appeal letter written: {path.name}",
+                      today + timedelta(days=APPEAL_FOLLOW_UP_DAYS))  # fmt: skip
+            return path
+
+        return self._do(work_item_id, action)
