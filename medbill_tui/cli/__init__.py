@@ -95,6 +95,7 @@ def _run_app(runtime: Runtime) -> int:
         actor=runtime.actor,
         page_size=runtime.settings.page_size,
         outbox=runtime.settings.outbox,
+        letters=runtime.settings.data_dir / "letters",
     )
     app = MedbillApp(services, keymap_file=runtime.settings.keymap_file)
     app.run()

@@ -9,9 +9,12 @@ from sqlalchemy import Engine
 
 from medbill_tui.clock import Clock
 from medbill_tui.services.claims import ClaimService
+from medbill_tui.services.denials import DenialService
 from medbill_tui.services.encounters import EncounterService
+from medbill_tui.services.imports import ImportService
 from medbill_tui.services.patients import PatientService
 from medbill_tui.services.queues import DetailService, QueueService
+from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.submissions import SubmissionService
 
 
@@ -26,6 +29,9 @@ class Services:
     claims: ClaimService
     patients: PatientService
     submissions: SubmissionService
+    imports: ImportService
+    remittances: RemittanceService
+    denials: DenialService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -40,6 +46,7 @@ def build_services(
     actor: str = "tester",
     page_size: int = 200,
     outbox: Path | None = None,
+    letters: Path | None = None,
 ) -> Services:
     """Wire the services of one session onto `engine`."""
     return Services(
@@ -50,6 +57,9 @@ def build_services(
         claims=ClaimService(engine, clock, actor),
         patients=PatientService(engine, clock, actor),
         submissions=SubmissionService(engine, clock, actor, outbox or Path("outbox")),
+        imports=ImportService(engine, clock, actor),
+        remittances=RemittanceService(engine, clock, actor),
+        denials=DenialService(engine, clock, actor, letters or Path("letters")),
         clock=clock,
         actor=actor,
         page_size=page_size,
