@@ -34,9 +34,11 @@ class ClaimRunReady(Message):
 
 @dataclass
 class HoldChanged(Message):
-    """An encounter or claim was put on hold or released; `what` says which, in words."""
+    """An encounter or claim was put on hold or released; `what` says which, in words;
+    `leaving` is the queue row key of a row that is no longer in the queue ('' if none)."""
 
     what: str
+    leaving: str = ""
 
 
 def run_summary(run: ClaimRun) -> str:

@@ -53,6 +53,9 @@ CHECK_DELAY = 0.3
 
 DX_MOVES = Binding.Group("Move dx", compact=True)
 
+QUIET_UNTIL_SAVE = frozenset({"DX-REQUIRED", "LINES-REQUIRED"})
+"""'Nothing entered yet' findings: not shown on a form still being keyed until a save."""
+
 
 class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
     """The charge-entry form. Modal, so the queue keys (1-4) cannot drop unsaved entries.
@@ -113,6 +116,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
         self._check_timer: Timer | None = None
         self._check_generation = 0
         self._saving = False
+        self._save_tried = False
         self._save_fields = FieldMap((), ())
 
     # app and services (as ServiceScreen has them; this screen is modal) -----------------
@@ -335,14 +339,26 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
     def on_form_checked(self, message: FormChecked) -> None:
         if message.generation != self._check_generation or self._saving:
             return
-        self._show_findings(message.findings, message.fields)
+        findings = message.findings
+        if not self._save_tried:
+            findings = tuple(f for f in findings if f.rule_id not in QUIET_UNTIL_SAVE)
+        self._show_findings(findings, message.fields)
         self._show_status(status_text(self.findings))
 
     def _show_findings(self, findings: tuple[FormFinding, ...], fields: FieldMap) -> None:
         self.findings, self.fields = findings, fields
         self.form_view.show_findings(findings, fields)
-        self.query_one(FindingsPanel).show(findings)
+        self._show_panel()
         self._set_title()
+
+    def _show_panel(self) -> None:
+        focused = self.focused.id if self.focused is not None else None
+        here = [f for f in self.findings if widget_id_for(f.field, self.fields) == focused]
+        self.query_one(FindingsPanel).show(self.findings, here)
+
+    def on_descendant_focus(self) -> None:
+        if self.findings:
+            self._show_panel()
 
     # moving about -------------------------------------------------------------------------
 
@@ -384,7 +400,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
             self.form_view.focus_field("patient")
             return
         form, fields = built
-        self._saving = True
+        self._saving = self._save_tried = True
         self._save_fields = fields
         if self._check_timer is not None:
             self._check_timer.stop()

@@ -106,7 +106,7 @@ class QueueScreen(QueueActions):
         with Horizontal(id="queue-status"):
             yield Static("", id="queue-rows")
             yield Static("", id="queue-total")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(QueueTable)
@@ -175,9 +175,11 @@ class QueueScreen(QueueActions):
         self.rows.extend(fresh)
         table = self.query_one(QueueTable)
         table.add_queue_rows(fresh)
-        if self._cursor_to is not None and self._cursor_to in self._keys:
-            table.move_cursor(row=table.get_row_index(self._cursor_to))
-            self._cursor_to = None
+        if self._cursor_to is not None:
+            if self._cursor_to in self._keys:
+                table.move_cursor(row=table.get_row_index(self._cursor_to))
+            if self._cursor_to in self._keys or self.pages_loaded == 1:
+                self._cursor_to = None  # found, or not near enough the top to go to
         self._show_status()
         self._maybe_load_more()
 
@@ -264,8 +266,8 @@ class QueueScreen(QueueActions):
         self.load_summary()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "clear_filter":
-            return True if self.filter.active else None
+        if action == "clear_filter":  # hidden without a filter: the footer is full
+            return self.filter.active
         if action in self.UNBILLED_ACTIONS:
             return self.kind is QueueKind.UNBILLED
         if action == "hold":

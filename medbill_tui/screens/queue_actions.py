@@ -21,7 +21,7 @@ from medbill_tui.screens.encounter_detail import EncounterDetailScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.reason import ReasonScreen
 from medbill_tui.widgets.encounter_messages import EntryOutcome
-from medbill_tui.widgets.queue_table import QueueTable
+from medbill_tui.widgets.queue_table import QueueTable, row_key
 from medbill_tui.widgets.text import fmt_date, plural
 
 
@@ -48,6 +48,17 @@ class QueueActions(ServiceScreen):
     def _show_status(self) -> None:
         raise NotImplementedError
 
+    def _keep_place(self, leaving: str) -> None:
+        """When the row under the cursor (key `leaving`) leaves the queue, stay on its
+        neighbour after the reload."""
+        index = self.query_one(QueueTable).cursor_row
+        if not (0 <= index < len(self.rows)) or row_key(self.rows[index]) != leaving:
+            return
+        for near in (index + 1, index - 1):
+            if 0 <= near < len(self.rows):
+                self._cursor_to = row_key(self.rows[near])
+                return
+
     @property
     def current_row(self) -> QueueRow | None:
         """The row under the cursor (None in an empty queue)."""
@@ -61,7 +72,7 @@ class QueueActions(ServiceScreen):
     def _entry_closed(self, outcome: EntryOutcome | None) -> None:
         if outcome is None:
             return
-        self._cursor_to = f"e{outcome.encounter_id}"
+        self._cursor_to = f"e{outcome.encounter_id}"  # row_key of the saved encounter
         self.action_refresh()
         if outcome.create_claim:
             self._start_run((outcome.encounter_id,), dry_run=True)
@@ -101,6 +112,8 @@ class QueueActions(ServiceScreen):
         self._busy = False
         run, ids = message.run, message.encounter_ids
         if not run.dry_run:
+            if ids is not None and len(ids) == 1:
+                self._keep_place(f"e{ids[0]}")
             self._claims_created(run)
             return
         self._show_status()
@@ -164,7 +177,8 @@ class QueueActions(ServiceScreen):
         else:
             claims.hold_encounter(record_id, reason)
         done = "released" if reason is None else f"on hold: {reason}"
-        self.post_message(HoldChanged(f"{kind.capitalize()} {record_id} {done}"))
+        leaving = f"e{record_id}" if kind == "encounter" and reason is not None else ""
+        self.post_message(HoldChanged(f"{kind.capitalize()} {record_id} {done}", leaving))
 
     def claims_failed(self, worker: Any) -> None:
         if worker.group == "queue-claims":
@@ -172,5 +186,7 @@ class QueueActions(ServiceScreen):
             self._show_status()
 
     def on_hold_changed(self, message: HoldChanged) -> None:
+        if message.leaving:
+            self._keep_place(message.leaving)
         self.notify(message.what, title="Hold", timeout=6)
         self.action_refresh()

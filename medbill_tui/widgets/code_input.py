@@ -12,10 +12,36 @@ class EntryInput(Input):
     """A borderless one-line field. Without colour the field still shows its extent
     (underlined) and a finding shows as bold (see the screen's CSS)."""
 
+    # Unscoped, so the NO_COLOR rules (App:nocolor …) apply; every rule names its widget.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     EntryInput {
         width: 10;
         margin-right: 1;
+        background: $foreground 10%;
+    }
+    EntryInput.-finding-warning {
+        background: $warning 30%;
+    }
+    EntryInput.-finding-error {
+        background: $error 35%;
+    }
+    EntryInput:focus {
+        background: $primary 55%;
+        text-style: bold;
+    }
+    VisitFields Select:focus > SelectCurrent {
+        background: $primary 55%;
+    }
+    App:nocolor EntryInput {
+        text-style: underline;
+    }
+    App:nocolor EntryInput:focus,
+    App:nocolor VisitFields Select:focus > SelectCurrent {
+        text-style: bold reverse;
+    }
+    App:nocolor EntryInput:focus > .input--cursor {
+        text-style: underline;
     }
     """
 

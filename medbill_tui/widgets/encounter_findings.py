@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from rich.console import Group
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -25,6 +26,17 @@ _LINE_PARTS = {"code": "code", "units": "units", "charge": "charge", "pointers":
 
 def mark(finding: FormFinding) -> str:
     return ERROR_MARK if finding.severity == "error" else WARNING_MARK
+
+
+def finding_line(finding: FormFinding) -> str:
+    """'✖ message (fix before saving)': what it blocks, in words."""
+    if finding.blocks_save:
+        blocks = " (fix before saving)"
+    elif finding.severity == "error":
+        blocks = " (fix before billing)"
+    else:
+        blocks = ""
+    return f"{mark(finding)} {finding.message}{blocks}"
 
 
 def _row(rows: Sequence[int], number: str) -> int | None:
@@ -123,10 +135,16 @@ class FindingsPanel(VerticalScroll, can_focus=False):
     def compose(self) -> Iterable[Static]:
         yield Static("", id="findings-text")
 
-    def show(self, findings: Sequence[FormFinding]) -> None:
-        lines = []
-        for finding in findings:
-            suffix = " (blocks saving)" if finding.blocks_save else ""
-            lines.append(f"{mark(finding)} {finding.message}{suffix}")
-        self.query_one("#findings-text", Static).update(Text("\n".join(lines)))
+    def show(
+        self, findings: Sequence[FormFinding], current: Sequence[FormFinding] = ()
+    ) -> None:
+        """List `findings` one line each; those of the field with the cursor (`current`)
+        come first and in full."""
+        parts: list[Text] = [Text(finding_line(f)) for f in current]
+        parts += [
+            Text(finding_line(f), no_wrap=True, overflow="ellipsis")
+            for f in findings
+            if f not in current
+        ]
+        self.query_one("#findings-text", Static).update(Group(*parts))
         self.set_class(not findings, "-empty")

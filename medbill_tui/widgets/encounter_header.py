@@ -54,7 +54,7 @@ def default_authorization(
 
 def coverage_label(cov: CoverageOption, day: date) -> str:
     words = PRIORITY_WORDS.get(cov.priority, f"priority {cov.priority}")
-    label = f"{cov.payer_name} · {words} · {cov.member_id}"
+    label = f"{cov.payer_name} {cov.member_id} ({words})"
     if not _covers(cov.effective_from, cov.effective_to, day):
         label += " (not active)"
     return label

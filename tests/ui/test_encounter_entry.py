@@ -3,14 +3,16 @@ input, editing from the unbilled queue, leaving with unsaved changes."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from rich.console import Console
 from sqlalchemy import Engine, text
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 
 from medbill_tui.app import MedbillApp
 from medbill_tui.records import PatientHit
@@ -50,6 +52,12 @@ def value(app: MedbillApp, widget_id: str) -> str:
 
 def note(app: MedbillApp, widget_id: str) -> str:
     return str(entry(app).query_one(f"#{widget_id}", NoteLine).render())
+
+
+def rendered(widget: Static) -> str:
+    console = Console(width=78, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
 
 
 def focused_id(app: MedbillApp) -> str | None:
@@ -188,8 +196,9 @@ async def test_bad_input_is_shown_at_its_field_and_nothing_is_saved(
         assert note(app, "line-0-words").startswith("✖ Line 1: charge '9o.00'")
         assert screen.query_one("#dos-label").render().plain.startswith("✖")  # type: ignore[attr-defined]
         assert screen.query_one("#line-0-charge").has_class("-finding-error")
-        panel = str(screen.query_one(FindingsPanel).query_one("#findings-text").render())
-        assert panel.count("✖") == 4
+        panel = rendered(screen.query_one(FindingsPanel).query_one("#findings-text", Static))
+        assert panel.count("✖") == 4 and "(fix before saving)" in panel
+        assert panel.startswith("✖ Date of service 12/25/2026 is in the future")  # the cursor's
         assert "4✖" in str(screen.sub_title)
         await pilot.press("ctrl+s")
         await idle(pilot)
@@ -212,8 +221,11 @@ async def test_next_finding_key_moves_through_the_fields(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_new_entry(pilot, insured_patient(services))
+        assert screen.findings == ()  # "nothing entered yet" waits for a save
+        await pilot.press("ctrl+s")
+        await idle(pilot)
         assert {f.rule_id for f in screen.findings} >= {"DX-REQUIRED", "LINES-REQUIRED"}
-        assert focused_id(app) == "dx-0"
+        screen.focus_field("dx-0")
         await pilot.press("ctrl+n")
         assert focused_id(app) == "line-0-code"
         await pilot.press("ctrl+n")  # round to the first again
