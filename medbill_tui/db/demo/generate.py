@@ -136,7 +136,7 @@ def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str
     r = rand()
     if r < 0.01:
         status = "hold"
-    elif r < 0.035 or dos + DAY_DELTAS[lag] > today:
+    elif r < 0.025 or dos + DAY_DELTAS[lag] > today:  # 1.5% are forgotten
         status = "unbilled"
     else:
         status = "billed"
