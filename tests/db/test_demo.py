@@ -255,3 +255,22 @@ def test_one_transaction_even_on_an_autocommit_engine(engine: Engine) -> None:
         load(auto, cancel=cancel, progress=lambda done, total: cancel.set())
     auto.dispose()
     assert digests(engine) == before
+
+
+def test_a_user_that_does_not_own_the_schema_is_refused(engine: Engine) -> None:
+    role = f"demo_guest_{os.getpid()}"
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"))
+        conn.execute(text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+    guest = make_engine(engine.url.set(username=role).render_as_string(hide_password=False))
+    try:
+        before = digests(engine)
+        with pytest.raises(DemoRefused, match="owns the schema"):
+            load(guest)
+        assert digests(engine) == before
+    finally:
+        guest.dispose()
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))

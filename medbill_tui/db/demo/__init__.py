@@ -150,12 +150,17 @@ def _replace(cur: psycopg.Cursor[Any], producer: _Producer, *, force: bool,
     cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
     try:
         emptied = empty_tables(cur)
+        keys = drop_foreign_keys(cur, TABLE_NAMES)
+        indexes = drop_plain_indexes(cur, TABLE_NAMES)
     except psycopg.errors.LockNotAvailable:
         raise DemoRefused(
             "other sessions are working in this database; close them and try again"
         ) from None
-    keys = drop_foreign_keys(cur, TABLE_NAMES)
-    indexes = drop_plain_indexes(cur, TABLE_NAMES)
+    except psycopg.errors.InsufficientPrivilege:
+        raise DemoRefused(
+            "this database user may not empty and bulk-load the tables; "
+            "load the demo as the user that owns the schema (the one that ran the migrations)"
+        ) from None
     counts = _load(cur, producer, emptied, progress, cancel)
     create_indexes(cur, indexes)
     restore_foreign_keys(cur, keys)
