@@ -513,3 +513,26 @@ class SubmissionRun:
     @property
     def amount(self) -> Decimal:
         return sum((g.amount for g in self.groups), Decimal("0.00"))
+
+
+@dataclass(frozen=True, slots=True)
+class DenialDetail:
+    """One denial work item as the denial screen shows it."""
+
+    work_item_id: int
+    claim_id: int
+    claim_no: str
+    patient_name: str
+    payer_name: str
+    dos: date
+    group_code: str
+    carc: str
+    rarc: str
+    amount: Decimal
+    denied_on: date
+    days_since: int
+    appeal_due: date
+    follow_up_on: date | None
+    status: str
+    owner: str | None
+    detail: str | None

@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 
 from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import denials as repo
-from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.edi.codelists import carc_words
+from medbill_tui.records import DenialDetail
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 APPEAL_FOLLOW_UP_DAYS = 30
+APPEAL_WINDOW_DAYS = 180
+"""Days from the denial a payer usually allows for an appeal (shown as the appeal due date)."""
 T = TypeVar("T")
 
 
@@ -55,6 +58,28 @@ class DenialService:
                 raise DenialActionRefused(sentence(exc)) from None
 
         return run_in_transaction(self.engine, work)
+
+    @translate_errors
+    def detail(self, work_item_id: int) -> DenialDetail:
+        """The denial as the denial screen shows it (read-only)."""
+        with read_connection(self.engine) as conn:
+            try:
+                return repo.denial_detail(conn, work_item_id, self.clock.today(),
+                                          APPEAL_WINDOW_DAYS)  # fmt: skip
+            except repo.DenialRefused as exc:
+                raise DenialActionRefused(sentence(exc)) from None
+
+    @translate_errors
+    def done(self, work_item_id: int, outcome: str) -> int | None:
+        """Close the denial (if still open) and return the next open one in queue order
+        (opened_on, id), or None when it was the last."""
+
+        def action(conn: Connection, ctx: repo.DenialContext) -> int | None:
+            if ctx.status == "open":
+                repo.close(conn, ctx, self.actor, outcome.strip() or "worked")
+            return repo.next_open_denial(conn, ctx.work_item_id)
+
+        return self._do(work_item_id, action)
 
     @translate_errors
     def write_off(self, work_item_id: int, reason: str) -> Decimal:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Connection, text
+
+from medbill_tui.records import DenialDetail
 
 
 class DenialRefused(Exception):
@@ -197,3 +199,41 @@ def resubmit(conn: Connection, ctx: DenialContext, actor: str, today: date) -> s
     )  # fmt: skip
     close(conn, ctx, actor, f"resubmitted as {new.claim_no}")
     return str(new.claim_no)
+
+
+def denial_detail(conn: Connection, work_item_id: int, today: date,
+                  appeal_window_days: int) -> DenialDetail:  # fmt: skip
+    """The denial as the denial screen shows it (no lock)."""
+    row = conn.execute(
+        text("""SELECT w.id, w.claim_id, c.claim_no, p.last_name || ', ' || p.first_name AS patient,
+                       py.name AS payer, e.dos, coalesce(w.group_code, '') AS group_code,
+                       coalesce(w.carc, '') AS carc, coalesce(w.rarc, '') AS rarc, w.amount,
+                       w.opened_on, w.due_on, w.status, w.owner, w.detail
+                FROM work_item w JOIN claim c ON c.id = w.claim_id
+                JOIN encounter e ON e.id = c.encounter_id
+                JOIN payer py ON py.id = c.payer_id JOIN patient p ON p.id = c.patient_id
+                WHERE w.id = :id AND w.kind = 'denial'"""),
+        {"id": work_item_id},
+    ).one_or_none()  # fmt: skip
+    if row is None:
+        raise DenialRefused(f"denial {work_item_id} does not exist")
+    return DenialDetail(
+        work_item_id=row.id, claim_id=row.claim_id, claim_no=row.claim_no,
+        patient_name=row.patient, payer_name=row.payer, dos=row.dos,
+        group_code=row.group_code, carc=row.carc, rarc=row.rarc, amount=Decimal(row.amount),
+        denied_on=row.opened_on, days_since=max((today - row.opened_on).days, 0),
+        appeal_due=row.opened_on + timedelta(days=appeal_window_days),
+        follow_up_on=row.due_on, status=row.status, owner=row.owner, detail=row.detail,
+    )  # fmt: skip
+
+
+def next_open_denial(conn: Connection, ctx_id: int) -> int | None:
+    """The open denial after `ctx_id` in queue order (opened_on, id), else None."""
+    found = conn.execute(
+        text("""SELECT w.id FROM work_item w, work_item me
+                WHERE me.id = :id AND w.kind = 'denial' AND w.status = 'open'
+                  AND (w.opened_on, w.id) > (me.opened_on, me.id)
+                ORDER BY w.opened_on, w.id LIMIT 1"""),
+        {"id": ctx_id},
+    ).scalar_one_or_none()  # fmt: skip
+    return None if found is None else int(found)

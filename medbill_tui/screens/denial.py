@@ -1,0 +1,387 @@
+"""Working one denial: what was denied and why, the claim's lines and payments, and the
+actions (resubmit, appeal, write off, transfer to the patient, note, done and next)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Header, Input, Label, Static
+from textual.worker import Worker
+
+from medbill_tui.edi.codelists import carc_words, rarc_words
+from medbill_tui.records import ClaimDetail, DenialDetail
+from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.screens.claim_detail import payments
+from medbill_tui.screens.form import ConfirmScreen
+from medbill_tui.screens.reason import DIALOG_CSS
+from medbill_tui.widgets import detail_render as r
+from medbill_tui.widgets.detail_view import DetailScroll
+from medbill_tui.widgets.text import fmt_date, money
+
+ACTION_GROUP = "denial-action"
+
+
+@dataclass
+class DenialLoaded(Message):
+    denial: DenialDetail
+    claim: ClaimDetail
+
+
+@dataclass
+class DenialActionDone(Message):
+    """An action finished; `text` is told to the biller, `next_id` set by done-and-next."""
+
+    text: str
+    title: str = "Denial"
+    done_next: bool = False
+    next_id: int | None = None
+
+
+def parse_date(value: str) -> date:
+    """MM/DD/YYYY (or M/D/YYYY) to a date; ValueError in words otherwise."""
+    try:
+        return datetime.strptime(value.strip(), "%m/%d/%Y").date()
+    except ValueError:
+        raise ValueError(f"'{value.strip()}' is not a date like 03/31/2025") from None
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text; dismisses with it, or None when cancelled.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Done. |
+    | escape | Cancel. |
+    """
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="PromptScreen")
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Do nothing"),
+    ]
+
+    def __init__(self, title: str, prompt: str, placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.prompt = prompt
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Label(Text(self.prompt))
+            yield Input(placeholder=self.placeholder, max_length=400, id="prompt-input")
+            yield Static("Enter: done · Esc: cancel", id="prompt-hint", classes="dialog-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if not value:
+            self.query_one("#prompt-hint", Static).update("Type something first · Esc: cancel")
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[tuple[str, date | None] | None]):
+    """A note and an optional follow-up date; dismisses with (body, date) or None.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Next box, then done. |
+    | escape | Cancel. |
+    """
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="NoteScreen")
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Do nothing"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Note on this denial", classes="dialog-title")
+            yield Input(placeholder="e.g. called payer, ref 123", max_length=500, id="note-body")
+            yield Label("Follow up on (MM/DD/YYYY, optional):")
+            yield Input(placeholder="MM/DD/YYYY", max_length=10, id="note-date")
+            yield Static("Enter: next / done · Esc: cancel", id="note-hint",
+                         classes="dialog-hint")  # fmt: skip
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#note-body", Input).focus()
+
+    def hint(self, text: str) -> None:
+        self.query_one("#note-hint", Static).update(text)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "note-body":
+            self.query_one("#note-date", Input).focus()
+            return
+        body = self.query_one("#note-body", Input).value.strip()
+        if not body:
+            self.hint("Type the note first · Esc: cancel")
+            self.query_one("#note-body", Input).focus()
+            return
+        raw = self.query_one("#note-date", Input).value.strip()
+        follow_up: date | None = None
+        if raw:
+            try:
+                follow_up = parse_date(raw)
+            except ValueError as exc:
+                self.hint(f"{exc} · Esc: cancel")
+                return
+        self.dismiss((body, follow_up))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DenialScreen(ServiceScreen):
+    """One denial with its claim, and the actions that work it.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | r | Correct and resubmit (asks first). |
+    | a | Appeal: write the letter. |
+    | w | Write off (asks for a reason). |
+    | t | Transfer to the patient (asks first). |
+    | n | Note, with an optional follow-up date. |
+    | d | Done: close it and open the next denial. |
+    | escape | Back. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="denial.back", tooltip="Close this view"),
+        Binding("r", "resubmit", "Resubmit", id="denial.resubmit",
+                tooltip="Correct the claim and send it again"),
+        Binding("a", "appeal", "Appeal", id="denial.appeal", tooltip="Write an appeal letter"),
+        Binding("w", "write_off", "Write off", id="denial.write-off",
+                tooltip="Write off what the payer owes"),
+        Binding("t", "transfer", "To patient", id="denial.transfer",
+                tooltip="Move the denied amount to the patient"),
+        Binding("n", "note", "Note", id="denial.note", tooltip="Add a note and a follow-up date"),
+        Binding("d", "done_next", "Done+next", id="denial.done-next",
+                tooltip="Close this denial and open the next"),
+    ]  # fmt: skip
+
+    def __init__(self, work_item_id: int) -> None:
+        super().__init__()
+        self.work_item_id = work_item_id
+        self.denial: DenialDetail | None = None
+        self.claim: ClaimDetail | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="denial-status")
+        with DetailScroll(id="detail-scroll"):
+            yield Static("Loading the denial…", id="detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Denial"
+        self.query_one(DetailScroll).focus()
+        self.load()
+
+    # loading -------------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="denial-load", exclusive=True)
+    def load(self) -> None:
+        denial = self.services.denials.detail(self.work_item_id)
+        claim = self.services.details.claim(denial.claim_id)
+        self.post_message(DenialLoaded(denial, claim))
+
+    def on_denial_loaded(self, message: DenialLoaded) -> None:
+        self.denial = message.denial
+        self.claim = message.claim
+        self.sub_title = f"Denial · claim {message.denial.claim_no} · {message.denial.patient_name}"
+        self.query_one("#detail-body", Static).update(render_denial(message.denial, message.claim))
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        if worker.group == ACTION_GROUP:
+            self.set_busy(False, "Not done: " + str(worker.error))
+            return
+        self.query_one("#detail-body", Static).update(
+            f"This denial could not be shown: {worker.error}\n\nPress Escape to go back."
+        )
+
+    # actions -------------------------------------------------------------------------
+
+    def set_busy(self, busy: bool, status: str = "") -> None:
+        self.busy = busy
+        self.query_one("#denial-status", Static).update(Text(status))
+
+    def ready(self) -> bool:
+        if self.busy:
+            self.notify("Wait for the last action to finish", severity="warning")
+            return False
+        return True
+
+    def ask(self, question: str, yes: str, then: Any) -> None:
+        def answered(ok: bool | None) -> None:
+            if ok:
+                then()
+
+        self.app.push_screen(ConfirmScreen(question, yes=yes, no="No, leave it"), answered)
+
+    def action_resubmit(self) -> None:
+        if self.ready():
+            self.ask("Correct this claim and make a new one ready to send?",
+                     "Yes, resubmit", self.start_resubmit)  # fmt: skip
+
+    def start_resubmit(self) -> None:
+        self.set_busy(True, "Resubmitting…")
+        self.resubmit()
+
+    @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
+    def resubmit(self) -> None:
+        claim_no = self.services.denials.resubmit(self.work_item_id)
+        self.post_message(DenialActionDone(f"Corrected claim {claim_no} is ready to send",
+                                           "Resubmitted"))  # fmt: skip
+
+    def action_appeal(self) -> None:
+        if not self.ready():
+            return
+
+        def answered(argument: str | None) -> None:
+            if argument is not None:
+                self.set_busy(True, "Writing the appeal letter…")
+                self.appeal(argument)
+
+        self.app.push_screen(
+            PromptScreen("Appeal this denial", "Why is the denial wrong?",
+                         "e.g. the auth was on file: ref 12345"),
+            answered,
+        )  # fmt: skip
+
+    @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
+    def appeal(self, argument: str) -> None:
+        path: Path = self.services.denials.appeal(self.work_item_id, argument)
+        self.post_message(DenialActionDone(f"Appeal letter written: {path}", "Appeal"))
+
+    def action_write_off(self) -> None:
+        if not self.ready():
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                self.set_busy(True, "Writing off…")
+                self.write_off(reason)
+
+        self.app.push_screen(
+            PromptScreen("Write off this denial", "Reason:", "e.g. not worth an appeal"),
+            answered,
+        )
+
+    @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
+    def write_off(self, reason: str) -> None:
+        amount = self.services.denials.write_off(self.work_item_id, reason)
+        self.post_message(DenialActionDone(f"Wrote off {money(amount)}", "Written off"))
+
+    def action_transfer(self) -> None:
+        if self.ready():
+            self.ask("Move the denied amount to the patient's balance?",
+                     "Yes, transfer to the patient", self.start_transfer)  # fmt: skip
+
+    def start_transfer(self) -> None:
+        self.set_busy(True, "Transferring…")
+        self.transfer()
+
+    @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
+    def transfer(self) -> None:
+        amount = self.services.denials.transfer_to_patient(self.work_item_id)
+        self.post_message(DenialActionDone(f"Moved {money(amount)} to the patient",
+                                           "Transferred"))  # fmt: skip
+
+    def action_note(self) -> None:
+        if not self.ready():
+            return
+
+        def answered(result: tuple[str, date | None] | None) -> None:
+            if result is not None:
+                self.set_busy(True, "Saving the note…")
+                self.add_note(*result)
+
+        self.app.push_screen(NoteScreen(), answered)
+
+    @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
+    def add_note(self, body: str, follow_up: date | None) -> None:
+        self.services.denials.add_note(self.work_item_id, body, follow_up)
+        when = f"; follow up on {fmt_date(follow_up)}" if follow_up else ""
+        self.post_message(DenialActionDone(f"Note saved{when}", "Note"))
+
+    def action_done_next(self) -> None:
+        if self.ready():
+            self.set_busy(True, "Closing…")
+            self.done_next()
+
+    @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
+    def done_next(self) -> None:
+        next_id = self.services.denials.done(self.work_item_id, "worked")
+        self.post_message(DenialActionDone("Denial closed", "Done", done_next=True,
+                                           next_id=next_id))  # fmt: skip
+
+    def on_denial_action_done(self, message: DenialActionDone) -> None:
+        self.set_busy(False, message.text)
+        if message.done_next:
+            if message.next_id is None:
+                self.notify("That was the last open denial", title="Done")
+                self.app.pop_screen()
+            else:
+                self.app.switch_screen(DenialScreen(message.next_id))
+            return
+        self.notify(message.text, title=message.title)
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def render_denial(denial: DenialDetail, claim: ClaimDetail) -> RenderableType:
+    reason = f"{denial.group_code}-{denial.carc} {carc_words(denial.carc)}"
+    pairs = [
+        ("Claim", denial.claim_no),
+        ("Patient", denial.patient_name),
+        ("Payer", denial.payer_name),
+        ("DOS", fmt_date(denial.dos)),
+        ("Denied", money(denial.amount)),
+        ("Denied on", fmt_date(denial.denied_on)),
+        ("Days since", str(denial.days_since)),
+        ("Appeal due", fmt_date(denial.appeal_due)),
+        ("Status", denial.status),
+        ("Follow up", fmt_date(denial.follow_up_on)),
+        ("Claim status", claim.status_label),
+        ("Balance", money(claim.balance)),
+    ]
+    why = [Text(f"Reason: {reason}")]
+    if denial.rarc:
+        why.append(Text(f"Remark: {denial.rarc} {rarc_words(denial.rarc)}"))
+    if denial.detail:
+        why.append(Text(f"Worked: {denial.detail}"))
+    return r.stack(
+        r.fields(pairs),
+        *why,
+        r.heading("Service lines"),
+        r.service_lines(claim.lines),
+        r.heading("Payments"),
+        payments(claim.payments),
+    )
