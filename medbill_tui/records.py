@@ -536,3 +536,17 @@ class DenialDetail:
     status: str
     owner: str | None
     detail: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """A file in the inbox folder: what it is, or why it cannot be read, and whether the
+    same bytes were imported before."""
+
+    name: str
+    path: str
+    size: int
+    kind: str | None
+    problem: str | None
+    imported_before: str | None
+    """'file.x12 by jo on 03/01/2025 10:00' when the same bytes were already imported."""

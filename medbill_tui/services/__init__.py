@@ -35,6 +35,8 @@ class Services:
     clock: Clock
     actor: str
     page_size: int = 200
+    inbox: Path = Path("inbox")
+    """The folder inbound X12 files are dropped in (the inbox screen lists it)."""
 
     def close(self) -> None:
         self.engine.dispose()
@@ -47,6 +49,7 @@ def build_services(
     page_size: int = 200,
     outbox: Path | None = None,
     letters: Path | None = None,
+    inbox: Path | None = None,
 ) -> Services:
     """Wire the services of one session onto `engine`."""
     return Services(
@@ -63,4 +66,5 @@ def build_services(
         clock=clock,
         actor=actor,
         page_size=page_size,
+        inbox=inbox or Path("inbox"),
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import acks as repo
-from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.edi.detect import UnsupportedTransaction, detect_transaction
 from medbill_tui.edi.segments import (
     Segment,
@@ -25,6 +25,7 @@ from medbill_tui.edi.validate import validate_x12
 from medbill_tui.edi.x277ca import parse_277ca_all
 from medbill_tui.edi.x835 import Remit835, parse_835_all
 from medbill_tui.edi.x999 import parse_999_all
+from medbill_tui.records import InboxEntry
 from medbill_tui.services.errors import ServiceError, translate_errors
 from medbill_tui.services.remittances import RemitOutcome, RemittanceService
 
@@ -58,6 +59,48 @@ class ImportService:
         self.engine = engine
         self.clock = clock
         self.actor = actor
+
+    @translate_errors
+    def inbox(self, folder: Path) -> tuple[InboxEntry, ...]:
+        """The files in `folder` (by name): their kind or why they cannot be read, and
+        whether the same bytes were already imported. Reads only."""
+        try:
+            paths = sorted((p for p in folder.iterdir() if p.is_file() and
+                            not p.name.startswith(".")), key=lambda p: p.name)  # fmt: skip
+        except FileNotFoundError:
+            return ()
+        except OSError as exc:
+            raise ImportFailed(f"cannot read the inbox {folder}: {exc.strerror}") from None
+        found: list[tuple[Path, int, str | None, str | None, str | None]] = []
+        for path in paths:
+            kind: str | None = None
+            problem: str | None = None
+            sha: str | None = None
+            size = 0
+            try:
+                size = path.stat().st_size
+                if size > MAX_FILE_BYTES:
+                    problem = f"{size:,} bytes is larger than medbill imports"
+                else:
+                    content = path.read_bytes()
+                    sha = hashlib.sha256(content).hexdigest()
+                    kind = detect_transaction(clean_text(content)).kind
+                    if kind not in ("999", "277CA", "835"):
+                        problem = f"{kind} files are not imported here"
+            except OSError as exc:
+                problem = f"cannot read the file ({exc.strerror})"
+            except (X12SyntaxError, UnsupportedTransaction, ValueError) as exc:
+                problem = str(exc) or "not an X12 file"
+            found.append((path, size, kind, problem, sha))
+        with read_connection(self.engine) as conn:
+            entries = []
+            for path, size, kind, problem, sha in found:
+                prior = repo.prior_import(conn, sha) if sha else None
+                before = None
+                if prior is not None:
+                    before = f"{prior.file_name} by {prior.by} on {prior.at:%m/%d/%Y %H:%M}"
+                entries.append(InboxEntry(path.name, str(path), size, kind, problem, before))
+        return tuple(entries)
 
     @translate_errors
     def import_file(self, path: Path, *, dry_run: bool = False) -> ImportResult:
