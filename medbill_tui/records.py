@@ -550,3 +550,29 @@ class InboxEntry:
     problem: str | None
     imported_before: str | None
     """'file.x12 by jo on 03/01/2025 10:00' when the same bytes were already imported."""
+
+
+@dataclass(frozen=True, slots=True)
+class AckLine:
+    """An acknowledgment (999 set response or 277CA status) that refers to a claim."""
+
+    kind: str
+    status: str
+    code: str
+    words: str
+    file_name: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimEdi:
+    """The claim's last 837P (numbered segments, the claim's own range) and its acks."""
+
+    claim_id: int
+    claim_no: str
+    file_name: str | None
+    submitted_at: datetime | None
+    first_segment: int
+    last_segment: int
+    segments: tuple[tuple[int, str], ...]
+    acks: tuple[AckLine, ...]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from medbill_tui.clock import Clock
+from medbill_tui.db.repositories import edi_view
 from medbill_tui.db.repositories.details import DetailRepository
 from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.db.uow import read_connection
 from medbill_tui.records import (
     AccountDetail,
     ClaimDetail,
+    ClaimEdi,
     Cursor,
     EncounterDetail,
     Page,
@@ -69,3 +71,9 @@ class DetailService:
     def account(self, patient_id: int) -> AccountDetail:
         with read_connection(self.engine) as conn:
             return DetailRepository(conn, self.clock.today()).account(patient_id)
+
+    @translate_errors
+    def claim_edi(self, claim_id: int) -> ClaimEdi:
+        """The claim's last 837P (its segments marked) and the acknowledgments about it."""
+        with read_connection(self.engine) as conn:
+            return edi_view.claim_edi(conn, claim_id)
