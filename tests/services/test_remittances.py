@@ -142,8 +142,10 @@ def test_undo_restores_every_balance_exactly(demo_engine: Engine, era: Path) -> 
     with demo_engine.connect() as conn:
         ids = conn.execute(text("SELECT id FROM remittance WHERE imported_by = 'poster'")
                            ).scalars().all()  # fmt: skip
-    for rid in ids:
-        assert remits(demo_engine).undo(rid, "posted to the wrong practice") > 0
+    reversed_entries = sum(
+        remits(demo_engine).undo(rid, "posted to the wrong practice") for rid in ids
+    )  # a payment of only denials has no entries
+    assert reversed_entries > 0
     after = {k: v for k, v in balances(demo_engine).items() if v or k in before}
     assert after == {k: v for k, v in before.items()}
     assert remits(demo_engine).check_ledger() == ()
