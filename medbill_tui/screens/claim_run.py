@@ -68,10 +68,14 @@ def render_run(run: ClaimRun) -> RenderableType:
         for skipped in run.skipped:
             head = f"#{skipped.encounter_id} {skipped.patient_name} {fmt_date(skipped.dos)}"
             parts.append(Text(head, style="bold"))
+            reasons = Table.grid(padding=(0, 1))  # wrapped reasons stay indented
+            reasons.add_column(width=3, justify="right")
+            reasons.add_column(ratio=1)
             for reason in skipped.reasons[:MAX_REASONS]:
-                parts.append(Text(f"  ✖ {reason}"))
+                reasons.add_row("✖", Text(reason))
             if len(skipped.reasons) > MAX_REASONS:
-                parts.append(Text(f"  … {len(skipped.reasons) - MAX_REASONS} more"))
+                reasons.add_row("…", f"{len(skipped.reasons) - MAX_REASONS} more")
+            parts.append(reasons)
     return Group(*parts)
 
 
@@ -119,6 +123,8 @@ class ClaimRunScreen(ModalScreen[bool]):
                 tooltip="Create nothing"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="claimrun.down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="claimrun.up"),
+        Binding("pagedown,space", "scroll(10)", "Page down", show=False, id="claimrun.page-down"),
+        Binding("pageup", "scroll(-10)", "Page up", show=False, id="claimrun.page-up"),
     ]  # fmt: skip
 
     def __init__(self, run: ClaimRun, scope: str) -> None:

@@ -67,7 +67,8 @@ class QueueScreen(QueueActions):
                 tooltip="The encounter, read-only"),
         Binding("slash", "filter", "Filter", id="queue.filter", tooltip="Narrow the rows"),
         Binding("x", "clear_filter", "Clear", id="queue.clear-filter", tooltip="Clear the filter"),
-        Binding("r", "refresh", "Reload", id="queue.refresh", tooltip="Reload from the top"),
+        Binding("r", "refresh", "Reload", id="queue.refresh", show=False,
+                tooltip="Reload from the top"),
         Binding("escape", "back", "Back", id="queue.back", tooltip="Back to the dashboard"),
     ]  # fmt: skip
 
@@ -106,7 +107,8 @@ class QueueScreen(QueueActions):
         with Horizontal(id="queue-status"):
             yield Static("", id="queue-rows")
             yield Static("", id="queue-total")
-        yield Footer(compact=True)
+        # The unbilled queue has many keys: no palette hint here (ctrl+p still works, ? lists it).
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one(QueueTable)

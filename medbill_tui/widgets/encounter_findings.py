@@ -135,9 +135,7 @@ class FindingsPanel(VerticalScroll, can_focus=False):
     def compose(self) -> Iterable[Static]:
         yield Static("", id="findings-text")
 
-    def show(
-        self, findings: Sequence[FormFinding], current: Sequence[FormFinding] = ()
-    ) -> None:
+    def show(self, findings: Sequence[FormFinding], current: Sequence[FormFinding] = ()) -> None:
         """List `findings` one line each; those of the field with the cursor (`current`)
         come first and in full."""
         parts: list[Text] = [Text(finding_line(f)) for f in current]

@@ -115,7 +115,7 @@ class VisitFields(Vertical):
             yield FieldLabel("Provider", id="provider-label")
             yield Select[int]([], prompt="Choose", id="provider", compact=True, allow_blank=True)
             yield FieldLabel("DOS", id="dos-label")
-            yield EntryInput(id="dos", width=10, max_length=10, placeholder="MM/DD/YYYY")
+            yield EntryInput(id="dos", width=11, max_length=10, placeholder="MM/DD/YYYY")
             yield FieldLabel("POS", id="pos-label")
             yield CodeInput(DEFAULT_POS, id="pos", width=3, max_length=2)
             yield Static("", id="pos-words")

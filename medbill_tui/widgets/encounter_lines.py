@@ -17,7 +17,7 @@ MAX_LINES = 50
 PARTS = ("code", "mod-0", "mod-1", "mod-2", "mod-3", "units", "charge", "pointers")
 """The fields of a line in Tab order; a field's id is `line-<row>-<part>`."""
 
-HEADING = f"{'#':>3} {'Code':<7}{'Modifiers':<16}{'Unit':<5}{'Charge':<10}{'Dx':<6}Service"
+HEADING = f"{'#':>3} {'Code':<7}{'Modifiers':<16}{'Unit':<6}{'Charge':<11}{'Dx':<7}Service"
 """Column titles, aligned with the fields below them."""
 
 
@@ -52,9 +52,9 @@ class ServiceLineRow(Horizontal):
         yield CodeInput(line.code, id=f"line-{n}-code", width=6, max_length=5)
         for box, modifier in enumerate(line.modifiers):
             yield CodeInput(modifier, id=f"line-{n}-mod-{box}", width=3, max_length=2)
-        yield EntryInput(line.units, id=f"line-{n}-units", width=4, max_length=4)
-        yield EntryInput(line.charge, id=f"line-{n}-charge", width=9, max_length=10)
-        yield EntryInput(line.pointers, id=f"line-{n}-pointers", width=5, max_length=8)
+        yield EntryInput(line.units, id=f"line-{n}-units", width=5, max_length=4)
+        yield EntryInput(line.charge, id=f"line-{n}-charge", width=10, max_length=9)
+        yield EntryInput(line.pointers, id=f"line-{n}-pointers", width=6, max_length=8)
         yield NoteLine(id=f"line-{n}-words")
 
     def field(self, part: str) -> EntryInput:

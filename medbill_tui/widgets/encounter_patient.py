@@ -182,6 +182,10 @@ class PatientLookup(Vertical):
     def on_descendant_blur(self) -> None:
         self.query_one("#patient-hits", OptionList).display = False
 
+    def on_descendant_focus(self) -> None:
+        if self.hits and self.input.value != self._picked_text:
+            self.query_one("#patient-hits", OptionList).display = True
+
     # choosing -----------------------------------------------------------------------------
 
     def pick(self, hit: PatientHit) -> None:

@@ -44,40 +44,28 @@ class Keys:
         return " ".join(self.keys)
 
 
-async def test_new_encounter_and_its_claim_within_the_budget(
-    make_app: Callable[..., MedbillApp], services: Services, demo_engine: Engine
-) -> None:
-    patient = insured_patient(services)
-    app = make_app()
-    spy = NoteSpy(app)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        keys = Keys(pilot)
-        await keys.key("1")  # the unbilled queue
-        await keys.key("a")  # a new encounter
-        await keys.data(patient.name)
-        await keys.key("enter")  # pick the first match; the cursor goes to diagnosis 1
-        await keys.data("E11.9")
-        await keys.key("enter")
-        await keys.data("I10")
-        await keys.key("enter")
-        await keys.key("enter")  # a blank diagnosis: to the first service line
-        await keys.data("99213")
-        await keys.key("enter")  # fee, units and pointer stay as filled in
-        await keys.data("36415")
-        await keys.key("enter")
-        await keys.key("ctrl+b")  # save, then preview the claim
-        await settle(pilot)
-        assert isinstance(app.screen, ClaimRunScreen) and app.screen.run.created == 1
-        await keys.key("y")  # create it
-        await settle(pilot)
-        assert isinstance(app.screen, QueueScreen)
-    print(f"\nkeystrokes: {len(keys.keys)}: {keys.sequence()}")
-    print(f"typed data: {keys.typed}")
-    assert len(keys.keys) <= BUDGET
+async def key_a_visit(keys: Keys, patient_name: str) -> None:
+    """From the dashboard to the cursor in line 3's (blank) code."""
+    await keys.key("1")  # the unbilled queue
+    await keys.key("a")  # a new encounter
+    await keys.data(patient_name)
+    await keys.key("enter")  # pick the first match; the cursor goes to diagnosis 1
+    await keys.data("E11.9")
+    await keys.key("enter")
+    await keys.data("I10")
+    await keys.key("enter")
+    await keys.key("enter")  # a blank diagnosis: to the first service line
+    await keys.data("99213")
+    await keys.key("enter")  # fee, units and pointer stay as filled in
+    await keys.data("36415")
+    await keys.key("enter")
+
+
+def billed(engine: Engine, services: Services, spy: NoteSpy) -> None:
+    """The saved encounter is billed and its claim carries the fee-schedule amounts."""
     saved = next(m for m, title, _ in spy.notes if title == "Saved")
     encounter_id = int(saved.split()[2])
-    with demo_engine.connect() as conn:
+    with engine.connect() as conn:
         claim = conn.execute(
             text("SELECT status, total_charge FROM claim WHERE encounter_id = :e"),
             {"e": encounter_id},
@@ -88,4 +76,48 @@ async def test_new_encounter_and_its_claim_within_the_budget(
     fees = [services.encounters.fee(code, "", coverage_id) for code in ("99213", "36415")]
     assert status == "billed" and claim.status == "ready"
     assert claim.total_charge == sum(fee for fee in fees if fee is not None)
+
+
+async def test_new_encounter_and_its_claim_within_the_budget(
+    make_app: Callable[..., MedbillApp], services: Services, demo_engine: Engine
+) -> None:
+    patient = insured_patient(services)
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await key_a_visit(keys, patient.name)
+        await keys.key("ctrl+b")  # save, then preview the claim
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimRunScreen) and app.screen.run.created == 1
+        await keys.key("y")  # create it
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    print(f"\nkeystrokes: {len(keys.keys)}: {keys.sequence()}")
+    print(f"typed data: {keys.typed} ({sum(map(len, keys.typed))} characters)")
+    assert len(keys.keys) <= BUDGET
     assert keys.sequence() == "1 a enter enter enter enter enter enter ctrl+b y"
+    billed(demo_engine, services, spy)
+
+
+async def test_save_then_c_in_the_queue(
+    make_app: Callable[..., MedbillApp], services: Services, demo_engine: Engine
+) -> None:
+    patient = insured_patient(services)
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await key_a_visit(keys, patient.name)
+        await keys.key("enter", "enter")  # a blank code: to Save; Enter saves
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)  # the cursor is on the saved encounter
+        await keys.key("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimRunScreen) and app.screen.run.created == 1
+        await keys.key("y")
+        await settle(pilot)
+    assert len(keys.keys) == 12 <= BUDGET
+    billed(demo_engine, services, spy)
