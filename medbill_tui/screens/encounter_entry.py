@@ -404,6 +404,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
         self._save_fields = fields
         if self._check_timer is not None:
             self._check_timer.stop()
+            self._check_timer = None
         self._show_status("Saving…")
         self.save_form(form, fields, create_claim)
 

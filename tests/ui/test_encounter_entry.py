@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -385,3 +386,26 @@ async def test_palette_opens_charge_entry_and_f1_lists_its_keys(
         assert {"entry.move-dx-up", "entry.move-dx-down", "entry.help"} <= ids
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_someone_else_saving_first_keeps_my_entries(
+    make_app: Callable[..., MedbillApp], services: Services, demo_engine: Engine
+) -> None:
+    encounter_id = unbilled_encounter(demo_engine)
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("enter")
+        await idle(pilot)
+        screen = entry(app)
+        theirs = services.encounters.load(encounter_id)
+        services.encounters.save(replace(theirs, pos="02"))  # another biller, first
+        screen.focus_field("pos")
+        await pilot.press(*"22", "ctrl+s")
+        await idle(pilot)
+        assert app.screen is screen and value(app, "pos") == "22"
+        assert "Someone else changed" in spy.notes[-1][0]
+        assert "Not saved" in str(screen.query_one("#entry-status").render())
+    assert services.encounters.load(encounter_id).pos == "02"
