@@ -14,18 +14,29 @@ from textual.worker import Worker, WorkerState
 from medbill_tui.commands import ScreensProvider
 from medbill_tui.keymap import KeymapError, load_keymap, unknown_ids
 from medbill_tui.records import QUEUE_TITLES, QueueKind
+from medbill_tui.screens.authorization import AuthorizationScreen
+from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.claim_run import ClaimRunScreen
+from medbill_tui.screens.coverage import CoverageScreen
 from medbill_tui.screens.dashboard import DashboardScreen
+from medbill_tui.screens.denial import DenialScreen, NoteScreen, PromptScreen
 from medbill_tui.screens.detail import DetailScreen
+from medbill_tui.screens.edi_view import EdiViewScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.filter import FilterScreen
+from medbill_tui.screens.form import ConfirmScreen, FormScreen
 from medbill_tui.screens.help import HelpScreen, help_rows
+from medbill_tui.screens.inbox import InboxScreen
+from medbill_tui.screens.patient import AuthorizationTable, CoverageTable, PatientScreen
+from medbill_tui.screens.patient_search import PatientHitTable, PatientSearchScreen, SearchInput
+from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen, PendingAuthTable
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reason import DiscardScreen, ReasonScreen
 from medbill_tui.services import Services
 from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.widgets.detail_view import DetailScroll
 from medbill_tui.widgets.encounter_patient import PatientInput
+from medbill_tui.widgets.form_table import PickTable
 from medbill_tui.widgets.queue_menu import QueueMenu
 from medbill_tui.widgets.queue_table import QueueTable
 
@@ -67,6 +78,30 @@ class MedbillApp(App[None]):
         _queue_binding(2, QueueKind.PENDING_CLAIMS, "pending"),
         _queue_binding(3, QueueKind.DENIALS, "denials"),
         _queue_binding(4, QueueKind.BALANCES, "balances"),
+        Binding(
+            "5",
+            "patients",
+            "Patients",
+            id="app.patients",
+            group=QUEUES,
+            tooltip="Find, add or correct a patient",
+        ),
+        Binding(
+            "6",
+            "inbox",
+            "Inbox",
+            id="app.inbox",
+            group=QUEUES,
+            tooltip="Import acknowledgments and remittances",
+        ),
+        Binding(
+            "7",
+            "pending_auths",
+            "Auths",
+            id="app.pending-auths",
+            group=QUEUES,
+            tooltip="Authorizations waiting for the payer",
+        ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
         Binding("q", "quit_top", "Quit", id="app.quit", tooltip="Leave medbill"),
         Binding(
@@ -143,7 +178,7 @@ class MedbillApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit_top":
             return len(self.screen_stack) == 1
-        if action in {"open_queue", "help"}:
+        if action in {"open_queue", "help", "patients", "inbox", "pending_auths"}:
             return not isinstance(self.screen, ModalScreen)
         return True
 
@@ -159,6 +194,19 @@ class MedbillApp(App[None]):
             return
         self.show_dashboard()
         self.push_screen(QueueScreen(kind, page_size=self.page_size))
+
+    def _open_top(self, screen: Screen[Any]) -> None:
+        self.show_dashboard()
+        self.push_screen(screen)
+
+    def action_patients(self) -> None:
+        self._open_top(PatientSearchScreen())
+
+    def action_inbox(self) -> None:
+        self._open_top(InboxScreen())
+
+    def action_pending_auths(self) -> None:
+        self._open_top(PendingAuthorizationsScreen())
 
     def show_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
@@ -209,6 +257,25 @@ def known_binding_ids() -> set[str]:
         ClaimRunScreen,
         ReasonScreen,
         DiscardScreen,
+        PatientSearchScreen,
+        SearchInput,
+        PatientHitTable,
+        PatientScreen,
+        CoverageTable,
+        AuthorizationTable,
+        CoverageScreen,
+        AuthorizationScreen,
+        FormScreen,
+        ConfirmScreen,
+        PendingAuthorizationsScreen,
+        PendingAuthTable,
+        PickTable,
+        DenialScreen,
+        PromptScreen,
+        NoteScreen,
+        InboxScreen,
+        EdiViewScreen,
+        ClaimDetailScreen,
     ]
     ids: set[str] = set()
     for cls in classes:

@@ -39,6 +39,14 @@ class ScreensProvider(Provider):
                 partial(new_encounter, app),
             )
         )
+        entries += [
+            ("Patients", "Find, add or correct a patient and their coverage (key 5)",
+             app.action_patients),
+            ("Inbox", "Import 999, 277CA and 835 files waiting in the inbox (key 6)",
+             app.action_inbox),
+            ("Authorizations pending", "Prior authorizations waiting for the payer (key 7)",
+             app.action_pending_auths),
+        ]  # fmt: skip
         for number, kind in enumerate(QueueKind, start=1):
             entries.append(
                 (

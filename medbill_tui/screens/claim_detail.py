@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.console import RenderableType
 from rich.text import Text
+from textual.binding import Binding, BindingType
 
 from medbill_tui.messages import Detail
 from medbill_tui.records import ClaimDetail, HistoryLine, PaymentLine
@@ -50,6 +53,14 @@ class ClaimDetailScreen(DetailScreen):
     """Header, status, lines, diagnoses, payments, history, open denials and balance."""
 
     what = "claim"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edi", "Raw EDI", id="claim.edi", tooltip="The claim's last 837P and acks"),
+    ]
+
+    def action_edi(self) -> None:
+        from medbill_tui.screens.edi_view import EdiViewScreen
+
+        self.app.push_screen(EdiViewScreen(self.claim_id))
 
     def __init__(self, claim_id: int) -> None:
         super().__init__()

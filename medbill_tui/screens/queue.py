@@ -16,6 +16,7 @@ from medbill_tui.records import (
     QUEUE_TITLES,
     BalanceRow,
     Cursor,
+    DenialRow,
     PayerOption,
     QueueFilter,
     QueueKind,
@@ -25,6 +26,7 @@ from medbill_tui.records import (
 )
 from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
+from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.queue_actions import QueueActions
 from medbill_tui.widgets.queue_table import QueueTable, row_key
@@ -43,7 +45,7 @@ class QueueScreen(QueueActions):
     | Key(s) | Description |
     | :- | :- |
     | enter | Open the row (unbilled: edit the encounter; else the claim or account). |
-    | v | Unbilled: view the encounter read-only. |
+    | v | Unbilled / denials: view the encounter or claim read-only. |
     | a | Unbilled: key a new encounter. |
     | c | Unbilled: create the claim of this encounter (preview, then confirm). |
     | C | Unbilled: create the claims of every clean encounter (preview, then confirm). |
@@ -64,7 +66,7 @@ class QueueScreen(QueueActions):
         Binding("h", "hold", "Hold", id="queue.hold", tooltip="Put on hold, with a reason"),
         Binding("u", "release", "Release", id="queue.release", tooltip="Release from hold"),
         Binding("v", "view", "View", id="queue.view", show=False,
-                tooltip="The encounter, read-only"),
+                tooltip="The encounter or denied claim, read-only"),
         Binding("slash", "filter", "Filter", id="queue.filter", tooltip="Narrow the rows"),
         Binding("x", "clear_filter", "Clear", id="queue.clear-filter", tooltip="Clear the filter"),
         Binding("r", "refresh", "Reload", id="queue.refresh", show=False,
@@ -73,7 +75,7 @@ class QueueScreen(QueueActions):
     ]  # fmt: skip
 
     UNBILLED_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"new_encounter", "create_claim", "create_all_claims", "view"}
+        {"new_encounter", "create_claim", "create_all_claims"}
     )
 
     def __init__(self, kind: QueueKind, *, page_size: int) -> None:
@@ -241,11 +243,13 @@ class QueueScreen(QueueActions):
             self.open_row(self.rows[event.cursor_row])
 
     def open_row(self, row: QueueRow) -> None:
-        """Edit an unbilled encounter; show the read-only detail behind other rows."""
+        """Edit an unbilled encounter, work a denial; show the read-only detail of others."""
         if isinstance(row, UnbilledRow):
             self.open_entry(row.encounter_id)
         elif isinstance(row, BalanceRow):
             self.app.push_screen(AccountDetailScreen(row.patient_id))
+        elif isinstance(row, DenialRow):
+            self.app.push_screen(DenialScreen(row.work_item_id))
         else:
             self.app.push_screen(ClaimDetailScreen(row.claim_id))
 
@@ -272,6 +276,8 @@ class QueueScreen(QueueActions):
             return self.filter.active
         if action in self.UNBILLED_ACTIONS:
             return self.kind is QueueKind.UNBILLED
+        if action == "view":
+            return self.kind in (QueueKind.UNBILLED, QueueKind.DENIALS)
         if action == "hold":
             return self.kind in (QueueKind.UNBILLED, QueueKind.PENDING_CLAIMS)
         if action == "release":

@@ -10,12 +10,14 @@ from textual.widgets import Static
 
 from medbill_tui.records import (
     ClaimRun,
+    DenialRow,
     PendingClaimRow,
     QueueKind,
     QueueRow,
     UnbilledRow,
 )
 from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.claim_run import ClaimRunReady, ClaimRunScreen, HoldChanged, run_summary
 from medbill_tui.screens.encounter_detail import EncounterDetailScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
@@ -81,9 +83,12 @@ class QueueActions(ServiceScreen):
         self.open_entry(None)
 
     def action_view(self) -> None:
+        """The read-only detail behind any row (Enter edits or works it instead)."""
         row = self.current_row
         if isinstance(row, UnbilledRow):
             self.app.push_screen(EncounterDetailScreen(row.encounter_id))
+        elif isinstance(row, DenialRow):
+            self.app.push_screen(ClaimDetailScreen(row.claim_id))
 
     def action_create_claim(self) -> None:
         row = self.current_row

@@ -44,7 +44,8 @@ async def test_enter_opens_the_rows_detail(make_app: Callable[..., MedbillApp], 
         assert isinstance(queue, QueueScreen)
         await pilot.press("j", "j")
         row = queue.rows[2]
-        await pilot.press("v" if key == "1" else "enter")  # Enter edits an unbilled encounter
+        # Enter edits an unbilled encounter and works a denial; v shows their detail
+        await pilot.press("v" if key in ("1", "3") else "enter")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DetailScreen)
@@ -71,7 +72,7 @@ async def test_enter_opens_the_rows_detail(make_app: Callable[..., MedbillApp], 
 async def test_claim_detail_shows_its_parts(make_app: Callable[..., MedbillApp]) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3", "enter")
+        await pilot.press("3", "v")  # v: the denied claim read-only (enter works the denial)
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DetailScreen) and isinstance(screen.detail, ClaimDetail)

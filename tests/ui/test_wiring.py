@@ -1,0 +1,60 @@
+"""Every screen is reachable by a key: patients, inbox, authorizations, denials, raw EDI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from medbill_tui.app import MedbillApp, known_binding_ids
+from medbill_tui.records import DenialRow
+from medbill_tui.screens.claim_detail import ClaimDetailScreen
+from medbill_tui.screens.denial import DenialScreen
+from medbill_tui.screens.edi_view import EdiViewScreen
+from medbill_tui.screens.inbox import InboxScreen
+from medbill_tui.screens.patient_search import PatientSearchScreen
+from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen
+from medbill_tui.screens.queue import QueueScreen
+from tests.ui.conftest import settle
+
+
+async def test_number_keys_open_the_other_work_screens(make_app: Callable[..., MedbillApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, screen_type in (("5", PatientSearchScreen), ("6", InboxScreen),
+                                 ("7", PendingAuthorizationsScreen)):  # fmt: skip
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, screen_type)
+            assert len(app.screen_stack) == 2  # always right above the dashboard
+            await pilot.press("escape")
+            await settle(pilot)
+
+
+async def test_enter_on_a_denial_works_it_and_v_shows_the_claim(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        row = queue.rows[0]
+        assert isinstance(row, DenialRow)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DenialScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimDetailScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, EdiViewScreen)
+
+
+def test_every_new_binding_can_be_remapped() -> None:
+    ids = known_binding_ids()
+    assert {"app.patients", "app.inbox", "app.pending-auths", "claim.edi"} <= ids
+    assert any(i.startswith("denial.") for i in ids) and any(i.startswith("inbox.") for i in ids)
