@@ -19,7 +19,8 @@ from medbill_tui.domain.codefiles import CodeRow, ParsedFile, dotted_icd10
 
 ICD10_RELEASE = "2026-04-01 (simple-icd-10-cm 1.5.0)"
 CODE_SETS = ("icd10cm", "hcpcs", "cpt", "pos")
-_CODE_LIKE = re.compile(r"^[A-Za-z]?[0-9][0-9A-Za-z.]*$|^[A-Za-z][0-9]")
+_CODE_LIKE = re.compile(r"^[A-Za-z]?[0-9][0-9A-Za-z.]*$|^[A-Za-z][0-9]|^[A-Za-z]$")
+"""A code prefix rather than words: one letter, or a letter/digit then digits."""
 
 
 class CodeLoadError(Exception):
@@ -186,7 +187,8 @@ def search_codes(
             params["prefix"] = dotted_icd10(q).replace(".", "") + "%"
             sql = (
                 "SELECT code, description, billable FROM icd10cm_code "
-                "WHERE replace(code, '.', '') LIKE :prefix ORDER BY code LIMIT :limit"
+                "WHERE replace(code, '.', '') LIKE :prefix "
+                "ORDER BY replace(code, '.', '') LIMIT :limit"
             )
         else:
             params["tsq"] = _tsquery(q)
