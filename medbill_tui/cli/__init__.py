@@ -139,60 +139,38 @@ def _cmd_db(runtime: Runtime, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
+Command = Callable[[Runtime, argparse.Namespace], int]
+
+
+def _report(runtime: Runtime, args: argparse.Namespace) -> int:
     from medbill_tui.cli.report import report_queues
 
-    ensure_schema(runtime, allow_upgrade=False)
     print(report_queues(runtime, args.format))
     return EXIT_OK
 
 
-def _cmd_codes(runtime: Runtime, args: argparse.Namespace) -> int:
-    ensure_schema(runtime, allow_upgrade=False)
-    return codes.run(runtime, args)
+def _on_current_schema(command: Command) -> Command:
+    """Run `command` only once the schema is at this version (exit 2 with the fix if not)."""
+
+    def run(runtime: Runtime, args: argparse.Namespace) -> int:
+        ensure_schema(runtime, allow_upgrade=False)
+        return command(runtime, args)
+
+    return run
 
 
-def _cmd_fees(runtime: Runtime, args: argparse.Namespace) -> int:
-    ensure_schema(runtime, allow_upgrade=False)
-    return fees.run(runtime, args)
-
-
-def _cmd_claims(runtime: Runtime, args: argparse.Namespace) -> int:
-    ensure_schema(runtime, allow_upgrade=False)
-    return claims.run(runtime, args)
-
-
-def _cmd_import(runtime: Runtime, args: argparse.Namespace) -> int:
-    ensure_schema(runtime, allow_upgrade=False)
-    return edi.run_import(runtime, args)
-
-
-def _cmd_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
-    return edi.run_sandbox(runtime, args)
-
-
-def _cmd_ledger(runtime: Runtime, args: argparse.Namespace) -> int:
-    ensure_schema(runtime, allow_upgrade=False)
-    return ledger.run_ledger(runtime, args)
-
-
-def _cmd_remittance(runtime: Runtime, args: argparse.Namespace) -> int:
-    ensure_schema(runtime, allow_upgrade=False)
-    return ledger.run_remittance(runtime, args)
-
-
-COMMANDS: dict[str | None, Callable[[Runtime, argparse.Namespace], int]] = {
+COMMANDS: dict[str | None, Command] = {
     None: _cmd_app,
-    "ledger": _cmd_ledger,
-    "remittance": _cmd_remittance,
-    "import": _cmd_import,
-    "sandbox": _cmd_sandbox,
-    "claims": _cmd_claims,
-    "fees": _cmd_fees,
-    "codes": _cmd_codes,
     "demo": _cmd_demo,
     "db": _cmd_db,
-    "report": _cmd_report,
+    "sandbox": edi.run_sandbox,  # works on files only
+    "report": _on_current_schema(_report),
+    "codes": _on_current_schema(codes.run),
+    "fees": _on_current_schema(fees.run),
+    "claims": _on_current_schema(claims.run),
+    "import": _on_current_schema(edi.run_import),
+    "ledger": _on_current_schema(ledger.run_ledger),
+    "remittance": _on_current_schema(ledger.run_remittance),
 }
 
 
