@@ -25,6 +25,7 @@ from medbill_tui.widgets.encounter_findings import (
 from medbill_tui.widgets.encounter_form import EncounterFormView
 from medbill_tui.widgets.encounter_header import VisitFields
 from medbill_tui.widgets.encounter_lines import row_and_part
+from medbill_tui.widgets.encounter_lookups import AskBatch
 from medbill_tui.widgets.encounter_messages import (
     ChargesFilled,
     CodeAnswer,
@@ -111,8 +112,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
         self.ready = encounter_id is None
         """False while an encounter to edit is still loading."""
         self._baseline: tuple[object, ...] | None = None
-        self._asks: dict[str, CodeAsk] = {}
-        self._lookup_timer: Timer | None = None
+        self._lookups = AskBatch(self, self._send_asks, LOOKUP_DELAY)
         self._check_timer: Timer | None = None
         self._check_generation = 0
         self._saving = False
@@ -262,39 +262,26 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
     def _field_changed(self, event: Input.Changed) -> None:
         widget_id = event.input.id or ""
         if widget_id.startswith("dx-"):
-            self._ask(CodeAsk(widget_id, "icd10cm", event.value))
+            self._lookups.add(CodeAsk(widget_id, "icd10cm", event.value))
         elif widget_id == "pos":
-            self._ask(CodeAsk("pos", "pos", event.value))
+            self._lookups.add(CodeAsk("pos", "pos", event.value))
         else:
             place = row_and_part(widget_id)
             if place is not None and place[1] in ("code", "mod-0"):
-                self._ask(self.form_view.line_ask(place[0]))
+                self._lookups.add(self.form_view.line_ask(place[0]))
         self._schedule_check()
 
     @on(Select.Changed)
     def _choice_changed(self, event: Select.Changed) -> None:
         if event.select.id == "coverage":  # another payer: other fees
             for index in self.form_view.entered_line_rows():
-                self._ask(self.form_view.line_ask(index))
+                self._lookups.add(self.form_view.line_ask(index))
         self._schedule_check()
 
-    def _ask(self, ask: CodeAsk, *, now: bool = False) -> None:
-        self._asks[ask.key] = ask
-        if self._lookup_timer is not None:
-            self._lookup_timer.stop()
-            self._lookup_timer = None
-        if now:
-            self._send_asks()
-        else:
-            self._lookup_timer = self.set_timer(LOOKUP_DELAY, self._send_asks)
-
-    def _send_asks(self) -> None:
-        self._lookup_timer = None
-        asks = tuple(self._asks.values())
-        self._asks.clear()
-        empty = [ask for ask in asks if not ask.query.strip()]
-        for ask in empty:
-            self.form_view.show_answer(CodeAnswer(ask, "empty", ""))
+    def _send_asks(self, asks: tuple[CodeAsk, ...]) -> None:
+        for ask in asks:
+            if not ask.query.strip():  # a cleared field: nothing to look up
+                self.form_view.show_answer(CodeAnswer(ask, "empty", ""))
         wanted = tuple(ask for ask in asks if ask.query.strip())
         if wanted:
             self.look_up_codes(wanted)
@@ -309,7 +296,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
     def settled(self) -> bool:
         """True when no look-up or check waits for its timer (tests wait for this)."""
         return (
-            self._lookup_timer is None
+            not self._lookups.waiting
             and self._check_timer is None
             and not self.query_one(PatientLookup).searching
         )
@@ -367,18 +354,17 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
         event.stop()
         accepted = await self.form_view.enter_pressed(event.input.id or "", event.value)
         if accepted is not None:  # the line's fee now, not after the typing pause
-            self._ask(self.form_view.line_ask(accepted), now=True)
+            self._lookups.add(self.form_view.line_ask(accepted), now=True)
 
     def action_next_finding(self) -> None:
-        wanted = {widget_id_for(f.field, self.fields) for f in self.findings} - {None}
+        wanted = {widget_id_for(f.field, self.fields) for f in self.findings}
         chain = self.focus_chain
         targets = [widget for widget in chain if widget.id in wanted]
         if not targets:
             self.notify("No findings on this form.", title="Nothing to fix", timeout=4)
             return
         here = chain.index(self.focused) if self.focused in chain else -1
-        later = [widget for widget in targets if chain.index(widget) > here]
-        (later or targets)[0].focus()
+        next((w for w in targets if chain.index(w) > here), targets[0]).focus()
 
     def action_move_dx(self, step: int) -> None:
         focused = self.focused
