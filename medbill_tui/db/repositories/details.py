@@ -25,6 +25,19 @@ from medbill_tui.records import (
 )
 
 
+def _service_line(r: Any) -> ServiceLine:
+    """A charge or claim line row (line_no, code, label, modifiers, units, amount, pointers)."""
+    return ServiceLine(
+        line_no=r.line_no,
+        code=r.code,
+        label=r.label,
+        modifiers=r.modifiers,
+        units=Decimal(r.units),
+        amount=Decimal(r.amount),
+        dx_pointers=r.dx_pointers,
+    )
+
+
 class RecordNotFound(LookupError):
     """No row with that id."""
 
@@ -76,7 +89,7 @@ class DetailRepository:
             text(
                 """SELECT c.line_no, c.code, coalesce(pc.label, '') AS label,
                           concat_ws(':', c.modifier1, c.modifier2, c.modifier3, c.modifier4)
-                            AS mods,
+                            AS modifiers,
                           c.units, c.amount, c.dx_pointers
                    FROM charge c LEFT JOIN procedure_code pc ON pc.code = c.code
                    WHERE c.encounter_id = :id ORDER BY c.line_no"""
@@ -98,18 +111,7 @@ class DetailRepository:
             payer_name=e.payer,
             member_id=e.member_id,
             diagnoses=self.diagnoses(encounter_id),
-            lines=tuple(
-                ServiceLine(
-                    line_no=r.line_no,
-                    code=r.code,
-                    label=r.label,
-                    modifiers=r.mods,
-                    units=Decimal(r.units),
-                    amount=Decimal(r.amount),
-                    dx_pointers=r.dx_pointers,
-                )
-                for r in lines
-            ),
+            lines=tuple(_service_line(r) for r in lines),
             ledger=ledger,
             claim_ids=tuple(int(c) for c in claims),
             balance=sum((line.amount for line in ledger), ZERO),
@@ -172,18 +174,7 @@ class DetailRepository:
             submitted_on=c.submitted_on,
             total_charge=Decimal(c.total_charge),
             diagnoses=self.diagnoses(c.encounter_id),
-            lines=tuple(
-                ServiceLine(
-                    line_no=r.line_no,
-                    code=r.code,
-                    label=r.label,
-                    modifiers=r.modifiers,
-                    units=Decimal(r.units),
-                    amount=Decimal(r.amount),
-                    dx_pointers=r.dx_pointers,
-                )
-                for r in lines
-            ),
+            lines=tuple(_service_line(r) for r in lines),
             payments=self._payments(claim_id),
             history=self._history(claim_id),
             open_denials=self._open_denials(claim_id),
