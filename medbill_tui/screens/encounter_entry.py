@@ -245,6 +245,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
         self.query_one(PatientLookup).show_hits(message.query, message.hits)
 
     def on_patient_lookup_picked(self, message: PatientLookup.Picked) -> None:
+        self.query_one(VisitFields).forget_coverages()  # a check must not send the last one's
         self.load_context(message.hit.patient_id)
         self._show_status("Diagnosis 1: type the ICD-10-CM code.")
         self.form_view.focus_field("dx-0")

@@ -176,6 +176,12 @@ class VisitFields(Vertical):
         if authorization_id is not None:
             self.query_one("#auth", Select).value = authorization_id
 
+    def forget_coverages(self) -> None:
+        """Another patient was picked: their coverages are not known yet."""
+        self.context = None
+        self.query_one("#coverage", Select).set_options([])
+        self.query_one("#auth", Select).set_options([])
+
     def set_visit(self, dos: str, pos: str) -> None:
         self.query_one("#dos", EntryInput).value = dos
         self.query_one("#pos", CodeInput).value = pos

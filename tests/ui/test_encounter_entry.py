@@ -409,3 +409,34 @@ async def test_someone_else_saving_first_keeps_my_entries(
         assert "Someone else changed" in spy.notes[-1][0]
         assert "Not saved" in str(screen.query_one("#entry-status").render())
     assert services.encounters.load(encounter_id).pos == "02"
+
+
+async def test_picking_another_patient_takes_their_coverage(
+    make_app: Callable[..., MedbillApp], services: Services
+) -> None:
+    first = insured_patient(services)
+    with services.engine.connect() as conn:
+        other_name = conn.execute(
+            text(
+                "SELECT p.last_name || ', ' || p.first_name FROM patient p "
+                "JOIN coverage cv ON cv.patient_id = p.id AND cv.priority = 1 "
+                "WHERE cv.effective_to IS NULL AND p.id <> :p ORDER BY p.id DESC LIMIT 1"
+            ),
+            {"p": first.patient_id},
+        ).scalar_one()
+    other = services.encounters.find_patients(other_name)[0]
+    expected = services.encounters.patient_context(other.patient_id).coverages[0].id
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_new_entry(pilot, first)
+        await pilot.press(*"I10")
+        screen.focus_field("patient")
+        await pilot.press("ctrl+a", "ctrl+k", *other.name)
+        await idle(pilot)
+        await pilot.press("enter")
+        await idle(pilot)
+        assert screen.query_one("#coverage", Select).value == expected
+        assert screen.form_view.patient_id == other.patient_id
+        assert value(app, "dx-0") == "I10"  # the rest is kept
+        assert spy.notes == []
