@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from dotenv import load_dotenv
+
+from medbill_tui.records import Timers
 
 
 class ConfigError(Exception):
@@ -35,10 +37,20 @@ class Settings:
     page_size: int
     outbox: Path
     inbox: Path
+    timers: Timers = field(default_factory=Timers)
 
     @property
     def embedded(self) -> bool:
         return not self.database_url
+
+
+def _days(env: dict[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or not 1 <= int(text) <= 3650:
+        raise ConfigError(f"{name}={text!r} must be a number of days from 1 to 3650")
+    return int(text)
 
 
 def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -61,9 +73,15 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
     page_text = env.get("MEDBILL_PAGE_SIZE", "200").strip() or "200"
     if not page_text.isdigit() or not 10 <= int(page_text) <= 5000:
         raise ConfigError(f"MEDBILL_PAGE_SIZE={page_text!r} must be a number from 10 to 5000")
+    timers = Timers(
+        no_999=_days(env, "MEDBILL_TIMER_999_DAYS", 1),
+        no_277ca=_days(env, "MEDBILL_TIMER_277CA_DAYS", 2),
+        no_payment=_days(env, "MEDBILL_TIMER_PAYMENT_DAYS", 30),
+    )
     outbox = Path(env.get("MEDBILL_OUTBOX", "").strip() or data_dir / "outbox").expanduser()
     inbox = Path(env.get("MEDBILL_INBOX", "").strip() or data_dir / "inbox").expanduser()
     return Settings(
+        timers=timers,
         outbox=outbox,
         inbox=inbox,
         database_url=url,

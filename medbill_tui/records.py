@@ -41,14 +41,36 @@ RowT = TypeVar("RowT")
 @dataclass(frozen=True, slots=True)
 class QueueFilter:
     """Narrow a queue: `text` matches a patient's last name (or "last, first") or account
-    number prefix; `payer_id` keeps rows of one payer."""
+    number prefix; `payer_id` keeps rows of one payer; `timer` (pending claims) keeps claims
+    waiting too long for an answer (one of TIMERS)."""
 
     text: str = ""
     payer_id: int | None = None
+    timer: str = ""
 
     @property
     def active(self) -> bool:
-        return bool(self.text.strip()) or self.payer_id is not None
+        return bool(self.text.strip()) or self.payer_id is not None or bool(self.timer)
+
+
+@dataclass(frozen=True, slots=True)
+class Timers:
+    """How long a claim may wait before it needs chasing (days; settings MEDBILL_TIMER_*)."""
+
+    no_999: int = 1
+    no_277ca: int = 2
+    no_payment: int = 30
+
+    def words(self, timer: str) -> str:
+        return {
+            "no-999": f"no 999 after {self.no_999} day(s)",
+            "no-277ca": f"no 277CA after {self.no_277ca} day(s)",
+            "no-payment": f"accepted, no payment after {self.no_payment} days",
+        }.get(timer, "")
+
+
+TIMERS = ("no-999", "no-277ca", "no-payment")
+"""Pending-claims timer filters, in the order the `t` key cycles through them."""
 
 
 @dataclass(frozen=True, slots=True)

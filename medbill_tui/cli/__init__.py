@@ -96,6 +96,7 @@ def _run_app(runtime: Runtime) -> int:
         page_size=runtime.settings.page_size,
         outbox=runtime.settings.outbox,
         letters=runtime.settings.data_dir / "letters",
+        timers=runtime.settings.timers,
         inbox=runtime.settings.inbox,
     )
     app = MedbillApp(services, keymap_file=runtime.settings.keymap_file)

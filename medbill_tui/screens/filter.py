@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -26,6 +27,8 @@ def describe_filter(filt: QueueFilter, payers: tuple[PayerOption, ...]) -> str:
     if filt.payer_id is not None:
         names = {payer.id: payer.name for payer in payers}
         parts.append(names.get(filt.payer_id, f"payer #{filt.payer_id}"))
+    if filt.timer:
+        parts.append(filt.timer.replace("-", " "))
     return "filter: " + ", ".join(parts)
 
 
@@ -77,7 +80,7 @@ class FilterScreen(ModalScreen[QueueFilter | None]):
     def _filter(self) -> QueueFilter:
         value = self.query_one(Select).value
         payer_id = value if isinstance(value, int) else None
-        return QueueFilter(text=self.query_one(Input).value.strip(), payer_id=payer_id)
+        return replace(self.current, text=self.query_one(Input).value.strip(), payer_id=payer_id)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual import work
@@ -14,6 +15,7 @@ from textual.worker import Worker
 from medbill_tui.messages import PageLoaded, PayersLoaded, SummariesLoaded
 from medbill_tui.records import (
     QUEUE_TITLES,
+    TIMERS,
     BalanceRow,
     Cursor,
     DenialRow,
@@ -52,6 +54,7 @@ class QueueScreen(QueueActions):
     | h / u | Unbilled and pending claims: put on hold with a reason / release. |
     | / | Filter by patient / account and payer. |
     | x | Clear the filter. |
+    | t | Pending claims: cycle the timer filters (no 999, no 277CA, no payment in time). |
     | r | Reload from the first page. |
     | escape | Back to the dashboard. |
     """
@@ -69,6 +72,8 @@ class QueueScreen(QueueActions):
                 tooltip="The encounter or denied claim, read-only"),
         Binding("slash", "filter", "Filter", id="queue.filter", tooltip="Narrow the rows"),
         Binding("x", "clear_filter", "Clear", id="queue.clear-filter", tooltip="Clear the filter"),
+        Binding("t", "next_timer", "Timers", id="queue.timer", show=False,
+                tooltip="Pending claims: no 999 / no 277CA / no payment in time, then all"),
         Binding("r", "refresh", "Reload", id="queue.refresh", show=False,
                 tooltip="Reload from the top"),
         Binding("escape", "back", "Back", id="queue.back", tooltip="Back to the dashboard"),
@@ -267,6 +272,15 @@ class QueueScreen(QueueActions):
     def action_clear_filter(self) -> None:
         self._apply_filter(QueueFilter())
 
+    def action_next_timer(self) -> None:
+        """Cycle the pending-claims timer filter: each overdue kind in turn, then none."""
+        order = ("", *TIMERS)
+        following = order[(order.index(self.filter.timer) + 1) % len(order)]
+        self._apply_filter(replace(self.filter, timer=following))
+        if following:
+            words = self.services.queues.timers.words(following)
+            self.notify(f"Claims with {words}", title="Timer filter", timeout=4)
+
     def action_refresh(self) -> None:
         self.reload()
         self.load_summary()
@@ -276,6 +290,8 @@ class QueueScreen(QueueActions):
             return self.filter.active
         if action in self.UNBILLED_ACTIONS:
             return self.kind is QueueKind.UNBILLED
+        if action == "next_timer":
+            return self.kind is QueueKind.PENDING_CLAIMS
         if action == "view":
             return self.kind in (QueueKind.UNBILLED, QueueKind.DENIALS)
         if action == "hold":

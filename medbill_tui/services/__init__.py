@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from medbill_tui.clock import Clock
+from medbill_tui.records import Timers
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.denials import DenialService
 from medbill_tui.services.encounters import EncounterService
@@ -50,11 +51,12 @@ def build_services(
     outbox: Path | None = None,
     letters: Path | None = None,
     inbox: Path | None = None,
+    timers: Timers | None = None,
 ) -> Services:
     """Wire the services of one session onto `engine`."""
     return Services(
         engine=engine,
-        queues=QueueService(engine, clock),
+        queues=QueueService(engine, clock, timers),
         details=DetailService(engine, clock),
         encounters=EncounterService(engine, clock, actor),
         claims=ClaimService(engine, clock, actor),

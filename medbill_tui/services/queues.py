@@ -21,6 +21,7 @@ from medbill_tui.records import (
     QueueKind,
     QueueRow,
     QueueSummary,
+    Timers,
 )
 from medbill_tui.services.errors import translate_errors
 
@@ -28,9 +29,10 @@ from medbill_tui.services.errors import translate_errors
 class QueueService:
     """Pages and counts of the four work queues. Blocking: call from a thread worker."""
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, timers: Timers | None = None) -> None:
         self.engine = engine
         self.clock = clock
+        self.timers = timers or Timers()
 
     @translate_errors
     def summaries(self) -> tuple[QueueSummary, ...]:
@@ -42,7 +44,8 @@ class QueueService:
         self, kind: QueueKind, filt: QueueFilter, after: Cursor | None, limit: int
     ) -> Page[QueueRow]:
         with read_connection(self.engine) as conn:
-            return QueueRepository(conn, self.clock.today()).page(kind, filt, after, limit)
+            repo = QueueRepository(conn, self.clock.today(), self.timers)
+            return repo.page(kind, filt, after, limit)
 
     @translate_errors
     def payers(self) -> tuple[PayerOption, ...]:

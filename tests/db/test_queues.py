@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from medbill_tui.clock import Clock
-from medbill_tui.records import Cursor, QueueFilter, QueueKind
+from medbill_tui.records import Cursor, QueueFilter, QueueKind, Timers
 from medbill_tui.services.queues import QueueService
 from tests.factories import Builder
 
@@ -178,3 +178,31 @@ def test_unbilled_rows_carry_scrubber_counts(demo_engine: Engine) -> None:
     assert any(r.errors for r in rows), "the demo has unbillable encounters"
     assert any(r.errors == 0 for r in rows)
     assert all(r.errors >= 0 and r.warnings >= 0 for r in rows)
+
+
+def test_pending_timer_filters(engine: Engine) -> None:
+    with engine.begin() as conn:
+        b = Builder(conn)
+        p = b.patient("Timer")
+        old, fresh = TODAY - timedelta(days=40), TODAY
+        ids = {
+            "late 999": b.claim(p, old, "submitted", created=old, submitted=old),
+            "fresh": b.claim(p, fresh, "submitted", created=fresh, submitted=fresh),
+            "late 277": b.claim(p, old, "accepted_999", created=old, submitted=old),
+            "late pay": b.claim(p, old, "acknowledged_277ca", created=old, submitted=old),
+            "ready": b.claim(p, old, "ready", created=old),
+        }
+    svc = QueueService(engine, Clock(TODAY), Timers(no_999=1, no_277ca=2, no_payment=30))
+
+    def found(timer: str) -> set[str]:
+        rows = all_pages(svc, QueueKind.PENDING_CLAIMS, 10, QueueFilter(timer=timer))
+        return {name for name, cid in ids.items() if cid in {r.claim_id for r in rows}}
+
+    assert found("no-999") == {"late 999"}
+    assert found("no-277ca") == {"late 999", "late 277"}
+    assert found("no-payment") == {"late pay"}
+    lenient = QueueService(engine, Clock(TODAY), Timers(no_payment=60))
+    rows = all_pages(lenient, QueueKind.PENDING_CLAIMS, 10, QueueFilter(timer="no-payment"))
+    assert rows == []
+    with pytest.raises(ValueError, match="unknown timer"):
+        svc.page(QueueKind.PENDING_CLAIMS, QueueFilter(timer="soon"), None, 10)

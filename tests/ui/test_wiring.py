@@ -58,3 +58,21 @@ def test_every_new_binding_can_be_remapped() -> None:
     ids = known_binding_ids()
     assert {"app.patients", "app.inbox", "app.pending-auths", "claim.edi"} <= ids
     assert any(i.startswith("denial.") for i in ids) and any(i.startswith("inbox.") for i in ids)
+
+
+async def test_t_cycles_the_pending_claims_timers(make_app: Callable[..., MedbillApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        everything = len(queue.rows)
+        seen = []
+        for _ in range(4):
+            await pilot.press("t")
+            await settle(pilot)
+            seen.append(queue.filter.timer)
+            assert len(queue.rows) <= everything
+        assert seen == ["no-999", "no-277ca", "no-payment", ""]
+        assert len(queue.rows) == everything

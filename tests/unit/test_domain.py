@@ -84,3 +84,10 @@ def test_settings_defaults_and_errors(tmp_path: Path) -> None:
     ):
         with pytest.raises(ConfigError):
             load_settings(env)
+
+
+def test_timer_settings() -> None:
+    s = load_settings({"MEDBILL_TIMER_PAYMENT_DAYS": "45"})
+    assert (s.timers.no_999, s.timers.no_277ca, s.timers.no_payment) == (1, 2, 45)
+    with pytest.raises(ConfigError, match="MEDBILL_TIMER_999_DAYS"):
+        load_settings({"MEDBILL_TIMER_999_DAYS": "0"})

@@ -7,7 +7,7 @@ on the leading key are neither skipped nor repeated. No OFFSET, no query per row
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +29,7 @@ from medbill_tui.records import (
     QueueKind,
     QueueRow,
     QueueSummary,
+    Timers,
     UnbilledRow,
 )
 
@@ -70,9 +71,10 @@ def patient_match_sql(filt: QueueFilter, params: dict[str, Any], column: str) ->
 class QueueRepository:
     """Reads the work queues on one connection; `today` anchors every age."""
 
-    def __init__(self, conn: Connection, today: date) -> None:
+    def __init__(self, conn: Connection, today: date, timers: Timers | None = None) -> None:
         self.conn = conn
         self.today = today
+        self.timers = timers or Timers()
 
     def page(
         self, kind: QueueKind, filt: QueueFilter, after: Cursor | None, limit: int
@@ -165,6 +167,7 @@ class QueueRepository:
         if filt.payer_id is not None:
             where += " AND c.payer_id = :payer_id"
             params["payer_id"] = filt.payer_id
+        where += self._timer_sql(filt.timer, params)
         sql = f"""
             SELECT c.id, c.claim_no, {PATIENT_NAME} AS patient, p.account_no, py.name AS payer,
                    c.submitted_on, c.status, c.total_charge,
@@ -193,6 +196,20 @@ class QueueRepository:
         ]
         keys: list[Cursor] = [(r.since.isoformat(), r.id) for r in result]
         return self._page(rows, keys, limit)
+
+    def _timer_sql(self, timer: str, params: dict[str, Any]) -> str:
+        """Claims that have waited longer than the setting for their next answer."""
+        if not timer:
+            return ""
+        states, days = {
+            "no-999": ("'submitted'", self.timers.no_999),
+            "no-277ca": ("'submitted','accepted_999'", self.timers.no_277ca),
+            "no-payment": ("'acknowledged_277ca'", self.timers.no_payment),
+        }.get(timer, ("", 0))
+        if not states:
+            raise ValueError(f"unknown timer {timer!r}")
+        params["timer_since"] = self.today - timedelta(days=days)
+        return f" AND c.status IN ({states}) AND c.submitted_on <= :timer_since"
 
     def denials_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
         """Open denial work items, oldest denial first."""
