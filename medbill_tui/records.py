@@ -130,6 +130,7 @@ class PendingClaimRow:
     status_label: str
     days_waiting: int
     amount: Decimal
+    encounter_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ class QueueScreen(QueueActions):
     | / | Filter by patient / account and payer. |
     | x | Clear the filter. |
     | t | Pending claims: cycle the timer filters (no 999, no 277CA, no payment in time). |
+    | f / R | Pending claims: fix a rejected claim in charge entry / send it again as it is. |
     | r | Reload from the first page. |
     | escape | Back to the dashboard. |
     """
@@ -72,6 +73,10 @@ class QueueScreen(QueueActions):
                 tooltip="The encounter or denied claim, read-only"),
         Binding("slash", "filter", "Filter", id="queue.filter", tooltip="Narrow the rows"),
         Binding("x", "clear_filter", "Clear", id="queue.clear-filter", tooltip="Clear the filter"),
+        Binding("f", "fix_rejected", "Fix", id="queue.fix-rejected", show=False,
+                tooltip="Pending claims: correct a rejected claim's visit in charge entry"),
+        Binding("R", "resend_rejected", "Resend", id="queue.resend-rejected", show=False,
+                tooltip="Pending claims: send a rejected claim again as it stands now"),
         Binding("t", "next_timer", "Timers", id="queue.timer", show=False,
                 tooltip="Pending claims: no 999 / no 277CA / no payment in time, then all"),
         Binding("r", "refresh", "Reload", id="queue.refresh", show=False,
@@ -290,7 +295,7 @@ class QueueScreen(QueueActions):
             return self.filter.active
         if action in self.UNBILLED_ACTIONS:
             return self.kind is QueueKind.UNBILLED
-        if action == "next_timer":
+        if action in ("next_timer", "fix_rejected", "resend_rejected"):
             return self.kind is QueueKind.PENDING_CLAIMS
         if action == "view":
             return self.kind in (QueueKind.UNBILLED, QueueKind.DENIALS)

@@ -185,6 +185,27 @@ class QueueActions(ServiceScreen):
         leaving = f"e{record_id}" if kind == "encounter" and reason is not None else ""
         self.post_message(HoldChanged(f"{kind.capitalize()} {record_id} {done}", leaving))
 
+    def action_fix_rejected(self) -> None:
+        """Correct a rejected claim's visit in charge entry; saving makes it ready again."""
+        row = self.current_row
+        if isinstance(row, PendingClaimRow) and row.status.startswith("rejected"):
+            self.open_entry(row.encounter_id)
+        elif isinstance(row, PendingClaimRow):
+            self.notify(f"Claim {row.claim_no} was not rejected.", timeout=4)
+
+    def action_resend_rejected(self) -> None:
+        """Send a rejected claim again as it stands (after fixing the patient or coverage)."""
+        row = self.current_row
+        if isinstance(row, PendingClaimRow) and row.status.startswith("rejected"):
+            self.resend(row.claim_id, row.claim_no)
+        elif isinstance(row, PendingClaimRow):
+            self.notify(f"Claim {row.claim_no} was not rejected.", timeout=4)
+
+    @work(thread=True, exit_on_error=False, group="queue-hold", exclusive=True)
+    def resend(self, claim_id: int, claim_no: str) -> None:
+        self.services.claims.resend_rejected(claim_id)
+        self.post_message(HoldChanged(f"Claim {claim_no} is ready to send again", ""))
+
     def claims_failed(self, worker: Any) -> None:
         if worker.group == "queue-claims":
             self._busy = False

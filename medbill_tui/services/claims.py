@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from medbill_tui.clock import Clock
@@ -13,6 +13,7 @@ from medbill_tui.db.repositories.claims import (
     batches_for,
     insert_claims,
     lock_unbilled,
+    refresh_rejected_claim,
     scrub_encounters,
     set_claim_hold,
     set_encounter_hold,
@@ -58,6 +59,20 @@ class ClaimService:
             return ClaimRun(False, batches, skipped, tuple(claim_ids))
 
         return run_in_transaction(self.engine, work)
+
+    @translate_errors
+    def resend_rejected(self, claim_id: int) -> None:
+        """Put a rejected claim back to `ready` as its encounter and patient stand now (after
+        the coverage or demographics were corrected); the next submission sends it again."""
+
+        def action(conn: Connection) -> None:
+            status = conn.execute(text("SELECT status FROM claim WHERE id = :c FOR UPDATE"),
+                                  {"c": claim_id}).scalar()  # fmt: skip
+            if status not in ("rejected_999", "rejected_277ca"):
+                raise ClaimConflict("only a rejected claim can be sent again")
+            refresh_rejected_claim(conn, claim_id, self.actor)
+
+        self._guarded(action)
 
     @translate_errors
     def hold_claim(self, claim_id: int, reason: str) -> None:

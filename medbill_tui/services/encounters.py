@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from medbill_tui.clock import Clock
 from medbill_tui.db.codesets import CodeHit, search_codes
 from medbill_tui.db.repositories import encounters as repo
+from medbill_tui.db.repositories.claims import refresh_rejected_claim
 from medbill_tui.db.repositories.fees import fee_for
 from medbill_tui.db.repositories.scrub_input import DbCodeBook
 from medbill_tui.db.uow import read_connection, run_in_transaction
@@ -68,11 +69,15 @@ class EncounterService:
 
     @translate_errors
     def load(self, encounter_id: int) -> EncounterForm:
-        """An unbilled (or held) encounter as a form to edit."""
+        """An unbilled (or held) encounter, or one whose claim was rejected, as a form."""
         with read_connection(self.engine) as conn:
             form, status = repo.load_form(conn, encounter_id)
-        if status not in ("unbilled", "hold"):
-            raise EditConflict(f"this encounter is {status}: only unbilled visits can be edited")
+            rejected = repo.rejected_claim(conn, encounter_id)
+        if status not in ("unbilled", "hold") and rejected is None:
+            raise EditConflict(
+                f"this encounter is {status}: only unbilled visits and rejected claims can be "
+                "edited"
+            )
         return form
 
     @translate_errors
@@ -131,6 +136,9 @@ class EncounterService:
                 )
             except repo.EditConflict as exc:
                 raise EditConflict(sentence(exc)) from None
+            rejected = repo.rejected_claim(conn, eid)
+            if rejected is not None:
+                refresh_rejected_claim(conn, rejected, self.actor)
             return SavedEncounter(eid, version, findings)
 
         return run_in_transaction(self.engine, work)

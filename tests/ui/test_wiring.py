@@ -13,6 +13,7 @@ from medbill_tui.screens.inbox import InboxScreen
 from medbill_tui.screens.patient_search import PatientSearchScreen
 from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen
 from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.widgets.queue_table import QueueTable
 from tests.ui.conftest import settle
 
 
@@ -76,3 +77,23 @@ async def test_t_cycles_the_pending_claims_timers(make_app: Callable[..., Medbil
             assert len(queue.rows) <= everything
         assert seen == ["no-999", "no-277ca", "no-payment", ""]
         assert len(queue.rows) == everything
+
+
+async def test_capital_r_resends_a_rejected_claim(make_app: Callable[..., MedbillApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        while not queue.complete:
+            await pilot.press("end")
+            await settle(pilot)
+        index = next(i for i, row in enumerate(queue.rows)
+                     if getattr(row, "status", "").startswith("rejected"))  # fmt: skip
+        claim_no = queue.rows[index].claim_no  # type: ignore[union-attr]
+        queue.query_one(QueueTable).move_cursor(row=index)
+        await pilot.press("R")
+        await settle(pilot)
+        statuses = {r.claim_no: r.status for r in queue.rows if hasattr(r, "claim_no")}
+        assert statuses[claim_no] == "ready"

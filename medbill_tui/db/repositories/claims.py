@@ -268,3 +268,58 @@ def set_encounter_hold(
         ),
         {"a": actor, "act": "hold" if hold else "release", "id": encounter_id, "d": reason},
     )
+
+
+def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
+    """After the encounter was corrected: the rejected claim takes the new lines and total,
+    its charge on the ledger is reversed and posted again, and it is ready to send again."""
+    conn.execute(text("DELETE FROM claim_line WHERE claim_id = :c"), {"c": claim_id})
+    conn.execute(
+        text("""INSERT INTO claim_line (claim_id, charge_id, line_no, code, modifiers, units,
+                    amount, dx_pointers)
+                SELECT :c, ch.id, ch.line_no, ch.code,
+                       concat_ws(':', ch.modifier1, ch.modifier2, ch.modifier3, ch.modifier4),
+                       ch.units, ch.amount, ch.dx_pointers
+                FROM charge ch JOIN claim cl ON cl.encounter_id = ch.encounter_id
+                WHERE cl.id = :c"""),
+        {"c": claim_id},
+    )  # fmt: skip
+    conn.execute(
+        text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind, responsibility,
+                    amount, service_date, posted_by, reverses_id, memo)
+                SELECT le.patient_id, le.encounter_id, le.claim_id, 'reversal', le.responsibility,
+                       -le.amount, le.service_date, :a, le.id, 'corrected after rejection'
+                FROM ledger_entry le WHERE le.claim_id = :c AND le.kind = 'charge'
+                  AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id)"""),
+        {"c": claim_id, "a": actor},
+    )  # fmt: skip
+    row = conn.execute(
+        text("""UPDATE claim SET total_charge = (SELECT coalesce(sum(amount), 0) FROM claim_line
+                                                 WHERE claim_id = :c),
+                                 status = 'ready', version = version + 1
+                WHERE id = :c RETURNING claim_no, total_charge,
+                      (SELECT status FROM claim WHERE id = :c) AS old"""),
+        {"c": claim_id},
+    ).one()  # fmt: skip
+    conn.execute(
+        text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind, responsibility,
+                    amount, service_date, posted_by, memo)
+                SELECT c.patient_id, c.encounter_id, c.id, 'charge',
+                       CASE cv.priority WHEN 1 THEN 'primary' WHEN 2 THEN 'secondary'
+                            ELSE 'tertiary' END, c.total_charge, e.dos, :a,
+                       'claim ' || c.claim_no || ' corrected'
+                FROM claim c JOIN encounter e ON e.id = c.encounter_id
+                JOIN coverage cv ON cv.id = c.coverage_id WHERE c.id = :c"""),
+        {"c": claim_id, "a": actor},
+    )  # fmt: skip
+    conn.execute(
+        text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+             "VALUES (:c, now(), :a, :old, 'ready', 'corrected after rejection; send again')"),
+        {"c": claim_id, "a": actor, "old": row.old},
+    )  # fmt: skip
+    conn.execute(
+        text("UPDATE work_item SET status = 'done', closed_at = now(), "
+             "detail = coalesce(detail || '; ', '') || 'corrected by ' || :a "
+             "WHERE claim_id = :c AND kind = 'rejection' AND status = 'open'"),
+        {"c": claim_id, "a": actor},
+    )  # fmt: skip

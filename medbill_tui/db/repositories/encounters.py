@@ -252,7 +252,9 @@ def write_encounter(
                 "UPDATE encounter SET patient_id = :patient, provider_id = :provider, "
                 "coverage_id = :coverage, authorization_id = :auth, dos = :dos, pos = :pos, "
                 "version = version + 1 WHERE id = :id AND version = :version "
-                "AND status IN ('unbilled', 'hold') RETURNING id, version"
+                "AND (status IN ('unbilled', 'hold') OR EXISTS (SELECT 1 FROM claim c "
+                "WHERE c.encounter_id = encounter.id AND c.status IN "
+                "('rejected_999', 'rejected_277ca'))) RETURNING id, version"
             ),
             {**values, "id": form.encounter_id, "version": form.version},
         ).one_or_none()
@@ -265,6 +267,11 @@ def write_encounter(
         conn.execute(
             text("DELETE FROM encounter_diagnosis WHERE encounter_id = :id"), {"id": row.id}
         )
+        # Lines of claims already sent keep their own copy of the charge; only the link goes.
+        conn.execute(
+            text("UPDATE claim_line SET charge_id = NULL WHERE charge_id IN "
+                 "(SELECT id FROM charge WHERE encounter_id = :id)"), {"id": row.id},
+        )  # fmt: skip
         conn.execute(text("DELETE FROM charge WHERE encounter_id = :id"), {"id": row.id})
     for seq, code in enumerate(diagnoses, start=1):
         conn.execute(
@@ -305,3 +312,13 @@ def write_encounter(
         },
     )
     return int(row.id), int(row.version)
+
+
+def rejected_claim(conn: Connection, encounter_id: int) -> int | None:
+    """The encounter's claim that a 999 or 277CA rejected (it may be corrected and resent)."""
+    found = conn.execute(
+        text("SELECT id FROM claim WHERE encounter_id = :e AND status IN "
+             "('rejected_999', 'rejected_277ca') ORDER BY id DESC LIMIT 1"),
+        {"e": encounter_id},
+    ).scalar()  # fmt: skip
+    return None if found is None else int(found)

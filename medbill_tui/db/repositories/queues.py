@@ -170,7 +170,7 @@ class QueueRepository:
         where += self._timer_sql(filt.timer, params)
         sql = f"""
             SELECT c.id, c.claim_no, {PATIENT_NAME} AS patient, p.account_no, py.name AS payer,
-                   c.submitted_on, c.status, c.total_charge,
+                   c.submitted_on, c.status, c.total_charge, c.encounter_id,
                    coalesce(c.submitted_on, c.created_on) AS since
             FROM claim c
             JOIN patient p ON p.id = c.patient_id
@@ -191,6 +191,7 @@ class QueueRepository:
                 status_label=LABELS[ClaimStatus(r.status)],
                 days_waiting=age_in_days(r.since, self.today),
                 amount=Decimal(r.total_charge),
+                encounter_id=r.encounter_id,
             )
             for r in result
         ]

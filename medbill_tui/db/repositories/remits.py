@@ -329,8 +329,11 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                               HAVING count(*) > 1""",
         "claim charge": """SELECT c.id, 'claim ' || c.claim_no || ' charges ' || c.total_charge ||
                                   ' but its charge entries sum to ' || coalesce(s.total, 0)
-                           FROM claim c LEFT JOIN (SELECT claim_id, sum(amount) AS total
-                               FROM ledger_entry WHERE kind = 'charge' GROUP BY claim_id) s
+                           FROM claim c LEFT JOIN (SELECT le.claim_id, sum(le.amount) AS total
+                               FROM ledger_entry le
+                               LEFT JOIN ledger_entry o ON o.id = le.reverses_id
+                               WHERE le.kind = 'charge' OR o.kind = 'charge'
+                               GROUP BY le.claim_id) s
                              ON s.claim_id = c.id
                            WHERE c.status NOT IN ('ready', 'hold', 'void', 'draft',
                                                   'replaced')
