@@ -55,6 +55,7 @@ class QueueScreen(QueueActions):
     | / | Filter by patient / account and payer. |
     | x | Clear the filter. |
     | t | Pending claims: cycle the timer filters (no 999, no 277CA, no payment in time). |
+    | s | Pending claims: preview, then send every ready claim as 837P files. |
     | f / R | Pending claims: fix a rejected claim in charge entry / send it again as it is. |
     | r | Reload from the first page. |
     | escape | Back to the dashboard. |
@@ -73,6 +74,8 @@ class QueueScreen(QueueActions):
                 tooltip="The encounter or denied claim, read-only"),
         Binding("slash", "filter", "Filter", id="queue.filter", tooltip="Narrow the rows"),
         Binding("x", "clear_filter", "Clear", id="queue.clear-filter", tooltip="Clear the filter"),
+        Binding("s", "submit", "Send", id="queue.submit", show=False,
+                tooltip="Pending claims: preview, then send every ready claim (837P)"),
         Binding("f", "fix_rejected", "Fix", id="queue.fix-rejected", show=False,
                 tooltip="Pending claims: correct a rejected claim's visit in charge entry"),
         Binding("R", "resend_rejected", "Resend", id="queue.resend-rejected", show=False,
@@ -295,7 +298,7 @@ class QueueScreen(QueueActions):
             return self.filter.active
         if action in self.UNBILLED_ACTIONS:
             return self.kind is QueueKind.UNBILLED
-        if action in ("next_timer", "fix_rejected", "resend_rejected"):
+        if action in ("next_timer", "fix_rejected", "resend_rejected", "submit"):
             return self.kind is QueueKind.PENDING_CLAIMS
         if action == "view":
             return self.kind in (QueueKind.UNBILLED, QueueKind.DENIALS)

@@ -16,18 +16,18 @@ from medbill_tui.records import (
     QueueRow,
     UnbilledRow,
 )
-from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.claim_run import ClaimRunReady, ClaimRunScreen, HoldChanged, run_summary
 from medbill_tui.screens.encounter_detail import EncounterDetailScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
+from medbill_tui.screens.queue_submit import SubmitActions
 from medbill_tui.screens.reason import ReasonScreen
 from medbill_tui.widgets.encounter_messages import EntryOutcome
 from medbill_tui.widgets.queue_table import QueueTable, row_key
 from medbill_tui.widgets.text import fmt_date, plural
 
 
-class QueueActions(ServiceScreen):
+class QueueActions(SubmitActions):
     """The base of `QueueScreen` holding its row actions; the bindings are the queue's.
 
     After every change the queue reloads (rows and counts); the dashboard counts again

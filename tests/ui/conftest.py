@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,8 +52,14 @@ class NoteSpy:
 
 
 @pytest.fixture
-def services(demo_engine: Engine) -> Iterator[Services]:
-    yield build_services(demo_engine, Clock(pinned=DEMO_TODAY))
+def services(demo_engine: Engine, tmp_path: Path) -> Iterator[Services]:
+    yield build_services(
+        demo_engine,
+        Clock(pinned=DEMO_TODAY),
+        outbox=tmp_path / "outbox",
+        letters=tmp_path / "letters",
+        inbox=tmp_path / "inbox",
+    )
 
 
 @pytest.fixture

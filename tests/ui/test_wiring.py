@@ -9,6 +9,7 @@ from medbill_tui.records import DenialRow
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.edi_view import EdiViewScreen
+from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.inbox import InboxScreen
 from medbill_tui.screens.patient_search import PatientSearchScreen
 from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen
@@ -97,3 +98,24 @@ async def test_capital_r_resends_a_rejected_claim(make_app: Callable[..., Medbil
         await settle(pilot)
         statuses = {r.claim_no: r.status for r in queue.rows if hasattr(r, "claim_no")}
         assert statuses[claim_no] == "ready"
+
+
+async def test_s_previews_then_sends_the_ready_claims(make_app: Callable[..., MedbillApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        ready = sum(1 for r in queue.rows if getattr(r, "status", "") == "ready")
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "ready claim" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is queue
+        outbox = app.services.submissions.outbox
+        files = list(outbox.glob("837P_*.x12"))
+        assert len(files) == 1 and files[0].read_text().count("CLM*") >= ready > 0
+        assert not any(getattr(r, "status", "") == "ready" for r in queue.rows)

@@ -1,0 +1,82 @@
+"""Sending ready claims from the pending-claims queue: `s` previews, y sends (with progress)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.message import Message
+from textual.widgets import Static
+
+from medbill_tui.records import SubmissionRun
+from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.screens.form import ConfirmScreen
+from medbill_tui.widgets.text import money, plural
+
+
+@dataclass
+class SubmissionReady(Message):
+    """A submission preview (dry run) or a real submission finished."""
+
+    run: SubmissionRun
+
+
+@dataclass
+class SubmissionProgress(Message):
+    done: int
+    total: int
+
+
+def preview_words(run: SubmissionRun) -> str:
+    lines = [f"Send {plural(run.claims, 'ready claim')} for {money(run.amount)}?"]
+    lines += [f"  {g.clearinghouse} · {g.payer_name}: {g.claims}, {money(g.amount)}"
+              for g in run.groups[:8]]  # fmt: skip
+    if len(run.groups) > 8:
+        lines.append(f"  … and {len(run.groups) - 8} more payers")
+    return "\n".join(lines)
+
+
+class SubmitActions(ServiceScreen):
+    """The pending-claims queue's `s`: preview by clearinghouse and payer, confirm, send."""
+
+    def action_submit(self) -> None:
+        self.query_one("#queue-rows", Static).update("Checking ready claims…")
+        self.run_submission(dry_run=True)
+
+    @work(thread=True, exit_on_error=False, group="queue-submit", exclusive=True)
+    def run_submission(self, dry_run: bool) -> None:
+        def progress(done: int, total: int) -> None:
+            self.post_message(SubmissionProgress(done, total))
+
+        run = self.services.submissions.submit(dry_run=dry_run, progress=progress)
+        self.post_message(SubmissionReady(run))
+
+    def on_submission_progress(self, message: SubmissionProgress) -> None:
+        self.query_one("#queue-rows", Static).update(
+            f"Sending claims… {message.done:,} of {message.total:,}"
+        )
+
+    def on_submission_ready(self, message: SubmissionReady) -> None:
+        run = message.run
+        if not run.dry_run:
+            files = ", ".join(f.path for f in run.files)
+            self.notify(f"Sent {plural(run.claims, 'claim')} for {money(run.amount)}: {files}",
+                        title="Claims sent", timeout=10)  # fmt: skip
+            self.action_refresh()
+            return
+        if not run.claims:
+            self.notify("No claim is ready to send.", title="Send claims", timeout=6)
+            self.action_refresh()
+            return
+
+        def answer(send: bool | None) -> None:
+            if send:
+                self.query_one("#queue-rows", Static).update("Sending claims…")
+                self.run_submission(dry_run=False)
+            else:
+                self.action_refresh()
+
+        self.app.push_screen(ConfirmScreen(preview_words(run), "send", "cancel"), answer)
+
+    def action_refresh(self) -> None:
+        raise NotImplementedError
