@@ -28,11 +28,16 @@ class SubmissionProgress(Message):
 
 
 def preview_words(run: SubmissionRun) -> str:
+    """'Send 67 ready claims for 13,363.50?' then, per clearinghouse, its payers in columns."""
     lines = [f"Send {plural(run.claims, 'ready claim')} for {money(run.amount)}?"]
-    lines += [f"  {g.clearinghouse} · {g.payer_name}: {g.claims}, {money(g.amount)}"
-              for g in run.groups[:8]]  # fmt: skip
-    if len(run.groups) > 8:
-        lines.append(f"  … and {len(run.groups) - 8} more payers")
+    house = ""
+    for group in run.groups[:12]:
+        if group.clearinghouse != house:
+            house = group.clearinghouse
+            lines.append(f"to {house}:")
+        lines.append(f"  {group.payer_name[:30]:30} {group.claims:5,} {money(group.amount):>12}")
+    if len(run.groups) > 12:
+        lines.append(f"  … and {len(run.groups) - 12} more payers")
     return "\n".join(lines)
 
 
