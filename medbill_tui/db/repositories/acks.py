@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.edi.x277ca import Ack277CA
 from medbill_tui.edi.x999 import Ack999, AckSet
 
@@ -64,11 +65,7 @@ def record_inbound(
          "isa": isa13[:9], "gs": gs06[:9], "sender": sender[:15], "receiver": receiver[:15],
          "warnings": warnings, "actor": actor},
     ).scalar_one()  # fmt: skip
-    conn.execute(
-        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
-             "VALUES (:a, 'import', 'edi_file', :id, :d)"),
-        {"a": actor, "id": file_id, "d": f"{kind} {file_name}"},
-    )  # fmt: skip
+    record_audit(conn, actor, "import", "edi_file", file_id, f"{kind} {file_name}")
     return int(file_id)
 
 

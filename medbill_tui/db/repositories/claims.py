@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, TextClause, bindparam, text
 
+from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.domain.claim_state import ClaimStatus, check_transition
 from medbill_tui.domain.scrub_model import Finding, Severity
 from medbill_tui.domain.scrubber import scrub
@@ -261,13 +262,7 @@ def set_encounter_hold(
             "b": _hold_note(hold, reason),
         },
     )
-    conn.execute(
-        text(
-            "INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
-            "VALUES (:a, :act, 'encounter', :id, :d)"
-        ),
-        {"a": actor, "act": "hold" if hold else "release", "id": encounter_id, "d": reason},
-    )
+    record_audit(conn, actor, "hold" if hold else "release", "encounter", encounter_id, reason)
 
 
 def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.records import DenialDetail
 
 
@@ -103,11 +104,7 @@ def close(conn: Connection, ctx: DenialContext, actor: str, outcome: str) -> Non
              "lease_until = NULL, detail = coalesce(detail || '; ', '') || :o WHERE id = :id"),
         {"id": ctx.work_item_id, "o": f"{outcome} by {actor}"},
     )  # fmt: skip
-    conn.execute(
-        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
-             "VALUES (:a, 'work', 'work_item', :id, :d)"),
-        {"a": actor, "id": ctx.work_item_id, "d": outcome},
-    )  # fmt: skip
+    record_audit(conn, actor, "work", "work_item", ctx.work_item_id, outcome)
 
 
 def write_off(

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.details import DetailRepository, RecordNotFound
 from medbill_tui.db.repositories.queues import _like_prefix
 from medbill_tui.domain.encounter_form import encode_pointers, parse_date
@@ -299,18 +300,8 @@ def write_encounter(
                 "p": encode_pointers(line.pointers),
             },
         )
-    conn.execute(
-        text(
-            "INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
-            "VALUES (:a, :act, 'encounter', :id, :d)"
-        ),
-        {
-            "a": actor,
-            "act": action,
-            "id": row.id,
-            "d": f"{len(diagnoses)} diagnoses, {len(lines)} lines",
-        },
-    )
+    record_audit(conn, actor, action, "encounter", row.id,
+                 f"{len(diagnoses)} diagnoses, {len(lines)} lines")  # fmt: skip
     return int(row.id), int(row.version)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.details import RecordNotFound
 from medbill_tui.domain.patient_rules import (
     CheckedAuthorization,
@@ -23,11 +24,7 @@ class PatientConflict(Exception):
 def _audit(
     conn: Connection, actor: str, action: str, entity: str, entity_id: int, detail: str = ""
 ) -> None:
-    conn.execute(
-        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
-             "VALUES (:a, :act, :e, :id, :d)"),
-        {"a": actor, "act": action, "e": entity, "id": entity_id, "d": detail or None},
-    )  # fmt: skip
+    record_audit(conn, actor, action, entity, entity_id, detail or None)
 
 
 def patient_form(conn: Connection, patient_id: int) -> PatientForm:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
 from medbill_tui.edi.x835 import ClaimPay, Remit835
 
@@ -269,11 +270,8 @@ def post_remittance(
             [{"r": remit_id, "reason": p.reason[:2], "ref": p.reference[:50], "amt": p.amount}
              for p in remit.plb],
         )  # fmt: skip
-    conn.execute(
-        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
-             "VALUES (:a, 'post', 'remittance', :id, :d)"),
-        {"a": actor, "id": remit_id, "d": f"835 {remit.trace_no}: {summary.matched} claims"},
-    )  # fmt: skip
+    record_audit(conn, actor, "post", "remittance", remit_id,
+                 f"835 {remit.trace_no}: {summary.matched} claims")  # fmt: skip
     return summary
 
 
@@ -301,11 +299,7 @@ def undo_remittance(conn: Connection, remittance_id: int, actor: str, reason: st
         text("UPDATE work_item SET status = 'void', closed_at = now() WHERE kind = 'denial' "
              "AND status = 'open' AND detail LIKE :d"), {"d": f"835 {row.trace_no}%"},
     )  # fmt: skip
-    conn.execute(
-        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
-             "VALUES (:a, 'undo', 'remittance', :id, :d)"),
-        {"a": actor, "id": remittance_id, "d": reason},
-    )  # fmt: skip
+    record_audit(conn, actor, "undo", "remittance", remittance_id, reason)
     return int(reversed_count)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.domain.encounter_form import decode_pointers
 from medbill_tui.edi.x837p import Address, BillingProvider, ClaimOut, LineOut, Person
 
@@ -219,9 +220,6 @@ def record_submission(
                 FROM claim WHERE id = ANY(:ids)"""),
         {"actor": actor, "ids": ids, "detail": f"sent in {file_name} (ISA13 {isa13:09d})"},
     )  # fmt: skip
-    conn.execute(
-        text("INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
-             "VALUES (:a, 'export', 'edi_file', :id, :d)"),
-        {"a": actor, "id": file_id, "d": f"837P {file_name}: {len(claims)} claims"},
-    )  # fmt: skip
+    record_audit(conn, actor, "export", "edi_file", file_id,
+                 f"837P {file_name}: {len(claims)} claims")  # fmt: skip
     return int(file_id)
