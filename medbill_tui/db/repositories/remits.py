@@ -61,19 +61,29 @@ def already_posted(conn: Connection, payer_id: int, trace_no: str) -> str | None
             f"{row.imported_at:%m/%d/%Y %H:%M} ({row.status}); nothing changed")  # fmt: skip
 
 
-def _claim_contexts(conn: Connection, claims: tuple[ClaimPay, ...]) -> dict[str, Any]:
-    """Our claim for each CLP, by patient control number or payer claim number (one query)."""
-    rows = conn.execute(
-        text("""SELECT c.id, c.claim_no, c.payer_claim_no, c.patient_id, c.encounter_id,
-                       c.status, e.dos, cv.priority,
+_CONTEXT_SQL = """SELECT c.id, c.claim_no, c.payer_claim_no, c.patient_id, c.encounter_id,
+                       c.status, e.dos, cv.priority, c.payer_id, c.total_charge,
                        EXISTS (SELECT 1 FROM coverage s WHERE s.patient_id = c.patient_id
                                AND s.priority = cv.priority + 1
                                AND s.effective_from <= e.dos
                                AND (s.effective_to IS NULL OR s.effective_to >= e.dos))
                          AS has_next
                 FROM claim c JOIN encounter e ON e.id = c.encounter_id
-                JOIN coverage cv ON cv.id = c.coverage_id
-                WHERE c.claim_no = ANY(:pcns) OR c.payer_claim_no = ANY(:pccs)"""),
+                JOIN coverage cv ON cv.id = c.coverage_id"""
+"""What posting needs to know of one of our claims (the rows `_add_matched` takes)."""
+
+
+def claim_context(conn: Connection, claim_id: int) -> Any:
+    """The posting context of one claim, its claim row locked (None: no such claim)."""
+    return conn.execute(
+        text(_CONTEXT_SQL + " WHERE c.id = :id FOR UPDATE OF c"), {"id": claim_id}
+    ).one_or_none()
+
+
+def _claim_contexts(conn: Connection, claims: tuple[ClaimPay, ...]) -> dict[str, Any]:
+    """Our claim for each CLP, by patient control number or payer claim number (one query)."""
+    rows = conn.execute(
+        text(_CONTEXT_SQL + " WHERE c.claim_no = ANY(:pcns) OR c.payer_claim_no = ANY(:pccs)"),
         {"pcns": [c.pcn for c in claims],
          "pccs": [c.payer_claim_no for c in claims if c.payer_claim_no]},
     ).all()  # fmt: skip
@@ -184,6 +194,66 @@ def _reverse_claim(conn: Connection, claim_id: int, remit_id: int, actor: str) -
     return done.rowcount
 
 
+def _add_matched(
+    conn: Connection,
+    batch: _Batch,
+    summary: PostingSummary,
+    ctx: Any,
+    claim: ClaimPay,
+    remit_id: int,
+    paid_on: date,
+    actor: str,
+) -> None:
+    """What one CLP matched to our claim `ctx` posts: ledger entries, denials, status."""
+    trace_no = summary.trace_no
+    summary.matched += 1
+    summary.paid += claim.paid
+    if claim.status == "22":
+        summary.reversals += _reverse_claim(conn, ctx.id, remit_id, actor)
+        batch.statuses.append({"id": ctx.id, "old": ctx.status, "new": "acknowledged_277ca",
+                               "a": actor, "detail": f"835 {trace_no}: payer "
+                               "reversed its earlier payment"})  # fmt: skip
+        return
+    responsibility = {1: "primary", 2: "secondary"}.get(ctx.priority, "tertiary")
+    next_up = "secondary" if ctx.has_next and ctx.priority == 1 else "patient"
+    plan = plan_claim_posting(claim, responsibility, next_up)
+    batch.ledger += [{"p": ctx.patient_id, "e": ctx.encounter_id, "c": ctx.id,
+                      "r": remit_id, "k": e.kind, "resp": e.responsibility, "amt": e.amount,
+                      "d": ctx.dos, "a": actor, "m": e.memo} for e in plan.entries]  # fmt: skip
+    for denial in plan.denials:
+        batch.items.append(
+            {"kind": "denial", "c": ctx.id, "p": ctx.patient_id, "g": denial.group,
+             "carc": denial.carc[:5], "rarc": denial.rarc[:6] or None,
+             "amt": denial.amount, "d": paid_on, "due": paid_on + timedelta(days=60),
+             "detail": f"835 {trace_no}" + (f", line {denial.line_code}"
+                                            if denial.line_code else "")})  # fmt: skip
+    summary.denials += len(plan.denials)
+    if claim.payer_claim_no:
+        batch.payer_numbers.append({"pcc": claim.payer_claim_no[:50], "id": ctx.id})
+    if plan.status != ctx.status:
+        words = f"835 {trace_no}: {claim.status_words}, paid {claim.paid}"
+        batch.statuses.append({"id": ctx.id, "old": ctx.status, "new": plan.status,
+                               "a": actor, "detail": words})  # fmt: skip
+
+
+def post_matched_claim(
+    conn: Connection,
+    ctx: Any,
+    claim: ClaimPay,
+    remit_id: int,
+    trace_no: str,
+    paid_on: date,
+    actor: str,
+) -> PostingSummary:
+    """Post one CLP of an already posted remittance to our claim `ctx` (from
+    `claim_context`), exactly as `post_remittance` posts a matched claim."""
+    summary = PostingSummary(trace_no, "", claim.paid, remittance_id=remit_id)
+    batch = _Batch()
+    _add_matched(conn, batch, summary, ctx, claim, remit_id, paid_on, actor)
+    _write(conn, batch)
+    return summary
+
+
 def post_remittance(
     conn: Connection,
     remit: Remit835,
@@ -231,37 +301,11 @@ def post_remittance(
                 {"kind": "unmatched", "c": None, "p": None, "g": None, "carc": None,
                  "rarc": None, "amt": claim.paid, "d": today, "due": None,
                  "detail": f"835 {remit.trace_no}: payment for unknown claim {claim.pcn} "
-                           f"({claim.patient_name or 'no name'}), paid {claim.paid}"})  # fmt: skip
+                           f"({claim.patient_name or 'no name'}), paid {claim.paid} "
+                           f"[claim payment {cp_id}]"})  # fmt: skip
             summary.unmatched += 1
             continue
-        summary.matched += 1
-        summary.paid += claim.paid
-        if claim.status == "22":
-            summary.reversals += _reverse_claim(conn, ctx.id, remit_id, actor)
-            batch.statuses.append({"id": ctx.id, "old": ctx.status, "new": "acknowledged_277ca",
-                                   "a": actor, "detail": f"835 {remit.trace_no}: payer "
-                                   "reversed its earlier payment"})  # fmt: skip
-            continue
-        responsibility = {1: "primary", 2: "secondary"}.get(ctx.priority, "tertiary")
-        next_up = "secondary" if ctx.has_next and ctx.priority == 1 else "patient"
-        plan = plan_claim_posting(claim, responsibility, next_up)
-        batch.ledger += [{"p": ctx.patient_id, "e": ctx.encounter_id, "c": ctx.id,
-                          "r": remit_id, "k": e.kind, "resp": e.responsibility, "amt": e.amount,
-                          "d": ctx.dos, "a": actor, "m": e.memo} for e in plan.entries]  # fmt: skip
-        for denial in plan.denials:
-            batch.items.append(
-                {"kind": "denial", "c": ctx.id, "p": ctx.patient_id, "g": denial.group,
-                 "carc": denial.carc[:5], "rarc": denial.rarc[:6] or None,
-                 "amt": denial.amount, "d": paid_on, "due": paid_on + timedelta(days=60),
-                 "detail": f"835 {remit.trace_no}" + (f", line {denial.line_code}"
-                                                      if denial.line_code else "")})  # fmt: skip
-        summary.denials += len(plan.denials)
-        if claim.payer_claim_no:
-            batch.payer_numbers.append({"pcc": claim.payer_claim_no[:50], "id": ctx.id})
-        if plan.status != ctx.status:
-            words = f"835 {remit.trace_no}: {claim.status_words}, paid {claim.paid}"
-            batch.statuses.append({"id": ctx.id, "old": ctx.status, "new": plan.status,
-                                   "a": actor, "detail": words})  # fmt: skip
+        _add_matched(conn, batch, summary, ctx, claim, remit_id, paid_on, actor)
     _write(conn, batch)
     if remit.plb:
         conn.execute(
