@@ -65,6 +65,25 @@ class Envelope:
     usage: str = "P"
 
 
+Adjustments = tuple[tuple[str, str, Decimal], ...]
+"""CAS triplets as (group, CARC, amount)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineAdjudication:
+    """How the other payer adjudicated one service line (2430: SVD, CAS, DTP*573, AMT*EAF)."""
+
+    paid: Decimal
+    units: Decimal
+    adjustments: Adjustments
+    adjudicated_on: date
+
+    @property
+    def remaining_liability(self) -> Decimal:
+        """What the patient still owes on the line after that payer: its PR adjustments."""
+        return sum((a for g, _, a in self.adjustments if g == "PR"), Decimal("0.00"))
+
+
 @dataclass(frozen=True, slots=True)
 class LineOut:
     code: str
@@ -73,19 +92,29 @@ class LineOut:
     units: Decimal
     pointers: tuple[int, ...]
     service_date: date
+    adjudication: LineAdjudication | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class OtherPayer:
-    """The payer that already adjudicated a secondary claim (2320/2330B)."""
+    """The payer that already adjudicated a secondary claim (2320/2330A/2330B).
+
+    `adjustments` are its claim-level CAS only (line ones go with each line's adjudication);
+    `remaining_liability` (AMT*EAF) is what the patient owes after it, None to leave it out.
+    """
 
     payer_name: str
     payer_id: str
     member_id: str
     subscriber: Person
     paid: Decimal
-    adjustments: tuple[tuple[str, str, Decimal], ...]  # (group, CARC, amount)
+    adjustments: Adjustments
     filing_indicator: str = "CI"
+    relationship: str = "18"
+    group_no: str = ""
+    remaining_liability: Decimal | None = None
+    payer_claim_no: str = ""
+    adjudicated_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,23 +242,67 @@ def _claim(w: SegmentWriter, claim: ClaimOut) -> None:
           claim.rendering_npi)  # fmt: skip
     other = claim.other_payer
     if other is not None:
-        w.add("SBR", "P", "18", "", "", "", "", "", "", other.filing_indicator)
-        for group in sorted({g for g, _, _ in other.adjustments}):
-            triplets: list[object] = []
-            for g, carc, amt in other.adjustments:
-                if g == group:
-                    triplets += [carc, amount(amt), ""]
-            w.add("CAS", group, *triplets[:18])
-        w.add("AMT", "D", amount(other.paid))
-        w.add("OI", "", "", "Y", "", "", "Y")
-        sub = other.subscriber
-        w.add("NM1", "IL", "1", sub.last_name, sub.first_name, "", "", "", "MI", other.member_id)
-        if sub.address is not None:
-            w.add("N3", sub.address.line1)
-            w.add("N4", sub.address.city, sub.address.state, sub.address.zip)
-        w.add("NM1", "PR", "2", other.payer_name, "", "", "", "", "PI", other.payer_id)
+        _other_payer(w, other, any(line.adjudication for line in claim.lines))
     for n, line in enumerate(claim.lines, start=1):
         w.add("LX", str(n))
         w.add("SV1", composite("HC", line.code, *line.modifiers[:4]), amount(line.charge), "UN",
               amount(line.units), "", "", composite(*line.pointers[:4]))  # fmt: skip
         w.add("DTP", "472", "D8", line.service_date.strftime("%Y%m%d"))
+        if other is not None and line.adjudication is not None:
+            _line_adjudication(w, line, line.adjudication, other.payer_id)
+
+
+CAS_GROUPS = frozenset({"CO", "CR", "OA", "PI", "PR"})
+"""The claim adjustment group codes an 837 accepts (an 835's OI goes out as OA)."""
+
+
+def _cas(w: SegmentWriter, adjustments: Adjustments) -> None:
+    """CAS segments: one per group (six reasons each, at most five segments)."""
+    by_group: dict[str, dict[str, Decimal]] = {}
+    for group, carc, value in adjustments:
+        if value:
+            reasons = by_group.setdefault(group if group in CAS_GROUPS else "OA", {})
+            reasons[carc] = reasons.get(carc, Decimal("0.00")) + value
+    segments: list[list[object]] = []
+    for group in sorted(by_group):
+        reasons = list(by_group[group].items())
+        for start in range(0, len(reasons), 6):
+            triplets: list[object] = [group]
+            for carc, value in reasons[start : start + 6]:
+                triplets += [carc, amount(value), ""]
+            segments.append(triplets)
+    for triplets in segments[:5]:
+        w.add("CAS", *triplets)
+
+
+def _other_payer(w: SegmentWriter, other: OtherPayer, lines_adjudicated: bool) -> None:
+    """2320 (SBR, CAS, AMT*D, AMT*EAF, OI), 2330A subscriber, 2330B payer."""
+    w.add("SBR", "P", other.relationship or "18", other.group_no, "", "", "", "", "",
+          other.filing_indicator)  # fmt: skip
+    _cas(w, other.adjustments)
+    w.add("AMT", "D", amount(other.paid))
+    if other.remaining_liability:
+        w.add("AMT", "EAF", amount(other.remaining_liability))
+    w.add("OI", "", "", "Y", "", "", "Y")
+    sub = other.subscriber
+    w.add("NM1", "IL", "1", sub.last_name, sub.first_name, "", "", "", "MI", other.member_id)
+    if sub.address is not None:
+        w.add("N3", sub.address.line1)
+        w.add("N4", sub.address.city, sub.address.state, sub.address.zip)
+    w.add("NM1", "PR", "2", other.payer_name, "", "", "", "", "PI", other.payer_id)
+    if other.adjudicated_on is not None and not lines_adjudicated:
+        w.add("DTP", "573", "D8", other.adjudicated_on.strftime("%Y%m%d"))
+    if other.payer_claim_no:
+        w.add("REF", "F8", other.payer_claim_no)
+
+
+def _line_adjudication(
+    w: SegmentWriter, line: LineOut, adj: LineAdjudication, payer_id: str
+) -> None:
+    """2430: SVD (payer, paid, procedure, units), CAS, DTP*573, AMT*EAF."""
+    w.add("SVD", payer_id, amount(adj.paid), composite("HC", line.code, *line.modifiers[:4]), "",
+          amount(adj.units))  # fmt: skip
+    _cas(w, adj.adjustments)
+    w.add("DTP", "573", "D8", adj.adjudicated_on.strftime("%Y%m%d"))
+    if adj.remaining_liability:
+        w.add("AMT", "EAF", amount(adj.remaining_liability))
