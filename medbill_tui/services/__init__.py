@@ -16,7 +16,9 @@ from medbill_tui.services.imports import ImportService
 from medbill_tui.services.patients import PatientService
 from medbill_tui.services.queues import DetailService, QueueService
 from medbill_tui.services.remittances import RemittanceService
+from medbill_tui.services.reports import ReportService
 from medbill_tui.services.submissions import SubmissionService
+from medbill_tui.services.unmatched import UnmatchedService
 
 
 @dataclass
@@ -33,6 +35,8 @@ class Services:
     imports: ImportService
     remittances: RemittanceService
     denials: DenialService
+    unmatched: UnmatchedService
+    reports: ReportService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -64,7 +68,9 @@ def build_services(
         submissions=SubmissionService(engine, clock, actor, outbox or Path("outbox")),
         imports=ImportService(engine, clock, actor),
         remittances=RemittanceService(engine, clock, actor),
+        unmatched=UnmatchedService(engine, clock, actor),
         denials=DenialService(engine, clock, actor, letters or Path("letters")),
+        reports=ReportService(engine, clock),
         clock=clock,
         actor=actor,
         page_size=page_size,
