@@ -265,10 +265,10 @@ def _cas(w: SegmentWriter, adjustments: Adjustments) -> None:
             reasons[carc] = reasons.get(carc, Decimal("0.00")) + value
     segments: list[list[object]] = []
     for group in sorted(by_group):
-        reasons = list(by_group[group].items())
-        for start in range(0, len(reasons), 6):
+        pairs = list(by_group[group].items())
+        for start in range(0, len(pairs), 6):
             triplets: list[object] = [group]
-            for carc, value in reasons[start : start + 6]:
+            for carc, value in pairs[start : start + 6]:
                 triplets += [carc, amount(value), ""]
             segments.append(triplets)
     for triplets in segments[:5]:
