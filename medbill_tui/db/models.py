@@ -194,6 +194,14 @@ class Carc(Base):
     description: Mapped[str] = mapped_column(Text)
 
 
+class Rarc(Base):
+    """Remittance advice remark codes of a loaded official list (`medbill codes load`)."""
+
+    __tablename__ = "rarc"
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    description: Mapped[str] = mapped_column(Text)
+
+
 class Patient(Base):
     """A patient account."""
 
@@ -498,6 +506,10 @@ class WorkItem(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    category: Mapped[str | None] = mapped_column(String(20))
+    """Denials: the routing rules' category (eligibility, coding, ...)."""
+    action: Mapped[str | None] = mapped_column(String(20))
+    """Denials: the routing rules' default action (resubmit, appeal, ...)."""
 
 
 class Note(Base):
