@@ -18,7 +18,7 @@ from medbill_tui.bootstrap import (
     connect,
     ensure_schema,
 )
-from medbill_tui.cli import claims, codes, edi, fees, ledger
+from medbill_tui.cli import claims, codes, edi, fees, ledger, report
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 from medbill_tui.services.errors import ServiceError, ServiceUnavailable
@@ -78,10 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     edi.add_parsers(sub)
     ledger.add_parsers(sub)
 
-    report = sub.add_parser("report", help="print a report")
-    report_sub = report.add_subparsers(dest="report_name", metavar="REPORT", required=True)
-    queues = report_sub.add_parser("queues", help="count and amount of each work queue")
-    queues.add_argument("--format", choices=("plain", "csv", "json"), default="plain")
+    report.add_parsers(sub)
     return parser
 
 
@@ -143,13 +140,6 @@ def _cmd_db(runtime: Runtime, args: argparse.Namespace) -> int:
 Command = Callable[[Runtime, argparse.Namespace], int]
 
 
-def _report(runtime: Runtime, args: argparse.Namespace) -> int:
-    from medbill_tui.cli.report import report_queues
-
-    print(report_queues(runtime, args.format))
-    return EXIT_OK
-
-
 def _on_current_schema(command: Command) -> Command:
     """Run `command` only once the schema is at this version (exit 2 with the fix if not)."""
 
@@ -165,7 +155,7 @@ COMMANDS: dict[str | None, Command] = {
     "demo": _cmd_demo,
     "db": _cmd_db,
     "sandbox": edi.run_sandbox,  # works on files only
-    "report": _on_current_schema(_report),
+    "report": _on_current_schema(report.run),
     "codes": _on_current_schema(codes.run),
     "fees": _on_current_schema(fees.run),
     "claims": _on_current_schema(claims.run),

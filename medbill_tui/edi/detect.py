@@ -89,7 +89,8 @@ _IGNORED = {
 }
 
 
-def _kind_of(gs: Segment) -> Kind:
+def kind_of_group(gs: Segment) -> Kind:
+    """The kind of a functional group from GS01/GS08; raise for versions and kinds not read."""
     gs01, gs08 = gs.get(1), gs.get(8)
     if gs08[:6] != "005010":
         found = gs08[:6] or "no version"
@@ -108,13 +109,17 @@ def _kind_of(gs: Segment) -> Kind:
     )
 
 
-def _head(segments: list[Segment]) -> Detected:
-    isa = segments[0]
+def check_isa_version(isa: Segment) -> None:
+    """Raise `UnsupportedTransaction` unless ISA12 is 00501."""
     if isa.get(12) != "00501":
         version = {"00401": "004010", "00400": "004010"}.get(isa.get(12), isa.get(12))
         raise UnsupportedTransaction(
             f"ISA12 is {isa.get(12)!r}: this is a {version} file; medbill reads 005010 only"
         )
+
+
+def _head(segments: list[Segment]) -> Detected:
+    check_isa_version(segments[0])
     groups = [s for s in segments if s.elements[0] == "GS"]
     if not groups:
         if any(s.id == "TA1" for s in segments):
@@ -122,7 +127,7 @@ def _head(segments: list[Segment]) -> Detected:
                 "this interchange holds only a TA1 interchange acknowledgment, no transactions"
             )
         raise X12SyntaxError("there is no GS (functional group) segment", segments[-1].number)
-    kinds = {_kind_of(gs) for gs in groups}
+    kinds = {kind_of_group(gs) for gs in groups}
     if len(kinds) > 1:
         raise UnsupportedTransaction(
             f"the file mixes transaction types ({', '.join(sorted(kinds))}); send one kind per file"

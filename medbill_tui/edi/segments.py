@@ -2,14 +2,31 @@
 
 Reading never trusts a file: the ISA must be exactly 106 characters with its delimiters at the
 fixed positions, and every problem is an `X12SyntaxError` naming the segment number.
+`X12Stream` reads a file of any size in chunks (bounded memory) and hashes it on the way.
 """
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 ISA_LENGTH = 106
+CHUNK_BYTES = 1 << 20
+MAX_SEGMENT_CHARS = 1 << 20  # far above any real segment; a missing terminator stops here
+LENIENT = "medbill-latin1"
+
+
+def _latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Bytes that are not UTF-8 are read as Latin-1 (one character per byte)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return exc.object[exc.start : exc.end].decode("latin-1"), exc.end
+
+
+codecs.register_error(LENIENT, _latin1_fallback)
 
 
 class X12SyntaxError(ValueError):
@@ -97,19 +114,108 @@ def iter_segments(text: str, delimiters: Delimiters | None = None) -> Iterator[S
     """Segments of an interchange in order; line breaks around terminators are ignored."""
     text = clean_text(text).lstrip()
     delims = delimiters or delimiters_from_isa(text)
+    return split_segments((text,), delims)
+
+
+def split_segments(texts: Iterable[str], delims: Delimiters) -> Iterator[Segment]:
+    """Segments from consecutive pieces of one interchange's text (the first starts at ISA).
+
+    A segment may straddle two pieces; only the unfinished tail of a piece is carried over, so
+    memory stays bounded by the piece size (and `MAX_SEGMENT_CHARS`).
+    """
+    terminator, element = delims.segment, delims.element
     number = 0
-    chunks = text.split(delims.segment)
-    for index, chunk in enumerate(chunks):
-        body = chunk.strip("\r\n ")
-        if not body:
-            if chunk == "" and 0 < index < len(chunks) - 1:
-                raise X12SyntaxError("empty segment (two terminators in a row)", number + 1)
-            continue
+    carry = ""
+    first = True
+    new = Segment.__new__
+    for text in texts:
+        pieces = (carry + text if carry else text).split(terminator)
+        carry = pieces.pop()
+        if len(carry) > MAX_SEGMENT_CHARS:
+            raise X12SyntaxError(
+                f"no segment terminator {terminator!r} in {MAX_SEGMENT_CHARS:,} characters "
+                "(the terminator is wrong or the file is not X12)", number + 1)  # fmt: skip
+        for piece in pieces:
+            body = piece.strip("\r\n ")
+            if not body:
+                if piece == "" and not first:
+                    raise X12SyntaxError("empty segment (two terminators in a row)", number + 1)
+                first = False
+                continue
+            first = False
+            number += 1
+            elements = tuple(body.split(element))
+            sid = elements[0]
+            if len(sid) > 3 or not sid.isalnum():
+                raise X12SyntaxError(f"{sid[:10]!r} is not a segment id", number)
+            seg = new(Segment)
+            object.__setattr__(seg, "number", number)
+            object.__setattr__(seg, "elements", elements)
+            yield seg
+    body = carry.strip("\r\n ")
+    if body:
         number += 1
-        elements = tuple(body.split(delims.element))
-        if not elements[0].isalnum() or len(elements[0]) > 3:
+        elements = tuple(body.split(element))
+        if len(elements[0]) > 3 or not elements[0].isalnum():
             raise X12SyntaxError(f"{elements[0][:10]!r} is not a segment id", number)
         yield Segment(number, elements)
+
+
+class X12Stream:
+    """An X12 file read in chunks: delimiters from its head, then its segments in order.
+
+    Memory stays bounded whatever the file's size (one chunk plus one segment). The bytes are
+    hashed as they are read (`sha256`, `size` are complete once `segments()` is exhausted).
+    UTF-8 with or without BOM; bytes that are not UTF-8 are read as Latin-1.
+    """
+
+    def __init__(self, source: BinaryIO, chunk_bytes: int = CHUNK_BYTES) -> None:
+        self._source = source
+        self._chunk_bytes = chunk_bytes
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")(errors=LENIENT)
+        self.hash = hashlib.sha256()
+        self.size = 0
+        self._eof = False
+        head = ""
+        while len(head.lstrip()) < ISA_LENGTH and not self._eof:
+            head += self._read()
+        self._head = head.lstrip().lstrip("\ufeff").lstrip()
+        self.delimiters = delimiters_from_isa(self._head)
+
+    def _read(self) -> str:
+        data = self._source.read(self._chunk_bytes)
+        if not data:
+            self._eof = True
+            return self._decoder.decode(b"", final=True)
+        self.hash.update(data)
+        self.size += len(data)
+        return self._decoder.decode(data)
+
+    def _texts(self) -> Iterator[str]:
+        yield self._head
+        self._head = ""
+        while not self._eof:
+            text = self._read()
+            if text:
+                yield text
+
+    def segments(self) -> Iterator[Segment]:
+        """Every segment of the file, numbered from the ISA (= 1)."""
+        return split_segments(self._texts(), self.delimiters)
+
+    def drain(self) -> None:
+        """Hash the rest of the file without reading its segments."""
+        while not self._eof:
+            data = self._source.read(self._chunk_bytes)
+            if not data:
+                self._eof = True
+            self.hash.update(data)
+            self.size += len(data)
+
+    @property
+    def sha256(self) -> str:
+        """Hex digest of the bytes read so far (the whole file once segments are exhausted)."""
+        return self.hash.hexdigest()
 
 
 def check_envelope(segments: list[Segment]) -> None:

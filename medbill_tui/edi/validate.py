@@ -3,6 +3,11 @@
 pyx12 logs every error (and would print them over the TUI), reads ASCII only and exports no
 ISA/GS/ST element errors to its JSON, so this wrapper silences its logger, feeds it text, and
 collects errors from both the JSON tree and its log records (see shared/notes/pyx12.md).
+
+`validate_x12_file` streams a file to pyx12 (BOM dropped, non-UTF-8 bytes read as Latin-1);
+`BackgroundValidation` runs it in a separate Python process, so a large inbound file is
+validated on another core while medbill parses and posts it (pyx12 is pure Python: a thread
+would not run in parallel). `python -m medbill_tui.edi.validate FILE` prints the issues as JSON.
 """
 
 from __future__ import annotations
@@ -11,9 +16,14 @@ import io
 import json
 import logging
 import re
+import subprocess
+import sys
 import threading
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from medbill_tui.edi.segments import LENIENT
 
 _LOCK = threading.Lock()  # pyx12 is not known to be thread-safe; its logger is shared
 _LOG_LINE = re.compile(r"Line:(\d+) (\w+):(\w+) - (.*)")
@@ -79,6 +89,17 @@ def _from_json(tree: dict[str, Any]) -> list[ValidationIssue]:
 
 def validate_x12(text: str) -> ValidationResult:
     """Validate 005010 X12 text with pyx12; unsupported versions come back as one issue."""
+    return _validate(io.StringIO(text.lstrip("\ufeff")))
+
+
+def validate_x12_file(path: Path) -> ValidationResult:
+    """Validate a file with pyx12, read in chunks (as `validate_x12` would its text)."""
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors=LENIENT, newline="")
+        return _validate(text)
+
+
+def _validate(source: TextIO) -> ValidationResult:
     import pyx12.errors
     import pyx12.params
     import pyx12.x12n_document
@@ -93,8 +114,7 @@ def validate_x12(text: str) -> ValidationResult:
         fd_json = io.StringIO()
         try:
             ok = pyx12.x12n_document.x12n_document(
-                pyx12.params.params(), io.StringIO(text.lstrip("\ufeff")), None, None,
-                fd_json=fd_json,
+                pyx12.params.params(), source, None, None, fd_json=fd_json,
             )  # fmt: skip
         except pyx12.errors.EngineError as exc:
             return ValidationResult(False, (ValidationIssue(0, "GS", "GS08", "", str(exc)),))
@@ -109,3 +129,59 @@ def validate_x12(text: str) -> ValidationResult:
     return ValidationResult(
         bool(ok) and not issues, tuple(sorted(issues, key=lambda i: i.segment_no))
     )
+
+
+class BackgroundValidation:
+    """pyx12 validation of a file in a child Python process; `result()` waits for it.
+
+    A child that fails (crash, killed) gives one issue saying so: inbound files are imported
+    whatever pyx12 says, so a validator failure is a warning, never a refusal.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._result: ValidationResult | None = None
+        self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+            [sys.executable, "-m", "medbill_tui.edi.validate", str(path)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def result(self) -> ValidationResult:
+        """Wait for the child and return its findings (the same object on later calls)."""
+        if self._result is not None:
+            return self._result
+        assert self._proc is not None
+        out, _ = self._proc.communicate()
+        code, self._proc = self._proc.returncode, None
+        try:
+            if code != 0:
+                raise ValueError(f"exit status {code}")
+            data = json.loads(out)
+            issues = tuple(ValidationIssue(**item) for item in data["issues"])
+            self._result = ValidationResult(bool(data["ok"]), issues)
+        except (ValueError, KeyError, TypeError) as exc:
+            issue = ValidationIssue(0, "", "", "", f"pyx12 validation did not finish ({exc})")
+            self._result = ValidationResult(False, (issue,))
+        return self._result
+
+    def cancel(self) -> None:
+        """Stop the child if it is still running (the import failed or was not needed)."""
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.communicate()
+            self._proc = None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m medbill_tui.edi.validate FILE`: the issues of FILE as JSON on stdout."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m medbill_tui.edi.validate FILE", file=sys.stderr)
+        return 2
+    result = validate_x12_file(Path(args[0]))
+    json.dump({"ok": result.ok, "issues": [asdict(i) for i in result.issues]}, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

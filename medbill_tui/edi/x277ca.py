@@ -7,6 +7,7 @@ STC the claim's status, REF*1K the payer's claim number; 2220D service lines may
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -122,6 +123,14 @@ def parse_277ca_all(text: str | bytes) -> tuple[Ack277CA, ...]:
     with gc_paused():
         inter = read_interchange(text, "277CA")
         return tuple(_parse_set(tset, inter) for tset in inter.sets)
+
+
+def iter_277ca(inter: Interchange, sets: Iterable[TransactionSet]) -> Iterator[Ack277CA]:
+    """Parse streamed 277CA sets one at a time."""
+    for tset in sets:
+        with gc_paused():
+            ack = _parse_set(tset, inter)
+        yield ack
 
 
 def _statuses(seg: Segment, delims: Delimiters) -> tuple[Status, ...]:

@@ -3,18 +3,18 @@
 Header: BPR (amount, method, date), TRN (trace number), N1*PR payer, N1*PE payee. One
 `ClaimPay` per CLP with its CAS adjustments and SVC lines; PLB provider-level adjustments.
 All money is Decimal rounded to cents. One pass over the segments, no regular expressions.
+The records and balance checks live in `x835_records` (re-exported here). `iter_835` parses
+the sets of a streamed file one at a time (see `edi/stream.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from medbill_tui.edi.codelists import carc_words, claim_payment_status_words, rarc_words
 from medbill_tui.edi.detect import (
-    ZERO,
     Interchange,
     MultipleTransactions,
     TransactionSet,
@@ -25,117 +25,29 @@ from medbill_tui.edi.detect import (
     x12_date,
 )
 from medbill_tui.edi.segments import Segment, X12SyntaxError
+from medbill_tui.edi.x835_records import (
+    Adjustment,
+    ClaimPay,
+    ProviderAdjustment,
+    Remit835,
+    ServicePay,
+    claim_balance_errors,
+    remit_balance_error,
+)
 
-
-@dataclass(frozen=True, slots=True)
-class Adjustment:
-    """One CAS triplet: group (CO/PR/OA/PI), reason (CARC), amount, optional quantity."""
-
-    group: str
-    carc: str
-    amount: Decimal
-    quantity: Decimal | None = None
-
-    @property
-    def words(self) -> str:
-        """The reason in words, e.g. "CO-45: Billed amount is above ..."."""
-        return f"{self.group}-{self.carc}: {carc_words(self.carc)}"
-
-
-@dataclass(frozen=True, slots=True)
-class ServicePay:
-    """One SVC line: what was billed, paid, adjusted and why."""
-
-    code: str
-    qualifier: str
-    modifiers: tuple[str, ...]
-    charge: Decimal
-    paid: Decimal
-    units: Decimal
-    service_date: date | None
-    service_end: date | None
-    adjustments: tuple[Adjustment, ...]
-    remarks: tuple[str, ...]
-    allowed: Decimal | None
-    line_control_no: str
-
-    def remark_words(self) -> tuple[str, ...]:
-        """Each LQ*HE remark code in words."""
-        return tuple(f"{r}: {rarc_words(r)}" for r in self.remarks)
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimPay:
-    """One CLP: the payer's decision on one of our claims."""
-
-    pcn: str
-    status: str
-    charge: Decimal
-    paid: Decimal
-    patient_resp: Decimal
-    filing: str
-    payer_claim_no: str
-    facility: str
-    frequency: str
-    adjustments: tuple[Adjustment, ...]
-    services: tuple[ServicePay, ...]
-    remarks: tuple[str, ...]
-    patient_name: str
-    patient_id: str
-    insured_id: str
-    rendering_id: str
-    statement_from: date | None
-    statement_to: date | None
-    received_on: date | None
-
-    @property
-    def status_words(self) -> str:
-        """CLP02 in words."""
-        return claim_payment_status_words(self.status)
-
-    @property
-    def denied(self) -> bool:
-        """CLP02 = 4."""
-        return self.status == "4"
-
-    def all_adjustments(self) -> tuple[Adjustment, ...]:
-        """Claim-level then line-level adjustments."""
-        return self.adjustments + tuple(a for s in self.services for a in s.adjustments)
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderAdjustment:
-    """One PLB pair: reason code, reference (e.g. the claim it recovers), amount."""
-
-    reason: str
-    reference: str
-    amount: Decimal
-    provider_id: str
-    fiscal_date: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class Remit835:
-    """One 835 transaction set: one payment (or notice) from one payer to one payee."""
-
-    payer_name: str
-    payer_id: str
-    originator_id: str
-    payee_name: str
-    payee_npi: str
-    payee_tin: str
-    trace_no: str
-    handling: str
-    credit_debit: str
-    method: str
-    amount: Decimal
-    paid_on: date | None
-    produced_on: date | None
-    claims: tuple[ClaimPay, ...]
-    plb: tuple[ProviderAdjustment, ...]
-    control: str
-    interchange_control: str
-    warnings: tuple[str, ...]
+__all__ = [
+    "Adjustment",
+    "ClaimPay",
+    "ProviderAdjustment",
+    "Remit835",
+    "ServicePay",
+    "claim_balance_errors",
+    "iter_835",
+    "parse_835",
+    "parse_835_all",
+    "parse_835_set",
+    "remit_balance_error",
+]
 
 
 def parse_835(text: str | bytes) -> Remit835:
@@ -153,6 +65,18 @@ def parse_835_all(text: str | bytes) -> tuple[Remit835, ...]:
     with gc_paused():
         inter = read_interchange(text, "835")
         return tuple(_parse_set(tset, inter) for tset in inter.sets)
+
+
+def iter_835(inter: Interchange, sets: Iterable[TransactionSet]) -> Iterator[Remit835]:
+    """Parse streamed 835 sets one at a time (only one payment's records in memory)."""
+    for tset in sets:
+        yield parse_835_set(tset, inter)
+
+
+def parse_835_set(tset: TransactionSet, inter: Interchange) -> Remit835:
+    """One 835 transaction set (one payment)."""
+    with gc_paused():
+        return _parse_set(tset, inter)
 
 
 def _cas(seg: Segment) -> list[Adjustment]:
@@ -369,44 +293,4 @@ def _parse_set(tset: TransactionSet, inter: Interchange) -> Remit835:
         control=tset.control,
         interchange_control=inter.control,
         warnings=inter.warnings,
-    )
-
-
-def _sum(values: Iterable[Decimal]) -> Decimal:
-    return sum(values, ZERO)
-
-
-def claim_balance_errors(claim: ClaimPay) -> tuple[str, ...]:
-    """Words for each imbalance: charge - adjustments must equal paid (claim and each line)."""
-    out: list[str] = []
-    adjusted = _sum(a.amount for a in claim.all_adjustments())
-    expected = claim.charge - adjusted
-    if expected != claim.paid:
-        out.append(
-            f"claim {claim.pcn}: charge {claim.charge} - adjustments {adjusted} = {expected}, "
-            f"but the payer paid {claim.paid} (off by {claim.paid - expected})"
-        )
-    for number, line in enumerate(claim.services, start=1):
-        line_adj = _sum(a.amount for a in line.adjustments)
-        line_expected = line.charge - line_adj
-        if line_expected != line.paid:
-            out.append(
-                f"claim {claim.pcn} line {number} ({line.code}): charge {line.charge} - "
-                f"adjustments {line_adj} = {line_expected}, but paid {line.paid} "
-                f"(off by {line.paid - line_expected})"
-            )
-    return tuple(out)
-
-
-def remit_balance_error(remit: Remit835) -> str | None:
-    """Words when BPR02 is not the sum of CLP04 minus the sum of PLB amounts, else None."""
-    paid = _sum(c.paid for c in remit.claims)
-    withheld = _sum(p.amount for p in remit.plb)
-    expected = paid - withheld
-    amount = -remit.amount if remit.credit_debit == "D" else remit.amount
-    if amount == expected:
-        return None
-    return (
-        f"payment {remit.trace_no}: claims paid {paid} - provider adjustments {withheld} = "
-        f"{expected}, but BPR02 says {amount} (off by {amount - expected})"
     )

@@ -7,6 +7,7 @@ errors. Envelope mismatches in the 999 itself are reported in `warnings`, not ra
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from medbill_tui.edi.codelists import ack_error_words
@@ -95,12 +96,18 @@ def parse_999(text: str | bytes) -> Ack999:
 def parse_999_all(text: str | bytes) -> tuple[Ack999, ...]:
     """Parse every acknowledgment (AK1..AK9) of a 999 file, in order."""
     inter = read_interchange(text, "999")
-    acks: list[Ack999] = []
-    for tset in inter.sets:
-        acks.extend(_parse_set(tset, inter))
-    if not acks:
+    return tuple(iter_999(inter, inter.sets))
+
+
+def iter_999(inter: Interchange, sets: Iterable[TransactionSet]) -> Iterator[Ack999]:
+    """Acknowledgments of streamed 999 sets, one set at a time."""
+    found = False
+    for tset in sets:
+        for ack in _parse_set(tset, inter):
+            found = True
+            yield ack
+    if not found:
         raise X12SyntaxError("the 999 has no AK1 (functional group response) segment")
-    return tuple(acks)
 
 
 @dataclass(slots=True)

@@ -1,35 +1,54 @@
-"""Importing inbound X12 files (999, 277CA; 835 through the remittance service)."""
+"""Importing inbound X12 files (999, 277CA; 835 through the remittance service).
+
+Files of any size are streamed, never read whole: a first pass (`edi.stream.scan_file`) hashes
+the bytes and checks the envelope chunk by chunk; the transaction then streams the file again
+one transaction set at a time into the parsers and the database (a changed hash on the second
+pass fails the import). pyx12 validates a large file in a child process at the same time and
+its findings become the file's warnings before the commit. See docs/architecture.md.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import acks as repo
+from medbill_tui.db.repositories import edi_store
 from medbill_tui.db.uow import read_connection, run_in_transaction
-from medbill_tui.edi.detect import UnsupportedTransaction, detect_transaction
-from medbill_tui.edi.segments import (
-    Segment,
-    X12SyntaxError,
-    check_envelope,
-    clean_text,
-    iter_segments,
+from medbill_tui.edi.detect import TransactionSet, UnsupportedTransaction
+from medbill_tui.edi.segments import Delimiters, X12SyntaxError
+from medbill_tui.edi.stream import FileChanged, Scan, detect_file, scan_file, stream_sets
+from medbill_tui.edi.validate import (
+    BackgroundValidation,
+    ValidationIssue,
+    ValidationResult,
+    validate_x12_file,
 )
-from medbill_tui.edi.validate import validate_x12
-from medbill_tui.edi.x277ca import parse_277ca_all
-from medbill_tui.edi.x835 import Remit835, parse_835_all
-from medbill_tui.edi.x999 import parse_999_all
+from medbill_tui.edi.x277ca import iter_277ca
+from medbill_tui.edi.x835 import parse_835_set
+from medbill_tui.edi.x999 import iter_999
 from medbill_tui.records import InboxEntry
 from medbill_tui.services.errors import ServiceError, translate_errors
 from medbill_tui.services.remittances import RemitOutcome, RemittanceService
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+IMPORTED_KINDS = ("999", "277CA", "835")
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLimits:
+    """Sizes that change how a file is handled (never whether it can be imported)."""
+
+    inline_max_bytes: int = 8 * MB  # larger files are stored as a PostgreSQL large object
+    parallel_min_bytes: int = 256 * 1024  # from this size pyx12 runs in a child process
+    validate_max_bytes: int = 32 * MB  # larger files skip pyx12 (~10k segments/s), with a warning
 
 
 class ImportFailed(ServiceError):
@@ -42,7 +61,7 @@ class ImportResult:
 
     file_name: str
     kind: str
-    status: str  # imported | already-imported | dry-run
+    status: str  # imported | already-imported | dry-run | not-posted
     accepted: int = 0
     rejected: int = 0
     unmatched: int = 0
@@ -52,18 +71,60 @@ class ImportResult:
     payments: tuple[RemitOutcome, ...] = ()
 
 
-class ImportService:
-    """Reads acknowledgment files and ties them to batches and claims. Blocking: use a worker."""
+class _Validation(Protocol):
+    def result(self) -> ValidationResult: ...
 
-    def __init__(self, engine: Engine, clock: Clock, actor: str) -> None:
+    def cancel(self) -> None: ...
+
+
+class _InProcess:
+    """Small files: pyx12 in this process when the result is asked for (no child start-up)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._result: ValidationResult | None = None
+
+    def result(self) -> ValidationResult:
+        if self._result is None:
+            self._result = validate_x12_file(self.path)
+        return self._result
+
+    def cancel(self) -> None:
+        return None
+
+
+class _Skipped:
+    """Files above the validation limit: one warning instead of pyx12's findings."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        words = (f"pyx12 did not check this file: {size / MB:,.1f} MB is over the "
+                 f"{limit / MB:,.1f} MB validation limit (medbill's own checks ran)")  # fmt: skip
+        self._result = ValidationResult(False, (ValidationIssue(0, "", "", "", words),))
+
+    def result(self) -> ValidationResult:
+        return self._result
+
+    def cancel(self) -> None:
+        return None
+
+
+class ImportService:
+    """Reads acknowledgment and remittance files and ties them to batches and claims.
+
+    Blocking: call from a worker."""
+
+    def __init__(
+        self, engine: Engine, clock: Clock, actor: str, limits: ImportLimits | None = None
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
+        self.limits = limits or ImportLimits()
 
     @translate_errors
     def inbox(self, folder: Path) -> tuple[InboxEntry, ...]:
-        """The files in `folder` (by name): their kind or why they cannot be read, and
-        whether the same bytes were already imported. Reads only."""
+        """The files in `folder` (by name): their kind (from the head of each file) or why they
+        cannot be read, and whether the same bytes were already imported. Reads only."""
         try:
             paths = sorted((p for p in folder.iterdir() if p.is_file() and
                             not p.name.startswith(".")), key=lambda p: p.name)  # fmt: skip
@@ -79,14 +140,10 @@ class ImportService:
             size = 0
             try:
                 size = path.stat().st_size
-                if size > MAX_FILE_BYTES:
-                    problem = f"{size:,} bytes is larger than medbill imports"
-                else:
-                    content = path.read_bytes()
-                    sha = hashlib.sha256(content).hexdigest()
-                    kind = detect_transaction(clean_text(content)).kind
-                    if kind not in ("999", "277CA", "835"):
-                        problem = f"{kind} files are not imported here"
+                detected, sha = detect_file(path)
+                kind = detected.kind
+                if kind not in IMPORTED_KINDS:
+                    problem = f"{kind} files are not imported here"
             except OSError as exc:
                 problem = f"cannot read the file ({exc.strerror})"
             except (X12SyntaxError, UnsupportedTransaction, ValueError) as exc:
@@ -105,128 +162,144 @@ class ImportService:
     @translate_errors
     def import_file(self, path: Path, *, dry_run: bool = False) -> ImportResult:
         """Import one file in one transaction; the same bytes twice import once."""
-        try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise ImportFailed(f"{path.name}: {size:,} bytes is larger than medbill imports "
-                                   f"({MAX_FILE_BYTES:,}); ask the sender to split it")  # fmt: skip
-            content = path.read_bytes()
-        except OSError as exc:
-            raise ImportFailed(f"{path.name}: cannot read the file ({exc.strerror})") from None
-        return self.import_bytes(path.name, content, dry_run=dry_run)
+        return self._import(path, path.name, dry_run)
 
     @translate_errors
     def import_bytes(self, name: str, content: bytes, *, dry_run: bool = False) -> ImportResult:
-        sha = hashlib.sha256(content).hexdigest()
-        text = clean_text(content)
-        envelope_warnings: list[str] = []
+        """Import bytes held in memory (written to a private temporary file first)."""
+        with tempfile.TemporaryDirectory(prefix="medbill-import-") as folder:
+            path = Path(folder) / "content.x12"
+            path.write_bytes(content)
+            return self._import(path, name, dry_run)
+
+    def _import(self, path: Path, name: str, dry_run: bool) -> ImportResult:
         try:
-            segments = list(iter_segments(text))
-            if segments[-1].id != "IEA":
-                raise X12SyntaxError(
-                    f"the file is truncated: it ends with {segments[-1].id}, not IEA",
-                    segments[-1].number,
-                )
-            try:
-                check_envelope(segments)
-            except X12SyntaxError as problem:
-                envelope_warnings.append(str(problem))
-            detected = detect_transaction(text)
-            head = segments[0]
+            scan = scan_file(path)
+        except OSError as exc:
+            raise ImportFailed(f"{name}: cannot read the file ({exc.strerror})") from None
         except (X12SyntaxError, UnsupportedTransaction) as exc:
             raise ImportFailed(f"{name}: {exc}") from None
-        if detected.kind not in ("999", "277CA", "835"):
-            raise ImportFailed(f"{name}: {detected.kind} files are not imported here")
+        kind = scan.detected.kind
+        if kind not in IMPORTED_KINDS:
+            raise ImportFailed(f"{name}: {kind} files are not imported here")
+        with read_connection(self.engine) as conn:
+            prior = repo.prior_import(conn, scan.sha256)
+        if prior is not None:
+            return _already(name, kind, prior)
+        validation = self._validation(path, scan.size)
         try:
-            if detected.kind == "835":
-                remits = parse_835_all(text)
-                gs06 = head_gs06(segments)
-            elif detected.kind == "999":
-                acks999 = parse_999_all(text)
-                gs06 = acks999[0].group_control if acks999 else ""
-            else:
-                acks277 = parse_277ca_all(text)
-                gs06 = acks277[0].group_control if acks277 else ""
-        except (X12SyntaxError, ValueError) as exc:
-            raise ImportFailed(f"{name}: {exc}") from None
-        check = validate_x12(text)
-        warnings = (*envelope_warnings, *(str(issue) for issue in check.issues))
-
-        def work(session: Session) -> ImportResult:
-            conn = session.connection()
-            prior = repo.prior_import(conn, sha)
-            if prior is not None:
-                return ImportResult(
-                    name, detected.kind, "already-imported",
-                    message=f"{name} was already imported as {prior.file_name} by {prior.by} "
-                            f"on {prior.at:%m/%d/%Y %H:%M}; nothing changed",
-                )  # fmt: skip
-            file_id = repo.record_inbound(
-                conn, kind=detected.kind, file_name=name, sha256=sha, content=content,
-                isa13=head.get(13), gs06=gs06, sender=head.get(6).strip(),
-                receiver=head.get(8).strip(), warnings="\n".join(warnings) or None,
-                actor=self.actor,
-            )  # fmt: skip
-            if detected.kind == "835":
-                return self._post_835(session, name, file_id, remits, content, warnings, dry_run)
-            total = repo.AckCounts()
-            try:
-                if detected.kind == "999":
-                    for ack in acks999:
-                        _add(total, repo.apply_999(conn, ack, file_id, self.actor,
-                                                   self.clock.today()))  # fmt: skip
-                else:
-                    for ack277 in acks277:
-                        _add(total, repo.apply_277ca(conn, ack277, file_id, self.actor,
-                                                     self.clock.today()))  # fmt: skip
-            except repo.UnknownBatch as exc:
-                raise ImportFailed(f"{name}: {exc}; nothing was imported") from None
-            result = ImportResult(
-                name, detected.kind, "dry-run" if dry_run else "imported", total.accepted,
-                total.rejected, total.unmatched, total.unchanged, warnings,
-                "; ".join(total.notes),
-            )  # fmt: skip
-            if dry_run:
-                session.rollback()
-            return result
-
-        try:
-            return run_in_transaction(self.engine, work)
+            return run_in_transaction(
+                self.engine, lambda session: self._work(session, path, name, scan, validation,
+                                                        dry_run))  # fmt: skip
         except IntegrityError:
             # Someone imported the same bytes at this very moment: theirs counts.
-            return ImportResult(
-                name,
-                detected.kind,
-                "already-imported",
-                message=f"{name} was imported by someone else just now",
-            )
+            words = f"{name} was imported by someone else just now"
+            return ImportResult(name, kind, "already-imported", message=words)
+        finally:
+            validation.cancel()
 
-    def _post_835(
+    def _validation(self, path: Path, size: int) -> _Validation:
+        if size > self.limits.validate_max_bytes:
+            return _Skipped(size, self.limits.validate_max_bytes)
+        if size >= self.limits.parallel_min_bytes:
+            return BackgroundValidation(path)
+        return _InProcess(path)
+
+    def _work(
         self,
         session: Session,
+        path: Path,
         name: str,
-        file_id: int,
-        remits: tuple[Remit835, ...],
-        content: bytes,
-        warnings: tuple[str, ...],
+        scan: Scan,
+        validation: _Validation,
         dry_run: bool,
     ) -> ImportResult:
-        poster = RemittanceService(self.engine, self.clock, self.actor)
-        outcomes = tuple(poster.post_in(session, remit, content, file_id, dry_run=dry_run)
-                         for remit in remits)  # fmt: skip
-        posted = [o for o in outcomes if o.status in ("posted", "preview")]
-        if dry_run or not posted:
+        conn = session.connection()
+        kind = scan.detected.kind
+        prior = repo.prior_import(conn, scan.sha256)
+        if prior is not None:
+            return _already(name, kind, prior)
+        content, stored_sha = edi_store.store_content(conn, path, self.limits.inline_max_bytes)
+        if stored_sha != scan.sha256:
+            raise ImportFailed(f"{name}: {FileChanged.__doc__}; nothing was imported")
+        gs06 = scan.gs.get(6)
+        if kind == "999":
+            gs06 = scan.ak1.get(2) if scan.ak1 is not None else ""
+        file_id = repo.record_inbound(
+            conn, kind=kind, file_name=name, sha256=scan.sha256, content=content,
+            isa13=scan.isa.get(13), gs06=gs06, sender=scan.isa.get(6).strip(),
+            receiver=scan.isa.get(8).strip(), warnings=None, actor=self.actor,
+        )  # fmt: skip
+        del content
+        try:
+            if kind == "835":
+                result = self._post_835(session, path, name, scan, file_id, dry_run)
+            else:
+                result = self._apply_acks(conn, path, name, scan, file_id, dry_run)
+        except X12SyntaxError as exc:
+            raise ImportFailed(f"{name}: {exc}") from None
+        warnings = (*scan.warnings, *(str(issue) for issue in validation.result().issues))
+        edi_store.set_warnings(conn, file_id, warnings)
+        if dry_run or result.status == "not-posted":
             session.rollback()
+        return ImportResult(
+            result.file_name, result.kind, result.status, result.accepted, result.rejected,
+            result.unmatched, result.unchanged, warnings, result.message, result.payments,
+        )  # fmt: skip
+
+    def _apply_acks(
+        self, conn: Connection, path: Path, name: str, scan: Scan, file_id: int, dry_run: bool
+    ) -> ImportResult:
+        inter = scan.interchange()
+        total = repo.AckCounts()
+        today = self.clock.today()
+        try:
+            if scan.detected.kind == "999":
+                for ack in iter_999(inter, stream_sets(path, scan)):
+                    _add(total, repo.apply_999(conn, ack, file_id, self.actor, today))
+            else:
+                for ack277 in iter_277ca(inter, stream_sets(path, scan)):
+                    _add(total, repo.apply_277ca(conn, ack277, file_id, self.actor, today))
+        except repo.UnknownBatch as exc:
+            raise ImportFailed(f"{name}: {exc}; nothing was imported") from None
+        return ImportResult(
+            name, scan.detected.kind, "dry-run" if dry_run else "imported", total.accepted,
+            total.rejected, total.unmatched, total.unchanged, message="; ".join(total.notes),
+        )  # fmt: skip
+
+    def _post_835(
+        self, session: Session, path: Path, name: str, scan: Scan, file_id: int, dry_run: bool
+    ) -> ImportResult:
+        """Post each payment (ST set) as it is read: one payment's records in memory at once."""
+        poster = RemittanceService(self.engine, self.clock, self.actor)
+        inter = scan.interchange()
+        outcomes: list[RemitOutcome] = []
+        for tset in stream_sets(path, scan):
+            remit = parse_835_set(tset, inter)
+            raw = set_bytes(tset, scan.delimiters)
+            outcomes.append(poster.post_in(session, remit, raw, file_id, dry_run=dry_run))
+            del tset, remit, raw
+        posted = [o for o in outcomes if o.status in ("posted", "preview")]
         status = "dry-run" if dry_run else ("imported" if posted else "not-posted")
         return ImportResult(
             name, "835", status, accepted=sum(o.matched for o in posted),
-            unmatched=sum(o.unmatched for o in posted), warnings=warnings,
-            message="; ".join(o.message for o in outcomes if o.message), payments=outcomes,
+            unmatched=sum(o.unmatched for o in posted),
+            message="; ".join(o.message for o in outcomes if o.message), payments=tuple(outcomes),
         )  # fmt: skip
 
 
-def head_gs06(segments: list[Segment]) -> str:
-    return next((s.get(6) for s in segments if s.id == "GS"), "")
+def set_bytes(tset: TransactionSet, delimiters: Delimiters) -> bytes:
+    """One payment's own ST..SE segments, one per line (kept as `remittance.raw`)."""
+    element, end = delimiters.element, delimiters.segment + "\n"
+    return "".join(element.join(seg.elements) + end for seg in tset.segments).encode("utf-8")
+
+
+def _already(name: str, kind: str, prior: repo.PriorImport) -> ImportResult:
+    return ImportResult(
+        name, kind, "already-imported",
+        message=f"{name} was already imported as {prior.file_name} by {prior.by} "
+                f"on {prior.at:%m/%d/%Y %H:%M}; nothing changed",
+    )  # fmt: skip
 
 
 def _add(total: repo.AckCounts, part: repo.AckCounts) -> None:

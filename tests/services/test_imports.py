@@ -56,6 +56,8 @@ def test_acknowledgments_move_claims_and_fill_the_rejections_list(
 ) -> None:
     ack999, ack277, _ = loop(demo_engine, tmp_path)
     submitted = snapshot(demo_engine)["submitted"]
+    with demo_engine.connect() as conn:
+        last_item = conn.execute(text("SELECT coalesce(max(id), 0) FROM work_item")).scalar_one()
     first = importer(demo_engine).import_file(ack999)
     assert first.status == "imported" and first.accepted >= 1 and first.rejected == 0
     second = importer(demo_engine).import_file(ack277)
@@ -64,8 +66,9 @@ def test_acknowledgments_move_claims_and_fill_the_rejections_list(
         items = conn.execute(
             text(
                 "SELECT w.detail, c.status FROM work_item w JOIN claim c ON c.id = w.claim_id "
-                "WHERE w.kind = 'rejection'"
-            )
+                "WHERE w.kind = 'rejection' AND w.id > :last"
+            ),
+            {"last": last_item},
         ).all()
         history = conn.execute(
             text(

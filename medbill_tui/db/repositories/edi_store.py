@@ -1,0 +1,63 @@
+"""The bytes of inbound files: inline in `edi_file.content`, or a large object when big.
+
+A file up to `inline_max` bytes is stored as it is. A larger one is written, one chunk at a
+time, into a PostgreSQL large object inside the caller's transaction (so a rolled-back import
+leaves nothing behind) and `edi_file.content` holds a short reference to it
+(`medbill-large-object:<oid>:<size>`). `iter_content` reads either back in chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+LARGE_OBJECT_PREFIX = b"medbill-large-object:"
+CHUNK_BYTES = 1 << 20
+
+
+def store_content(
+    conn: Connection, path: Path, inline_max: int, chunk_bytes: int = CHUNK_BYTES
+) -> tuple[bytes, str]:
+    """What to put in `edi_file.content` for the file at `path`, and the SHA-256 of the bytes
+    actually stored (the caller compares it with the hash it checked)."""
+    digest = hashlib.sha256()
+    if path.stat().st_size <= inline_max:
+        data = path.read_bytes()
+        digest.update(data)
+        return data, digest.hexdigest()
+    oid = int(conn.execute(text("SELECT lo_create(0)")).scalar_one())
+    offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_bytes):
+            digest.update(chunk)
+            conn.execute(text("SELECT lo_put(:oid, :offset, :data)"),
+                         {"oid": oid, "offset": offset, "data": chunk})  # fmt: skip
+            offset += len(chunk)
+    return LARGE_OBJECT_PREFIX + f"{oid}:{offset}".encode(), digest.hexdigest()
+
+
+def iter_content(conn: Connection, file_id: int, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """The stored bytes of an EDI file, in chunks (from a large object when it is one)."""
+    content = bytes(
+        conn.execute(
+            text("SELECT content FROM edi_file WHERE id = :f"), {"f": file_id}
+        ).scalar_one()
+    )
+    if not content.startswith(LARGE_OBJECT_PREFIX):
+        yield content
+        return
+    oid, size = (int(part) for part in content[len(LARGE_OBJECT_PREFIX) :].split(b":"))
+    for offset in range(0, size, chunk_bytes):
+        yield bytes(
+            conn.execute(text("SELECT lo_get(:oid, :offset, :n)"),
+                         {"oid": oid, "offset": offset, "n": chunk_bytes}).scalar_one()
+        )  # fmt: skip
+
+
+def set_warnings(conn: Connection, file_id: int, warnings: tuple[str, ...]) -> None:
+    """Keep the envelope and validator warnings of an inbound file (found while importing)."""
+    conn.execute(text("UPDATE edi_file SET warnings = :w WHERE id = :f"),
+                 {"w": "\n".join(warnings) or None, "f": file_id})  # fmt: skip
