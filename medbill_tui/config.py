@@ -38,6 +38,8 @@ class Settings:
     outbox: Path
     inbox: Path
     timers: Timers = field(default_factory=Timers)
+    denial_rules: Path | None = None
+    """MEDBILL_DENIAL_RULES: a denial routing rules file (None: the shipped default)."""
 
     @property
     def embedded(self) -> bool:
@@ -80,7 +82,9 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
     )
     outbox = Path(env.get("MEDBILL_OUTBOX", "").strip() or data_dir / "outbox").expanduser()
     inbox = Path(env.get("MEDBILL_INBOX", "").strip() or data_dir / "inbox").expanduser()
+    rules = env.get("MEDBILL_DENIAL_RULES", "").strip()
     return Settings(
+        denial_rules=Path(rules).expanduser() if rules else None,
         timers=timers,
         outbox=outbox,
         inbox=inbox,

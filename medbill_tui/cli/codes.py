@@ -1,4 +1,5 @@
-"""`medbill codes search|load`: look up codes; load a newer CMS release file."""
+"""`medbill codes search|load`: look up codes; load a newer CMS release file or the official
+CARC/RARC lists."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from tabulate import tabulate
 from medbill_tui.bootstrap import Runtime
 from medbill_tui.db.codesets import CodeLoadError, load_release_file, search_codes
 from medbill_tui.db.uow import read_connection
-from medbill_tui.domain.codefiles import parse_hcpcs_file, parse_icd10cm_order_file
+from medbill_tui.domain.codefiles import (
+    parse_adjustment_codes,
+    parse_hcpcs_file,
+    parse_icd10cm_order_file,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,9 +29,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     search.add_argument("--format", choices=("plain", "json"), default="plain")
     search.add_argument("--limit", type=int, default=20)
-    load = codes_sub.add_parser("load", help="replace a code set from a CMS release file")
+    load = codes_sub.add_parser(
+        "load", help="replace a code set from a CMS release file or the X12 CARC/RARC list (CSV)"
+    )
     load.add_argument("file", type=Path)
-    load.add_argument("--set", dest="code_set", required=True, choices=("icd10cm", "hcpcs"))
+    load.add_argument(
+        "--set", dest="code_set", required=True, choices=("icd10cm", "hcpcs", "carc", "rarc")
+    )
 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
@@ -62,6 +71,8 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
         content = raw.decode("latin-1")
     if args.code_set == "icd10cm":
         parsed = parse_icd10cm_order_file(content.splitlines())
+    elif args.code_set in ("carc", "rarc"):
+        parsed = parse_adjustment_codes(content, args.code_set)
     else:
         parsed = parse_hcpcs_file(content)
     try:

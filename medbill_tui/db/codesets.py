@@ -1,5 +1,8 @@
 """Code sets in PostgreSQL: the built-in releases, loading newer CMS files, and search.
 
+The official CARC and RARC lists (X12 publishes them) load into `carc` / `rarc` with
+`medbill codes load FILE --set carc|rarc`; their words win over the ones we ship.
+
 ICD-10-CM comes from the `simple-icd-10-cm` package (CMS April 1, 2026 release); POS,
 modifiers and our procedure-code labels from CSV files shipped in `medbill_tui/data/`.
 """
@@ -120,6 +123,18 @@ def replace_hcpcs(
     return len(rows)
 
 
+def replace_adjustment_codes(
+    conn: Connection, code_set: str, rows: list[CodeRow], release: str, source: str, actor: str
+) -> int:
+    """Replace the loaded official CARC or RARC list (the `carc` / `rarc` table). Codes it
+    lacks keep the words shipped with the app (edi/codelists.py)."""
+    table = {"carc": "carc", "rarc": "rarc"}[code_set]
+    conn.execute(text(f"DELETE FROM {table}"))
+    _copy(conn, table, ("code", "description"), [(r.code, r.description) for r in rows])
+    _record_release(conn, code_set, release, source, len(rows), actor)
+    return len(rows)
+
+
 def load_release_file(
     engine: Engine, parsed: ParsedFile, code_set: str, source: str, actor: str
 ) -> int:
@@ -131,6 +146,9 @@ def load_release_file(
             return replace_icd10cm(conn, list(parsed.rows), source, source, actor)
         if code_set == "hcpcs":
             return replace_hcpcs(conn, list(parsed.rows), source, source, actor)
+        if code_set in ("carc", "rarc"):
+            return replace_adjustment_codes(conn, code_set, list(parsed.rows), source, source,
+                                            actor)  # fmt: skip
     raise ValueError(f"cannot load code set {code_set!r}")
 
 

@@ -144,3 +144,58 @@ def _parse_hcpcs_csv(text: str) -> ParsedFile:
     if not rows and not errors:
         errors.append(BadRow(0, "the file has no codes"))
     return ParsedFile(tuple(rows), tuple(errors))
+
+
+CARC_RE = re.compile(r"^(?:[0-9]{1,3}|[A-Z][0-9]{1,3})$")
+"""Claim Adjustment Reason Code: 1-3 digits, or a letter then digits (A1, B7, P12)."""
+RARC_RE = re.compile(r"^(?:M|MA|N)[0-9]{1,4}$")
+"""Remittance Advice Remark Code: M15, MA04, N130."""
+_ADJUSTMENT_PATTERNS = {"carc": (CARC_RE, "CARC"), "rarc": (RARC_RE, "RARC")}
+
+
+def parse_adjustment_codes(text: str, code_set: str) -> ParsedFile:
+    """Read the official CARC or RARC list as CSV `code,description` (a header row is optional;
+    with a header naming `code` and `description`, other columns are ignored)."""
+    pattern, kind = _ADJUSTMENT_PATTERNS[code_set]
+    rows: list[CodeRow] = []
+    errors: list[BadRow] = []
+    seen: set[str] = set()
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    columns: tuple[int, int] | None = None
+    first = True
+    while True:
+        line_no = reader.line_num + 1
+        try:
+            record = next(reader, None)
+        except csv.Error as exc:
+            errors.append(BadRow(line_no, f"not readable as CSV: {exc}"))
+            break
+        if record is None:
+            break
+        cells = [cell.strip() for cell in record]
+        if not any(cells):
+            continue
+        if first:
+            first = False
+            names = [c.lower() for c in cells]
+            if "code" in names and "description" in names:
+                columns = (names.index("code"), names.index("description"))
+                continue
+        wanted = columns or (0, 1)
+        if max(wanted) >= len(cells) or (columns is None and len(cells) > 2):
+            words = "quote a description that has a comma" if len(cells) > 2 else "code,description"
+            errors.append(BadRow(line_no, f"expected 2 columns, found {len(cells)} ({words})"))
+            continue
+        code, description = cells[wanted[0]].upper(), cells[wanted[1]]
+        if not pattern.match(code):
+            errors.append(BadRow(line_no, f"{code!r} is not a {kind}"))
+        elif not description:
+            errors.append(BadRow(line_no, f"{code} has no description"))
+        elif code in seen:
+            errors.append(BadRow(line_no, f"{code} appears twice"))
+        else:
+            seen.add(code)
+            rows.append(CodeRow(code, description))
+    if not rows and not errors:
+        errors.append(BadRow(0, "the file has no codes"))
+    return ParsedFile(tuple(rows), tuple(errors))

@@ -18,6 +18,8 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from medbill_tui.domain.codefiles import CARC_RE, RARC_RE
+
 CATEGORIES = (
     "eligibility",
     "coding",
@@ -36,10 +38,6 @@ RULE_KEYS = ("name", *CONDITION_KEYS, "category", "action", "appeal_days")
 DEFAULT_DUE_DAYS = 60
 """Days from the denial to its due date when the matching rule gives no appeal window."""
 
-CARC_RE = re.compile(r"^(?:[0-9]{1,3}|[A-Z][0-9]{1,3})$")
-"""A Claim Adjustment Reason Code: 1-3 digits, or a letter and digits (A1, B7, P12)."""
-RARC_RE = re.compile(r"^(?:M|MA|N)[0-9]{1,4}$")
-"""A Remittance Advice Remark Code: M15, MA04, N130."""
 _PARTS = re.compile(r"^([A-Z]*)([0-9]+)$")
 _RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
 

@@ -2,6 +2,8 @@
 
 The tables live in `medbill_tui/data/*.csv`, written in our own words; each is read once.
 Every lookup answers something: an unknown code comes back as "unknown CARC 123", never dropped.
+CARC and RARC words from a loaded official list (the database's `carc` / `rarc` tables) are
+passed in by the caller and win over ours.
 """
 
 from __future__ import annotations
@@ -34,16 +36,21 @@ def _norm(code: str) -> str:
     return (code or "").strip().upper()
 
 
-def carc_words(code: str) -> str:
-    """Claim Adjustment Reason Code (CAS02) in words, or "unknown CARC <code>"."""
+def carc_words(code: str, official: str | None = None) -> str:
+    """Claim Adjustment Reason Code (CAS02) in words, or "unknown CARC <code>".
+
+    `official` is the code's words from a loaded official list (the `carc` table, see
+    `medbill codes load --set carc`); when given they win over the words we ship.
+    """
     code = _norm(code)
-    return _table("carc.csv").get(code) or f"unknown CARC {code}"
+    return (official or "").strip() or _table("carc.csv").get(code) or f"unknown CARC {code}"
 
 
-def rarc_words(code: str) -> str:
-    """Remittance Advice Remark Code (LQ02, MOA, MIA) in words, or "unknown RARC <code>"."""
+def rarc_words(code: str, official: str | None = None) -> str:
+    """Remittance Advice Remark Code (LQ02, MOA, MIA) in words, or "unknown RARC <code>";
+    `official` (from the `rarc` table) wins over the shipped words, as for `carc_words`."""
     code = _norm(code)
-    return _table("rarc.csv").get(code) or f"unknown RARC {code}"
+    return (official or "").strip() or _table("rarc.csv").get(code) or f"unknown RARC {code}"
 
 
 def claim_status_category_words(code: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import remits as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.domain.routing import RuleSet
 from medbill_tui.edi.x835 import Remit835, claim_balance_errors, remit_balance_error
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
@@ -44,10 +45,14 @@ def balance_problems(remit: Remit835) -> list[str]:
 class RemittanceService:
     """Post 835 payments to the ledger. Blocking: call from a worker."""
 
-    def __init__(self, engine: Engine, clock: Clock, actor: str) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock, actor: str, rules: RuleSet | None = None
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
+        self.rules = rules
+        """Denial routing rules (None: `denial_rules.active_rules()`)."""
 
     def post_in(
         self,
@@ -68,7 +73,8 @@ class RemittanceService:
         nested = session.begin_nested()
         try:
             summary = repo.post_remittance(session.connection(), remit, raw, file_id,
-                                           self.actor, self.clock.today())  # fmt: skip
+                                           self.actor, self.clock.today(),
+                                           self.rules)  # fmt: skip
         except repo.PostingRefused as exc:
             nested.rollback()
             status = "already-posted" if "already posted" in str(exc) else "refused"
@@ -87,15 +93,16 @@ class RemittanceService:
         )  # fmt: skip
 
     @translate_errors
-    def undo(self, remittance_id: int, reason: str) -> int:
-        """Reverse a posted payment (supervisor); balances return to what they were."""
+    def undo(self, remittance_id: int, reason: str, notes: list[str] | None = None) -> int:
+        """Reverse a posted payment (supervisor); balances return to what they were. What
+        else it did (a secondary claim voided, a follow-up opened) is added to `notes`."""
         if not reason.strip():
             raise PostingFailed("Give a reason for undoing the payment")
 
         def work(session: Session) -> int:
             try:
                 return repo.undo_remittance(session.connection(), remittance_id, self.actor,
-                                            reason.strip())  # fmt: skip
+                                            reason.strip(), notes, self.clock.today())  # fmt: skip
             except repo.PostingRefused as exc:
                 raise PostingFailed(sentence(exc)) from None
 

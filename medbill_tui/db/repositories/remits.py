@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.secondary import crossover_sql, sync_secondary_claims
+from medbill_tui.denial_rules import active_rules
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
+from medbill_tui.domain.routing import DenialFacts, RuleSet
 from medbill_tui.edi.x835 import ClaimPay, Remit835
 
 
@@ -161,8 +164,8 @@ _INSERTS = {
                      kind, responsibility, amount, service_date, posted_by, memo)
                  VALUES (:p, :e, :c, :r, :k, :resp, :amt, :d, :a, :m)""",
     "items": """INSERT INTO work_item (kind, claim_id, patient_id, group_code, carc, rarc,
-                    amount, opened_on, due_on, detail)
-                VALUES (:kind, :c, :p, :g, :carc, :rarc, :amt, :d, :due, :detail)""",
+                    amount, opened_on, due_on, detail, category, action)
+                VALUES (:kind, :c, :p, :g, :carc, :rarc, :amt, :d, :due, :detail, :cat, :act)""",
     "payer_numbers": "UPDATE claim SET payer_claim_no = :pcc WHERE id = :id",
     "statuses": """WITH moved AS (UPDATE claim SET status = :new, version = version + 1
                                   WHERE id = :id AND status = :old RETURNING id)
@@ -203,8 +206,11 @@ def _add_matched(
     remit_id: int,
     paid_on: date,
     actor: str,
+    rules: RuleSet | None = None,
+    payer_code: str = "",
 ) -> None:
-    """What one CLP matched to our claim `ctx` posts: ledger entries, denials, status."""
+    """What one CLP matched to our claim `ctx` posts: ledger entries, denials (routed by
+    `rules`, default the active ones), status."""
     trace_no = summary.trace_no
     summary.matched += 1
     summary.paid += claim.paid
@@ -221,10 +227,13 @@ def _add_matched(
                       "r": remit_id, "k": e.kind, "resp": e.responsibility, "amt": e.amount,
                       "d": ctx.dos, "a": actor, "m": e.memo} for e in plan.entries]  # fmt: skip
     for denial in plan.denials:
+        facts = DenialFacts(denial.group, denial.carc, denial.rarc, denial.amount, payer_code)
+        route = (rules or active_rules()).route(facts)
         batch.items.append(
             {"kind": "denial", "c": ctx.id, "p": ctx.patient_id, "g": denial.group,
              "carc": denial.carc[:5], "rarc": denial.rarc[:6] or None,
-             "amt": denial.amount, "d": paid_on, "due": paid_on + timedelta(days=60),
+             "amt": denial.amount, "d": paid_on, "due": route.due_on(paid_on),
+             "cat": route.category, "act": route.action,
              "detail": f"835 {trace_no}" + (f", line {denial.line_code}"
                                             if denial.line_code else "")})  # fmt: skip
     summary.denials += len(plan.denials)
@@ -244,13 +253,21 @@ def post_matched_claim(
     trace_no: str,
     paid_on: date,
     actor: str,
+    rules: RuleSet | None = None,
 ) -> PostingSummary:
     """Post one CLP of an already posted remittance to our claim `ctx` (from
     `claim_context`), exactly as `post_remittance` posts a matched claim."""
     summary = PostingSummary(trace_no, "", claim.paid, remittance_id=remit_id)
     batch = _Batch()
-    _add_matched(conn, batch, summary, ctx, claim, remit_id, paid_on, actor)
+    payer_code = conn.execute(
+        text("SELECT py.payer_code FROM remittance r JOIN payer py ON py.id = r.payer_id "
+             "WHERE r.id = :r"), {"r": remit_id},
+    ).scalar()  # fmt: skip
+    _add_matched(conn, batch, summary, ctx, claim, remit_id, paid_on, actor, rules,
+                 payer_code or "")  # fmt: skip
     _write(conn, batch)
+    summary.notes += sync_secondary_claims(conn, remit_id, trace_no, actor, paid_on,
+                                           undo=False, only=[ctx.id])  # fmt: skip
     return summary
 
 
@@ -261,8 +278,10 @@ def post_remittance(
     file_id: int | None,
     actor: str,
     today: date,
+    rules: RuleSet | None = None,
 ) -> PostingSummary:
     """Post one 835 payment in the caller's transaction (all of it or, on error, none).
+    Denials are routed by `rules` (default: `denial_rules.active_rules()`).
 
     A fixed number of statements whatever the number of claims: contexts in one query, ids
     allocated in bulk, every table written with one executemany.
@@ -278,7 +297,8 @@ def post_remittance(
                     imported_by, edi_file_id)
                 VALUES (:p, :t, :m, :amt, :d, :raw, :a, :f) RETURNING id"""),
         {"p": payer_id, "t": remit.trace_no[:50], "m": (remit.method or "NON")[:3],
-         "amt": remit.amount, "d": paid_on, "raw": raw, "a": actor, "f": file_id},
+         "amt": -remit.amount if remit.credit_debit == "D" else remit.amount, "d": paid_on,
+         "raw": raw, "a": actor, "f": file_id},
     ).scalar_one()  # fmt: skip
     summary.remittance_id = int(remit_id)
     contexts = _claim_contexts(conn, remit.claims)
@@ -299,13 +319,15 @@ def post_remittance(
         if ctx is None:
             batch.items.append(
                 {"kind": "unmatched", "c": None, "p": None, "g": None, "carc": None,
-                 "rarc": None, "amt": claim.paid, "d": today, "due": None,
+                 "rarc": None, "amt": claim.paid, "d": today, "due": None, "cat": None,
+                 "act": None,
                  "detail": f"835 {remit.trace_no}: payment for unknown claim {claim.pcn} "
                            f"({claim.patient_name or 'no name'}), paid {claim.paid} "
                            f"[claim payment {cp_id}]"})  # fmt: skip
             summary.unmatched += 1
             continue
-        _add_matched(conn, batch, summary, ctx, claim, remit_id, paid_on, actor)
+        _add_matched(conn, batch, summary, ctx, claim, remit_id, paid_on, actor, rules,
+                     remit.payer_id)  # fmt: skip
     _write(conn, batch)
     if remit.plb:
         conn.execute(
@@ -314,13 +336,23 @@ def post_remittance(
             [{"r": remit_id, "reason": p.reason[:2], "ref": p.reference[:50], "amt": p.amount}
              for p in remit.plb],
         )  # fmt: skip
+    summary.notes += sync_secondary_claims(conn, remit_id, remit.trace_no, actor, today,
+                                           undo=False)  # fmt: skip
     record_audit(conn, actor, "post", "remittance", remit_id,
                  f"835 {remit.trace_no}: {summary.matched} claims")  # fmt: skip
     return summary
 
 
-def undo_remittance(conn: Connection, remittance_id: int, actor: str, reason: str) -> int:
-    """Reverse every ledger entry a posted remittance made; returns how many were reversed."""
+def undo_remittance(
+    conn: Connection,
+    remittance_id: int,
+    actor: str,
+    reason: str,
+    notes: list[str] | None = None,
+    today: date | None = None,
+) -> int:
+    """Reverse every ledger entry a posted remittance made; returns how many were reversed.
+    Secondary claims it created and not yet sent are voided (said in `notes`)."""
     row = conn.execute(text("SELECT status, trace_no FROM remittance WHERE id = :id FOR UPDATE"),
                        {"id": remittance_id}).one_or_none()  # fmt: skip
     if row is None:
@@ -343,7 +375,12 @@ def undo_remittance(conn: Connection, remittance_id: int, actor: str, reason: st
         text("UPDATE work_item SET status = 'void', closed_at = now() WHERE kind = 'denial' "
              "AND status = 'open' AND detail LIKE :d"), {"d": f"835 {row.trace_no}%"},
     )  # fmt: skip
-    record_audit(conn, actor, "undo", "remittance", remittance_id, reason)
+    done = sync_secondary_claims(conn, remittance_id, row.trace_no, actor,
+                                 today or date.today(), undo=True)  # fmt: skip
+    if notes is not None:
+        notes += done
+    record_audit(conn, actor, "undo", "remittance", remittance_id,
+                 "; ".join([reason, *done]))  # fmt: skip
     return int(reversed_count)
 
 
@@ -375,7 +412,8 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                              ON s.claim_id = c.id
                            WHERE c.status NOT IN ('ready', 'hold', 'void', 'draft',
                                                   'replaced')
-                             AND coalesce(s.total, 0) <> c.total_charge""",
+                             AND coalesce(s.total, 0) <> c.total_charge
+                             AND NOT """ + crossover_sql("c"),
         "transfer": """SELECT remittance_id, 'transfers of remittance ' || remittance_id ||
                               ' for claim ' || claim_id || ' do not net to zero'
                        FROM ledger_entry WHERE kind = 'transfer' AND remittance_id IS NOT NULL
