@@ -17,7 +17,6 @@ from tabulate import tabulate
 from medbill_tui.domain.money import fmt_money, money_str
 from medbill_tui.records_reports import (
     AgingReport,
-    AgingRow,
     DenialGroup,
     DenialsReport,
     PaymentsReport,
