@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerState
 
 from medbill_tui.commands import ScreensProvider
 from medbill_tui.keymap import KeymapError, load_keymap, unknown_ids
-from medbill_tui.records import QUEUE_TITLES, QueueKind
+from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 from medbill_tui.screens.authorization import AuthorizationScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.claim_run import ClaimRunScreen
@@ -32,6 +32,8 @@ from medbill_tui.screens.patient_search import PatientHitTable, PatientSearchScr
 from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen, PendingAuthTable
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reason import DiscardScreen, ReasonScreen
+from medbill_tui.screens.unmatched import UnmatchedScreen, UnmatchedTable
+from medbill_tui.screens.unmatched_match import CandidateTable, MatchScreen
 from medbill_tui.services import Services
 from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.widgets.detail_view import DetailScroll
@@ -47,9 +49,9 @@ QUEUES = Binding.Group("Queues", compact=True)
 UNEXPECTED = "Something went wrong while loading. It has been logged; try again (r)."
 
 
-def _queue_binding(number: int, kind: QueueKind, slug: str) -> Binding:
+def _queue_binding(kind: QueueKind, slug: str) -> Binding:
     return Binding(
-        str(number),
+        QUEUE_KEYS[kind],
         f"open_queue('{kind.value}')",
         QUEUE_TITLES[kind],
         id=f"app.queue-{slug}",
@@ -64,6 +66,8 @@ class MedbillApp(App[None]):
     | Key(s) | Description |
     | :- | :- |
     | 1-4 | Unbilled, pending claims, denials, balances (from anywhere). |
+    | 8 | Rejections: claims a 999 or 277CA turned back. |
+    | 9 | Unmatched remittances: payments for claims the import could not find. |
     | ? | Keys of the current screen. |
     | ctrl+p | Command palette. |
     | q | Quit (from the dashboard). |
@@ -74,10 +78,10 @@ class MedbillApp(App[None]):
     COMMANDS = App.COMMANDS | {ScreensProvider}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        _queue_binding(1, QueueKind.UNBILLED, "unbilled"),
-        _queue_binding(2, QueueKind.PENDING_CLAIMS, "pending"),
-        _queue_binding(3, QueueKind.DENIALS, "denials"),
-        _queue_binding(4, QueueKind.BALANCES, "balances"),
+        _queue_binding(QueueKind.UNBILLED, "unbilled"),
+        _queue_binding(QueueKind.PENDING_CLAIMS, "pending"),
+        _queue_binding(QueueKind.DENIALS, "denials"),
+        _queue_binding(QueueKind.BALANCES, "balances"),
         Binding(
             "5",
             "patients",
@@ -102,6 +106,15 @@ class MedbillApp(App[None]):
             group=QUEUES,
             tooltip="Authorizations waiting for the payer",
         ),
+        Binding(
+            "9",
+            "unmatched",
+            "Unmatched",
+            id="app.unmatched",
+            group=QUEUES,
+            tooltip="Payments the import could not tie to a claim",
+        ),
+        _queue_binding(QueueKind.REJECTIONS, "rejections"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
         Binding("q", "quit_top", "Quit", id="app.quit", tooltip="Leave medbill"),
         Binding(
@@ -178,7 +191,7 @@ class MedbillApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit_top":
             return len(self.screen_stack) == 1
-        if action in {"open_queue", "help", "patients", "inbox", "pending_auths"}:
+        if action in {"open_queue", "help", "patients", "inbox", "pending_auths", "unmatched"}:
             return not isinstance(self.screen, ModalScreen)
         return True
 
@@ -207,6 +220,9 @@ class MedbillApp(App[None]):
 
     def action_pending_auths(self) -> None:
         self._open_top(PendingAuthorizationsScreen())
+
+    def action_unmatched(self) -> None:
+        self._open_top(UnmatchedScreen(self.page_size))
 
     def show_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
@@ -269,6 +285,10 @@ def known_binding_ids() -> set[str]:
         ConfirmScreen,
         PendingAuthorizationsScreen,
         PendingAuthTable,
+        UnmatchedScreen,
+        UnmatchedTable,
+        MatchScreen,
+        CandidateTable,
         PickTable,
         DenialScreen,
         PromptScreen,

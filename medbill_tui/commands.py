@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from medbill_tui.records import QUEUE_TITLES, QueueKind
+from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 from medbill_tui.screens.queue import QueueScreen
 
 if TYPE_CHECKING:
@@ -46,12 +46,14 @@ class ScreensProvider(Provider):
              app.action_inbox),
             ("Authorizations pending", "Prior authorizations waiting for the payer (key 7)",
              app.action_pending_auths),
+            ("Unmatched remittances", "Payments the import could not tie to a claim (key 9)",
+             app.action_unmatched),
         ]  # fmt: skip
-        for number, kind in enumerate(QueueKind, start=1):
+        for kind in QueueKind:
             entries.append(
                 (
                     f"Queue: {QUEUE_TITLES[kind]}",
-                    f"Open the {QUEUE_TITLES[kind].lower()} queue (key {number})",
+                    f"Open the {QUEUE_TITLES[kind].lower()} queue (key {QUEUE_KEYS[kind]})",
                     partial(app.open_queue, kind),
                 )
             )

@@ -13,10 +13,11 @@ from typing import Generic, TypeVar
 
 
 class QueueKind(StrEnum):
-    """The four work queues, in the order of their keys 1-4."""
+    """The work queues, in the dashboard's order (their keys are QUEUE_KEYS)."""
 
     UNBILLED = "unbilled"
     PENDING_CLAIMS = "pending_claims"
+    REJECTIONS = "rejections"
     DENIALS = "denials"
     BALANCES = "balances"
 
@@ -28,9 +29,19 @@ class QueueKind(StrEnum):
 QUEUE_TITLES: dict[QueueKind, str] = {
     QueueKind.UNBILLED: "Unbilled encounters",
     QueueKind.PENDING_CLAIMS: "Pending claims",
+    QueueKind.REJECTIONS: "Rejections",
     QueueKind.DENIALS: "Denials",
     QueueKind.BALANCES: "Outstanding balances",
 }
+
+QUEUE_KEYS: dict[QueueKind, str] = {
+    QueueKind.UNBILLED: "1",
+    QueueKind.PENDING_CLAIMS: "2",
+    QueueKind.REJECTIONS: "8",
+    QueueKind.DENIALS: "3",
+    QueueKind.BALANCES: "4",
+}
+"""The key that opens each queue from anywhere (rejections came later, hence 8)."""
 
 Cursor = tuple[str | int, ...]
 """Opaque keyset position: the sort key of the last row of a page."""
@@ -131,6 +142,27 @@ class PendingClaimRow:
     days_waiting: int
     amount: Decimal
     encounter_id: int = 0
+    last_ack: str = ""
+    """The latest 999/277CA answer, short: '999 ok 11/03', '277 rej 11/05' ('' if none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionRow:
+    """A claim the clearinghouse or payer rejected (an open `rejection` work item)."""
+
+    work_item_id: int
+    claim_id: int
+    claim_no: str
+    patient_name: str
+    account_no: str
+    payer_name: str
+    rejected_on: date
+    reason: str
+    """What was wrong, in words, with the segment, element and code when the answer gave them."""
+    days: int
+    amount: Decimal
+    encounter_id: int
+    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +196,7 @@ class BalanceRow:
     total: Decimal
 
 
-QueueRow = UnbilledRow | PendingClaimRow | DenialRow | BalanceRow
+QueueRow = UnbilledRow | PendingClaimRow | RejectionRow | DenialRow | BalanceRow
 
 
 @dataclass(frozen=True, slots=True)

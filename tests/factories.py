@@ -149,6 +149,19 @@ class Builder:
             posted_by="test",
         )
 
+    def rejection(self, claim_id: int, patient_id: int, opened: date, detail: str) -> int:
+        """An open rejection work item, worded as the 999/277CA import words it."""
+        return insert(
+            self.conn,
+            "work_item",
+            kind="rejection",
+            claim_id=claim_id,
+            patient_id=patient_id,
+            amount=Decimal("70.00"),
+            opened_on=opened,
+            detail=detail,
+        )
+
     def denial(
         self, claim_id: int, patient_id: int, opened: date, carc: str = "16", amount: str = "100.00"
     ) -> int:

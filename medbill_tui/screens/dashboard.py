@@ -17,7 +17,7 @@ from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.widgets.queue_menu import QueueMenu
 from medbill_tui.widgets.text import fmt_date
 
-HINT = "1-4 or Enter open a queue · arrows or j/k choose · r refresh · ? all keys"
+HINT = "1-4, 8 or Enter open a queue · arrows or j/k choose · r refresh · ? all keys"
 
 
 class DashboardScreen(ServiceScreen):
@@ -25,7 +25,7 @@ class DashboardScreen(ServiceScreen):
 
     | Key(s) | Description |
     | :- | :- |
-    | 1-4 | Open a queue (app bindings). |
+    | 1-4, 8 | Open a queue (app bindings). |
     | enter | Open the chosen queue. |
     | r | Refresh the counts. |
     """

@@ -17,12 +17,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker
 
+from medbill_tui.records import QUEUE_KEYS as QUEUE_KEYS_BY_KIND
 from medbill_tui.records import FieldError
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.widgets.form_field import FormField, form_fields, form_values
 
 KEPT = "your entries are kept"
-QUEUE_KEYS = ("1", "2", "3", "4")
+QUEUE_KEYS = tuple(sorted(QUEUE_KEYS_BY_KIND.values()))
 """The app's keys that open a queue from anywhere, leaving the form: asked about first."""
 
 
@@ -112,7 +113,7 @@ class FormScreen(ServiceScreen):
     | enter | Next field (in a text box). |
     | escape | Back (asks first when there are unsaved changes). |
     | f1 | Keys of this screen. |
-    | 1-4 | The app's queue keys: ask first when there are unsaved changes. |
+    | 1-4, 8 | The app's queue keys: ask first when there are unsaved changes. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -56,7 +56,8 @@ class QueueScreen(QueueActions):
     | x | Clear the filter. |
     | t | Pending claims: cycle the timer filters (no 999, no 277CA, no payment in time). |
     | s | Pending claims: preview, then send every ready claim as 837P files. |
-    | f / R | Pending claims: fix a rejected claim in charge entry / send it again as it is. |
+    | f / R | Pending claims, rejections: fix a rejected claim in charge entry / send it again. |
+    | v | Rejections: the claim with its history and answers. |
     | r | Reload from the first page. |
     | escape | Back to the dashboard. |
     """
@@ -76,10 +77,10 @@ class QueueScreen(QueueActions):
         Binding("x", "clear_filter", "Clear", id="queue.clear-filter", tooltip="Clear the filter"),
         Binding("s", "submit", "Send", id="queue.submit", show=False,
                 tooltip="Pending claims: preview, then send every ready claim (837P)"),
-        Binding("f", "fix_rejected", "Fix", id="queue.fix-rejected", show=False,
-                tooltip="Pending claims: correct a rejected claim's visit in charge entry"),
-        Binding("R", "resend_rejected", "Resend", id="queue.resend-rejected", show=False,
-                tooltip="Pending claims: send a rejected claim again as it stands now"),
+        Binding("f", "fix_rejected", "Fix", id="queue.fix-rejected",
+                tooltip="Correct a rejected claim's visit in charge entry"),
+        Binding("R", "resend_rejected", "Resend", id="queue.resend-rejected",
+                tooltip="Make a rejected claim ready to send again as it stands now"),
         Binding("t", "next_timer", "Timers", id="queue.timer", show=False,
                 tooltip="Pending claims: no 999 / no 277CA / no payment in time, then all"),
         Binding("r", "refresh", "Reload", id="queue.refresh", show=False,
@@ -298,10 +299,12 @@ class QueueScreen(QueueActions):
             return self.filter.active
         if action in self.UNBILLED_ACTIONS:
             return self.kind is QueueKind.UNBILLED
-        if action in ("next_timer", "fix_rejected", "resend_rejected", "submit"):
+        if action in ("next_timer", "submit"):
             return self.kind is QueueKind.PENDING_CLAIMS
+        if action in ("fix_rejected", "resend_rejected"):
+            return self.kind in (QueueKind.PENDING_CLAIMS, QueueKind.REJECTIONS)
         if action == "view":
-            return self.kind in (QueueKind.UNBILLED, QueueKind.DENIALS)
+            return self.kind in (QueueKind.UNBILLED, QueueKind.DENIALS, QueueKind.REJECTIONS)
         if action == "hold":
             return self.kind in (QueueKind.UNBILLED, QueueKind.PENDING_CLAIMS)
         if action == "release":

@@ -14,6 +14,7 @@ from medbill_tui.records import (
     PendingClaimRow,
     QueueKind,
     QueueRow,
+    RejectionRow,
     UnbilledRow,
 )
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
@@ -74,7 +75,8 @@ class QueueActions(SubmitActions):
     def _entry_closed(self, outcome: EntryOutcome | None) -> None:
         if outcome is None:
             return
-        self._cursor_to = f"e{outcome.encounter_id}"  # row_key of the saved encounter
+        if self.kind is QueueKind.UNBILLED:
+            self._cursor_to = f"e{outcome.encounter_id}"  # row_key of the saved encounter
         self.action_refresh()
         if outcome.create_claim:
             self._start_run((outcome.encounter_id,), dry_run=True)
@@ -87,7 +89,7 @@ class QueueActions(SubmitActions):
         row = self.current_row
         if isinstance(row, UnbilledRow):
             self.app.push_screen(EncounterDetailScreen(row.encounter_id))
-        elif isinstance(row, DenialRow):
+        elif isinstance(row, DenialRow | RejectionRow):
             self.app.push_screen(ClaimDetailScreen(row.claim_id))
 
     def action_create_claim(self) -> None:
@@ -185,21 +187,29 @@ class QueueActions(SubmitActions):
         leaving = f"e{record_id}" if kind == "encounter" and reason is not None else ""
         self.post_message(HoldChanged(f"{kind.capitalize()} {record_id} {done}", leaving))
 
+    def _rejected_row(self) -> PendingClaimRow | RejectionRow | None:
+        """The rejected claim under the cursor (says so when the claim was not rejected)."""
+        row = self.current_row
+        if not isinstance(row, PendingClaimRow | RejectionRow):
+            return None
+        if not row.status.startswith("rejected"):
+            self.notify(f"Claim {row.claim_no} was not rejected.", timeout=4)
+            return None
+        return row
+
     def action_fix_rejected(self) -> None:
         """Correct a rejected claim's visit in charge entry; saving makes it ready again."""
-        row = self.current_row
-        if isinstance(row, PendingClaimRow) and row.status.startswith("rejected"):
+        row = self._rejected_row()
+        if row is not None:
+            self._keep_place(row_key(row))
             self.open_entry(row.encounter_id)
-        elif isinstance(row, PendingClaimRow):
-            self.notify(f"Claim {row.claim_no} was not rejected.", timeout=4)
 
     def action_resend_rejected(self) -> None:
         """Send a rejected claim again as it stands (after fixing the patient or coverage)."""
-        row = self.current_row
-        if isinstance(row, PendingClaimRow) and row.status.startswith("rejected"):
+        row = self._rejected_row()
+        if row is not None:
+            self._keep_place(row_key(row))
             self.resend(row.claim_id, row.claim_no)
-        elif isinstance(row, PendingClaimRow):
-            self.notify(f"Claim {row.claim_no} was not rejected.", timeout=4)
 
     @work(thread=True, exit_on_error=False, group="queue-hold", exclusive=True)
     def resend(self, claim_id: int, claim_no: str) -> None:

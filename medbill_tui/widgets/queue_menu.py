@@ -1,4 +1,4 @@
-"""The dashboard's list of the four queues with their counts and amounts."""
+"""The dashboard's list of the queues with their counts and amounts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from medbill_tui.records import QUEUE_TITLES, QueueKind, QueueSummary
+from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind, QueueSummary
 from medbill_tui.widgets.text import money
 
 LOADING = "loading…"
@@ -20,10 +20,10 @@ COLUMN_TITLES = f"  {'Queue':<31}Items{'Amount':>16}"
 than the options), aligned with `queue_line`."""
 
 
-def queue_line(position: int, kind: QueueKind, summary: QueueSummary | None) -> Text:
+def queue_line(kind: QueueKind, summary: QueueSummary | None) -> Text:
     """' 1  Unbilled encounters     123 items      $45,678.90' (or loading…)."""
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(f" {position} ", style="bold")
+    line.append(f" {QUEUE_KEYS[kind]} ", style="bold")
     line.append(f" {QUEUE_TITLES[kind]:<22}")
     if summary is None:
         line.append(f"{LOADING:>14}")
@@ -51,18 +51,15 @@ class QueueMenu(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            *(
-                Option(queue_line(n, kind, None), id=kind.value)
-                for n, kind in enumerate(QueueKind, start=1)
-            ),
+            *(Option(queue_line(kind, None), id=kind.value) for kind in QueueKind),
             id=id,
         )
         self.border_title = COLUMN_TITLES
 
     def show_summaries(self, summaries: tuple[QueueSummary, ...]) -> None:
         by_kind = {summary.kind: summary for summary in summaries}
-        for n, kind in enumerate(QueueKind, start=1):
-            self.replace_option_prompt(kind.value, queue_line(n, kind, by_kind.get(kind)))
+        for kind in QueueKind:
+            self.replace_option_prompt(kind.value, queue_line(kind, by_kind.get(kind)))
 
     @property
     def chosen(self) -> QueueKind | None:

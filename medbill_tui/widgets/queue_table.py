@@ -18,10 +18,11 @@ from medbill_tui.records import (
     PendingClaimRow,
     QueueKind,
     QueueRow,
+    RejectionRow,
     UnbilledRow,
 )
 from medbill_tui.widgets.code_input import ERROR_MARK, WARNING_MARK
-from medbill_tui.widgets.text import fmt_date, fmt_date_short, money
+from medbill_tui.widgets.text import fmt_date, money
 
 SCROLLBAR = 1
 """Width of the table's vertical scrollbar (app.tcss sets it)."""
@@ -54,9 +55,17 @@ COLUMNS: dict[QueueKind, tuple[Col, ...]] = {
         Col("Claim", 8, auto=True),
         Col("Patient", 13, flex=2),
         Col("Payer", 10, flex=1),
-        Col("Sent", 8),
         Col("Status", 16),
+        Col("Last answer", 12),
         Col("Wait", 4, right=True),
+        Col("Amount", 8, right=True, auto=True),
+    ),
+    QueueKind.REJECTIONS: (
+        Col("Claim", 8, auto=True),
+        Col("Patient", 12, flex=1),
+        Col("Payer", 9, flex=1),
+        Col("Why it was rejected", 25, flex=3),
+        Col("Days", 4, right=True),
         Col("Amount", 8, right=True, auto=True),
     ),
     QueueKind.DENIALS: (
@@ -98,6 +107,8 @@ def row_key(row: QueueRow) -> str:
         return f"c{row.claim_id}"
     if isinstance(row, DenialRow):
         return f"w{row.work_item_id}"
+    if isinstance(row, RejectionRow):
+        return f"r{row.work_item_id}"
     return f"p{row.patient_id}:{row.responsibility}"
 
 
@@ -121,7 +132,8 @@ def _bucket(value: Decimal) -> str:
     return "" if value == 0 else money(value)
 
 
-def _values(row: QueueRow) -> tuple[str, ...]:
+def row_cells(row: QueueRow) -> tuple[str, ...]:
+    """The text of each column of `row`, in COLUMNS order."""
     if isinstance(row, UnbilledRow):
         return (
             fmt_date(row.dos),
@@ -137,9 +149,18 @@ def _values(row: QueueRow) -> tuple[str, ...]:
             row.claim_no,
             row.patient_name,
             row.payer_name,
-            fmt_date_short(row.submitted_on),
             row.status_label,
+            row.last_ack or ("none yet" if row.submitted_on else ""),
             str(row.days_waiting),
+            money(row.amount),
+        )
+    if isinstance(row, RejectionRow):
+        return (
+            row.claim_no,
+            row.patient_name,
+            row.payer_name,
+            row.reason,
+            str(row.days),
             money(row.amount),
         )
     if isinstance(row, DenialRow):
@@ -209,5 +230,5 @@ class QueueTable(DataTable[Text]):
         """Append rows (cells cut to their column with an ellipsis; amounts never cut)."""
         specs = self._columns_spec
         for row in rows:
-            cells = [_cell(value, col) for value, col in zip(_values(row), specs, strict=True)]
+            cells = [_cell(value, col) for value, col in zip(row_cells(row), specs, strict=True)]
             self.add_row(*cells, key=row_key(row))

@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from medbill_tui.clock import Clock
 from medbill_tui.records import Cursor, QueueFilter, QueueKind, Timers
 from medbill_tui.services.queues import QueueService
+from medbill_tui.widgets.queue_table import row_cells as cell_values
 from tests.factories import Builder
 
 TODAY = date(2026, 11, 2)
@@ -40,7 +41,9 @@ def all_pages(
 @pytest.fixture
 def seeded(engine: Engine) -> dict[str, Any]:
     """Rows that tie on every sort key: several per date, several per account."""
-    ids: dict[str, Any] = {"unbilled": [], "pending": [], "denials": [], "balances": set()}
+    ids: dict[str, Any] = {
+        "unbilled": [], "pending": [], "denials": [], "rejections": [], "balances": set()
+    }  # fmt: skip
     with engine.begin() as conn:
         b = Builder(conn)
         patients = [
@@ -62,6 +65,16 @@ def seeded(engine: Engine) -> dict[str, Any]:
             ids["pending"].append(claim)
             denied = b.claim(p, dos, "denied", created=dos, submitted=dos, amount="60.00")
             ids["denials"].append(b.denial(denied, p[0], opened=DAYS[i % 2]))
+            if i % 3 == 0:
+                status = "rejected_999" if i % 2 else "rejected_277ca"
+                turned = b.claim(p, dos, status, created=dos, submitted=dos, amount="70.00")
+                why = (
+                    "999 rejected the file: NM1 #12 NM109: invalid member id"
+                    if i % 2
+                    else "277CA rejected it (A7:164): entity's member id is not valid"
+                )
+                ids["rejections"].append(b.rejection(turned, p[0], DAYS[i % 2], why))
+                ids["pending"].append(turned)
         b.claim(patients[0], DAYS[0], "paid", created=DAYS[0], amount="1.00")  # not pending
         for n, p in enumerate(patients):
             e = b.encounter(p, DAYS[n], status="billed")
@@ -93,6 +106,11 @@ def test_every_row_exactly_once_across_pages(
     assert sorted(r.claim_id for r in pending) == sorted(seeded["pending"])
     denials = all_pages(svc, QueueKind.DENIALS, limit)
     assert sorted(r.work_item_id for r in denials) == sorted(seeded["denials"])
+    rejections = all_pages(svc, QueueKind.REJECTIONS, limit)
+    assert [r.work_item_id for r in rejections] == [
+        r.work_item_id for r in sorted(rejections, key=lambda r: (r.rejected_on, r.work_item_id))
+    ]
+    assert sorted(r.work_item_id for r in rejections) == sorted(seeded["rejections"])
     balances = all_pages(svc, QueueKind.BALANCES, limit)
     keys = [(r.patient_id, r.responsibility) for r in balances]
     assert len(keys) == len(set(keys))
@@ -107,8 +125,16 @@ def test_rows_carry_what_the_biller_needs(engine: Engine, seeded: dict[str, Any]
     assert first.provider_name == "Lee, Ann"
     pending = all_pages(svc, QueueKind.PENDING_CLAIMS, 50)
     waiting = {r.claim_id: r for r in pending}
-    assert {r.status for r in pending} == {"ready", "submitted"}
-    assert all(r.days_waiting in (3, 40) for r in waiting.values())
+    assert {r.status for r in pending} == {"ready", "submitted", "rejected_999", "rejected_277ca"}
+    assert all(r.days_waiting in (3, 40) for r in waiting.values() if r.amount == 80)
+    rejections = all_pages(svc, QueueKind.REJECTIONS, 50)
+    reasons = {r.reason for r in rejections}
+    assert reasons == {
+        "999: NM1 #12 NM109: invalid member id",
+        "277CA A7:164 entity's member id is not valid",
+    }
+    assert all(r.status.startswith("rejected") and r.amount == Decimal("70.00")
+               for r in rejections)  # fmt: skip
     denial = svc.page(QueueKind.DENIALS, QueueFilter(), None, 1).rows[0]
     assert denial.group_code == "CO" and denial.carc == "16"
     assert denial.carc_text == "unknown CARC 16"  # no carc table rows in this database
@@ -150,8 +176,10 @@ def test_summaries_match_the_rows(engine: Engine, seeded: dict[str, Any]) -> Non
     summaries = {s.kind: s for s in svc.summaries()}
     assert summaries[QueueKind.UNBILLED].count == 23
     assert summaries[QueueKind.UNBILLED].amount == Decimal("356.50")
-    assert summaries[QueueKind.PENDING_CLAIMS].count == 23
-    assert summaries[QueueKind.PENDING_CLAIMS].amount == Decimal("1840.00")
+    assert summaries[QueueKind.PENDING_CLAIMS].count == 23 + 8  # 8 of them rejected
+    assert summaries[QueueKind.PENDING_CLAIMS].amount == Decimal("2400.00")
+    assert summaries[QueueKind.REJECTIONS].count == 8
+    assert summaries[QueueKind.REJECTIONS].amount == Decimal("560.00")
     assert summaries[QueueKind.DENIALS].amount == Decimal("2300.00")
     balances = all_pages(svc, QueueKind.BALANCES, 500)
     assert summaries[QueueKind.BALANCES].count == len(balances)
@@ -206,3 +234,30 @@ def test_pending_timer_filters(engine: Engine) -> None:
     assert rows == []
     with pytest.raises(ValueError, match="unknown timer"):
         svc.page(QueueKind.PENDING_CLAIMS, QueueFilter(timer="soon"), None, 10)
+
+
+def test_pending_rows_show_the_last_answer(engine: Engine) -> None:
+    with engine.begin() as conn:
+        b = Builder(conn)
+        p = b.patient("Answer")
+        day = TODAY - timedelta(days=5)
+        waiting = b.claim(p, day, "submitted", created=day, submitted=day)
+        answered = b.claim(p, day, "acknowledged_277ca", created=day, submitted=day)
+        ready = b.claim(p, day, "ready", created=day)
+        for at, new in (
+            ("2026-10-29 09:00+00", "accepted_999"),
+            ("2026-10-30 09:00+00", "acknowledged_277ca"),
+            ("2026-10-31 09:00+00", "paid"),
+        ):  # not an answer: ignored
+            conn.execute(
+                text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status) "
+                     "VALUES (:c, :at, 't', 'submitted', :s)"),
+                {"c": answered, "at": at, "s": new},
+            )  # fmt: skip
+    rows = {r.claim_id: r for r in all_pages(QueueService(engine, Clock(TODAY)),
+                                               QueueKind.PENDING_CLAIMS, 10)}  # fmt: skip
+    assert rows[answered].last_ack == "277 ok 10/30"
+    assert rows[waiting].last_ack == ""
+    assert rows[ready].last_ack == ""
+    assert "none yet" in cell_values(rows[waiting])  # sent, nothing back yet
+    assert "none yet" not in cell_values(rows[ready])  # not sent: no answer expected

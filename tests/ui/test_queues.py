@@ -19,10 +19,11 @@ KEYS = {
     "2": QueueKind.PENDING_CLAIMS,
     "3": QueueKind.DENIALS,
     "4": QueueKind.BALANCES,
+    "8": QueueKind.REJECTIONS,
 }
 
 
-async def test_dashboard_shows_four_counts(make_app: Callable[..., MedbillApp]) -> None:
+async def test_dashboard_shows_every_queue_count(make_app: Callable[..., MedbillApp]) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -78,9 +79,9 @@ async def test_dashboard_arrows_and_enter_open_a_queue(make_app: Callable[..., M
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("j", "j", "down", "k", "enter")
+        await pilot.press("j", "j", "down", "k", "enter")  # the third line
         await settle(pilot)
-        assert isinstance(app.screen, QueueScreen) and app.screen.kind is QueueKind.DENIALS
+        assert isinstance(app.screen, QueueScreen) and app.screen.kind is QueueKind.REJECTIONS
 
 
 async def test_next_page_loads_near_the_end_and_no_row_twice(

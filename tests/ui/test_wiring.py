@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import text
+
 from medbill_tui.app import MedbillApp, known_binding_ids
-from medbill_tui.records import DenialRow
+from medbill_tui.records import DenialRow, QueueKind, RejectionRow
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.edi_view import EdiViewScreen
+from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.inbox import InboxScreen
 from medbill_tui.screens.patient_search import PatientSearchScreen
@@ -98,6 +101,34 @@ async def test_capital_r_resends_a_rejected_claim(make_app: Callable[..., Medbil
         await settle(pilot)
         statuses = {r.claim_no: r.status for r in queue.rows if hasattr(r, "claim_no")}
         assert statuses[claim_no] == "ready"
+
+
+async def test_rejections_queue_f_fixes_and_r_resends(make_app: Callable[..., MedbillApp]) -> None:
+    """Key 8 lists rejections with the reason in words; R makes one ready and it leaves the
+    list (the cursor stays on its neighbour); f opens charge entry on the claim's visit."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("8")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen) and queue.kind is QueueKind.REJECTIONS
+        rows = list(queue.rows)
+        assert len(rows) >= 2 and all(isinstance(r, RejectionRow) for r in rows)
+        assert all(r.reason.startswith(("999: ", "277CA ")) for r in rows)  # type: ignore[union-attr]
+        first, second = rows[0], rows[1]
+        assert isinstance(first, RejectionRow) and isinstance(second, RejectionRow)
+        await pilot.press("R")
+        await settle(pilot)
+        assert first.work_item_id not in {r.work_item_id for r in queue.rows}  # type: ignore[union-attr]
+        assert queue.current_row == second
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, EncounterEntryScreen)
+        assert app.screen.encounter_id == second.encounter_id
+    with app.services.claims.engine.connect() as conn:
+        status = conn.execute(text("SELECT status FROM claim WHERE id = :c"),
+                              {"c": first.claim_id}).scalar_one()  # fmt: skip
+    assert status == "ready"
 
 
 async def test_s_previews_then_sends_the_ready_claims(make_app: Callable[..., MedbillApp]) -> None:

@@ -128,13 +128,15 @@ class ClaimWriter:
         return amount
 
     def work_item(self, kind: str, group: str | None, carc: str | None, rarc: str | None,
-                  amount: Decimal, opened: date, done_on: date | None = None) -> int:  # fmt: skip
+                  amount: Decimal, opened: date, done_on: date | None = None,
+                  detail: str | None = None) -> int:  # fmt: skip
         wid = self.e.new_id("work_item")
-        due = opened + timedelta(days=60 if kind == "denial" else 14)
+        due = opened + timedelta(days={"denial": 60, "rejection": 7}.get(kind, 14))
         closed = self.moment(done_on) if done_on else None
         self.e.rows["work_item"].append(
             (wid, kind, "done" if done_on else "open", self.cid, self.enc.patient.id, group, carc,
-             rarc or None, amount, opened, due, DEMO_ACTOR if done_on else None, None, closed)
+             rarc or None, amount, opened, due, DEMO_ACTOR if done_on else None, None, closed,
+             detail)
         )  # fmt: skip
         return wid
 
@@ -213,13 +215,16 @@ class ClaimWriter:
                 rejected = attempt == 0 and rand() < 0.03
                 old = "accepted_999"
                 new = "rejected_277ca" if rejected else "acknowledged_277ca"
-                self.event(ack, old, new, pick(rand, REJECT_277) if rejected else None)
+                why = pick(rand, REJECT_277) if rejected else None
+                self.event(ack, old, new, why)
             else:
                 new = "rejected_999"
-                self.event(ack, "submitted", new, pick(rand, REJECT_999))
+                why = pick(rand, REJECT_999)
+                self.event(ack, "submitted", new, why)
             if rejected:
                 fixed = ack + DAY_DELTAS[between(rand, 2, 20)]
                 if fixed > today or rand() < 0.15:
+                    self._rejection(ack, new, why or "")
                     return new, sent, None, None
                 self.event(fixed, new, "ready", "Corrected")
                 self.event(fixed, "ready", "submitted", "Resubmitted in an 837P batch")
@@ -235,6 +240,15 @@ class ClaimWriter:
             status, icn = self._adjudicate(paid_on)
             return status, sent, None, icn
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _rejection(self, day: date, status: str, why: str) -> None:
+        """The open rejection work item, worded as importing the 999 or 277CA words it."""
+        if status == "rejected_999":
+            detail = f"999 rejected the file: {why}"
+        else:
+            code, _, words = why.partition(" ")
+            detail = f"277CA rejected it ({code}): {words}"
+        self.work_item("rejection", None, None, None, self.enc.total, day, detail=detail)
 
     def _new_icn(self, payer: int, day: date) -> str:
         """A payer's internal control number: year, day of year, payer, counter."""

@@ -82,7 +82,8 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
                       "responsibility", "amount", "service_date", "posted_at", "posted_by",
                       "reverses_id", "memo")),
     ("work_item", ("id", "kind", "status", "claim_id", "patient_id", "group_code", "carc", "rarc",
-                   "amount", "opened_on", "due_on", "owner", "lease_until", "closed_at")),
+                   "amount", "opened_on", "due_on", "owner", "lease_until", "closed_at",
+                   "detail")),
     ("note", ("id", "entity", "entity_id", "author", "at", "body")),
     ("audit_event", ("id", "actor", "action", "entity", "entity_id", "at", "detail")),
 )  # fmt: skip

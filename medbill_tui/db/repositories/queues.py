@@ -7,7 +7,7 @@ on the leading key are neither skipped nor repeated. No OFFSET, no query per row
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Row, text
 
 from medbill_tui.db.models import PENDING_CLAIM_SQL
 from medbill_tui.db.repositories.claims import scrub_encounters
+from medbill_tui.db.repositories.queue_rejections import rejections_page
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
 from medbill_tui.domain.money import ZERO
@@ -68,6 +69,24 @@ def patient_match_sql(filt: QueueFilter, params: dict[str, Any], column: str) ->
     )
 
 
+ANSWERS = {
+    "accepted_999": "999 ok",
+    "rejected_999": "999 rej",
+    "acknowledged_277ca": "277 ok",
+    "rejected_277ca": "277 rej",
+}
+"""The claim states only a 999 or 277CA moves a claim to, and how the queue shows them."""
+
+ANSWER_STATES = "(" + ", ".join(f"'{state}'" for state in ANSWERS) + ")"
+
+
+def last_ack_text(status: str | None, at: datetime | None) -> str:
+    """'999 ok 11/03' or '277 rej 11/05': the latest clearinghouse answer, short."""
+    if status is None or at is None:
+        return ""
+    return f"{ANSWERS[status]} {at:%m/%d}"
+
+
 class QueueRepository:
     """Reads the work queues on one connection; `today` anchors every age."""
 
@@ -85,6 +104,7 @@ class QueueRepository:
         reader: dict[QueueKind, Callable[[QueueFilter, Cursor | None, int], Page[Any]]] = {
             QueueKind.UNBILLED: self.unbilled_page,
             QueueKind.PENDING_CLAIMS: self.pending_page,
+            QueueKind.REJECTIONS: self.rejections_page,
             QueueKind.DENIALS: self.denials_page,
             QueueKind.BALANCES: self.balances_page,
         }
@@ -171,10 +191,16 @@ class QueueRepository:
         sql = f"""
             SELECT c.id, c.claim_no, {PATIENT_NAME} AS patient, p.account_no, py.name AS payer,
                    c.submitted_on, c.status, c.total_charge, c.encounter_id,
-                   coalesce(c.submitted_on, c.created_on) AS since
+                   coalesce(c.submitted_on, c.created_on) AS since,
+                   ack.to_status AS ack_status, ack.at AS ack_at
             FROM claim c
             JOIN patient p ON p.id = c.patient_id
             JOIN payer py ON py.id = c.payer_id
+            LEFT JOIN LATERAL (
+                SELECT ev.to_status, ev.at FROM claim_event ev
+                WHERE ev.claim_id = c.id AND ev.to_status IN {ANSWER_STATES}
+                ORDER BY ev.at DESC, ev.id DESC LIMIT 1
+            ) ack ON TRUE
             WHERE {where}
             ORDER BY coalesce(c.submitted_on, c.created_on), c.id
             LIMIT :limit"""
@@ -192,6 +218,7 @@ class QueueRepository:
                 days_waiting=age_in_days(r.since, self.today),
                 amount=Decimal(r.total_charge),
                 encounter_id=r.encounter_id,
+                last_ack=last_ack_text(r.ack_status, r.ack_at),
             )
             for r in result
         ]
@@ -211,6 +238,16 @@ class QueueRepository:
             raise ValueError(f"unknown timer {timer!r}")
         params["timer_since"] = self.today - timedelta(days=days)
         return f" AND c.status IN ({states}) AND c.submitted_on <= :timer_since"
+
+    def rejections_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
+        """Claims turned back by a 999 or 277CA and not yet sent again, oldest first."""
+        params: dict[str, Any] = {"limit": limit + 1}
+        narrow = patient_match_sql(filt, params, "w.patient_id")
+        if filt.payer_id is not None:
+            narrow += " AND c.payer_id = :payer_id"
+            params["payer_id"] = filt.payer_id
+        rows, keys = rejections_page(self.conn, self.today, narrow, params, after)
+        return self._page(rows, keys, limit)
 
     def denials_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
         """Open denial work items, oldest denial first."""
@@ -334,12 +371,15 @@ class QueueRepository:
                 f"WHERE {PENDING_CLAIM_SQL}"
             )
         ).one()
-        denials = self.conn.execute(
-            text(
-                "SELECT count(*), coalesce(sum(amount), 0) FROM work_item "
-                "WHERE kind = 'denial' AND status = 'open'"
+        open_items = {
+            kind: (count, amount)
+            for kind, count, amount in self.conn.execute(
+                text(
+                    "SELECT kind, count(*), coalesce(sum(amount), 0) FROM work_item "
+                    "WHERE kind IN ('denial', 'rejection') AND status = 'open' GROUP BY kind"
+                )
             )
-        ).one()
+        }
         balances = self.conn.execute(
             text(
                 "SELECT count(*), coalesce(sum(s), 0) FROM ("
@@ -347,10 +387,18 @@ class QueueRepository:
                 " GROUP BY patient_id, responsibility HAVING sum(amount) <> 0) x"
             )
         ).one()
+        counts: dict[QueueKind, tuple[Any, Any]] = {
+            QueueKind.UNBILLED: tuple(unbilled),
+            QueueKind.PENDING_CLAIMS: tuple(pending),
+            QueueKind.REJECTIONS: open_items.get("rejection", (0, 0)),
+            QueueKind.DENIALS: open_items.get("denial", (0, 0)),
+            QueueKind.BALANCES: tuple(balances),
+        }
         return tuple(
-            QueueSummary(kind=kind, count=int(row[0]), amount=Decimal(row[1]) + ZERO)
-            for kind, row in zip(QueueKind, (unbilled, pending, denials, balances), strict=True)
-        )
+            QueueSummary(kind=kind, count=int(counts[kind][0]),
+                         amount=Decimal(counts[kind][1]) + ZERO)
+            for kind in QueueKind
+        )  # fmt: skip
 
     def payers(self) -> tuple[PayerOption, ...]:
         rows = self.conn.execute(text("SELECT id, name FROM payer ORDER BY name, id")).all()
