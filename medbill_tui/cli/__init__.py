@@ -18,7 +18,7 @@ from medbill_tui.bootstrap import (
     connect,
     ensure_schema,
 )
-from medbill_tui.cli import claims, codes, edi, fees, ledger, report
+from medbill_tui.cli import claims, codes, denials, edi, fees, ledger, report
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 from medbill_tui.services.errors import ServiceError, ServiceUnavailable
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     fees.add_parser(sub)
     edi.add_parsers(sub)
     ledger.add_parsers(sub)
+    denials.add_parser(sub)
 
     report.add_parsers(sub)
     return parser
@@ -102,7 +103,15 @@ def _run_app(runtime: Runtime) -> int:
     return EXIT_OK
 
 
+def _activate_denial_rules(runtime: Runtime) -> None:
+    """Read and check the denial routing rules before any work (ConfigError: exit 2)."""
+    from medbill_tui.denial_rules import activate, load_denial_rules
+
+    activate(load_denial_rules(runtime.settings.denial_rules))
+
+
 def _cmd_app(runtime: Runtime, args: argparse.Namespace) -> int:
+    _activate_denial_rules(runtime)
     ensure_schema(runtime, allow_upgrade=False)
     return _run_app(runtime)
 
@@ -110,6 +119,8 @@ def _cmd_app(runtime: Runtime, args: argparse.Namespace) -> int:
 def _cmd_demo(runtime: Runtime, args: argparse.Namespace) -> int:
     from medbill_tui.cli.demo import run_demo
 
+    if not args.no_tui:
+        _activate_denial_rules(runtime)
     ensure_schema(runtime, allow_upgrade=True)
     run_demo(runtime, args)
     if args.no_tui:
@@ -150,6 +161,16 @@ def _on_current_schema(command: Command) -> Command:
     return run
 
 
+def _posting(command: Command) -> Command:
+    """Run `command` (which may post remittances) with the denial rules read and checked."""
+
+    def run(runtime: Runtime, args: argparse.Namespace) -> int:
+        _activate_denial_rules(runtime)
+        return command(runtime, args)
+
+    return run
+
+
 COMMANDS: dict[str | None, Command] = {
     None: _cmd_app,
     "demo": _cmd_demo,
@@ -159,9 +180,10 @@ COMMANDS: dict[str | None, Command] = {
     "codes": _on_current_schema(codes.run),
     "fees": _on_current_schema(fees.run),
     "claims": _on_current_schema(claims.run),
-    "import": _on_current_schema(edi.run_import),
+    "import": _posting(_on_current_schema(edi.run_import)),
     "ledger": _on_current_schema(ledger.run_ledger),
-    "remittance": _on_current_schema(ledger.run_remittance),
+    "remittance": _posting(_on_current_schema(ledger.run_remittance)),
+    "denials": _on_current_schema(denials.run),
 }
 
 

@@ -146,8 +146,8 @@ def _parse_hcpcs_csv(text: str) -> ParsedFile:
     return ParsedFile(tuple(rows), tuple(errors))
 
 
-CARC_RE = re.compile(r"^(?:[0-9]{1,3}|[A-Z][0-9]{1,3})$")
-"""Claim Adjustment Reason Code: 1-3 digits, or a letter then digits (A1, B7, P12)."""
+CARC_RE = re.compile(r"^(?:[0-9]{1,3}|[A-Z][0-9]{1,2})$")
+"""Claim Adjustment Reason Code: 1-3 digits, or a letter then 1-2 digits (A1, B7, P12)."""
 RARC_RE = re.compile(r"^(?:M|MA|N)[0-9]{1,4}$")
 """Remittance Advice Remark Code: M15, MA04, N130."""
 _ADJUSTMENT_PATTERNS = {"carc": (CARC_RE, "CARC"), "rarc": (RARC_RE, "RARC")}

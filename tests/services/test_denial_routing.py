@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 
 from medbill_tui.clock import Clock
 from medbill_tui.denial_rules import activate, default_rules
-from medbill_tui.domain.routing import DEFAULT_DUE_DAYS, DenialFacts, parse_rules
+from medbill_tui.domain.routing import DenialFacts, parse_rules
 from medbill_tui.edi.sandbox import respond
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.imports import ImportService
