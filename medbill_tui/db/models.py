@@ -226,6 +226,9 @@ class Patient(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     guarantor_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
     """Who pays the patient's share; null means the patient is their own guarantor."""
+    statement_hold: Mapped[bool] = mapped_column(server_default=text("false"))
+    """No patient statements go out for this account (or its guarantor) while set."""
+    statement_hold_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     __mapper_args__ = {"version_id_col": version}
 
@@ -631,3 +634,42 @@ class RemittancePlb(Base):
     reason: Mapped[str] = mapped_column(String(2))
     reference: Mapped[str] = mapped_column(String(50))
     amount: Mapped[Decimal] = mapped_column(Money)
+
+
+class StatementRun(Base):
+    """One `statements run`: its as-of date, how many statements went out, the folder."""
+
+    __tablename__ = "statement_run"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    statements: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    folder: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class DunningEvent(Base):
+    """A step of a guarantor's dunning cycle: a statement sent (with its text), the referral
+    to collections, or the cycle closed because the balance was paid (append-only)."""
+
+    __tablename__ = "dunning_event"
+    __table_args__ = (
+        CheckConstraint(
+            "step IN ('first','reminder','final','collections','closed')", name="step"
+        ),
+        UniqueConstraint(
+            "guarantor_id", "cycle_no", "step", name="uq_dunning_event_guarantor_cycle_step"
+        ),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    guarantor_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    cycle_no: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str] = mapped_column(String(12))
+    as_of: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("statement_run.id"), index=True)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    content: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+    created_by: Mapped[str] = mapped_column(String(64))

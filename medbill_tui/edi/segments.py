@@ -129,7 +129,10 @@ def split_segments(texts: Iterable[str], delims: Delimiters) -> Iterator[Segment
     first = True
     new = Segment.__new__
     for text in texts:
-        pieces = (carry + text if carry else text).split(terminator)
+        pieces = text.split(terminator)
+        if carry:
+            pieces[0] = carry + pieces[0]
+        del text
         carry = pieces.pop()
         if len(carry) > MAX_SEGMENT_CHARS:
             raise X12SyntaxError(
