@@ -40,8 +40,11 @@ def run_ledger(runtime: Runtime, args: argparse.Namespace) -> int:
 def run_remittance(runtime: Runtime, args: argparse.Namespace) -> int:
     service = RemittanceService(runtime.engine, runtime.clock, runtime.actor)
     if args.remit_command == "undo":
-        count = service.undo(args.remittance_id, args.reason)
+        notes: list[str] = []
+        count = service.undo(args.remittance_id, args.reason, notes)
         print(f"reversed {count} ledger entries of remittance {args.remittance_id}")
+        for note in notes:
+            print(note)
         return 0
     with read_connection(runtime.engine) as conn:
         rows = remittance_list(conn)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.secondary import primary_payments
 from medbill_tui.domain.encounter_form import decode_pointers
 from medbill_tui.edi.x837p import Address, BillingProvider, ClaimOut, LineOut, Person
 
@@ -103,7 +104,8 @@ def lock_ready_claims(conn: Connection, claim_ids: Sequence[int] | None) -> list
 
 
 def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> list[ReadyClaim]:
-    """The 837P records of the claims (three queries whatever their number)."""
+    """The 837P records of the claims (three queries whatever their number, three more when
+    some are secondary claims: the primary payer's payment goes in 2320/2330/2430)."""
     if not claim_ids:
         return []
     heads = conn.execute(
@@ -135,6 +137,7 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
         {"ids": claim_ids},
     ):
         lines[r.claim_id].append(r)
+    primaries = primary_payments(conn, claim_ids)
     out = []
     for h in heads:
         address = Address(h.address1, h.city, h.state, h.zip)
@@ -146,11 +149,14 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
                                 h.subscriber_first_name or "", h.subscriber_dob, "U", address,
                                 h.member_id)  # fmt: skip
             dependent = Person(h.last_name, h.first_name, h.dob, h.sex, address)
+        primary = primaries.get(h.id)
+        adjudications = (primary.line_adjudications([line.code for line in lines[h.id]])
+                         if primary else [None] * len(lines[h.id]))  # fmt: skip
         claim_lines = tuple(
             LineOut(line.code, tuple(m for m in line.modifiers.split(":") if m),
                     Decimal(line.amount), Decimal(line.units), decode_pointers(line.dx_pointers),
-                    h.dos)
-            for line in lines[h.id]
+                    h.dos, adjudication)
+            for line, adjudication in zip(lines[h.id], adjudications, strict=True)
         )  # fmt: skip
         claim = ClaimOut(
             pcn=h.claim_no, total=Decimal(h.total_charge), pos=h.pos, frequency=h.frequency,
@@ -161,6 +167,7 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
             group_no=h.group_no or "", diagnoses=tuple(dx[h.encounter_id]), lines=claim_lines,
             rendering_npi=h.npi, rendering_last=h.pr_last, rendering_first=h.pr_first,
             prior_auth=h.auth_number or "", original_claim_no=h.original_payer_claim_no or "",
+            other_payer=primary.other_payer(patient) if primary else None,
         )  # fmt: skip
         out.append(ReadyClaim(h.id, h.clearinghouse_id, h.payer_name, claim))
     return out

@@ -1,0 +1,353 @@
+"""Secondary claims: once the primary payer's 835 is posted, bill what is left to the secondary.
+
+Posting moves patient responsibility (PR) to responsibility 'secondary' on the ledger when the
+patient has a second coverage on the date of service. `sync_secondary_claims` then keeps one
+live secondary claim per encounter in step with that balance, in the posting's transaction:
+
+- something is owed to the secondary and there is no live secondary claim: a new claim (status
+  ready, frequency 1, its own claim number, the primary claim's lines and total);
+- a later primary 835 while the secondary claim is not sent yet (ready, hold, rejected): it is
+  voided and replaced by a new one from the latest primary claim and payment;
+- nothing is owed any more (the primary's payment was undone or reversed by CLP02 = 22): the
+  unsent secondary claim is voided;
+- the secondary claim was already sent: nothing is changed; a `followup` work item says what
+  the primary's payment did and that a corrected claim (frequency 7) may be needed.
+
+A secondary claim posts no charge: what it bills is the balance the primary's 835 transferred.
+Only primary → secondary is automatic; a tertiary payer is billed by hand.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.domain.claim_state import ClaimStatus, check_transition
+from medbill_tui.edi.x837p import Adjustments, LineAdjudication, OtherPayer, Person
+
+UNSENT = frozenset({"draft", "ready", "hold", "rejected_999", "rejected_277ca"})
+"""Statuses of a claim the payer has not adjudicated and that may simply be voided."""
+
+FOLLOW_UP_DAYS = 14
+
+
+def crossover_sql(claim: str) -> str:
+    """SQL that is true when claim alias `claim` is a secondary claim: another claim of its
+    encounter is billed to a coverage of lower priority (its balance came by transfer)."""
+    return f"""EXISTS (SELECT 1 FROM coverage x_sc, claim x_p
+                       JOIN coverage x_pc ON x_pc.id = x_p.coverage_id
+                       WHERE x_sc.id = {claim}.coverage_id
+                         AND x_p.encounter_id = {claim}.encounter_id
+                         AND x_pc.priority < x_sc.priority)"""
+
+
+_TOUCHED = """
+    SELECT DISTINCT le.encounter_id FROM ledger_entry le
+    JOIN claim c ON c.id = le.claim_id JOIN coverage cv ON cv.id = c.coverage_id
+    WHERE le.remittance_id = :r AND le.responsibility = 'secondary' AND cv.priority = 1
+      AND (CAST(:only AS bigint[]) IS NULL OR le.claim_id = ANY(CAST(:only AS bigint[])))"""
+
+_STATE = f"""
+    SELECT e.id AS encounter_id, e.patient_id,
+           (SELECT coalesce(sum(le.amount), 0) FROM ledger_entry le
+            JOIN claim c ON c.id = le.claim_id JOIN coverage cv ON cv.id = c.coverage_id
+            WHERE le.encounter_id = e.id AND le.responsibility = 'secondary'
+              AND cv.priority = 1) AS owed,
+           src.id AS source_id, src.claim_no AS source_no, src.total_charge,
+           nc.id AS coverage_id, nc.payer_id, py.name AS payer_name,
+           live.id AS live_id, live.claim_no AS live_no, live.status AS live_status,
+           live.submitted_on
+    FROM encounter e
+    LEFT JOIN LATERAL (
+        SELECT c.id, c.claim_no, c.total_charge FROM claim c
+        JOIN coverage cv ON cv.id = c.coverage_id
+        WHERE c.encounter_id = e.id AND cv.priority = 1
+          AND EXISTS (SELECT 1 FROM claim_payment cp JOIN remittance r ON r.id = cp.remittance_id
+                      WHERE cp.claim_id = c.id AND r.status = 'posted'
+                        AND cp.status_code <> '22')
+        ORDER BY c.id DESC LIMIT 1) src ON TRUE
+    LEFT JOIN LATERAL (
+        SELECT s.id, s.payer_id FROM coverage s
+        WHERE s.patient_id = e.patient_id AND s.priority = 2 AND s.effective_from <= e.dos
+          AND (s.effective_to IS NULL OR s.effective_to >= e.dos)
+        ORDER BY s.effective_from DESC, s.id DESC LIMIT 1) nc ON TRUE
+    LEFT JOIN payer py ON py.id = nc.payer_id
+    LEFT JOIN LATERAL (
+        SELECT c.id, c.claim_no, c.status, c.submitted_on FROM claim c
+        JOIN coverage cv ON cv.id = c.coverage_id
+        WHERE c.encounter_id = e.id AND cv.priority = 2
+          AND c.status NOT IN ('void', 'replaced')
+          AND {crossover_sql("c")}
+        ORDER BY c.id DESC LIMIT 1) live ON TRUE
+    WHERE e.id = ANY(:ids) ORDER BY e.id"""
+
+
+@dataclass
+class _Plan:
+    """What to write for the encounters a remittance touched."""
+
+    voids: list[dict[str, Any]]
+    creates: list[dict[str, Any]]
+    followups: list[dict[str, Any]]
+
+
+def sync_secondary_claims(
+    conn: Connection,
+    remit_id: int,
+    trace_no: str,
+    actor: str,
+    today: date,
+    *,
+    undo: bool,
+    only: Sequence[int] | None = None,
+) -> list[str]:
+    """Create, replace or void secondary claims after remittance `remit_id` was posted (or,
+    with `undo`, undone) — for the claims it paid, or only the primary claims `only`;
+    returns what was done, in words, for the biller."""
+    encounters = [
+        int(r[0])
+        for r in conn.execute(
+            text(f"SELECT id FROM encounter WHERE id IN ({_TOUCHED}) ORDER BY id FOR UPDATE"),
+            {"r": remit_id, "only": list(only) if only is not None else None},
+        )
+    ]
+    if not encounters:
+        return []
+    rows = [dict(r._mapping) for r in conn.execute(text(_STATE), {"ids": encounters})]
+    live = [r["live_id"] for r in rows if r["live_id"] is not None]
+    if live:  # lock them against a concurrent send and read their status again
+        locked = conn.execute(
+            text("SELECT id, status FROM claim WHERE id = ANY(:ids) ORDER BY id FOR UPDATE"),
+            {"ids": live},
+        )
+        status = {int(r.id): str(r.status) for r in locked}
+        for r in rows:
+            if r["live_id"] is not None:
+                r["live_status"] = status[r["live_id"]]
+    plan = _plan(rows, trace_no, today, undo)
+    notes = _void(conn, plan.voids, actor)
+    notes += _create(conn, plan.creates, trace_no, actor, today)
+    if plan.followups:
+        conn.execute(
+            text("""INSERT INTO work_item (kind, claim_id, patient_id, amount, opened_on, due_on,
+                        detail) VALUES ('followup', :c, :p, :amt, :d, :due, :detail)"""),
+            plan.followups,
+        )  # fmt: skip
+        notes += [f["detail"] for f in plan.followups]
+    return notes
+
+
+def _plan(rows: list[dict[str, Any]], trace_no: str, today: date, undo: bool) -> _Plan:
+    plan = _Plan([], [], [])
+    what = f"undoing the primary's 835 {trace_no}" if undo else f"the primary's 835 {trace_no}"
+    for r in rows:
+        owed = Decimal(r["owed"])
+        can_bill = owed > 0 and r["source_id"] is not None and r["coverage_id"] is not None
+        if r["live_id"] is None:
+            if can_bill and not undo:
+                plan.creates.append(r)
+            continue
+        void = {"id": r["live_id"], "old": r["live_status"], "no": r["live_no"]}
+        if r["live_status"] in UNSENT:
+            if not can_bill:
+                plan.voids.append({**void, "why": f"void: after {what} nothing is left for "
+                                                  "the secondary payer"})  # fmt: skip
+            elif not undo:
+                plan.voids.append({**void, "why": f"void: replaced after {what}"})
+                plan.creates.append(r)
+            continue
+        sent = f" on {r['submitted_on']:%m/%d/%Y}" if r["submitted_on"] else ""
+        plan.followups.append(
+            {"c": r["live_id"], "p": r["patient_id"], "amt": max(owed, Decimal("0.00")),
+             "d": today, "due": today + timedelta(days=FOLLOW_UP_DAYS),
+             "detail": f"secondary claim {r['live_no']} was already sent{sent}; after {what} "
+                       f"the secondary payer's share is {owed:.2f}: send a corrected claim "
+                       "(frequency 7) or a void if it changed"})  # fmt: skip
+    return plan
+
+
+def _void(conn: Connection, voids: list[dict[str, Any]], actor: str) -> list[str]:
+    if not voids:
+        return []
+    for v in voids:
+        check_transition(ClaimStatus(v["old"]), ClaimStatus.VOID)
+    params = [{**v, "a": actor} for v in voids]
+    conn.execute(
+        text("""WITH moved AS (UPDATE claim SET status = 'void', version = version + 1
+                               WHERE id = :id AND status = :old RETURNING id)
+                INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
+                SELECT id, now(), :a, :old, 'void', :why FROM moved"""),
+        params,
+    )  # fmt: skip
+    conn.execute(
+        text("UPDATE work_item SET status = 'void', closed_at = now() WHERE claim_id = :id "
+             "AND kind = 'rejection' AND status = 'open'"), params,
+    )  # fmt: skip
+    for v in voids:
+        record_audit(conn, actor, "void", "claim", v["id"], v["why"])
+    return [f"secondary claim {v['no']} {v['why']}" for v in voids]
+
+
+def _create(
+    conn: Connection, rows: list[dict[str, Any]], trace_no: str, actor: str, today: date
+) -> list[str]:
+    """New ready secondary claims (claim number, lines, history, audit) in fixed statements."""
+    if not rows:
+        return []
+    created = conn.execute(
+        text("""INSERT INTO claim (claim_no, encounter_id, patient_id, coverage_id, payer_id,
+                    frequency, status, total_charge, created_on)
+                SELECT 'C' || nextval('claim_no_seq'), n.encounter_id, n.patient_id,
+                       n.coverage_id, n.payer_id, '1', 'ready', n.total, :today
+                FROM unnest(CAST(:e AS bigint[]), CAST(:p AS bigint[]), CAST(:cv AS bigint[]),
+                            CAST(:py AS bigint[]), CAST(:t AS numeric[]))
+                     AS n(encounter_id, patient_id, coverage_id, payer_id, total)
+                ORDER BY n.encounter_id
+                RETURNING id, claim_no, encounter_id"""),
+        {"e": [r["encounter_id"] for r in rows], "p": [r["patient_id"] for r in rows],
+         "cv": [r["coverage_id"] for r in rows], "py": [r["payer_id"] for r in rows],
+         "t": [r["total_charge"] for r in rows], "today": today},
+    ).all()  # fmt: skip
+    by_encounter = {r["encounter_id"]: r for r in rows}
+    pairs = [(c, by_encounter[c.encounter_id]) for c in created]
+    conn.execute(
+        text("""INSERT INTO claim_line (claim_id, charge_id, line_no, code, modifiers, units,
+                    amount, dx_pointers)
+                SELECT n.claim_id, l.charge_id, l.line_no, l.code, l.modifiers, l.units,
+                       l.amount, l.dx_pointers
+                FROM unnest(CAST(:c AS bigint[]), CAST(:s AS bigint[])) AS n(claim_id, source)
+                JOIN claim_line l ON l.claim_id = n.source"""),
+        {"c": [c.id for c, _ in pairs], "s": [r["source_id"] for _, r in pairs]},
+    )  # fmt: skip
+    events = [
+        {"c": c.id, "a": actor,
+         "d": f"secondary claim created from the primary's 835 {trace_no} (claim "
+              f"{r['source_no']}): {r['payer_name']} is billed for {Decimal(r['owed']):.2f}"}
+        for c, r in pairs
+    ]  # fmt: skip
+    conn.execute(
+        text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+             "VALUES (:c, now(), :a, NULL, 'ready', :d)"), events,
+    )  # fmt: skip
+    for event in events:
+        record_audit(conn, actor, "create", "claim", event["c"], event["d"])
+    return [f"{c.claim_no}: {e['d']}" for (c, _), e in zip(pairs, events, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryPayment:
+    """The primary payer's latest posted decision on a secondary claim's encounter."""
+
+    payer_name: str
+    payer_id: str
+    filing_indicator: str
+    member_id: str
+    group_no: str
+    relationship: str
+    subscriber_first: str
+    subscriber_last: str
+    subscriber_dob: date | None
+    paid: Decimal
+    payer_claim_no: str
+    paid_on: date
+    adjustments: Adjustments
+    services: tuple[tuple[str, Decimal, Decimal, Adjustments], ...]  # code, paid, units, CAS
+
+    def other_payer(self, patient: Person) -> OtherPayer:
+        """The 2320/2330 loops: `patient` is the subscriber when the relationship is 18."""
+        if self.relationship == "18":
+            subscriber = patient
+        else:
+            last = self.subscriber_last or patient.last_name
+            subscriber = Person(last, self.subscriber_first, self.subscriber_dob, "U",
+                                patient.address, self.member_id)  # fmt: skip
+        liability = sum((a for g, _, a in self.adjustments if g == "PR"), Decimal("0.00")) + sum(
+            (a for *_, cas in self.services for g, _, a in cas if g == "PR"), Decimal("0.00")
+        )
+        return OtherPayer(
+            self.payer_name, self.payer_id, self.member_id, subscriber, self.paid,
+            self.adjustments, self.filing_indicator, self.relationship, self.group_no,
+            liability or None, self.payer_claim_no, self.paid_on,
+        )  # fmt: skip
+
+    def line_adjudications(self, codes: Sequence[str]) -> list[LineAdjudication | None]:
+        """Each line's 2430, matching the 835's SVC lines to ours by code, in order."""
+        unused = list(self.services)
+        out: list[LineAdjudication | None] = []
+        for code in codes:
+            found = next((s for s in unused if s[0] == code), None)
+            if found is None:
+                out.append(None)
+                continue
+            unused.remove(found)
+            out.append(LineAdjudication(found[1], found[2], found[3], self.paid_on))
+        return out
+
+
+_PRIMARY = """
+    SELECT DISTINCT ON (s.id) s.id AS claim_id, cp.id AS cp_id, cp.paid, cp.payer_claim_no,
+           r.paid_on, py.name AS payer_name, py.payer_code, py.claim_filing_indicator,
+           pc.member_id, pc.group_no, pc.relationship, pc.subscriber_first_name,
+           pc.subscriber_last_name, pc.subscriber_dob
+    FROM claim s JOIN coverage sc ON sc.id = s.coverage_id
+    JOIN claim p ON p.encounter_id = s.encounter_id AND p.id <> s.id
+    JOIN coverage pc ON pc.id = p.coverage_id AND pc.priority < sc.priority
+    JOIN claim_payment cp ON cp.claim_id = p.id AND cp.status_code <> '22'
+    JOIN remittance r ON r.id = cp.remittance_id AND r.status = 'posted'
+    JOIN payer py ON py.id = p.payer_id
+    WHERE s.id = ANY(:ids)
+    ORDER BY s.id, pc.priority DESC, cp.id DESC"""
+
+
+def primary_payments(conn: Connection, claim_ids: Sequence[int]) -> dict[int, PrimaryPayment]:
+    """For the secondary claims among `claim_ids`, what the primary payer decided (three
+    queries whatever their number; none of the claims is secondary: one)."""
+    heads = conn.execute(text(_PRIMARY), {"ids": list(claim_ids)}).all()
+    if not heads:
+        return {}
+    cps = [h.cp_id for h in heads]
+    claim_cas: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
+    line_cas: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
+    for a in conn.execute(
+        text("SELECT claim_payment_id, service_payment_id, group_code, carc, amount "
+             "FROM adjustment WHERE claim_payment_id = ANY(:cps) ORDER BY id"), {"cps": cps},
+    ):  # fmt: skip
+        triplet = (a.group_code, a.carc, Decimal(a.amount))
+        if a.service_payment_id is None:
+            claim_cas[a.claim_payment_id].append(triplet)
+        else:
+            line_cas[a.service_payment_id].append(triplet)
+    services: dict[int, list[tuple[str, Decimal, Decimal, Adjustments]]] = defaultdict(list)
+    for sp in conn.execute(
+        text("SELECT id, claim_payment_id, code, paid, units FROM service_payment "
+             "WHERE claim_payment_id = ANY(:cps) ORDER BY claim_payment_id, id"), {"cps": cps},
+    ):  # fmt: skip
+        services[sp.claim_payment_id].append(
+            (sp.code, Decimal(sp.paid), Decimal(sp.units), tuple(line_cas[sp.id]))
+        )
+    return {
+        h.claim_id: PrimaryPayment(
+            h.payer_name,
+            h.payer_code,
+            h.claim_filing_indicator,
+            h.member_id,
+            h.group_no or "",
+            h.relationship,
+            h.subscriber_first_name or "",
+            h.subscriber_last_name or "",
+            h.subscriber_dob,
+            Decimal(h.paid),
+            h.payer_claim_no or "",
+            h.paid_on,
+            tuple(claim_cas[h.cp_id]),
+            tuple(services[h.cp_id]),
+        )
+        for h in heads
+    }

@@ -1,0 +1,246 @@
+"""Secondary claims: made from the primary's 835, sent with 2320/2330/2430, voided by undo."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+
+from medbill_tui.clock import Clock
+from medbill_tui.db.repositories.claims import insert_claims
+from medbill_tui.edi.sandbox import respond
+from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, Envelope, LinePay, write_835
+from medbill_tui.edi.segments import Segment, iter_segments
+from medbill_tui.edi.validate import validate_x12
+from medbill_tui.edi.x837_read import read_837p
+from medbill_tui.records import QueueFilter, QueueKind
+from medbill_tui.services.imports import ImportService
+from medbill_tui.services.queues import QueueService
+from medbill_tui.services.remittances import RemittanceService
+from medbill_tui.services.submissions import SubmissionService
+from tests.conftest import DEMO_TODAY
+from tests.factories import Builder, insert
+
+DOS = date(2026, 10, 5)
+ACCOUNT = "ZSEC0001"
+# (code, charge, CO-45, PR group reason, PR amount): paid = charge - CO-45 - PR
+LINES = (("99213", "120.00", "20.00", "1", "30.00"), ("36415", "40.00", "10.00", "2", "6.00"))
+PR_TOTAL = Decimal("36.00")
+PAID = Decimal("94.00")
+
+
+@dataclass
+class Setup:
+    patient_id: int
+    primary_cov: int
+    primary_member: str
+    secondary_cov: int
+    claim_id: int
+
+
+def _setup(engine: Engine, tmp_path: Path) -> Setup:
+    """A patient with two coverages, a visit with two lines, its claim sent and acknowledged."""
+    with engine.begin() as conn:
+        b = Builder(conn)
+        pid, cov = b.patient("Secondary", "Sam", account=ACCOUNT)
+        sec = insert(conn, "coverage", patient_id=pid, payer_id=b.payers[1], member_id="SEC77",
+                     priority=2, effective_from=date(2020, 1, 1))  # fmt: skip
+        eid = b.encounter((pid, cov), DOS, charges=tuple(line[1] for line in LINES))
+        conn.execute(text("UPDATE charge SET code = '36415' WHERE encounter_id = :e "
+                          "AND line_no = 2"), {"e": eid})  # fmt: skip
+        insert(conn, "encounter_diagnosis", encounter_id=eid, seq=1, code="I10")
+        (claim_id,) = insert_claims(conn, [eid], "b1", DEMO_TODAY)
+    sent = _send(engine, tmp_path, [claim_id])
+    answer = respond(sent, seed=1, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY,
+                     ack_reject_rate=0.0)  # fmt: skip
+    for name, body in (("p.999", answer.ack_999), ("p.277", answer.ack_277ca)):
+        assert _import(engine, tmp_path, name, body or "").status == "imported"
+    with engine.connect() as conn:
+        member = conn.execute(text("SELECT member_id FROM coverage WHERE id = :c"), {"c": cov})
+        return Setup(pid, cov, str(member.scalar_one()), sec, claim_id)
+
+
+def _send(engine: Engine, tmp_path: Path, ids: list[int]) -> str:
+    run = SubmissionService(engine, Clock(DEMO_TODAY), "b1", tmp_path / "out").submit(ids)
+    assert run.claims == len(ids)
+    return Path(run.files[0].path).read_text()
+
+
+def _import(engine: Engine, tmp_path: Path, name: str, body: str) -> Any:
+    path = tmp_path / name
+    path.write_text(body)
+    return ImportService(engine, Clock(DEMO_TODAY), "poster").import_file(path)
+
+
+def _primary_835(sent_837: str, trace_seed: int) -> str:
+    """The primary payer's 835 for the one claim of `sent_837`: CO-45 and PR-1/PR-2 per line."""
+    batch = read_837p(sent_837)
+    (claim,) = batch.claims
+    lines = tuple(
+        LinePay(line, Decimal(charge) - Decimal(co) - Decimal(pr), Decimal(charge) - Decimal(co),
+                (("CO", "45", Decimal(co)), ("PR", reason, Decimal(pr))), "")
+        for line, (_, charge, co, reason, pr) in zip(claim.lines, LINES, strict=True)
+    )  # fmt: skip
+    decision = ClaimDecision(claim, True, ("A1", "20", ""), None, "26300000777")
+    env = Envelope(batch.receiver_qualifier, batch.receiver_id, batch.sender_qualifier,
+                   batch.sender_id, batch.group_receiver, batch.group_sender, "T", DEMO_TODAY,
+                   600)  # fmt: skip
+    rng = random.Random(0)  # its first draw (0.84) adds no provider-level adjustment
+    return write_835(env, 500_000_000 + trace_seed, [ClaimPayment(decision, "1", lines)], rng)
+
+
+def _claims(conn: Connection, patient_id: int) -> list[Any]:
+    return conn.execute(
+        text("SELECT c.*, cv.priority FROM claim c JOIN coverage cv ON cv.id = c.coverage_id "
+             "WHERE c.patient_id = :p ORDER BY c.id"), {"p": patient_id},
+    ).all()  # fmt: skip
+
+
+def _balances(conn: Connection, patient_id: int) -> dict[str, Decimal]:
+    rows = conn.execute(
+        text("SELECT responsibility, sum(amount) FROM ledger_entry WHERE patient_id = :p "
+             "GROUP BY 1"), {"p": patient_id},
+    ).all()  # fmt: skip
+    return {r[0]: r[1] for r in rows}
+
+
+def _remits(engine: Engine) -> RemittanceService:
+    return RemittanceService(engine, Clock(DEMO_TODAY), "supervisor")
+
+
+def _remittance_id(conn: Connection, claim_id: int) -> int:
+    return int(conn.execute(
+        text("SELECT r.id FROM remittance r JOIN claim_payment cp ON cp.remittance_id = r.id "
+             "WHERE cp.claim_id = :c AND r.status = 'posted' ORDER BY r.id DESC LIMIT 1"),
+        {"c": claim_id},
+    ).scalar_one())  # fmt: skip
+
+
+def test_the_primary_835_creates_one_ready_secondary_claim_and_undo_voids_it(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    s = _setup(demo_engine, tmp_path)
+    assert _remits(demo_engine).check_ledger() == ()
+    era = _primary_835(next((tmp_path / "out").iterdir()).read_text(), 1)
+    assert "CAS*CO*45*20" in era and "CAS*PR*1*30" in era and "CAS*PR*2*6" in era
+    result = _import(demo_engine, tmp_path, "p.835", era)
+    assert result.status == "imported" and result.payments[0].status == "posted"
+    assert result.payments[0].paid == PAID
+    with demo_engine.connect() as conn:
+        claims = _claims(conn, s.patient_id)
+        assert [(c.priority, c.status) for c in claims] == [(1, "paid"), (2, "ready")]
+        primary, secondary = claims
+        assert secondary.coverage_id == s.secondary_cov and secondary.frequency == "1"
+        assert secondary.total_charge == primary.total_charge == Decimal("160.00")
+        assert secondary.claim_no != primary.claim_no and secondary.claim_no.startswith("C")
+        lines = conn.execute(
+            text("SELECT claim_id, line_no, code, amount FROM claim_line WHERE claim_id = ANY(:i)"
+                 " ORDER BY claim_id, line_no"), {"i": [primary.id, secondary.id]},
+        ).all()  # fmt: skip
+        assert [line[1:] for line in lines[:2]] == [line[1:] for line in lines[2:]]
+        (event,) = conn.execute(
+            text("SELECT from_status, to_status, detail FROM claim_event WHERE claim_id = :c"),
+            {"c": secondary.id},
+        ).all()  # fmt: skip
+        trace = result.payments[0].trace_no
+        assert event[:2] == (None, "ready") and f"835 {trace}" in event[2]
+        assert "billed for 36.00" in event[2] and primary.claim_no in event[2]
+        audit = conn.execute(
+            text("SELECT action FROM audit_event WHERE entity = 'claim' AND entity_id = :c"),
+            {"c": secondary.id},
+        ).scalars().all()  # fmt: skip
+        assert audit == ["create"]
+        balances = _balances(conn, s.patient_id)
+        assert balances["secondary"] == PR_TOTAL and balances["primary"] == Decimal("0.00")
+        remit_id = _remittance_id(conn, primary.id)
+    assert _remits(demo_engine).check_ledger() == ()
+
+    page = QueueService(demo_engine, Clock(DEMO_TODAY)).page(
+        QueueKind.PENDING_CLAIMS, QueueFilter(text=ACCOUNT), None, 50
+    )
+    assert [(r.claim_no, r.status) for r in page.rows] == [(secondary.claim_no, "ready")]
+
+    again = _import(demo_engine, tmp_path, "p.835", era)
+    assert again.status == "already-imported"
+    copy = _import(demo_engine, tmp_path, "copy.835", era + "\n")
+    assert copy.payments[0].status == "already-posted"
+    with demo_engine.connect() as conn:
+        assert len(_claims(conn, s.patient_id)) == 2
+
+    notes: list[str] = []
+    assert _remits(demo_engine).undo(remit_id, "posted twice by mistake", notes=notes) > 0
+    assert any(secondary.claim_no in n and "void" in n for n in notes), notes
+    with demo_engine.connect() as conn:
+        claims = _claims(conn, s.patient_id)
+        assert [(c.priority, c.status) for c in claims] == [(1, "paid"), (2, "void")]
+        last = conn.execute(
+            text("SELECT from_status, to_status, detail FROM claim_event WHERE claim_id = :c "
+                 "ORDER BY id DESC LIMIT 1"), {"c": secondary.id},
+        ).one()  # fmt: skip
+        assert last[:2] == ("ready", "void") and "undoing the primary's 835" in last[2]
+        balances = _balances(conn, s.patient_id)
+        assert balances["secondary"] == 0 and balances["primary"] == Decimal("160.00")
+    assert _remits(demo_engine).check_ledger() == ()
+
+
+def _segments_of(content: str, pcn: str) -> list[Segment]:
+    segments = list(iter_segments(content))
+    start = next(i for i, s in enumerate(segments) if s.id == "CLM" and s.get(1) == pcn)
+    end = next(i for i in range(start + 1, len(segments)) if segments[i].id in ("HL", "SE"))
+    return segments[start:end]
+
+
+def test_the_secondary_claim_goes_out_with_the_primary_payment(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    s = _setup(demo_engine, tmp_path)
+    sent = next((tmp_path / "out").iterdir()).read_text()
+    assert _import(demo_engine, tmp_path, "p.835", _primary_835(sent, 2)).status == "imported"
+    with demo_engine.connect() as conn:
+        primary, secondary = _claims(conn, s.patient_id)
+    for old in (tmp_path / "out").iterdir():
+        old.unlink()
+    content = _send(demo_engine, tmp_path, [secondary.id])
+    assert validate_x12(content).ok, validate_x12(content).issues
+    claim = [s.elements for s in _segments_of(content, secondary.claim_no)]
+    payer = ("NM1", "PR", "2", "ACME HEALTH", "", "", "", "", "PI", "P1")
+    other = claim.index(("SBR", "P", "18", "", "", "", "", "", "", "CI"))
+    assert claim[other + 1 : other + 6] == [
+        ("AMT", "D", "94"), ("AMT", "EAF", "36"), ("OI", "", "", "Y", "", "", "Y"),
+        ("NM1", "IL", "1", "SECONDARY", "SAM", "", "", "", "MI", s.primary_member),
+        ("N3", "1 MAIN ST"),
+    ]  # fmt: skip
+    assert payer in claim and ("REF", "F8", "26300000777") in claim
+    svd = [i for i, seg in enumerate(claim) if seg[0] == "SVD"]
+    assert [claim[i] for i in svd] == [("SVD", "P1", "70", "HC:99213", "", "1"),
+                                       ("SVD", "P1", "24", "HC:36415", "", "1")]  # fmt: skip
+    assert claim[svd[0] + 1 : svd[0] + 5] == [
+        ("CAS", "CO", "45", "20"), ("CAS", "PR", "1", "30"), ("DTP", "573", "D8", "20261102"),
+        ("AMT", "EAF", "30"),
+    ]  # fmt: skip
+    assert claim[svd[1] + 1 : svd[1] + 5] == [
+        ("CAS", "CO", "45", "10"), ("CAS", "PR", "2", "6"), ("DTP", "573", "D8", "20261102"),
+        ("AMT", "EAF", "6"),
+    ]  # fmt: skip
+    subscriber = next(seg for seg in iter_segments(content) if seg.id == "SBR")
+    assert subscriber.get(1) == "S"
+    assert _remits(demo_engine).check_ledger() == ()
+
+    # Undo after the secondary claim went out: it stays sent; a follow-up says what changed.
+    with demo_engine.connect() as conn:
+        remit_id = _remittance_id(conn, primary.id)
+    notes: list[str] = []
+    _remits(demo_engine).undo(remit_id, "wrong patient", notes=notes)
+    with demo_engine.connect() as conn:
+        assert _claims(conn, s.patient_id)[1].status == "submitted"
+        items = conn.execute(
+            text("SELECT kind, detail FROM work_item WHERE claim_id = :c"), {"c": secondary.id}
+        ).all()
+    assert [i.kind for i in items] == ["followup"] and "already sent" in items[0].detail
+    assert notes == [items[0].detail]
+    assert _remits(demo_engine).check_ledger() == ()
