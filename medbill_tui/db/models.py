@@ -655,9 +655,7 @@ class DunningEvent(Base):
 
     __tablename__ = "dunning_event"
     __table_args__ = (
-        CheckConstraint(
-            "step IN ('first','reminder','final','collections','closed')", name="step"
-        ),
+        CheckConstraint("step IN ('first','reminder','final','collections','closed')", name="step"),
         UniqueConstraint(
             "guarantor_id", "cycle_no", "step", name="uq_dunning_event_guarantor_cycle_step"
         ),
