@@ -7,6 +7,7 @@ import argparse
 from tabulate import tabulate
 
 from medbill_tui.bootstrap import Runtime
+from medbill_tui.cli import unmatched
 from medbill_tui.db.repositories.remits import remittance_list
 from medbill_tui.db.uow import read_connection
 from medbill_tui.domain.money import fmt_money
@@ -23,6 +24,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     undo = remit_sub.add_parser("undo", help="reverse a posted payment (supervisors)")
     undo.add_argument("remittance_id", type=int, metavar="ID")
     undo.add_argument("--reason", required=True)
+    unmatched.add_parser(remit_sub)
 
 
 def run_ledger(runtime: Runtime, args: argparse.Namespace) -> int:
@@ -38,6 +40,8 @@ def run_ledger(runtime: Runtime, args: argparse.Namespace) -> int:
 
 
 def run_remittance(runtime: Runtime, args: argparse.Namespace) -> int:
+    if args.remit_command == "unmatched":
+        return unmatched.run(runtime, args)
     service = RemittanceService(runtime.engine, runtime.clock, runtime.actor)
     if args.remit_command == "undo":
         notes: list[str] = []
