@@ -9,14 +9,17 @@ from sqlalchemy import Engine
 
 from medbill_tui.clock import Clock
 from medbill_tui.records import Timers
+from medbill_tui.records_statements import DunningPolicy
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.denials import DenialService
 from medbill_tui.services.encounters import EncounterService
+from medbill_tui.services.followups import FollowupService
 from medbill_tui.services.imports import ImportService
 from medbill_tui.services.patients import PatientService
 from medbill_tui.services.queues import DetailService, QueueService
 from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.reports import ReportService
+from medbill_tui.services.statements import StatementService
 from medbill_tui.services.submissions import SubmissionService
 from medbill_tui.services.unmatched import UnmatchedService
 
@@ -37,6 +40,8 @@ class Services:
     denials: DenialService
     unmatched: UnmatchedService
     reports: ReportService
+    statements: StatementService
+    followups: FollowupService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -56,6 +61,8 @@ def build_services(
     letters: Path | None = None,
     inbox: Path | None = None,
     timers: Timers | None = None,
+    statements_dir: Path | None = None,
+    dunning: DunningPolicy | None = None,
 ) -> Services:
     """Wire the services of one session onto `engine`."""
     return Services(
@@ -71,6 +78,10 @@ def build_services(
         unmatched=UnmatchedService(engine, clock, actor),
         denials=DenialService(engine, clock, actor, letters or Path("letters")),
         reports=ReportService(engine, clock),
+        statements=StatementService(
+            engine, clock, actor, statements_dir or Path("statements"), dunning or DunningPolicy()
+        ),
+        followups=FollowupService(engine, clock, actor, timers),
         clock=clock,
         actor=actor,
         page_size=page_size,
