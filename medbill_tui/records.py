@@ -182,6 +182,10 @@ class DenialRow:
     denied_on: date
     days_since: int
     owner: str | None
+    category: str | None = None
+    """Where the routing rules sent it (None: posted before routing existed)."""
+    action: str | None = None
+    """The rules' default action: resubmit, appeal, write off, transfer to patient, follow up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -591,6 +595,11 @@ class DenialDetail:
     status: str
     owner: str | None
     detail: str | None
+    carc_text: str = ""
+    """The CARC in words (a loaded official list wins over ours; "unknown CARC 123")."""
+    rarc_text: str = ""
+    category: str | None = None
+    action: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,3 +71,5 @@ class MatchOutcome:
     claim_status: str
     denials: int
     reversals: int
+    notes: tuple[str, ...] = ()
+    """What else posting did, in words (e.g. a secondary claim created)."""

@@ -357,7 +357,7 @@ class DenialScreen(ServiceScreen):
 
 
 def render_denial(denial: DenialDetail, claim: ClaimDetail) -> RenderableType:
-    reason = f"{denial.group_code}-{denial.carc} {carc_words(denial.carc)}"
+    reason = f"{denial.group_code}-{denial.carc} {denial.carc_text or carc_words(denial.carc)}"
     pairs = [
         ("Claim", denial.claim_no),
         ("Patient", denial.patient_name),
@@ -371,10 +371,12 @@ def render_denial(denial: DenialDetail, claim: ClaimDetail) -> RenderableType:
         ("Follow up", fmt_date(denial.follow_up_on)),
         ("Claim status", claim.status_label),
         ("Balance", money(claim.balance)),
+        ("Category", denial.category or "not routed"),
+        ("Action", denial.action or "-"),
     ]
     why = [Text(f"Reason: {reason}")]
     if denial.rarc:
-        why.append(Text(f"Remark: {denial.rarc} {rarc_words(denial.rarc)}"))
+        why.append(Text(f"Remark: {denial.rarc} {denial.rarc_text or rarc_words(denial.rarc)}"))
     if denial.detail:
         why.append(Text(f"Worked: {denial.detail}"))
     return r.stack(

@@ -175,8 +175,9 @@ class UnmatchedScreen(ServiceScreen):
         if outcome is None:
             self.reload()  # someone else may have dealt with it meanwhile
             return
-        self.notify(f"Posted {money(outcome.paid)} to claim {outcome.claim_no} "
-                    f"({outcome.claim_status}).", title="Payment posted")  # fmt: skip
+        words = " ".join((f"Posted {money(outcome.paid)} to claim {outcome.claim_no} "
+                          f"({outcome.claim_status}).", *outcome.notes))  # fmt: skip
+        self.notify(words, title="Payment posted")
         self.reload()
 
     def action_not_ours(self) -> None:

@@ -124,6 +124,8 @@ class DenialService:
                 raise repo.DenialRefused(f"this denial is already {ctx.status}")
             practice = conn.execute(text("SELECT name, address1, city, state, zip FROM practice "
                                          "ORDER BY id LIMIT 1")).one()  # fmt: skip
+            official = conn.execute(text("SELECT description FROM carc WHERE code = :c"),
+                                    {"c": ctx.carc}).scalar()  # fmt: skip
             letter = Template(
                 resources.files("medbill_tui.data").joinpath("appeal_letter.txt")
                 .read_text(encoding="utf-8")
@@ -135,7 +137,7 @@ class DenialService:
                 patient_name=ctx.patient_name, claim_no=ctx.claim_no,
                 payer_claim_no=ctx.payer_claim_no or "(not given)",
                 dos=ctx.dos.strftime("%m/%d/%Y"), amount=f"{ctx.amount:,.2f}",
-                reason=f"{ctx.group_code}-{ctx.carc} {carc_words(ctx.carc)}",
+                reason=f"{ctx.group_code}-{ctx.carc} {carc_words(ctx.carc, official)}",
                 argument=argument.strip() or "[State why the denial is wrong.]",
                 biller=self.actor,
             )  # fmt: skip

@@ -70,9 +70,10 @@ COLUMNS: dict[QueueKind, tuple[Col, ...]] = {
     ),
     QueueKind.DENIALS: (
         Col("Claim", 8, auto=True),
-        Col("Patient", 14, flex=1),
-        Col("Payer", 10, flex=1),
-        Col("Reason (CARC)", 24, flex=3),
+        Col("Patient", 12, flex=1),
+        Col("Payer", 9, flex=1),
+        Col("Reason (CARC)", 16, flex=3),
+        Col("Route", 14),
         Col("Denied", 8, right=True, auto=True),
         Col("Days", 4, right=True),
     ),
@@ -116,6 +117,34 @@ def carc_words(row: DenialRow) -> str:
     """'CO-16 Claim lacks information…' — group code, CARC and its words."""
     code = f"{row.group_code}-{row.carc}" if row.group_code else row.carc
     return f"{code} {row.carc_text}".strip()
+
+
+CATEGORY_SHORT = {
+    "eligibility": "elig",
+    "coding": "coding",
+    "missing information": "info",
+    "authorization": "auth",
+    "timely filing": "timely",
+    "duplicate": "dup",
+    "medical necessity": "med nec",
+    "contractual": "contract",
+    "other": "other",
+}
+ACTION_SHORT = {
+    "resubmit": "resub",
+    "appeal": "appeal",
+    "write off": "w/off",
+    "transfer to patient": "to pt",
+    "follow up": "f/up",
+}
+
+
+def route_text(row: DenialRow) -> str:
+    """The routing rules' category and default action, short: 'auth/appeal', 'info/resub'."""
+    if not row.category:
+        return ""
+    category = CATEGORY_SHORT.get(row.category, row.category)
+    return f"{category}/{ACTION_SHORT.get(row.action or '', row.action or '')}"
 
 
 def scrub_text(row: UnbilledRow) -> str:
@@ -169,6 +198,7 @@ def row_cells(row: QueueRow) -> tuple[str, ...]:
             row.patient_name,
             row.payer_name,
             carc_words(row),
+            route_text(row),
             money(row.amount),
             str(row.days_since),
         )

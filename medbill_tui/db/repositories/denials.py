@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.edi.codelists import carc_words, rarc_words
 from medbill_tui.records import DenialDetail
 
 
@@ -205,10 +206,12 @@ def denial_detail(conn: Connection, work_item_id: int, today: date,
         text("""SELECT w.id, w.claim_id, c.claim_no, p.last_name || ', ' || p.first_name AS patient,
                        py.name AS payer, e.dos, coalesce(w.group_code, '') AS group_code,
                        coalesce(w.carc, '') AS carc, coalesce(w.rarc, '') AS rarc, w.amount,
-                       w.opened_on, w.due_on, w.status, w.owner, w.detail
+                       w.opened_on, w.due_on, w.status, w.owner, w.detail, w.category,
+                       w.action, ca.description AS carc_text, ra.description AS rarc_text
                 FROM work_item w JOIN claim c ON c.id = w.claim_id
                 JOIN encounter e ON e.id = c.encounter_id
                 JOIN payer py ON py.id = c.payer_id JOIN patient p ON p.id = c.patient_id
+                LEFT JOIN carc ca ON ca.code = w.carc LEFT JOIN rarc ra ON ra.code = w.rarc
                 WHERE w.id = :id AND w.kind = 'denial'"""),
         {"id": work_item_id},
     ).one_or_none()  # fmt: skip
@@ -221,6 +224,9 @@ def denial_detail(conn: Connection, work_item_id: int, today: date,
         denied_on=row.opened_on, days_since=max((today - row.opened_on).days, 0),
         appeal_due=row.opened_on + timedelta(days=appeal_window_days),
         follow_up_on=row.due_on, status=row.status, owner=row.owner, detail=row.detail,
+        carc_text=carc_words(row.carc, row.carc_text),
+        rarc_text=rarc_words(row.rarc, row.rarc_text) if row.rarc else "",
+        category=row.category, action=row.action,
     )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
 from medbill_tui.domain.money import ZERO, fmt_money
+from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records import (
     AccountDetail,
     AccountEncounterRow,
@@ -233,14 +234,16 @@ class DetailRepository:
         rows = self.conn.execute(
             text(
                 """SELECT coalesce(w.group_code, '') || '-' || coalesce(w.carc, '') AS code,
-                          coalesce(ca.description, 'unknown CARC ' || w.carc) AS words, w.amount
+                          coalesce(w.carc, '') AS carc, ca.description AS words, w.amount
                    FROM work_item w LEFT JOIN carc ca ON ca.code = w.carc
                    WHERE w.claim_id = :id AND w.kind = 'denial' AND w.status = 'open'
                    ORDER BY w.id"""
             ),
             {"id": claim_id},
         ).all()
-        return tuple(f"{r.code} {r.words} ({fmt_money(Decimal(r.amount))})" for r in rows)
+        return tuple(
+            f"{r.code} {carc_words(r.carc, r.words)} ({fmt_money(Decimal(r.amount))})" for r in rows
+        )
 
     def account(self, patient_id: int) -> AccountDetail:
         header = self.patient_header(patient_id)

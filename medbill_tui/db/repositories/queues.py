@@ -19,6 +19,7 @@ from medbill_tui.db.repositories.queue_rejections import rejections_page
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
 from medbill_tui.domain.money import ZERO
+from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records import (
     BalanceRow,
     Cursor,
@@ -265,7 +266,7 @@ class QueueRepository:
             SELECT w.id, w.claim_id, c.claim_no, {PATIENT_NAME} AS patient, p.account_no,
                    py.name AS payer, coalesce(w.group_code, '') AS group_code,
                    coalesce(w.carc, '') AS carc, ca.description AS carc_text, w.amount,
-                   w.opened_on, w.owner
+                   w.opened_on, w.owner, w.category, w.action
             FROM work_item w
             JOIN claim c ON c.id = w.claim_id
             JOIN patient p ON p.id = c.patient_id
@@ -285,11 +286,13 @@ class QueueRepository:
                 payer_name=r.payer,
                 group_code=r.group_code,
                 carc=r.carc,
-                carc_text=r.carc_text or f"unknown CARC {r.carc}",
+                carc_text=carc_words(r.carc, r.carc_text),
                 amount=Decimal(r.amount),
                 denied_on=r.opened_on,
                 days_since=age_in_days(r.opened_on, self.today),
                 owner=r.owner,
+                category=r.category,
+                action=r.action,
             )
             for r in result
         ]

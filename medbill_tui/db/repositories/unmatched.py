@@ -335,7 +335,7 @@ def post_to_claim(
     record_audit(conn, actor, "match", "claim_payment", r.cp_id,
                  f"835 {r.trace_no}: posted to claim {ctx.claim_no}")  # fmt: skip
     return MatchOutcome(work_item_id, ctx.claim_no, Decimal(r.paid), status, summary.denials,
-                        summary.reversals)  # fmt: skip
+                        summary.reversals, tuple(summary.notes))  # fmt: skip
 
 
 def _close(
