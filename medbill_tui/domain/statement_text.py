@@ -1,0 +1,130 @@
+"""The printable patient statement: plain text, at most 80 columns, one per guarantor (pure)."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from decimal import Decimal
+from itertools import groupby
+
+from medbill_tui.domain.money import fmt_money
+from medbill_tui.domain.statements import pay_by
+from medbill_tui.records_statements import (
+    ZERO,
+    DunningPolicy,
+    PracticeInfo,
+    StatementAccount,
+    Step,
+    VisitLine,
+)
+
+WIDTH = 80
+MONEY_COL = 12
+RULE = "-" * WIDTH
+
+TITLES = {
+    Step.FIRST: "PATIENT STATEMENT",
+    Step.REMINDER: "STATEMENT - REMINDER",
+    Step.FINAL: "FINAL NOTICE",
+}
+
+MESSAGES = {
+    Step.FIRST: (
+        "Your insurance has processed the visits below; the amount due is your share. "
+        "Please pay by {pay_by}. Questions about this bill? Call our billing office."
+    ),
+    Step.REMINDER: (
+        "REMINDER: we have not received payment of the balance above. Please pay by "
+        "{pay_by}, or call our billing office to arrange a payment plan."
+    ),
+    Step.FINAL: (
+        "FINAL NOTICE: the balance above is past due. If it is not paid by {pay_by}, this "
+        "account may be referred to a collection agency. Please call our billing office "
+        "today to arrange payment."
+    ),
+}
+
+
+def _money(amount: Decimal) -> str:
+    text = fmt_money(amount)
+    return text if len(text) < MONEY_COL else f"{amount:.2f}"
+
+
+def _place(city: str, state: str, zip_code: str) -> str:
+    zip_text = f"{zip_code[:5]}-{zip_code[5:]}" if len(zip_code) == 9 else zip_code
+    return f"{city}, {state} {zip_text}".strip(", ")
+
+
+def _pair(left: str, right: str) -> str:
+    room = WIDTH - len(right) - 2
+    return f"{left[:room]:<{room}}  {right}"
+
+
+def _row(first: str, second: str, amounts: tuple[str, ...]) -> str:
+    cols = "".join(f"{a:>{MONEY_COL}}" for a in amounts)
+    return f"{first:<10}  {second[:20]:<20}{cols}"
+
+
+def _visit_rows(visits: list[VisitLine]) -> list[str]:
+    lines: list[str] = []
+    ordered = sorted(visits, key=lambda v: (v.patient_account, v.dos, v.encounter_id))
+    for (account, name), group in groupby(
+        ordered, key=lambda v: (v.patient_account, v.patient_name)
+    ):
+        lines.append(f"Patient: {name} (account {account})"[:WIDTH])
+        for v in group:
+            amounts = (v.charges, v.insurance_paid, v.adjusted, v.due)
+            lines.append(_row(v.dos.isoformat(), v.provider, tuple(_money(a) for a in amounts)))
+            notes = []
+            if v.patient_paid:
+                notes.append(f"you paid {fmt_money(v.patient_paid)}")
+            if v.insurance_pending:
+                notes.append(f"insurance still owes {fmt_money(v.insurance_pending)}")
+            if notes:
+                lines.append(("            " + "; ".join(notes))[:WIDTH])
+    return lines
+
+
+def render_statement(
+    practice: PracticeInfo,
+    account: StatementAccount,
+    step: Step,
+    as_of: date,
+    visits: list[VisitLine],
+    policy: DunningPolicy,
+) -> str:
+    """The statement text (lines of at most 80 characters, ending in a newline)."""
+    due = account.balance
+    pay_date = pay_by(step, as_of, policy)
+    lines = [
+        _pair(practice.name, TITLES[step]),
+        _pair(practice.address1, f"Statement date: {as_of.isoformat()}"),
+        _pair(
+            _place(practice.city, practice.state, practice.zip), f"Account: {account.account_no}"
+        ),
+        _pair("", f"Amount due: ${fmt_money(due)}"),
+        "",
+        account.name[:WIDTH],
+        account.address1[:WIDTH],
+        _place(account.city, account.state, account.zip)[:WIDTH],
+        "",
+        "=" * WIDTH,
+        _row("Date", "Provider", ("Charges", "Ins. paid", "Adjusted", "You owe")),
+        RULE,
+    ]
+    lines += _visit_rows(visits)
+    totals = tuple(sum((getattr(v, f) for v in visits), ZERO)
+                   for f in ("charges", "insurance_paid", "adjusted", "due"))  # fmt: skip
+    lines += [RULE, _row("Totals", "", tuple(_money(t) for t in totals)), ""]
+    lines.append(_pair("", f"AMOUNT DUE: ${fmt_money(due)}"))
+    lines.append(_pair("", f"PLEASE PAY BY: {pay_date.isoformat()}"))
+    lines.append("")
+    lines += textwrap.wrap(MESSAGES[step].format(pay_by=pay_date.isoformat()), WIDTH)
+    lines += [
+        "",
+        "- - - - - - - - - - - - detach and return this part with your payment - - - - -",
+        _pair(practice.name, f"Account: {account.account_no}"),
+        _pair(account.name, f"Amount due: ${fmt_money(due)}"),
+        _pair("", "Amount enclosed: $__________"),
+    ]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
