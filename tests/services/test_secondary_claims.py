@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,7 @@ from medbill_tui.edi.segments import Segment, iter_segments
 from medbill_tui.edi.validate import validate_x12
 from medbill_tui.edi.x837_read import read_837p
 from medbill_tui.records import QueueFilter, QueueKind
+from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.imports import ImportService
 from medbill_tui.services.queues import QueueService
 from medbill_tui.services.remittances import RemittanceService
@@ -77,21 +78,33 @@ def _import(engine: Engine, tmp_path: Path, name: str, body: str) -> Any:
     return ImportService(engine, Clock(DEMO_TODAY), "poster").import_file(path)
 
 
-def _primary_835(sent_837: str, trace_seed: int) -> str:
-    """The primary payer's 835 for the one claim of `sent_837`: CO-45 and PR-1/PR-2 per line."""
+def _primary_835(
+    sent_837: str,
+    trace_seed: int,
+    lines_spec: tuple[tuple[str, str, str, str, str], ...] = LINES,
+    status: str = "1",
+    sign: int = 1,
+) -> str:
+    """The primary payer's 835 for the one claim of `sent_837`: CO-45 and PR per line as in
+    `lines_spec`; `status` 22 with `sign` -1 is the payer taking its payment back."""
     batch = read_837p(sent_837)
     (claim,) = batch.claims
-    lines = tuple(
-        LinePay(line, Decimal(charge) - Decimal(co) - Decimal(pr), Decimal(charge) - Decimal(co),
-                (("CO", "45", Decimal(co)), ("PR", reason, Decimal(pr))), "")
-        for line, (_, charge, co, reason, pr) in zip(claim.lines, LINES, strict=True)
-    )  # fmt: skip
+    lines = []
+    for line, (_, charge, co, reason, pr) in zip(claim.lines, lines_spec, strict=True):
+        c, co_, pr_ = (sign * Decimal(v) for v in (charge, co, pr))
+        if sign < 0:
+            line = replace(line, charge=c)
+        lines.append(LinePay(line, c - co_ - pr_, c - co_, (("CO", "45", co_), ("PR", reason, pr_)),
+                             ""))  # fmt: skip
+    if sign < 0:
+        claim = replace(claim, charge=-claim.charge)
     decision = ClaimDecision(claim, True, ("A1", "20", ""), None, "26300000777")
     env = Envelope(batch.receiver_qualifier, batch.receiver_id, batch.sender_qualifier,
                    batch.sender_id, batch.group_receiver, batch.group_sender, "T", DEMO_TODAY,
                    600)  # fmt: skip
     rng = random.Random(0)  # its first draw (0.84) adds no provider-level adjustment
-    return write_835(env, 500_000_000 + trace_seed, [ClaimPayment(decision, "1", lines)], rng)
+    payment = ClaimPayment(decision, status, tuple(lines))
+    return write_835(env, 500_000_000 + trace_seed, [payment], rng)
 
 
 def _claims(conn: Connection, patient_id: int) -> list[Any]:
@@ -243,4 +256,86 @@ def test_the_secondary_claim_goes_out_with_the_primary_payment(
         ).all()
     assert [i.kind for i in items] == ["followup"] and "already sent" in items[0].detail
     assert notes == [items[0].detail]
+    assert _remits(demo_engine).check_ledger() == ()
+
+
+def _live(conn: Connection, patient_id: int) -> list[tuple[str, str]]:
+    return [(c.status, c.claim_no) for c in _claims(conn, patient_id) if c.priority == 2]
+
+
+def test_reversal_voids_and_a_later_835_replaces_the_unsent_secondary_claim(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    s = _setup(demo_engine, tmp_path)
+    sent = next((tmp_path / "out").iterdir()).read_text()
+    assert _import(demo_engine, tmp_path, "1.835", _primary_835(sent, 1)).status == "imported"
+    with demo_engine.connect() as conn:
+        ((status, first),) = _live(conn, s.patient_id)
+    assert status == "ready"
+
+    # The payer takes its payment back (CLP02 = 22): nothing is left for the secondary.
+    taken_back = _primary_835(sent, 2, status="22", sign=-1)
+    assert _import(demo_engine, tmp_path, "2.835", taken_back).status == "imported"
+    with demo_engine.connect() as conn:
+        assert _live(conn, s.patient_id) == [("void", first)]
+        assert _balances(conn, s.patient_id)["secondary"] == 0
+    assert _remits(demo_engine).check_ledger() == ()
+
+    # It pays again with a larger deductible: a new secondary claim for the new amount.
+    again = (("99213", "120.00", "20.00", "1", "50.00"), ("36415", "40.00", "10.00", "2", "6.00"))
+    assert _import(demo_engine, tmp_path, "3.835", _primary_835(sent, 3, again)).status == (
+        "imported"
+    )
+    with demo_engine.connect() as conn:
+        live = _live(conn, s.patient_id)
+        assert [x[0] for x in live] == ["void", "ready"]
+        second = live[1][1]
+        assert _balances(conn, s.patient_id)["secondary"] == Decimal("56.00")
+        detail = conn.execute(
+            text("SELECT e.detail FROM claim_event e JOIN claim c ON c.id = e.claim_id "
+                 "WHERE c.claim_no = :n"), {"n": second},
+        ).scalar_one()  # fmt: skip
+    assert "billed for 56.00" in detail
+
+    # A further payment while the secondary claim is unsent: it is replaced, one stays live.
+    fourth = _primary_835(sent, 4, (LINES[0], ("36415", "40.00", "30.00", "2", "4.00")))
+    assert _import(demo_engine, tmp_path, "4.835", fourth).status == "imported"
+    with demo_engine.connect() as conn:
+        live = _live(conn, s.patient_id)
+        assert [x[0] for x in live] == ["void", "void", "ready"]
+        reason = conn.execute(
+            text("SELECT e.detail FROM claim_event e JOIN claim c ON c.id = e.claim_id "
+                 "WHERE c.claim_no = :n AND e.to_status = 'void'"), {"n": second},
+        ).scalar_one()  # fmt: skip
+    assert "replaced after the primary's 835" in reason
+    assert _remits(demo_engine).check_ledger() == ()
+
+
+def test_a_rejected_secondary_claim_is_resent_without_a_new_charge(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    s = _setup(demo_engine, tmp_path)
+    sent = next((tmp_path / "out").iterdir()).read_text()
+    assert _import(demo_engine, tmp_path, "1.835", _primary_835(sent, 1)).status == "imported"
+    with demo_engine.connect() as conn:
+        primary, secondary = _claims(conn, s.patient_id)
+    for old in (tmp_path / "out").iterdir():
+        old.unlink()
+    answer = respond(_send(demo_engine, tmp_path, [secondary.id]), seed=2, reject_rate=1.0,
+                     today=DEMO_TODAY, ack_reject_rate=0.0)  # fmt: skip
+    for name, body in (("s.999", answer.ack_999), ("s.277", answer.ack_277ca)):
+        assert _import(demo_engine, tmp_path, name, body or "").status == "imported"
+    with demo_engine.connect() as conn:
+        assert _claims(conn, s.patient_id)[1].status == "rejected_277ca"
+        before = _balances(conn, s.patient_id)
+    ClaimService(demo_engine, Clock(DEMO_TODAY), "b1").resend_rejected(secondary.id)
+    with demo_engine.connect() as conn:
+        assert _claims(conn, s.patient_id)[1].status == "ready"
+        assert _balances(conn, s.patient_id) == before  # its balance came by transfer
+    assert _remits(demo_engine).check_ledger() == ()
+    with demo_engine.connect() as conn:
+        remit_id = _remittance_id(conn, primary.id)
+    _remits(demo_engine).undo(remit_id, "wrong payer")
+    with demo_engine.connect() as conn:
+        assert _claims(conn, s.patient_id)[1].status == "void"
     assert _remits(demo_engine).check_ledger() == ()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, TextClause, bindparam, text
 
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.secondary import crossover_sql
 from medbill_tui.domain.claim_state import ClaimStatus, check_transition
 from medbill_tui.domain.scrub_model import Finding, Severity
 from medbill_tui.domain.scrubber import scrub
@@ -304,7 +305,8 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
                             ELSE 'tertiary' END, c.total_charge, e.dos, :a,
                        'claim ' || c.claim_no || ' corrected'
                 FROM claim c JOIN encounter e ON e.id = c.encounter_id
-                JOIN coverage cv ON cv.id = c.coverage_id WHERE c.id = :c"""),
+                JOIN coverage cv ON cv.id = c.coverage_id WHERE c.id = :c
+                  AND NOT """ + crossover_sql("c")),
         {"c": claim_id, "a": actor},
     )  # fmt: skip
     conn.execute(
