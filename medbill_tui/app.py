@@ -32,6 +32,7 @@ from medbill_tui.screens.patient_search import PatientHitTable, PatientSearchScr
 from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen, PendingAuthTable
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reason import DiscardScreen, ReasonScreen
+from medbill_tui.screens.reports import ReportsScreen
 from medbill_tui.screens.unmatched import UnmatchedScreen, UnmatchedTable
 from medbill_tui.screens.unmatched_match import CandidateTable, MatchScreen
 from medbill_tui.services import Services
@@ -105,6 +106,14 @@ class MedbillApp(App[None]):
             id="app.pending-auths",
             group=QUEUES,
             tooltip="Authorizations waiting for the payer",
+        ),
+        Binding(
+            "0",
+            "reports",
+            "Reports",
+            id="app.reports",
+            group=QUEUES,
+            tooltip="Aging, denials, payments and productivity reports",
         ),
         Binding(
             "9",
@@ -191,7 +200,9 @@ class MedbillApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit_top":
             return len(self.screen_stack) == 1
-        if action in {"open_queue", "help", "patients", "inbox", "pending_auths", "unmatched"}:
+        if action in {
+            "open_queue", "help", "patients", "inbox", "pending_auths", "unmatched", "reports"
+        }:  # fmt: skip
             return not isinstance(self.screen, ModalScreen)
         return True
 
@@ -220,6 +231,10 @@ class MedbillApp(App[None]):
 
     def action_pending_auths(self) -> None:
         self._open_top(PendingAuthorizationsScreen())
+
+    def action_reports(self) -> None:
+        if not isinstance(self.screen, ReportsScreen):
+            self._open_top(ReportsScreen())
 
     def action_unmatched(self) -> None:
         self._open_top(UnmatchedScreen(self.page_size))
@@ -296,6 +311,7 @@ def known_binding_ids() -> set[str]:
         InboxScreen,
         EdiViewScreen,
         ClaimDetailScreen,
+        ReportsScreen,
     ]
     ids: set[str] = set()
     for cls in classes:

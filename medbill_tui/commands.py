@@ -46,6 +46,8 @@ class ScreensProvider(Provider):
              app.action_inbox),
             ("Authorizations pending", "Prior authorizations waiting for the payer (key 7)",
              app.action_pending_auths),
+            ("Reports", "Aging, denials, payments and productivity (key 0)",
+             app.action_reports),
             ("Unmatched remittances", "Payments the import could not tie to a claim (key 9)",
              app.action_unmatched),
         ]  # fmt: skip
