@@ -176,13 +176,14 @@ def resubmit(conn: Connection, ctx: DenialContext, actor: str, today: date) -> s
              "r": entry.responsibility, "amt": -entry.amount, "d": ctx.dos, "a": actor,
              "rev": entry.id, "m": f"replaced by claim {new.claim_no}"},
         )  # fmt: skip
-    conn.execute(
-        text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind,
-                    responsibility, amount, service_date, posted_by, memo)
-                VALUES (:p, :e, :c, 'charge', :r, :amt, :d, :a, :m)"""),
-        {"p": ctx.patient_id, "e": ctx.encounter_id, "c": new.id, "r": ctx.responsibility,
-         "amt": new.total_charge, "d": ctx.dos, "a": actor, "m": f"claim {new.claim_no}"},
-    )  # fmt: skip
+    if charge:  # a secondary claim has no charge of its own: its balance came by transfer
+        conn.execute(
+            text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind,
+                        responsibility, amount, service_date, posted_by, memo)
+                    VALUES (:p, :e, :c, 'charge', :r, :amt, :d, :a, :m)"""),
+            {"p": ctx.patient_id, "e": ctx.encounter_id, "c": new.id, "r": ctx.responsibility,
+             "amt": new.total_charge, "d": ctx.dos, "a": actor, "m": f"claim {new.claim_no}"},
+        )  # fmt: skip
     old_status = conn.execute(text("SELECT status FROM claim WHERE id = :c"),
                               {"c": ctx.claim_id}).scalar_one()  # fmt: skip
     conn.execute(
