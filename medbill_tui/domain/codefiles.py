@@ -162,6 +162,7 @@ def parse_adjustment_codes(text: str, code_set: str) -> ParsedFile:
     seen: set[str] = set()
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     columns: tuple[int, int] | None = None
+    width = 2
     first = True
     while True:
         line_no = reader.line_num + 1
@@ -180,13 +181,14 @@ def parse_adjustment_codes(text: str, code_set: str) -> ParsedFile:
             names = [c.lower() for c in cells]
             if "code" in names and "description" in names:
                 columns = (names.index("code"), names.index("description"))
+                width = len(names)
                 continue
         wanted = columns or (0, 1)
-        if max(wanted) >= len(cells) or (columns is None and len(cells) > 2):
+        if max(wanted) >= len(cells) or len(cells) > width:
             words = "quote a description that has a comma" if len(cells) > 2 else "code,description"
             errors.append(BadRow(line_no, f"expected 2 columns, found {len(cells)} ({words})"))
             continue
-        code, description = cells[wanted[0]].upper(), cells[wanted[1]]
+        code, description = cells[wanted[0]].upper(), " ".join(cells[wanted[1]].split())
         if not pattern.match(code):
             errors.append(BadRow(line_no, f"{code!r} is not a {kind}"))
         elif not description:

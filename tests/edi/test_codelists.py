@@ -105,3 +105,23 @@ def test_ack_error_words() -> None:
         assert not ack_error_words("segment", code).startswith("unknown")
     for code in [*map(str, range(1, 14)), "I6", "I9", "I10", "I11", "I12", "I13"]:
         assert not ack_error_words("element", code).startswith("unknown")
+
+
+def test_every_code_the_sandbox_and_posting_use_is_described() -> None:
+    from medbill_tui.domain.posting import CONTRACTUAL_CARCS
+    from medbill_tui.edi.sandbox_835 import DENIALS
+
+    carcs, rarcs = carc_table(), rarc_table()
+    sandbox_carcs = {carc for _, carc, _, _ in DENIALS} | {"45", "1", "2", "3", "97"}
+    sandbox_rarcs = {rarc for _, _, rarc, _ in DENIALS if rarc} | {"M15"}
+    assert sorted(sandbox_carcs - carcs.keys()) == []
+    assert sorted(sandbox_rarcs - rarcs.keys()) == []
+    assert sorted(CONTRACTUAL_CARCS - carcs.keys()) == []
+
+
+def test_official_words_win_and_unknown_codes_stay_named() -> None:
+    assert carc_words("16", "Claim lacks information.") == "Claim lacks information."
+    assert carc_words("16", "  ") == carc_table()["16"]
+    assert carc_words("999", None) == "unknown CARC 999"
+    assert rarc_words("M15", "Bundled.") == "Bundled."
+    assert rarc_words("N99999", "") == "unknown RARC N99999"
