@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from dotenv import load_dotenv
 
 from medbill_tui.records import Timers
+from medbill_tui.records_statements import DunningPolicy
 
 
 class ConfigError(Exception):
@@ -40,6 +42,10 @@ class Settings:
     timers: Timers = field(default_factory=Timers)
     denial_rules: Path | None = None
     """MEDBILL_DENIAL_RULES: a denial routing rules file (None: the shipped default)."""
+    statements_dir: Path | None = None
+    """MEDBILL_STATEMENTS: where statement runs go (default MEDBILL_DATA_DIR/statements)."""
+    dunning: DunningPolicy = field(default_factory=DunningPolicy)
+    """MEDBILL_DUNNING_*_DAYS and MEDBILL_STATEMENT_MINIMUM."""
 
     @property
     def embedded(self) -> bool:
@@ -53,6 +59,22 @@ def _days(env: dict[str, str], name: str, default: int) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 3650:
         raise ConfigError(f"{name}={text!r} must be a number of days from 1 to 3650")
     return int(text)
+
+
+def _dunning(env: dict[str, str]) -> DunningPolicy:
+    text = env.get("MEDBILL_STATEMENT_MINIMUM", "").strip() or "5.00"
+    try:
+        minimum = Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        minimum = Decimal(-1)
+    if not minimum.is_finite() or minimum < 0:
+        raise ConfigError(f"MEDBILL_STATEMENT_MINIMUM={text!r} must be an amount such as 5.00")
+    return DunningPolicy(
+        reminder_days=_days(env, "MEDBILL_DUNNING_REMINDER_DAYS", 30),
+        final_days=_days(env, "MEDBILL_DUNNING_FINAL_DAYS", 30),
+        collections_days=_days(env, "MEDBILL_DUNNING_COLLECTIONS_DAYS", 30),
+        minimum=minimum,
+    )
 
 
 def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -83,7 +105,10 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
     outbox = Path(env.get("MEDBILL_OUTBOX", "").strip() or data_dir / "outbox").expanduser()
     inbox = Path(env.get("MEDBILL_INBOX", "").strip() or data_dir / "inbox").expanduser()
     rules = env.get("MEDBILL_DENIAL_RULES", "").strip()
+    statements = env.get("MEDBILL_STATEMENTS", "").strip()
     return Settings(
+        statements_dir=Path(statements or data_dir / "statements").expanduser(),
+        dunning=_dunning(env),
         denial_rules=Path(rules).expanduser() if rules else None,
         timers=timers,
         outbox=outbox,
