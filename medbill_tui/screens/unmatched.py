@@ -56,7 +56,7 @@ class UnmatchedTable(PickTable):
     | x | Close as not ours (with a reason). |
     """
 
-    COLUMNS = (("Opened", 8), ("Payer", 13), ("Trace", 10), ("Claim no.", 12),
+    COLUMNS = (("Opened", 8), ("Payer", 13), ("Trace", 9), ("Claim no.", 13),
                ("Patient (835)", 13), ("Paid", 10))  # fmt: skip
 
     DEFAULT_CSS = """
