@@ -84,7 +84,7 @@ def test_replay_of_a_candidate_file(denials_url: str, tmp_path: Path) -> None:
                               "previously_unrouted": 1}]  # fmt: skip
 
 
-@pytest.mark.parametrize("command", [["denials", "replay"], ["import", "nothing.835"]])
+@pytest.mark.parametrize("command", [["denials", "replay"], ["import", "nothing.835"], []])
 def test_a_bad_rules_file_stops_with_status_2_and_the_rule_and_line(
     denials_url: str, tmp_path: Path, command: list[str]
 ) -> None:
