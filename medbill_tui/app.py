@@ -14,19 +14,22 @@ from textual.worker import Worker, WorkerState
 from medbill_tui.commands import ScreensProvider
 from medbill_tui.keymap import KeymapError, load_keymap, unknown_ids
 from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind
+from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.authorization import AuthorizationScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.claim_run import ClaimRunScreen
 from medbill_tui.screens.coverage import CoverageScreen
 from medbill_tui.screens.dashboard import DashboardScreen
-from medbill_tui.screens.denial import DenialScreen, NoteScreen, PromptScreen
+from medbill_tui.screens.denial import DenialScreen, PromptScreen
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.edi_view import EdiViewScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.filter import FilterScreen
+from medbill_tui.screens.followups import FollowupsScreen, FollowupTable
 from medbill_tui.screens.form import ConfirmScreen, FormScreen
 from medbill_tui.screens.help import HelpScreen, help_rows
 from medbill_tui.screens.inbox import InboxScreen
+from medbill_tui.screens.note import NoteScreen
 from medbill_tui.screens.patient import AuthorizationTable, CoverageTable, PatientScreen
 from medbill_tui.screens.patient_search import PatientHitTable, PatientSearchScreen, SearchInput
 from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen, PendingAuthTable
@@ -69,6 +72,7 @@ class MedbillApp(App[None]):
     | 1-4 | Unbilled, pending claims, denials, balances (from anywhere). |
     | 8 | Rejections: claims a 999 or 277CA turned back. |
     | 9 | Unmatched remittances: payments for claims the import could not find. |
+    | w | Follow-up due: claims and accounts whose next action has come. |
     | ? | Keys of the current screen. |
     | ctrl+p | Command palette. |
     | q | Quit (from the dashboard). |
@@ -124,6 +128,14 @@ class MedbillApp(App[None]):
             tooltip="Payments the import could not tie to a claim",
         ),
         _queue_binding(QueueKind.REJECTIONS, "rejections"),
+        Binding(
+            "w",
+            "followups",
+            "Follow-up",
+            id="app.followups",
+            group=QUEUES,
+            tooltip="Follow-ups due today: claims and accounts to chase",
+        ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
         Binding("q", "quit_top", "Quit", id="app.quit", tooltip="Leave medbill"),
         Binding(
@@ -200,6 +212,8 @@ class MedbillApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit_top":
             return len(self.screen_stack) == 1
+        if action == "followups":
+            return not isinstance(self.screen, ModalScreen)
         if action in {
             "open_queue", "help", "patients", "inbox", "pending_auths", "unmatched", "reports"
         }:  # fmt: skip
@@ -235,6 +249,10 @@ class MedbillApp(App[None]):
     def action_reports(self) -> None:
         if not isinstance(self.screen, ReportsScreen):
             self._open_top(ReportsScreen())
+
+    def action_followups(self) -> None:
+        if not isinstance(self.screen, FollowupsScreen):
+            self._open_top(FollowupsScreen(self.page_size))
 
     def action_unmatched(self) -> None:
         self._open_top(UnmatchedScreen(self.page_size))
@@ -311,6 +329,9 @@ def known_binding_ids() -> set[str]:
         InboxScreen,
         EdiViewScreen,
         ClaimDetailScreen,
+        AccountDetailScreen,
+        FollowupsScreen,
+        FollowupTable,
         ReportsScreen,
     ]
     ids: set[str] = set()

@@ -48,6 +48,8 @@ class ScreensProvider(Provider):
              app.action_pending_auths),
             ("Reports", "Aging, denials, payments and productivity (key 0)",
              app.action_reports),
+            ("Follow-up due", "Claims and accounts to chase today, deadlines first (key w)",
+             app.action_followups),
             ("Unmatched remittances", "Payments the import could not tie to a claim (key 9)",
              app.action_unmatched),
         ]  # fmt: skip

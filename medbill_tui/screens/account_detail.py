@@ -7,7 +7,10 @@ from rich.console import RenderableType
 from medbill_tui.domain.aging import BUCKETS
 from medbill_tui.messages import Detail
 from medbill_tui.records import AccountDetail, AccountEncounterRow, BalanceRow
+from medbill_tui.records_followups import Entity, EntityFollowup
+from medbill_tui.screens.claim_detail import follow_up
 from medbill_tui.screens.detail import DetailScreen
+from medbill_tui.screens.note import NoteActions
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.text import fmt_date, money
 
@@ -40,17 +43,29 @@ def visits(rows: tuple[AccountEncounterRow, ...]) -> RenderableType:
     return r.table(headers, cells, right=(1, 3, 4), keep=(0,))
 
 
-class AccountDetailScreen(DetailScreen):
-    """Patient, address, balances by responsibility in aging buckets, and the visits."""
+class AccountDetailScreen(NoteActions, DetailScreen):
+    """Patient, address, balances by responsibility in aging buckets, the visits, and the
+    account's follow-up with its notes (n adds a note with a next-action date)."""
 
     what = "account"
 
     def __init__(self, patient_id: int) -> None:
         super().__init__()
         self.patient_id = patient_id
+        self.followup: EntityFollowup | None = None
 
     def fetch(self) -> Detail:
-        return self.services.details.account(self.patient_id)
+        detail = self.services.details.account(self.patient_id)
+        self.followup = self.services.followups.of("patient", self.patient_id)
+        return detail
+
+    def note_target(self) -> tuple[Entity, int, str] | None:
+        if isinstance(self.detail, AccountDetail):
+            return "patient", self.patient_id, f"account {self.detail.patient.account_no}"
+        return None
+
+    def note_saved(self, saved: object) -> None:
+        self.load()
 
     def title_text(self) -> str:
         if isinstance(self.detail, AccountDetail):
@@ -64,6 +79,8 @@ class AccountDetailScreen(DetailScreen):
             r.fields([("Address", detail.address)], columns=1),
             r.heading("Balances"),
             balances(detail.balances),
+            r.heading("Follow-up"),
+            follow_up(self.followup),
             r.heading("Visits"),
             visits(detail.encounters),
         )

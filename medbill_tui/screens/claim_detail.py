@@ -10,7 +10,9 @@ from textual.binding import Binding, BindingType
 
 from medbill_tui.messages import Detail
 from medbill_tui.records import ClaimDetail, HistoryLine, PaymentLine
+from medbill_tui.records_followups import Entity, EntityFollowup
 from medbill_tui.screens.detail import DetailScreen
+from medbill_tui.screens.note import NoteActions
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.text import fmt_date, fmt_datetime, money
 
@@ -49,13 +51,28 @@ def history(lines: tuple[HistoryLine, ...]) -> RenderableType:
     return r.table(("When", "Who", "What"), rows, wrap=(2,), keep=(0,))
 
 
-class ClaimDetailScreen(DetailScreen):
-    """Header, status, lines, diagnoses, payments, history, open denials and balance."""
+def follow_up(item: EntityFollowup | None) -> RenderableType:
+    """The open follow-up's date and owner, and the latest notes of a claim or account."""
+    if item is None:
+        return r.empty("not loaded")
+    due = f"next action {fmt_date(item.due_on)} ({item.owner or 'unassigned'})"
+    head = Text(f"  {due}" if item.due_on else "  no follow-up open")
+    if not item.notes:
+        return r.stack(head, r.empty("no notes"))
+    rows = [(fmt_datetime(n.at), n.author, n.body) for n in item.notes]
+    return r.stack(head, r.table(("When", "Who", "Note"), rows, wrap=(2,), keep=(0,)))
+
+
+class ClaimDetailScreen(NoteActions, DetailScreen):
+    """Header, status, lines, diagnoses, payments, history, open denials, balance, and the
+    follow-up with its notes (n adds a note, p records a payer call)."""
 
     what = "claim"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edi", "Raw EDI", id="claim.edi", tooltip="The claim's last 837P and acks"),
-    ]
+        Binding("p", "payer_call", "Payer call", id="claim.payer-call",
+                tooltip="Record a call to the payer: rep, reference, outcome, next action"),
+    ]  # fmt: skip
 
     def action_edi(self) -> None:
         from medbill_tui.screens.edi_view import EdiViewScreen
@@ -65,9 +82,20 @@ class ClaimDetailScreen(DetailScreen):
     def __init__(self, claim_id: int) -> None:
         super().__init__()
         self.claim_id = claim_id
+        self.followup: EntityFollowup | None = None
 
     def fetch(self) -> Detail:
-        return self.services.details.claim(self.claim_id)
+        detail = self.services.details.claim(self.claim_id)
+        self.followup = self.services.followups.of("claim", self.claim_id)
+        return detail
+
+    def note_target(self) -> tuple[Entity, int, str] | None:
+        if isinstance(self.detail, ClaimDetail):
+            return "claim", self.claim_id, f"claim {self.detail.claim_no}"
+        return None
+
+    def note_saved(self, saved: object) -> None:
+        self.load()
 
     def title_text(self) -> str:
         if isinstance(self.detail, ClaimDetail):
@@ -106,6 +134,8 @@ class ClaimDetailScreen(DetailScreen):
             r.service_lines(detail.lines),
             r.heading("Payments"),
             payments(detail.payments),
+            r.heading("Follow-up"),
+            follow_up(self.followup),
             r.heading("History"),
             history(detail.history),
         )

@@ -4,7 +4,7 @@ actions (resubmit, appeal, write off, transfer to the patient, note, done and ne
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,9 +21,11 @@ from textual.worker import Worker
 
 from medbill_tui.edi.codelists import carc_words, rarc_words
 from medbill_tui.records import ClaimDetail, DenialDetail
+from medbill_tui.records_followups import NoteEntry
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.claim_detail import payments
 from medbill_tui.screens.form import ConfirmScreen
+from medbill_tui.screens.note import NoteScreen
 from medbill_tui.screens.reason import DIALOG_CSS
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.detail_view import DetailScroll
@@ -46,14 +48,6 @@ class DenialActionDone(Message):
     title: str = "Denial"
     done_next: bool = False
     next_id: int | None = None
-
-
-def parse_date(value: str) -> date:
-    """MM/DD/YYYY (or M/D/YYYY) to a date; ValueError in words otherwise."""
-    try:
-        return datetime.strptime(value.strip(), "%m/%d/%Y").date()
-    except ValueError:
-        raise ValueError(f"'{value.strip()}' is not a date like 03/31/2025") from None
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -95,61 +89,6 @@ class PromptScreen(ModalScreen[str | None]):
             self.query_one("#prompt-hint", Static).update("Type something first · Esc: cancel")
             return
         self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class NoteScreen(ModalScreen[tuple[str, date | None] | None]):
-    """A note and an optional follow-up date; dismisses with (body, date) or None.
-
-    | Key(s) | Description |
-    | :- | :- |
-    | enter | Next box, then done. |
-    | escape | Cancel. |
-    """
-
-    DEFAULT_CSS = DIALOG_CSS.format(name="NoteScreen")
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Do nothing"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Note on this denial", classes="dialog-title")
-            yield Input(placeholder="e.g. called payer, ref 123", max_length=500, id="note-body")
-            yield Label("Follow up on (MM/DD/YYYY, optional):")
-            yield Input(placeholder="MM/DD/YYYY", max_length=10, id="note-date")
-            yield Static("Enter: next / done · Esc: cancel", id="note-hint",
-                         classes="dialog-hint")  # fmt: skip
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#note-body", Input).focus()
-
-    def hint(self, text: str) -> None:
-        self.query_one("#note-hint", Static).update(text)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "note-body":
-            self.query_one("#note-date", Input).focus()
-            return
-        body = self.query_one("#note-body", Input).value.strip()
-        if not body:
-            self.hint("Type the note first · Esc: cancel")
-            self.query_one("#note-body", Input).focus()
-            return
-        raw = self.query_one("#note-date", Input).value.strip()
-        follow_up: date | None = None
-        if raw:
-            try:
-                follow_up = parse_date(raw)
-            except ValueError as exc:
-                self.hint(f"{exc} · Esc: cancel")
-                return
-        self.dismiss((body, follow_up))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -316,12 +255,13 @@ class DenialScreen(ServiceScreen):
         if not self.ready():
             return
 
-        def answered(result: tuple[str, date | None] | None) -> None:
+        def answered(result: NoteEntry | None) -> None:
             if result is not None:
                 self.set_busy(True, "Saving the note…")
-                self.add_note(*result)
+                self.add_note(result.body, result.next_on)
 
-        self.app.push_screen(NoteScreen(), answered)
+        today = self.services.clock.today()
+        self.app.push_screen(NoteScreen("Note on this denial", today=today), answered)
 
     @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
     def add_note(self, body: str, follow_up: date | None) -> None:
