@@ -61,6 +61,13 @@ def _days(env: dict[str, str], name: str, default: int) -> int:
     return int(text)
 
 
+def _aging_from(env: dict[str, str]) -> str:
+    value = env.get("MEDBILL_AGING_FROM", "").strip().lower() or "service"
+    if value not in ("service", "billed"):
+        raise ConfigError(f"MEDBILL_AGING_FROM={value!r} must be 'service' or 'billed'")
+    return value
+
+
 def _dunning(env: dict[str, str]) -> DunningPolicy:
     text = env.get("MEDBILL_STATEMENT_MINIMUM", "").strip() or "5.00"
     try:
@@ -101,6 +108,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         no_999=_days(env, "MEDBILL_TIMER_999_DAYS", 1),
         no_277ca=_days(env, "MEDBILL_TIMER_277CA_DAYS", 2),
         no_payment=_days(env, "MEDBILL_TIMER_PAYMENT_DAYS", 30),
+        aging_from=_aging_from(env),
     )
     outbox = Path(env.get("MEDBILL_OUTBOX", "").strip() or data_dir / "outbox").expanduser()
     inbox = Path(env.get("MEDBILL_INBOX", "").strip() or data_dir / "inbox").expanduser()

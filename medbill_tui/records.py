@@ -58,10 +58,31 @@ class QueueFilter:
     text: str = ""
     payer_id: int | None = None
     timer: str = ""
+    responsibility: str = ""
+    """Balances: primary, secondary, tertiary or patient ('' = any)."""
+    bucket: int | None = None
+    """Balances: index into domain.aging.BUCKETS; rows with money in that bucket."""
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+    """Balances: the row's total must lie in [min_amount, max_amount] (either may be open)."""
+    owner: str = ""
+    """Balances: the login holding the row's open follow-up."""
+    by_claim: bool = False
+    """Balances: one row per claim and responsibility instead of per account (a view, not a
+    narrowing: it does not make the filter `active`)."""
 
     @property
     def active(self) -> bool:
-        return bool(self.text.strip()) or self.payer_id is not None or bool(self.timer)
+        return (
+            bool(self.text.strip())
+            or self.payer_id is not None
+            or bool(self.timer)
+            or bool(self.responsibility)
+            or self.bucket is not None
+            or self.min_amount is not None
+            or self.max_amount is not None
+            or bool(self.owner)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +92,9 @@ class Timers:
     no_999: int = 1
     no_277ca: int = 2
     no_payment: int = 30
+    aging_from: str = "service"
+    """What the balances queue ages from: 'service' (date of service) or 'billed' (the day the
+    claim was created); MEDBILL_AGING_FROM."""
 
     def words(self, timer: str) -> str:
         return {
@@ -198,9 +222,43 @@ class BalanceRow:
     responsibility: str
     buckets: tuple[Decimal, Decimal, Decimal, Decimal, Decimal]
     total: Decimal
+    last_activity: date | None = None
+    """When money last moved on the account for this responsibility."""
+    follow_up: date | None = None
+    """The earliest open follow-up on the account, and who holds it."""
+    owner: str | None = None
 
 
-QueueRow = UnbilledRow | PendingClaimRow | RejectionRow | DenialRow | BalanceRow
+@dataclass(frozen=True, slots=True)
+class ClaimBalanceRow:
+    """One claim's outstanding balance for one responsibility (the balances queue by claim)."""
+
+    claim_id: int
+    claim_no: str
+    patient_id: int
+    account_no: str
+    patient_name: str
+    payer_name: str
+    responsibility: str
+    dos: date
+    age_days: int
+    """Days since the date of service, or since the claim was first billed (a setting)."""
+    total: Decimal
+    last_activity: date | None = None
+    follow_up: date | None = None
+    owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceTotals:
+    """The whole (filtered) balances queue: money per aging bucket, total, rows."""
+
+    buckets: tuple[Decimal, Decimal, Decimal, Decimal, Decimal]
+    total: Decimal
+    rows: int
+
+
+QueueRow = UnbilledRow | PendingClaimRow | RejectionRow | DenialRow | BalanceRow | ClaimBalanceRow
 
 
 @dataclass(frozen=True, slots=True)

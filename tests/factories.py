@@ -136,12 +136,14 @@ class Builder:
         dos: date,
         responsibility: str = "primary",
         kind: str = "charge",
+        claim_id: int | None = None,
     ) -> int:
         return insert(
             self.conn,
             "ledger_entry",
             patient_id=patient[0],
             encounter_id=encounter_id,
+            claim_id=claim_id,
             kind=kind,
             responsibility=responsibility,
             amount=Decimal(amount),

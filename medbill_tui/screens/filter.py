@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
+from medbill_tui.domain.aging import BUCKETS
 from medbill_tui.records import QUEUE_TITLES, PayerOption, QueueFilter, QueueKind
 
-HINT = "Enter applies · Esc cancels · Tab goes to the payer list"
+HINT = "Enter applies · Esc cancels · Tab moves between the fields"
 TEXT_HELP = "e.g. smith   or   smith, jo   or   A00001"
 
 
@@ -29,7 +31,36 @@ def describe_filter(filt: QueueFilter, payers: tuple[PayerOption, ...]) -> str:
         parts.append(names.get(filt.payer_id, f"payer #{filt.payer_id}"))
     if filt.timer:
         parts.append(filt.timer.replace("-", " "))
+    if filt.responsibility:
+        parts.append(filt.responsibility)
+    if filt.bucket is not None:
+        parts.append(f"{BUCKETS[filt.bucket][0]} days")
+    if filt.min_amount is not None or filt.max_amount is not None:
+        parts.append(f"{filt.min_amount or ''}-{filt.max_amount or ''}")
+    if filt.owner:
+        parts.append(f"held by {filt.owner}")
     return "filter: " + ", ".join(parts)
+
+
+RESPONSIBILITIES = ("primary", "secondary", "tertiary", "patient")
+
+
+def parse_amount_range(value: str) -> tuple[Decimal | None, Decimal | None]:
+    """'100-500', '100-', '-50' or '250' (exactly) into (min, max); ValueError in words."""
+    text = value.strip().replace("$", "").replace(",", "")
+    if not text:
+        return None, None
+    low_text, dash, high_text = text.partition("-")
+    if not dash:
+        low_text = high_text = text
+    try:
+        low = Decimal(low_text) if low_text.strip() else None
+        high = Decimal(high_text) if high_text.strip() else None
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not an amount range like 100-500, 100- or -50") from None
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"the range {value!r} starts above where it ends")
+    return low, high
 
 
 class FilterScreen(ModalScreen[QueueFilter | None]):
@@ -69,18 +100,63 @@ class FilterScreen(ModalScreen[QueueFilter | None]):
                 value=self.current.payer_id if self.current.payer_id is not None else Select.NULL,
                 id="filter-payer",
             )
-            yield Static(
-                "Enter applies · Esc cancels · Tab goes to the payer list", id="filter-hint"
-            )
+            if self.kind is QueueKind.BALANCES:
+                yield from self._balance_fields()
+            yield Static(HINT, id="filter-hint")
         yield Footer()
 
+    def _balance_fields(self) -> ComposeResult:
+        current = self.current
+        with Horizontal(classes="filter-row"):
+            with Vertical():
+                yield Label("Responsibility:")
+                yield Select[str](
+                    [(name, name) for name in RESPONSIBILITIES],
+                    prompt="Any",
+                    value=current.responsibility or Select.NULL,
+                    id="filter-responsibility",
+                )
+            with Vertical():
+                yield Label("Aging bucket (days):")
+                yield Select[int](
+                    [(label, index) for index, (label, _, _) in enumerate(BUCKETS)],
+                    prompt="Any",
+                    value=current.bucket if current.bucket is not None else Select.NULL,
+                    id="filter-bucket",
+                )
+        with Horizontal(classes="filter-row"):
+            with Vertical():
+                yield Label("Amount (e.g. 100-500, 100-):")
+                low, high = current.min_amount, current.max_amount
+                shown = "" if low is None and high is None else f"{low or ''}-{high or ''}"
+                yield Input(shown, placeholder="any", id="filter-amount")
+            with Vertical():
+                yield Label("Follow-up held by (login):")
+                yield Input(current.owner, placeholder="anyone", id="filter-owner")
+
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        if self.kind is QueueKind.BALANCES:
+            self.query_one("#filter-dialog").add_class("balances")
+        self.query_one("#filter-text", Input).focus()
 
     def _filter(self) -> QueueFilter:
-        value = self.query_one(Select).value
+        value = self.query_one("#filter-payer", Select).value
         payer_id = value if isinstance(value, int) else None
-        return replace(self.current, text=self.query_one(Input).value.strip(), payer_id=payer_id)
+        text = self.query_one("#filter-text", Input).value.strip()
+        result = replace(self.current, text=text, payer_id=payer_id)
+        if self.kind is not QueueKind.BALANCES:
+            return result
+        low, high = parse_amount_range(self.query_one("#filter-amount", Input).value)
+        resp = self.query_one("#filter-responsibility", Select).value
+        bucket = self.query_one("#filter-bucket", Select).value
+        return replace(
+            result,
+            responsibility=resp if isinstance(resp, str) else "",
+            bucket=bucket if isinstance(bucket, int) else None,
+            min_amount=low,
+            max_amount=high,
+            owner=self.query_one("#filter-owner", Input).value.strip(),
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -88,15 +164,23 @@ class FilterScreen(ModalScreen[QueueFilter | None]):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         # Back to the text box so the next Enter applies the filter.
-        self.query_one(Input).focus()
+        self.query_one("#filter-text", Input).focus()
 
     def action_apply(self) -> None:
-        self.dismiss(self._filter())
+        try:
+            chosen = self._filter()
+        except ValueError as error:
+            self.query_one("#filter-hint", Static).update(f"✖ {error}")
+            self.query_one("#filter-amount", Input).focus()
+            return
+        self.dismiss(chosen)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     def action_reset(self) -> None:
-        self.query_one(Input).value = ""
-        self.query_one(Select).clear()
-        self.query_one(Input).focus()
+        for box in self.query(Input):
+            box.value = ""
+        for select in self.query(Select):
+            select.clear()
+        self.query_one("#filter-text", Input).focus()

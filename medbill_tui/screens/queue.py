@@ -30,7 +30,7 @@ from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.filter import FilterScreen, describe_filter
-from medbill_tui.screens.queue_actions import QueueActions
+from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
 from medbill_tui.widgets.queue_table import QueueTable, row_key
 from medbill_tui.widgets.text import money, plural
 
@@ -38,7 +38,7 @@ PREFETCH_ROWS = 20
 """Fetch the next page when the cursor is this many rows (or half a page) from the end."""
 
 
-class QueueScreen(QueueActions):
+class QueueScreen(BalanceActions):
     """The rows of one queue, a page at a time, with a filter and a status line.
 
     Pages are asked for with the keyset cursor of the previous page, each at most once per
@@ -58,6 +58,7 @@ class QueueScreen(QueueActions):
     | s | Pending claims: preview, then send every ready claim as 837P files. |
     | f / R | Pending claims, rejections: fix a rejected claim in charge entry / send it again. |
     | v | Rejections: the claim with its history and answers. |
+    | b | Balances: one row per account or one per claim. |
     | r | Reload from the first page. |
     | escape | Back to the dashboard. |
     """
@@ -83,6 +84,8 @@ class QueueScreen(QueueActions):
                 tooltip="Make a rejected claim ready to send again as it stands now"),
         Binding("t", "next_timer", "Timers", id="queue.timer", show=False,
                 tooltip="Pending claims: no 999 / no 277CA / no payment in time, then all"),
+        Binding("b", "toggle_by_claim", "By claim", id="queue.balances-by-claim",
+                tooltip="Balances: one row per account or one per claim"),
         Binding("r", "refresh", "Reload", id="queue.refresh", show=False,
                 tooltip="Reload from the top"),
         Binding("escape", "back", "Back", id="queue.back", tooltip="Back to the dashboard"),
@@ -119,6 +122,7 @@ class QueueScreen(QueueActions):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static("", id="queue-buckets")
         yield QueueTable(self.kind, id="queue-table")
         with Horizontal(id="queue-status"):
             yield Static("", id="queue-rows")
@@ -153,6 +157,7 @@ class QueueScreen(QueueActions):
             self.sub_title += f" · {describe_filter(self.filter, self.payers)}"
         self.refresh_bindings()
         self._fetch(None)
+        self.start_totals()
 
     def _fetch(self, after: Cursor | None) -> None:
         if after in self._requested:
@@ -245,7 +250,9 @@ class QueueScreen(QueueActions):
             rows = f"Row {self.query_one(QueueTable).cursor_row + 1:,} · {rows}"
         self.query_one("#queue-rows", Static).update(rows)
         total = ""
-        if self.summary is not None:
+        if self.kind is QueueKind.BALANCES:
+            total = row_follow_up(self.current_row if count else None)
+        elif self.summary is not None:
             total = f"Queue: {plural(self.summary.count, 'item')}, {money(self.summary.amount)}"
         self.query_one("#queue-total", Static).update(total)
 
@@ -309,4 +316,6 @@ class QueueScreen(QueueActions):
             return self.kind in (QueueKind.UNBILLED, QueueKind.PENDING_CLAIMS)
         if action == "release":
             return self.kind is QueueKind.PENDING_CLAIMS
+        if action == "toggle_by_claim":
+            return self.kind is QueueKind.BALANCES
         return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import edi_view
@@ -11,6 +11,7 @@ from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.db.uow import read_connection
 from medbill_tui.records import (
     AccountDetail,
+    BalanceTotals,
     ClaimDetail,
     ClaimEdi,
     Cursor,
@@ -44,8 +45,16 @@ class QueueService:
         self, kind: QueueKind, filt: QueueFilter, after: Cursor | None, limit: int
     ) -> Page[QueueRow]:
         with read_connection(self.engine) as conn:
-            repo = QueueRepository(conn, self.clock.today(), self.timers)
-            return repo.page(kind, filt, after, limit)
+            return self._repo(conn).page(kind, filt, after, limit)
+
+    @translate_errors
+    def balance_totals(self, filt: QueueFilter) -> BalanceTotals:
+        """Money per aging bucket over every balances row the filter keeps."""
+        with read_connection(self.engine) as conn:
+            return self._repo(conn).balance_totals(filt)
+
+    def _repo(self, conn: Connection) -> QueueRepository:
+        return QueueRepository(conn, self.clock.today(), self.timers, self.timers.aging_from)
 
     @translate_errors
     def payers(self) -> tuple[PayerOption, ...]:

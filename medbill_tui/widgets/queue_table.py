@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 from medbill_tui.domain.aging import BUCKETS
 from medbill_tui.records import (
     BalanceRow,
+    ClaimBalanceRow,
     DenialRow,
     PendingClaimRow,
     QueueKind,
@@ -22,7 +23,7 @@ from medbill_tui.records import (
     UnbilledRow,
 )
 from medbill_tui.widgets.code_input import ERROR_MARK, WARNING_MARK
-from medbill_tui.widgets.text import fmt_date, money
+from medbill_tui.widgets.text import fmt_date, fmt_date_short, money
 
 SCROLLBAR = 1
 """Width of the table's vertical scrollbar (app.tcss sets it)."""
@@ -86,6 +87,28 @@ COLUMNS: dict[QueueKind, tuple[Col, ...]] = {
     ),
 }
 
+CLAIM_BALANCE_COLUMNS: tuple[Col, ...] = (
+    Col("Claim", 8, auto=True),
+    Col("Patient", 12, flex=2),
+    Col("Payer", 9, flex=1),
+    Col("Res", 3),
+    Col("DOS", 8),
+    Col("Age", 4, right=True),
+    Col("Balance", 9, right=True, auto=True),
+    Col("Follow", 6),
+)
+"""The balances queue by claim (`b` switches between by account and by claim)."""
+
+
+def columns_for(kind: QueueKind, by_claim: bool = False) -> tuple[Col, ...]:
+    """The columns of a queue (balances have a by-claim view)."""
+    return CLAIM_BALANCE_COLUMNS if by_claim and kind is QueueKind.BALANCES else COLUMNS[kind]
+
+
+def short_responsibility(responsibility: str) -> str:
+    return RESPONSIBILITY_SHORT.get(responsibility, responsibility[:3].title())
+
+
 RESPONSIBILITY_SHORT = {"primary": "Pri", "secondary": "Sec", "tertiary": "Ter", "patient": "Pat"}
 
 
@@ -108,6 +131,8 @@ def row_key(row: QueueRow) -> str:
         return f"c{row.claim_id}"
     if isinstance(row, DenialRow):
         return f"w{row.work_item_id}"
+    if isinstance(row, ClaimBalanceRow):
+        return f"b{row.claim_id}:{row.responsibility}"
     if isinstance(row, RejectionRow):
         return f"r{row.work_item_id}"
     return f"p{row.patient_id}:{row.responsibility}"
@@ -202,11 +227,22 @@ def row_cells(row: QueueRow) -> tuple[str, ...]:
             money(row.amount),
             str(row.days_since),
         )
+    if isinstance(row, ClaimBalanceRow):
+        return (
+            row.claim_no,
+            row.patient_name,
+            row.payer_name,
+            short_responsibility(row.responsibility),
+            fmt_date_short(row.dos),
+            str(row.age_days),
+            money(row.total),
+            row.follow_up.strftime("%m/%d") if row.follow_up else "",
+        )
     assert isinstance(row, BalanceRow)
     return (
         row.account_no,
         row.patient_name,
-        RESPONSIBILITY_SHORT.get(row.responsibility, row.responsibility[:3].title()),
+        short_responsibility(row.responsibility),
         *(_bucket(bucket) for bucket in row.buckets),
         money(row.total),
     )
@@ -245,8 +281,9 @@ class QueueTable(DataTable[Text]):
         self.kind = kind
         self._columns_spec = COLUMNS[kind]
 
-    def setup_columns(self, total_width: int) -> None:
+    def setup_columns(self, total_width: int, *, by_claim: bool = False) -> None:
         """Add the queue's columns sized for a table `total_width` cells wide."""
+        self._columns_spec = columns_for(self.kind, by_claim)
         self.clear(columns=True)
         widths = layout(self._columns_spec, total_width)
         for col, width in zip(self._columns_spec, widths, strict=True):

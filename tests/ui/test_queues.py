@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
+from textual.widgets import Input, Static
 
 from medbill_tui.app import MedbillApp
-from medbill_tui.records import PendingClaimRow, QueueFilter, QueueKind
+from medbill_tui.records import (
+    BalanceRow,
+    ClaimBalanceRow,
+    PendingClaimRow,
+    QueueFilter,
+    QueueKind,
+)
 from medbill_tui.screens.dashboard import DashboardScreen
+from medbill_tui.screens.filter import FilterScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.widgets.queue_menu import QueueMenu
 from medbill_tui.widgets.queue_table import QueueTable, row_key
@@ -180,3 +189,40 @@ async def test_filter_by_payer(make_app: Callable[..., MedbillApp]) -> None:
         }
         assert screen.rows
         assert first.name in str(screen.sub_title)
+
+
+async def test_balances_by_claim_totals_and_filters(make_app: Callable[..., MedbillApp]) -> None:
+    """b switches to one row per claim; the aging line sums the filtered queue; a bad amount
+    range is refused in the dialog, a good one narrows the rows."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        line = str(screen.query_one("#queue-buckets", Static).render())
+        assert line.startswith(" Aging 0-30 ") and "120+" in line
+        assert all(isinstance(r, BalanceRow) for r in screen.rows)
+        await pilot.press("b")
+        await settle(pilot)
+        assert screen.filter.by_claim and screen.rows
+        assert all(isinstance(r, ClaimBalanceRow) for r in screen.rows)
+        assert screen.query_one(QueueTable).virtual_size.width <= 80
+        await pilot.press("slash")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FilterScreen)
+        dialog.query_one("#filter-amount", Input).value = "lots"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "not an amount range" in str(dialog.query_one("#filter-hint", Static).render())
+        dialog.query_one("#filter-amount", Input).value = "100-200"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen and screen.filter.min_amount == Decimal(100)
+        assert screen.rows and all(
+            Decimal(100) <= r.total <= Decimal(200)  # type: ignore[union-attr]
+            for r in screen.rows
+        )
+        assert "100-200" in screen.sub_title

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Row, text
 
 from medbill_tui.db.models import PENDING_CLAIM_SQL
 from medbill_tui.db.repositories.claims import scrub_encounters
+from medbill_tui.db.repositories.queue_balances import BalanceQueries
 from medbill_tui.db.repositories.queue_rejections import rejections_page
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
@@ -22,6 +23,7 @@ from medbill_tui.domain.money import ZERO
 from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records import (
     BalanceRow,
+    BalanceTotals,
     Cursor,
     DenialRow,
     Page,
@@ -36,12 +38,6 @@ from medbill_tui.records import (
 )
 
 PATIENT_NAME = "p.last_name || ', ' || p.first_name"
-
-RESPONSIBILITY_RANK = (
-    "CASE le.responsibility WHEN 'primary' THEN 1 WHEN 'secondary' THEN 2 "
-    "WHEN 'tertiary' THEN 3 ELSE 4 END"
-)
-RANK_NAMES = {1: "primary", 2: "secondary", 3: "tertiary", 4: "patient"}
 
 
 def _like_prefix(value: str) -> str:
@@ -91,10 +87,17 @@ def last_ack_text(status: str | None, at: datetime | None) -> str:
 class QueueRepository:
     """Reads the work queues on one connection; `today` anchors every age."""
 
-    def __init__(self, conn: Connection, today: date, timers: Timers | None = None) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        today: date,
+        timers: Timers | None = None,
+        aging_from: str = "service",
+    ) -> None:
         self.conn = conn
         self.today = today
         self.timers = timers or Timers()
+        self.aging_from = aging_from
 
     def page(
         self, kind: QueueKind, filt: QueueFilter, after: Cursor | None, limit: int
@@ -300,64 +303,32 @@ class QueueRepository:
         return self._page(rows, keys, limit)
 
     def balances_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
-        """Accounts owing money, one row per responsibility, by account number."""
-        params: dict[str, Any] = {"limit": limit + 1, "today": self.today}
-        where = "TRUE"
-        if after is not None:
-            where += " AND (p.account_no, b.rank) > (:after_acct, :after_rank)"
-            where += " AND p.account_no >= :after_acct"
-            params["after_acct"] = str(after[0])
-            params["after_rank"] = int(after[1])
-        where += patient_match_sql(filt, params, "p.id")
-        if filt.payer_id is not None:
-            where += " AND p.id IN (SELECT patient_id FROM coverage WHERE payer_id = :payer_id)"
-            params["payer_id"] = filt.payer_id
-        result = self._balance_rows(where, params)
-        rows = [self._balance_row(r) for r in result]
-        keys: list[Cursor] = [(r.account_no, r.rank) for r in result]
+        """Accounts (or, with `filt.by_claim`, claims) owing money, per responsibility."""
+        params: dict[str, Any] = {"limit": limit + 1}
+        balances = BalanceQueries(self.conn, self.today, self.aging_from)
+        rows: list[Any]
+        if filt.by_claim:
+            where = balances.claim_where(filt, params, patient_match_sql(filt, params, "p.id"))
+            rows, keys = balances.claims(where, params, after)
+        else:
+            where = balances.account_where(filt, params, patient_match_sql(filt, params, "p.id"))
+            rows, keys = balances.accounts(where, params, after)
         return self._page(rows, keys, limit)
+
+    def balance_totals(self, filt: QueueFilter) -> BalanceTotals:
+        """Money per aging bucket over every row the filter keeps (the queue's top line)."""
+        params: dict[str, Any] = {}
+        balances = BalanceQueries(self.conn, self.today, self.aging_from)
+        patients = patient_match_sql(filt, params, "p.id")
+        if filt.by_claim:
+            return balances.claim_totals(balances.claim_where(filt, params, patients), params)
+        return balances.account_totals(balances.account_where(filt, params, patients), params)
 
     def account_balances(self, patient_id: int) -> tuple[BalanceRow, ...]:
         """One account's balances by responsibility (the account detail's header)."""
-        params: dict[str, Any] = {"limit": 10, "today": self.today, "pid": patient_id}
-        return tuple(self._balance_row(r) for r in self._balance_rows("p.id = :pid", params))
-
-    def _balance_rows(self, where: str, params: dict[str, Any]) -> Sequence[Row[Any]]:
-        sql = f"""
-            SELECT p.id, p.account_no, {PATIENT_NAME} AS patient, b.rank,
-                   b.b0, b.b1, b.b2, b.b3, b.b4, b.total
-            FROM patient p
-            CROSS JOIN LATERAL (
-                SELECT {RESPONSIBILITY_RANK} AS rank,
-                  coalesce(sum(le.amount) FILTER (WHERE :today - le.service_date <= 30), 0) AS b0,
-                  coalesce(sum(le.amount) FILTER (
-                    WHERE :today - le.service_date BETWEEN 31 AND 60), 0) AS b1,
-                  coalesce(sum(le.amount) FILTER (
-                    WHERE :today - le.service_date BETWEEN 61 AND 90), 0) AS b2,
-                  coalesce(sum(le.amount) FILTER (
-                    WHERE :today - le.service_date BETWEEN 91 AND 120), 0) AS b3,
-                  coalesce(sum(le.amount) FILTER (WHERE :today - le.service_date > 120), 0) AS b4,
-                  sum(le.amount) AS total
-                FROM ledger_entry le
-                WHERE le.patient_id = p.id
-                GROUP BY 1
-                HAVING sum(le.amount) <> 0
-            ) b
-            WHERE {where}
-            ORDER BY p.account_no, b.rank
-            LIMIT :limit"""
-        return self._fetch(sql, params)
-
-    @staticmethod
-    def _balance_row(r: Row[Any]) -> BalanceRow:
-        return BalanceRow(
-            patient_id=r.id,
-            account_no=r.account_no,
-            patient_name=r.patient,
-            responsibility=RANK_NAMES[r.rank],
-            buckets=(Decimal(r.b0), Decimal(r.b1), Decimal(r.b2), Decimal(r.b3), Decimal(r.b4)),
-            total=Decimal(r.total),
-        )
+        params: dict[str, Any] = {"limit": 10, "pid": patient_id}
+        balances = BalanceQueries(self.conn, self.today, self.aging_from)
+        return tuple(balances.accounts("p.id = :pid", params, None)[0])
 
     def summaries(self) -> tuple[QueueSummary, ...]:
         """Count and amount of every queue, from one aggregate query each."""
