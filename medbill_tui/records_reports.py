@@ -10,8 +10,9 @@ from datetime import date
 from decimal import Decimal
 
 AGED_FROM = ("service", "billed")
-"""What an aging report counts days from: the date of service, or the day the balance was
-first posted for that party (the claim's charge, or the transfer to the patient)."""
+"""What an aging report counts days from: the date of service, or the day the visit's claim
+was first billed (created; the date of service when it never had a claim), as the balances
+queue does with MEDBILL_AGING_FROM."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,12 +27,14 @@ FORMATS = ("plain", "csv", "json")
 Report = AgingReport | DenialsReport | PaymentsReport | ProductivityReport
 
 
-def render(report: Report, fmt: str) -> str:
-    """`report` in one of FORMATS."""
+def render(report: Report, fmt: str, width: int = 80) -> str:
+    """`report` in one of FORMATS; plain text aims to fit `width` columns."""
     if fmt == "json":
         return json.dumps(_JSON[type(report)](report), indent=2)
     if fmt == "csv":
         return _csv(_CSV[type(report)](report))
+    if isinstance(report, AgingReport):
+        return aging_plain(report, width)
     return _PLAIN[type(report)](report)
 
 
@@ -59,18 +61,15 @@ def _n(count: int) -> str:
 # aging ------------------------------------------------------------------------------------
 
 
-WIDTH = 80
-"""Plain reports aim to fit an 80-column terminal (payer names are shortened to fit)."""
-
-
-def aging_plain(r: AgingReport) -> str:
-    since = "the date of service" if r.aged_from == "service" else "first billing"
+def aging_plain(r: AgingReport, width: int = 80) -> str:
+    """Amount and count rows per responsibility (or payer); payer names shortened to fit."""
+    since = "the date of service" if r.aged_from == "service" else "the claim was billed"
     title = (
         f"Aging as of {r.as_of}: {_n(r.count)} open balances, {fmt_money(r.amount)}\n"
         f"Days since {since}. Amounts, then the number of open balances."
     )
     table = _aging_table(r, 30)
-    too_wide = max(len(line) for line in table.splitlines()) - WIDTH
+    too_wide = max(len(line) for line in table.splitlines()) - width
     if too_wide > 0 and r.by_payer:
         longest = min(max(len(row.payer or "") for row in r.rows), 30)
         table = _aging_table(r, max(longest - too_wide, 8))
@@ -148,7 +147,7 @@ def denials_plain(r: DenialsReport) -> str:
     def counts(g: DenialGroup) -> list[str]:
         return [_n(g.count), _n(g.open), _n(g.closed), fmt_money(g.amount)]
 
-    carc = _table([[g.key, _clip(g.words, 32), *counts(g)] for g in r.by_carc],
+    carc = _table([[g.key, _clip(g.words, 30), *counts(g)] for g in r.by_carc],
                   ["CARC", "Reason", "Count", "Open", "Closed", "Amount"], "llrrrr")  # fmt: skip
     payer = _table([[_clip(g.key, 40), *counts(g)] for g in r.by_payer],
                    ["Payer", "Count", "Open", "Closed", "Amount"], "lrrrr")  # fmt: skip

@@ -69,8 +69,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     aging.add_argument(
         "--aged-from",
         choices=AGED_FROM,
-        default="service",
-        help="count days from the date of service (default) or first billing",
+        default=None,
+        help="count days from the date of service or the day the claim was billed "
+        "(default: MEDBILL_AGING_FROM, else service)",
     )
     for name, help_text in (
         ("denials", "denials opened in the period by reason, payer and outcome"),
@@ -104,7 +105,8 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
         print(report_queues(runtime, args.format))
         return 0
     try:
-        report = build_report(ReportService(runtime.engine, runtime.clock), args)
+        service = ReportService(runtime.engine, runtime.clock, runtime.settings.timers.aging_from)
+        report = build_report(service, args)
     except (PeriodError, ReportInvalid) as exc:
         print(f"medbill: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -77,7 +77,7 @@ def build_services(
         remittances=RemittanceService(engine, clock, actor),
         unmatched=UnmatchedService(engine, clock, actor),
         denials=DenialService(engine, clock, actor, letters or Path("letters")),
-        reports=ReportService(engine, clock),
+        reports=ReportService(engine, clock, (timers or Timers()).aging_from),
         statements=StatementService(
             engine, clock, actor, statements_dir or Path("statements"), dunning or DunningPolicy()
         ),

@@ -27,9 +27,11 @@ class ReportInvalid(ServiceError):
 class ReportService:
     """The four reports. Blocking: call from a thread worker (TUI) or the CLI."""
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, aging_from: str = "service") -> None:
         self.engine = engine
         self.clock = clock
+        self.aging_from = aging_from
+        """The default of `aging` (the MEDBILL_AGING_FROM setting, like the balances queue)."""
 
     def _range(self, start: date | None, end: date | None) -> tuple[date, date]:
         try:
@@ -39,17 +41,24 @@ class ReportService:
 
     @translate_errors
     def aging(
-        self, as_of: date | None = None, *, aged_from: str = "service", by_payer: bool = False
+        self,
+        as_of: date | None = None,
+        *,
+        aged_from: str | None = None,
+        by_payer: bool = False,
     ) -> AgingReport:
-        """Open balances as of a date (default today), by bucket and responsibility."""
+        """Open balances as of a date (default today), by bucket and responsibility; days
+        count from the date of service or the day the claim was first billed (`aged_from`,
+        default the service's setting)."""
         try:
             day = check_as_of(as_of, self.clock.today())
         except PeriodError as exc:
             raise ReportInvalid(str(exc)) from None
-        if aged_from not in AGED_FROM:
-            raise ReportInvalid(f"Age from one of {', '.join(AGED_FROM)}, not {aged_from!r}")
+        since = aged_from or self.aging_from
+        if since not in AGED_FROM:
+            raise ReportInvalid(f"Age from one of {', '.join(AGED_FROM)}, not {since!r}")
         with read_connection(self.engine) as conn:
-            return repo.aging(conn, day, aged_from, by_payer)
+            return repo.aging(conn, day, since, by_payer)
 
     @translate_errors
     def denials(self, start: date | None = None, end: date | None = None) -> DenialsReport:

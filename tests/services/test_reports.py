@@ -115,6 +115,8 @@ def test_aging_total_equals_the_ledger_as_of_the_date(demo_engine: Engine, days_
     assert all(r.payer for r in split.rows if r.responsibility != "patient")
     billed = service.aging(as_of, aged_from="billed")
     assert billed.amount == report.amount and billed.buckets != report.buckets
+    setting = ReportService(demo_engine, Clock(DEMO_TODAY), aging_from="billed").aging(as_of)
+    assert setting.aged_from == "billed" and setting.buckets == billed.buckets
 
 
 def ledger_by_kind(engine: Engine, start: date, end: date) -> dict[str, Decimal]:

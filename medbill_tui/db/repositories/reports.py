@@ -39,9 +39,9 @@ _PRIORITY = "CASE o.responsibility WHEN 'primary' THEN 1 WHEN 'secondary' THEN 2
 _AGING_SQL = """
     WITH open_item AS (
         SELECT le.encounter_id, le.patient_id, le.responsibility,
-               min(le.service_date) AS dos, min(le.posted_at) AS first_posted,
+               min(le.service_date) AS dos, min(cl.created_on) AS billed,
                max(le.claim_id) AS claim_id, sum(le.amount) AS balance
-        FROM ledger_entry le
+        FROM ledger_entry le LEFT JOIN claim cl ON cl.id = le.claim_id
         WHERE le.posted_at < :cutoff
         GROUP BY le.encounter_id, le.patient_id, le.responsibility
         HAVING sum(le.amount) <> 0
@@ -118,7 +118,7 @@ def _period(start: date, end: date) -> dict[str, Any]:
 
 def aging(conn: Connection, as_of: date, aged_from: str, by_payer: bool) -> AgingReport:
     """Open balances as of `as_of` (rows posted that day or before), in aging buckets."""
-    start = "o.dos" if aged_from == "service" else "(o.first_posted AT TIME ZONE 'UTC')::date"
+    start = "o.dos" if aged_from == "service" else "coalesce(o.billed, o.dos)"
     sql = _AGING_SQL.format(
         payer=_PAYER_SQL if by_payer else "NULL",
         start=start,
