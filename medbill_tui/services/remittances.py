@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import remits as repo
+from medbill_tui.db.repositories.remit_repost import repost_remittance
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.routing import RuleSet
 from medbill_tui.edi.x835 import Remit835, claim_balance_errors, remit_balance_error
@@ -105,6 +106,19 @@ class RemittanceService:
                                             reason.strip(), notes, self.clock.today())  # fmt: skip
             except repo.PostingRefused as exc:
                 raise PostingFailed(sentence(exc)) from None
+
+        return run_in_transaction(self.engine, work)
+
+    @translate_errors
+    def repost(self, remittance_id: int) -> int:
+        """Post an undone payment again (supervisor); returns how many claims it posted."""
+
+        def work(session: Session) -> int:
+            try:
+                summary = repost_remittance(session.connection(), remittance_id, self.actor)
+            except repo.PostingRefused as exc:
+                raise PostingFailed(sentence(exc)) from None
+            return summary.matched
 
         return run_in_transaction(self.engine, work)
 

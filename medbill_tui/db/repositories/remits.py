@@ -21,6 +21,11 @@ class PostingRefused(Exception):
     """The remittance cannot be posted (unknown payer, already posted); nothing changed."""
 
 
+LIVE = ("NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id AND NOT EXISTS "
+        "(SELECT 1 FROM ledger_entry z WHERE z.reverses_id = x.id))")  # fmt: skip
+"""SQL: entry `le` counts (it is not reversed, or its reversal was itself reversed)."""
+
+
 @dataclass
 class PostingSummary:
     trace_no: str
@@ -184,14 +189,14 @@ def _write(conn: Connection, batch: _Batch) -> None:
 def _reverse_claim(conn: Connection, claim_id: int, remit_id: int, actor: str) -> int:
     """CLP02 = 22: reverse every remittance entry posted earlier for this claim."""
     done = conn.execute(
-        text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
+        text(f"""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
                     responsibility, amount, service_date, posted_by, reverses_id, memo)
                 SELECT le.patient_id, le.encounter_id, le.claim_id, :r, 'reversal',
                        le.responsibility, -le.amount, le.service_date, :a, le.id,
                        'payer reversed ' || le.kind
                 FROM ledger_entry le
                 WHERE le.claim_id = :c AND le.remittance_id IS NOT NULL AND le.kind <> 'reversal'
-                  AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id)"""),
+                  AND {LIVE}"""),
         {"r": remit_id, "a": actor, "c": claim_id},
     )  # fmt: skip
     return done.rowcount
@@ -359,14 +364,24 @@ def undo_remittance(
         raise PostingRefused(f"remittance {remittance_id} does not exist")
     if row.status != "posted":
         raise PostingRefused(f"payment {row.trace_no} is already undone")
+    later = conn.execute(
+        text(f"""SELECT r.trace_no FROM ledger_entry le JOIN ledger_entry y ON y.reverses_id = le.id
+                 JOIN remittance r ON r.id = y.remittance_id AND r.id <> le.remittance_id
+                 WHERE le.remittance_id = :id AND {LIVE.replace("le.id", "y.id")} LIMIT 1"""),
+        {"id": remittance_id},
+    ).scalar()  # fmt: skip
+    if later is not None:
+        raise PostingRefused(f"payment {later} reversed claims of payment {row.trace_no}: "
+                             f"undo {later} first")  # fmt: skip
     reversed_count = conn.execute(
-        text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
+        text(f"""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
                     responsibility, amount, service_date, posted_by, reverses_id, memo)
                 SELECT le.patient_id, le.encounter_id, le.claim_id, le.remittance_id, 'reversal',
                        le.responsibility, -le.amount, le.service_date, :a, le.id,
                        'undo: ' || :why
-                FROM ledger_entry le WHERE le.remittance_id = :id AND le.kind <> 'reversal'
-                  AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id)"""),
+                FROM ledger_entry le WHERE le.remittance_id = :id AND {LIVE}
+                  AND NOT EXISTS (SELECT 1 FROM ledger_entry o WHERE o.id = le.reverses_id
+                                  AND o.remittance_id = le.remittance_id)"""),
         {"a": actor, "id": remittance_id, "why": reason[:200]},
     ).rowcount  # fmt: skip
     conn.execute(text("UPDATE remittance SET status = 'reversed' WHERE id = :id"),
@@ -398,9 +413,10 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                               ' but does not negate it' FROM ledger_entry r
                        JOIN ledger_entry o ON o.id = r.reverses_id
                        WHERE r.amount <> -o.amount OR r.responsibility <> o.responsibility""",
-        "double reversal": """SELECT reverses_id, 'entry ' || reverses_id || ' is reversed ' ||
-                                     count(*) || ' times' FROM ledger_entry
-                              WHERE reverses_id IS NOT NULL GROUP BY reverses_id
+        "double reversal": f"""SELECT reverses_id, 'entry ' || reverses_id || ' is reversed ' ||
+                                     count(*) || ' times' FROM ledger_entry le
+                              WHERE reverses_id IS NOT NULL AND {LIVE}
+                              GROUP BY reverses_id
                               HAVING count(*) > 1""",
         "claim charge": """SELECT c.id, 'claim ' || c.claim_no || ' charges ' || c.total_charge ||
                                   ' but its charge entries sum to ' || coalesce(s.total, 0)
@@ -433,13 +449,17 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                                      ' to claims but matched claims were paid ' ||
                                      coalesce(cp.paid, 0)
                               FROM remittance r
-                              LEFT JOIN (SELECT remittance_id, sum(amount) AS total
-                                         FROM ledger_entry WHERE kind = 'payment'
-                                         GROUP BY remittance_id) le ON le.remittance_id = r.id
+                              LEFT JOIN (SELECT le.remittance_id, sum(le.amount) AS total
+                                         FROM ledger_entry le
+                                         LEFT JOIN ledger_entry o ON o.id = le.reverses_id
+                                         WHERE le.kind = 'payment' OR (o.kind = 'payment'
+                                           AND o.remittance_id = le.remittance_id)
+                                         GROUP BY le.remittance_id) le ON le.remittance_id = r.id
                               LEFT JOIN (SELECT remittance_id, sum(paid) AS paid
                                          FROM claim_payment WHERE claim_id IS NOT NULL
                                            AND status_code <> '22'
                                          GROUP BY remittance_id) cp ON cp.remittance_id = r.id
+                                AND r.status = 'posted'
                               WHERE coalesce(-le.total, 0) <> coalesce(cp.paid, 0)""",
     }  # fmt: skip
     for what, sql in checks.items():
