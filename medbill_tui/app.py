@@ -36,6 +36,7 @@ from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen, Pendi
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reason import DiscardScreen, ReasonScreen
 from medbill_tui.screens.reports import ReportsScreen
+from medbill_tui.screens.statements import StatementsScreen
 from medbill_tui.screens.unmatched import UnmatchedScreen, UnmatchedTable
 from medbill_tui.screens.unmatched_match import CandidateTable, MatchScreen
 from medbill_tui.services import Services
@@ -146,6 +147,14 @@ class MedbillApp(App[None]):
             priority=True,
             id="app.command-palette",
         ),
+        Binding(
+            "ctrl+t",
+            "statements",
+            "Statements",
+            show=False,
+            id="app.statements",
+            tooltip="Patient statements: preview, send, refer to collections",
+        ),
         Binding("ctrl+q", "quit", "Quit now", show=False, priority=True, id="app.force-quit"),
     ]
 
@@ -212,6 +221,8 @@ class MedbillApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit_top":
             return len(self.screen_stack) == 1
+        if action == "statements":
+            return not isinstance(self.screen, ModalScreen)
         if action == "followups":
             return not isinstance(self.screen, ModalScreen)
         if action in {
@@ -256,6 +267,9 @@ class MedbillApp(App[None]):
 
     def action_unmatched(self) -> None:
         self._open_top(UnmatchedScreen(self.page_size))
+
+    def action_statements(self) -> None:
+        self._open_top(StatementsScreen())
 
     def show_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
@@ -333,6 +347,7 @@ def known_binding_ids() -> set[str]:
         FollowupsScreen,
         FollowupTable,
         ReportsScreen,
+        StatementsScreen,
     ]
     ids: set[str] = set()
     for cls in classes:

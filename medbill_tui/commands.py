@@ -52,6 +52,8 @@ class ScreensProvider(Provider):
              app.action_followups),
             ("Unmatched remittances", "Payments the import could not tie to a claim (key 9)",
              app.action_unmatched),
+            ("Statements run", "Patient statements: preview, send, collections (ctrl+t)",
+             app.action_statements),
         ]  # fmt: skip
         for kind in QueueKind:
             entries.append(

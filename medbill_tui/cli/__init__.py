@@ -18,7 +18,7 @@ from medbill_tui.bootstrap import (
     connect,
     ensure_schema,
 )
-from medbill_tui.cli import claims, codes, denials, edi, fees, ledger, report
+from medbill_tui.cli import claims, codes, denials, edi, fees, ledger, report, statements
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 from medbill_tui.services.errors import ServiceError, ServiceUnavailable
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     denials.add_parser(sub)
 
     report.add_parsers(sub)
+    statements.add_parser(sub)
     return parser
 
 
@@ -96,6 +97,8 @@ def _run_app(runtime: Runtime) -> int:
         letters=runtime.settings.data_dir / "letters",
         timers=runtime.settings.timers,
         inbox=runtime.settings.inbox,
+        statements_dir=runtime.settings.statements_dir,
+        dunning=runtime.settings.dunning,
     )
     app = MedbillApp(services, keymap_file=runtime.settings.keymap_file)
     app.run()
@@ -184,6 +187,7 @@ COMMANDS: dict[str | None, Command] = {
     "ledger": _on_current_schema(ledger.run_ledger),
     "remittance": _posting(_on_current_schema(ledger.run_remittance)),
     "denials": _on_current_schema(denials.run),
+    "statements": _on_current_schema(statements.run),
 }
 
 

@@ -45,6 +45,10 @@ class StatementsInvalid(ServiceError):
     """The run or request cannot be done as asked (a date, an account); nothing changed."""
 
 
+class AsOfRefused(StatementsInvalid):
+    """The as-of date cannot be used (in the future, or before the latest run)."""
+
+
 class StatementsFailed(ServiceError):
     """The statements could not be written; nothing was recorded."""
 
@@ -78,12 +82,12 @@ class StatementService:
         try:
             return check_as_of(as_of, self.clock.today())
         except PeriodError as exc:
-            raise StatementsInvalid(f"{exc}: nothing was run") from None
+            raise AsOfRefused(f"{exc}: nothing was run") from None
 
     def _check_not_before_last(self, conn: Connection, as_of: date) -> None:
         latest = repo.latest_run_as_of(conn)
         if latest is not None and as_of < latest:
-            raise StatementsInvalid(
+            raise AsOfRefused(
                 f"Statements were already run as of {latest}; a run as of {as_of} would go "
                 "back in time. Run as of that date or later."
             )
