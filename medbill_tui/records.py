@@ -258,6 +258,22 @@ class BalanceTotals:
     rows: int
 
 
+@dataclass(frozen=True, slots=True)
+class ArPoint:
+    """What was owed to the practice (every open balance) at the end of `day`."""
+
+    day: date
+    owed: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AgingOverview:
+    """The dashboard chart: today's money per aging bucket and the receivables trend."""
+
+    totals: BalanceTotals
+    trend: tuple[ArPoint, ...]
+
+
 QueueRow = UnbilledRow | PendingClaimRow | RejectionRow | DenialRow | BalanceRow | ClaimBalanceRow
 
 

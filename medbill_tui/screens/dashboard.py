@@ -1,23 +1,33 @@
-"""The first screen: the four work queues with their counts and amounts."""
+"""The first screen: the work queues with their counts and amounts, and the aging chart."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker
 
 from medbill_tui.messages import SummariesLoaded
-from medbill_tui.records import QueueKind, QueueSummary
+from medbill_tui.records import AgingOverview, QueueKind, QueueSummary
 from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.widgets.aging_chart import AgingChart
 from medbill_tui.widgets.queue_menu import QueueMenu
 from medbill_tui.widgets.text import fmt_date
 
 HINT = "1-4, 8 or Enter open a queue · arrows or j/k choose · r refresh · ? all keys"
+
+
+@dataclass
+class OverviewLoaded(Message):
+    """The aging buckets and the receivables trend for the chart arrived."""
+
+    overview: AgingOverview
 
 
 class DashboardScreen(ServiceScreen):
@@ -48,6 +58,7 @@ class DashboardScreen(ServiceScreen):
             yield QueueMenu(id="queue-menu")
             yield Static("", id="dashboard-state")
             yield Static(HINT, id="dashboard-hint")
+            yield AgingChart(id="aging-chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,6 +76,14 @@ class DashboardScreen(ServiceScreen):
     def action_refresh(self) -> None:
         self.query_one("#dashboard-state", Static).update("Counting…")
         self.load_summaries()
+        self.load_overview()
+
+    @work(thread=True, exit_on_error=False, group="aging-overview", exclusive=True)
+    def load_overview(self) -> None:
+        self.post_message(OverviewLoaded(self.services.queues.aging_overview()))
+
+    def on_overview_loaded(self, message: OverviewLoaded) -> None:
+        self.query_one(AgingChart).show(message.overview)
 
     @work(thread=True, exit_on_error=False, group="summaries", exclusive=True)
     def load_summaries(self) -> None:

@@ -7,10 +7,12 @@ from sqlalchemy import Connection, Engine
 from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import edi_view
 from medbill_tui.db.repositories.details import DetailRepository
+from medbill_tui.db.repositories.queue_balances import receivables_trend
 from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.db.uow import read_connection
 from medbill_tui.records import (
     AccountDetail,
+    AgingOverview,
     BalanceTotals,
     ClaimDetail,
     ClaimEdi,
@@ -52,6 +54,13 @@ class QueueService:
         """Money per aging bucket over every balances row the filter keeps."""
         with read_connection(self.engine) as conn:
             return self._repo(conn).balance_totals(filt)
+
+    @translate_errors
+    def aging_overview(self, months: int = 6) -> AgingOverview:
+        """Money per aging bucket now and what was owed at each of the last month ends."""
+        with read_connection(self.engine) as conn:
+            totals = self._repo(conn).balance_totals(QueueFilter())
+            return AgingOverview(totals, receivables_trend(conn, self.clock.today(), months))
 
     def _repo(self, conn: Connection) -> QueueRepository:
         return QueueRepository(conn, self.clock.today(), self.timers, self.timers.aging_from)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from medbill_tui.clock import Clock
+from medbill_tui.db.repositories.queue_balances import month_ends
 from medbill_tui.records import ClaimBalanceRow, QueueFilter, QueueKind, Timers
 from medbill_tui.services.queues import QueueService
 from tests.db.test_queues import all_pages
@@ -132,3 +133,32 @@ def test_aging_from_billing_moves_claims_to_younger_buckets(
         QueueService(engine, Clock(TODAY), Timers(aging_from="soon")).page(
             QueueKind.BALANCES, QueueFilter(), None, 5
         )
+
+
+def test_month_ends_cross_the_year() -> None:
+    assert month_ends(date(2026, 1, 15), 3) == [date(2025, 11, 30), date(2025, 12, 31),
+                                                date(2026, 1, 15)]  # fmt: skip
+    assert month_ends(date(2026, 3, 31), 2) == [date(2026, 2, 28), date(2026, 3, 31)]
+
+
+def test_receivables_trend_sums_the_ledger_as_it_stood(
+    engine: Engine, practice: dict[str, Any]
+) -> None:
+    with engine.begin() as conn:  # pin posting days: two in September, the rest in October
+        conn.execute(text("ALTER TABLE ledger_entry DISABLE TRIGGER USER"))
+        conn.execute(text("UPDATE ledger_entry SET posted_at = CASE WHEN id IN "
+                          "(SELECT id FROM ledger_entry ORDER BY id LIMIT 2) "
+                          "THEN timestamptz '2026-09-10 12:00+00' "
+                          "ELSE timestamptz '2026-10-15 12:00+00' END"))  # fmt: skip
+        conn.execute(text("ALTER TABLE ledger_entry ENABLE TRIGGER USER"))
+        first_two = conn.execute(
+            text("SELECT sum(amount) FROM (SELECT amount FROM ledger_entry ORDER BY id LIMIT 2) x")
+        ).scalar_one()
+    overview = svc(engine).aging_overview(months=4)
+    assert [(p.day, p.owed) for p in overview.trend] == [
+        (date(2026, 8, 31), Decimal(0)),
+        (date(2026, 9, 30), first_two),
+        (date(2026, 10, 31), Decimal("850.00")),
+        (TODAY, Decimal("850.00")),
+    ]
+    assert overview.totals.total == Decimal("850.00")

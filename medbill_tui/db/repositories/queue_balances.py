@@ -7,7 +7,7 @@ Balances are sums of ledger rows. Age runs from the date of service or, with the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,14 @@ from sqlalchemy import Connection, Row, text
 
 from medbill_tui.domain.aging import BUCKETS, age_in_days
 from medbill_tui.domain.money import ZERO
-from medbill_tui.records import BalanceRow, BalanceTotals, ClaimBalanceRow, Cursor, QueueFilter
+from medbill_tui.records import (
+    ArPoint,
+    BalanceRow,
+    BalanceTotals,
+    ClaimBalanceRow,
+    Cursor,
+    QueueFilter,
+)
 
 AGING_BASES = ("service", "billed")
 """Age from the date of service, or from the day the claim was first billed (created)."""
@@ -240,6 +247,33 @@ class BalanceQueries:
 
     def _fetch(self, sql: str, params: dict[str, Any]) -> Sequence[Row[Any]]:
         return self.conn.execute(text(sql), params).all()
+
+
+def month_ends(today: date, months: int) -> list[date]:
+    """The last day of each of the `months - 1` months before today's, then today."""
+    ends: list[date] = []
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        first_of_previous = (first - timedelta(days=1)).replace(day=1)
+        ends.append(first - timedelta(days=1))
+        first = first_of_previous
+    return [*reversed(ends), today]
+
+
+def receivables_trend(conn: Connection, today: date, months: int = 6) -> tuple[ArPoint, ...]:
+    """What was owed (the ledger's sum) at each month end and today, in one pass."""
+    days = month_ends(today, months)
+    sums = ", ".join(
+        f"coalesce(sum(amount) FILTER (WHERE posted_at < CAST(:d{i} AS date) + 1), 0)"
+        for i in range(len(days))
+    )
+    row = conn.execute(
+        text(
+            f"SELECT {sums} FROM ledger_entry WHERE posted_at < CAST(:d{len(days) - 1} AS date) + 1"
+        ),
+        {f"d{i}": day for i, day in enumerate(days)},
+    ).one()
+    return tuple(ArPoint(day, Decimal(row[i]) + ZERO) for i, day in enumerate(days))
 
 
 def _totals(row: Row[Any]) -> BalanceTotals:
