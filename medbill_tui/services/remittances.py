@@ -81,9 +81,10 @@ class RemittanceService:
             status = "already-posted" if "already posted" in str(exc) else "refused"
             return _with(base, status, sentence(exc))
         except IntegrityError:
-            nested.rollback()
+            nested.rollback()  # posted by someone else just now: say who and when
+            prior = repo.posted_before(session.connection(), remit)
             words = f"Payment {remit.trace_no} was posted by someone else just now"
-            return _with(base, "already-posted", words)
+            return _with(base, "already-posted", sentence(prior) if prior else words)
         if dry_run:
             nested.rollback()
         else:

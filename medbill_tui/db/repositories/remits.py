@@ -89,6 +89,11 @@ def claim_context(conn: Connection, claim_id: int) -> Any:
     ).one_or_none()
 
 
+def posted_before(conn: Connection, remit: Remit835) -> str | None:
+    """Who posted this payment (payer and TRN02) and when, in words; None when not posted."""
+    return already_posted(conn, _payer(conn, remit), remit.trace_no)
+
+
 def _claim_contexts(conn: Connection, claims: tuple[ClaimPay, ...]) -> dict[str, Any]:
     """Our claim for each CLP, by patient control number or payer claim number (one query)."""
     rows = conn.execute(
