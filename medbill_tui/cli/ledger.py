@@ -1,4 +1,4 @@
-"""`medbill ledger check` and `medbill remittance list|undo`."""
+"""`medbill ledger check` and `medbill remittance list|undo|repost`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     undo = remit_sub.add_parser("undo", help="reverse a posted payment (supervisors)")
     undo.add_argument("remittance_id", type=int, metavar="ID")
     undo.add_argument("--reason", required=True)
+    repost = remit_sub.add_parser("repost", help="post an undone payment again (supervisors)")
+    repost.add_argument("remittance_id", type=int, metavar="ID")
     unmatched.add_parser(remit_sub)
 
 
@@ -43,6 +45,10 @@ def run_remittance(runtime: Runtime, args: argparse.Namespace) -> int:
     if args.remit_command == "unmatched":
         return unmatched.run(runtime, args)
     service = RemittanceService(runtime.engine, runtime.clock, runtime.actor)
+    if args.remit_command == "repost":
+        claims = service.repost(args.remittance_id)
+        print(f"posted remittance {args.remittance_id} again: {claims} claims")
+        return 0
     if args.remit_command == "undo":
         notes: list[str] = []
         count = service.undo(args.remittance_id, args.reason, notes)

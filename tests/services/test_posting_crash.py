@@ -19,6 +19,7 @@ from medbill_tui.clock import Clock
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.repositories.remits import check_ledger
 from medbill_tui.services.imports import ImportService
+from tests.cli.test_cli import medbill
 from tests.conftest import DEMO_TODAY
 from tests.factories import Builder
 from tests.services.era_practice import (
@@ -200,3 +201,27 @@ def test_the_same_payment_in_two_files_at_once_posts_once(engine: Engine, tmp_pa
         ).one()  # fmt: skip
         assert check_ledger(conn) == ()
     assert tuple(counts) == (1, len(claims), 1)
+
+
+def test_undo_and_repost_from_the_command_line(db_url: str, tmp_path: Path) -> None:
+    engine = make_engine(db_url, pool_size=1)
+    with engine.begin() as conn:
+        claims = build_practice(conn, patients=2, claims_per_patient=1, lines=1)
+    era = Era("CLI1", [ClaimPay(c.claim_no, "1", c.charge, (), (("CO", "45", Decimal("20.00")),))
+                       for c in claims])  # fmt: skip
+    ImportService(engine, Clock(DEMO_TODAY), "poster").import_bytes(
+        "cli.835", write_835([era]).encode()
+    )
+    posted = state(engine)
+    with engine.connect() as conn:
+        rid = conn.execute(text("SELECT id FROM remittance")).scalar_one()
+    undo = medbill("remittance", "undo", str(rid), "--reason", "wrong check", url=db_url)
+    assert undo.returncode == 0, undo.stderr
+    repost = medbill("remittance", "repost", str(rid), url=db_url)
+    assert repost.returncode == 0 and "2 claims" in repost.stdout, repost.stderr
+    assert state(engine)["balances"] == posted["balances"]
+    twice = medbill("remittance", "repost", str(rid), url=db_url)
+    assert twice.returncode != 0 and "already posted; undo it first" in twice.stderr
+    check = medbill("ledger", "check", url=db_url)
+    assert check.returncode == 0, check.stdout
+    engine.dispose()
