@@ -18,7 +18,7 @@ from medbill_tui.bootstrap import (
     connect,
     ensure_schema,
 )
-from medbill_tui.cli import claims, codes, denials, edi, fees, ledger, report, statements
+from medbill_tui.cli import claims, codes, denials, edi, fees, followups, ledger, report, statements
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 from medbill_tui.services.errors import ServiceError, ServiceUnavailable
@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     edi.add_parsers(sub)
     ledger.add_parsers(sub)
     denials.add_parser(sub)
+    followups.add_parser(sub)
 
     report.add_parsers(sub)
     statements.add_parser(sub)
@@ -187,6 +188,7 @@ COMMANDS: dict[str | None, Command] = {
     "ledger": _on_current_schema(ledger.run_ledger),
     "remittance": _posting(_on_current_schema(ledger.run_remittance)),
     "denials": _on_current_schema(denials.run),
+    "followups": _on_current_schema(followups.run),
     "statements": _on_current_schema(statements.run),
 }
 

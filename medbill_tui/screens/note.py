@@ -146,8 +146,9 @@ class NoteScreen(ModalScreen[NoteEntry | None]):
             self.hint(str(exc))
 
     @on(Select.Changed, "#call-outcome")
-    def outcome_chosen(self) -> None:
-        self.query_one("#note-body", Input).focus()
+    def outcome_chosen(self, event: Select.Changed) -> None:
+        if event.select.has_focus_within:  # chosen by the biller, not the initial value
+            self.query_one("#note-body", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
