@@ -96,6 +96,7 @@ def _run_app(runtime: Runtime) -> int:
         page_size=runtime.settings.page_size,
         outbox=runtime.settings.outbox,
         letters=runtime.settings.data_dir / "letters",
+        receipts=runtime.settings.data_dir / "receipts",
         timers=runtime.settings.timers,
         inbox=runtime.settings.inbox,
         statements_dir=runtime.settings.statements_dir,

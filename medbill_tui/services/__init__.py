@@ -15,6 +15,7 @@ from medbill_tui.services.denials import DenialService
 from medbill_tui.services.encounters import EncounterService
 from medbill_tui.services.followups import FollowupService
 from medbill_tui.services.imports import ImportService
+from medbill_tui.services.patient_payments import PatientPaymentService
 from medbill_tui.services.patients import PatientService
 from medbill_tui.services.queues import DetailService, QueueService
 from medbill_tui.services.remittances import RemittanceService
@@ -42,6 +43,7 @@ class Services:
     reports: ReportService
     statements: StatementService
     followups: FollowupService
+    payments: PatientPaymentService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -63,6 +65,7 @@ def build_services(
     timers: Timers | None = None,
     statements_dir: Path | None = None,
     dunning: DunningPolicy | None = None,
+    receipts: Path | None = None,
 ) -> Services:
     """Wire the services of one session onto `engine`."""
     return Services(
@@ -82,6 +85,7 @@ def build_services(
             engine, clock, actor, statements_dir or Path("statements"), dunning or DunningPolicy()
         ),
         followups=FollowupService(engine, clock, actor, timers),
+        payments=PatientPaymentService(engine, clock, actor, receipts or Path("receipts")),
         clock=clock,
         actor=actor,
         page_size=page_size,

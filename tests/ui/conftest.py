@@ -58,6 +58,7 @@ def services(demo_engine: Engine, tmp_path: Path) -> Iterator[Services]:
         Clock(pinned=DEMO_TODAY),
         outbox=tmp_path / "outbox",
         letters=tmp_path / "letters",
+        receipts=tmp_path / "receipts",
         inbox=tmp_path / "inbox",
     )
 
