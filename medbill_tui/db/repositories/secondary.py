@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.audit import record_audits
 from medbill_tui.domain.claim_state import ClaimStatus, check_transition
 from medbill_tui.edi.x837p import Adjustments, LineAdjudication, OtherPayer, Person
 
@@ -190,8 +190,7 @@ def _void(conn: Connection, voids: list[dict[str, Any]], actor: str) -> list[str
         text("UPDATE work_item SET status = 'void', closed_at = now() WHERE claim_id = :id "
              "AND kind = 'rejection' AND status = 'open'"), params,
     )  # fmt: skip
-    for v in voids:
-        record_audit(conn, actor, "void", "claim", v["id"], v["why"])
+    record_audits(conn, actor, "void", "claim", [(v["id"], v["why"]) for v in voids])
     return [f"secondary claim {v['no']} {v['why']}" for v in voids]
 
 
@@ -236,8 +235,7 @@ def _create(
         text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
              "VALUES (:c, now(), :a, NULL, 'ready', :d)"), events,
     )  # fmt: skip
-    for event in events:
-        record_audit(conn, actor, "create", "claim", event["c"], event["d"])
+    record_audits(conn, actor, "create", "claim", [(e["c"], e["d"]) for e in events])
     return [f"{c.claim_no}: {e['d']}" for (c, _), e in zip(pairs, events, strict=True)]
 
 
