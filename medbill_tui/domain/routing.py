@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from medbill_tui.domain.codefiles import CARC_RE, RARC_RE
@@ -42,7 +43,9 @@ _PARTS = re.compile(r"^([A-Z]*)([0-9]+)$")
 _RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
 
 
+@lru_cache(maxsize=4096)
 def _parts(code: str) -> tuple[str, int] | None:
+    """'P12' -> ('P', 12); '16' -> ('', 16); None when not letters then digits."""
     found = _PARTS.match(code.strip().upper())
     return (found.group(1), int(found.group(2))) if found else None
 
@@ -56,7 +59,10 @@ class CodeSpan:
     high: int
 
     def matches(self, code: str) -> bool:
-        parts = _parts(code)
+        return self.holds(_parts(code))
+
+    def holds(self, parts: tuple[str, int] | None) -> bool:
+        """Whether a code already split by `_parts` is in the span."""
         return parts is not None and parts[0] == self.prefix and self.low <= parts[1] <= self.high
 
     def __str__(self) -> str:
@@ -73,6 +79,32 @@ class DenialFacts:
     rarc: str
     amount: Decimal
     payer: str = ""
+
+
+def _within(
+    codes: frozenset[tuple[str, int]], ranges: tuple[CodeSpan, ...], parts: tuple[str, int] | None
+) -> bool:
+    if parts is None:
+        return False
+    if parts in codes:
+        return True
+    return bool(ranges) and any(span.holds(parts) for span in ranges)
+
+
+@dataclass(frozen=True, slots=True)
+class _Split:
+    """DenialFacts normalised once per routing: codes split, group and payer upper case."""
+
+    carc: tuple[str, int] | None
+    rarc: tuple[str, int] | None
+    group: str
+    payer: str
+    amount: Decimal
+
+    @staticmethod
+    def of(facts: DenialFacts) -> _Split:
+        return _Split(_parts(facts.carc), _parts(facts.rarc), facts.group.strip().upper(),
+                      facts.payer.strip().upper(), facts.amount)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +138,17 @@ class Rule:
     payers: frozenset[str] = frozenset()
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
+    _carc_codes: frozenset[tuple[str, int]] = field(init=False, repr=False, compare=False)
+    _carc_ranges: tuple[CodeSpan, ...] = field(init=False, repr=False, compare=False)
+    _rarc_codes: frozenset[tuple[str, int]] = field(init=False, repr=False, compare=False)
+    _rarc_ranges: tuple[CodeSpan, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # single codes become a set lookup; only real ranges are compared one by one
+        for name, spans in (("carc", self.carc), ("rarc", self.rarc)):
+            codes = frozenset((s.prefix, s.low) for s in spans if s.low == s.high)
+            object.__setattr__(self, f"_{name}_codes", codes)
+            object.__setattr__(self, f"_{name}_ranges", tuple(s for s in spans if s.low < s.high))
 
     @property
     def catch_all(self) -> bool:
@@ -121,17 +164,20 @@ class Rule:
 
     def matches(self, facts: DenialFacts) -> bool:
         """Whether every condition of the rule holds for `facts`."""
-        if self.carc and not any(span.matches(facts.carc) for span in self.carc):
+        return self._holds(_Split.of(facts))
+
+    def _holds(self, d: _Split) -> bool:
+        if self.carc and not _within(self._carc_codes, self._carc_ranges, d.carc):
             return False
-        if self.rarc and not any(span.matches(facts.rarc) for span in self.rarc):
+        if self.rarc and not _within(self._rarc_codes, self._rarc_ranges, d.rarc):
             return False
-        if self.groups and facts.group.strip().upper() not in self.groups:
+        if self.groups and d.group not in self.groups:
             return False
-        if self.payers and facts.payer.strip().upper() not in self.payers:
+        if self.payers and d.payer not in self.payers:
             return False
-        if self.amount_min is not None and facts.amount < self.amount_min:
+        if self.amount_min is not None and d.amount < self.amount_min:
             return False
-        return self.amount_max is None or facts.amount <= self.amount_max
+        return self.amount_max is None or d.amount <= self.amount_max
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +189,9 @@ class RuleSet:
 
     def route(self, facts: DenialFacts) -> Routing:
         """The routing of the first rule that matches (the catch-all if no other does)."""
+        split = _Split.of(facts)
         for rule in self.rules:
-            if rule.matches(facts):
+            if rule._holds(split):
                 return Routing(rule.category, rule.action, rule.appeal_days, rule.number)
         raise AssertionError("a validated rule set ends with a catch-all")  # pragma: no cover
 
