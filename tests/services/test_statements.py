@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from medbill_tui.db.repositories import statements as repo
+from medbill_tui.db.uow import read_connection
 from medbill_tui.records_statements import Action, Step
 from medbill_tui.services.statements import StatementsFailed, StatementsInvalid
-from tests.factories import Builder
+from tests.conftest import DEMO_TODAY
+from tests.factories import Builder, insert
 from tests.services.statement_practice import (
     account_no,
     builder,
@@ -20,6 +23,7 @@ from tests.services.statement_practice import (
     files,
     guarantee,
     pay,
+    posted,
     service,
     visit,
 )
@@ -234,3 +238,43 @@ def test_hold_and_release(engine: Engine, family: dict[str, str], tmp_path: Path
         ("statement.hold", "moving house"),
         ("statement.release", None),
     ]
+
+
+def test_visit_lines_add_up_on_the_demo_practice(demo_engine: Engine) -> None:
+    """Every visit line balances (charges - paid - adjusted - patient paid = pending + due) and
+    a guarantor's lines sum to their balance; the demo has guarantors with several patients."""
+    with read_connection(demo_engine) as conn:
+        accounts = repo.accounts(conn, DEMO_TODAY)
+        lines = repo.visits(conn, [a.guarantor_id for a in accounts], DEMO_TODAY)
+    assert len(accounts) > 20
+    assert any(len({v.patient_id for v in lines[a.guarantor_id]}) > 1 for a in accounts)
+    for account in accounts:
+        mine = lines[account.guarantor_id]
+        assert sum((v.due for v in mine), Decimal("0.00")) == account.balance
+        for v in mine:
+            assert v.charges - v.insurance_paid - v.adjusted - v.patient_paid == (
+                v.insurance_pending + v.due
+            )
+
+
+def test_reversals_count_as_what_they_take_back(engine: Engine) -> None:
+    dos = date(2026, 1, 5)
+    with engine.begin() as conn:
+        b = Builder(conn)
+        pat = b.patient("Reyes", "Tom")
+        eid = visit(b, pat, dos, DAY0 - timedelta(days=9), "40.00")
+        sql = "SELECT kind, id FROM ledger_entry WHERE encounter_id = :e"
+        ids = dict(conn.execute(text(sql), {"e": eid}).all())
+
+        def reverse(amount: str, of: int) -> int:
+            return insert(conn, "ledger_entry", patient_id=pat[0], encounter_id=eid,
+                          kind="reversal", responsibility="primary", amount=Decimal(amount),
+                          service_date=dos, posted_at=posted(DAY0 - timedelta(days=4)),
+                          posted_by="t", reverses_id=of)  # fmt: skip
+
+        reverse("-90.00", reverse("90.00", ids["payment"]))  # taken back, then counts again
+        reverse("20.00", ids["adjustment"])
+    with read_connection(engine) as conn:
+        (line,) = repo.visits(conn, [pat[0]], DAY0)[pat[0]]
+    got = (line.charges, line.insurance_paid, line.adjusted, line.insurance_pending, line.due)
+    assert got == tuple(Decimal(a) for a in ("150.00", "90.00", "0.00", "20.00", "40.00"))

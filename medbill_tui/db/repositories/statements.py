@@ -50,9 +50,10 @@ _ACCOUNTS_SQL = """
     WHERE o.balance <> 0 OR ev.step IN ('first', 'reminder', 'final', 'collections')
     ORDER BY g.account_no"""
 
-_EFFECTIVE_KIND = (
-    "CASE WHEN le.kind = 'reversal' THEN coalesce(orig.kind, 'reversal') ELSE le.kind END"
-)
+_EFFECTIVE_KIND = """CASE WHEN le.kind <> 'reversal' THEN le.kind
+    WHEN orig.kind <> 'reversal' THEN orig.kind ELSE coalesce(orig2.kind, 'reversal') END"""
+"""What a row does for the statement's columns: a reversal counts as the kind it takes back
+(a reversal of a reversal as the entry that counts again)."""
 
 _VISITS_SQL = f"""
     SELECT coalesce(p.guarantor_id, p.id) AS gid, p.id AS patient_id, p.account_no,
@@ -70,6 +71,7 @@ _VISITS_SQL = f"""
     FROM patient p
     JOIN ledger_entry le ON le.patient_id = p.id AND le.posted_at < :cutoff
     LEFT JOIN ledger_entry orig ON orig.id = le.reverses_id
+    LEFT JOIN ledger_entry orig2 ON orig2.id = orig.reverses_id
     JOIN encounter e ON e.id = le.encounter_id
     JOIN provider pr ON pr.id = e.provider_id
     WHERE p.id = ANY(:gids) OR p.guarantor_id = ANY(:gids)
