@@ -78,6 +78,11 @@ def test_aging_bucket_edges(engine: Engine) -> None:
     assert patient.responsibility == "patient" and patient.count == 1
     assert patient.buckets[1].amount == Decimal("20.00")
     assert report.amount == Decimal("1581.00") and report.count == 12
+    split = ReportService(engine, Clock(AS_OF)).aging(AS_OF, by_payer=True)
+    assert [(r.responsibility, r.payer, r.amount) for r in split.rows] == [
+        ("primary", "Acme Health", Decimal("1561.00")),
+        ("patient", None, Decimal("20.00")),
+    ]
     # a day later the edges move by one day each
     later = ReportService(engine, Clock(AS_OF + timedelta(1))).aging(AS_OF + timedelta(1))
     moved_on = {bt.label: bt.count for bt in later.rows[0].buckets}

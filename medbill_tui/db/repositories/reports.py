@@ -62,11 +62,14 @@ _PAYER_JOINS = f"""
     LEFT JOIN payer cpy ON cpy.id = c.payer_id
     LEFT JOIN LATERAL (
         SELECT py.name FROM coverage cv JOIN payer py ON py.id = cv.payer_id
-        WHERE cv.patient_id = o.patient_id AND cv.priority = {_PRIORITY}
+        WHERE o.responsibility <> 'patient' AND ccv.priority IS DISTINCT FROM {_PRIORITY}
+          AND cv.patient_id = o.patient_id AND cv.priority = {_PRIORITY}
           AND cv.effective_from <= o.dos
           AND (cv.effective_to IS NULL OR cv.effective_to >= o.dos)
         ORDER BY cv.effective_from DESC, cv.id DESC LIMIT 1
-    ) cov ON o.responsibility <> 'patient'"""
+    ) cov ON TRUE"""
+"""The claim's payer when its coverage has the balance's priority; else (secondary and
+tertiary balances, mostly) the patient's coverage of that priority on the date of service."""
 
 OUTCOMES = ("open", "written off", "moved to patient", "resubmitted", "worked", "voided")
 """How a denial ended up; the prefixes match the outcomes `denials.close` records."""
