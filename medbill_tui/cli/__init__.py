@@ -18,7 +18,18 @@ from medbill_tui.bootstrap import (
     connect,
     ensure_schema,
 )
-from medbill_tui.cli import claims, codes, denials, edi, fees, followups, ledger, report, statements
+from medbill_tui.cli import (
+    claims,
+    codes,
+    denials,
+    edi,
+    fees,
+    followups,
+    ledger,
+    payments,
+    report,
+    statements,
+)
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 from medbill_tui.services.errors import ServiceError, ServiceUnavailable
@@ -79,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     ledger.add_parsers(sub)
     denials.add_parser(sub)
     followups.add_parser(sub)
+    payments.add_parser(sub)
 
     report.add_parsers(sub)
     statements.add_parser(sub)
@@ -190,6 +202,7 @@ COMMANDS: dict[str | None, Command] = {
     "remittance": _posting(_on_current_schema(ledger.run_remittance)),
     "denials": _on_current_schema(denials.run),
     "followups": _on_current_schema(followups.run),
+    "payments": _on_current_schema(payments.run),
     "statements": _on_current_schema(statements.run),
 }
 

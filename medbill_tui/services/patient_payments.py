@@ -35,6 +35,15 @@ class PatientPaymentService:
         self.receipts = receipts
 
     @translate_errors
+    def account(self, account_no: str) -> int:
+        """The patient id behind an account number (PaymentNotPosted if there is none)."""
+        with read_connection(self.engine) as conn:
+            try:
+                return repo.patient_for_account(conn, account_no)
+            except PaymentRefused as exc:
+                raise PaymentNotPosted(sentence(exc)) from None
+
+    @translate_errors
     def preview(self, patient_id: int, amount: str, visits: Sequence[int] = ()) -> PaymentPreview:
         """Where the payment would go and any credit it would leave (nothing written)."""
         value = self._amount(amount)

@@ -48,6 +48,15 @@ def _account(conn: Connection, patient_id: int, lock: bool) -> tuple[str, str]:
     return str(row.account_no), str(row.name)
 
 
+def patient_for_account(conn: Connection, account_no: str) -> int:
+    """The patient id of an account number (case-insensitive); PaymentRefused if none."""
+    found = conn.execute(text("SELECT id FROM patient WHERE upper(account_no) = upper(:a)"),
+                         {"a": account_no.strip()}).scalar()  # fmt: skip
+    if found is None:
+        raise PaymentRefused(f"there is no account {account_no.strip()!r}")
+    return int(found)
+
+
 def patient_visits(conn: Connection, patient_id: int) -> list[VisitOwed]:
     """Every visit of the patient with what it owes on the patient side (may be ≤ 0)."""
     rows = conn.execute(
