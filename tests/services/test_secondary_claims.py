@@ -24,6 +24,7 @@ from medbill_tui.services.imports import ImportService
 from medbill_tui.services.queues import QueueService
 from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.submissions import SubmissionService
+from tests.cli.test_cli import medbill
 from tests.conftest import DEMO_TODAY
 from tests.factories import Builder, insert
 
@@ -339,3 +340,20 @@ def test_a_rejected_secondary_claim_is_resent_without_a_new_charge(
     with demo_engine.connect() as conn:
         assert _claims(conn, s.patient_id)[1].status == "void"
     assert _remits(demo_engine).check_ledger() == ()
+
+
+def test_remittance_undo_on_the_command_line_says_it_voided_the_secondary_claim(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    s = _setup(demo_engine, tmp_path)
+    sent = next((tmp_path / "out").iterdir()).read_text()
+    assert _import(demo_engine, tmp_path, "1.835", _primary_835(sent, 1)).status == "imported"
+    with demo_engine.connect() as conn:
+        primary, secondary = _claims(conn, s.patient_id)
+        remit_id = _remittance_id(conn, primary.id)
+    url = demo_engine.url.render_as_string(hide_password=False)
+    done = medbill("remittance", "undo", str(remit_id), "--reason", "wrong practice", url=url)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("reversed ") and len(lines) == 2
+    assert lines[1].startswith(f"secondary claim {secondary.claim_no} void: after undoing")
