@@ -191,3 +191,31 @@ def test_denials_by_reason_payer_and_outcome(demo_engine: Engine, tmp_path: Path
         g.key for g in before.outcomes
     }
     assert all(g.words and not g.words.startswith("unknown") for g in report.by_carc)
+
+
+def test_aging_by_payer_names_the_payer_of_each_responsibility(engine: Engine) -> None:
+    with engine.begin() as conn:
+        b = Builder(conn)
+        pat = b.patient("Two", payer=b.payers[0])
+        insert(conn, "coverage", patient_id=pat[0], payer_id=b.payers[1], member_id="S1",
+               priority=2, effective_from=date(2020, 1, 1))  # fmt: skip
+        dos = AS_OF - timedelta(days=40)
+        claim = b.claim(pat, dos, "paid", created=dos + timedelta(days=15), amount="100.00")
+        eid = conn.execute(text("SELECT encounter_id FROM claim WHERE id = :c"),
+                           {"c": claim}).scalar_one()  # fmt: skip
+        for kind, resp, amount in (("charge", "primary", "100.00"), ("payment", "primary",
+                                   "-60.00"), ("transfer", "primary", "-30.00"),
+                                   ("transfer", "secondary", "30.00")):  # fmt: skip
+            insert(conn, "ledger_entry", patient_id=pat[0], encounter_id=eid, claim_id=claim,
+                   kind=kind, responsibility=resp, amount=Decimal(amount), service_date=dos,
+                   posted_at=noon(dos + timedelta(days=15)), posted_by="test")  # fmt: skip
+    service = ReportService(engine, Clock(AS_OF))
+    split = service.aging(AS_OF, by_payer=True)
+    assert [(r.responsibility, r.payer, r.amount) for r in split.rows] == [
+        ("primary", "Acme Health", Decimal("10.00")),
+        ("secondary", "Blue Plan", Decimal("30.00")),
+    ]
+    assert all(r.buckets[1].amount == r.amount for r in split.rows)  # 40 days: 31-60
+    billed = service.aging(AS_OF, aged_from="billed")  # 25 days since the claim was made
+    assert billed.buckets[0].amount == Decimal("40.00") and billed.buckets[1].amount == 0
+    assert service.aging(dos + timedelta(days=14)).amount == 0  # nothing posted yet
