@@ -32,6 +32,7 @@ from medbill_tui.screens.inbox import InboxScreen
 from medbill_tui.screens.note import NoteScreen
 from medbill_tui.screens.patient import AuthorizationTable, CoverageTable, PatientScreen
 from medbill_tui.screens.patient_search import PatientHitTable, PatientSearchScreen, SearchInput
+from medbill_tui.screens.payment import PaymentActions, PaymentScreen
 from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen, PendingAuthTable
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reason import DiscardScreen, ReasonScreen
@@ -334,6 +335,8 @@ def known_binding_ids() -> set[str]:
         PendingAuthTable,
         UnmatchedScreen,
         UnmatchedTable,
+        PaymentScreen,
+        PaymentActions,
         MatchScreen,
         CandidateTable,
         PickTable,

@@ -36,3 +36,14 @@ class PaymentPreview:
     amount: Decimal
     lines: tuple[tuple[int, date, Decimal], ...]
     credit: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentEntry:
+    """What the desk typed in the payment dialog (checked again by the service)."""
+
+    kind: str  # payment | refund
+    amount: str
+    method: str
+    reference: str = ""
+    visits: tuple[int, ...] = ()

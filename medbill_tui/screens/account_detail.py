@@ -11,6 +11,7 @@ from medbill_tui.records_followups import Entity, EntityFollowup
 from medbill_tui.screens.claim_detail import follow_up
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.note import NoteActions
+from medbill_tui.screens.payment import PaymentActions
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.text import fmt_date, money
 
@@ -43,9 +44,10 @@ def visits(rows: tuple[AccountEncounterRow, ...]) -> RenderableType:
     return r.table(headers, cells, right=(1, 3, 4), keep=(0,))
 
 
-class AccountDetailScreen(NoteActions, DetailScreen):
+class AccountDetailScreen(PaymentActions, NoteActions, DetailScreen):
     """Patient, address, balances by responsibility in aging buckets, the visits, and the
-    account's follow-up with its notes (n adds a note with a next-action date)."""
+    account's follow-up with its notes (n adds a note with a next-action date; $ posts a
+    patient payment or refunds a credit)."""
 
     what = "account"
 
@@ -65,6 +67,9 @@ class AccountDetailScreen(NoteActions, DetailScreen):
         return None
 
     def note_saved(self, saved: object) -> None:
+        self.load()
+
+    def payment_posted(self) -> None:
         self.load()
 
     def title_text(self) -> str:
