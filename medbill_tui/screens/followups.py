@@ -53,11 +53,11 @@ class FollowupWorked(Message):
     done: FollowupDone
 
 
-def followup_cells(row: FollowupRow, today: date) -> list[Cell]:
-    """The table cells of one row; a date that has passed is marked (no colour needed)."""
+def followup_cells(row: FollowupRow) -> list[Cell]:
+    """The table cells of one row; the mark before the reason reads without colour."""
     why = f"{MARKS.get(row.rank, ' ')}{row.why}"
-    due = fmt_date_short(row.due_on) + ("*" if row.due_on < today else "")
-    return [row.label, row.patient_name, row.payer_name or "—", why, due, money(row.amount)]
+    return [row.label, row.patient_name, row.payer_name or "—", why,
+            fmt_date_short(row.due_on), money(row.amount)]  # fmt: skip
 
 
 class FollowupTable(PickTable):
@@ -69,8 +69,8 @@ class FollowupTable(PickTable):
     | d | Done: the outcome (or a new date), then the next item. |
     """
 
-    COLUMNS = (("Claim/Acct", 8), ("Patient", 13), ("Payer", 10), ("Why", 19),
-               ("Due", 9), ("Owed", 8))  # fmt: skip
+    COLUMNS = (("Claim/Acct", 10), ("Patient", 11), ("Payer", 9), ("Why", 20),
+               ("Due", 8), ("Owed", 9))  # fmt: skip
 
     DEFAULT_CSS = """
     FollowupTable {
@@ -109,7 +109,7 @@ class FollowupsScreen(NoteActions):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "payer_call", "Payer call", id="followups.payer-call",
+        Binding("p", "payer_call", "Call", id="followups.payer-call",
                 tooltip="Record a call to the payer about the highlighted claim"),
         Binding("a", "toggle_all", "All/due", id="followups.toggle-all",
                 tooltip="Show every open follow-up, or only those due"),
@@ -161,9 +161,8 @@ class FollowupsScreen(NoteActions):
         self.show_rows()
 
     def show_rows(self) -> None:
-        today = self.services.clock.today()
         self.query_one(FollowupTable).set_rows(
-            (str(row.work_item_id), followup_cells(row, today)) for row in self.rows
+            (str(row.work_item_id), followup_cells(row)) for row in self.rows
         )
         self.show_status()
 
@@ -174,7 +173,7 @@ class FollowupsScreen(NoteActions):
         text = f"{plural(len(self.rows), 'follow-up')}{more} {which} · owed {money(owed)}"
         text += " · a: due only" if self.show_all else " · a: all open"
         if self.rows:
-            text += " · ! deadline $ unpaid * late"
+            text += " · ! deadline · $ unpaid"
         self.query_one("#followups-status", Static).update(Text(text))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -237,7 +236,7 @@ class FollowupsScreen(NoteActions):
         self.app.push_screen(
             NoteScreen(f"Done: {row.label} · {row.why}", today=self.services.clock.today(),
                        body_label="Outcome", date_label="Or move to",
-                       date_hint="blank: close it"),
+                       date_hint="Blank date: close it"),
             answered,
         )  # fmt: skip
 

@@ -78,7 +78,7 @@ class NoteScreen(ModalScreen[NoteEntry | None]):
         call: bool = False,
         body_label: str = "Note",
         date_label: str = "Next action",
-        date_hint: str = "blank: note only",
+        date_hint: str = "Blank date: note only",
         body_required: bool = True,
     ) -> None:
         super().__init__()
@@ -116,7 +116,7 @@ class NoteScreen(ModalScreen[NoteEntry | None]):
 
     def _default_hint(self) -> str:
         toggle = " · ctrl+t: payer call" if self.allow_call else ""
-        return f"Date {self.date_hint} · Enter: next / done{toggle} · Esc: cancel"
+        return f"{self.date_hint} · Enter: next / done{toggle} · Esc: cancel"
 
     def on_mount(self) -> None:
         self.query_one("#call-rep" if self.call else "#note-body", Input).focus()

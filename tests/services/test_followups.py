@@ -197,8 +197,8 @@ def test_due_list_order_and_window(engine: Engine, practice: Any) -> None:
         (unpaid, RANK_UNPAID),
         (other, RANK_OTHER),
     ]
-    assert rows[0].why == "Denial CO-16 due in 5d"
-    assert rows[1].why.startswith("Accepted, unpaid 60d") and rows[1].amount == 100
+    assert rows[0].why == "CO-16 denial in 5d"
+    assert rows[1].why == "No payment in 60d" and rows[1].amount == 100
     assert rows[2].why == "recent claim, ask" and rows[2].label.startswith("C")
 
     everything = svc.due_page(show_all=True).rows

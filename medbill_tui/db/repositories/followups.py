@@ -264,13 +264,14 @@ def due_page(
 
 
 def _why(r: Row[Any], today: date) -> str:
+    """Short words for the Why column: 'CO-16 denial in 5d', 'No payment in 60d', the detail."""
     if r.rank == RANK_DENIAL:
-        code = f"{r.group_code}-{r.carc}" if r.group_code else r.carc
+        code = f"{r.group_code}-{r.carc}" if r.group_code else (r.carc or "")
         days = (r.due - today).days
-        when = "overdue" if days < 0 else "due today" if days == 0 else f"due in {days}d"
-        return f"Denial {code} {when}".replace("  ", " ")
+        when = "late" if days < 0 else "today" if days == 0 else f"in {days}d"
+        return f"{code} denial {when}".strip()
     if r.rank == RANK_UNPAID:
-        return f"Accepted, unpaid {(today - r.since).days}d"
+        return f"No payment in {(today - r.since).days}d"
     return str(r.detail or "Follow up")
 
 
