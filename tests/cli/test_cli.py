@@ -69,6 +69,7 @@ def test_report_queues_json(seeded_url: str) -> None:
     assert data == {
         "unbilled": {"count": 1, "amount": "125.25"},
         "pending_claims": {"count": 1, "amount": "80.10"},
+        "rejections": {"count": 0, "amount": "0.00"},
         "denials": {"count": 1, "amount": "45.00"},
         "balances": {"count": 1, "amount": "80.10"},
     }
@@ -82,6 +83,7 @@ def test_report_queues_csv_and_plain(seeded_url: str) -> None:
         "queue,count,amount",
         "unbilled,1,125.25",
         "pending_claims,1,80.10",
+        "rejections,0,0.00",
         "denials,1,45.00",
         "balances,1,80.10",
     ]
