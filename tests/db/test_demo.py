@@ -274,3 +274,23 @@ def test_a_user_that_does_not_own_the_schema_is_refused(engine: Engine) -> None:
         with engine.begin() as conn:
             conn.execute(text(f"DROP OWNED BY {role}"))
             conn.execute(text(f"DROP ROLE {role}"))
+
+
+def test_demo_denials_are_routed_and_rejections_say_why(demo_engine: Engine) -> None:
+    """The demo's work items look like the ones posting and importing make."""
+    with demo_engine.connect() as conn:
+        unrouted = conn.execute(text(
+            "SELECT count(*) FROM work_item WHERE kind = 'denial' "
+            "AND (category IS NULL OR action IS NULL)")).scalar_one()  # fmt: skip
+        routed = conn.execute(text(
+            "SELECT count(DISTINCT category) FROM work_item WHERE kind = 'denial'")
+        ).scalar_one()  # fmt: skip
+        silent = conn.execute(text(
+            "SELECT count(*) FROM work_item WHERE kind = 'rejection' AND detail IS NULL")
+        ).scalar_one()  # fmt: skip
+        rejected = conn.execute(text(
+            "SELECT count(*) FROM claim c WHERE c.status LIKE 'rejected%' AND NOT EXISTS "
+            "(SELECT 1 FROM work_item w WHERE w.claim_id = c.id AND w.kind = 'rejection' "
+            "AND w.status = 'open')")).scalar_one()  # fmt: skip
+    assert unrouted == 0 and routed >= 2
+    assert silent == 0 and rejected == 0

@@ -31,6 +31,8 @@ from medbill_tui.db.demo.state import (
     pick,
     weighted,
 )
+from medbill_tui.denial_rules import default_rules
+from medbill_tui.domain.routing import DenialFacts
 
 ZERO = Decimal("0.00")
 ONE = Decimal("1")
@@ -132,11 +134,17 @@ class ClaimWriter:
                   detail: str | None = None) -> int:  # fmt: skip
         wid = self.e.new_id("work_item")
         due = opened + timedelta(days={"denial": 60, "rejection": 7}.get(kind, 14))
+        category = action = None
+        if kind == "denial":  # routed by the shipped rules, as posting an 835 would
+            payer = PAYERS[self.enc.patient.primary_payer].code
+            route = default_rules().route(DenialFacts(group or "", carc or "", rarc or "",
+                                                      amount, payer))  # fmt: skip
+            category, action, due = route.category, route.action, route.due_on(opened)
         closed = self.moment(done_on) if done_on else None
         self.e.rows["work_item"].append(
             (wid, kind, "done" if done_on else "open", self.cid, self.enc.patient.id, group, carc,
              rarc or None, amount, opened, due, DEMO_ACTOR if done_on else None, None, closed,
-             detail)
+             detail, category, action)
         )  # fmt: skip
         return wid
 

@@ -83,7 +83,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
                       "reverses_id", "memo")),
     ("work_item", ("id", "kind", "status", "claim_id", "patient_id", "group_code", "carc", "rarc",
                    "amount", "opened_on", "due_on", "owner", "lease_until", "closed_at",
-                   "detail")),
+                   "detail", "category", "action")),
     ("note", ("id", "entity", "entity_id", "author", "at", "body")),
     ("audit_event", ("id", "actor", "action", "entity", "entity_id", "at", "detail")),
 )  # fmt: skip
