@@ -28,6 +28,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 Money = Numeric(12, 2)
@@ -250,6 +251,8 @@ class Coverage(Base):
     priority: Mapped[int] = mapped_column(SmallInteger)
     effective_from: Mapped[date] = mapped_column(Date)
     effective_to: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Authorization(Base):
@@ -266,6 +269,8 @@ class Authorization(Base):
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     follow_up_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Encounter(Base):
@@ -543,6 +548,11 @@ class AuditEvent(Base):
     """Who did what to which record, and when (append-only)."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_at", "at", "id"),
+        Index("ix_audit_event_entity", "entity", "entity_id", "at"),
+        Index("ix_audit_event_actor", "actor", "at"),
+    )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
@@ -550,6 +560,29 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(BigInteger)
     at: Mapped[datetime] = _created()
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Draft(Base):
+    """A form as someone was typing it, not yet saved (restored after a dropped session)."""
+
+    __tablename__ = "draft"
+    __table_args__ = (
+        Index(
+            "uq_draft_owner_entity",
+            "owner",
+            "entity",
+            "entity_id",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The record being edited; NULL for a new one (one new-record draft per person)."""
+    payload: Mapped[dict[str, object]] = mapped_column(JSONB)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class Clearinghouse(Base):
