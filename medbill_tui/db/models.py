@@ -692,6 +692,7 @@ class DunningEvent(Base):
         UniqueConstraint(
             "guarantor_id", "cycle_no", "step", name="uq_dunning_event_guarantor_cycle_step"
         ),
+        Index("ix_dunning_event_guarantor_latest", "guarantor_id", "id"),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     guarantor_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))

@@ -152,8 +152,8 @@ class StatementsScreen(ServiceScreen):
         row = table.cursor_row
         table.clear()
         for entry in self.rows:
-            table.add_row(clip(entry.account_no, 10), clip(entry.name, 20), what(entry),
-                          money(entry.balance), clip(entry.decision.reason, 26),
+            table.add_row(clip(entry.account_no, 10), clip(entry.name, 18), what(entry),
+                          money(entry.balance), clip(entry.decision.reason, 16),
                           key=str(entry.guarantor_id))  # fmt: skip
         if self.rows:
             table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))

@@ -74,6 +74,9 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_dunning_event_run_id"), "dunning_event", ["run_id"], unique=False)
+    op.create_index(
+        "ix_dunning_event_guarantor_latest", "dunning_event", ["guarantor_id", "id"], unique=False
+    )
     op.execute(
         "CREATE TRIGGER dunning_event_append_only BEFORE UPDATE OR DELETE ON dunning_event "
         "FOR EACH ROW EXECUTE FUNCTION medbill_append_only()"
@@ -82,6 +85,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS dunning_event_append_only ON dunning_event")
+    op.drop_index("ix_dunning_event_guarantor_latest", table_name="dunning_event")
     op.drop_index(op.f("ix_dunning_event_run_id"), table_name="dunning_event")
     op.drop_table("dunning_event")
     op.drop_table("statement_run")

@@ -34,6 +34,8 @@ def status(screen: StatementsScreen) -> str:
 async def test_preview_then_y_sends_with_progress_and_a_rerun_has_nothing(
     statement_services: Services, tmp_path: Path
 ) -> None:
+    held = statement_services.statements.preview().sent[1].account_no
+    statement_services.statements.set_hold(held, True, "disputes the charge for the March visit")
     app = MedbillApp(statement_services)
     notes = NoteSpy(app)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -43,9 +45,12 @@ async def test_preview_then_y_sends_with_progress_and_a_rerun_has_nothing(
         screen = app.screen
         assert isinstance(screen, StatementsScreen) and screen.result is not None
         sends = len(screen.result.sent)
+        skipped = [e for e in screen.rows if e.decision.action is Action.SKIP]
+        assert [e.account_no for e in skipped] == [held]
         assert sends > 0
         assert status(screen).startswith(f"As of {DEMO_TODAY}: {sends:,} statements for ")
         assert [screen.table.get_row_at(0)[2]] == ["statement"]
+        assert screen.table.virtual_size.width <= screen.table.scrollable_content_region.width
         await pilot.press("y")
         await settle(pilot)
         assert "Statements sent" in notes.titles()

@@ -68,13 +68,13 @@ _VISITS_SQL = f"""
                                             AND le.responsibility = 'patient'), 0) AS pt_paid,
            coalesce(sum(le.amount) FILTER (WHERE le.responsibility <> 'patient'), 0) AS pending,
            coalesce(sum(le.amount) FILTER (WHERE le.responsibility = 'patient'), 0) AS due
-    FROM patient p
+    FROM unnest(CAST(:gids AS integer[])) AS chosen(id)
+    JOIN patient p ON coalesce(p.guarantor_id, p.id) = chosen.id
     JOIN ledger_entry le ON le.patient_id = p.id AND le.posted_at < :cutoff
     LEFT JOIN ledger_entry orig ON orig.id = le.reverses_id
     LEFT JOIN ledger_entry orig2 ON orig2.id = orig.reverses_id
     JOIN encounter e ON e.id = le.encounter_id
     JOIN provider pr ON pr.id = e.provider_id
-    WHERE p.id = ANY(:gids) OR p.guarantor_id = ANY(:gids)
     GROUP BY p.id, e.id, pr.id
     HAVING coalesce(sum(le.amount) FILTER (WHERE le.responsibility = 'patient'), 0) <> 0
     ORDER BY p.account_no, e.dos, e.id"""
