@@ -218,6 +218,11 @@ class ReportsScreen(ServiceScreen):
     def dates_entered(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "report-from":
+            try:
+                parse_optional_day(event.value, "From")
+            except PeriodError as exc:
+                self.set_status(f"✗ {exc}")
+                return
             self.query_one("#report-to", Input).focus()
             return
         if self.run_report():

@@ -62,14 +62,16 @@ async def test_reports_screen_keys_and_dates(
         from_input = app.screen.query_one("#report-from", Input)
         assert app.focused is from_input
         from_input.value = ""
-        await pilot.press(*"2026-13-01", "enter", "enter")
+        await pilot.press(*"2026-13-01", "enter")
         await settle(pilot)
         status, body = shown(app)
         assert status == "✗ From '2026-13-01' is not a real day of the calendar"
-        assert body.startswith("Productivity") and isinstance(app.focused, Input)
+        assert body.startswith("Productivity") and app.focused is from_input
 
         app.screen.query_one("#report-to", Input).value = "2026-10-01"
         from_input.value = "2026-10-31"
+        await pilot.press("enter")  # a good From moves on to To
+        assert app.focused is app.screen.query_one("#report-to", Input)
         await pilot.press("enter")
         status, _ = shown(app)
         assert status == "✗ The start date 2026-10-31 is after the end date 2026-10-01"
