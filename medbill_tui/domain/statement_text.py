@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from itertools import groupby
 
 from medbill_tui.domain.money import fmt_money
@@ -85,6 +86,12 @@ def _visit_rows(visits: list[VisitLine]) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=16)
+def _message(step: Step, pay_date: date) -> tuple[str, ...]:
+    """The step's words, wrapped (the same for every statement of a run)."""
+    return tuple(textwrap.wrap(MESSAGES[step].format(pay_by=pay_date.isoformat()), WIDTH))
+
+
 def render_statement(
     practice: PracticeInfo,
     account: StatementAccount,
@@ -119,7 +126,7 @@ def render_statement(
     lines.append(_pair("", f"AMOUNT DUE: ${fmt_money(due)}"))
     lines.append(_pair("", f"PLEASE PAY BY: {pay_date.isoformat()}"))
     lines.append("")
-    lines += textwrap.wrap(MESSAGES[step].format(pay_by=pay_date.isoformat()), WIDTH)
+    lines += _message(step, pay_date)
     lines += [
         "",
         "- - - - - - - - - - - - detach and return this part with your payment - - - - -",
