@@ -120,9 +120,10 @@ PRACTICE = PracticeInfo("Maple Street Family Medicine and Associates of Springfi
 def visit(patient: str, account_no: str, dos: date, due: str, **kw: str) -> VisitLine:
     amounts = {"charges": "150.00", "insurance_paid": "90.00", "adjusted": "20.00",
                "patient_paid": "0.00", "insurance_pending": "0.00"} | kw  # fmt: skip
-    return VisitLine(1, account_no, patient, 1, dos, "A. Lee", *(Decimal(amounts[k]) for k in (
-        "charges", "insurance_paid", "adjusted", "patient_paid", "insurance_pending")),
-        Decimal(due))  # fmt: skip
+    money = {key: Decimal(value) for key, value in amounts.items()}
+    return VisitLine(patient_id=1, patient_account=account_no, patient_name=patient,
+                     encounter_id=1, dos=dos, provider="A. Lee", due=Decimal(due),
+                     **money)  # fmt: skip
 
 
 @pytest.mark.parametrize("step", [Step.FIRST, Step.REMINDER, Step.FINAL])
