@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 import logging
+import os
+import pwd
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from medbill_tui.db.codesets import ensure_builtin_code_sets
 from medbill_tui.db.embedded import start_embedded
 from medbill_tui.db.engine import check_connection, make_engine
 from medbill_tui.db.migrate import SchemaStatus, schema_status, upgrade
+from medbill_tui.records_users import AppUserRecord
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +33,43 @@ class Runtime:
     engine: Engine
     clock: Clock
     actor: str
+    role: str | None = None
+    """The actor's role once `identify` let them in (None before, or for file-only commands)."""
+    first_admin: bool = False
+    """This session made the actor the first admin of a database that had no users."""
 
 
 def current_login() -> str:
-    """The person's login on this host (the SSH user)."""
-    return getpass.getuser()
+    """The person's login on this host (the SSH user): the name of the process's user id.
+
+    Never the environment: LOGNAME or USER can be set to anything by whoever starts the
+    program, the user id cannot. A user id without a name is `uid<N>`, which no admin adds.
+    """
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid{uid}"
+
+
+def identify(runtime: Runtime) -> AppUserRecord:
+    """Let the login in if it is an active user (sets `runtime.role`); else LoginRefused."""
+    from medbill_tui.services.users import UserService
+
+    user = UserService(runtime.engine, runtime.actor).identify(runtime.actor)
+    runtime.role = user.role
+    return user
+
+
+def bootstrap_admin(runtime: Runtime) -> bool:
+    """Make the login the first admin of a database with no users; False if it has some."""
+    from medbill_tui.services.users import UserService
+
+    made = UserService(runtime.engine, runtime.actor).bootstrap_admin()
+    runtime.first_admin = runtime.first_admin or made
+    if made:
+        log.info("%s is the first admin of this database", runtime.actor)
+    return made
 
 
 def connect(settings: Settings) -> Runtime:
@@ -54,15 +88,20 @@ def connect(settings: Settings) -> Runtime:
 def ensure_schema(runtime: Runtime, *, allow_upgrade: bool) -> SchemaStatus:
     """Bring the schema to head when allowed (and always on the embedded default), else check.
 
+    The login that creates the database (upgrades it from empty) becomes its first admin.
+
     Raises SchemaBehind with the fix in words when the schema is older than the code.
     """
     status = schema_status(runtime.engine)
+    created = status.empty
     if not status.up_to_date and (allow_upgrade or runtime.settings.embedded):
         log.info("upgrading schema from %s to %s", status.current, status.head)
         upgrade(runtime.engine)
         status = schema_status(runtime.engine)
     if status.up_to_date:
         ensure_builtin_code_sets(runtime.engine, runtime.actor)
+        if created:  # this login created the database: it becomes its first admin
+            bootstrap_admin(runtime)
         return status
     raise SchemaBehind(
         f"the database schema is at revision {status.current or 'none'} but this version of "

@@ -18,9 +18,11 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from medbill_tui.bootstrap import current_login
 from medbill_tui.db.codesets import ensure_builtin_code_sets
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
+from medbill_tui.db.repositories.users import insert_user
 
 X12_FIXTURES = (
     Path(os.environ.get("MEDBILL_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
@@ -28,6 +30,9 @@ X12_FIXTURES = (
     / "x12"
 )
 """The real published X12 samples in the shared folder beside the checkout (never copied)."""
+
+TEST_LOGIN = current_login()
+"""The login running the tests: an admin of every template database (no audit row)."""
 
 DEMO_TODAY = date(2026, 11, 2)
 """The pinned 'today' of every test that uses the demo practice."""
@@ -71,6 +76,8 @@ def pg() -> Iterator[PgCluster]:
     engine = make_engine(template_url, pool_size=1)
     upgrade(engine)
     ensure_builtin_code_sets(engine)
+    with engine.begin() as conn:  # the test run's login is the admin, as `db upgrade` makes it
+        insert_user(conn, TEST_LOGIN, "admin")
     engine.dispose()
     yield cluster
     cluster.admin.dispose()

@@ -1,7 +1,8 @@
 """The `medbill` command: the TUI by default, plus admin and report subcommands.
 
 Exit status: 0 success, 1 the work itself failed, 2 usage or configuration errors
-(bad flags, unreachable database, schema behind, unusable data dir).
+(bad flags, unreachable database, schema behind, unusable data dir), 3 not allowed (the
+login is not an active user of this database, or its role may not do this).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from datetime import date
 from medbill_tui.bootstrap import (
     Runtime,
     SchemaBehind,
+    bootstrap_admin,
     configure_logging,
     connect,
     ensure_schema,
+    identify,
 )
 from medbill_tui.cli import (
     claims,
@@ -28,15 +31,19 @@ from medbill_tui.cli import (
     ledger,
     payments,
     report,
+    server,
     statements,
+    users,
 )
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 from medbill_tui.services.errors import ServiceError, ServiceUnavailable
+from medbill_tui.services.users import LoginRefused, RoleRefused, require
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_REFUSED = 3
 
 
 class CommandError(Exception):
@@ -94,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     report.add_parsers(sub)
     statements.add_parser(sub)
+    users.add_parser(sub)
+    server.add_parser(sub)
     return parser
 
 
@@ -105,6 +114,7 @@ def _run_app(runtime: Runtime) -> int:
         runtime.engine,
         runtime.clock,
         actor=runtime.actor,
+        role=runtime.role,
         page_size=runtime.settings.page_size,
         outbox=runtime.settings.outbox,
         letters=runtime.settings.data_dir / "letters",
@@ -130,6 +140,7 @@ def _activate_denial_rules(runtime: Runtime) -> None:
 def _cmd_app(runtime: Runtime, args: argparse.Namespace) -> int:
     _activate_denial_rules(runtime)
     ensure_schema(runtime, allow_upgrade=False)
+    identify(runtime)  # before the app opens: an unknown or disabled login never sees it
     return _run_app(runtime)
 
 
@@ -139,6 +150,10 @@ def _cmd_demo(runtime: Runtime, args: argparse.Namespace) -> int:
     if not args.no_tui:
         _activate_denial_rules(runtime)
     ensure_schema(runtime, allow_upgrade=True)
+    bootstrap_admin(runtime)
+    identify(runtime)
+    require(runtime.role, "load-demo")
+    _say_first_admin(runtime)
     run_demo(runtime, args)
     if args.no_tui:
         return EXIT_OK
@@ -156,6 +171,8 @@ def _cmd_db(runtime: Runtime, args: argparse.Namespace) -> int:
             print(f"schema already at {after.current} (head)")
         else:
             print(f"schema upgraded from {before.current or 'empty'} to {after.current}")
+        bootstrap_admin(runtime)
+        _say_first_admin(runtime)
         return EXIT_OK
     status = schema_status(runtime.engine)
     state = "up to date" if status.up_to_date else "behind: run `medbill db upgrade`"
@@ -168,11 +185,19 @@ def _cmd_db(runtime: Runtime, args: argparse.Namespace) -> int:
 Command = Callable[[Runtime, argparse.Namespace], int]
 
 
+def _say_first_admin(runtime: Runtime) -> None:
+    if runtime.first_admin:
+        print(f"{runtime.actor} is the first admin of this database; add the others with "
+              "`medbill users add LOGIN --role biller|supervisor|admin`")  # fmt: skip
+
+
 def _on_current_schema(command: Command) -> Command:
-    """Run `command` only once the schema is at this version (exit 2 with the fix if not)."""
+    """Run `command` only once the schema is at this version (exit 2 with the fix if not)
+    and the login is an active user of the database (exit 3 if not)."""
 
     def run(runtime: Runtime, args: argparse.Namespace) -> int:
         ensure_schema(runtime, allow_upgrade=False)
+        identify(runtime)
         return command(runtime, args)
 
     return run
@@ -204,6 +229,7 @@ COMMANDS: dict[str | None, Command] = {
     "followups": _on_current_schema(followups.run),
     "payments": _on_current_schema(payments.run),
     "statements": _on_current_schema(statements.run),
+    "users": _on_current_schema(users.run),
 }
 
 
@@ -220,6 +246,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         return _fail(str(exc), EXIT_USAGE)
     configure_logging(settings, to_file=args.command is None or args.command == "demo")
+    if args.command == "server":  # manages the server itself: no connection, no user
+        try:
+            return server.run(settings, args)
+        except ConfigError as exc:
+            return _fail(str(exc), EXIT_USAGE)
     try:
         runtime = connect(settings)
     except (ConfigError, DatabaseUnavailable) as exc:
@@ -232,6 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_USAGE)
     except ServiceUnavailable as exc:
         return _fail(str(exc), EXIT_USAGE)
+    except (LoginRefused, RoleRefused) as exc:
+        return _fail(str(exc), EXIT_REFUSED)
     except (CommandError, ServiceError) as exc:
         return _fail(str(exc), EXIT_FAILED)
     except KeyboardInterrupt:

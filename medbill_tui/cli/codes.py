@@ -17,6 +17,7 @@ from medbill_tui.domain.codefiles import (
     parse_hcpcs_file,
     parse_icd10cm_order_file,
 )
+from medbill_tui.services.users import require
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,6 +61,7 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
         else:
             print("no codes match")
         return 0
+    require(runtime.role, "change-rules")
     path: Path = args.file
     try:
         raw = path.read_bytes()

@@ -17,6 +17,7 @@ from medbill_tui.db.repositories.fees import (
 )
 from medbill_tui.domain.fees import fee_changes, parse_fee_csv
 from medbill_tui.domain.money import fmt_money
+from medbill_tui.services.users import require
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,6 +75,7 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
             if input("Apply these changes? [y/N] ").strip().lower() not in ("y", "yes"):
                 print("nothing changed")
                 return 0
+        require(runtime.role, "change-rules")
         apply_fee_changes(conn, payer_id, changes)
     print(f"applied {len(changes)} change(s)")
     return 0

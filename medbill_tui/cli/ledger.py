@@ -12,6 +12,7 @@ from medbill_tui.db.repositories.remits import remittance_list
 from medbill_tui.db.uow import read_connection
 from medbill_tui.domain.money import fmt_money
 from medbill_tui.services.remittances import RemittanceService
+from medbill_tui.services.users import require
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,6 +45,8 @@ def run_ledger(runtime: Runtime, args: argparse.Namespace) -> int:
 def run_remittance(runtime: Runtime, args: argparse.Namespace) -> int:
     if args.remit_command == "unmatched":
         return unmatched.run(runtime, args)
+    if args.remit_command in ("undo", "repost"):
+        require(runtime.role, "undo-posting")
     service = RemittanceService(runtime.engine, runtime.clock, runtime.actor)
     if args.remit_command == "repost":
         claims = service.repost(args.remittance_id)

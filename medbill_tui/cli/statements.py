@@ -165,7 +165,7 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
     settings = runtime.settings
     service = StatementService(runtime.engine, runtime.clock, runtime.actor,
                                settings.statements_dir or settings.data_dir / "statements",
-                               settings.dunning)  # fmt: skip
+                               settings.dunning, role=runtime.role or "biller")  # fmt: skip
     if args.statements_command == "run":
         return _run(service, args)
     if args.statements_command == "collections":

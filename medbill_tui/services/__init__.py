@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from medbill_tui.clock import Clock
+from medbill_tui.domain.roles import Action, can
 from medbill_tui.records import Timers
 from medbill_tui.records_statements import DunningPolicy
 from medbill_tui.services.claims import ClaimService
@@ -49,6 +50,12 @@ class Services:
     page_size: int = 200
     inbox: Path = Path("inbox")
     """The folder inbound X12 files are dropped in (the inbox screen lists it)."""
+    role: str = "admin"
+    """The actor's role (biller, supervisor, admin): what `can` allows."""
+
+    def can(self, action: Action) -> bool:
+        """True when the actor's role may do `action` (see domain/roles.py)."""
+        return can(self.role, action)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -66,8 +73,14 @@ def build_services(
     statements_dir: Path | None = None,
     dunning: DunningPolicy | None = None,
     receipts: Path | None = None,
+    role: str | None = "admin",
 ) -> Services:
-    """Wire the services of one session onto `engine`."""
+    """Wire the services of one session onto `engine`.
+
+    `role` is the actor's: the app and the CLI pass the one `identify` found for the login;
+    the default suits tests and scripts on a database of their own.
+    """
+    role = role or "biller"
     return Services(
         engine=engine,
         queues=QueueService(engine, clock, timers),
@@ -79,10 +92,21 @@ def build_services(
         imports=ImportService(engine, clock, actor),
         remittances=RemittanceService(engine, clock, actor),
         unmatched=UnmatchedService(engine, clock, actor),
-        denials=DenialService(engine, clock, actor, letters or Path("letters")),
+        denials=DenialService(
+            engine,
+            clock,
+            actor,
+            letters or Path("letters"),
+            supervisor=can(role, "write-off-over-limit"),
+        ),
         reports=ReportService(engine, clock, (timers or Timers()).aging_from),
         statements=StatementService(
-            engine, clock, actor, statements_dir or Path("statements"), dunning or DunningPolicy()
+            engine,
+            clock,
+            actor,
+            statements_dir or Path("statements"),
+            dunning or DunningPolicy(),
+            role=role,
         ),
         followups=FollowupService(engine, clock, actor, timers),
         payments=PatientPaymentService(engine, clock, actor, receipts or Path("receipts")),
@@ -90,4 +114,5 @@ def build_services(
         actor=actor,
         page_size=page_size,
         inbox=inbox or Path("inbox"),
+        role=role,
     )

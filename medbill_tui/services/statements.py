@@ -37,6 +37,7 @@ from medbill_tui.records_statements import (
     Step,
 )
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+from medbill_tui.services.users import require
 
 Progress = Callable[[int, int], None]
 
@@ -70,13 +71,20 @@ class StatementService:
     """Statement runs, collections referrals and holds. Blocking: call from a worker."""
 
     def __init__(
-        self, engine: Engine, clock: Clock, actor: str, out_dir: Path, policy: DunningPolicy
+        self,
+        engine: Engine,
+        clock: Clock,
+        actor: str,
+        out_dir: Path,
+        policy: DunningPolicy,
+        role: str = "admin",
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
         self.out_dir = out_dir
         self.policy = policy
+        self.role = role  # referring to collections needs a supervisor or an admin
 
     def _as_of(self, as_of: date | None) -> date:
         try:
@@ -203,6 +211,7 @@ class StatementService:
     def confirm_collections(self, account_nos: Sequence[str]) -> CollectionsResult:
         """Refer guarantors proposed for collections (as of today). All or nothing: an
         account that is unknown, not a guarantor or not proposed refuses the whole request."""
+        require(self.role, "confirm-collections")
         if not account_nos:
             raise StatementsInvalid("Name at least one account to refer to collections")
         today = self.clock.today()

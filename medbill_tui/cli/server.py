@@ -1,0 +1,74 @@
+"""`medbill server start|stop|status`: one shared embedded PostgreSQL for every session on a host.
+
+MEDBILL_SERVER_DIR is its folder (default /var/lib/medbill when that can be written, else
+`server` in the data folder); MEDBILL_SERVER_GROUP (default `medbill`) is the group whose
+members reach its socket. Sessions connect with the DATABASE_URL that `start` prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from medbill_tui.config import Settings
+from medbill_tui.db.shared_server import ServerState, server_status, start_server, stop_server
+
+SYSTEM_DIR = Path("/var/lib/medbill")
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `server` command and its actions."""
+    parser = sub.add_parser("server", help="a shared PostgreSQL for every session on this host")
+    actions = parser.add_subparsers(dest="server_command", metavar="ACTION", required=True)
+    actions.add_parser("start", help="start it (creating it the first time); print DATABASE_URL")
+    actions.add_parser("stop", help="stop it (sessions are disconnected)")
+    actions.add_parser("status", help="running or not, pid, socket, version (exit 1: stopped)")
+
+
+def server_dir(settings: Settings) -> Path:
+    """MEDBILL_SERVER_DIR, else /var/lib/medbill when writable, else the user's data folder."""
+    chosen = os.environ.get("MEDBILL_SERVER_DIR", "").strip()
+    if chosen:
+        return Path(chosen).expanduser()
+    existing = SYSTEM_DIR if SYSTEM_DIR.exists() else SYSTEM_DIR.parent
+    if os.access(existing, os.W_OK | os.X_OK):
+        return SYSTEM_DIR
+    return settings.data_dir / "server"
+
+
+def _describe(state: ServerState) -> list[str]:
+    lines = [
+        f"server:  {'running' if state.running else 'not running'}"
+        + (f" (pid {state.pid})" if state.pid else ""),
+        f"folder:  {state.server_dir}",
+        f"socket:  {state.socket_dir}",
+        f"version: {state.version or 'none (not created yet)'}",
+    ]
+    if state.running:
+        lines.append(f"DATABASE_URL={state.url}")
+    return lines
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Dispatch `medbill server ACTION` (ConfigError: exit 2)."""
+    folder = server_dir(settings)
+    if args.server_command == "start":
+        group = os.environ.get("MEDBILL_SERVER_GROUP", "").strip() or "medbill"
+        state, started = start_server(folder, group)
+        print("started" if started else "already running")
+        print("\n".join(_describe(state)))
+        print(f"members of the group {group!r} reach it; every session on this host sets")
+        print(f"  export DATABASE_URL='{state.url}'")
+        print("and the first `medbill db upgrade` makes whoever runs it the database's admin")
+        return 0
+    if args.server_command == "stop":
+        before = server_status(folder)
+        if stop_server(folder):
+            print(f"stopped (pid {before.pid})")
+        else:
+            print(f"not running ({folder})")
+        return 0
+    state = server_status(folder)
+    print("\n".join(_describe(state)))
+    return 0 if state.running else 1
