@@ -6,8 +6,10 @@ import logging
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -38,6 +40,7 @@ from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reason import DiscardScreen, ReasonScreen
 from medbill_tui.screens.reports import ReportsScreen
 from medbill_tui.screens.statements import StatementsScreen
+from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.screens.unmatched import UnmatchedScreen, UnmatchedTable
 from medbill_tui.screens.unmatched_match import CandidateTable, MatchScreen
 from medbill_tui.services import Services
@@ -192,6 +195,21 @@ class MedbillApp(App[None]):
             )
         elif self._user_keymap:
             self.use_keymap(self._user_keymap)
+        self.check_size(self.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.check_size(event.size)
+
+    def check_size(self, size: Size) -> None:
+        """Cover the app with a notice while the terminal is below 80x24 (screens are kept)."""
+        top = self.screen if self.screen_stack else None
+        if too_small(size):
+            if isinstance(top, TooSmallScreen):
+                top.show_size(size)
+            else:
+                self.push_screen(TooSmallScreen())
+        elif isinstance(top, TooSmallScreen):
+            self.pop_screen()
 
     # keys ------------------------------------------------------------------------------
 

@@ -112,14 +112,14 @@ class FormScreen(ServiceScreen):
     | ctrl+s | Save. |
     | enter | Next field (in a text box). |
     | escape | Back (asks first when there are unsaved changes). |
-    | f1 | Keys of this screen. |
+    | f1 / ctrl+g | Keys of this screen. |
     | 1-4, 8 | The app's queue keys: ask first when there are unsaved changes. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save the form"),
         Binding("escape", "back", "Back", id="form.back", tooltip="Leave (asks if unsaved)"),
-        Binding("f1", "app.help", "Keys", id="form.help", tooltip="Show every key"),
+        Binding("f1,ctrl+g", "app.help", "Keys", id="form.help", tooltip="Show every key"),
         *(
             Binding(key, f"guard_leave('{key}')", show=False, id=f"form.guard-{key}")
             for key in QUEUE_KEYS

@@ -112,7 +112,7 @@ class PatientSearchScreen(ServiceScreen):
         Binding("ctrl+n", "new_patient", "New patient", id="patient-search.new",
                 tooltip="Enter a new patient"),
         Binding("escape", "back", "Back", id="patient-search.back", tooltip="Close the search"),
-        Binding("f1", "app.help", "Keys", id="form.help", tooltip="Show every key"),
+        Binding("f1,ctrl+g", "app.help", "Keys", id="form.help", tooltip="Show every key"),
     ]  # fmt: skip
 
     def __init__(self, query: str = "") -> None:

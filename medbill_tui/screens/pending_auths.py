@@ -98,7 +98,8 @@ class PendingAuthorizationsScreen(ServiceScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Reload", id="pending-auths.refresh", tooltip="Load again"),
         Binding("escape", "back", "Back", id="pending-auths.back", tooltip="Close the list"),
-        Binding("f1", "app.help", "Keys", show=False, id="form.help", tooltip="Show every key"),
+        Binding("f1,ctrl+g", "app.help", "Keys", show=False, id="form.help",
+                tooltip="Show every key"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
