@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import date
 
 from medbill_tui.bootstrap import (
@@ -22,6 +23,7 @@ from medbill_tui.bootstrap import (
     identify,
 )
 from medbill_tui.cli import (
+    audit,
     claims,
     codes,
     denials,
@@ -91,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("status", help="show the schema's revision against this version's")
 
     claims.add_parser(sub)
+    audit.add_parser(sub)
     codes.add_parser(sub)
     fees.add_parser(sub)
     edi.add_parsers(sub)
@@ -125,8 +128,13 @@ def _run_app(runtime: Runtime) -> int:
         dunning=runtime.settings.dunning,
     )
     app = MedbillApp(services, keymap_file=runtime.settings.keymap_file)
-    app.run()
-    services.close()
+    services.audit.login("tui")
+    try:
+        app.run()
+    finally:
+        with suppress(ServiceError):  # the database went away: the login row stands alone
+            services.audit.logout("tui")
+        services.close()
     return EXIT_OK
 
 
@@ -230,6 +238,7 @@ COMMANDS: dict[str | None, Command] = {
     "payments": _on_current_schema(payments.run),
     "statements": _on_current_schema(statements.run),
     "users": _on_current_schema(users.run),
+    "audit": _on_current_schema(audit.run),
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from medbill_tui.bootstrap import Runtime
+from medbill_tui.db.repositories.audit import record_event
 from medbill_tui.db.repositories.fees import (
     UnknownPayer,
     apply_fee_changes,
@@ -77,5 +78,7 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
                 return 0
         require(runtime.role, "change-rules")
         apply_fee_changes(conn, payer_id, changes)
+        record_event(conn, runtime.actor, "import", "fee_schedule",
+                     f"{path.name}: {len(changes)} change(s) to {schedule}")  # fmt: skip
     print(f"applied {len(changes)} change(s)")
     return 0

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
+from medbill_tui.db.repositories.audit import record_event
 from medbill_tui.domain.codefiles import CodeRow, ParsedFile, dotted_icd10
 
 ICD10_RELEASE = "2026-04-01 (simple-icd-10-cm 1.5.0)"
@@ -143,13 +144,16 @@ def load_release_file(
         raise CodeLoadError(parsed.errors)
     with engine.begin() as conn:
         if code_set == "icd10cm":
-            return replace_icd10cm(conn, list(parsed.rows), source, source, actor)
-        if code_set == "hcpcs":
-            return replace_hcpcs(conn, list(parsed.rows), source, source, actor)
-        if code_set in ("carc", "rarc"):
-            return replace_adjustment_codes(conn, code_set, list(parsed.rows), source, source,
-                                            actor)  # fmt: skip
-    raise ValueError(f"cannot load code set {code_set!r}")
+            count = replace_icd10cm(conn, list(parsed.rows), source, source, actor)
+        elif code_set == "hcpcs":
+            count = replace_hcpcs(conn, list(parsed.rows), source, source, actor)
+        elif code_set in ("carc", "rarc"):
+            count = replace_adjustment_codes(conn, code_set, list(parsed.rows), source, source,
+                                             actor)  # fmt: skip
+        else:
+            raise ValueError(f"cannot load code set {code_set!r}")
+        record_event(conn, actor, "import", "code_set", f"{code_set} {source}: {count} codes")
+        return count
 
 
 def ensure_builtin_code_sets(engine: Engine, actor: str = "system") -> dict[str, int]:

@@ -11,6 +11,7 @@ from medbill_tui.clock import Clock
 from medbill_tui.domain.roles import Action, can
 from medbill_tui.records import Timers
 from medbill_tui.records_statements import DunningPolicy
+from medbill_tui.services.audit import AuditService
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.denials import DenialService
 from medbill_tui.services.encounters import EncounterService
@@ -45,6 +46,7 @@ class Services:
     statements: StatementService
     followups: FollowupService
     payments: PatientPaymentService
+    audit: AuditService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -84,7 +86,7 @@ def build_services(
     return Services(
         engine=engine,
         queues=QueueService(engine, clock, timers),
-        details=DetailService(engine, clock),
+        details=DetailService(engine, clock, actor),
         encounters=EncounterService(engine, clock, actor),
         claims=ClaimService(engine, clock, actor),
         patients=PatientService(engine, clock, actor),
@@ -110,6 +112,7 @@ def build_services(
         ),
         followups=FollowupService(engine, clock, actor, timers),
         payments=PatientPaymentService(engine, clock, actor, receipts or Path("receipts")),
+        audit=AuditService(engine, actor),
         clock=clock,
         actor=actor,
         page_size=page_size,

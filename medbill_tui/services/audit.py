@@ -14,7 +14,13 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
-from medbill_tui.db.repositories.audit import VIEW, audit_page, record_audit, record_event
+from medbill_tui.db.repositories.audit import (
+    VIEW,
+    audit_cursor,
+    audit_page,
+    record_audit,
+    record_event,
+)
 from medbill_tui.db.uow import read_connection
 from medbill_tui.records_audit import AuditCursor, AuditEvent, AuditFilter
 from medbill_tui.services.errors import translate_errors
@@ -33,6 +39,7 @@ ENTITIES = (
     "code_set",
     "fee_schedule",
     "session",
+    "app_user",
 )
 """The `entity` values the app writes (what `medbill audit --entity` accepts)."""
 
@@ -82,6 +89,12 @@ class AuditService:
             return audit_page(conn, filt, after, limit)
 
     @translate_errors
+    def cursor_before(self, event_id: int) -> AuditCursor:
+        """The cursor for the events older than event `event_id` (NotFound if there is none)."""
+        with read_connection(self.engine) as conn:
+            return audit_cursor(conn, event_id)
+
+    @translate_errors
     def of_record(self, entity: str, entity_id: int, limit: int = 5) -> tuple[AuditEvent, ...]:
         """The last few events about one record (the claim screen's audit trail)."""
         return self.page(AuditFilter(entity=entity, entity_id=entity_id), None, limit)
@@ -90,3 +103,8 @@ class AuditService:
 def cursor_of(event: AuditEvent) -> AuditCursor:
     """The keyset cursor after `event`."""
     return AuditCursor(event.at, event.id)
+
+
+def record_view(conn: Connection, actor: str, entity: str, entity_id: int, where: str) -> None:
+    """A `view` row on `conn` (for reads that learn which record they show as they read it)."""
+    record_audit(conn, actor, VIEW, entity, entity_id, where)

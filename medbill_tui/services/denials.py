@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import denials as repo
-from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records import DenialDetail
+from medbill_tui.services.audit import record_view
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 APPEAL_FOLLOW_UP_DAYS = 30
@@ -62,12 +64,14 @@ class DenialService:
     @translate_errors
     def detail(self, work_item_id: int) -> DenialDetail:
         """The denial as the denial screen shows it (read-only)."""
-        with read_connection(self.engine) as conn:
+        with self.engine.begin() as conn:
             try:
-                return repo.denial_detail(conn, work_item_id, self.clock.today(),
-                                          APPEAL_WINDOW_DAYS)  # fmt: skip
+                found = repo.denial_detail(conn, work_item_id, self.clock.today(),
+                                           APPEAL_WINDOW_DAYS)  # fmt: skip
             except repo.DenialRefused as exc:
                 raise DenialActionRefused(sentence(exc)) from None
+            record_view(conn, self.actor, "claim", found.claim_id, f"denial {work_item_id}")
+            return found
 
     @translate_errors
     def done(self, work_item_id: int, outcome: str) -> int | None:
@@ -147,6 +151,8 @@ class DenialService:
                 path.write_text(letter, encoding="utf-8")
             except OSError as exc:
                 raise repo.DenialRefused(f"cannot write the letter: {exc.strerror}") from None
+            record_audit(conn, self.actor, "export", "claim", ctx.claim_id,
+                         f"appeal letter {path.name}")  # fmt: skip
             repo.note(conn, ctx, self.actor, f"appeal letter written: {path.name}",
                       today + timedelta(days=APPEAL_FOLLOW_UP_DAYS))  # fmt: skip
             return path

@@ -24,6 +24,7 @@ from medbill_tui.records import (
     ProviderOption,
     SavedEncounter,
 )
+from medbill_tui.services.audit import viewing
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 
@@ -64,13 +65,13 @@ class EncounterService:
 
     @translate_errors
     def patient_context(self, patient_id: int) -> PatientContext:
-        with read_connection(self.engine) as conn:
+        with viewing(self.engine, self.actor, "patient", patient_id, "charge entry") as conn:
             return repo.patient_context(conn, patient_id, self.clock.today())
 
     @translate_errors
     def load(self, encounter_id: int) -> EncounterForm:
         """An unbilled (or held) encounter, or one whose claim was rejected, as a form."""
-        with read_connection(self.engine) as conn:
+        with viewing(self.engine, self.actor, "encounter", encounter_id, "charge entry") as conn:
             form, status = repo.load_form(conn, encounter_id)
             rejected = repo.rejected_claim(conn, encounter_id)
         if status not in ("unbilled", "hold") and rejected is None:

@@ -17,6 +17,7 @@ from medbill_tui.records import (
     PayerOption,
     PendingAuthRow,
 )
+from medbill_tui.services.audit import viewing
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 
@@ -43,7 +44,7 @@ class PatientService:
 
     @translate_errors
     def load(self, patient_id: int) -> PatientForm:
-        with read_connection(self.engine) as conn:
+        with viewing(self.engine, self.actor, "patient", patient_id, "patient form") as conn:
             return repo.patient_form(conn, patient_id)
 
     @translate_errors
@@ -71,7 +72,7 @@ class PatientService:
 
     @translate_errors
     def load_coverage(self, coverage_id: int) -> CoverageForm:
-        with read_connection(self.engine) as conn:
+        with viewing(self.engine, self.actor, "coverage", coverage_id, "coverage form") as conn:
             return repo.coverage_form(conn, coverage_id)
 
     @translate_errors

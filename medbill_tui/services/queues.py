@@ -26,6 +26,7 @@ from medbill_tui.records import (
     QueueSummary,
     Timers,
 )
+from medbill_tui.services.audit import viewing
 from medbill_tui.services.errors import translate_errors
 
 
@@ -72,29 +73,31 @@ class QueueService:
 
 
 class DetailService:
-    """Read-only details of encounters, claims and accounts. Blocking: call from a worker."""
+    """Details of encounters, claims and accounts; each open is audited (`view`) by `actor`.
+    Blocking: call from a worker."""
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, actor: str) -> None:
         self.engine = engine
         self.clock = clock
+        self.actor = actor
 
     @translate_errors
     def encounter(self, encounter_id: int) -> EncounterDetail:
-        with read_connection(self.engine) as conn:
+        with viewing(self.engine, self.actor, "encounter", encounter_id, "detail") as conn:
             return DetailRepository(conn, self.clock.today()).encounter(encounter_id)
 
     @translate_errors
     def claim(self, claim_id: int) -> ClaimDetail:
-        with read_connection(self.engine) as conn:
+        with viewing(self.engine, self.actor, "claim", claim_id, "detail") as conn:
             return DetailRepository(conn, self.clock.today()).claim(claim_id)
 
     @translate_errors
     def account(self, patient_id: int) -> AccountDetail:
-        with read_connection(self.engine) as conn:
+        with viewing(self.engine, self.actor, "patient", patient_id, "account") as conn:
             return DetailRepository(conn, self.clock.today()).account(patient_id)
 
     @translate_errors
     def claim_edi(self, claim_id: int) -> ClaimEdi:
         """The claim's last 837P (its segments marked) and the acknowledgments about it."""
-        with read_connection(self.engine) as conn:
+        with viewing(self.engine, self.actor, "claim", claim_id, "837P view") as conn:
             return edi_view.claim_edi(conn, claim_id)

@@ -39,7 +39,7 @@ def shown(engine: Engine, ids: dict[str, int]) -> dict[str, object]:
     rows = {r.work_item_id: r for r in queue.rows}
     detail = DenialService(engine, Clock(TODAY), "b", Path("letters")).detail(ids["16"])
     unknown = DenialService(engine, Clock(TODAY), "b", Path("letters")).detail(ids["999"])
-    claim = DetailService(engine, Clock(TODAY)).claim(rows[ids["16"]].claim_id)
+    claim = DetailService(engine, Clock(TODAY), "tester").claim(rows[ids["16"]].claim_id)
     return {
         "queue": rows[ids["16"]].carc_text,
         "queue_unknown": rows[ids["999"]].carc_text,

@@ -44,6 +44,18 @@ def record_audits(
         )
 
 
+def audit_cursor(conn: Connection, event_id: int) -> AuditCursor:
+    """The keyset cursor of audit event `event_id` (RecordNotFound if there is none)."""
+    from medbill_tui.db.repositories.details import RecordNotFound  # details imports claims
+
+    row = conn.execute(
+        text("SELECT at, id FROM audit_event WHERE id = :id"), {"id": event_id}
+    ).one_or_none()
+    if row is None:
+        raise RecordNotFound(f"audit event {event_id} does not exist")
+    return AuditCursor(row.at, row.id)
+
+
 def audit_page(
     conn: Connection, filt: AuditFilter, after: AuditCursor | None, limit: int
 ) -> tuple[AuditEvent, ...]:

@@ -227,6 +227,7 @@ def set_claim_hold(conn: Connection, claim_id: int, hold: bool, reason: str, act
             "d": reason or ("released" if not hold else None),
         },
     )
+    record_audit(conn, actor, "hold" if hold else "release", "claim", claim_id, reason or None)
 
 
 def _hold_note(hold: bool, reason: str) -> str:
@@ -314,6 +315,7 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
              "VALUES (:c, now(), :a, :old, 'ready', 'corrected after rejection; send again')"),
         {"c": claim_id, "a": actor, "old": row.old},
     )  # fmt: skip
+    record_audit(conn, actor, "resend", "claim", claim_id, f"corrected after {row.old}")
     conn.execute(
         text("UPDATE work_item SET status = 'done', closed_at = now(), "
              "detail = coalesce(detail || '; ', '') || 'corrected by ' || :a "

@@ -94,6 +94,7 @@ def note(
         text("INSERT INTO note (entity, entity_id, author, body) VALUES ('claim', :c, :a, :b)"),
         {"c": ctx.claim_id, "a": actor, "b": body},
     )  # fmt: skip
+    record_audit(conn, actor, "note", "claim", ctx.claim_id, None)  # the note itself may hold PHI
     if follow_up_on is not None:
         conn.execute(text("UPDATE work_item SET due_on = :d WHERE id = :id"),
                      {"d": follow_up_on, "id": ctx.work_item_id})  # fmt: skip
@@ -196,6 +197,7 @@ def resubmit(conn: Connection, ctx: DenialContext, actor: str, today: date) -> s
          "d": f"corrected and resubmitted as {new.claim_no}",
          "d2": f"corrected claim replacing {ctx.claim_no}"},
     )  # fmt: skip
+    record_audit(conn, actor, "create", "claim", new.id, f"corrects claim {ctx.claim_no}")
     close(conn, ctx, actor, f"resubmitted as {new.claim_no}")
     return str(new.claim_no)
 
