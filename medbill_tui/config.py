@@ -46,6 +46,8 @@ class Settings:
     """MEDBILL_STATEMENTS: where statement runs go (default MEDBILL_DATA_DIR/statements)."""
     dunning: DunningPolicy = field(default_factory=DunningPolicy)
     """MEDBILL_DUNNING_*_DAYS and MEDBILL_STATEMENT_MINIMUM."""
+    lease_minutes: int = 30
+    """MEDBILL_LEASE_MINUTES: how long `n` / `work next` holds an item for its biller."""
 
     @property
     def embedded(self) -> bool:
@@ -84,6 +86,15 @@ def _dunning(env: dict[str, str]) -> DunningPolicy:
     )
 
 
+def _lease_minutes(env: dict[str, str]) -> int:
+    text = env.get("MEDBILL_LEASE_MINUTES", "").strip() or "30"
+    if not text.isdigit() or not 1 <= int(text) <= 1440:
+        raise ConfigError(
+            f"MEDBILL_LEASE_MINUTES={text!r} must be a number of minutes from 1 to 1440"
+        )
+    return int(text)
+
+
 def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     """Read settings from `env` (default: `os.environ`, after loading `.env`)."""
     if env is None:
@@ -117,6 +128,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
     return Settings(
         statements_dir=Path(statements or data_dir / "statements").expanduser(),
         dunning=_dunning(env),
+        lease_minutes=_lease_minutes(env),
         denial_rules=Path(rules).expanduser() if rules else None,
         timers=timers,
         outbox=outbox,

@@ -25,6 +25,7 @@ from medbill_tui.services.reports import ReportService
 from medbill_tui.services.statements import StatementService
 from medbill_tui.services.submissions import SubmissionService
 from medbill_tui.services.unmatched import UnmatchedService
+from medbill_tui.services.work import WorkService
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Services:
     followups: FollowupService
     payments: PatientPaymentService
     audit: AuditService
+    work: WorkService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -76,6 +78,7 @@ def build_services(
     dunning: DunningPolicy | None = None,
     receipts: Path | None = None,
     role: str | None = "admin",
+    lease_minutes: int = 30,
 ) -> Services:
     """Wire the services of one session onto `engine`.
 
@@ -113,6 +116,7 @@ def build_services(
         followups=FollowupService(engine, clock, actor, timers),
         payments=PatientPaymentService(engine, clock, actor, receipts or Path("receipts")),
         audit=AuditService(engine, actor),
+        work=WorkService(engine, clock, actor, lease_minutes, role=role),
         clock=clock,
         actor=actor,
         page_size=page_size,

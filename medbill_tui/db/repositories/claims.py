@@ -317,8 +317,8 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
     )  # fmt: skip
     record_audit(conn, actor, "resend", "claim", claim_id, f"corrected after {row.old}")
     conn.execute(
-        text("UPDATE work_item SET status = 'done', closed_at = now(), "
-             "detail = coalesce(detail || '; ', '') || 'corrected by ' || :a "
+        text("UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
+             "lease_until = NULL, detail = coalesce(detail || '; ', '') || 'corrected by ' || :a "
              "WHERE claim_id = :c AND kind = 'rejection' AND status = 'open'"),
         {"c": claim_id, "a": actor},
     )  # fmt: skip

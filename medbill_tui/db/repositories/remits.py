@@ -393,7 +393,8 @@ def undo_remittance(
     conn.execute(text("UPDATE remittance SET status = 'reversed' WHERE id = :id"),
                  {"id": remittance_id})  # fmt: skip
     conn.execute(
-        text("UPDATE work_item SET status = 'void', closed_at = now() WHERE kind = 'denial' "
+        text("UPDATE work_item SET status = 'void', closed_at = now(), owner = NULL, "
+             "lease_until = NULL WHERE kind = 'denial' "
              "AND status = 'open' AND detail LIKE :d"), {"d": f"835 {row.trace_no}%"},
     )  # fmt: skip
     done = sync_secondary_claims(conn, remittance_id, row.trace_no, actor,

@@ -187,7 +187,8 @@ def _void(conn: Connection, voids: list[dict[str, Any]], actor: str) -> list[str
         params,
     )  # fmt: skip
     conn.execute(
-        text("UPDATE work_item SET status = 'void', closed_at = now() WHERE claim_id = :id "
+        text("UPDATE work_item SET status = 'void', closed_at = now(), owner = NULL, "
+             "lease_until = NULL WHERE claim_id = :id "
              "AND kind = 'rejection' AND status = 'open'"), params,
     )  # fmt: skip
     record_audits(conn, actor, "void", "claim", [(v["id"], v["why"]) for v in voids])

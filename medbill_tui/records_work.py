@@ -1,0 +1,66 @@
+"""Records of work claiming: the item a biller took with `n` / `medbill work next`, and its lease.
+
+Plain frozen dataclasses like `records.py` (no SQLAlchemy, no Textual), so screens import them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+Queue = Literal["denials", "rejections", "followups", "unmatched"]
+
+QUEUE_KINDS: dict[str, str] = {
+    "denials": "denial",
+    "rejections": "rejection",
+    "followups": "followup",
+    "unmatched": "unmatched",
+}
+"""Each work queue and the `work_item.kind` it hands out."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkLease:
+    """A work item held by `owner` until `lease_until` (what `next`, `renew`, `reassign` give).
+
+    `patient_name` is PHI: show it, never log it.
+    """
+
+    work_item_id: int
+    kind: str
+    owner: str
+    lease_until: datetime
+    claim_id: int | None
+    claim_no: str | None
+    patient_id: int | None
+    patient_name: str | None
+    account_no: str | None
+    encounter_id: int | None
+    detail: str | None
+    """The item's own words (why it was rejected, denied, to follow up)."""
+
+    @property
+    def label(self) -> str:
+        """'claim C100123', 'account A00042' or 'item 17'."""
+        if self.claim_no:
+            return f"claim {self.claim_no}"
+        if self.account_no:
+            return f"account {self.account_no}"
+        return f"item {self.work_item_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """What `release` did: `released` False means nothing changed (`words` says why)."""
+
+    work_item_id: int
+    released: bool
+    words: str
+
+
+def until_words(lease_until: datetime) -> str:
+    """'14:32' today, else '11/05 14:32', in the host's local time."""
+    local = lease_until.astimezone()
+    now = datetime.now(local.tzinfo)
+    return f"{local:%H:%M}" if local.date() == now.date() else f"{local:%m/%d %H:%M}"

@@ -1,0 +1,184 @@
+"""Work claiming: `next` hands a biller the next open item nobody holds and a lease on it;
+`release`, `renew`, `reassign` (supervisors) change the lease. Each call is one transaction
+with its audit row; a refusal changes nothing.
+
+Finishing an item (the denial, rejection, follow-up and unmatched actions that close it) clears
+its owner and lease in the closing transaction; an expired lease needs no job: `next` treats
+the item as free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from medbill_tui.clock import Clock
+from medbill_tui.db.repositories import work as repo
+from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.records_work import QUEUE_KINDS, Released, WorkLease, until_words
+from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+from medbill_tui.services.users import require
+
+T = TypeVar("T")
+
+
+class WorkRefused(ServiceError):
+    """The item cannot be taken, renewed, released or reassigned as asked; nothing changed."""
+
+
+def queue_kind(queue: str) -> str:
+    """The work_item kind of a queue name (WorkRefused for an unknown queue)."""
+    kind = QUEUE_KINDS.get(queue)
+    if kind is None:
+        names = ", ".join(QUEUE_KINDS)
+        raise WorkRefused(f"There is no work queue {queue!r}: use one of {names}")
+    return kind
+
+
+class WorkService:
+    """Claiming work items with leases. Blocking: call from a worker.
+
+    `role` is the acting user's (`domain/roles.py` `can(role, "reassign-work")` decides who
+    may reassign); None: read it from `app_user` at the time of the reassignment.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        actor: str,
+        lease_minutes: int = 30,
+        role: str | None = None,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.actor = actor
+        self.lease_minutes = lease_minutes
+        self.role = role
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        def unit(session: Session) -> T:
+            try:
+                return work(session.connection())
+            except repo.WorkRefused as exc:
+                raise WorkRefused(sentence(exc)) from None
+
+        return run_in_transaction(self.engine, unit)
+
+    @translate_errors
+    def next(self, queue: str) -> WorkLease | None:
+        """Take the next open item of `queue` nobody holds (in the queue's order) and lease it
+        to the acting user; None when every open item is held (or no follow-up is due)."""
+        kind = queue_kind(queue)
+        today = self.clock.today()
+
+        def work(conn: Connection) -> WorkLease | None:
+            item = repo.take_next(conn, kind, self.actor, self.lease_minutes, today)
+            if item is None:
+                return None
+            record_audit(conn, self.actor, "work-take", "work_item", item,
+                         f"{queue}, lease {self.lease_minutes} min")  # fmt: skip
+            return repo.lease(conn, item)
+
+        return self._write(work)
+
+    @translate_errors
+    def release(self, work_item_id: int) -> Released:
+        """Give back an item the acting user holds (leaving it unfinished). An item that is
+        free, closed or someone else's is left as it is (`released` False, words say why)."""
+
+        def work(conn: Connection) -> Released:
+            item = repo.lock_item(conn, work_item_id)
+            if item.status != "open":
+                return Released(work_item_id, False, f"Item {work_item_id} is already "
+                                f"{item.status}; nothing to release")  # fmt: skip
+            if item.holder is None:
+                return Released(work_item_id, False,
+                                f"Item {work_item_id} is not held by anyone")  # fmt: skip
+            if item.holder != self.actor:
+                held = self._held_words(item)
+                return Released(work_item_id, False, f"Item {work_item_id} is held by {held}, "
+                                "not by you; nothing changed")  # fmt: skip
+            repo.clear_lease(conn, work_item_id)
+            record_audit(conn, self.actor, "work-release", "work_item", work_item_id, None)
+            return Released(work_item_id, True, f"Released item {work_item_id}")
+
+        return self._write(work)
+
+    @translate_errors
+    def renew(self, work_item_id: int) -> WorkLease:
+        """Extend the acting user's lease by the lease length from now. An item whose lease
+        passed is taken again if nobody else took it; someone else's or a closed one is
+        refused."""
+
+        def work(conn: Connection) -> WorkLease:
+            item = self._open_item(conn, work_item_id)
+            if item.holder is not None and item.holder != self.actor:
+                raise repo.WorkRefused(f"item {work_item_id} is held by "
+                                       f"{self._held_words(item)}; nothing changed")  # fmt: skip
+            repo.set_lease(conn, work_item_id, self.actor, self.lease_minutes)
+            record_audit(conn, self.actor, "work-renew", "work_item", work_item_id,
+                         f"lease {self.lease_minutes} min")  # fmt: skip
+            return repo.lease(conn, work_item_id)
+
+        return self._write(work)
+
+    @translate_errors
+    def reassign(self, work_item_id: int, to_login: str) -> WorkLease:
+        """A supervisor gives an open item to `to_login` (an active user) with a fresh lease."""
+        login = to_login.strip()
+        if not login:
+            raise WorkRefused("Say whom to give the item to (their login)")
+
+        def work(conn: Connection) -> WorkLease:
+            require(self._role(conn), "reassign-work")  # RoleRefused: nothing changed
+            target = repo.user_role(conn, login)
+            if target is None or not target[1]:
+                state = "is disabled" if target else "is not a user here (medbill users add)"
+                raise repo.WorkRefused(f"{login} {state}; nothing changed")
+            item = self._open_item(conn, work_item_id)
+            before = item.holder or "nobody"
+            repo.set_lease(conn, work_item_id, login, self.lease_minutes)
+            record_audit(conn, self.actor, "work-reassign", "work_item", work_item_id,
+                         f"from {before} to {login}")  # fmt: skip
+            return repo.lease(conn, work_item_id)
+
+        return self._write(work)
+
+    @translate_errors
+    def release_mine(self) -> list[int]:
+        """Free every item the acting user holds (their session is ending); the ids."""
+
+        def work(conn: Connection) -> list[int]:
+            ids = repo.release_all(conn, self.actor)
+            for item in ids:
+                record_audit(conn, self.actor, "work-release", "work_item", item,
+                             "session ended")  # fmt: skip
+            return ids
+
+        return self._write(work)
+
+    # helpers ----------------------------------------------------------------------------
+
+    def _open_item(self, conn: Connection, work_item_id: int) -> repo.ItemState:
+        item = repo.lock_item(conn, work_item_id)
+        if item.status != "open":
+            raise repo.WorkRefused(f"item {work_item_id} is already {item.status}; "
+                                   "nothing changed")  # fmt: skip
+        return item
+
+    @staticmethod
+    def _held_words(item: repo.ItemState) -> str:
+        if item.lease_until is None:
+            return str(item.holder)
+        return f"{item.holder} until {until_words(item.lease_until)}"
+
+    def _role(self, conn: Connection) -> str | None:
+        if self.role is not None:
+            return self.role
+        found = repo.user_role(conn, self.actor)
+        return found[0] if found is not None and found[1] else None
