@@ -103,7 +103,7 @@ def test_save_a_new_encounter_and_edit_it(demo_engine: Engine) -> None:
             .all()
         )
     assert [tuple(c) for c in charges] == [("99214", Decimal("140.00"))]
-    assert audit == ["create", "update"]
+    assert audit == ["create", "view", "update"]  # load() for the edit is audited
 
 
 @pytest.mark.parametrize(
