@@ -20,6 +20,7 @@ from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.authorization import AuthorizationScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.claim_run import ClaimRunScreen
+from medbill_tui.screens.conflict import ConflictScreen
 from medbill_tui.screens.coverage import CoverageScreen
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.screens.denial import DenialScreen, PromptScreen
@@ -349,6 +350,7 @@ def known_binding_ids() -> set[str]:
         AuthorizationScreen,
         FormScreen,
         ConfirmScreen,
+        ConflictScreen,
         PendingAuthorizationsScreen,
         PendingAuthTable,
         UnmatchedScreen,

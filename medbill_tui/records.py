@@ -168,6 +168,8 @@ class PendingClaimRow:
     encounter_id: int = 0
     last_ack: str = ""
     """The latest 999/277CA answer, short: '999 ok 11/03', '277 rej 11/05' ('' if none)."""
+    version: int = 0
+    """The claim's version as listed (0: unknown); a hold or resend checks it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +189,8 @@ class RejectionRow:
     amount: Decimal
     encounter_id: int
     status: str
+    version: int = 0
+    """The claim's version as listed (0: unknown); a resend checks it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -581,6 +585,7 @@ class CoverageForm:
     subscriber_last_name: str = ""
     subscriber_dob: str = ""
     coverage_id: int | None = None
+    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -596,6 +601,7 @@ class AuthorizationForm:
     number: str = ""
     follow_up_on: str = ""
     authorization_id: int | None = None
+    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

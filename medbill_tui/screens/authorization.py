@@ -52,6 +52,8 @@ class AuthorizationLoaded(Message):
     authorization: AuthorizationOption | None
     missing: bool = False
     """True when the authorization asked for is not on the coverage (any more)."""
+    form: AuthorizationForm | None = None
+    """The authorization as its form, with its version (when recording an answer)."""
 
 
 @dataclass
@@ -92,6 +94,7 @@ class AuthorizationScreen(FormScreen):
     """
 
     save_group = "authorization-save"
+    draft_entity = "authorization"
     what = "authorization"
     FIELDS: ClassVar[tuple[str, ...]] = (
         "status", "number", "codes", "visits_allowed", "start_date", "end_date", "follow_up_on",
@@ -102,6 +105,8 @@ class AuthorizationScreen(FormScreen):
         self.coverage_id = coverage_id
         self.authorization_id = authorization_id
         self.authorization: AuthorizationOption | None = None
+        self.record: AuthorizationForm | None = None
+        """The authorization as loaded, with its version (None for a new request)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -174,7 +179,10 @@ class AuthorizationScreen(FormScreen):
                 None,
             )  # fmt: skip
         missing = self.authorization_id is not None and auth is None
-        self.post_message(AuthorizationLoaded(context, coverage, auth, missing))
+        form = None
+        if auth is not None:
+            form = self.services.patients.load_authorization(auth.id)
+        self.post_message(AuthorizationLoaded(context, coverage, auth, missing, form))
 
     def on_authorization_loaded(self, message: AuthorizationLoaded) -> None:
         patient = message.context.patient
@@ -193,6 +201,7 @@ class AuthorizationScreen(FormScreen):
             return
         auth = message.authorization
         self.authorization = auth
+        self.record = message.form
         if auth is None:
             set_form_values(self.form_root, {"status": "pending"})
         else:
@@ -219,16 +228,28 @@ class AuthorizationScreen(FormScreen):
             AuthorizationForm(
                 coverage_id=self.coverage_id,
                 authorization_id=self.authorization_id,
+                version=self.record.version if self.record is not None else None,
                 **{name: values[name] for name in self.FIELDS},
-            )
+            ),
+            self.record,
         )
 
     @work(thread=True, exit_on_error=False, group="authorization-save", exclusive=True)
-    def save_authorization(self, form: AuthorizationForm) -> None:
-        auth_id = self.services.patients.save_authorization(form)
+    def save_authorization(self, form: AuthorizationForm, loaded: AuthorizationForm | None) -> None:
+        auth_id = self.services.patients.save_authorization(form, loaded)
+        self.drop_draft_after_save()
         self.post_message(
             AuthorizationSaved(auth_id, form.status, new=form.authorization_id is None)
         )
+
+    def draft_id(self) -> int | None:
+        return self.authorization_id
+
+    def adopt(self, theirs: object, show: bool) -> None:
+        if isinstance(theirs, AuthorizationForm):
+            self.record = theirs
+            if show:
+                set_form_values(self.form_root, {n: getattr(theirs, n) for n in self.FIELDS})
 
     def on_authorization_saved(self, message: AuthorizationSaved) -> None:
         self.authorization_id = message.authorization_id

@@ -89,6 +89,7 @@ class CoverageScreen(FormScreen):
 
     save_group = "coverage-save"
     what = "coverage"
+    draft_entity = "coverage"
     FIELDS: ClassVar[tuple[str, ...]] = (
         "member_id", "group_no", "relationship", "priority", "effective_from", "effective_to",
         "subscriber_first_name", "subscriber_last_name", "subscriber_dob",
@@ -98,6 +99,8 @@ class CoverageScreen(FormScreen):
         super().__init__()
         self.patient_id = patient_id
         self.coverage_id = coverage_id
+        self.record: CoverageForm | None = None
+        """The coverage as loaded (None for a new one)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -178,11 +181,11 @@ class CoverageScreen(FormScreen):
         assert isinstance(payer, Select)
         payer.set_options((p.name, str(p.id)) for p in message.payers)
         form = message.form
+        self.record = form
         if form is None:
             values = {"relationship": "18", "priority": suggested_priority(message.context)}
         else:
-            values = {name: getattr(form, name) for name in self.FIELDS}
-            values["payer"] = str(form.payer_id) if form.payer_id is not None else ""
+            values = self.form_values(form)
         set_form_values(self.form_root, values)
         self._show_subscriber()
         self.loaded()
@@ -195,14 +198,33 @@ class CoverageScreen(FormScreen):
                 patient_id=self.patient_id,
                 payer_id=int(payer) if payer else None,
                 coverage_id=self.coverage_id,
+                version=self.record.version if self.record is not None else None,
                 **{name: values[name] for name in self.FIELDS},
-            )
+            ),
+            self.record,
         )
 
     @work(thread=True, exit_on_error=False, group="coverage-save", exclusive=True)
-    def save_coverage(self, form: CoverageForm) -> None:
-        coverage_id = self.services.patients.save_coverage(form)
+    def save_coverage(self, form: CoverageForm, loaded: CoverageForm | None) -> None:
+        coverage_id = self.services.patients.save_coverage(form, loaded)
+        self.drop_draft_after_save()
         self.post_message(CoverageSaved(coverage_id, new=form.coverage_id is None))
+
+    def form_values(self, form: CoverageForm) -> dict[str, str]:
+        """The coverage's values by field name, as the fields show them."""
+        values = {name: getattr(form, name) for name in self.FIELDS}
+        values["payer"] = str(form.payer_id) if form.payer_id is not None else ""
+        return values
+
+    def draft_id(self) -> int | None:
+        return self.coverage_id
+
+    def adopt(self, theirs: object, show: bool) -> None:
+        if isinstance(theirs, CoverageForm):
+            self.record = theirs
+            if show:
+                set_form_values(self.form_root, self.form_values(theirs))
+                self._show_subscriber()
 
     def on_coverage_saved(self, message: CoverageSaved) -> None:
         self.coverage_id = message.coverage_id

@@ -4,23 +4,31 @@ changes are thrown away."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.actions import SkipAction
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from medbill_tui.records import QUEUE_KEYS as QUEUE_KEYS_BY_KIND
 from medbill_tui.records import FieldError
+from medbill_tui.records_conflicts import ConflictInfo
 from medbill_tui.screens.base import ServiceScreen
-from medbill_tui.widgets.form_field import FormField, form_fields, form_values
+from medbill_tui.screens.conflict import (
+    Choice,
+    ConflictScreen,
+    DraftFound,
+    conflict_of,
+)
+from medbill_tui.screens.conflict import (
+    ConfirmScreen as ConfirmScreen,
+)
+from medbill_tui.widgets.form_field import FormField, form_fields, form_values, set_form_values
 
 KEPT = "your entries are kept"
 QUEUE_KEYS = tuple(sorted(QUEUE_KEYS_BY_KIND.values()))
@@ -49,55 +57,6 @@ def shown(widget: Widget) -> bool:
     return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; dismisses with True for yes.
-
-    | Key(s) | Description |
-    | :- | :- |
-    | y | Yes. |
-    | n / escape | No. |
-    """
-
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
-    #confirm-dialog {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        border: thick $border;
-        padding: 0 1;
-        background: $surface;
-    }
-    #confirm-question {
-        width: 100%;
-        text-style: bold;
-        margin-bottom: 1;
-    }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
-
-    def __init__(self, question: str, yes: str, no: str) -> None:
-        super().__init__()
-        self.question = question
-        self.yes = yes
-        self.no = no
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog"):
-            yield Label(self.question, id="confirm-question", markup=False)
-            yield Static(f"y  {self.yes}\nn  {self.no} (or Esc)", markup=False)
-        yield Footer()
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
 class FormScreen(ServiceScreen):
     """Base of the forms: subclasses compose fields (`FormField`) and a `#form-status` line,
     call `begin_loading()`, load in a worker and call `loaded()` with the values in place,
@@ -110,14 +69,28 @@ class FormScreen(ServiceScreen):
     | Key(s) | Description |
     | :- | :- |
     | ctrl+s | Save. |
+    | ctrl+r | Put your entries back after reloading theirs (a conflict). |
     | enter | Next field (in a text box). |
     | escape | Back (asks first when there are unsaved changes). |
     | f1 / ctrl+g | Keys of this screen. |
     | 1-4, 8 | The app's queue keys: ask first when there are unsaved changes. |
+
+    Edit conflicts: a save refused because someone else saved first (`conflict_of`) keeps
+    the entries as a draft and asks (`ConflictScreen`): reload theirs, or keep mine on top
+    of their version. A draft left from an earlier session is offered when the record opens.
+    Subclasses name `draft_entity`, return the record id from `draft_id()` and take the
+    other person's record in `adopt()`.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save the form"),
+        Binding(
+            "ctrl+r",
+            "restore_draft",
+            "Put mine back",
+            id="form.restore-draft",
+            tooltip="Put your entries back on top of their saved values",
+        ),
         Binding("escape", "back", "Back", id="form.back", tooltip="Leave (asks if unsaved)"),
         Binding("f1,ctrl+g", "app.help", "Keys", id="form.help", tooltip="Show every key"),
         *(
@@ -129,6 +102,8 @@ class FormScreen(ServiceScreen):
     save_group: ClassVar[str] = "form-save"
     what: ClassVar[str] = "form"
     """What is being edited, in words ('patient'), for questions and messages."""
+    draft_entity: ClassVar[str] = ""
+    """The entity drafts of this form are kept under ('' keeps none)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -137,6 +112,9 @@ class FormScreen(ServiceScreen):
         self.saving = False
         self.baseline: dict[str, str] = {}
         """The entries as last loaded or saved: anything else is an unsaved change."""
+        self.kept: dict[str, str] | None = None
+        """The biller's entries kept when their save met someone else's (ctrl+r)."""
+        self._draft_checked = False
 
     # the form ------------------------------------------------------------------------
 
@@ -173,6 +151,9 @@ class FormScreen(ServiceScreen):
         self.mark_clean()
         self.refresh_bindings()
         self.focus_first_field()
+        if self.draft_entity and not self._draft_checked and self.draft_id() is not None:
+            self._draft_checked = True
+            self.find_draft(self.draft_entity, self.draft_id())
 
     def focus_first_field(self) -> None:
         for field in self.fields().values():
@@ -216,6 +197,8 @@ class FormScreen(ServiceScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":
             return not (self.loading_form or self.saving)
+        if action == "restore_draft":
+            return self.kept is not None
         return True
 
     def action_save(self) -> None:
@@ -275,6 +258,8 @@ class FormScreen(ServiceScreen):
     # failures ------------------------------------------------------------------------
 
     def worker_failed(self, worker: Worker[Any]) -> None:
+        if worker.group == "form-draft":
+            return  # a draft is a safety net: the app has said why it could not be kept
         if worker.group != self.save_group:
             self.load_failed(worker)
             return
@@ -282,7 +267,10 @@ class FormScreen(ServiceScreen):
         self.refresh_bindings()
         error = worker.error
         errors = field_errors(error)
-        if errors:
+        conflict = conflict_of(error)
+        if conflict is not None:
+            self.save_conflict(conflict, str(error))
+        elif errors:
             unplaced = self.show_errors(errors)
             extra = "; ".join(e.message for e in unplaced)
             self.set_status(
@@ -301,3 +289,96 @@ class FormScreen(ServiceScreen):
         """A worker other than the save failed (loading): say so on the status line."""
         reason = str(worker.error) if is_service_error(worker.error) else "something went wrong"
         self.set_status(f"Could not load: {reason}. Esc goes back.")
+
+    # conflicts and drafts ------------------------------------------------------------
+
+    def draft_id(self) -> int | None:
+        """The id of the record being edited (None: new, no draft is kept)."""
+        return None
+
+    def adopt(self, theirs: object, show: bool) -> None:
+        """Take the other person's saved record (and its version) as the one loaded; with
+        `show`, put its values in the fields."""
+
+    def save_conflict(self, info: ConflictInfo, message: str) -> None:
+        """Someone else saved first: keep the entries (on screen and as a draft), ask."""
+        self.kept = self.values()
+        self.set_status(f"Not saved: {message}.")
+        self.refresh_bindings()
+        if self.draft_entity:
+            self.keep_draft(self.draft_entity, self.draft_id(), dict(self.kept))
+
+        def chosen(choice: Choice | None) -> None:
+            self.conflict_chosen(info, choice or "keep")
+
+        self.app.push_screen(ConflictScreen(info), chosen)
+
+    def conflict_chosen(self, info: ConflictInfo, choice: Choice) -> None:
+        if info.theirs is None:  # nothing to reload from: keep mine on screen
+            choice = "keep"
+        if choice == "reload":
+            self.adopt(info.theirs, show=True)
+            self.clear_errors()
+            self.mark_clean()
+            self.set_status(
+                f"Their saved values are shown ({info.summary()}). ctrl+r puts yours back."
+            )
+        else:
+            if info.theirs is not None:
+                self.adopt(info.theirs, show=False)
+            self.set_status(
+                f"Not saved: someone else changed this {self.what} ({info.summary()}). Your "
+                "entries stay on screen, on top of their version: ctrl+s saves them over theirs."
+            )
+        self.refresh_bindings()
+        self.focus_first_field()
+
+    def action_restore_draft(self) -> None:
+        """Put the kept entries back on top of what is on screen (save with ctrl+s)."""
+        if self.kept is None:
+            return
+        set_form_values(self.form_root, self.kept)
+        self.set_status("Your entries are back, on top of their version: ctrl+s saves them.")
+        self.refresh_bindings()
+
+    @work(thread=True, exit_on_error=False, group="form-draft", exclusive=True)
+    def keep_draft(self, entity: str, entity_id: int | None, values: dict[str, object]) -> None:
+        self.services.drafts.save(entity, entity_id, values)
+
+    @work(thread=True, exit_on_error=False, group="form-draft", exclusive=True)
+    def find_draft(self, entity: str, entity_id: int | None) -> None:
+        draft = self.services.drafts.find(entity, entity_id)
+        if draft is not None:
+            self.post_message(DraftFound(draft))
+
+    @work(thread=True, exit_on_error=False, group="form-draft", exclusive=True)
+    def discard_draft(self, entity: str, entity_id: int | None) -> None:
+        self.services.drafts.discard(entity, entity_id)
+
+    def drop_draft_after_save(self) -> None:
+        """Call in the save worker once saved: the draft is no longer needed (a failure
+        here does not undo the save, so it is ignored)."""
+        if self.draft_entity and self.draft_id() is not None:
+            with contextlib.suppress(Exception):
+                self.services.drafts.discard(self.draft_entity, self.draft_id())
+
+    def on_draft_found(self, message: DraftFound) -> None:
+        draft = message.draft
+        values = {k: str(v) for k, v in draft.payload.items()}
+
+        def answered(restore: bool | None) -> None:
+            if restore:
+                self.kept = values
+                self.action_restore_draft()
+            else:
+                self.discard_draft(draft.entity, draft.entity_id)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"You left unsaved changes to this {self.what} on "
+                f"{draft.saved_at:%m/%d/%Y %H:%M}. Put them back?",
+                yes="Yes, put my changes back",
+                no="No, throw them away",
+            ),
+            answered,
+        )

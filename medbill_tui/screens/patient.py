@@ -148,6 +148,7 @@ class PatientScreen(FormScreen):
     """
 
     save_group = "patient-save"
+    draft_entity = "patient"
     what = "patient"
 
     def __init__(self, patient_id: int | None) -> None:
@@ -255,11 +256,23 @@ class PatientScreen(FormScreen):
             version=record.version if record else None,
             account_no=record.account_no if record else "",
         )
-        self.save_patient(form)
+        self.save_patient(form, record)
 
     @work(thread=True, exit_on_error=False, group="patient-save", exclusive=True)
-    def save_patient(self, form: PatientForm) -> None:
-        self.post_message(PatientLoaded(self.services.patients.save(form), saved=True))
+    def save_patient(self, form: PatientForm, loaded: PatientForm | None) -> None:
+        saved = self.services.patients.save(form, loaded)
+        self.drop_draft_after_save()
+        self.post_message(PatientLoaded(saved, saved=True))
+
+    def draft_id(self) -> int | None:
+        return self.record.patient_id if self.record is not None else None
+
+    def adopt(self, theirs: object, show: bool) -> None:
+        if isinstance(theirs, PatientForm):
+            self.record = theirs
+            if show:
+                values = {name: getattr(theirs, name) for name in PATIENT_FIELDS}
+                set_form_values(self.form_root, values)
 
     def on_patient_loaded(self, message: PatientLoaded) -> None:
         form = message.form

@@ -17,6 +17,7 @@ from medbill_tui.records import (
     RejectionRow,
     UnbilledRow,
 )
+from medbill_tui.records_conflicts import Seen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.claim_run import ClaimRunReady, ClaimRunScreen, HoldChanged, run_summary
 from medbill_tui.screens.encounter_detail import EncounterDetailScreen
@@ -26,6 +27,11 @@ from medbill_tui.screens.reason import ReasonScreen
 from medbill_tui.widgets.encounter_messages import EntryOutcome
 from medbill_tui.widgets.queue_table import QueueTable, row_key
 from medbill_tui.widgets.text import fmt_date, plural
+
+
+def seen_claim(row: PendingClaimRow | RejectionRow) -> Seen | None:
+    """The claim's version and status as the row shows them (None when not listed)."""
+    return Seen(row.version, row.status) if row.version else None
 
 
 class QueueActions(SubmitActions):
@@ -149,15 +155,17 @@ class QueueActions(SubmitActions):
         if isinstance(row, UnbilledRow):
             title = f"Hold encounter {row.encounter_id} ({row.patient_name}, {fmt_date(row.dos)})"
             target: tuple[str, int] = ("encounter", row.encounter_id)
+            seen = None
         elif isinstance(row, PendingClaimRow):
             title = f"Hold claim {row.claim_no} ({row.patient_name})"
             target = ("claim", row.claim_id)
+            seen = seen_claim(row)
         else:
             return
 
         def held(reason: str | None) -> None:
             if reason:
-                self.change_hold(target[0], target[1], reason)
+                self.change_hold(target[0], target[1], reason, seen)
 
         self.app.push_screen(ReasonScreen(title, "Why is it on hold?"), held)
 
@@ -167,18 +175,20 @@ class QueueActions(SubmitActions):
             if row.status != "hold":
                 self.notify(f"Claim {row.claim_no} is not on hold.", timeout=4)
                 return
-            self.change_hold("claim", row.claim_id, None)
+            self.change_hold("claim", row.claim_id, None, seen_claim(row))
         elif isinstance(row, UnbilledRow) and row.status == "hold":
             self.change_hold("encounter", row.encounter_id, None)
 
     @work(thread=True, exit_on_error=False, group="queue-hold", exclusive=True)
-    def change_hold(self, kind: str, record_id: int, reason: str | None) -> None:
+    def change_hold(
+        self, kind: str, record_id: int, reason: str | None, seen: Seen | None = None
+    ) -> None:
         claims = self.services.claims
         if kind == "claim":
             if reason is None:
-                claims.release_claim(record_id)
+                claims.release_claim(record_id, seen)
             else:
-                claims.hold_claim(record_id, reason)
+                claims.hold_claim(record_id, reason, seen)
         elif reason is None:
             claims.release_encounter(record_id)
         else:
@@ -209,11 +219,11 @@ class QueueActions(SubmitActions):
         row = self._rejected_row()
         if row is not None:
             self._keep_place(row_key(row))
-            self.resend(row.claim_id, row.claim_no)
+            self.resend(row.claim_id, row.claim_no, seen_claim(row))
 
     @work(thread=True, exit_on_error=False, group="queue-hold", exclusive=True)
-    def resend(self, claim_id: int, claim_no: str) -> None:
-        self.services.claims.resend_rejected(claim_id)
+    def resend(self, claim_id: int, claim_no: str, seen: Seen | None = None) -> None:
+        self.services.claims.resend_rejected(claim_id, seen)
         self.post_message(HoldChanged(f"Claim {claim_no} is ready to send again", ""))
 
     def claims_failed(self, worker: Any) -> None:

@@ -14,6 +14,7 @@ from medbill_tui.records_statements import DunningPolicy
 from medbill_tui.services.audit import AuditService
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.denials import DenialService
+from medbill_tui.services.drafts import DraftService
 from medbill_tui.services.encounters import EncounterService
 from medbill_tui.services.followups import FollowupService
 from medbill_tui.services.imports import ImportService
@@ -49,6 +50,7 @@ class Services:
     payments: PatientPaymentService
     audit: AuditService
     work: WorkService
+    drafts: DraftService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -117,6 +119,7 @@ def build_services(
         payments=PatientPaymentService(engine, clock, actor, receipts or Path("receipts")),
         audit=AuditService(engine, actor),
         work=WorkService(engine, clock, actor, lease_minutes, role=role),
+        drafts=DraftService(engine, actor),
         clock=clock,
         actor=actor,
         page_size=page_size,

@@ -21,11 +21,18 @@ from medbill_tui.db.repositories.claims import (
 )
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.records import ClaimRun
+from medbill_tui.records_conflicts import FieldChange, Seen
+from medbill_tui.services.conflicts import Conflict, conflict_words, describe
 from medbill_tui.services.errors import ServiceError, translate_errors
 
 
 class ClaimRefused(ServiceError):
     """The claim or encounter is not in a state that allows this."""
+
+
+class ClaimChanged(ClaimRefused, Conflict):
+    """Someone else changed the claim after the biller saw it (`conflict` says who, when and
+    its status then and now); nothing was done."""
 
 
 class ClaimService:
@@ -61,11 +68,15 @@ class ClaimService:
         return run_in_transaction(self.engine, work)
 
     @translate_errors
-    def resend_rejected(self, claim_id: int) -> None:
+    def resend_rejected(self, claim_id: int, seen: Seen | None = None) -> None:
         """Put a rejected claim back to `ready` as its encounter and patient stand now (after
-        the coverage or demographics were corrected); the next submission sends it again."""
+        the coverage or demographics were corrected); the next submission sends it again.
+
+        With `seen` (the claim as the biller saw it), refused with `ClaimChanged` when
+        someone else changed the claim since."""
 
         def action(conn: Connection) -> None:
+            self._check_seen(conn, claim_id, seen, "send again")
             status = conn.execute(text("SELECT status FROM claim WHERE id = :c FOR UPDATE"),
                                   {"c": claim_id}).scalar()  # fmt: skip
             if status not in ("rejected_999", "rejected_277ca"):
@@ -75,12 +86,41 @@ class ClaimService:
         self._guarded(action)
 
     @translate_errors
-    def hold_claim(self, claim_id: int, reason: str) -> None:
-        self._guarded(lambda conn: set_claim_hold(conn, claim_id, True, reason, self.actor))
+    def hold_claim(self, claim_id: int, reason: str, seen: Seen | None = None) -> None:
+        """Put a claim on hold (checked against `seen`, as `resend_rejected`)."""
+
+        def action(conn: Connection) -> None:
+            self._check_seen(conn, claim_id, seen, f"hold: {reason}")
+            set_claim_hold(conn, claim_id, True, reason, self.actor)
+
+        self._guarded(action)
 
     @translate_errors
-    def release_claim(self, claim_id: int) -> None:
-        self._guarded(lambda conn: set_claim_hold(conn, claim_id, False, "", self.actor))
+    def release_claim(self, claim_id: int, seen: Seen | None = None) -> None:
+        """Release a held claim to `ready` (checked against `seen`, as `resend_rejected`)."""
+
+        def action(conn: Connection) -> None:
+            self._check_seen(conn, claim_id, seen, "release")
+            set_claim_hold(conn, claim_id, False, "", self.actor)
+
+        self._guarded(action)
+
+    @staticmethod
+    def _check_seen(conn: Connection, claim_id: int, seen: Seen | None, doing: str) -> None:
+        """Lock the claim; refuse when its version is no longer the one the biller saw."""
+        if seen is None:
+            return
+        row = conn.execute(
+            text("SELECT claim_no, status, version FROM claim WHERE id = :c FOR UPDATE"),
+            {"c": claim_id},
+        ).one_or_none()
+        if row is None or row.version == seen.version:
+            return
+        changes: tuple[FieldChange, ...] = ()
+        if row.status != seen.status:
+            changes = (FieldChange("status", "status", seen.status or None, row.status, doing),)
+        info = describe(conn, "claim", claim_id, f"claim {row.claim_no}", row.version, changes)
+        raise ClaimChanged(conflict_words(info, "claim"), info)
 
     @translate_errors
     def hold_encounter(self, encounter_id: int, reason: str) -> None:

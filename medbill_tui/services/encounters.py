@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+from typing import NoReturn
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
@@ -11,6 +13,7 @@ from medbill_tui.clock import Clock
 from medbill_tui.db.codesets import CodeHit, search_codes
 from medbill_tui.db.repositories import encounters as repo
 from medbill_tui.db.repositories.claims import refresh_rejected_claim
+from medbill_tui.db.repositories.drafts import delete_draft
 from medbill_tui.db.repositories.fees import fee_for
 from medbill_tui.db.repositories.scrub_input import DbCodeBook
 from medbill_tui.db.uow import read_connection, run_in_transaction
@@ -24,7 +27,9 @@ from medbill_tui.records import (
     ProviderOption,
     SavedEncounter,
 )
+from medbill_tui.records_conflicts import FieldChange
 from medbill_tui.services.audit import viewing
+from medbill_tui.services.conflicts import Conflict, conflict_words, form_conflict
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 
@@ -43,6 +48,14 @@ class EntryInvalid(ServiceError):
 
 class EditConflict(ServiceError):
     """Someone else saved first; the biller's entries stay on screen."""
+
+
+class EncounterChanged(EditConflict, Conflict):
+    """Someone else saved (or billed) the encounter after it was opened; `conflict` lists
+    what they changed. Nothing was written."""
+
+
+EDITABLE = ("unbilled", "hold")
 
 
 class EncounterService:
@@ -74,7 +87,7 @@ class EncounterService:
         with viewing(self.engine, self.actor, "encounter", encounter_id, "charge entry") as conn:
             form, status = repo.load_form(conn, encounter_id)
             rejected = repo.rejected_claim(conn, encounter_id)
-        if status not in ("unbilled", "hold") and rejected is None:
+        if status not in EDITABLE and rejected is None:
             raise EditConflict(
                 f"this encounter is {status}: only unbilled visits and rejected claims can be "
                 "edited"
@@ -121,8 +134,12 @@ class EncounterService:
             return self._check(conn, form)
 
     @translate_errors
-    def save(self, form: EncounterForm) -> SavedEncounter:
-        """Save in one transaction; refuse while any entry error remains (warnings may stay)."""
+    def save(self, form: EncounterForm, loaded: EncounterForm | None = None) -> SavedEncounter:
+        """Save in one transaction; refuse while any entry error remains (warnings may stay).
+
+        The version must still be the one loaded: otherwise `EncounterChanged` lists what the
+        other person changed (against `loaded`, the form as opened). A save drops the
+        biller's draft of the encounter in the same transaction."""
 
         def work(session: Session) -> SavedEncounter:
             conn = session.connection()
@@ -136,10 +153,31 @@ class EncounterService:
                     conn, form, parsed.dos, parsed.diagnoses, parsed.lines, self.actor
                 )
             except repo.EditConflict as exc:
-                raise EditConflict(sentence(exc)) from None
+                self._conflict(conn, form, loaded, exc)
             rejected = repo.rejected_claim(conn, eid)
             if rejected is not None:
                 refresh_rejected_claim(conn, rejected, self.actor)
+            delete_draft(conn, self.actor, "encounter", form.encounter_id)
             return SavedEncounter(eid, version, findings)
 
         return run_in_transaction(self.engine, work)
+
+    def _conflict(
+        self,
+        conn: Connection,
+        form: EncounterForm,
+        loaded: EncounterForm | None,
+        exc: Exception,
+    ) -> NoReturn:
+        """The UPDATE matched nothing: a newer version (someone saved) or a status that no
+        longer allows the edit (someone billed it)."""
+        eid = form.encounter_id
+        assert eid is not None
+        theirs, status = repo.load_form(conn, eid)
+        if theirs.version == form.version:
+            raise EditConflict(sentence(exc))
+        info = form_conflict(conn, "encounter", eid, f"encounter {eid}", loaded, theirs, form)
+        if status not in EDITABLE and repo.rejected_claim(conn, eid) is None:
+            billed = FieldChange("status", "status", None, status, "")
+            info = replace(info, changes=(billed, *info.changes))
+        raise EncounterChanged(conflict_words(info, "encounter"), info)

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from medbill_tui.app import MedbillApp
+from medbill_tui.screens.conflict import ConflictScreen
 from medbill_tui.screens.form import ConfirmScreen, FormScreen
 from medbill_tui.screens.help import HelpScreen
 from medbill_tui.screens.patient import AuthorizationTable, CoverageTable, PatientScreen
@@ -228,6 +229,10 @@ async def test_stale_edit_is_refused_and_entries_are_kept(
         await settle(pilot)
         assert "someone else changed this patient" in status(screen).lower()
         assert "Could not do that" in spy.titles()
+        assert isinstance(app.screen, ConflictScreen)  # what they changed; keep mine
+        await pilot.press("k")
+        await settle(pilot)
+        assert "someone else changed this patient" in status(screen).lower()
         assert screen.values() == typed and screen.dirty
         assert app.screen is screen
         assert patient_row(demo_engine, 7).city == "Theirs"

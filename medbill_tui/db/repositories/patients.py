@@ -14,11 +14,15 @@ from medbill_tui.domain.patient_rules import (
     CheckedCoverage,
     CheckedPatient,
 )
-from medbill_tui.records import CoverageForm, PatientForm, PendingAuthRow
+from medbill_tui.records import AuthorizationForm, CoverageForm, PatientForm, PendingAuthRow
 
 
 class PatientConflict(Exception):
     """The save cannot go ahead (changed by someone else, or contradicts other rows)."""
+
+
+class StaleRecord(PatientConflict):
+    """Someone else saved the record after the form was loaded (its version moved on)."""
 
 
 def _audit(
@@ -87,7 +91,7 @@ def save_patient(
         {**values, "id": form.patient_id, "v": form.version},
     ).one_or_none()  # fmt: skip
     if updated is None:
-        raise PatientConflict(
+        raise StaleRecord(
             "someone else changed this patient since you opened it; "
             "your entries are kept on screen — reopen to see theirs"
         )
@@ -110,7 +114,7 @@ def coverage_form(conn: Connection, coverage_id: int) -> CoverageForm:
         effective_from=fmt(c.effective_from), effective_to=fmt(c.effective_to),
         subscriber_first_name=c.subscriber_first_name or "",
         subscriber_last_name=c.subscriber_last_name or "", subscriber_dob=fmt(c.subscriber_dob),
-        coverage_id=c.id,
+        coverage_id=c.id, version=c.version,
     )  # fmt: skip
 
 
@@ -155,14 +159,37 @@ def save_coverage(
         text("""UPDATE coverage SET payer_id = :payer, member_id = :member, group_no = :group,
                     relationship = :rel, priority = :prio, effective_from = :from,
                     effective_to = :to, subscriber_first_name = :sf,
-                    subscriber_last_name = :sl, subscriber_dob = :sd
-                WHERE id = :id AND patient_id = :p RETURNING id"""),
-        {**values, "id": form.coverage_id},
+                    subscriber_last_name = :sl, subscriber_dob = :sd, version = version + 1
+                WHERE id = :id AND patient_id = :p
+                  AND (CAST(:v AS integer) IS NULL OR version = :v) RETURNING id"""),
+        {**values, "id": form.coverage_id, "v": form.version},
     ).scalar()  # fmt: skip
     if done is None:
+        mine = conn.execute(text("SELECT 1 FROM coverage WHERE id = :id AND patient_id = :p"),
+                            {"id": form.coverage_id, "p": form.patient_id}).first()  # fmt: skip
+        if mine is not None:
+            raise StaleRecord("someone else changed this coverage since you opened it")
         raise PatientConflict("that coverage is not one of this patient's")
     _audit(conn, actor, "update", "coverage", form.coverage_id, f"patient {form.patient_id}")
     return form.coverage_id
+
+
+def authorization_form(conn: Connection, auth_id: int) -> AuthorizationForm:
+    """A saved authorization as its form (with its version)."""
+    a = conn.execute(text('SELECT * FROM "authorization" WHERE id = :id'), {"id": auth_id}
+                     ).one_or_none()  # fmt: skip
+    if a is None:
+        raise RecordNotFound(f"authorization {auth_id} does not exist")
+
+    def fmt(d: date | None) -> str:
+        return d.strftime("%m/%d/%Y") if d else ""
+
+    return AuthorizationForm(
+        coverage_id=a.coverage_id, status=a.status, codes=a.codes.replace(",", " "),
+        visits_allowed="" if a.visits_allowed is None else str(a.visits_allowed),
+        start_date=fmt(a.start_date), end_date=fmt(a.end_date), number=a.number or "",
+        follow_up_on=fmt(a.follow_up_on), authorization_id=a.id, version=a.version,
+    )  # fmt: skip
 
 
 def save_authorization(
@@ -171,7 +198,9 @@ def save_authorization(
     auth_id: int | None,
     checked: CheckedAuthorization,
     actor: str,
+    version: int | None = None,
 ) -> int:
+    """Insert a request or record the answer (refused when `version` moved on)."""
     values = {
         "cov": coverage_id, "status": checked.status, "codes": checked.codes,
         "visits": checked.visits_allowed, "start": checked.start_date, "end": checked.end_date,
@@ -190,11 +219,18 @@ def save_authorization(
     done = conn.execute(
         text("""UPDATE "authorization" SET number = :number, status = :status, codes = :codes,
                     visits_allowed = :visits, start_date = :start, end_date = :end,
-                    follow_up_on = :follow
-                WHERE id = :id AND coverage_id = :cov RETURNING id"""),
-        {**values, "id": auth_id},
+                    follow_up_on = :follow, version = version + 1
+                WHERE id = :id AND coverage_id = :cov
+                  AND (CAST(:v AS integer) IS NULL OR version = :v) RETURNING id"""),
+        {**values, "id": auth_id, "v": version},
     ).scalar()  # fmt: skip
     if done is None:
+        mine = conn.execute(
+            text('SELECT 1 FROM "authorization" WHERE id = :id AND coverage_id = :c'),
+            {"id": auth_id, "c": coverage_id},
+        ).first()
+        if mine is not None:
+            raise StaleRecord("someone else changed this authorization since you opened it")
         raise PatientConflict("that authorization is not on this coverage")
     _audit(conn, actor, "outcome", "authorization", auth_id, checked.status)
     return auth_id

@@ -44,7 +44,7 @@ def rejections_page(
         text(f"""SELECT w.id, w.claim_id, c.claim_no, p.account_no,
                         p.last_name || ', ' || p.first_name AS patient, py.name AS payer,
                         w.opened_on, w.detail, w.amount,
-                        c.encounter_id, c.status
+                        c.encounter_id, c.status, c.version
                  FROM work_item w
                  JOIN claim c ON c.id = w.claim_id
                  JOIN patient p ON p.id = c.patient_id
@@ -68,6 +68,7 @@ def rejections_page(
             amount=Decimal(r.amount),
             encounter_id=r.encounter_id,
             status=r.status,
+            version=r.version,
         )
         for r in result
     ]

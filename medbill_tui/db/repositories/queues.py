@@ -194,7 +194,7 @@ class QueueRepository:
         where += self._timer_sql(filt.timer, params)
         sql = f"""
             SELECT c.id, c.claim_no, {PATIENT_NAME} AS patient, p.account_no, py.name AS payer,
-                   c.submitted_on, c.status, c.total_charge, c.encounter_id,
+                   c.submitted_on, c.status, c.total_charge, c.encounter_id, c.version,
                    coalesce(c.submitted_on, c.created_on) AS since,
                    ack.to_status AS ack_status, ack.at AS ack_at
             FROM claim c
@@ -223,6 +223,7 @@ class QueueRepository:
                 amount=Decimal(r.total_charge),
                 encounter_id=r.encounter_id,
                 last_ack=last_ack_text(r.ack_status, r.ack_at),
+                version=r.version,
             )
             for r in result
         ]
