@@ -36,6 +36,7 @@ from medbill_tui.cli import (
     server,
     statements,
     users,
+    work,
 )
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     statements.add_parser(sub)
     users.add_parser(sub)
     server.add_parser(sub)
+    work.add_parser(sub)
     return parser
 
 
@@ -126,6 +128,7 @@ def _run_app(runtime: Runtime) -> int:
         inbox=runtime.settings.inbox,
         statements_dir=runtime.settings.statements_dir,
         dunning=runtime.settings.dunning,
+        lease_minutes=runtime.settings.lease_minutes,
     )
     app = MedbillApp(services, keymap_file=runtime.settings.keymap_file)
     services.audit.login("tui")
@@ -239,6 +242,7 @@ COMMANDS: dict[str | None, Command] = {
     "statements": _on_current_schema(statements.run),
     "users": _on_current_schema(users.run),
     "audit": _on_current_schema(audit.run),
+    "work": _on_current_schema(work.run),
 }
 
 
