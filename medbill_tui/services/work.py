@@ -138,8 +138,10 @@ class WorkService:
             require(self._role(conn), "reassign-work")  # RoleRefused: nothing changed
             target = repo.user_role(conn, login)
             if target is None or not target[1]:
-                state = "is disabled" if target else "is not a user here (medbill users add)"
-                raise repo.WorkRefused(f"{login} {state}; nothing changed")
+                if target is None:
+                    raise repo.WorkRefused(f"there is no user {login!r} here (medbill users "
+                                           "add); nothing changed")  # fmt: skip
+                raise repo.WorkRefused(f"the user {login!r} is disabled; nothing changed")
             item = self._open_item(conn, work_item_id)
             before = item.holder or "nobody"
             repo.set_lease(conn, work_item_id, login, self.lease_minutes)

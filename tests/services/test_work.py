@@ -148,7 +148,7 @@ def test_reassign_needs_a_supervisor_and_an_active_user(demo_engine: Engine) -> 
         service(demo_engine, "carol", role=None).reassign(taken.work_item_id, "carol")
     assert item_row(demo_engine, taken.work_item_id) == ("alice", True)
     sam = service(demo_engine, "sam", role=None)  # the role comes from app_user
-    with pytest.raises(WorkRefused, match="not a user"):
+    with pytest.raises(WorkRefused, match="no user 'nobody'"):
         sam.reassign(taken.work_item_id, "nobody")
     with pytest.raises(WorkRefused, match="disabled"):
         sam.reassign(taken.work_item_id, "gone")
