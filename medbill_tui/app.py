@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -55,6 +56,9 @@ from medbill_tui.widgets.queue_table import QueueTable
 log = logging.getLogger(__name__)
 
 QUEUES = Binding.Group("Queues", compact=True)
+
+REPEAT_SECONDS = 3.0
+"""The same failure again within this many seconds is not shown a second time."""
 
 UNEXPECTED = "Something went wrong while loading. It has been logged; try again (r)."
 
@@ -309,9 +313,15 @@ class MedbillApp(App[None]):
         if event.state is WorkerState.ERROR:
             self.report_worker_error(event.worker)
 
+    _last_error: tuple[tuple[str, str], float] = (("", ""), 0.0)
+
     def report_worker_error(self, worker: Worker[Any]) -> None:
         """The one place a failed worker is turned into words for the biller."""
         error = worker.error
+        said = (type(error).__name__, str(error))
+        if said == self._last_error[0] and time.monotonic() - self._last_error[1] < REPEAT_SECONDS:
+            return  # several loads of one screen failed for the same reason: say it once
+        self._last_error = (said, time.monotonic())
         if isinstance(error, ServiceUnavailable):
             self.notify(str(error), title="Database unavailable", severity="error", timeout=10)
         elif isinstance(error, NotFound):

@@ -125,6 +125,7 @@ class QueueScreen(BalanceActions):
         yield Static("", id="queue-buckets")
         yield QueueTable(self.kind, id="queue-table")
         with Horizontal(id="queue-status"):
+            yield Static("", id="queue-pos")
             yield Static("", id="queue-rows")
             yield Static("", id="queue-total")
         # The unbilled queue has many keys: no palette hint here (ctrl+p still works, ? lists it).
@@ -246,15 +247,23 @@ class QueueScreen(BalanceActions):
             rows = f"all {plural(count, 'row')}"
         else:
             rows = f"{plural(count, 'row')} loaded, {'loading' if self._loading else 'more'}…"
-        if count:
-            rows = f"Row {self.query_one(QueueTable).cursor_row + 1:,} · {rows}"
-        self.query_one("#queue-rows", Static).update(rows)
+        position = f"Row {self.query_one(QueueTable).cursor_row + 1:,} ·" if count else ""
+        # Repaint only a part of the status line whose text changed, and lay the line out
+        # again only when a part's length changed: a cursor move then repaints just the few
+        # cells of the row number.
+        for part, text in (("#queue-pos", position), ("#queue-rows", rows)):
+            shown = self.query_one(part, Static)
+            before = str(shown.content)
+            if before != text:
+                shown.update(text, layout=len(before) != len(text) and part == "#queue-pos")
         total = ""
         if self.kind is QueueKind.BALANCES:
             total = row_follow_up(self.current_row if count else None)
         elif self.summary is not None:
             total = f"Queue: {plural(self.summary.count, 'item')}, {money(self.summary.amount)}"
-        self.query_one("#queue-total", Static).update(total)
+        right = self.query_one("#queue-total", Static)
+        if str(right.content) != total:
+            right.update(total, layout=len(str(right.content)) != len(total))
 
     # actions -------------------------------------------------------------------------
 

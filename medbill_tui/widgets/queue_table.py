@@ -120,6 +120,10 @@ def layout(columns: Sequence[Col], total_width: int) -> list[int]:
     if spare > 0 and weights:
         for index, col in enumerate(columns):
             widths[index] += spare * col.flex // weights
+        # The rounding remainder goes to the first flexible column: a row then ends at the
+        # scrollbar instead of in a blank cell the terminal would be sent on every repaint.
+        first = next(index for index, col in enumerate(columns) if col.flex)
+        widths[first] += spare - sum(spare * col.flex // weights for col in columns)
     return widths
 
 

@@ -1,0 +1,183 @@
+"""The real `medbill` in a pseudo-terminal at 80x24: cold start to the painted dashboard, and
+per key in a queue the bytes written to the terminal and the time until the screen is quiet.
+
+Usage: python benchmarks/terminal.py [--data-dir DIR] [--moves N]
+
+DIR is a data dir with a loaded demo (the embedded server is started once and left warm;
+`medbill demo --no-tui` fills one). A bare Textual DataTable of 1,000 rows is measured in the
+same run as the baseline, so the figures compare as ratios on a noisy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pty
+import select
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+QUIET = 0.15
+"""Seconds with no output after which a key's repaint counts as finished (latency is measured
+to the last byte, so the quiet wait itself is not counted)."""
+DOWN = b"\x1b[B"
+IN_VIEW = 12
+"""Cursor moves that stay inside the visible rows (the table does not scroll)."""
+
+
+class Terminal:
+    """A child process on a pty sized 80x24; `read_until` and `key` return bytes and time."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.master, slave = pty.openpty()
+        os.set_blocking(self.master, False)
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     close_fds=True, start_new_session=True)  # fmt: skip
+        os.close(slave)
+        self.seen = b""
+
+    def _read(self, timeout: float) -> bytes:
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return b""
+        try:
+            return os.read(self.master, 65536)
+        except OSError:
+            return b""
+
+    def read_until(self, marker: bytes, timeout: float = 60) -> float:
+        """Seconds until `marker` appeared in the output (then drains until quiet)."""
+        start = time.perf_counter()
+        while marker not in self.seen:
+            if time.perf_counter() - start > timeout:
+                tail = self.seen[-600:].decode(errors="replace")
+                raise TimeoutError(f"{marker!r} did not appear; the screen ended with: {tail!r}")
+            self.seen += self._read(0.1)
+        took = time.perf_counter() - start
+        self.drain()
+        return took
+
+    def drain(self) -> int:
+        total = 0
+        while chunk := self._read(QUIET):
+            total += len(chunk)
+        return total
+
+    def key(self, data: bytes) -> tuple[int, float]:
+        """Send one key: bytes written in reply and seconds to the last byte of the repaint."""
+        start = time.perf_counter()
+        os.write(self.master, data)
+        total, last = 0, start
+        while chunk := self._read(QUIET):
+            total += len(chunk)
+            last = time.perf_counter()
+        return total, last - start
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        os.close(self.master)
+
+
+BARE_TABLE = textwrap.dedent("""
+    from textual.app import App
+    from textual.widgets import DataTable
+    class Bare(App):
+        def compose(self):
+            yield DataTable(cursor_type="row")
+        def on_mount(self):
+            t = self.query_one(DataTable)
+            t.add_columns("Claim", "Patient", "Payer", "Status", "Days", "Amount")
+            t.add_rows([(f"C{i:06d}", f"Patient {i}", "Payer", "submitted", str(i % 90),
+                         f"{i * 1.5:,.2f}") for i in range(1000)])
+            print("READY", flush=True)
+    Bare().run()
+""")
+
+
+def moves(term: Terminal, key: bytes, count: int) -> tuple[list[int], list[float]]:
+    sizes, times = [], []
+    for _ in range(count):
+        size, took = term.key(key)
+        sizes.append(size)
+        times.append(took)
+    return sizes, times
+
+
+def summary(name: str, sizes: list[int], times: list[float]) -> tuple[float, float]:
+    p50 = statistics.median(times) * 1000
+    p99 = sorted(times)[max(0, int(len(times) * 0.99) - 1)] * 1000
+    print(f"{name:<34} bytes/move median {statistics.median(sizes):6.0f}  max {max(sizes):6d}"
+          f"   latency p50 {p50:6.1f} ms  p99 {p99:6.1f} ms")  # fmt: skip
+    return statistics.median(sizes), p99
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default="/tmp/me_demo")
+    parser.add_argument("--moves", type=int, default=60)
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEDBILL", "DATABASE_URL"))}
+    env |= {"TERM": "xterm-256color", "MEDBILL_DATA_DIR": args.data_dir, "COLUMNS": "80",
+            "LINES": "24"}  # fmt: skip
+    medbill = str(Path(sys.executable).with_name("medbill"))
+    print(f"load average {os.getloadavg()[0]:.1f}; data dir {args.data_dir}")
+
+    base = Terminal([sys.executable, "-c", BARE_TABLE], env)
+    base.read_until(b"C000001")
+    base_sizes, base_times = moves(base, DOWN, IN_VIEW)
+    base_bytes, base_p99 = summary("bare DataTable, down in view", base_sizes, base_times)
+    base_sizes, base_times = moves(base, DOWN, args.moves)
+    base_scroll, _ = summary("bare DataTable, down scrolling", base_sizes, base_times)
+    base.close()
+
+    warm = Terminal([medbill], env)  # starts the embedded server if it is not running
+    warm.read_until(b"Outstanding balances", 120)
+    warm.close()
+    starts = []
+    for _ in range(3):
+        term = Terminal([medbill], env)
+        starts.append(term.read_until(b"Outstanding balances", 60))
+        term.close()
+    print(f"{'cold start to the dashboard':<34} {min(starts):.2f} s best, "
+          f"{statistics.median(starts):.2f} s median of {len(starts)} (target < 1 s)")  # fmt: skip
+
+    term = Terminal([medbill], env)
+    term.read_until(b"Outstanding balances", 60)
+    start = time.perf_counter()
+    os.write(term.master, b"2")
+    opened = term.read_until(b"Row 1", 30) + 0 * start
+    print(f"{'open pending claims (2)':<34} first rows after {opened * 1000:6.1f} ms")
+    time.sleep(2)  # the page, counts and payers arrive; measure the steady state
+    term.drain()
+    sizes, times = moves(term, DOWN, IN_VIEW)
+    ours_bytes, ours_p99 = summary("pending claims, down in view", sizes, times)
+    sizes, times = moves(term, DOWN, args.moves)
+    ours_scroll, _ = summary("pending claims, down scrolling", sizes, times)
+    page_sizes, page_times = moves(term, b"\x1b[6~", 10)
+    summary("pending claims, page down", page_sizes, page_times)
+    term.key(b"\x1b")
+    time.sleep(1)
+    term.drain()
+    size, took = term.key(b"4")
+    print(f"{'screen change: balances (4)':<34} {size:6d} bytes  {took * 1000:6.1f} ms")
+    term.close()
+    print(f"ratio bytes/move ours : bare = {ours_bytes / max(base_bytes, 1):.2f} in view, "
+          f"{ours_scroll / max(base_scroll, 1):.2f} scrolling (target: ours <= 1 KB in view); "
+          f"p99 ratio in view = {ours_p99 / max(base_p99, 1e-9):.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
