@@ -45,6 +45,7 @@ from medbill_tui.screens.statements import StatementsScreen
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.screens.unmatched import UnmatchedScreen, UnmatchedTable
 from medbill_tui.screens.unmatched_match import CandidateTable, MatchScreen
+from medbill_tui.screens.work_next import WorkNextActions
 from medbill_tui.services import Services
 from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.widgets.detail_view import DetailScroll
@@ -379,6 +380,7 @@ def known_binding_ids() -> set[str]:
         AccountDetailScreen,
         FollowupsScreen,
         FollowupTable,
+        WorkNextActions,
         ReportsScreen,
         StatementsScreen,
     ]

@@ -191,6 +191,8 @@ class RejectionRow:
     status: str
     version: int = 0
     """The claim's version as listed (0: unknown); a resend checks it."""
+    holder: str | None = None
+    """Who holds the item now (`n` gave it to them, lease running); None: free."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +212,7 @@ class DenialRow:
     denied_on: date
     days_since: int
     owner: str | None
+    """Who holds the denial now (lease running); None: free."""
     category: str | None = None
     """Where the routing rules sent it (None: posted before routing existed)."""
     action: str | None = None

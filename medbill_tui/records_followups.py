@@ -59,6 +59,8 @@ class FollowupRow:
     amount: Decimal
     """What is still owed on the claim (all payers and the patient) or the account."""
     owner: str | None
+    holder: str | None = None
+    """Who holds the item now (`n` gave it to them, lease running); None: free."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,8 @@ class UnmatchedRow:
     status_code: str
     claim_payment_id: int | None
     detail: str
+    holder: str | None = None
+    """Who holds the item now (`n` gave it to them, lease running); None: free."""
 
 
 @dataclass(frozen=True, slots=True)

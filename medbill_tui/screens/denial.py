@@ -276,7 +276,9 @@ class DenialScreen(ServiceScreen):
 
     @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
     def done_next(self) -> None:
-        next_id = self.services.denials.done(self.work_item_id, "worked")
+        self.services.denials.done(self.work_item_id, "worked")
+        taken = self.services.work.next("denials")  # the next one nobody holds, now yours
+        next_id = None if taken is None else taken.work_item_id
         self.post_message(DenialActionDone("Denial closed", "Done", done_next=True,
                                            next_id=next_id))  # fmt: skip
 
@@ -284,7 +286,7 @@ class DenialScreen(ServiceScreen):
         self.set_busy(False, message.text)
         if message.done_next:
             if message.next_id is None:
-                self.notify("That was the last open denial", title="Done")
+                self.notify("No open denial is left that nobody holds", title="Done")
                 self.app.pop_screen()
             else:
                 self.app.switch_screen(DenialScreen(message.next_id))

@@ -27,7 +27,9 @@ from medbill_tui.records_followups import (
     FollowupSaved,
     NoteEntry,
 )
+from medbill_tui.records_work import Queue, WorkLease
 from medbill_tui.screens.note import NoteActions, NoteScreen
+from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
 from medbill_tui.widgets.form_table import Cell, PickTable
 from medbill_tui.widgets.text import fmt_date, fmt_date_short, money, plural
 
@@ -54,9 +56,10 @@ class FollowupWorked(Message):
 
 
 def followup_cells(row: FollowupRow) -> list[Cell]:
-    """The table cells of one row; the mark before the reason reads without colour."""
+    """The table cells of one row; the marks read without colour (@: someone holds it)."""
     why = f"{MARKS.get(row.rank, ' ')}{row.why}"
-    return [row.label, row.patient_name, row.payer_name or "—", why,
+    label = f"{HELD_MARK}{row.label}" if row.holder else row.label
+    return [label, row.patient_name, row.payer_name or "—", why,
             fmt_date_short(row.due_on), money(row.amount)]  # fmt: skip
 
 
@@ -87,14 +90,15 @@ class FollowupTable(PickTable):
     ]  # fmt: skip
 
 
-class FollowupsScreen(NoteActions):
+class FollowupsScreen(WorkNextActions, NoteActions):
     """Follow-ups due today or earlier (a: every open one), a page at a time.
 
     | Key(s) | Description |
     | :- | :- |
     | enter | Open the claim, account or denial. |
     | d | Done and next. |
-    | n / p | Note with a next-action date / payer call, on the highlighted row. |
+    | n | Take the next follow-up due that nobody holds and open it (@: someone holds it). |
+    | m / p | Note with a next-action date / payer call, on the highlighted row. |
     | a | Due only / every open follow-up. |
     | r | Reload. |
     | escape | Back. |
@@ -109,6 +113,8 @@ class FollowupsScreen(NoteActions):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "note", "Note", id="followups.note",
+                tooltip="Add a note and a next-action date to the highlighted row"),
         Binding("p", "payer_call", "Call", id="followups.payer-call",
                 tooltip="Record a call to the payer about the highlighted claim"),
         Binding("a", "toggle_all", "All/due", id="followups.toggle-all",
@@ -174,9 +180,13 @@ class FollowupsScreen(NoteActions):
         text += " · a: due only" if self.show_all else " · a: all open"
         if self.rows:
             text += " · ! deadline · $ unpaid"
+        current = self.current()
+        if current is not None and current.holder:
+            text += f" · @ held by {current.holder}"
         self.query_one("#followups-status", Static).update(Text(text))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_status()
         near_end = event.cursor_row >= len(self.rows) - 10
         if near_end and self.next_cursor is not None and not self.loading:
             self.loading = True
@@ -221,6 +231,22 @@ class FollowupsScreen(NoteActions):
             self.app.push_screen(ClaimDetailScreen(row.claim_id))
         else:
             self.app.push_screen(AccountDetailScreen(row.entity_id))
+
+    def work_queue(self) -> Queue | None:
+        return "followups"
+
+    def open_taken(self, lease: WorkLease) -> None:
+        """The claim (or the account) of the follow-up just taken."""
+        from medbill_tui.screens.account_detail import AccountDetailScreen
+        from medbill_tui.screens.claim_detail import ClaimDetailScreen
+
+        if lease.claim_id is not None:
+            self.app.push_screen(ClaimDetailScreen(lease.claim_id))
+        elif lease.patient_id is not None:
+            self.app.push_screen(AccountDetailScreen(lease.patient_id))
+
+    def work_released(self) -> None:
+        self.reload()
 
     def action_done_next(self) -> None:
         row = self.current()

@@ -24,13 +24,16 @@ from medbill_tui.records import (
     QueueKind,
     QueueRow,
     QueueSummary,
+    RejectionRow,
     UnbilledRow,
 )
+from medbill_tui.records_work import Queue, WorkLease
 from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
+from medbill_tui.screens.work_next import WorkNextActions
 from medbill_tui.widgets.queue_table import QueueTable, row_key
 from medbill_tui.widgets.text import money, plural
 
@@ -38,7 +41,7 @@ PREFETCH_ROWS = 20
 """Fetch the next page when the cursor is this many rows (or half a page) from the end."""
 
 
-class QueueScreen(BalanceActions):
+class QueueScreen(WorkNextActions, BalanceActions):
     """The rows of one queue, a page at a time, with a filter and a status line.
 
     Pages are asked for with the keyset cursor of the previous page, each at most once per
@@ -58,6 +61,7 @@ class QueueScreen(BalanceActions):
     | s | Pending claims: preview, then send every ready claim as 837P files. |
     | f / R | Pending claims, rejections: fix a rejected claim in charge entry / send it again. |
     | v | Rejections: the claim with its history and answers. |
+    | n | Denials, rejections: take the next item nobody holds and open it (Held: who has what). |
     | b | Balances: one row per account or one per claim. |
     | r | Reload from the first page. |
     | escape | Back to the dashboard. |
@@ -310,7 +314,35 @@ class QueueScreen(BalanceActions):
         self.reload()
         self.load_summary()
 
+    # work claiming (n) ---------------------------------------------------------------
+
+    def work_queue(self) -> Queue | None:
+        if self.kind is QueueKind.DENIALS:
+            return "denials"
+        return "rejections" if self.kind is QueueKind.REJECTIONS else None
+
+    def open_taken(self, lease: WorkLease) -> None:
+        """The denial screen for a denial; charge entry on the visit of a rejected claim."""
+        row = next((r for r in self.rows if isinstance(r, DenialRow | RejectionRow)
+                    and r.work_item_id == lease.work_item_id), None)  # fmt: skip
+        if row is not None:  # the cursor waits on it for when the biller comes back
+            self.query_one(QueueTable).move_cursor(row=self.rows.index(row))
+        if self.kind is QueueKind.DENIALS:
+            self.app.push_screen(DenialScreen(lease.work_item_id))
+        elif lease.encounter_id is not None:
+            if isinstance(row, RejectionRow):
+                self.notify(row.reason, title=f"Rejected: claim {row.claim_no}", timeout=10)
+            self.open_entry(lease.encounter_id)
+
+    def work_released(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self._cursor_to = row_key(row)
+        self.action_refresh()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "work_next":
+            return self.kind in (QueueKind.DENIALS, QueueKind.REJECTIONS)
         if action == "clear_filter":  # hidden without a filter: the footer is full
             return self.filter.active
         if action in self.UNBILLED_ACTIONS:

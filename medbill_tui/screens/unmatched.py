@@ -17,9 +17,10 @@ from textual.worker import Worker
 
 from medbill_tui.records import Cursor
 from medbill_tui.records_unmatched import MatchOutcome, UnmatchedRow
-from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.records_work import Queue, WorkLease
 from medbill_tui.screens.reason import ReasonScreen
 from medbill_tui.screens.unmatched_match import MatchScreen
+from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
 from medbill_tui.widgets.form_table import PickTable
 from medbill_tui.widgets.text import fmt_date_short, money, plural
 
@@ -41,10 +42,12 @@ class UnmatchedClosed(Message):
 
 
 def unmatched_cells(row: UnmatchedRow) -> list[str]:
-    """The table cells of one item (a 277CA carries no money: its column says so)."""
+    """The table cells of one item (a 277CA carries no money: its column says so; @ before
+    the claim number: someone holds it)."""
     paid = money(row.paid) if row.source == "835" else "277CA"
-    return [fmt_date_short(row.opened_on), row.payer_name or "—", row.trace_no or "—",
-            row.patient_control_no, row.patient_name or "—", paid]  # fmt: skip
+    pcn = f"{HELD_MARK}{row.patient_control_no}" if row.holder else row.patient_control_no
+    return [fmt_date_short(row.opened_on), row.payer_name or "—", row.trace_no or "—", pcn,
+            row.patient_name or "—", paid]  # fmt: skip
 
 
 class UnmatchedTable(PickTable):
@@ -74,13 +77,14 @@ class UnmatchedTable(PickTable):
     ]  # fmt: skip
 
 
-class UnmatchedScreen(ServiceScreen):
+class UnmatchedScreen(WorkNextActions):
     """Payments the import could not tie to a claim, newest first, a page at a time.
 
     | Key(s) | Description |
     | :- | :- |
     | enter | Choose the claim (typing narrows), confirm, post. |
     | x | Close as not ours / returned to the payer. |
+    | n | Take the newest item nobody holds and open it (@: someone holds it). |
     | r | Reload. |
     | escape | Back. |
     """
@@ -141,9 +145,13 @@ class UnmatchedScreen(ServiceScreen):
         text = f"{plural(len(self.rows), 'item')}{more} · paid {money(paid)}"
         if self.rows:
             text += " · Enter: match · x: not ours"
+        row = self._row()
+        if row is not None and row.holder:
+            text += f" · @ held by {row.holder}"
         self.query_one("#unmatched-status", Static).update(text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_status()
         near_end = event.cursor_row >= len(self.rows) - 10
         if near_end and self.next_cursor is not None and not self.loading:
             self.loading = True
@@ -163,13 +171,32 @@ class UnmatchedScreen(ServiceScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         row = self._row()
-        if row is None:
-            return
+        if row is not None:
+            self._open(row)
+
+    def _open(self, row: UnmatchedRow) -> None:
         if row.source != "835":
             self.notify("A 277CA acknowledgment carries no money to post. If the claim is not "
                         "ours, x closes it.", title="Nothing to post")  # fmt: skip
             return
         self.app.push_screen(MatchScreen(row), self._matched)
+
+    def work_queue(self) -> Queue | None:
+        return "unmatched"
+
+    def open_taken(self, lease: WorkLease) -> None:
+        """Open the item just taken as Enter does (the claim chooser for a payment)."""
+        row = next((r for r in self.rows if r.work_item_id == lease.work_item_id), None)
+        if row is None:
+            self.notify(f"Item {lease.work_item_id} is yours but not loaded yet: r reloads.",
+                        title="Next")  # fmt: skip
+            return
+        table = self.query_one(UnmatchedTable)
+        table.move_cursor(row=self.rows.index(row))
+        self._open(row)
+
+    def work_released(self) -> None:
+        self.reload()
 
     def _matched(self, outcome: MatchOutcome | None) -> None:
         if outcome is None:

@@ -152,11 +152,12 @@ class WorkService:
         return self._write(work)
 
     @translate_errors
-    def release_mine(self) -> list[int]:
-        """Free every item the acting user holds (their session is ending); the ids."""
+    def release_mine(self, kinds: tuple[str, ...] | None = None) -> list[int]:
+        """Free every item (of `kinds`, default all) the acting user holds: their session is
+        ending, or they came back to a work list. The ids."""
 
         def work(conn: Connection) -> list[int]:
-            ids = repo.release_all(conn, self.actor)
+            ids = repo.release_all(conn, self.actor, kinds)
             for item in ids:
                 record_audit(conn, self.actor, "work-release", "work_item", item,
                              "session ended")  # fmt: skip

@@ -68,15 +68,17 @@ COLUMNS: dict[QueueKind, tuple[Col, ...]] = {
         Col("Why it was rejected", 25, flex=3),
         Col("Days", 4, right=True),
         Col("Amount", 8, right=True, auto=True),
+        Col("Held", 6),
     ),
     QueueKind.DENIALS: (
         Col("Claim", 8, auto=True),
-        Col("Patient", 12, flex=1),
+        Col("Patient", 10, flex=1),
         Col("Payer", 9, flex=1),
-        Col("Reason (CARC)", 16, flex=3),
+        Col("Reason (CARC)", 12, flex=3),
         Col("Route", 14),
         Col("Denied", 8, right=True, auto=True),
         Col("Days", 4, right=True),
+        Col("Held", 6),
     ),
     QueueKind.BALANCES: (
         Col("Account", 7, auto=True),
@@ -220,6 +222,7 @@ def row_cells(row: QueueRow) -> tuple[str, ...]:
             row.reason,
             str(row.days),
             money(row.amount),
+            row.holder or "",
         )
     if isinstance(row, DenialRow):
         return (
@@ -230,6 +233,7 @@ def row_cells(row: QueueRow) -> tuple[str, ...]:
             route_text(row),
             money(row.amount),
             str(row.days_since),
+            row.owner or "",
         )
     if isinstance(row, ClaimBalanceRow):
         return (

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Row, text
 
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.queues import patient_match_sql
+from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.records import Cursor, Page, QueueFilter
 from medbill_tui.records_followups import (
     RANK_DENIAL,
@@ -233,6 +234,7 @@ def due_page(
             SELECT w.id, w.kind, w.claim_id, coalesce(w.patient_id, c.patient_id) AS patient_id,
                    c.claim_no, p.account_no, p.last_name || ', ' || p.first_name AS patient,
                    py.name AS payer, coalesce(w.due_on, w.opened_on) AS due, w.detail, w.owner,
+                   {HOLDER_SQL} AS holder,
                    coalesce(w.group_code, '') AS group_code, coalesce(w.carc, '') AS carc,
                    coalesce(c.submitted_on, c.created_on) AS since,
                    CASE WHEN w.kind = 'denial' THEN {RANK_DENIAL}
@@ -291,4 +293,5 @@ def _row(r: Row[Any], today: date) -> FollowupRow:
         due_on=r.due,
         amount=Decimal(r.amount),
         owner=r.owner,
+        holder=r.holder,
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.records import Cursor, RejectionRow
 
@@ -44,7 +45,7 @@ def rejections_page(
         text(f"""SELECT w.id, w.claim_id, c.claim_no, p.account_no,
                         p.last_name || ', ' || p.first_name AS patient, py.name AS payer,
                         w.opened_on, w.detail, w.amount,
-                        c.encounter_id, c.status, c.version
+                        c.encounter_id, c.status, c.version, {HOLDER_SQL} AS holder
                  FROM work_item w
                  JOIN claim c ON c.id = w.claim_id
                  JOIN patient p ON p.id = c.patient_id
@@ -69,6 +70,7 @@ def rejections_page(
             encounter_id=r.encounter_id,
             status=r.status,
             version=r.version,
+            holder=r.holder,
         )
         for r in result
     ]

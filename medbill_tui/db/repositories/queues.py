@@ -17,6 +17,7 @@ from medbill_tui.db.models import PENDING_CLAIM_SQL
 from medbill_tui.db.repositories.claims import scrub_encounters
 from medbill_tui.db.repositories.queue_balances import BalanceQueries
 from medbill_tui.db.repositories.queue_rejections import rejections_page
+from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
 from medbill_tui.domain.money import ZERO
@@ -270,7 +271,7 @@ class QueueRepository:
             SELECT w.id, w.claim_id, c.claim_no, {PATIENT_NAME} AS patient, p.account_no,
                    py.name AS payer, coalesce(w.group_code, '') AS group_code,
                    coalesce(w.carc, '') AS carc, ca.description AS carc_text, w.amount,
-                   w.opened_on, w.owner, w.category, w.action
+                   w.opened_on, {HOLDER_SQL} AS owner, w.category, w.action
             FROM work_item w
             JOIN claim c ON c.id = w.claim_id
             JOIN patient p ON p.id = c.patient_id

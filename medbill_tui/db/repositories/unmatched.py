@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Row, text
 from medbill_tui.db.repositories import remits
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.queues import PATIENT_NAME, _like_prefix, patient_match_sql
+from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.edi.x835 import Adjustment, ClaimPay, Remit835, ServicePay, parse_835_all
 from medbill_tui.records import Cursor, Page, QueueFilter
 from medbill_tui.records_unmatched import (
@@ -47,7 +48,8 @@ CLAIM_PAYMENT_ID_SQL = r"""coalesce(
 """The claim_payment an unmatched work item `w` stands for (NULL for a 277CA item)."""
 
 _ITEM_SQL = f"""
-    SELECT w.id, w.status, w.opened_on, w.amount, w.detail, cp.id AS cp_id, cp.claim_id,
+    SELECT w.id, w.status, w.opened_on, w.amount, w.detail, {HOLDER_SQL} AS holder,
+           cp.id AS cp_id, cp.claim_id,
            cp.patient_control_no, cp.status_code, cp.charge, cp.paid, r.id AS remittance_id,
            r.trace_no, r.payer_id, r.paid_on, r.status AS remit_status, py.name AS payer
     FROM work_item w
@@ -75,7 +77,8 @@ def _row(r: Row[Any]) -> UnmatchedRow:
     if r.cp_id is None:
         found = _ACK_PCN.match(detail)
         return UnmatchedRow(r.id, "277CA", r.opened_on, "", "", found.group(1) if found else "",
-                            "", Decimal(r.amount), Decimal("0.00"), "", None, detail)  # fmt: skip
+                            "", Decimal(r.amount), Decimal("0.00"), "", None, detail,
+                            holder=r.holder)  # fmt: skip
     return UnmatchedRow(
         work_item_id=r.id,
         source="835",
@@ -89,6 +92,7 @@ def _row(r: Row[Any]) -> UnmatchedRow:
         status_code=r.status_code,
         claim_payment_id=r.cp_id,
         detail=detail,
+        holder=r.holder,
     )
 
 

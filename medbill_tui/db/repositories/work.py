@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from medbill_tui.records_work import WorkLease
 
@@ -103,14 +103,17 @@ def clear_lease(conn: Connection, work_item_id: int) -> None:
     )
 
 
-def release_all(conn: Connection, actor: str) -> list[int]:
-    """Free every open item `actor` holds (the session is ending); their ids."""
-    rows = conn.execute(
-        text(f"""UPDATE work_item w SET owner = NULL, lease_until = NULL
-                 WHERE w.status = 'open' AND w.owner = :a AND {HELD_SQL}
-                 RETURNING w.id"""),
-        {"a": actor},
-    ).scalars()  # fmt: skip
+def release_all(conn: Connection, actor: str, kinds: tuple[str, ...] | None = None) -> list[int]:
+    """Free every open item (of `kinds`, default all) `actor` holds; their ids."""
+    only = " AND w.kind IN :kinds" if kinds else ""
+    statement = text(f"""UPDATE work_item w SET owner = NULL, lease_until = NULL
+                         WHERE w.status = 'open' AND w.owner = :a AND {HELD_SQL}{only}
+                         RETURNING w.id""")  # fmt: skip
+    params: dict[str, object] = {"a": actor}
+    if kinds:
+        statement = statement.bindparams(bindparam("kinds", expanding=True))
+        params["kinds"] = list(kinds)
+    rows = conn.execute(statement, params).scalars()
     return sorted(int(i) for i in rows)
 
 

@@ -1,0 +1,130 @@
+"""`n` in the work lists: take the next item nobody holds (with a lease) and open it. Coming
+back to the list from anything opened over it gives back what the biller still holds of the
+list's kinds (a finished item is closed and holds nothing; done-and-next on a denial takes the
+next one, which is given back too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from medbill_tui.records_work import Queue, WorkLease, until_words
+from medbill_tui.screens.base import ServiceScreen
+
+TAKE_GROUP = "work-next"
+RELEASE_GROUP = "work-release"
+HELD_MARK = "@"
+"""Before a row's first cell in the follow-up and unmatched lists: someone holds it."""
+
+
+@dataclass
+class WorkTaken(Message):
+    """`next` answered: the item now held by the biller, or None when nothing was free."""
+
+    queue: Queue
+    lease: WorkLease | None
+
+
+@dataclass
+class WorkReleased(Message):
+    """The biller's leases were given back on coming back to the list (their ids);
+    `took`: the biller had taken an item with `n` (it may be finished now)."""
+
+    ids: list[int]
+    took: bool
+
+
+def taken_words(lease: WorkLease) -> str:
+    """'Claim C100017 (Doe, Jane) is yours until 14:32'."""
+    who = f" ({lease.patient_name})" if lease.patient_name else ""
+    return f"{lease.label.capitalize()}{who} is yours until {until_words(lease.lease_until)}"
+
+
+class WorkNextActions(ServiceScreen):
+    """A work list's `n` (a base of the list screens; they say which queue and how to open).
+
+    | Key(s) | Description |
+    | :- | :- |
+    | n | Take the next item nobody holds and open it. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "work_next", "Next", id="work.next",
+                tooltip="Take the next item nobody holds and open it (yours for a while)"),
+    ]  # fmt: skip
+
+    _taking = False
+    _away = False
+    _took = False
+
+    RELEASES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "denials": ("denial",),
+        "rejections": ("rejection",),
+        "followups": ("followup", "denial"),  # the follow-up list opens denials too
+        "unmatched": ("unmatched",),
+    }
+
+    def work_queue(self) -> Queue | None:
+        """The queue `n` takes from on this screen (None: `n` does nothing here)."""
+        raise NotImplementedError
+
+    def open_taken(self, lease: WorkLease) -> None:
+        """Open the item just taken (the denial screen, charge entry, the claim…)."""
+        raise NotImplementedError
+
+    def work_released(self) -> None:
+        """Hook: back from an item taken with `n`, or leases were given back: reload to show
+        what is left and who holds what."""
+
+    def action_work_next(self) -> None:
+        queue = self.work_queue()
+        if queue is None:
+            return
+        if self._taking:
+            self.notify("Still taking the last one…", timeout=3)
+            return
+        self._taking = True
+        self.take_next(queue)
+
+    @work(thread=True, exit_on_error=False, group=TAKE_GROUP, exclusive=True)
+    def take_next(self, queue: Queue) -> None:
+        self.post_message(WorkTaken(queue, self.services.work.next(queue)))
+
+    def on_work_taken(self, message: WorkTaken) -> None:
+        self._taking = False
+        if message.lease is None:
+            due = " or not due yet" if message.queue == "followups" else ""
+            self.notify(f"Nothing to take: every open item is held by someone{due}.",
+                        title="Next", timeout=6)  # fmt: skip
+            return
+        self._took = True
+        self.notify(taken_words(message.lease), title="Next", timeout=6)
+        self.open_taken(message.lease)
+
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
+    def on_screen_resume(self) -> None:
+        queue = self.work_queue()
+        if self._away and queue is not None:  # back from an item: give back what is held
+            self._away = False
+            self.release_held(self.RELEASES[queue], self._took)
+            self._took = False
+
+    @work(thread=True, exit_on_error=False, group=RELEASE_GROUP, exclusive=True)
+    def release_held(self, kinds: tuple[str, ...], took: bool) -> None:
+        self.post_message(WorkReleased(self.services.work.release_mine(kinds), took))
+
+    def on_work_released(self, message: WorkReleased) -> None:
+        if message.ids or message.took:
+            self.work_released()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # ServiceScreen's handler (also called) tells the biller what went wrong
+        if event.state is WorkerState.ERROR and event.worker.group == TAKE_GROUP:
+            self._taking = False
