@@ -194,6 +194,8 @@ class UnmatchedScreen(WorkNextActions):
         table = self.query_one(UnmatchedTable)
         table.move_cursor(row=self.rows.index(row))
         self._open(row)
+        if row.source != "835":  # nothing opens for a 277CA: show it held (x closes it)
+            self.reload()
 
     def work_released(self) -> None:
         self.reload()

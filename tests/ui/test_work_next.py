@@ -160,3 +160,32 @@ async def test_n_in_the_follow_up_list_takes_the_earliest_due_and_m_writes_a_not
         assert app.screen is listing and holder(services, due[1]) is None
         await pilot.press("m")
         assert isinstance(app.screen, NoteScreen)
+
+
+async def test_n_in_the_unmatched_list_takes_the_newest_and_marks_it_held(
+    make_app: Callable[..., MedbillApp], services: Services
+) -> None:
+    from medbill_tui.screens.unmatched import UnmatchedScreen, UnmatchedTable
+
+    with services.engine.begin() as conn:  # two 277CAs for claims we do not know
+        older, newer = conn.execute(
+            text("INSERT INTO work_item (kind, opened_on, detail) VALUES "
+                 "('unmatched', '2026-10-01', '277CA for unknown claim X1 (A7:164)'), "
+                 "('unmatched', '2026-10-20', '277CA for unknown claim X2 (A7:164)') "
+                 "RETURNING id"),
+        ).scalars()  # fmt: skip
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, UnmatchedScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert holder(services, newer) == services.actor and holder(services, older) is None
+        assert any("carries no money" in message for message, _, _ in spy.notes)
+        table = listing.query_one(UnmatchedTable)
+        row = [r.work_item_id for r in listing.rows].index(newer)
+        assert str(table.get_cell_at((row, 3))) == "@X2"
