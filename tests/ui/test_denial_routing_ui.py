@@ -17,7 +17,8 @@ from tests.ui.test_denial_screen import body_text, open_denials
 
 
 def route_first(services: Services) -> DenialRow:
-    """Route the first open denial by hand (the demo's denials predate routing)."""
+    """Route the first open denial by hand to a known category (the demo routes its denials
+    with the shipped rules; this pins one for the assertions)."""
     row = open_denials(services)[0]
     with services.engine.begin() as conn:
         conn.execute(text("UPDATE work_item SET category = 'medical necessity', "
@@ -51,6 +52,9 @@ async def test_denial_screen_shows_category_and_action(
 ) -> None:
     row = route_first(services)
     unrouted = open_denials(services)[1]
+    with services.engine.begin() as conn:  # as a denial posted before routing existed
+        conn.execute(text("UPDATE work_item SET category = NULL, action = NULL WHERE id = :id"),
+                     {"id": unrouted.work_item_id})  # fmt: skip
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -15,8 +15,10 @@ from medbill_tui.db.demo.codes import ALL_DIAGNOSES, PRICES, carc_codes, procedu
 from medbill_tui.db.demo.generate import WINDOW_DAYS, batch_size, day_counts, generate
 from medbill_tui.db.demo.reference import luhn_check_digit, npi_is_valid
 from medbill_tui.db.demo.state import TABLES
+from medbill_tui.denial_rules import default_rules
 from medbill_tui.domain.aging import bucket_index
 from medbill_tui.domain.claim_state import TRANSITIONS, ClaimStatus
+from medbill_tui.domain.routing import DenialFacts
 
 TODAY = date(2026, 11, 2)
 COLUMNS = dict(TABLES)
@@ -238,7 +240,8 @@ def test_denials_are_open_work_items() -> None:
     assert sum(w["status"] == "open" for w in denials) > len(denials) / 2
     for w in denials:
         assert w["carc"] in carcs and w["group_code"] in ("CO", "PR", "OI")
-        assert w["due_on"] == w["opened_on"] + timedelta(days=60)
+        assert w["category"] and w["action"]  # routed by the shipped rules, as posting does
+        assert timedelta(days=1) <= w["due_on"] - w["opened_on"] <= timedelta(days=365)
         assert (w["closed_at"] is not None) == (w["status"] == "done")
     assert any(w["rarc"] for w in denials)
     assert any(w["kind"] == "followup" for w in rows["work_item"])
