@@ -15,10 +15,8 @@ from medbill_tui.db.demo.codes import ALL_DIAGNOSES, PRICES, carc_codes, procedu
 from medbill_tui.db.demo.generate import WINDOW_DAYS, batch_size, day_counts, generate
 from medbill_tui.db.demo.reference import luhn_check_digit, npi_is_valid
 from medbill_tui.db.demo.state import TABLES
-from medbill_tui.denial_rules import default_rules
 from medbill_tui.domain.aging import bucket_index
 from medbill_tui.domain.claim_state import TRANSITIONS, ClaimStatus
-from medbill_tui.domain.routing import DenialFacts
 
 TODAY = date(2026, 11, 2)
 COLUMNS = dict(TABLES)
