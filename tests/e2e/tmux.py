@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -95,6 +97,14 @@ class Pane:
 
     def resize(self, width: int, height: int) -> None:
         self.tmux("resize-window", "-t", "e2e", "-x", str(width), "-y", str(height))
+        # tmux signals the pane's process group, but under load the app can miss the first
+        # SIGWINCH while starting a repaint; tell the app itself again, as a terminal would.
+        shell = self.tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}").strip()
+        children = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True,
+                                  timeout=30, check=False).stdout.split()  # fmt: skip
+        for child in children:
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(child), signal.SIGWINCH)
 
     def exit_code(self, timeout: float = WAIT) -> int:
         """Wait for medbill to end; its exit status."""
