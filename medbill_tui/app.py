@@ -48,6 +48,7 @@ from medbill_tui.screens.unmatched_match import CandidateTable, MatchScreen
 from medbill_tui.screens.work_next import WorkNextActions
 from medbill_tui.services import Services
 from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
+from medbill_tui.session import SessionMixin
 from medbill_tui.widgets.detail_view import DetailScroll
 from medbill_tui.widgets.encounter_patient import PatientInput
 from medbill_tui.widgets.form_table import PickTable
@@ -75,7 +76,7 @@ def _queue_binding(kind: QueueKind, slug: str) -> Binding:
     )
 
 
-class MedbillApp(App[None]):
+class MedbillApp(SessionMixin):
     """medbill: the dashboard and the four work queues of a billing office, by keyboard.
 
     | Key(s) | Description |
@@ -174,9 +175,11 @@ class MedbillApp(App[None]):
         *,
         keymap_file: Path | None = None,
         page_size: int | None = None,
+        idle_minutes: float | None = None,
     ) -> None:
         super().__init__()
         self.services = services
+        self.idle_minutes = idle_minutes
         self.page_size = page_size or services.page_size
         self.keymap_file = keymap_file
         self._user_keymap: dict[str, str] = {}
@@ -202,6 +205,7 @@ class MedbillApp(App[None]):
         elif self._user_keymap:
             self.use_keymap(self._user_keymap)
         self.check_size(self.size)
+        self.start_session_guards()
 
     def on_resize(self, event: events.Resize) -> None:
         self.check_size(event.size)
@@ -324,7 +328,7 @@ class MedbillApp(App[None]):
             return  # several loads of one screen failed for the same reason: say it once
         self._last_error = (said, time.monotonic())
         if isinstance(error, ServiceUnavailable):
-            self.notify(str(error), title="Database unavailable", severity="error", timeout=10)
+            self.database_down()
         elif isinstance(error, NotFound):
             self.notify(str(error), title="Not found", severity="warning", timeout=8)
         elif isinstance(error, ServiceError):

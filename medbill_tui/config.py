@@ -48,6 +48,8 @@ class Settings:
     """MEDBILL_DUNNING_*_DAYS and MEDBILL_STATEMENT_MINIMUM."""
     lease_minutes: int = 30
     """MEDBILL_LEASE_MINUTES: how long `n` / `work next` holds an item for its biller."""
+    idle_minutes: int = 15
+    """MEDBILL_IDLE_MINUTES: no key for this long logs the user out (drafts kept); 0: never."""
 
     @property
     def embedded(self) -> bool:
@@ -95,6 +97,15 @@ def _lease_minutes(env: dict[str, str]) -> int:
     return int(text)
 
 
+def _idle_minutes(env: dict[str, str]) -> int:
+    text = env.get("MEDBILL_IDLE_MINUTES", "").strip() or "15"
+    if not text.isdigit() or not 0 <= int(text) <= 1440:
+        raise ConfigError(
+            f"MEDBILL_IDLE_MINUTES={text!r} must be a number of minutes from 0 (never) to 1440"
+        )
+    return int(text)
+
+
 def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     """Read settings from `env` (default: `os.environ`, after loading `.env`)."""
     if env is None:
@@ -129,6 +140,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         statements_dir=Path(statements or data_dir / "statements").expanduser(),
         dunning=_dunning(env),
         lease_minutes=_lease_minutes(env),
+        idle_minutes=_idle_minutes(env),
         denial_rules=Path(rules).expanduser() if rules else None,
         timers=timers,
         outbox=outbox,

@@ -130,13 +130,14 @@ def _run_app(runtime: Runtime) -> int:
         dunning=runtime.settings.dunning,
         lease_minutes=runtime.settings.lease_minutes,
     )
-    app = MedbillApp(services, keymap_file=runtime.settings.keymap_file)
+    app = MedbillApp(services, keymap_file=runtime.settings.keymap_file,
+                     idle_minutes=runtime.settings.idle_minutes or None)  # fmt: skip
     services.audit.login("tui")
     try:
         app.run()
     finally:
         with suppress(ServiceError):  # the database went away: the login row stands alone
-            services.audit.logout("tui")
+            services.audit.logout(app.end_reason)
         services.close()
     return EXIT_OK
 

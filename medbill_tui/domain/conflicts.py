@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
 from medbill_tui.records_conflicts import FieldChange
@@ -78,3 +78,23 @@ def changed_fields(loaded: object | None, theirs: object, yours: object) -> tupl
                             mine.get(path, ""))
             )  # fmt: skip
     return tuple(changes)
+
+
+def reapply(loaded: dict[str, str], mine: dict[str, str], theirs: dict[str, str]) -> dict[str, str]:
+    """Your changes on top of theirs: each field you changed (mine ≠ as opened) takes your
+    value, every other field keeps theirs — so re-applying never undoes their edits."""
+    return {
+        key: mine[key] if key in mine and mine[key] != loaded.get(key) else value
+        for key, value in theirs.items()
+    }
+
+
+def reapply_form(loaded: Any, mine: Any, theirs: Any) -> Any:
+    """`reapply` for a form dataclass, field by field at the top level (a changed diagnosis
+    list or service-line list is yours as a whole); ids and version stay theirs."""
+    changed = {
+        field.name: getattr(mine, field.name)
+        for field in fields(mine)
+        if field.name not in SKIP and getattr(mine, field.name) != getattr(loaded, field.name)
+    }
+    return replace(theirs, **changed)

@@ -3,18 +3,16 @@ service lines, checked live by the claim scrubber, and save it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
-from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Input, Select, Static
+from textual.widgets import Footer, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from medbill_tui.records import EncounterForm, FormFinding
-from medbill_tui.screens.reason import DiscardScreen
+from medbill_tui.screens.encounter_drafts import ChargeEntryBase
 from medbill_tui.widgets.encounter_codes import answer_asks, with_fees
 from medbill_tui.widgets.encounter_findings import (
     FindingsPanel,
@@ -34,7 +32,6 @@ from medbill_tui.widgets.encounter_messages import (
     ContextLoaded,
     EncounterLoaded,
     EncounterSaved,
-    EntryOutcome,
     FieldMap,
     FormChecked,
     PatientsFound,
@@ -42,10 +39,6 @@ from medbill_tui.widgets.encounter_messages import (
 )
 from medbill_tui.widgets.encounter_patient import PatientLookup
 from medbill_tui.widgets.text import fmt_date
-
-if TYPE_CHECKING:
-    from medbill_tui.app import MedbillApp
-    from medbill_tui.services import Services
 
 LOOKUP_DELAY = 0.15
 """Seconds after the last key before a code is looked up."""
@@ -58,7 +51,7 @@ QUIET_UNTIL_SAVE = frozenset({"DX-REQUIRED", "LINES-REQUIRED"})
 """'Nothing entered yet' findings: not shown on a form still being keyed until a save."""
 
 
-class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
+class EncounterEntryScreen(ChargeEntryBase):
     """The charge-entry form. Modal, so the queue keys (1-4) cannot drop unsaved entries.
 
     Tab / shift+Tab go through every field in a fixed order. Enter moves on: in the patient
@@ -70,6 +63,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
     | ctrl+s | Save. |
     | ctrl+b / F9 | Save, then preview and create the claim. |
     | ctrl+n / F8 | Go to the field of the next finding. |
+    | ctrl+r | Put your entries back after a conflict (their version reloaded). |
     | ctrl+up / ctrl+down (alt+up / alt+down) | Move a diagnosis up / down. |
     | escape | Back (asks before throwing entries away). |
     | F1 | Keys. |
@@ -96,38 +90,21 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
                 group=DX_MOVES, tooltip="Move this diagnosis up"),
         Binding("ctrl+down,alt+down", "move_dx(1)", "Dx down", id="entry.move-dx-down",
                 group=DX_MOVES, tooltip="Move this diagnosis down"),
+        Binding("ctrl+r", "restore_draft", "Put mine back", id="entry.restore-draft",
+                tooltip="After a conflict: your entries back on top of theirs"),
         Binding("escape", "leave", "Back", id="entry.back",
                 tooltip="Back to the queue (asks before discarding changes)"),
         Binding("f1,question_mark", "help", "Keys", id="entry.help", tooltip="Every key"),
     ]  # fmt: skip
 
     def __init__(self, encounter_id: int | None = None) -> None:
-        super().__init__()
-        self.encounter_id = encounter_id
-        self.version: int | None = None
+        super().__init__(encounter_id)
         self.findings: tuple[FormFinding, ...] = ()
         """The findings of the latest check (or of a refused save)."""
         self.fields = FieldMap((), ())
         """How those findings' numbers map to rows on screen."""
-        self.ready = encounter_id is None
-        """False while an encounter to edit is still loading."""
-        self._baseline: tuple[object, ...] | None = None
         self._lookups = AskBatch(self, self._send_asks, LOOKUP_DELAY)
-        self._check_timer: Timer | None = None
         self._check_generation = 0
-        self._saving = False
-        self._save_tried = False
-        self._save_fields = FieldMap((), ())
-
-    # app and services (as ServiceScreen has them; this screen is modal) -----------------
-
-    @property
-    def medbill(self) -> MedbillApp:
-        return cast("MedbillApp", self.app)
-
-    @property
-    def services(self) -> Services:
-        return self.medbill.services
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
@@ -151,6 +128,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
             self._show_status("Pick the patient: type a name, account no. or date of birth.")
             self.load_providers()
             self.call_after_refresh(self._take_baseline)
+            self.offer_draft()
         else:
             self._show_status("Loading the encounter…")
             self.load_encounter(self.encounter_id)
@@ -159,9 +137,6 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
         what = "New encounter" if self.encounter_id is None else f"Encounter {self.encounter_id}"
         counts = counts_text(self.findings)
         self.sub_title = f"{what} · {counts}" if counts else what
-
-    def _show_status(self, text: str) -> None:
-        self.query_one("#entry-status", Static).update(text)
 
     # workers ------------------------------------------------------------------------------
 
@@ -201,11 +176,12 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
         form, filled = with_fees(form, fields, encounters.fee)
         if filled:
             self.post_message(ChargesFilled(filled))
-        self.post_message(EncounterSaved(encounters.save(form), create_claim))
+        self.post_message(EncounterSaved(self.save_locked(form), create_claim))
 
     def _worker_failed(self, worker: Worker[Any]) -> None:
         if worker.group == "entry-save":
-            self._saving = False
+            if self.save_failed(worker):
+                return
             # A refused save (`EntryInvalid`) carries its findings; the screen does not
             # import the service layer, so it reads the attribute.
             findings = getattr(worker.error, "findings", None)
@@ -219,7 +195,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
 
     async def on_encounter_loaded(self, message: EncounterLoaded) -> None:
         form, context = message.form, message.context
-        self.version = form.version
+        self.version, self.loaded_form = form.version, form
         await self.form_view.show_encounter(
             form, context, message.providers, self.services.clock.today()
         )
@@ -228,13 +204,11 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
         self._show_status("Checking…")
         self.form_view.focus_field("dx-0")
         self._schedule_check()
+        self.offer_draft()
 
     def on_providers_loaded(self, message: ProvidersLoaded) -> None:
         self.query_one(VisitFields).set_providers(message.providers, None)
         self.call_after_refresh(self._take_baseline)
-
-    def _take_baseline(self) -> None:
-        self._baseline = self.form_view.snapshot()
 
     # patient ------------------------------------------------------------------------------
 
@@ -271,6 +245,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
             if place is not None and place[1] in ("code", "mod-0"):
                 self._lookups.add(self.form_view.line_ask(place[0]))
         self._schedule_check()
+        self.draft_soon()
 
     @on(Select.Changed)
     def _choice_changed(self, event: Select.Changed) -> None:
@@ -278,6 +253,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
             for index in self.form_view.entered_line_rows():
                 self._lookups.add(self.form_view.line_ask(index))
         self._schedule_check()
+        self.draft_soon()
 
     def _send_asks(self, asks: tuple[CodeAsk, ...]) -> None:
         for ask in asks:
@@ -301,11 +277,6 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
             and self._check_timer is None
             and not self.query_one(PatientLookup).searching
         )
-
-    @property
-    def dirty(self) -> bool:
-        """True when something differs from what was loaded (or from the blank form)."""
-        return self._baseline is not None and self.form_view.snapshot() != self._baseline
 
     def _schedule_check(self) -> None:
         if not self.ready or self._saving:
@@ -347,6 +318,7 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
     def on_descendant_focus(self) -> None:
         if self.findings:
             self._show_panel()
+        self.keep_draft_now()  # the cursor moved on: keep what the last field got
 
     # moving about -------------------------------------------------------------------------
 
@@ -378,57 +350,8 @@ class EncounterEntryScreen(ModalScreen[EntryOutcome | None]):
 
     # saving and leaving -------------------------------------------------------------------
 
-    def action_save(self, create_claim: bool) -> None:
-        if not self.ready or self._saving:
-            return
-        built = self.form_view.build(self.encounter_id, self.version)
-        if built is None:
-            self.notify("Pick the patient first.", title="Not saved", severity="warning")
-            self.form_view.focus_field("patient")
-            return
-        form, fields = built
-        self._saving = self._save_tried = True
-        self._save_fields = fields
-        if self._check_timer is not None:
-            self._check_timer.stop()
-            self._check_timer = None
-        self._show_status("Saving…")
-        self.save_form(form, fields, create_claim)
-
-    def on_charges_filled(self, message: ChargesFilled) -> None:
-        self.form_view.fill_charges(message.charges)
-
-    def on_encounter_saved(self, message: EncounterSaved) -> None:
-        saved = message.saved
-        counts = counts_text(saved.findings)
-        note = f" — {counts} still open" if counts else ""
-        self.notify(f"Saved encounter {saved.encounter_id}{note}", title="Saved", timeout=6)
-        self.dismiss(EntryOutcome(saved.encounter_id, message.create_claim))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_save(event.button.id == "save-claim-button")
-
-    def action_leave(self) -> None:
-        if self._saving:
-            return
-        if self.dirty:
-            self.app.push_screen(
-                DiscardScreen("Throw away your changes to this encounter?"), self._discarded
-            )
-        else:
-            self.dismiss(None)
-
-    def _discarded(self, yes: bool | None) -> None:
-        if yes:
-            self.dismiss(None)
-
     def action_help(self) -> None:
         self.medbill.action_help()
-
-    @property
-    def form_view(self) -> EncounterFormView:
-        return self.query_one(EncounterFormView)
 
     def focus_field(self, widget_id: str) -> None:
         """Put the cursor in a field by its id ("dx-0", "line-1-charge", "dos", …)."""

@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
+from medbill_tui.domain.conflicts import reapply
 from medbill_tui.records import QUEUE_KEYS as QUEUE_KEYS_BY_KIND
 from medbill_tui.records import FieldError
 from medbill_tui.records_conflicts import ConflictInfo
@@ -114,6 +115,8 @@ class FormScreen(ServiceScreen):
         """The entries as last loaded or saved: anything else is an unsaved change."""
         self.kept: dict[str, str] | None = None
         """The biller's entries kept when their save met someone else's (ctrl+r)."""
+        self.kept_base: dict[str, str] = {}
+        """The entries as opened, then: what the biller had changed is what ctrl+r re-applies."""
         self._draft_checked = False
 
     # the form ------------------------------------------------------------------------
@@ -300,9 +303,15 @@ class FormScreen(ServiceScreen):
         """Take the other person's saved record (and its version) as the one loaded; with
         `show`, put its values in the fields."""
 
+    def keep_draft_for_exit(self) -> None:
+        """The session is ending (hang-up, logoff): keep unsaved entries now (blocking)."""
+        entity_id = self.draft_id()
+        if self.draft_entity and entity_id is not None and self.dirty:
+            self.services.drafts.save(self.draft_entity, entity_id, dict(self.values()))
+
     def save_conflict(self, info: ConflictInfo, message: str) -> None:
         """Someone else saved first: keep the entries (on screen and as a draft), ask."""
-        self.kept = self.values()
+        self.kept, self.kept_base = self.values(), dict(self.baseline)
         self.set_status(f"Not saved: {message}.")
         self.refresh_bindings()
         if self.draft_entity:
@@ -337,8 +346,8 @@ class FormScreen(ServiceScreen):
         """Put the kept entries back on top of what is on screen (save with ctrl+s)."""
         if self.kept is None:
             return
-        set_form_values(self.form_root, self.kept)
-        self.set_status("Your entries are back, on top of their version: ctrl+s saves them.")
+        set_form_values(self.form_root, reapply(self.kept_base, self.kept, self.values()))
+        self.set_status("Your changes are back, on top of their version: ctrl+s saves them.")
         self.refresh_bindings()
 
     @work(thread=True, exit_on_error=False, group="form-draft", exclusive=True)
@@ -368,7 +377,7 @@ class FormScreen(ServiceScreen):
 
         def answered(restore: bool | None) -> None:
             if restore:
-                self.kept = values
+                self.kept, self.kept_base = values, {}
                 self.action_restore_draft()
             else:
                 self.discard_draft(draft.entity, draft.entity_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import edi_view
@@ -37,6 +37,12 @@ class QueueService:
         self.engine = engine
         self.clock = clock
         self.timers = timers or Timers()
+
+    @translate_errors
+    def ping(self) -> None:
+        """Raise ServiceUnavailable unless the database answers."""
+        with read_connection(self.engine) as conn:
+            conn.execute(text("SELECT 1"))
 
     @translate_errors
     def summaries(self) -> tuple[QueueSummary, ...]:

@@ -17,6 +17,7 @@ from textual.widgets import Input, Select, Static
 
 from medbill_tui.app import MedbillApp
 from medbill_tui.records import PatientHit
+from medbill_tui.screens.conflict import ConflictScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reason import DiscardScreen
@@ -405,6 +406,8 @@ async def test_someone_else_saving_first_keeps_my_entries(
         screen.focus_field("pos")
         await pilot.press(*"22", "ctrl+s")
         await idle(pilot)
+        assert isinstance(app.screen, ConflictScreen)  # what they changed; keep mine
+        await pilot.press("k")
         assert app.screen is screen and value(app, "pos") == "22"
         assert "Someone else changed" in spy.notes[-1][0]
         assert "Not saved" in str(screen.query_one("#entry-status").render())

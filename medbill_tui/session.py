@@ -1,0 +1,139 @@
+"""The end of a session and a database that went away, for the app (a base of MedbillApp).
+
+- SIGHUP (the SSH connection dropped, the terminal closed) and SIGTERM: keep every open form
+  as a draft, release the work items this user holds, and exit at once (the logout is audited
+  by the caller with the reason in `end_reason`).
+- No key for `idle_minutes`: the same, as an automatic logoff.
+- A database that stopped answering: one standing notice, a ping with backoff (1, 2, 4 … 30 s),
+  and when it answers again the notice goes and the screen reloads. Entries on screen are
+  never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+import time
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from textual import events, work
+from textual.app import App
+from textual.worker import get_current_worker
+
+if TYPE_CHECKING:
+    from medbill_tui.services import Services
+
+log = logging.getLogger(__name__)
+
+EXIT_GRACE_SECONDS = 2.0
+"""If a clean exit has not finished this long after a hang-up, the process ends anyway."""
+RETRY_BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+DOWN_NOTICE = ("The database is not answering. Your entries on screen are kept; medbill "
+               "keeps trying and carries on when it is back.")  # fmt: skip
+
+
+@runtime_checkable
+class KeepsDraft(Protocol):
+    """A screen with unsaved entries it can keep as a draft right now (blocking)."""
+
+    def keep_draft_for_exit(self) -> None: ...
+
+
+class SessionMixin(App[None]):
+    """Hang-up, terminate, idle logoff and database-down handling for MedbillApp."""
+
+    services: Services
+    idle_minutes: float | None = None
+    end_reason = "tui"
+    """Why the session ended: 'tui' (quit), 'hangup', 'terminated' or 'idle'."""
+    _last_key = 0.0
+    _db_down = False
+
+    def start_session_guards(self) -> None:
+        """Call on mount: signal handlers, and the idle check when a limit is set."""
+        self._last_key = time.monotonic()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGHUP, self.end_session, "hangup")
+            loop.add_signal_handler(signal.SIGTERM, self.end_session, "terminated")
+        if self.idle_minutes:
+            self.set_interval(min(30.0, self.idle_minutes * 60 / 4), self._check_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.idle_minutes and time.monotonic() - self._last_key >= self.idle_minutes * 60:
+            self.end_session("idle")
+
+    def end_session(self, reason: str) -> None:
+        """Keep drafts, free held work, then exit (a hang-up cannot wait on the terminal)."""
+        if self.end_reason != "tui":
+            return  # already ending
+        self.end_reason = reason
+        for screen in self.screen_stack:
+            if isinstance(screen, KeepsDraft):
+                _best_effort("keep a draft", screen.keep_draft_for_exit)
+        work_service = getattr(self.services, "work", None)
+        if work_service is not None:
+            _best_effort("release held work", work_service.release_mine)
+        if reason in ("hangup", "terminated"):
+            timer = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(0,))
+            timer.daemon = True
+            timer.start()
+        self.exit(message=_words(reason))
+
+    # the database went away -----------------------------------------------------------
+
+    def database_down(self) -> None:
+        """A worker found the database gone: say so once and start retrying."""
+        if self._db_down:
+            return
+        self._db_down = True
+        self.notify(DOWN_NOTICE, title="Database unavailable", severity="error", timeout=3600)
+        self.retry_database()
+
+    @work(thread=True, exit_on_error=False, group="db-retry", exclusive=True)
+    def retry_database(self) -> None:
+        me = get_current_worker()
+        attempt = 0
+        while not me.is_cancelled:
+            time.sleep(RETRY_BACKOFF[min(attempt, len(RETRY_BACKOFF) - 1)])
+            attempt += 1
+            try:
+                self.services.queues.ping()
+            except Exception:  # still down: try again later
+                continue
+            self.call_from_thread(self._database_back)
+            return
+
+    def _database_back(self) -> None:
+        self._db_down = False
+        self.clear_notifications()
+        self.notify("The database is answering again.", title="Reconnected", timeout=6)
+        refresh: Any = getattr(self.screen, "action_refresh", None)
+        if callable(refresh):
+            with contextlib.suppress(Exception):
+                refresh()
+
+
+def _best_effort(what: str, step: Any) -> None:
+    """Run one step of ending a session; a failure is logged (no PHI) and the rest goes on."""
+    try:
+        step()
+    except Exception as exc:  # the session ends whatever happens here
+        log.warning("ending the session: could not %s (%s: %s)", what, type(exc).__name__, exc)
+
+
+def _words(reason: str) -> str | None:
+    return {
+        "idle": "medbill logged you out after a quiet spell; your unsaved entries were kept "
+        "as drafts.",
+    }.get(reason)
