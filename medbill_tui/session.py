@@ -19,9 +19,8 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from textual import events, work
+from textual import events
 from textual.app import App
-from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
     from medbill_tui.services import Services
@@ -55,14 +54,18 @@ class SessionMixin(App[None]):
     def start_session_guards(self) -> None:
         """Call on mount: signal handlers, and the idle check when a limit is set."""
         self._last_key = time.monotonic()
+        if not self.is_headless:  # a Pilot test's process keeps its own signal handling
+            self._install_signal_handlers()
+        if self.idle_minutes:
+            self.set_interval(min(30.0, self.idle_minutes * 60 / 4), self._check_idle)
+
+    def _install_signal_handlers(self) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             import asyncio
 
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGHUP, self.end_session, "hangup")
             loop.add_signal_handler(signal.SIGTERM, self.end_session, "terminated")
-        if self.idle_minutes:
-            self.set_interval(min(30.0, self.idle_minutes * 60 / 4), self._check_idle)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -100,22 +103,31 @@ class SessionMixin(App[None]):
         self.notify(DOWN_NOTICE, title="Database unavailable", severity="error", timeout=3600)
         self.retry_database()
 
-    @work(thread=True, exit_on_error=False, group="db-retry", exclusive=True)
+    _retry_attempt = 0
+
     def retry_database(self) -> None:
-        me = get_current_worker()
-        attempt = 0
-        while not me.is_cancelled:
-            time.sleep(RETRY_BACKOFF[min(attempt, len(RETRY_BACKOFF) - 1)])
-            attempt += 1
-            try:
-                self.services.queues.ping()
-            except Exception:  # still down: try again later
-                continue
-            self.call_from_thread(self._database_back)
+        """Ask again after the next backoff step (a timer on the event loop, then one quick
+        ping in a worker: nothing long-running, so quitting never waits on a retry)."""
+        wait = RETRY_BACKOFF[min(self._retry_attempt, len(RETRY_BACKOFF) - 1)]
+        self._retry_attempt += 1
+        self.set_timer(wait, self._ping_database)
+
+    def _ping_database(self) -> None:
+        if self._db_down and self.is_running:
+            self.run_worker(self._ping_once, thread=True, group="db-retry", exclusive=True,
+                            exit_on_error=False)  # fmt: skip
+
+    def _ping_once(self) -> None:
+        try:
+            self.services.queues.ping()
+        except Exception:  # still down: the next step of the backoff
+            self.call_from_thread(self.retry_database)
             return
+        self.call_from_thread(self._database_back)
 
     def _database_back(self) -> None:
         self._db_down = False
+        self._retry_attempt = 0
         self.clear_notifications()
         self.notify("The database is answering again.", title="Reconnected", timeout=6)
         refresh: Any = getattr(self.screen, "action_refresh", None)

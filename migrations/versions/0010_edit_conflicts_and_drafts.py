@@ -49,9 +49,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(
-        "uq_draft_owner_entity", table_name="draft", postgresql_nulls_not_distinct=True
-    )
+    op.drop_index("uq_draft_owner_entity", table_name="draft", postgresql_nulls_not_distinct=True)
     op.drop_table("draft")
     for table in ("authorization", "coverage"):
         op.drop_column(table, "version")
