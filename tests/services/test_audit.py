@@ -261,6 +261,7 @@ NO_RECORD = {
          "remittances.check_ledger", "reports.aging", "reports.denials", "reports.payments",
          "reports.productivity", "audit.page", "audit.of_record", "audit.cursor_before"],
         "read-only: a list, search, look-up or preview"),
+    "queues.ping": "a connection check while the database is away: reads nothing",
     "remittances.post_in": "runs inside imports.import_*, which audits the import and posting",
     **dict.fromkeys(
         ["drafts.save", "drafts.find", "drafts.discard"],
