@@ -80,7 +80,7 @@ class InboxScreen(ServiceScreen):
 
     | Key(s) | Description |
     | :- | :- |
-    | space | Mark or unmark the highlighted file. |
+    | space | Mark or unmark the highlighted file (the cursor starts on the first new one). |
     | enter / i | Preview importing the marked (or highlighted) files, then import on y. |
     | r | Read the folder again. |
     | escape | Back. |
@@ -108,6 +108,8 @@ class InboxScreen(ServiceScreen):
         self.marked: set[str] = set()
         self.results: dict[str, str] = {}
         self.busy = False
+        self.placed = False
+        """The cursor was put on the first new file (done once, on the first load)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -166,6 +168,10 @@ class InboxScreen(ServiceScreen):
                 key=entry.name,
             )
         if self.entries:
+            if not self.placed:  # imported files stay in the folder: start on the new ones
+                self.placed = True
+                row = next((number for number, entry in enumerate(self.entries)
+                            if not entry.imported_before and not entry.problem), 0)  # fmt: skip
             table.move_cursor(row=min(max(row, 0), len(self.entries) - 1))
         self.show_detail()
 
