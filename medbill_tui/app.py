@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -14,46 +14,19 @@ from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from medbill_tui.binding_ids import BINDING_IDS
 from medbill_tui.commands import ScreensProvider
 from medbill_tui.keymap import KeymapError, load_keymap, unknown_ids
 from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind
-from medbill_tui.screens.account_detail import AccountDetailScreen
-from medbill_tui.screens.authorization import AuthorizationScreen
-from medbill_tui.screens.claim_detail import ClaimDetailScreen
-from medbill_tui.screens.claim_run import ClaimRunScreen
-from medbill_tui.screens.conflict import ConflictScreen
-from medbill_tui.screens.coverage import CoverageScreen
-from medbill_tui.screens.dashboard import DashboardScreen
-from medbill_tui.screens.denial import DenialScreen, PromptScreen
-from medbill_tui.screens.detail import DetailScreen
-from medbill_tui.screens.edi_view import EdiViewScreen
-from medbill_tui.screens.encounter_entry import EncounterEntryScreen
-from medbill_tui.screens.filter import FilterScreen
-from medbill_tui.screens.followups import FollowupsScreen, FollowupTable
-from medbill_tui.screens.form import ConfirmScreen, FormScreen
-from medbill_tui.screens.help import HelpScreen, help_rows
-from medbill_tui.screens.inbox import InboxScreen
-from medbill_tui.screens.note import NoteScreen
-from medbill_tui.screens.patient import AuthorizationTable, CoverageTable, PatientScreen
-from medbill_tui.screens.patient_search import PatientHitTable, PatientSearchScreen, SearchInput
-from medbill_tui.screens.payment import PaymentActions, PaymentScreen
-from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen, PendingAuthTable
-from medbill_tui.screens.queue import QueueScreen
-from medbill_tui.screens.reason import DiscardScreen, ReasonScreen
-from medbill_tui.screens.reports import ReportsScreen
-from medbill_tui.screens.statements import StatementsScreen
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
-from medbill_tui.screens.unmatched import UnmatchedScreen, UnmatchedTable
-from medbill_tui.screens.unmatched_match import CandidateTable, MatchScreen
-from medbill_tui.screens.work_next import WorkNextActions
-from medbill_tui.services import Services
 from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.session import SessionMixin
-from medbill_tui.widgets.detail_view import DetailScroll
-from medbill_tui.widgets.encounter_patient import PatientInput
-from medbill_tui.widgets.form_table import PickTable
-from medbill_tui.widgets.queue_menu import QueueMenu
-from medbill_tui.widgets.queue_table import QueueTable
+
+if TYPE_CHECKING:
+    from medbill_tui.services import Services
+
+# Screens are imported where they are first shown, not here: starting the app loads only the
+# dashboard (see docs/performance.md, cold start). Binding ids come from binding_ids.py.
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +165,8 @@ class MedbillApp(SessionMixin):
                 self._keymap_problem = str(exc)
 
     def get_default_screen(self) -> Screen[Any]:
+        from medbill_tui.screens.dashboard import DashboardScreen
+
         return DashboardScreen()
 
     def on_mount(self) -> None:
@@ -267,6 +242,8 @@ class MedbillApp(SessionMixin):
 
     def open_queue(self, kind: QueueKind) -> None:
         """Show a queue directly above the dashboard (leaving whatever was open)."""
+        from medbill_tui.screens.queue import QueueScreen
+
         top = self.screen
         if isinstance(top, QueueScreen) and top.kind is kind:
             return
@@ -278,26 +255,40 @@ class MedbillApp(SessionMixin):
         self.push_screen(screen)
 
     def action_patients(self) -> None:
+        from medbill_tui.screens.patient_search import PatientSearchScreen
+
         self._open_top(PatientSearchScreen())
 
     def action_inbox(self) -> None:
+        from medbill_tui.screens.inbox import InboxScreen
+
         self._open_top(InboxScreen())
 
     def action_pending_auths(self) -> None:
+        from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen
+
         self._open_top(PendingAuthorizationsScreen())
 
     def action_reports(self) -> None:
+        from medbill_tui.screens.reports import ReportsScreen
+
         if not isinstance(self.screen, ReportsScreen):
             self._open_top(ReportsScreen())
 
     def action_followups(self) -> None:
+        from medbill_tui.screens.followups import FollowupsScreen
+
         if not isinstance(self.screen, FollowupsScreen):
             self._open_top(FollowupsScreen(self.page_size))
 
     def action_unmatched(self) -> None:
+        from medbill_tui.screens.unmatched import UnmatchedScreen
+
         self._open_top(UnmatchedScreen(self.page_size))
 
     def action_statements(self) -> None:
+        from medbill_tui.screens.statements import StatementsScreen
+
         self._open_top(StatementsScreen())
 
     def show_dashboard(self) -> None:
@@ -308,6 +299,8 @@ class MedbillApp(SessionMixin):
         self.exit()
 
     def action_help(self) -> None:
+        from medbill_tui.screens.help import HelpScreen, help_rows
+
         screen = self.screen
         title = screen.sub_title or self.title
         self.push_screen(HelpScreen(title, help_rows(self, screen.active_bindings)))
@@ -339,59 +332,8 @@ class MedbillApp(SessionMixin):
 
 
 def known_binding_ids() -> set[str]:
-    """Every binding id of the app, its screens and widgets (what a keymap may name)."""
-    classes: list[type[Any]] = [
-        MedbillApp,
-        DashboardScreen,
-        QueueScreen,
-        DetailScreen,
-        FilterScreen,
-        HelpScreen,
-        QueueTable,
-        QueueMenu,
-        DetailScroll,
-        EncounterEntryScreen,
-        PatientInput,
-        ClaimRunScreen,
-        ReasonScreen,
-        DiscardScreen,
-        PatientSearchScreen,
-        SearchInput,
-        PatientHitTable,
-        PatientScreen,
-        CoverageTable,
-        AuthorizationTable,
-        CoverageScreen,
-        AuthorizationScreen,
-        FormScreen,
-        ConfirmScreen,
-        ConflictScreen,
-        PendingAuthorizationsScreen,
-        PendingAuthTable,
-        UnmatchedScreen,
-        UnmatchedTable,
-        PaymentScreen,
-        PaymentActions,
-        MatchScreen,
-        CandidateTable,
-        PickTable,
-        DenialScreen,
-        PromptScreen,
-        NoteScreen,
-        InboxScreen,
-        EdiViewScreen,
-        ClaimDetailScreen,
-        AccountDetailScreen,
-        FollowupsScreen,
-        FollowupTable,
-        WorkNextActions,
-        ReportsScreen,
-        StatementsScreen,
-    ]
-    ids: set[str] = set()
-    for cls in classes:
-        for base in cls.__mro__:
-            for binding in base.__dict__.get("BINDINGS", []):
-                if isinstance(binding, Binding) and binding.id:
-                    ids.add(binding.id)
-    return ids
+    """Every binding id of the app, its screens and widgets (what a keymap may name).
+
+    A written-out list (`binding_ids.py`), so a keymap is checked without importing every
+    screen; a test compares it with the ids of the real classes."""
+    return set(BINDING_IDS)

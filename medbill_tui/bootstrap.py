@@ -7,16 +7,18 @@ import os
 import pwd
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from medbill_tui.clock import Clock
-from medbill_tui.config import Settings
-from medbill_tui.db.codesets import ensure_builtin_code_sets
 from medbill_tui.db.embedded import start_embedded
 from medbill_tui.db.engine import check_connection, make_engine
 from medbill_tui.db.migrate import SchemaStatus, schema_status, upgrade
-from medbill_tui.records_users import AppUserRecord
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from medbill_tui.config import Settings
+    from medbill_tui.records_users import AppUserRecord
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,8 @@ def ensure_schema(runtime: Runtime, *, allow_upgrade: bool) -> SchemaStatus:
         upgrade(runtime.engine)
         status = schema_status(runtime.engine)
     if status.up_to_date:
+        from medbill_tui.db.codesets import ensure_builtin_code_sets
+
         ensure_builtin_code_sets(runtime.engine, runtime.actor)
         if created:  # this login created the database: it becomes its first admin
             bootstrap_admin(runtime)

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind
-from medbill_tui.screens.queue import QueueScreen
 
 if TYPE_CHECKING:
     from medbill_tui.app import MedbillApp
@@ -18,6 +17,8 @@ if TYPE_CHECKING:
 
 def new_encounter(app: MedbillApp) -> None:
     """Open the unbilled queue and charge entry on top of it (a save reloads that queue)."""
+    from medbill_tui.screens.queue import QueueScreen  # imported on first use, not at start
+
     app.open_queue(QueueKind.UNBILLED)
     queue = app.screen
     if isinstance(queue, QueueScreen):

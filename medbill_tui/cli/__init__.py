@@ -8,10 +8,12 @@ login is not an active user of this database, or its role may not do this).
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import date
+from typing import TYPE_CHECKING
 
 from medbill_tui.bootstrap import (
     Runtime,
@@ -22,26 +24,13 @@ from medbill_tui.bootstrap import (
     ensure_schema,
     identify,
 )
-from medbill_tui.cli import (
-    audit,
-    claims,
-    codes,
-    denials,
-    edi,
-    fees,
-    followups,
-    ledger,
-    payments,
-    report,
-    server,
-    statements,
-    users,
-    work,
-)
 from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
 from medbill_tui.services.errors import ServiceError, ServiceUnavailable
 from medbill_tui.services.users import LoginRefused, RoleRefused, require
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -51,6 +40,9 @@ EXIT_REFUSED = 3
 
 class CommandError(Exception):
     """A command could not do its work; the message says why (exit status 1)."""
+
+
+Command = Callable[[Runtime, argparse.Namespace], int]
 
 
 def _iso_date(value: str) -> date:
@@ -93,22 +85,31 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="migrate the schema to this version")
     db_sub.add_parser("status", help="show the schema's revision against this version's")
 
-    claims.add_parser(sub)
-    audit.add_parser(sub)
-    codes.add_parser(sub)
-    fees.add_parser(sub)
-    edi.add_parsers(sub)
-    ledger.add_parsers(sub)
-    denials.add_parser(sub)
-    followups.add_parser(sub)
-    payments.add_parser(sub)
-
-    report.add_parsers(sub)
-    statements.add_parser(sub)
-    users.add_parser(sub)
-    server.add_parser(sub)
-    work.add_parser(sub)
+    for name in ("claims", "audit", "codes", "fees"):
+        _module(name).add_parser(sub)
+    _module("edi").add_parsers(sub)
+    _module("ledger").add_parsers(sub)
+    for name in ("denials", "followups", "payments"):
+        _module(name).add_parser(sub)
+    _module("report").add_parsers(sub)
+    for name in ("statements", "users", "server", "work"):
+        _module(name).add_parser(sub)
     return parser
+
+
+def _module(name: str) -> ModuleType:
+    """A subcommand's module, imported when its parser or command is needed (not for the app)."""
+    return importlib.import_module(f"medbill_tui.cli.{name}")
+
+
+def _lazy(name: str, function: str) -> Command:
+    """`medbill_tui.cli.<name>.<function>`, imported only when that command runs."""
+
+    def run(runtime: Runtime, args: argparse.Namespace) -> int:
+        command: Command = getattr(_module(name), function)
+        return command(runtime, args)
+
+    return run
 
 
 def _run_app(runtime: Runtime) -> int:
@@ -136,6 +137,7 @@ def _run_app(runtime: Runtime) -> int:
     try:
         app.run()
     finally:
+        app.left_the_terminal()  # a hang-up's exit grace must not cut off the logout row
         with suppress(ServiceError):  # the database went away: the login row stands alone
             services.audit.logout(app.end_reason)
         services.close()
@@ -194,9 +196,6 @@ def _cmd_db(runtime: Runtime, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-Command = Callable[[Runtime, argparse.Namespace], int]
-
-
 def _say_first_admin(runtime: Runtime) -> None:
     if runtime.first_admin:
         print(f"{runtime.actor} is the first admin of this database; add the others with "
@@ -229,21 +228,21 @@ COMMANDS: dict[str | None, Command] = {
     None: _cmd_app,
     "demo": _cmd_demo,
     "db": _cmd_db,
-    "sandbox": edi.run_sandbox,  # works on files only
-    "report": _on_current_schema(report.run),
-    "codes": _on_current_schema(codes.run),
-    "fees": _on_current_schema(fees.run),
-    "claims": _on_current_schema(claims.run),
-    "import": _posting(_on_current_schema(edi.run_import)),
-    "ledger": _on_current_schema(ledger.run_ledger),
-    "remittance": _posting(_on_current_schema(ledger.run_remittance)),
-    "denials": _on_current_schema(denials.run),
-    "followups": _on_current_schema(followups.run),
-    "payments": _on_current_schema(payments.run),
-    "statements": _on_current_schema(statements.run),
-    "users": _on_current_schema(users.run),
-    "audit": _on_current_schema(audit.run),
-    "work": _on_current_schema(work.run),
+    "sandbox": _lazy("edi", "run_sandbox"),  # works on files only
+    "report": _on_current_schema(_lazy("report", "run")),
+    "codes": _on_current_schema(_lazy("codes", "run")),
+    "fees": _on_current_schema(_lazy("fees", "run")),
+    "claims": _on_current_schema(_lazy("claims", "run")),
+    "import": _posting(_on_current_schema(_lazy("edi", "run_import"))),
+    "ledger": _on_current_schema(_lazy("ledger", "run_ledger")),
+    "remittance": _posting(_on_current_schema(_lazy("ledger", "run_remittance"))),
+    "denials": _on_current_schema(_lazy("denials", "run")),
+    "followups": _on_current_schema(_lazy("followups", "run")),
+    "payments": _on_current_schema(_lazy("payments", "run")),
+    "statements": _on_current_schema(_lazy("statements", "run")),
+    "users": _on_current_schema(_lazy("users", "run")),
+    "audit": _on_current_schema(_lazy("audit", "run")),
+    "work": _on_current_schema(_lazy("work", "run")),
 }
 
 
@@ -254,7 +253,10 @@ def _fail(message: str, status: int) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `medbill` console script."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # `medbill` alone opens the app: the subcommands' parsers (and their modules) are not
+    # needed to know that (the parser has no options of its own besides --help).
+    args = build_parser().parse_args(argv) if argv else argparse.Namespace(command=None)
     try:
         settings: Settings = load_settings()
     except ConfigError as exc:
@@ -262,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings, to_file=args.command is None or args.command == "demo")
     if args.command == "server":  # manages the server itself: no connection, no user
         try:
-            return server.run(settings, args)
+            return int(_module("server").run(settings, args))
         except ConfigError as exc:
             return _fail(str(exc), EXIT_USAGE)
     try:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -37,6 +39,8 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
 
 def run_in_transaction(engine: Engine, work: Callable[[Session], T]) -> T:
     """Run `work` in one transaction; retry serialization failures a few times."""
+    from sqlalchemy.orm import Session  # the ORM loads on the first write, not at start
+
     for attempt in range(1, _ATTEMPTS + 1):
         with Session(engine, expire_on_commit=False) as session:
             try:

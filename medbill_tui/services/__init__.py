@@ -1,56 +1,50 @@
-"""Use cases: what screens and the CLI ask for. Each call is one unit of work."""
+"""Use cases: what screens and the CLI ask for. Each call is one unit of work.
+
+`Services` builds each service (and imports its module, with the SQL and the ORM models
+behind it) the first time it is used, so the app paints its first screen without loading
+the use cases it has not needed yet (see docs/performance.md, cold start).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from medbill_tui.clock import Clock
 from medbill_tui.domain.roles import Action, can
-from medbill_tui.records import Timers
-from medbill_tui.records_statements import DunningPolicy
-from medbill_tui.services.audit import AuditService
-from medbill_tui.services.claims import ClaimService
-from medbill_tui.services.denials import DenialService
-from medbill_tui.services.drafts import DraftService
-from medbill_tui.services.encounters import EncounterService
-from medbill_tui.services.followups import FollowupService
-from medbill_tui.services.imports import ImportService
-from medbill_tui.services.patient_payments import PatientPaymentService
-from medbill_tui.services.patients import PatientService
-from medbill_tui.services.queues import DetailService, QueueService
-from medbill_tui.services.remittances import RemittanceService
-from medbill_tui.services.reports import ReportService
-from medbill_tui.services.statements import StatementService
-from medbill_tui.services.submissions import SubmissionService
-from medbill_tui.services.unmatched import UnmatchedService
-from medbill_tui.services.work import WorkService
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from medbill_tui.records import Timers
+    from medbill_tui.records_statements import DunningPolicy
+    from medbill_tui.services.audit import AuditService
+    from medbill_tui.services.claims import ClaimService
+    from medbill_tui.services.denials import DenialService
+    from medbill_tui.services.drafts import DraftService
+    from medbill_tui.services.encounters import EncounterService
+    from medbill_tui.services.followups import FollowupService
+    from medbill_tui.services.imports import ImportService
+    from medbill_tui.services.patient_payments import PatientPaymentService
+    from medbill_tui.services.patients import PatientService
+    from medbill_tui.services.queues import DetailService, QueueService
+    from medbill_tui.services.remittances import RemittanceService
+    from medbill_tui.services.reports import ReportService
+    from medbill_tui.services.statements import StatementService
+    from medbill_tui.services.submissions import SubmissionService
+    from medbill_tui.services.unmatched import UnmatchedService
+    from medbill_tui.services.work import WorkService
 
 
-@dataclass
+@dataclass(eq=False)
 class Services:
-    """The service objects of one app session, sharing one engine and one clock."""
+    """The service objects of one app session, sharing one engine and one clock.
+
+    Each service is made on first use and kept (one object per session, as before)."""
 
     engine: Engine
-    queues: QueueService
-    details: DetailService
-    encounters: EncounterService
-    claims: ClaimService
-    patients: PatientService
-    submissions: SubmissionService
-    imports: ImportService
-    remittances: RemittanceService
-    denials: DenialService
-    unmatched: UnmatchedService
-    reports: ReportService
-    statements: StatementService
-    followups: FollowupService
-    payments: PatientPaymentService
-    audit: AuditService
-    work: WorkService
-    drafts: DraftService
     clock: Clock
     actor: str
     page_size: int = 200
@@ -58,6 +52,13 @@ class Services:
     """The folder inbound X12 files are dropped in (the inbox screen lists it)."""
     role: str = "admin"
     """The actor's role (biller, supervisor, admin): what `can` allows."""
+    outbox: Path = Path("outbox")
+    letters: Path = Path("letters")
+    receipts: Path = Path("receipts")
+    statements_dir: Path = Path("statements")
+    timers: Timers | None = None
+    dunning: DunningPolicy | None = None
+    lease_minutes: int = 30
 
     def can(self, action: Action) -> bool:
         """True when the actor's role may do `action` (see domain/roles.py)."""
@@ -65,6 +66,114 @@ class Services:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @cached_property
+    def queues(self) -> QueueService:
+        from medbill_tui.services.queues import QueueService
+
+        return QueueService(self.engine, self.clock, self.timers)
+
+    @cached_property
+    def details(self) -> DetailService:
+        from medbill_tui.services.queues import DetailService
+
+        return DetailService(self.engine, self.clock, self.actor)
+
+    @cached_property
+    def encounters(self) -> EncounterService:
+        from medbill_tui.services.encounters import EncounterService
+
+        return EncounterService(self.engine, self.clock, self.actor)
+
+    @cached_property
+    def claims(self) -> ClaimService:
+        from medbill_tui.services.claims import ClaimService
+
+        return ClaimService(self.engine, self.clock, self.actor)
+
+    @cached_property
+    def patients(self) -> PatientService:
+        from medbill_tui.services.patients import PatientService
+
+        return PatientService(self.engine, self.clock, self.actor)
+
+    @cached_property
+    def submissions(self) -> SubmissionService:
+        from medbill_tui.services.submissions import SubmissionService
+
+        return SubmissionService(self.engine, self.clock, self.actor, self.outbox)
+
+    @cached_property
+    def imports(self) -> ImportService:
+        from medbill_tui.services.imports import ImportService
+
+        return ImportService(self.engine, self.clock, self.actor)
+
+    @cached_property
+    def remittances(self) -> RemittanceService:
+        from medbill_tui.services.remittances import RemittanceService
+
+        return RemittanceService(self.engine, self.clock, self.actor)
+
+    @cached_property
+    def unmatched(self) -> UnmatchedService:
+        from medbill_tui.services.unmatched import UnmatchedService
+
+        return UnmatchedService(self.engine, self.clock, self.actor)
+
+    @cached_property
+    def denials(self) -> DenialService:
+        from medbill_tui.services.denials import DenialService
+
+        supervisor = can(self.role, "write-off-over-limit")
+        return DenialService(self.engine, self.clock, self.actor, self.letters,
+                             supervisor=supervisor)  # fmt: skip
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from medbill_tui.records import Timers
+        from medbill_tui.services.reports import ReportService
+
+        return ReportService(self.engine, self.clock, (self.timers or Timers()).aging_from)
+
+    @cached_property
+    def statements(self) -> StatementService:
+        from medbill_tui.records_statements import DunningPolicy
+        from medbill_tui.services.statements import StatementService
+
+        return StatementService(self.engine, self.clock, self.actor, self.statements_dir,
+                                self.dunning or DunningPolicy(), role=self.role)  # fmt: skip
+
+    @cached_property
+    def followups(self) -> FollowupService:
+        from medbill_tui.services.followups import FollowupService
+
+        return FollowupService(self.engine, self.clock, self.actor, self.timers)
+
+    @cached_property
+    def payments(self) -> PatientPaymentService:
+        from medbill_tui.services.patient_payments import PatientPaymentService
+
+        return PatientPaymentService(self.engine, self.clock, self.actor, self.receipts)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from medbill_tui.services.audit import AuditService
+
+        return AuditService(self.engine, self.actor)
+
+    @cached_property
+    def work(self) -> WorkService:
+        from medbill_tui.services.work import WorkService
+
+        return WorkService(self.engine, self.clock, self.actor, self.lease_minutes,
+                           role=self.role)  # fmt: skip
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        from medbill_tui.services.drafts import DraftService
+
+        return DraftService(self.engine, self.actor)
 
 
 def build_services(
@@ -82,47 +191,23 @@ def build_services(
     role: str | None = "admin",
     lease_minutes: int = 30,
 ) -> Services:
-    """Wire the services of one session onto `engine`.
+    """Wire the services of one session onto `engine` (each is made when first used).
 
     `role` is the actor's: the app and the CLI pass the one `identify` found for the login;
     the default suits tests and scripts on a database of their own.
     """
-    role = role or "biller"
     return Services(
         engine=engine,
-        queues=QueueService(engine, clock, timers),
-        details=DetailService(engine, clock, actor),
-        encounters=EncounterService(engine, clock, actor),
-        claims=ClaimService(engine, clock, actor),
-        patients=PatientService(engine, clock, actor),
-        submissions=SubmissionService(engine, clock, actor, outbox or Path("outbox")),
-        imports=ImportService(engine, clock, actor),
-        remittances=RemittanceService(engine, clock, actor),
-        unmatched=UnmatchedService(engine, clock, actor),
-        denials=DenialService(
-            engine,
-            clock,
-            actor,
-            letters or Path("letters"),
-            supervisor=can(role, "write-off-over-limit"),
-        ),
-        reports=ReportService(engine, clock, (timers or Timers()).aging_from),
-        statements=StatementService(
-            engine,
-            clock,
-            actor,
-            statements_dir or Path("statements"),
-            dunning or DunningPolicy(),
-            role=role,
-        ),
-        followups=FollowupService(engine, clock, actor, timers),
-        payments=PatientPaymentService(engine, clock, actor, receipts or Path("receipts")),
-        audit=AuditService(engine, actor),
-        work=WorkService(engine, clock, actor, lease_minutes, role=role),
-        drafts=DraftService(engine, actor),
         clock=clock,
         actor=actor,
         page_size=page_size,
         inbox=inbox or Path("inbox"),
-        role=role,
+        role=role or "biller",
+        outbox=outbox or Path("outbox"),
+        letters=letters or Path("letters"),
+        receipts=receipts or Path("receipts"),
+        statements_dir=statements_dir or Path("statements"),
+        timers=timers,
+        dunning=dunning,
+        lease_minutes=lease_minutes,
     )

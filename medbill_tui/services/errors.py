@@ -8,7 +8,7 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from medbill_tui.db.repositories.details import RecordNotFound
+from medbill_tui.db.repositories.errors import RecordNotFound
 
 P = ParamSpec("P")
 T = TypeVar("T")

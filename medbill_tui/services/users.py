@@ -7,9 +7,9 @@ and writes an audit event. The first login of an empty database becomes its admi
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
 
 from medbill_tui.db.repositories import users as repo
 from medbill_tui.db.repositories.audit import record_audit
@@ -17,6 +17,9 @@ from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.roles import ROLES, Action, can, is_role, refusal
 from medbill_tui.records_users import AppUserRecord
 from medbill_tui.services.errors import ServiceError, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 

@@ -11,7 +11,13 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from medbill_tui.db.engine import make_engine
-from medbill_tui.db.migrate import head_revision, schema_status, upgrade
+from medbill_tui.db.migrate import (
+    _head_from_files,
+    alembic_head_revision,
+    head_revision,
+    schema_status,
+    upgrade,
+)
 from medbill_tui.db.models import Base
 from tests.conftest import PgCluster
 from tests.factories import Builder
@@ -25,6 +31,8 @@ def test_upgrade_from_empty_to_head(pg: PgCluster) -> None:
         upgrade(engine)
         status = schema_status(engine)
         assert status.up_to_date and status.current == head_revision()
+        with engine.connect() as conn:  # the start-up check's own query agrees with Alembic
+            assert MigrationContext.configure(conn).get_current_revision() == status.current
         tables = set(inspect(engine).get_table_names())
         assert set(Base.metadata.tables) <= tables
         upgrade(engine)  # a second upgrade is a no-op
@@ -91,3 +99,8 @@ def test_append_only_tables_refuse_update_and_delete(engine: Engine, table: str)
             conn.execute(text(statement))
     with engine.connect() as conn:
         assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 1
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    """The start-up check reads the head without loading Alembic; it must find the same one."""
+    assert _head_from_files() == alembic_head_revision() == head_revision()

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 
+from medbill_tui.binding_ids import BINDING_IDS
 from medbill_tui.keymap import KeymapError, load_keymap, parse_keymap, unknown_ids
 
 
@@ -63,3 +70,43 @@ def test_load_reports_the_file(tmp_path: Path) -> None:
 
 def test_unknown_ids() -> None:
     assert unknown_ids({"app.help": "f1", "app.hlep": "f2"}, {"app.help"}) == ["app.hlep"]
+
+
+def _ids_of_the_real_classes() -> set[str]:
+    """Binding ids of every class in the app module and every module of screens/ and widgets/."""
+    names = ["medbill_tui.app"]
+    for package in ("medbill_tui.screens", "medbill_tui.widgets"):
+        path = importlib.import_module(package).__path__
+        names += [f"{package}.{module.name}" for module in pkgutil.iter_modules(path)]
+    ids: set[str] = set()
+    for name in names:
+        for _, cls in inspect.getmembers(importlib.import_module(name), inspect.isclass):
+            for base in cls.__mro__:
+                for binding in base.__dict__.get("BINDINGS", []):
+                    if isinstance(binding, Binding) and binding.id:
+                        ids.add(binding.id)
+    return ids
+
+
+def test_the_written_out_binding_ids_are_the_real_ones() -> None:
+    """binding_ids.py (what a keymap is checked against at start, without importing every
+    screen) lists exactly the ids the classes have: add, rename or remove them there too."""
+    real = _ids_of_the_real_classes()
+    assert sorted(real - BINDING_IDS) == [], "missing from medbill_tui/binding_ids.py"
+    assert sorted(BINDING_IDS - real) == [], "no binding has these ids any more"
+
+
+def test_starting_the_app_imports_only_the_first_screen() -> None:
+    """Screens are imported on first use: the app module and its dashboard load no others."""
+    code = (
+        "import sys, medbill_tui.app; "
+        "from medbill_tui.screens import dashboard; "
+        "print(' '.join(m for m in sys.modules if m.startswith('medbill_tui.screens.')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.split()  # fmt: skip
+    assert sorted(loaded) == [
+        "medbill_tui.screens.base",
+        "medbill_tui.screens.dashboard",
+        "medbill_tui.screens.too_small",
+    ]

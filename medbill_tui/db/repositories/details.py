@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories.errors import RecordNotFound as RecordNotFound
 from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
 from medbill_tui.domain.money import ZERO, fmt_money
@@ -37,10 +38,6 @@ def _service_line(r: Any) -> ServiceLine:
         amount=Decimal(r.amount),
         dx_pointers=r.dx_pointers,
     )
-
-
-class RecordNotFound(LookupError):
-    """No row with that id."""
 
 
 class DetailRepository:
