@@ -29,6 +29,7 @@ from medbill_tui.screens.note import NoteScreen
 from medbill_tui.screens.reason import DIALOG_CSS
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.detail_view import DetailScroll
+from medbill_tui.widgets.encounter_messages import EntryOutcome
 from medbill_tui.widgets.text import fmt_date, money
 
 ACTION_GROUP = "denial-action"
@@ -99,7 +100,8 @@ class DenialScreen(ServiceScreen):
 
     | Key(s) | Description |
     | :- | :- |
-    | r | Correct and resubmit (asks first). |
+    | e | Correct the visit's codes in charge entry; a save asks to resubmit (ctrl+b: at once). |
+    | r | Resubmit as it stands (asks first). |
     | a | Appeal: write the letter. |
     | w | Write off (asks for a reason). |
     | t | Transfer to the patient (asks first). |
@@ -110,8 +112,10 @@ class DenialScreen(ServiceScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="denial.back", tooltip="Close this view"),
+        Binding("e", "correct", "Correct", id="denial.correct",
+                tooltip="Fix the visit's codes in charge entry, then resubmit"),
         Binding("r", "resubmit", "Resubmit", id="denial.resubmit",
-                tooltip="Correct the claim and send it again"),
+                tooltip="Make a new claim from the visit as it stands"),
         Binding("a", "appeal", "Appeal", id="denial.appeal", tooltip="Write an appeal letter"),
         Binding("w", "write_off", "Write off", id="denial.write-off",
                 tooltip="Write off what the payer owes"),
@@ -182,9 +186,25 @@ class DenialScreen(ServiceScreen):
 
         self.app.push_screen(ConfirmScreen(question, yes=yes, no="No, leave it"), answered)
 
+    def action_correct(self) -> None:
+        if not self.ready() or self.claim is None:
+            return
+        from medbill_tui.screens.encounter_entry import EncounterEntryScreen  # heavy: on use
+
+        self.app.push_screen(EncounterEntryScreen(self.claim.encounter_id), self._corrected)
+
+    def _corrected(self, outcome: EntryOutcome | None) -> None:
+        if outcome is None:
+            return
+        if outcome.create_claim:  # ctrl+b in charge entry: save and bill, no second question
+            self.start_resubmit()
+        else:
+            self.load()
+            self.action_resubmit()
+
     def action_resubmit(self) -> None:
         if self.ready():
-            self.ask("Correct this claim and make a new one ready to send?",
+            self.ask("Make a corrected claim from the visit's charges, ready to send?",
                      "Yes, resubmit", self.start_resubmit)  # fmt: skip
 
     def start_resubmit(self) -> None:

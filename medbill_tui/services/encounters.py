@@ -83,14 +83,15 @@ class EncounterService:
 
     @translate_errors
     def load(self, encounter_id: int) -> EncounterForm:
-        """An unbilled (or held) encounter, or one whose claim was rejected, as a form."""
+        """An unbilled (or held) encounter, or one whose claim was rejected or denied (open
+        denial), as a form."""
         with viewing(self.engine, self.actor, "encounter", encounter_id, "charge entry") as conn:
             form, status = repo.load_form(conn, encounter_id)
-            rejected = repo.rejected_claim(conn, encounter_id)
-        if status not in EDITABLE and rejected is None:
+            correctable = status in EDITABLE or repo.correctable(conn, encounter_id)
+        if not correctable:
             raise EditConflict(
-                f"this encounter is {status}: only unbilled visits and rejected claims can be "
-                "edited"
+                f"this encounter is {status}: only unbilled visits and rejected or denied "
+                "claims can be edited"
             )
         return form
 
@@ -177,7 +178,7 @@ class EncounterService:
         if theirs.version == form.version:
             raise EditConflict(sentence(exc))
         info = form_conflict(conn, "encounter", eid, f"encounter {eid}", loaded, theirs, form)
-        if status not in EDITABLE and repo.rejected_claim(conn, eid) is None:
+        if status not in EDITABLE and not repo.correctable(conn, eid):
             billed = FieldChange("status", "status", None, status, "")
             info = replace(info, changes=(billed, *info.changes))
         raise EncounterChanged(conflict_words(info, "encounter"), info)

@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
 from medbill_tui.app import MedbillApp
+from medbill_tui.db.repositories.encounters import CORRECTABLE_SQL
 from medbill_tui.records import PatientHit
 from medbill_tui.screens.conflict import ConflictScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
@@ -336,8 +337,9 @@ async def test_billed_encounter_cannot_be_opened_for_editing(
 ) -> None:
     with demo_engine.connect() as conn:
         billed = conn.execute(
-            text("SELECT id FROM encounter WHERE status = 'billed' LIMIT 1")
-        ).scalar_one()
+            text(f"SELECT id FROM encounter WHERE status = 'billed' AND NOT {CORRECTABLE_SQL} "
+                 "LIMIT 1")
+        ).scalar_one()  # fmt: skip
     app = make_app()
     spy = NoteSpy(app)
     async with app.run_test(size=(80, 24)) as pilot:

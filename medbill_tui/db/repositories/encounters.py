@@ -253,9 +253,8 @@ def write_encounter(
                 "UPDATE encounter SET patient_id = :patient, provider_id = :provider, "
                 "coverage_id = :coverage, authorization_id = :auth, dos = :dos, pos = :pos, "
                 "version = version + 1 WHERE id = :id AND version = :version "
-                "AND (status IN ('unbilled', 'hold') OR EXISTS (SELECT 1 FROM claim c "
-                "WHERE c.encounter_id = encounter.id AND c.status IN "
-                "('rejected_999', 'rejected_277ca'))) RETURNING id, version"
+                f"AND (status IN ('unbilled', 'hold') OR {CORRECTABLE_SQL}) "
+                "RETURNING id, version"
             ),
             {**values, "id": form.encounter_id, "version": form.version},
         ).one_or_none()
@@ -303,6 +302,24 @@ def write_encounter(
     record_audit(conn, actor, action, "encounter", row.id,
                  f"{len(diagnoses)} diagnoses, {len(lines)} lines")  # fmt: skip
     return int(row.id), int(row.version)
+
+
+CORRECTABLE_SQL = (
+    "EXISTS (SELECT 1 FROM claim c WHERE c.encounter_id = encounter.id AND "
+    "(c.status IN ('rejected_999', 'rejected_277ca') OR EXISTS (SELECT 1 FROM work_item w "
+    "WHERE w.claim_id = c.id AND w.kind = 'denial' AND w.status = 'open')))"
+)
+"""A billed encounter may still be corrected while its claim is rejected or has an open
+denial (the denial's resubmit then bills the corrected charges)."""
+
+
+def correctable(conn: Connection, encounter_id: int) -> bool:
+    """Whether a billed encounter can be corrected (see CORRECTABLE_SQL)."""
+    return bool(
+        conn.execute(
+            text(f"SELECT {CORRECTABLE_SQL} FROM encounter WHERE id = :e"), {"e": encounter_id}
+        ).scalar()
+    )
 
 
 def rejected_claim(conn: Connection, encounter_id: int) -> int | None:

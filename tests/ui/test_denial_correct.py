@@ -1,0 +1,77 @@
+"""Correcting a denied claim's codes: `e` on the denial opens charge entry on its visit, and a
+save bills the corrected charges as a new claim (replacement when the payer knows the first)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine, text
+
+from medbill_tui.app import MedbillApp
+from medbill_tui.screens.denial import DenialScreen
+from medbill_tui.screens.form import ConfirmScreen
+from medbill_tui.services import Services
+from medbill_tui.services.encounters import EditConflict
+from tests.ui.test_denial_screen import open_denials
+from tests.ui.test_encounter_entry import entry, idle, value
+
+
+async def test_correct_the_codes_then_resubmit(
+    make_app: Callable[..., MedbillApp], services: Services, demo_engine: Engine
+) -> None:
+    row = open_denials(services)[0]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        app.push_screen(DenialScreen(row.work_item_id))
+        await idle(pilot)
+        denial = app.screen
+        assert isinstance(denial, DenialScreen) and denial.claim is not None
+        encounter_id = denial.claim.encounter_id
+        lines_before = len(services.encounters.load(encounter_id).lines)
+        await pilot.press("e")
+        await idle(pilot)
+        screen = entry(app)
+        assert screen.encounter_id == encounter_id
+        assert value(app, f"line-{lines_before}-code") == ""  # a blank line to add one
+        screen.focus_field(f"line-{lines_before}-code")
+        await pilot.press(*"36415", "enter")
+        await idle(pilot)
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the save asks to resubmit
+        await pilot.press("y")
+        await idle(pilot)
+        assert app.screen is denial
+    with demo_engine.connect() as conn:
+        old = conn.execute(text("SELECT status FROM claim WHERE id = :c"),
+                           {"c": row.claim_id}).scalar_one()  # fmt: skip
+        new = conn.execute(
+            text("SELECT c.id, c.status, c.total_charge, count(l.id) AS n FROM claim c "
+                 "JOIN claim_line l ON l.claim_id = c.id WHERE c.encounter_id = :e "
+                 "AND c.id > :old GROUP BY c.id ORDER BY c.id DESC LIMIT 1"),
+            {"e": encounter_id, "old": row.claim_id},
+        ).one()  # fmt: skip
+        charges = conn.execute(
+            text("SELECT coalesce(sum(amount), 0) FROM charge WHERE encounter_id = :e"),
+            {"e": encounter_id},
+        ).scalar_one()
+        item = conn.execute(text("SELECT status FROM work_item WHERE id = :i"),
+                            {"i": row.work_item_id}).scalar_one()  # fmt: skip
+    assert old == "replaced" and item == "done"
+    assert new.status == "ready" and new.n == lines_before + 1 and new.total_charge == charges
+    assert services.remittances.check_ledger() == ()
+
+
+async def test_a_closed_denials_visit_is_not_editable(
+    make_app: Callable[..., MedbillApp], services: Services
+) -> None:
+    row = open_denials(services)[0]
+    services.denials.done(row.work_item_id, "worked")
+    claim = services.details.claim(row.claim_id)
+    try:
+        services.encounters.load(claim.encounter_id)
+    except EditConflict as exc:
+        assert "only unbilled visits and rejected or denied claims" in str(exc)
+    else:  # another open denial or a rejection on the same visit keeps it open: not here
+        raise AssertionError("a worked denial's visit opened for editing")
