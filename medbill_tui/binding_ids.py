@@ -43,6 +43,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "dashboard.refresh",
         "denial.appeal",
         "denial.back",
+        "denial.correct",
         "denial.done-next",
         "denial.note",
         "denial.resubmit",
