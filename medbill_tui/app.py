@@ -316,13 +316,16 @@ class MedbillApp(SessionMixin):
     def report_worker_error(self, worker: Worker[Any]) -> None:
         """The one place a failed worker is turned into words for the biller."""
         error = worker.error
+        if isinstance(error, ServiceUnavailable):
+            # its own standing notice, said once; never skipped as a repeat, or a database
+            # that drops again just after coming back would get no notice and no retry
+            self.database_down()
+            return
         said = (type(error).__name__, str(error))
         if said == self._last_error[0] and time.monotonic() - self._last_error[1] < REPEAT_SECONDS:
             return  # several loads of one screen failed for the same reason: say it once
         self._last_error = (said, time.monotonic())
-        if isinstance(error, ServiceUnavailable):
-            self.database_down()
-        elif isinstance(error, NotFound):
+        if isinstance(error, NotFound):
             self.notify(str(error), title="Not found", severity="warning", timeout=8)
         elif isinstance(error, ServiceError):
             self.notify(str(error), title="Could not do that", severity="error", timeout=10)

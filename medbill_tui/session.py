@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 EXIT_GRACE_SECONDS = 2.0
 """If a clean exit has not finished this long after a hang-up, the process ends anyway."""
+LAST_WRITES_SECONDS = 10.0
+"""After the app has left the terminal, the caller's last writes (the logout audit row) get
+this long (more than the connect timeout) before the process ends anyway."""
 RETRY_BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 DOWN_NOTICE = ("The database is not answering. Your entries on screen are kept; medbill "
                "keeps trying and carries on when it is back.")  # fmt: skip
@@ -88,10 +91,24 @@ class SessionMixin(App[None]):
         if work_service is not None:
             _best_effort("release held work", work_service.release_mine)
         if reason in ("hangup", "terminated"):
-            timer = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(0,))
-            timer.daemon = True
-            timer.start()
+            self._end_process_in(EXIT_GRACE_SECONDS)
         self.exit(message=_words(reason))
+
+    _exit_deadline: threading.Timer | None = None
+
+    def _end_process_in(self, seconds: float) -> None:
+        if self._exit_deadline is not None:
+            self._exit_deadline.cancel()
+        timer = threading.Timer(seconds, os._exit, args=(0,))
+        timer.daemon = True
+        timer.start()
+        self._exit_deadline = timer
+
+    def left_the_terminal(self) -> None:
+        """Call once `run()` has returned: after a hang-up the exit grace (meant for a dead
+        terminal) must not cut off the caller's last writes, so they get their own limit."""
+        if self._exit_deadline is not None:
+            self._end_process_in(LAST_WRITES_SECONDS)
 
     # the database went away -----------------------------------------------------------
 
