@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotext._utility as plotext_utility
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual_plotext import PlotextPlot
@@ -9,6 +10,10 @@ from textual_plotext.plot import Plot
 
 from medbill_tui.domain.aging import BUCKETS
 from medbill_tui.records import AgingOverview
+
+# plotext drops duplicate points through a set, so where a tick label lands changed with
+# Python's hash seed from one start to the next; keep the first of each, in order, instead.
+plotext_utility.no_duplicates = lambda data: list(dict.fromkeys(data))
 
 
 class AgingChart(Horizontal):
@@ -32,7 +37,9 @@ class AgingChart(Horizontal):
         plt = bars.plt
         plt.clear_figure()
         amounts = [float(v) for v in overview.totals.buckets]
-        plt.bar([label for label, _, _ in BUCKETS], amounts, width=0.6)
+        places = [float(n) for n in range(1, len(BUCKETS) + 1)]
+        plt.bar(places, amounts, width=0.6)
+        plt.xticks(places, [label for label, _, _ in BUCKETS])
         plt.title("Owed by age, days")
         _y_ticks(plt, amounts)
         bars.refresh()
