@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
@@ -123,3 +125,20 @@ def test_bad_dates_exit_2_with_one_line(demo_url: str, args: tuple[str, ...], wo
     assert result.returncode == 2
     assert result.stdout == "" and words in result.stderr
     assert result.stderr.startswith("medbill: ") and "Traceback" not in result.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(demo_url: str) -> None:
+    """`medbill report … | head -1`: the report stops quietly when the pipe closes."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "MEDBILL"))}
+    env.update(TODAY, DATABASE_URL=demo_url)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "medbill_tui", "report", "payments", "--from", "2026-01-01",
+         "--format", "csv"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # the header, then the reader goes away
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) in (0, 141)  # 0 if it had written everything already
+    assert "Traceback" not in err and "BrokenPipe" not in err
