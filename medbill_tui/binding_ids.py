@@ -158,5 +158,6 @@ BINDING_IDS: frozenset[str] = frozenset(
         "unmatched.not-ours",
         "unmatched.refresh",
         "work.next",
+        "work.reassign",
     }
 )

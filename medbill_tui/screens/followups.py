@@ -235,6 +235,10 @@ class FollowupsScreen(WorkNextActions, NoteActions):
     def work_queue(self) -> Queue | None:
         return "followups"
 
+    def current_work_item(self) -> int | None:
+        row = self.current()
+        return None if row is None else row.work_item_id
+
     def open_taken(self, lease: WorkLease) -> None:
         """The claim (or the account) of the follow-up just taken."""
         from medbill_tui.screens.account_detail import AccountDetailScreen

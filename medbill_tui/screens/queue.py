@@ -321,6 +321,10 @@ class QueueScreen(WorkNextActions, BalanceActions):
             return "denials"
         return "rejections" if self.kind is QueueKind.REJECTIONS else None
 
+    def current_work_item(self) -> int | None:
+        row = self.current_row
+        return row.work_item_id if isinstance(row, DenialRow | RejectionRow) else None
+
     def open_taken(self, lease: WorkLease) -> None:
         """The denial screen for a denial; charge entry on the visit of a rejected claim."""
         row = next((r for r in self.rows if isinstance(r, DenialRow | RejectionRow)
@@ -341,7 +345,7 @@ class QueueScreen(WorkNextActions, BalanceActions):
         self.action_refresh()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "work_next":
+        if action in ("work_next", "reassign"):
             return self.kind in (QueueKind.DENIALS, QueueKind.REJECTIONS)
         if action == "clear_filter":  # hidden without a filter: the footer is full
             return self.filter.active

@@ -184,6 +184,10 @@ class UnmatchedScreen(WorkNextActions):
     def work_queue(self) -> Queue | None:
         return "unmatched"
 
+    def current_work_item(self) -> int | None:
+        row = self._row()
+        return None if row is None else row.work_item_id
+
     def open_taken(self, lease: WorkLease) -> None:
         """Open the item just taken as Enter does (the claim chooser for a payment)."""
         row = next((r for r in self.rows if r.work_item_id == lease.work_item_id), None)

@@ -18,6 +18,7 @@ from medbill_tui.screens.base import ServiceScreen
 
 TAKE_GROUP = "work-next"
 RELEASE_GROUP = "work-release"
+REASSIGN_GROUP = "work-reassign"
 HELD_MARK = "@"
 """Before a row's first cell in the follow-up and unmatched lists: someone holds it."""
 
@@ -28,6 +29,13 @@ class WorkTaken(Message):
 
     queue: Queue
     lease: WorkLease | None
+
+
+@dataclass
+class WorkReassigned(Message):
+    """A supervisor gave an item to someone: the item and its new holder's lease."""
+
+    lease: WorkLease
 
 
 @dataclass
@@ -51,11 +59,14 @@ class WorkNextActions(ServiceScreen):
     | Key(s) | Description |
     | :- | :- |
     | n | Take the next item nobody holds and open it. |
+    | A | Give the item under the cursor to another biller (supervisors). |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "work_next", "Next", id="work.next",
                 tooltip="Take the next item nobody holds and open it (yours for a while)"),
+        Binding("A", "reassign", "Give to", id="work.reassign", show=False,  # footer is full
+                tooltip="Give the item under the cursor to another biller (supervisors)"),
     ]  # fmt: skip
 
     _taking = False
@@ -76,6 +87,10 @@ class WorkNextActions(ServiceScreen):
     def open_taken(self, lease: WorkLease) -> None:
         """Open the item just taken (the denial screen, charge entry, the claim…)."""
         raise NotImplementedError
+
+    def current_work_item(self) -> int | None:
+        """The work item under the cursor (None: the row is not one, or no row)."""
+        return None
 
     def work_released(self) -> None:
         """Hook: back from an item taken with `n`, or leases were given back: reload to show
@@ -105,6 +120,35 @@ class WorkNextActions(ServiceScreen):
         self._took = True
         self.notify(taken_words(message.lease), title="Next", timeout=6)
         self.open_taken(message.lease)
+
+    def action_reassign(self) -> None:
+        if self.work_queue() is None:
+            return
+        item = self.current_work_item()
+        if item is None:
+            self.notify("This row is not a work item that can be given to someone.",
+                        title="Give to", severity="warning", timeout=5)  # fmt: skip
+            return
+        from medbill_tui.screens.denial import PromptScreen  # on use: keeps startup light
+
+        def answered(login: str | None) -> None:
+            if login:
+                self.reassign(item, login)
+
+        self.app.push_screen(
+            PromptScreen("Give this item to another biller", "Their login:", "e.g. jsmith"),
+            answered,
+        )
+
+    @work(thread=True, exit_on_error=False, group=REASSIGN_GROUP)
+    def reassign(self, work_item_id: int, login: str) -> None:
+        self.post_message(WorkReassigned(self.services.work.reassign(work_item_id, login)))
+
+    def on_work_reassigned(self, message: WorkReassigned) -> None:
+        lease = message.lease
+        self.notify(f"{lease.label.capitalize()} is now {lease.owner}'s until "
+                    f"{until_words(lease.lease_until)}", title="Given", timeout=6)  # fmt: skip
+        self.work_released()
 
     def on_screen_suspend(self) -> None:
         self._away = True
