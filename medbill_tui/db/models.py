@@ -490,6 +490,49 @@ class LedgerEntry(Base):
     memo: Mapped[str | None] = mapped_column(Text)
 
 
+class LedgerBalance(Base):
+    """The ledger's sum per (patient, responsibility, encounter, claim, service date).
+
+    Kept by the statement-level trigger `ledger_entry_balance` (migration 0011), never written
+    by the application; open sums (amount <> 0) are what the balance counts and totals read.
+    """
+
+    __tablename__ = "ledger_balance"
+    __table_args__ = (
+        Index(
+            "uq_ledger_balance_key",
+            "patient_id",
+            "responsibility",
+            "encounter_id",
+            "claim_id",
+            "service_date",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+        Index(
+            "ix_ledger_balance_open",
+            "patient_id",
+            "responsibility",
+            postgresql_include=["amount", "service_date", "claim_id"],
+            postgresql_where=text("amount <> 0"),
+        ),
+        Index(
+            "ix_ledger_balance_open_claim",
+            "claim_id",
+            "responsibility",
+            postgresql_include=["amount"],
+            postgresql_where=text("amount <> 0 AND claim_id IS NOT NULL"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(BigInteger)
+    responsibility: Mapped[str] = mapped_column(String(10))
+    encounter_id: Mapped[int] = mapped_column(BigInteger)
+    claim_id: Mapped[int | None] = mapped_column(BigInteger)
+    service_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+
 class WorkItem(Base):
     """Something a biller must work: a denial, a follow-up, a rejection, an unmatched payment."""
 

@@ -21,6 +21,7 @@ from typing import Any
 import psycopg
 import sqlalchemy
 
+from medbill_tui.db.balance_sql import BALANCE_TRIGGER, REBUILD_BALANCES_SQL
 from medbill_tui.db.demo.copy import (
     analyze,
     column_types,
@@ -161,11 +162,15 @@ def _replace(cur: psycopg.Cursor[Any], producer: _Producer, *, force: bool,
             "this database user may not empty and bulk-load the tables; "
             "load the demo as the user that owns the schema (the one that ran the migrations)"
         ) from None
+    # ledger_balance is filled in one statement after the COPY, not by the trigger per batch.
+    cur.execute(f"ALTER TABLE ledger_entry DISABLE TRIGGER {BALANCE_TRIGGER}")
     counts = _load(cur, producer, emptied, progress, cancel)
+    cur.execute(REBUILD_BALANCES_SQL)
+    cur.execute(f"ALTER TABLE ledger_entry ENABLE TRIGGER {BALANCE_TRIGGER}")
     create_indexes(cur, indexes)
     restore_foreign_keys(cur, keys)
     reset_sequences(cur, ID_TABLES, counts["claim"])
-    analyze(cur, TABLE_NAMES)
+    analyze(cur, (*TABLE_NAMES, "ledger_balance"))
     return counts
 
 

@@ -133,6 +133,28 @@ class BalanceQueries:
         )
         return [self._account_row(r) for r in result], [(r.account_no, r.rank) for r in result]
 
+    def _account_totals_from(self, where: str) -> str:
+        """The by-account rows from the open sums of `ledger_balance` (migration 0011), not
+        the ledger: a sum of zero adds nothing to any bucket, so the totals are the same."""
+        if self.aging_from == "billed":
+            since = "coalesce(cl.created_on, le.service_date)"
+            join = "LEFT JOIN claim cl ON cl.id = le.claim_id"
+        else:
+            since, join = "le.service_date", ""
+        follow_up = _follow_up_sql("patient_id", "p.id") if "fu." in where else ""
+        return f"""
+            FROM (
+                SELECT le.patient_id, {RESPONSIBILITY_RANK} AS rank,
+                  {_bucket_sql(f"(:today - {since})")},
+                  sum(le.amount) AS total
+                FROM ledger_balance le {join}
+                WHERE le.amount <> 0
+                GROUP BY 1, 2
+                HAVING sum(le.amount) <> 0
+            ) b
+            JOIN patient p ON p.id = b.patient_id
+            {follow_up}"""
+
     def account_totals(self, where: str, params: dict[str, Any]) -> BalanceTotals:
         params["today"] = self.today
         row = self.conn.execute(
@@ -140,7 +162,7 @@ class BalanceQueries:
                             coalesce(sum(b.b1), 0) AS b1, coalesce(sum(b.b2), 0) AS b2,
                             coalesce(sum(b.b3), 0) AS b3, coalesce(sum(b.b4), 0) AS b4,
                             coalesce(sum(b.total), 0) AS total
-                     {self._account_from()} WHERE {where}"""),
+                     {self._account_totals_from(where)} WHERE {where}"""),
             params,
         ).one()  # fmt: skip
         return _totals(row)
@@ -177,6 +199,25 @@ class BalanceQueries:
                 HAVING sum(le.amount) <> 0
             ) b
             {_follow_up_sql("claim_id", "c.id")}"""
+
+    def _claim_totals_from(self, where: str) -> str:
+        """The by-claim rows from the open sums of `ledger_balance` (see _account_totals_from)."""
+        since = "c.created_on" if self.aging_from == "billed" else "e.dos"
+        follow_up = _follow_up_sql("claim_id", "c.id") if "fu." in where else ""
+        return f"""
+            FROM (
+                SELECT le.claim_id, {RESPONSIBILITY_RANK} AS rank, sum(le.amount) AS total
+                FROM ledger_balance le
+                WHERE le.amount <> 0 AND le.claim_id IS NOT NULL
+                GROUP BY 1, 2
+                HAVING sum(le.amount) <> 0
+            ) s
+            JOIN claim c ON c.id = s.claim_id
+            JOIN patient p ON p.id = c.patient_id
+            JOIN payer py ON py.id = c.payer_id
+            JOIN encounter e ON e.id = c.encounter_id
+            CROSS JOIN LATERAL (SELECT s.rank, s.total, {since} AS since) b
+            {follow_up}"""
 
     def claim_where(self, filt: QueueFilter, params: dict[str, Any], patients: str) -> str:
         """Conditions of the by-claim rows; `patients` is the patient-text condition."""
@@ -240,7 +281,7 @@ class BalanceQueries:
         )
         row = self.conn.execute(
             text(f"""SELECT count(*) AS n, {sums}, coalesce(sum(b.total), 0) AS total
-                     {self._claim_from()} WHERE {where}"""),
+                     {self._claim_totals_from(where)} WHERE {where}"""),
             params,
         ).one()  # fmt: skip
         return _totals(row)
