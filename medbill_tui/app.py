@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 from medbill_tui.binding_ids import BINDING_IDS
 from medbill_tui.commands import ScreensProvider
 from medbill_tui.keymap import KeymapError, load_keymap, unknown_ids
+from medbill_tui.messages import SummariesLoaded
 from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
@@ -182,6 +183,16 @@ class MedbillApp(SessionMixin):
         self.check_size(self.size)
         self.start_session_guards()
 
+    _queue_screen_loaded = False
+
+    def on_summaries_loaded(self, message: SummariesLoaded) -> None:
+        """The dashboard's counts are painted: import the queue screen (the usual next key)
+        while the biller reads them, so the first 1-4 does not wait for it. On this thread,
+        between frames: importing from a worker thread could race the biller's own key."""
+        if not self._queue_screen_loaded:
+            self._queue_screen_loaded = True
+            self.set_timer(0.05, _load_queue_screen)
+
     def on_resize(self, event: events.Resize) -> None:
         self.check_size(event.size)
 
@@ -332,6 +343,10 @@ class MedbillApp(SessionMixin):
         else:
             log.error("worker %s failed", worker.name, exc_info=error)
             self.notify(UNEXPECTED, title="Unexpected error", severity="error", timeout=10)
+
+
+def _load_queue_screen() -> None:
+    import medbill_tui.screens.queue  # noqa: F401  (import for its side effect: loaded)
 
 
 def known_binding_ids() -> set[str]:

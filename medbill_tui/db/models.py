@@ -31,14 +31,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL as PENDING_CLAIM_SQL
+
 Money = Numeric(12, 2)
 
-PENDING_CLAIM_SQL = (
-    "status IN ('ready','batched','submitted','accepted_999','rejected_999',"
-    "'acknowledged_277ca','rejected_277ca','hold')"
-)
-"""The pending-claims queue's predicate, shared by its partial index and its query so the
-planner can prove the index applies."""
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -314,6 +310,7 @@ class Charge(Base):
     __table_args__ = (
         UniqueConstraint("encounter_id", "line_no"),
         CheckConstraint("units > 0", name="units"),
+        Index("ix_charge_encounter_amount", "encounter_id", postgresql_include=["amount"]),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     encounter_id: Mapped[int] = mapped_column(ForeignKey("encounter.id"))
@@ -338,6 +335,12 @@ class Claim(Base):
             "ix_claim_pending",
             text("coalesce(submitted_on, created_on)"),
             "id",
+            postgresql_where=text(PENDING_CLAIM_SQL),
+        ),
+        Index(
+            "ix_claim_pending_total",
+            "status",
+            postgresql_include=["total_charge"],
             postgresql_where=text(PENDING_CLAIM_SQL),
         ),
     )
@@ -533,6 +536,24 @@ class LedgerBalance(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
 
 
+class AccountBalance(Base):
+    """The ledger's sum per (patient, responsibility), kept by the same trigger as
+    LedgerBalance; the dashboard counts the open ones (amount <> 0)."""
+
+    __tablename__ = "account_balance"
+    __table_args__ = (
+        Index(
+            "ix_account_balance_open",
+            "responsibility",
+            postgresql_include=["amount"],
+            postgresql_where=text("amount <> 0"),
+        ),
+    )
+    patient_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    responsibility: Mapped[str] = mapped_column(String(10), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+
 class WorkItem(Base):
     """Something a biller must work: a denial, a follow-up, a rejection, an unmatched payment."""
 
@@ -540,6 +561,12 @@ class WorkItem(Base):
     __table_args__ = (
         Index(
             "ix_work_item_open", "kind", "opened_on", "id", postgresql_where=text("status = 'open'")
+        ),
+        Index(
+            "ix_work_item_open_amount",
+            "kind",
+            postgresql_include=["amount"],
+            postgresql_where=text("status = 'open'"),
         ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

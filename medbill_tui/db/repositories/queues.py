@@ -13,8 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
-from medbill_tui.db.models import PENDING_CLAIM_SQL
-from medbill_tui.db.repositories.claims import scrub_encounters
+from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL
 from medbill_tui.db.repositories.queue_balances import BalanceQueries
 from medbill_tui.db.repositories.queue_rejections import rejections_page
 from medbill_tui.db.repositories.work import HOLDER_SQL
@@ -174,6 +173,8 @@ class QueueRepository:
 
     def _finding_counts(self, encounter_ids: list[int]) -> dict[int, tuple[int, int]]:
         """(errors, warnings) the scrubber finds on each encounter of a page."""
+        from medbill_tui.db.repositories.claims import scrub_encounters  # not for the counts
+
         out: dict[int, tuple[int, int]] = {}
         for eid, findings in scrub_encounters(self.conn, encounter_ids, self.today).items():
             errors = sum(1 for f in findings if f.severity.value == "error")
@@ -357,11 +358,7 @@ class QueueRepository:
             )
         }
         balances = self.conn.execute(
-            text(
-                "SELECT count(*), coalesce(sum(s), 0) FROM ("
-                " SELECT sum(amount) AS s FROM ledger_balance WHERE amount <> 0"
-                " GROUP BY patient_id, responsibility HAVING sum(amount) <> 0) x"
-            )
+            text("SELECT count(*), coalesce(sum(amount), 0) FROM account_balance WHERE amount <> 0")
         ).one()
         counts: dict[QueueKind, tuple[Any, Any]] = {
             QueueKind.UNBILLED: tuple(unbilled),
