@@ -14,9 +14,13 @@ BALANCE_TRIGGER = "ledger_entry_balance"
 
 REBUILD_BALANCES_SQL = (
     f"INSERT INTO ledger_balance ({BALANCE_KEY}, amount)"
-    f" SELECT {BALANCE_KEY}, sum(amount) FROM ledger_entry GROUP BY {BALANCE_KEY}"
+    f" SELECT {BALANCE_KEY}, sum(amount) FROM ledger_entry GROUP BY {BALANCE_KEY}",
+    "INSERT INTO account_balance (patient_id, responsibility, amount)"
+    " SELECT patient_id, responsibility, sum(amount) FROM ledger_balance"
+    " GROUP BY patient_id, responsibility",
 )
-"""Fills an empty ledger_balance from the ledger (the demo load, with the trigger off)."""
+"""Fills the empty ledger_balance and account_balance from the ledger (the demo load, with
+the trigger off)."""
 
 BALANCE_MISMATCH_SQL = f"""
     SELECT coalesce(l.patient_id, b.patient_id),
@@ -32,3 +36,15 @@ BALANCE_MISMATCH_SQL = f"""
      AND b.service_date = l.service_date
     WHERE coalesce(l.amount, 0) <> coalesce(b.amount, 0)"""
 """Every sum the maintained table disagrees with the ledger on (none when the trigger works)."""
+
+ACCOUNT_MISMATCH_SQL = """
+    SELECT coalesce(l.patient_id, a.patient_id),
+           'patient ' || coalesce(l.patient_id, a.patient_id) || ' '
+           || coalesce(l.responsibility, a.responsibility) || ': the ledger sums to '
+           || coalesce(l.amount, 0) || ' but account_balance holds ' || coalesce(a.amount, 0)
+    FROM (SELECT patient_id, responsibility, sum(amount) AS amount FROM ledger_entry
+          GROUP BY patient_id, responsibility) l
+    FULL JOIN account_balance a
+      ON a.patient_id = l.patient_id AND a.responsibility = l.responsibility
+    WHERE coalesce(l.amount, 0) <> coalesce(a.amount, 0)"""
+"""Every account sum the maintained table disagrees with the ledger on."""

@@ -310,6 +310,7 @@ class Charge(Base):
     __table_args__ = (
         UniqueConstraint("encounter_id", "line_no"),
         CheckConstraint("units > 0", name="units"),
+        Index("ix_charge_encounter_amount", "encounter_id", postgresql_include=["amount"]),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     encounter_id: Mapped[int] = mapped_column(ForeignKey("encounter.id"))
@@ -334,6 +335,12 @@ class Claim(Base):
             "ix_claim_pending",
             text("coalesce(submitted_on, created_on)"),
             "id",
+            postgresql_where=text(PENDING_CLAIM_SQL),
+        ),
+        Index(
+            "ix_claim_pending_total",
+            "status",
+            postgresql_include=["total_charge"],
             postgresql_where=text(PENDING_CLAIM_SQL),
         ),
     )
@@ -529,6 +536,24 @@ class LedgerBalance(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
 
 
+class AccountBalance(Base):
+    """The ledger's sum per (patient, responsibility), kept by the same trigger as
+    LedgerBalance; the dashboard counts the open ones (amount <> 0)."""
+
+    __tablename__ = "account_balance"
+    __table_args__ = (
+        Index(
+            "ix_account_balance_open",
+            "responsibility",
+            postgresql_include=["amount"],
+            postgresql_where=text("amount <> 0"),
+        ),
+    )
+    patient_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    responsibility: Mapped[str] = mapped_column(String(10), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+
 class WorkItem(Base):
     """Something a biller must work: a denial, a follow-up, a rejection, an unmatched payment."""
 
@@ -536,6 +561,12 @@ class WorkItem(Base):
     __table_args__ = (
         Index(
             "ix_work_item_open", "kind", "opened_on", "id", postgresql_where=text("status = 'open'")
+        ),
+        Index(
+            "ix_work_item_open_amount",
+            "kind",
+            postgresql_include=["amount"],
+            postgresql_where=text("status = 'open'"),
         ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

@@ -28,8 +28,24 @@ def summed(conn: Connection) -> dict[tuple[object, ...], Decimal]:
     return {tuple(r[:5]): Decimal(r[5]) for r in rows}
 
 
+def accounts(conn: Connection) -> dict[tuple[object, ...], Decimal]:
+    rows = conn.execute(text("SELECT patient_id, responsibility, amount FROM account_balance"))
+    return {(r[0], r[1]): Decimal(r[2]) for r in rows if r[2] != 0}
+
+
+def account_sums(conn: Connection) -> dict[tuple[object, ...], Decimal]:
+    rows = conn.execute(
+        text(
+            "SELECT patient_id, responsibility, sum(amount) FROM ledger_entry"
+            " GROUP BY 1, 2 HAVING sum(amount) <> 0"
+        )
+    )
+    return {(r[0], r[1]): Decimal(r[2]) for r in rows}
+
+
 def balance_problems(conn: Connection) -> list[str]:
-    return [p.detail for p in check_ledger(conn) if p.what == "balance table"]
+    checks = ("balance table", "account balance table")
+    return [p.detail for p in check_ledger(conn) if p.what in checks]
 
 
 def test_trigger_keeps_the_sums_through_posting_and_reversal(engine: Engine) -> None:
@@ -65,6 +81,14 @@ def test_trigger_keeps_the_sums_through_posting_and_reversal(engine: Engine) -> 
         )
         sums = maintained(conn)
         assert sums == summed(conn)
+        assert (
+            accounts(conn)
+            == account_sums(conn)
+            == {
+                (ann[0], "primary"): Decimal("-90.00"),
+                (ann[0], "patient"): Decimal("70.00"),
+            }
+        )
         assert sums[(ann[0], "primary", eid, claim, DOS)] == Decimal("-90.00")
         assert sums[(ann[0], "patient", eid, claim, DOS)] == Decimal("30.00")
         assert sums[(ann[0], "patient", eid, None, DOS)] == Decimal("40.00")
@@ -86,13 +110,17 @@ def test_ledger_check_reports_a_table_that_disagrees(engine: Engine) -> None:
         assert len(problems) == 1
         assert "the ledger sums to 50.00 but ledger_balance holds 51.00" in problems[0]
         conn.execute(text("DELETE FROM ledger_balance"))
-        assert len(balance_problems(conn)) == 1
+        conn.execute(text("UPDATE account_balance SET amount = 0"))
+        problems = balance_problems(conn)
+        assert len(problems) == 2
+        assert "the ledger sums to 50.00 but account_balance holds 0.00" in problems[1]
 
 
 def test_demo_load_fills_the_table_and_posting_keeps_it(engine: Engine) -> None:
     load_demo(engine, encounters=300, seed=3, today=date(2026, 11, 2))
     with engine.begin() as conn:
         assert maintained(conn) == summed(conn)
+        assert accounts(conn) == account_sums(conn)
         assert conn.execute(text("SELECT count(*) FROM ledger_balance")).scalar_one() > 0
         assert balance_problems(conn) == []
         row = conn.execute(
@@ -107,3 +135,4 @@ def test_demo_load_fills_the_table_and_posting_keeps_it(engine: Engine) -> None:
             {"p": row.patient_id, "e": row.encounter_id, "d": DOS},
         )
         assert maintained(conn) == summed(conn)
+        assert accounts(conn) == account_sums(conn)

@@ -165,12 +165,13 @@ def _replace(cur: psycopg.Cursor[Any], producer: _Producer, *, force: bool,
     # ledger_balance is filled in one statement after the COPY, not by the trigger per batch.
     cur.execute(f"ALTER TABLE ledger_entry DISABLE TRIGGER {BALANCE_TRIGGER}")
     counts = _load(cur, producer, emptied, progress, cancel)
-    cur.execute(REBUILD_BALANCES_SQL)
+    for statement in REBUILD_BALANCES_SQL:
+        cur.execute(statement)
     cur.execute(f"ALTER TABLE ledger_entry ENABLE TRIGGER {BALANCE_TRIGGER}")
     create_indexes(cur, indexes)
     restore_foreign_keys(cur, keys)
     reset_sequences(cur, ID_TABLES, counts["claim"])
-    analyze(cur, (*TABLE_NAMES, "ledger_balance"))
+    analyze(cur, (*TABLE_NAMES, "ledger_balance", "account_balance"))
     return counts
 
 

@@ -358,11 +358,7 @@ class QueueRepository:
             )
         }
         balances = self.conn.execute(
-            text(
-                "SELECT count(*), coalesce(sum(s), 0) FROM ("
-                " SELECT sum(amount) AS s FROM ledger_balance WHERE amount <> 0"
-                " GROUP BY patient_id, responsibility HAVING sum(amount) <> 0) x"
-            )
+            text("SELECT count(*), coalesce(sum(amount), 0) FROM account_balance WHERE amount <> 0")
         ).one()
         counts: dict[QueueKind, tuple[Any, Any]] = {
             QueueKind.UNBILLED: tuple(unbilled),

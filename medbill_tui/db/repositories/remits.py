@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from medbill_tui.db.balance_sql import BALANCE_MISMATCH_SQL
+from medbill_tui.db.balance_sql import ACCOUNT_MISMATCH_SQL, BALANCE_MISMATCH_SQL
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.bulk import execute_rows
 from medbill_tui.db.repositories.secondary import crossover_sql, sync_secondary_claims
@@ -470,6 +470,7 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                                 AND r.status = 'posted'
                               WHERE coalesce(-le.total, 0) <> coalesce(cp.paid, 0)""",
         "balance table": BALANCE_MISMATCH_SQL,
+        "account balance table": ACCOUNT_MISMATCH_SQL,
     }  # fmt: skip
     for what, sql in checks.items():
         for row in conn.execute(text(sql)):
