@@ -2,8 +2,10 @@
 
 Loads the demo practice at each size into its own database on a private embedded PostgreSQL,
 then times, for every queue, the first page and a page ~90% of the way down (median of
-repeated runs, warm cache), plus the dashboard's counts. Prints a table; the ratios compare
-sizes within this one run, so a noisy machine affects all sizes alike.
+repeated runs, warm cache), plus the dashboard's counts and the balances queue's bucket totals
+(by account and by claim), after a VACUUM (as autovacuum would soon run after a load). Prints
+each load's time and the load average, then a table; the ratios compare sizes within this one
+run, so a noisy machine affects all sizes alike.
 
     .venv/bin/python benchmarks/queue_paging.py                 # 1,000 and 100,000
     .venv/bin/python benchmarks/queue_paging.py --sizes 1000 100000 1000000
@@ -89,7 +91,15 @@ def measure(engine: Engine) -> dict[str, float]:
         lambda: svc.page(QueueKind.UNBILLED, QueueFilter(text="smi"), None, PAGE)
     )
     out["dashboard counts"] = median_ms(svc.summaries, repeats=5)
+    out["balances bucket totals"] = median_ms(lambda: svc.balance_totals(QueueFilter()), 5)
+    out["balances bucket totals, by claim"] = median_ms(
+        lambda: svc.balance_totals(QueueFilter(by_claim=True)), 5
+    )
     return out
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> None:
@@ -112,8 +122,13 @@ def main() -> None:
             upgrade(engine)
             start = time.perf_counter()
             load_demo(engine, encounters=size, seed=1, today=TODAY)
-            print(f"loaded {size:,} encounters in {time.perf_counter() - start:.1f}s", flush=True)
+            seconds = time.perf_counter() - start
+            print(f"loaded {size:,} encounters in {seconds:.1f}s (load average {load_average()})",
+                  flush=True)  # fmt: skip
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM"))  # what autovacuum does soon after a load
             results[size] = measure(engine)
+            print(f"measured {size:,} (load average {load_average()})", flush=True)
             engine.dispose()
     finally:
         admin.dispose()
