@@ -30,7 +30,7 @@ from medbill_tui.clock import Clock
 from medbill_tui.db.demo import load_demo
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
-from medbill_tui.db.models import PENDING_CLAIM_SQL
+from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL
 from medbill_tui.records import Cursor, QueueFilter, QueueKind
 from medbill_tui.services.queues import QueueService
 
@@ -45,6 +45,8 @@ DEEP_CURSOR_SQL: dict[QueueKind, str] = {
     "ORDER BY dos, id OFFSET :k LIMIT 1",
     QueueKind.PENDING_CLAIMS: "SELECT coalesce(submitted_on, created_on)::text, id FROM claim "
     f"WHERE {PENDING_CLAIM_SQL} ORDER BY coalesce(submitted_on, created_on), id OFFSET :k LIMIT 1",
+    QueueKind.REJECTIONS: "SELECT opened_on::text, id FROM work_item WHERE kind = 'rejection' "
+    "AND status = 'open' ORDER BY opened_on, id OFFSET :k LIMIT 1",
     QueueKind.DENIALS: "SELECT opened_on::text, id FROM work_item WHERE kind = 'denial' "
     "AND status = 'open' ORDER BY opened_on, id OFFSET :k LIMIT 1",
     QueueKind.BALANCES: "SELECT account_no, 4 FROM patient ORDER BY account_no OFFSET :k LIMIT 1",
@@ -52,6 +54,8 @@ DEEP_CURSOR_SQL: dict[QueueKind, str] = {
 COUNT_SQL: dict[QueueKind, str] = {
     QueueKind.UNBILLED: "SELECT count(*) FROM encounter WHERE status = 'unbilled'",
     QueueKind.PENDING_CLAIMS: f"SELECT count(*) FROM claim WHERE {PENDING_CLAIM_SQL}",
+    QueueKind.REJECTIONS: "SELECT count(*) FROM work_item WHERE kind = 'rejection' "
+    "AND status = 'open'",
     QueueKind.DENIALS: "SELECT count(*) FROM work_item WHERE kind = 'denial' AND status = 'open'",
     QueueKind.BALANCES: "SELECT count(*) FROM patient",
 }
