@@ -334,7 +334,13 @@ class QueueRepository:
         return tuple(balances.accounts("p.id = :pid", params, None)[0])
 
     def summaries(self) -> tuple[QueueSummary, ...]:
-        """Count and amount of every queue, from one aggregate query each."""
+        """Count and amount of every queue, from one aggregate query each.
+
+        Each reads the open items through a covering partial index (migration 0011). The
+        planner's estimate put a bitmap scan of the pending claims plus their heap just under
+        the index-only scan (157 ms against 46 ms at 1,000,000 encounters), so bitmap scans are
+        off for this read-only transaction (the service opens one per call)."""
+        self.conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
         unbilled = self.conn.execute(
             text(
                 "SELECT count(*), coalesce(sum(x.s), 0) FROM encounter e "
