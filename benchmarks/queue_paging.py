@@ -27,10 +27,10 @@ from sqlalchemy import Engine, text
 from tabulate import tabulate
 
 from medbill_tui.clock import Clock
+from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL
 from medbill_tui.db.demo import load_demo
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
-from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL
 from medbill_tui.records import Cursor, QueueFilter, QueueKind
 from medbill_tui.services.queues import QueueService
 
