@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medbill_tui.clock import Clock
-from medbill_tui.db.embedded import start_embedded
-from medbill_tui.db.engine import check_connection, make_engine
+from medbill_tui.db.embedded import running_embedded, start_embedded
+from medbill_tui.db.engine import DatabaseUnavailable, check_connection, make_engine
 from medbill_tui.db.migrate import SchemaStatus, schema_status, upgrade
 
 if TYPE_CHECKING:
@@ -79,8 +79,17 @@ def connect(settings: Settings) -> Runtime:
 
     Raises ConfigError (bad setting, unusable data dir) or DatabaseUnavailable.
     """
-    url = settings.database_url or start_embedded(settings.data_dir)
-    engine = make_engine(url)
+    url = settings.database_url
+    if url is None and (running := running_embedded(settings.data_dir)) is not None:
+        engine = make_engine(running)
+        try:
+            check_connection(engine)
+        except DatabaseUnavailable:  # a stale postmaster.pid: start the server properly
+            engine.dispose()
+        else:
+            return Runtime(settings=settings, engine=engine, clock=Clock(settings.today),
+                           actor=current_login())  # fmt: skip
+    engine = make_engine(url or start_embedded(settings.data_dir))
     check_connection(engine)
     return Runtime(
         settings=settings, engine=engine, clock=Clock(settings.today), actor=current_login()

