@@ -477,6 +477,7 @@ class LedgerEntry(Base):
             name="responsibility",
         ),
         Index("ix_ledger_entry_patient", "patient_id", "responsibility", "service_date"),
+        Index("ix_ledger_entry_posted_at", "posted_at"),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))

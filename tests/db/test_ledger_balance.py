@@ -3,14 +3,18 @@ single and multi-row inserts and reversals; `ledger check` notices when it is no
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import Connection, Engine, text
 
 from medbill_tui.db.balance_sql import BALANCE_KEY
 from medbill_tui.db.demo import load_demo
+from medbill_tui.db.repositories import reports
 from medbill_tui.db.repositories.remits import check_ledger
+from medbill_tui.domain.report_period import day_start
+from tests.conftest import DEMO_TODAY
 from tests.factories import Builder
 
 DOS = date(2026, 10, 1)
@@ -136,3 +140,23 @@ def test_demo_load_fills_the_table_and_posting_keeps_it(engine: Engine) -> None:
         )
         assert maintained(conn) == summed(conn)
         assert accounts(conn) == account_sums(conn)
+
+
+def test_aging_from_the_balance_table_equals_aging_from_the_ledger(
+    demo_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with demo_engine.connect() as conn:
+        params = {"cutoff": day_start(DEMO_TODAY + timedelta(days=1))}
+        assert reports._aging_source(conn, params)["source"] == reports.OPEN_VISIT_SUMS
+        past = {"cutoff": day_start(DEMO_TODAY - timedelta(days=30))}
+        assert reports._aging_source(conn, past)["source"] == "ledger_entry"
+        cases = [(since, payer) for since in ("service", "billed") for payer in (False, True)]
+        fast = [reports.aging(conn, DEMO_TODAY, since, payer) for since, payer in cases]
+        monkeypatch.setattr(
+            reports,
+            "_aging_source",
+            lambda _c, _p: {"source": "ledger_entry", "posted": "le.posted_at < :cutoff"},
+        )
+        slow = [reports.aging(conn, DEMO_TODAY, since, payer) for since, payer in cases]
+    assert fast == slow
+    assert fast[0].count > 0
