@@ -160,3 +160,19 @@ def test_aging_from_the_balance_table_equals_aging_from_the_ledger(
         slow = [reports.aging(conn, DEMO_TODAY, since, payer) for since, payer in cases]
     assert fast == slow
     assert fast[0].count > 0
+
+
+def test_ledger_check_reports_a_claim_whose_charge_entries_differ(engine: Engine) -> None:
+    with engine.begin() as conn:
+        b = Builder(conn)
+        ann = b.patient("Ames", account="L0003", payer=b.payers[0])
+        claim = b.claim(ann, DOS, "acknowledged_277ca", created=DOS, amount="120.00")
+        eid = conn.execute(
+            text("SELECT encounter_id FROM claim WHERE id = :c"), {"c": claim}
+        ).scalar_one()
+        b.ledger(ann, eid, "100.00", DOS, claim_id=claim)
+        found = [p.detail for p in check_ledger(conn) if p.what == "claim charge"]
+        assert len(found) == 1
+        assert "charges 120.00 but its charge entries sum to 100.00" in found[0]
+        b.ledger(ann, eid, "20.00", DOS, claim_id=claim)
+        assert [p for p in check_ledger(conn) if p.what == "claim charge"] == []

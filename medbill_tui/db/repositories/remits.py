@@ -426,18 +426,24 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                               WHERE reverses_id IS NOT NULL AND {LIVE}
                               GROUP BY reverses_id
                               HAVING count(*) > 1""",
+        # OFFSET 0 fences the mismatches off from the crossover test: planned together, the
+        # anti-join's estimate of one row made a nested loop that re-summed the ledger per
+        # claim (over 10 minutes at 1,000,000 encounters).
         "claim charge": """SELECT c.id, 'claim ' || c.claim_no || ' charges ' || c.total_charge ||
-                                  ' but its charge entries sum to ' || coalesce(s.total, 0)
-                           FROM claim c LEFT JOIN (SELECT le.claim_id, sum(le.amount) AS total
-                               FROM ledger_entry le
-                               LEFT JOIN ledger_entry o ON o.id = le.reverses_id
-                               WHERE le.kind = 'charge' OR o.kind = 'charge'
-                               GROUP BY le.claim_id) s
-                             ON s.claim_id = c.id
-                           WHERE c.status NOT IN ('ready', 'hold', 'void', 'draft',
-                                                  'replaced')
-                             AND coalesce(s.total, 0) <> c.total_charge
-                             AND NOT """ + crossover_sql("c"),
+                                  ' but its charge entries sum to ' || c.entered
+                           FROM (SELECT c.id, c.claim_no, c.total_charge, c.coverage_id,
+                                        c.encounter_id, coalesce(s.total, 0) AS entered
+                                 FROM claim c LEFT JOIN (SELECT le.claim_id, sum(le.amount) AS total
+                                     FROM ledger_entry le
+                                     LEFT JOIN ledger_entry o ON o.id = le.reverses_id
+                                     WHERE le.kind = 'charge' OR o.kind = 'charge'
+                                     GROUP BY le.claim_id) s
+                                   ON s.claim_id = c.id
+                                 WHERE c.status NOT IN ('ready', 'hold', 'void', 'draft',
+                                                        'replaced')
+                                   AND coalesce(s.total, 0) <> c.total_charge
+                                 OFFSET 0) c
+                           WHERE NOT """ + crossover_sql("c"),
         "transfer": """SELECT remittance_id, 'transfers of remittance ' || remittance_id ||
                               ' for claim ' || claim_id || ' do not net to zero'
                        FROM ledger_entry WHERE kind = 'transfer' AND remittance_id IS NOT NULL
