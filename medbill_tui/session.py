@@ -91,10 +91,16 @@ class SessionMixin(App[None]):
         if work_service is not None:
             _best_effort("release held work", work_service.release_mine)
         if reason in ("hangup", "terminated"):
+            # Written now, not after run() returns: a dead terminal can hold up Textual's
+            # shutdown past the exit grace, which would cut off a later write.
+            _best_effort("log out", lambda: self.services.audit.logout(reason))
+            self.logged_out = True
             self._end_process_in(EXIT_GRACE_SECONDS)
         self.exit(message=_words(reason))
 
     _exit_deadline: threading.Timer | None = None
+    logged_out = False
+    """The logout audit row is written (by `end_session` on a hang-up or termination)."""
 
     def _end_process_in(self, seconds: float) -> None:
         if self._exit_deadline is not None:
