@@ -95,6 +95,9 @@ class SessionMixin(App[None]):
             # shutdown past the exit grace, which would cut off a later write.
             _best_effort("log out", lambda: self.services.audit.logout(reason))
             self.logged_out = True
+            if reason == "hangup":  # no terminal to restore: everything is saved, go now
+                logging.shutdown()
+                os._exit(0)
             self._end_process_in(EXIT_GRACE_SECONDS)
         self.exit(message=_words(reason))
 
