@@ -79,21 +79,28 @@ def connect(settings: Settings) -> Runtime:
 
     Raises ConfigError (bad setting, unusable data dir) or DatabaseUnavailable.
     """
-    url = settings.database_url
-    if url is None and (running := running_embedded(settings.data_dir)) is not None:
-        engine = make_engine(running)
-        try:
-            check_connection(engine)
-        except DatabaseUnavailable:  # a stale postmaster.pid: start the server properly
-            engine.dispose()
-        else:
-            return Runtime(settings=settings, engine=engine, clock=Clock(settings.today),
-                           actor=current_login())  # fmt: skip
-    engine = make_engine(url or start_embedded(settings.data_dir))
-    check_connection(engine)
+    engine = None if settings.database_url else _running_embedded_engine(settings.data_dir)
+    if engine is None:
+        engine = make_engine(settings.database_url or start_embedded(settings.data_dir))
+        check_connection(engine)
     return Runtime(
         settings=settings, engine=engine, clock=Clock(settings.today), actor=current_login()
     )
+
+
+def _running_embedded_engine(data_dir: Path) -> Engine | None:
+    """An engine on the embedded server already running for `data_dir`, or None (not
+    running, or a stale postmaster.pid: the caller then starts it properly)."""
+    url = running_embedded(data_dir)
+    if url is None:
+        return None
+    engine = make_engine(url)
+    try:
+        check_connection(engine)
+    except DatabaseUnavailable:
+        engine.dispose()
+        return None
+    return engine
 
 
 def ensure_schema(runtime: Runtime, *, allow_upgrade: bool) -> SchemaStatus:

@@ -29,9 +29,6 @@ log = logging.getLogger(__name__)
 
 EXIT_GRACE_SECONDS = 2.0
 """If a clean exit has not finished this long after a hang-up, the process ends anyway."""
-LAST_WRITES_SECONDS = 10.0
-"""After the app has left the terminal, the caller's last writes (the logout audit row) get
-this long (more than the connect timeout) before the process ends anyway."""
 RETRY_BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 DOWN_NOTICE = ("The database is not answering. Your entries on screen are kept; medbill "
                "keeps trying and carries on when it is back.")  # fmt: skip
@@ -94,30 +91,21 @@ class SessionMixin(App[None]):
             # Written now, not after run() returns: a dead terminal can hold up Textual's
             # shutdown past the exit grace, which would cut off a later write.
             _best_effort("log out", lambda: self.services.audit.logout(reason))
-            self.logged_out = True
             if reason == "hangup":  # no terminal to restore: everything is saved, go now
                 logging.shutdown()
                 os._exit(0)
             self._end_process_in(EXIT_GRACE_SECONDS)
         self.exit(message=_words(reason))
 
-    _exit_deadline: threading.Timer | None = None
-    logged_out = False
-    """The logout audit row is written (by `end_session` on a hang-up or termination)."""
+    @property
+    def logged_out(self) -> bool:
+        """`end_session` wrote the logout row itself (a hang-up or termination)."""
+        return self.end_reason in ("hangup", "terminated")
 
     def _end_process_in(self, seconds: float) -> None:
-        if self._exit_deadline is not None:
-            self._exit_deadline.cancel()
         timer = threading.Timer(seconds, os._exit, args=(0,))
         timer.daemon = True
         timer.start()
-        self._exit_deadline = timer
-
-    def left_the_terminal(self) -> None:
-        """Call once `run()` has returned: after a hang-up the exit grace (meant for a dead
-        terminal) must not cut off the caller's last writes, so they get their own limit."""
-        if self._exit_deadline is not None:
-            self._end_process_in(LAST_WRITES_SECONDS)
 
     # the database went away -----------------------------------------------------------
 

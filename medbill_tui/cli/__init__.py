@@ -138,7 +138,6 @@ def _run_app(runtime: Runtime) -> int:
     try:
         app.run()
     finally:
-        app.left_the_terminal()  # a hang-up's exit grace must not cut off the logout row
         if not app.logged_out:
             with suppress(ServiceError):  # the database went away: the login row stands alone
                 services.audit.logout(app.end_reason)
