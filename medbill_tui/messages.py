@@ -7,6 +7,7 @@ ever touches data that is safe to share between threads.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
@@ -21,7 +22,24 @@ from medbill_tui.records import (
     QueueSummary,
 )
 
+if TYPE_CHECKING:
+    from medbill_tui.services import Services
+
 Detail = EncounterDetail | ClaimDetail | AccountDetail
+
+
+@dataclass
+class SignedIn(Message):
+    """The app's sign-in worker reached the database and let the login in."""
+
+    services: Services
+
+
+@dataclass
+class SignInFailed(Message):
+    """The sign-in could not finish (no database, schema behind, login refused …)."""
+
+    error: BaseException
 
 
 @dataclass

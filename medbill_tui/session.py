@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from textual import events
 from textual.app import App
 
+from medbill_tui.services.errors import ServiceUnavailable
+
 if TYPE_CHECKING:
     from medbill_tui.services import Services
 
@@ -44,12 +46,29 @@ class KeepsDraft(Protocol):
 class SessionMixin(App[None]):
     """Hang-up, terminate, idle logoff and database-down handling for MedbillApp."""
 
-    services: Services
+    _services: Services | None = None
     idle_minutes: float | None = None
     end_reason = "tui"
     """Why the session ended: 'tui' (quit), 'hangup', 'terminated' or 'idle'."""
     _last_key = 0.0
     _db_down = False
+
+    @property
+    def services(self) -> Services:
+        """The signed-in session's services (ServiceUnavailable while still signing in)."""
+        if self._services is None:
+            raise ServiceUnavailable("Still connecting to the database; try again in a moment.")
+        return self._services
+
+    @property
+    def services_if_signed_in(self) -> Services | None:
+        """The services once the sign-in succeeded, else None."""
+        return self._services
+
+    @property
+    def signed_in(self) -> bool:
+        """The database answered and the login is an active user: data may be shown."""
+        return self._services is not None
 
     def start_session_guards(self) -> None:
         """Call on mount: signal handlers, and the idle check when a limit is set."""
@@ -84,13 +103,15 @@ class SessionMixin(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, KeepsDraft):
                 _best_effort("keep a draft", screen.keep_draft_for_exit)
-        work_service = getattr(self.services, "work", None)
+        services = self._services
+        work_service = getattr(services, "work", None)
         if work_service is not None:
             _best_effort("release held work", work_service.release_mine)
         if reason in ("hangup", "terminated"):
             # Written now, not after run() returns: a dead terminal can hold up Textual's
             # shutdown past the exit grace, which would cut off a later write.
-            _best_effort("log out", lambda: self.services.audit.logout(reason))
+            if services is not None:
+                _best_effort("log out", lambda: services.audit.logout(reason))
             if reason == "hangup":  # no terminal to restore: everything is saved, go now
                 logging.shutdown()
                 os._exit(0)

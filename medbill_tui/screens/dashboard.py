@@ -62,16 +62,36 @@ class DashboardScreen(ServiceScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        today = self.services.clock.today()
-        self.query_one("#dashboard-heading", Static).update(
-            f"Work queues for {today:%A} {fmt_date(today)} · signed in as {self.services.actor}"
-        )
+        if self.medbill.signed_in:
+            self._show_heading()
+        else:
+            self.query_one("#dashboard-heading", Static).update(
+                "Work queues · connecting to the database…"
+            )
+            self.query_one("#dashboard-state", Static).update("Signing in…")
         menu = self.query_one(QueueMenu)
         menu.highlighted = 0
         menu.focus()
 
+    def _show_heading(self) -> None:
+        today = self.services.clock.today()
+        self.query_one("#dashboard-heading", Static).update(
+            f"Work queues for {today:%A} {fmt_date(today)} · signed in as {self.services.actor}"
+        )
+
+    def show_signed_in(self) -> None:
+        """The app's sign-in is through: who and when, then the counts."""
+        self._show_heading()
+        self.refresh_bindings()
+        if self.is_current:
+            self.action_refresh()
+
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        if self.medbill.signed_in:
+            self.action_refresh()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return True if self.medbill.signed_in else None
 
     def action_refresh(self) -> None:
         self.query_one("#dashboard-state", Static).update("Counting…")
@@ -101,5 +121,5 @@ class DashboardScreen(ServiceScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
+        if event.option.id and self.medbill.signed_in:
             self.medbill.open_queue(QueueKind(event.option.id))

@@ -6,8 +6,6 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from medbill_tui.db.repositories.errors import RecordNotFound
 
 P = ParamSpec("P")
@@ -47,10 +45,15 @@ def translate_errors(func: Callable[P, T]) -> Callable[P, T]:
             return func(*args, **kwargs)
         except RecordNotFound as exc:
             raise NotFound(sentence(exc)) from exc
-        except OperationalError as exc:
-            raise ServiceUnavailable(LOST_CONNECTION) from exc
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
+        except Exception as exc:
+            # imported here, not at the top: the app's first frame imports this module and
+            # must not wait for SQLAlchemy (loaded by then whenever a service has run)
+            from sqlalchemy.exc import DBAPIError, OperationalError
+
+            lost = isinstance(exc, OperationalError) or (
+                isinstance(exc, DBAPIError) and exc.connection_invalidated
+            )
+            if lost:
                 raise ServiceUnavailable(LOST_CONNECTION) from exc
             raise
 

@@ -110,3 +110,17 @@ def test_starting_the_app_imports_only_the_first_screen() -> None:
         "medbill_tui.screens.dashboard",
         "medbill_tui.screens.too_small",
     ]
+
+
+def test_the_first_frame_needs_no_database_library() -> None:
+    """Plain `medbill` paints before it connects: what it imports up to the first frame
+    loads neither SQLAlchemy nor psycopg (~0.5 s of the start; see docs/performance.md)."""
+    code = (
+        "import sys, medbill_tui.cli, medbill_tui.cli.tui, medbill_tui.config, "
+        "medbill_tui.logs, medbill_tui.app; "
+        "from medbill_tui.screens import dashboard; "
+        "print(' '.join(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'psycopg')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.split()  # fmt: skip
+    assert loaded == []

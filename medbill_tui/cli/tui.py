@@ -1,0 +1,81 @@
+"""Plain `medbill`: the app paints its dashboard first, then signs in from a worker.
+
+Reaching the database means importing SQLAlchemy and psycopg and opening a connection
+(~0.8 s together); the first frame does not wait for them. The sign-in (connect, denial
+rules, schema check, the login's user row, the audit login) runs in the app's worker, and
+nothing with data is shown or reachable until it succeeded. If it fails, the app closes
+and the reason is printed here with the same exit status a subcommand would give.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from medbill_tui.cli import EXIT_OK, EXIT_USAGE, fail
+from medbill_tui.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from medbill_tui.app import MedbillApp
+    from medbill_tui.config import Settings
+    from medbill_tui.services import Services
+
+
+def open_app() -> int:
+    """Read the settings, open the app and sign in behind its first frame."""
+    from medbill_tui.config import ConfigError, load_settings
+    from medbill_tui.logs import configure_logging
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    configure_logging(settings, to_file=True)
+    from medbill_tui.app import MedbillApp
+
+    app = MedbillApp(sign_in=partial(_sign_in, settings), **_app_options(settings))
+    _run(app)
+    error = app.sign_in_error
+    if error is None:
+        return EXIT_OK
+    from medbill_tui.cli.dispatch import exit_status
+
+    status = exit_status(error)
+    if status is None:
+        raise error
+    return fail(str(error), status)
+
+
+def run_app(services: Services, settings: Settings) -> int:
+    """Open the app on services already signed in (after `medbill demo`)."""
+    from medbill_tui.app import MedbillApp
+
+    _run(MedbillApp(services, **_app_options(settings)))
+    return EXIT_OK
+
+
+def _sign_in(settings: Settings) -> Services:
+    from medbill_tui.cli.dispatch import sign_in
+
+    return sign_in(settings)
+
+
+def _app_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "keymap_file": settings.keymap_file,
+        "page_size": settings.page_size,
+        "idle_minutes": settings.idle_minutes or None,
+    }
+
+
+def _run(app: MedbillApp) -> None:
+    try:
+        app.run()
+    finally:
+        services = app.services_if_signed_in
+        if services is not None:
+            if not app.logged_out:
+                with suppress(ServiceError):  # the database went away: the login row stands
+                    services.audit.logout(app.end_reason)
+            services.close()

