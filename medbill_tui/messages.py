@@ -11,21 +11,11 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from medbill_tui.records import (
-    AccountDetail,
-    ClaimDetail,
-    Cursor,
-    EncounterDetail,
-    Page,
-    PayerOption,
-    QueueRow,
-    QueueSummary,
-)
+from medbill_tui.records import Cursor, Page, PayerOption, QueueRow, QueueSummary
 
 if TYPE_CHECKING:
+    from medbill_tui.records_detail import Detail
     from medbill_tui.services import Services
-
-Detail = EncounterDetail | ClaimDetail | AccountDetail
 
 
 @dataclass

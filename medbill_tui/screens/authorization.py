@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from medbill_tui.records import (
+from medbill_tui.records_forms import (
     AuthorizationForm,
     AuthorizationOption,
     CoverageOption,

@@ -8,8 +8,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from medbill_tui.messages import Detail
-from medbill_tui.records import ClaimDetail, HistoryLine, PaymentLine
+from medbill_tui.records_detail import ClaimDetail, Detail, HistoryLine, PaymentLine
 from medbill_tui.records_followups import Entity, EntityFollowup
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.note import NoteActions

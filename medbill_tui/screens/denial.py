@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker
 
 from medbill_tui.edi.codelists import carc_words, rarc_words
-from medbill_tui.records import ClaimDetail, DenialDetail
+from medbill_tui.records_detail import ClaimDetail, DenialDetail
 from medbill_tui.records_followups import NoteEntry
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.claim_detail import payments

@@ -11,7 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker
 
-from medbill_tui.messages import Detail, DetailLoaded
+from medbill_tui.messages import DetailLoaded
+from medbill_tui.records_detail import Detail
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.widgets.detail_view import DetailScroll
 

@@ -27,7 +27,8 @@ from textual.widgets import Button, Static
 from textual.worker import Worker
 
 from medbill_tui.domain.conflicts import reapply_form
-from medbill_tui.records import (
+from medbill_tui.records_conflicts import ConflictInfo, Draft
+from medbill_tui.records_forms import (
     EncounterForm,
     FormFinding,
     LineForm,
@@ -35,7 +36,6 @@ from medbill_tui.records import (
     ProviderOption,
     SavedEncounter,
 )
-from medbill_tui.records_conflicts import ConflictInfo, Draft
 from medbill_tui.screens.conflict import Choice, ConfirmScreen, ConflictScreen, conflict_of
 from medbill_tui.screens.reason import DiscardScreen
 from medbill_tui.widgets.encounter_findings import counts_text

@@ -14,7 +14,12 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from medbill_tui.records import AuthorizationOption, CoverageOption, PatientContext, PatientForm
+from medbill_tui.records_forms import (
+    AuthorizationOption,
+    CoverageOption,
+    PatientContext,
+    PatientForm,
+)
 from medbill_tui.screens.authorization import AuthorizationScreen
 from medbill_tui.screens.coverage import CoverageScreen
 from medbill_tui.screens.form import FormScreen

@@ -9,7 +9,6 @@ from textual import work
 from textual.widgets import Static
 
 from medbill_tui.records import (
-    ClaimRun,
     DenialRow,
     PendingClaimRow,
     QueueKind,
@@ -17,6 +16,7 @@ from medbill_tui.records import (
     RejectionRow,
     UnbilledRow,
 )
+from medbill_tui.records_claims import ClaimRun
 from medbill_tui.records_conflicts import Seen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.claim_run import ClaimRunReady, ClaimRunScreen, HoldChanged, run_summary

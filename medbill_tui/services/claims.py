@@ -20,7 +20,7 @@ from medbill_tui.db.repositories.claims import (
     split_clean,
 )
 from medbill_tui.db.uow import run_in_transaction
-from medbill_tui.records import ClaimRun
+from medbill_tui.records_claims import ClaimRun
 from medbill_tui.records_conflicts import FieldChange, Seen
 from medbill_tui.services.conflicts import Conflict, conflict_words, describe
 from medbill_tui.services.errors import ServiceError, translate_errors

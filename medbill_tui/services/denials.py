@@ -18,7 +18,7 @@ from medbill_tui.db.repositories import denials as repo
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.codelists import carc_words
-from medbill_tui.records import DenialDetail
+from medbill_tui.records_detail import DenialDetail
 from medbill_tui.services.audit import record_view
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 

@@ -19,7 +19,8 @@ from medbill_tui.db.repositories.scrub_input import DbCodeBook
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.encounter_form import merge_findings, parse_form
 from medbill_tui.domain.scrubber import scrub
-from medbill_tui.records import (
+from medbill_tui.records_conflicts import FieldChange
+from medbill_tui.records_forms import (
     EncounterForm,
     FormFinding,
     PatientContext,
@@ -27,7 +28,6 @@ from medbill_tui.records import (
     ProviderOption,
     SavedEncounter,
 )
-from medbill_tui.records_conflicts import FieldChange
 from medbill_tui.services.audit import viewing
 from medbill_tui.services.conflicts import Conflict, conflict_words, form_conflict
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors

@@ -34,7 +34,7 @@ from medbill_tui.edi.validate import (
 from medbill_tui.edi.x277ca import iter_277ca
 from medbill_tui.edi.x835 import parse_835_set
 from medbill_tui.edi.x999 import iter_999
-from medbill_tui.records import InboxEntry
+from medbill_tui.records_claims import InboxEntry
 from medbill_tui.services.errors import ServiceError, translate_errors
 from medbill_tui.services.remittances import RemitOutcome, RemittanceService
 

@@ -11,12 +11,12 @@ from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import patients as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.patient_rules import check_authorization, check_coverage, check_patient
-from medbill_tui.records import (
+from medbill_tui.records import PayerOption
+from medbill_tui.records_forms import (
     AuthorizationForm,
     CoverageForm,
     FieldError,
     PatientForm,
-    PayerOption,
     PendingAuthRow,
 )
 from medbill_tui.services.audit import viewing

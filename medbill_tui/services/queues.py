@@ -11,13 +11,9 @@ from medbill_tui.db.repositories.queue_balances import receivables_trend
 from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.db.uow import read_connection
 from medbill_tui.records import (
-    AccountDetail,
     AgingOverview,
     BalanceTotals,
-    ClaimDetail,
-    ClaimEdi,
     Cursor,
-    EncounterDetail,
     Page,
     PayerOption,
     QueueFilter,
@@ -26,6 +22,8 @@ from medbill_tui.records import (
     QueueSummary,
     Timers,
 )
+from medbill_tui.records_claims import ClaimEdi
+from medbill_tui.records_detail import AccountDetail, ClaimDetail, EncounterDetail
 from medbill_tui.services.audit import viewing
 from medbill_tui.services.errors import translate_errors
 

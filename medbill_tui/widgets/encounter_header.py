@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Select, Static
 
-from medbill_tui.records import (
+from medbill_tui.records_forms import (
     AuthorizationOption,
     CoverageOption,
     PatientContext,

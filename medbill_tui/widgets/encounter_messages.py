@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from textual.message import Message
 
-from medbill_tui.records import (
+from medbill_tui.records_forms import (
     EncounterForm,
     FormFinding,
     PatientContext,

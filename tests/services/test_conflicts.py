@@ -117,7 +117,7 @@ def test_patient_coverage_and_authorization_conflicts(demo_engine: Engine) -> No
     bob.save_coverage(replace(cov, version=None, member_id="MINE1"))
     assert bob.load_coverage(cid).version == 3
 
-    from medbill_tui.records import AuthorizationForm
+    from medbill_tui.records_forms import AuthorizationForm
 
     new_auth = AuthorizationForm(coverage_id=cid, status="pending", codes="99213")
     aid = alice.save_authorization(new_auth)

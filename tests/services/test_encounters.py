@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from medbill_tui.clock import Clock
-from medbill_tui.records import EncounterForm, LineForm
+from medbill_tui.records_forms import EncounterForm, LineForm
 from medbill_tui.services.encounters import EditConflict, EncounterService, EntryInvalid
 from tests.conftest import DEMO_TODAY
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from medbill_tui.clock import Clock
-from medbill_tui.records import AuthorizationForm, CoverageForm, PatientForm
+from medbill_tui.records_forms import AuthorizationForm, CoverageForm, PatientForm
 from medbill_tui.services.patients import FormInvalid, PatientService, SaveRefused
 from tests.conftest import DEMO_TODAY
 

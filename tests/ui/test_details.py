@@ -11,15 +11,8 @@ from rich.console import Console
 from textual.widgets import Static
 
 from medbill_tui.app import MedbillApp
-from medbill_tui.records import (
-    AccountDetail,
-    BalanceRow,
-    ClaimDetail,
-    DenialRow,
-    EncounterDetail,
-    PendingClaimRow,
-    UnbilledRow,
-)
+from medbill_tui.records import BalanceRow, DenialRow, PendingClaimRow, UnbilledRow
+from medbill_tui.records_detail import AccountDetail, ClaimDetail, EncounterDetail
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.widgets.detail_view import DetailScroll

@@ -17,7 +17,7 @@ from textual.widgets import Input, Select, Static
 
 from medbill_tui.app import MedbillApp
 from medbill_tui.db.repositories.encounters import CORRECTABLE_SQL
-from medbill_tui.records import PatientHit
+from medbill_tui.records_forms import PatientHit
 from medbill_tui.screens.conflict import ConflictScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.queue import QueueScreen
