@@ -40,9 +40,6 @@ REPEAT_SECONDS = 3.0
 
 DEFAULT_PAGE_SIZE = 50
 
-NO_DATA_ACTIONS = frozenset({"quit", "quit_top", "help"})
-"""What works before the sign-in is through: nothing that reads or shows data."""
-
 UNEXPECTED = "Something went wrong while loading. It has been logged; try again (r)."
 
 
@@ -167,6 +164,7 @@ class MedbillApp(SessionMixin):
         self._services = services
         self._sign_in = sign_in
         self.sign_in_error: BaseException | None = None
+        self._open_when_signed_in: Screen[Any] | None = None
         self.idle_minutes = idle_minutes
         self.page_size = page_size or (services.page_size if services else DEFAULT_PAGE_SIZE)
         self.keymap_file = keymap_file
@@ -231,6 +229,9 @@ class MedbillApp(SessionMixin):
         base = self.screen_stack[0] if self.screen_stack else None
         if isinstance(base, DashboardScreen):
             base.show_signed_in()
+        waiting, self._open_when_signed_in = self._open_when_signed_in, None
+        if waiting is not None:
+            self._open_top(waiting)
 
     def on_sign_in_failed(self, message: SignInFailed) -> None:
         self.sign_in_error = message.error
@@ -287,8 +288,6 @@ class MedbillApp(SessionMixin):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.signed_in and action not in NO_DATA_ACTIONS:
-            return None  # shown, dimmed, until the sign-in is through
         if action == "quit_top":
             return len(self.screen_stack) == 1
         if action == "statements":
@@ -313,10 +312,12 @@ class MedbillApp(SessionMixin):
         top = self.screen
         if isinstance(top, QueueScreen) and top.kind is kind:
             return
-        self.show_dashboard()
-        self.push_screen(QueueScreen(kind, page_size=self.page_size))
+        self._open_top(QueueScreen(kind, page_size=self.page_size))
 
     def _open_top(self, screen: Screen[Any]) -> None:
+        if not self.signed_in:  # pressed as the dashboard appeared: it opens once signed in
+            self._open_when_signed_in = screen
+            return
         self.show_dashboard()
         self.push_screen(screen)
 

@@ -121,5 +121,5 @@ class DashboardScreen(ServiceScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id and self.medbill.signed_in:
+        if event.option.id:
             self.medbill.open_queue(QueueKind(event.option.id))

@@ -138,6 +138,7 @@ class QueueScreen(WorkNextActions, BalanceActions):
     def on_mount(self) -> None:
         table = self.query_one(QueueTable)
         table.setup_columns(self.app.size.width)
+        table.cursor_listener = self._show_status  # the row number in the move's own frame
         table.focus()
         self.reload()
         self.load_summary()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from medbill_tui.domain.aging import BUCKETS
@@ -288,6 +289,14 @@ class QueueTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=False, cell_padding=0, id=id)
         self.kind = kind
         self._columns_spec = COLUMNS[kind]
+        self.cursor_listener: Callable[[], None] | None = None
+        """Called as the cursor moves, before the move is painted: what it changes goes
+        out in the same frame (RowHighlighted arrives after it, often a frame later)."""
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if old != new and self.cursor_listener is not None:
+            self.cursor_listener()
 
     def setup_columns(self, total_width: int, *, by_claim: bool = False) -> None:
         """Add the queue's columns sized for a table `total_width` cells wide."""
