@@ -174,3 +174,9 @@ def test_receivables_trend_sums_the_ledger_as_it_stood(
         (TODAY, Decimal("850.00")),
     ]
     assert overview.totals.total == Decimal("850.00")
+    # every entry before the window: the points come from the kept balances alone
+    recent = svc(engine).aging_overview(months=2)
+    assert [(p.day, p.owed) for p in recent.trend] == [
+        (date(2026, 10, 31), Decimal("850.00")),
+        (TODAY, Decimal("850.00")),
+    ]
