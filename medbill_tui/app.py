@@ -207,19 +207,17 @@ class MedbillApp(SessionMixin):
         assert self._sign_in is not None
         try:
             services = self._sign_in()
-        except Exception as exc:
+        except BaseException as exc:  # whatever it is, the app cannot go on without it
             self._post_or_drop(SignInFailed(exc))
             return
-        if not self._post_or_drop(SignedIn(services)):  # the app closed while connecting
-            with contextlib.suppress(Exception):
-                services.audit.logout(self.end_reason)
-            services.close()
+        # Kept before posting: if the app closes before SignedIn is handled, whoever ran it
+        # still logs the session out and closes it (run() returns only after this thread).
+        self._handed_over = services
+        self._post_or_drop(SignedIn(services))
 
-    def _post_or_drop(self, message: SignedIn | SignInFailed) -> bool:
-        try:
-            return self.post_message(message)
-        except RuntimeError:  # the event loop has already closed
-            return False
+    def _post_or_drop(self, message: SignedIn | SignInFailed) -> None:
+        with contextlib.suppress(RuntimeError):  # the event loop has already closed
+            self.post_message(message)
 
     def on_signed_in(self, message: SignedIn) -> None:
         from medbill_tui.screens.dashboard import DashboardScreen

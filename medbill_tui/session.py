@@ -60,10 +60,14 @@ class SessionMixin(App[None]):
             raise ServiceUnavailable("Still connecting to the database; try again in a moment.")
         return self._services
 
+    _handed_over: Services | None = None
+    """What a sign-in worker produced, even if the app closed before taking it."""
+
     @property
     def services_if_signed_in(self) -> Services | None:
-        """The services once the sign-in succeeded, else None."""
-        return self._services
+        """The session's services once a sign-in produced them (to log out and close after
+        the app has ended), else None."""
+        return self._services or self._handed_over
 
     @property
     def signed_in(self) -> bool:
@@ -112,16 +116,15 @@ class SessionMixin(App[None]):
             # shutdown past the exit grace, which would cut off a later write.
             if services is not None:
                 _best_effort("log out", lambda: services.audit.logout(reason))
+                self.logged_out = True
             if reason == "hangup":  # no terminal to restore: everything is saved, go now
                 logging.shutdown()
                 os._exit(0)
             self._end_process_in(EXIT_GRACE_SECONDS)
         self.exit(message=_words(reason))
 
-    @property
-    def logged_out(self) -> bool:
-        """`end_session` wrote the logout row itself (a hang-up or termination)."""
-        return self.end_reason in ("hangup", "terminated")
+    logged_out = False
+    """`end_session` wrote the logout row itself (a hang-up or termination)."""
 
     def _end_process_in(self, seconds: float) -> None:
         timer = threading.Timer(seconds, os._exit, args=(0,))

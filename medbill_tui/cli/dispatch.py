@@ -22,6 +22,7 @@ from medbill_tui.bootstrap import (
 from medbill_tui.cli import (
     EXIT_BROKEN_PIPE,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_USAGE,
@@ -269,7 +270,7 @@ def run_command(argv: Sequence[str]) -> int:
     try:
         return COMMANDS[args.command](runtime, args)
     except KeyboardInterrupt:
-        return fail("interrupted", 130)
+        return fail("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other tools
         silence_stdout()
         return EXIT_BROKEN_PIPE

@@ -3,8 +3,10 @@
 Reaching the database means importing SQLAlchemy and psycopg and opening a connection
 (~0.8 s together); the first frame does not wait for them. The sign-in (connect, denial
 rules, schema check, the login's user row, the audit login) runs in the app's worker, and
-nothing with data is shown or reachable until it succeeded. If it fails, the app closes
-and the reason is printed here with the same exit status a subcommand would give.
+nothing with data is shown until it succeeded (a screen asked for meanwhile opens then).
+If it fails, the app closes and the reason is printed here with the same exit status a
+subcommand would give. Quitting while it still runs ends the app at once, but the process
+lasts until the connection attempt returns (it is not interruptible mid-way).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from medbill_tui.cli import EXIT_OK, EXIT_USAGE, fail
+from medbill_tui.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail
 from medbill_tui.services.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -35,7 +37,10 @@ def open_app() -> int:
     from medbill_tui.app import MedbillApp
 
     app = MedbillApp(sign_in=partial(_sign_in, settings), **_app_options(settings))
-    _run(app)
+    try:
+        _run(app)
+    except KeyboardInterrupt:  # SIGINT from outside (inside the app ctrl+c is a key)
+        return fail("interrupted", EXIT_INTERRUPTED)
     error = app.sign_in_error
     if error is None:
         return EXIT_OK
@@ -73,9 +78,16 @@ def _run(app: MedbillApp) -> None:
     try:
         app.run()
     finally:
-        services = app.services_if_signed_in
-        if services is not None:
-            if not app.logged_out:
-                with suppress(ServiceError):  # the database went away: the login row stands
-                    services.audit.logout(app.end_reason)
-            services.close()
+        end_of_run(app)
+
+
+def end_of_run(app: MedbillApp) -> None:
+    """After the app has ended: log the session out (unless a hang-up or termination already
+    did) and close its connections; also when the app closed while still signing in."""
+    services = app.services_if_signed_in
+    if services is None:
+        return
+    if not app.logged_out:
+        with suppress(ServiceError):  # the database went away: the login row stands alone
+            services.audit.logout(app.end_reason)
+    services.close()

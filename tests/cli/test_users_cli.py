@@ -68,8 +68,10 @@ def test_a_disabled_or_unknown_login_is_refused_with_exit_3(db_url: str) -> None
         f"medbill: {TEST_LOGIN!r} is disabled; ask an admin to run "
         f"`medbill users enable {TEST_LOGIN}`\n"
     )
-    app = medbill(url=db_url)  # the TUI: refused before it opens, nothing drawn
-    assert app.returncode == 3 and app.stdout == "" and "is disabled" in app.stderr
+    app = medbill(url=db_url)  # the app: its dashboard frame, no data, then the refusal
+    assert app.returncode == 3 and app.stdout == ""
+    assert app.stderr.endswith(report.stderr)  # the same one line, after the app has closed
+    assert "signed in as" not in app.stderr and " items" not in app.stderr
     # someone else administers the database; this login is not among its users
     sql(db_url, "UPDATE app_user SET login = 'ann', active = true WHERE login = :l", l=TEST_LOGIN)
     codes = medbill("codes", "search", "I10", url=db_url)

@@ -4,12 +4,15 @@ with its reason kept for the command line."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import pytest
+from sqlalchemy import Engine, text
 from textual.widgets import Static
 
 from medbill_tui.app import MedbillApp
+from medbill_tui.cli.tui import end_of_run
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.services import Services
 from medbill_tui.services.users import LoginRefused
@@ -77,3 +80,33 @@ def test_the_app_needs_services_or_a_way_to_sign_in(services: Services) -> None:
         MedbillApp()
     with pytest.raises(ValueError, match="not both"):
         MedbillApp(services, sign_in=lambda: services)
+
+
+async def test_a_session_that_ends_while_signing_in_is_still_logged_out(
+    services: Services, demo_engine: Engine
+) -> None:
+    """The logoff comes before the sign-in is through; the sign-in then finishes (its login
+    row written): the end of the run writes the logout and closes the connections."""
+    release = threading.Event()
+
+    def sign_in() -> Services:
+        assert release.wait(30), "the test never let the sign-in finish"
+        services.audit.login("tui")
+        return services
+
+    app = MedbillApp(sign_in=sign_in)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.end_session("idle")
+        release.set()
+    for _ in range(200):  # the worker thread outlives the test's event loop run
+        if app.services_if_signed_in is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert app.services_if_signed_in is services and not app.logged_out
+    end_of_run(app)
+    with demo_engine.connect() as conn:
+        session = conn.execute(text("SELECT action, detail FROM audit_event "
+                                    "WHERE entity = 'session' ORDER BY id")).all()  # fmt: skip
+    (login, _), logout = (tuple(row) for row in session[-2:])
+    assert login == "login" and logout == ("logout", "idle")
