@@ -8,7 +8,7 @@ from tabulate import tabulate
 
 from medbill_tui.bootstrap import Runtime
 from medbill_tui.cli import unmatched
-from medbill_tui.db.repositories.remits import remittance_list
+from medbill_tui.db.repositories.remit_lookup import remittance_list
 from medbill_tui.db.uow import read_connection
 from medbill_tui.domain.money import fmt_money
 from medbill_tui.services.remittances import RemittanceService

@@ -10,8 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from medbill_tui.clock import Clock
+from medbill_tui.db.repositories import ledger_check, remit_lookup
 from medbill_tui.db.repositories import remits as repo
 from medbill_tui.db.repositories.remit_repost import repost_remittance
+from medbill_tui.db.repositories.remit_undo import undo_remittance
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.routing import RuleSet
 from medbill_tui.edi.x835 import Remit835, claim_balance_errors, remit_balance_error
@@ -82,7 +84,7 @@ class RemittanceService:
             return _with(base, status, sentence(exc))
         except IntegrityError:
             nested.rollback()  # posted by someone else just now: say who and when
-            prior = repo.posted_before(session.connection(), remit)
+            prior = remit_lookup.posted_before(session.connection(), remit)
             words = f"Payment {remit.trace_no} was posted by someone else just now"
             return _with(base, "already-posted", sentence(prior) if prior else words)
         if dry_run:
@@ -103,8 +105,8 @@ class RemittanceService:
 
         def work(session: Session) -> int:
             try:
-                return repo.undo_remittance(session.connection(), remittance_id, self.actor,
-                                            reason.strip(), notes, self.clock.today())  # fmt: skip
+                return undo_remittance(session.connection(), remittance_id, self.actor,
+                                       reason.strip(), notes, self.clock.today())  # fmt: skip
             except repo.PostingRefused as exc:
                 raise PostingFailed(sentence(exc)) from None
 
@@ -124,9 +126,9 @@ class RemittanceService:
         return run_in_transaction(self.engine, work)
 
     @translate_errors
-    def check_ledger(self) -> tuple[repo.LedgerProblem, ...]:
+    def check_ledger(self) -> tuple[ledger_check.LedgerProblem, ...]:
         with read_connection(self.engine) as conn:
-            return repo.check_ledger(conn)
+            return ledger_check.check_ledger(conn)
 
 
 def _with(base: RemitOutcome, status: str, message: str) -> RemitOutcome:

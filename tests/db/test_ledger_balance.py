@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, text
 from medbill_tui.db.balance_sql import BALANCE_KEY
 from medbill_tui.db.demo import load_demo
 from medbill_tui.db.repositories import reports
-from medbill_tui.db.repositories.remits import check_ledger
+from medbill_tui.db.repositories.ledger_check import check_ledger
 from medbill_tui.domain.report_period import day_start
 from tests.conftest import DEMO_TODAY
 from tests.factories import Builder

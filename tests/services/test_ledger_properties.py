@@ -22,7 +22,7 @@ from sqlalchemy import Engine, text
 from medbill_tui.clock import Clock
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.repositories.details import DetailRepository
-from medbill_tui.db.repositories.remits import check_ledger
+from medbill_tui.db.repositories.ledger_check import check_ledger
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.x835 import parse_835_all
 from medbill_tui.services.denials import DenialActionRefused, DenialService

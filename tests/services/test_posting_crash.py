@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, text
 
 from medbill_tui.clock import Clock
 from medbill_tui.db.engine import make_engine
-from medbill_tui.db.repositories.remits import check_ledger
+from medbill_tui.db.repositories.ledger_check import check_ledger
 from medbill_tui.services.imports import ImportService
 from tests.cli.test_cli import medbill
 from tests.conftest import DEMO_TODAY

@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from faker import Faker
 
-from medbill_tui.db.demo.adjudicate import ClaimWriter, EncounterBill
 from medbill_tui.db.demo.auths import AuthBook
+from medbill_tui.db.demo.claim_life import ClaimWriter
+from medbill_tui.db.demo.claim_rows import EncounterBill
 from medbill_tui.db.demo.codes import ENCOUNTER_HOLD_REASONS
 from medbill_tui.db.demo.people import PatientInfo, PatientMaker, age_on, auth_codes, make_pools
 from medbill_tui.db.demo.reference import PAYERS, build_reference

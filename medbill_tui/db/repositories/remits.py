@@ -1,18 +1,22 @@
-"""Posting 835 remittances to the append-only ledger, undoing them, checking the ledger."""
+"""Posting 835 remittances to the append-only ledger: one payment's rows in a fixed number of
+statements, and one claim payment of an already posted remittance (unmatched, repost).
+
+`LIVE` says which ledger entries count; undoing a payment is `remit_undo`, the ledger's
+self-check `ledger_check`, reading an 835's payer and claims `remit_lookup`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from medbill_tui.db.balance_sql import ACCOUNT_MISMATCH_SQL, BALANCE_MISMATCH_SQL
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.bulk import execute_rows
-from medbill_tui.db.repositories.secondary import crossover_sql, sync_secondary_claims
+from medbill_tui.db.repositories.remit_lookup import already_posted, claim_contexts, payer_of
+from medbill_tui.db.repositories.secondary import sync_secondary_claims
 from medbill_tui.denial_rules import active_rules
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
 from medbill_tui.domain.routing import DenialFacts, RuleSet
@@ -40,76 +44,6 @@ class PostingSummary:
     reversals: int = 0
     remittance_id: int | None = None
     notes: list[str] = field(default_factory=list)
-
-
-def _payer(conn: Connection, remit: Remit835) -> int:
-    row = conn.execute(
-        text("SELECT id FROM payer WHERE payer_code = :code OR upper(name) = upper(:name) "
-             "ORDER BY payer_code = :code DESC LIMIT 1"),
-        {"code": remit.payer_id, "name": remit.payer_name},
-    ).scalar()  # fmt: skip
-    if row is None:
-        # An ERA from a payer we do not know yet: keep it (its claims go to the unmatched list)
-        # under a new payer row rather than lose the money.
-        row = conn.execute(
-            text("INSERT INTO payer (name, payer_code, claim_filing_indicator) "
-                 "VALUES (:name, :code, 'CI') RETURNING id"),
-            {"name": (remit.payer_name or remit.payer_id)[:60],
-             "code": (remit.payer_id or remit.payer_name)[:80]},
-        ).scalar_one()  # fmt: skip
-    return int(row)
-
-
-def already_posted(conn: Connection, payer_id: int, trace_no: str) -> str | None:
-    row = conn.execute(
-        text("SELECT imported_by, imported_at, status FROM remittance "
-             "WHERE payer_id = :p AND trace_no = :t"), {"p": payer_id, "t": trace_no},
-    ).one_or_none()  # fmt: skip
-    if row is None:
-        return None
-    return (f"payment {trace_no} was already posted by {row.imported_by} on "
-            f"{row.imported_at:%m/%d/%Y %H:%M} ({row.status}); nothing changed")  # fmt: skip
-
-
-_CONTEXT_SQL = """SELECT c.id, c.claim_no, c.payer_claim_no, c.patient_id, c.encounter_id,
-                       c.status, e.dos, cv.priority, c.payer_id, c.total_charge,
-                       EXISTS (SELECT 1 FROM coverage s WHERE s.patient_id = c.patient_id
-                               AND s.priority = cv.priority + 1
-                               AND s.effective_from <= e.dos
-                               AND (s.effective_to IS NULL OR s.effective_to >= e.dos))
-                         AS has_next
-                FROM claim c JOIN encounter e ON e.id = c.encounter_id
-                JOIN coverage cv ON cv.id = c.coverage_id"""
-"""What posting needs to know of one of our claims (the rows `_add_matched` takes)."""
-
-
-def claim_context(conn: Connection, claim_id: int) -> Any:
-    """The posting context of one claim, its claim row locked (None: no such claim)."""
-    return conn.execute(
-        text(_CONTEXT_SQL + " WHERE c.id = :id FOR UPDATE OF c"), {"id": claim_id}
-    ).one_or_none()
-
-
-def posted_before(conn: Connection, remit: Remit835) -> str | None:
-    """Who posted this payment (payer and TRN02) and when, in words; None when not posted."""
-    return already_posted(conn, _payer(conn, remit), remit.trace_no)
-
-
-def _claim_contexts(conn: Connection, claims: tuple[ClaimPay, ...]) -> dict[str, Any]:
-    """Our claim for each CLP, by patient control number or payer claim number (one query)."""
-    rows = conn.execute(
-        text(_CONTEXT_SQL + " WHERE c.claim_no = ANY(:pcns) OR c.payer_claim_no = ANY(:pccs)"),
-        {"pcns": [c.pcn for c in claims],
-         "pccs": [c.payer_claim_no for c in claims if c.payer_claim_no]},
-    ).all()  # fmt: skip
-    by_pcn = {r.claim_no: r for r in rows}
-    by_payer_no = {r.payer_claim_no: r for r in rows if r.payer_claim_no}
-    out: dict[str, Any] = {}
-    for claim in claims:
-        found = by_pcn.get(claim.pcn) or by_payer_no.get(claim.payer_claim_no or "\0")
-        if found is not None:
-            out[claim.pcn] = found
-    return out
 
 
 def _new_ids(conn: Connection, table: str, count: int) -> list[int]:
@@ -298,7 +232,7 @@ def post_remittance(
     A fixed number of statements whatever the number of claims: contexts in one query, ids
     allocated in bulk, every table written with one executemany.
     """
-    payer_id = _payer(conn, remit)
+    payer_id = payer_of(conn, remit)
     prior = already_posted(conn, payer_id, remit.trace_no)
     if prior is not None:
         raise PostingRefused(prior)
@@ -313,7 +247,7 @@ def post_remittance(
          "raw": raw, "a": actor, "f": file_id},
     ).scalar_one()  # fmt: skip
     summary.remittance_id = int(remit_id)
-    contexts = _claim_contexts(conn, remit.claims)
+    contexts = claim_contexts(conn, remit.claims)
     lines = {
         (r.claim_id, r.code): r.id
         for r in conn.execute(
@@ -353,146 +287,3 @@ def post_remittance(
     record_audit(conn, actor, "post", "remittance", remit_id,
                  f"835 {remit.trace_no}: {summary.matched} claims")  # fmt: skip
     return summary
-
-
-def undo_remittance(
-    conn: Connection,
-    remittance_id: int,
-    actor: str,
-    reason: str,
-    notes: list[str] | None = None,
-    today: date | None = None,
-) -> int:
-    """Reverse every ledger entry a posted remittance made; returns how many were reversed.
-    Secondary claims it created and not yet sent are voided (said in `notes`)."""
-    row = conn.execute(text("SELECT status, trace_no FROM remittance WHERE id = :id FOR UPDATE"),
-                       {"id": remittance_id}).one_or_none()  # fmt: skip
-    if row is None:
-        raise PostingRefused(f"remittance {remittance_id} does not exist")
-    if row.status != "posted":
-        raise PostingRefused(f"payment {row.trace_no} is already undone")
-    later = conn.execute(
-        text(f"""SELECT r.trace_no FROM ledger_entry le JOIN ledger_entry y ON y.reverses_id = le.id
-                 JOIN remittance r ON r.id = y.remittance_id AND r.id <> le.remittance_id
-                 WHERE le.remittance_id = :id AND {LIVE.replace("le.id", "y.id")} LIMIT 1"""),
-        {"id": remittance_id},
-    ).scalar()  # fmt: skip
-    if later is not None:
-        raise PostingRefused(f"payment {later} reversed claims of payment {row.trace_no}: "
-                             f"undo {later} first")  # fmt: skip
-    reversed_count = conn.execute(
-        text(f"""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
-                    responsibility, amount, service_date, posted_by, reverses_id, memo)
-                SELECT le.patient_id, le.encounter_id, le.claim_id, le.remittance_id, 'reversal',
-                       le.responsibility, -le.amount, le.service_date, :a, le.id,
-                       'undo: ' || :why
-                FROM ledger_entry le WHERE le.remittance_id = :id AND {LIVE}
-                  AND NOT EXISTS (SELECT 1 FROM ledger_entry o WHERE o.id = le.reverses_id
-                                  AND o.remittance_id = le.remittance_id)"""),
-        {"a": actor, "id": remittance_id, "why": reason[:200]},
-    ).rowcount  # fmt: skip
-    conn.execute(text("UPDATE remittance SET status = 'reversed' WHERE id = :id"),
-                 {"id": remittance_id})  # fmt: skip
-    conn.execute(
-        text("UPDATE work_item SET status = 'void', closed_at = now(), owner = NULL, "
-             "lease_until = NULL WHERE kind = 'denial' "
-             "AND status = 'open' AND detail LIKE :d"), {"d": f"835 {row.trace_no}%"},
-    )  # fmt: skip
-    done = sync_secondary_claims(conn, remittance_id, row.trace_no, actor,
-                                 today or date.today(), undo=True)  # fmt: skip
-    if notes is not None:
-        notes += done
-    record_audit(conn, actor, "undo", "remittance", remittance_id,
-                 "; ".join([reason, *done]))  # fmt: skip
-    return int(reversed_count)
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerProblem:
-    what: str
-    detail: str
-
-
-def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
-    """Every way the ledger could disagree with itself or with what was posted."""
-    problems: list[LedgerProblem] = []
-    checks = {
-        "reversal": """SELECT r.id, 'entry ' || r.id || ' reverses ' || r.reverses_id ||
-                              ' but does not negate it' FROM ledger_entry r
-                       JOIN ledger_entry o ON o.id = r.reverses_id
-                       WHERE r.amount <> -o.amount OR r.responsibility <> o.responsibility""",
-        "double reversal": f"""SELECT reverses_id, 'entry ' || reverses_id || ' is reversed ' ||
-                                     count(*) || ' times' FROM ledger_entry le
-                              WHERE reverses_id IS NOT NULL AND {LIVE}
-                              GROUP BY reverses_id
-                              HAVING count(*) > 1""",
-        # OFFSET 0 fences the mismatches off from the crossover test: planned together, the
-        # anti-join's estimate of one row made a nested loop that re-summed the ledger per
-        # claim (over 10 minutes at 1,000,000 encounters).
-        "claim charge": """SELECT c.id, 'claim ' || c.claim_no || ' charges ' || c.total_charge ||
-                                  ' but its charge entries sum to ' || c.entered
-                           FROM (SELECT c.id, c.claim_no, c.total_charge, c.coverage_id,
-                                        c.encounter_id, coalesce(s.total, 0) AS entered
-                                 FROM claim c LEFT JOIN (SELECT le.claim_id, sum(le.amount) AS total
-                                     FROM ledger_entry le
-                                     LEFT JOIN ledger_entry o ON o.id = le.reverses_id
-                                     WHERE le.kind = 'charge' OR o.kind = 'charge'
-                                     GROUP BY le.claim_id) s
-                                   ON s.claim_id = c.id
-                                 WHERE c.status NOT IN ('ready', 'hold', 'void', 'draft',
-                                                        'replaced')
-                                   AND coalesce(s.total, 0) <> c.total_charge
-                                 OFFSET 0) c
-                           WHERE NOT """ + crossover_sql("c"),
-        "transfer": """SELECT remittance_id, 'transfers of remittance ' || remittance_id ||
-                              ' for claim ' || claim_id || ' do not net to zero'
-                       FROM ledger_entry WHERE kind = 'transfer' AND remittance_id IS NOT NULL
-                       GROUP BY remittance_id, claim_id HAVING sum(amount) <> 0""",
-        "payments": """SELECT r.id, 'payment ' || r.trace_no || ' paid ' || r.amount ||
-                              ' but its claims were paid ' || coalesce(cp.paid, 0) ||
-                              ' less provider adjustments ' || coalesce(plb.amt, 0)
-                       FROM remittance r
-                       LEFT JOIN (SELECT remittance_id, sum(paid) AS paid FROM claim_payment
-                                  GROUP BY remittance_id) cp ON cp.remittance_id = r.id
-                       LEFT JOIN (SELECT remittance_id, sum(amount) AS amt FROM remittance_plb
-                                  GROUP BY remittance_id) plb ON plb.remittance_id = r.id
-                       WHERE r.raw IS NOT NULL
-                         AND coalesce(cp.paid, 0) - coalesce(plb.amt, 0) <> r.amount""",
-        "posted payments": """SELECT r.id, 'payment ' || r.trace_no || ' posted ' ||
-                                     coalesce(-le.total, 0) ||
-                                     ' to claims but matched claims were paid ' ||
-                                     coalesce(cp.paid, 0)
-                              FROM remittance r
-                              LEFT JOIN (SELECT le.remittance_id, sum(le.amount) AS total
-                                         FROM ledger_entry le
-                                         LEFT JOIN ledger_entry o ON o.id = le.reverses_id
-                                         WHERE le.kind = 'payment' OR (o.kind = 'payment'
-                                           AND o.remittance_id = le.remittance_id)
-                                         GROUP BY le.remittance_id) le ON le.remittance_id = r.id
-                              LEFT JOIN (SELECT remittance_id, sum(paid) AS paid
-                                         FROM claim_payment WHERE claim_id IS NOT NULL
-                                           AND status_code <> '22'
-                                         GROUP BY remittance_id) cp ON cp.remittance_id = r.id
-                                AND r.status = 'posted'
-                              WHERE coalesce(-le.total, 0) <> coalesce(cp.paid, 0)""",
-        "balance table": BALANCE_MISMATCH_SQL,
-        "account balance table": ACCOUNT_MISMATCH_SQL,
-    }  # fmt: skip
-    for what, sql in checks.items():
-        for row in conn.execute(text(sql)):
-            problems.append(LedgerProblem(what, str(row[1])))
-    return tuple(problems)
-
-
-def remittance_list(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        text("""SELECT r.id, r.trace_no, py.name AS payer, r.amount, r.paid_on, r.status,
-                       r.imported_by, r.imported_at FROM remittance r
-                JOIN payer py ON py.id = r.payer_id ORDER BY r.imported_at DESC, r.id DESC
-                LIMIT :n"""), {"n": limit},
-    ).all()  # fmt: skip
-    return [dict(r._mapping) for r in rows]
-
-
-def posted_at(value: datetime) -> str:
-    return f"{value:%m/%d/%Y %H:%M}"

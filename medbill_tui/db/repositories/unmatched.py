@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
-from medbill_tui.db.repositories import remits
+from medbill_tui.db.repositories import remit_lookup, remits
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.queues import PATIENT_NAME, _like_prefix, patient_match_sql
 from medbill_tui.db.repositories.work import HOLDER_SQL
@@ -300,7 +300,7 @@ def post_to_claim(
         raise MatchRefused("a 277CA acknowledgment carries no money to post; close it with x")
     if r.claim_id is not None or r.remit_status != "posted":
         raise MatchRefused(f"payment {r.trace_no} was undone or posted already; nothing changed")
-    ctx = remits.claim_context(conn, claim_id)
+    ctx = remit_lookup.claim_context(conn, claim_id)
     if ctx is None:
         raise MatchRefused(f"there is no claim {claim_id}")
     if ctx.status in ("void", "draft"):
