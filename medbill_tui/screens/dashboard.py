@@ -50,6 +50,8 @@ class DashboardScreen(ServiceScreen):
         super().__init__()
         self.summaries: tuple[QueueSummary, ...] = ()
         """The counts last loaded (empty until the first load)."""
+        self._counted = False
+        """This refresh's counts have arrived (its chart may still be coming)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,28 +97,29 @@ class DashboardScreen(ServiceScreen):
 
     def action_refresh(self) -> None:
         self.query_one("#dashboard-state", Static).update("Counting…")
-        self.load_summaries()
-        self.load_overview()
+        self._counted = False
+        self.load_counts()
 
-    @work(thread=True, exit_on_error=False, group="aging-overview", exclusive=True)
-    def load_overview(self) -> None:
+    @work(thread=True, exit_on_error=False, group="summaries", exclusive=True)
+    def load_counts(self) -> None:
+        """The counts, then the chart's figures: one after the other, so the counts (what a
+        biller reads first) do not share the database and the CPU with the slower chart."""
+        self.post_message(SummariesLoaded(self.services.queues.summaries()))
         self.post_message(OverviewLoaded(self.services.queues.aging_overview()))
 
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         self.query_one(AgingChart).show(message.overview)
 
-    @work(thread=True, exit_on_error=False, group="summaries", exclusive=True)
-    def load_summaries(self) -> None:
-        self.post_message(SummariesLoaded(self.services.queues.summaries()))
-
     def on_summaries_loaded(self, message: SummariesLoaded) -> None:
         self.summaries = message.summaries
+        self._counted = True
         self.query_one(QueueMenu).show_summaries(message.summaries)
         self.query_one("#dashboard-state", Static).update("")
 
     def worker_failed(self, worker: Worker[Any]) -> None:
+        what = "chart" if self._counted else "counts"
         self.query_one("#dashboard-state", Static).update(
-            "The counts could not be loaded. Press r to try again."
+            f"The {what} could not be loaded. Press r to try again."
         )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
