@@ -192,6 +192,24 @@ def test_same_seed_same_bytes_other_seed_other_bytes() -> None:
     assert {r.paid_on for r in parse_835_all(later.era_835)} == {date(2026, 11, 3)}
 
 
+def test_the_same_claims_sent_at_another_minute_get_the_same_answers() -> None:
+    """The answers follow the claims and the seed, not the envelope's date and time (ISA09-10,
+    GS04-05, BHT04-05): a test or demo run does not depend on the time of day."""
+    text = make_big_837(20)
+    isa = text[:106].split("*")
+    isa[9], isa[10] = "991231", "2359"
+    later = "*".join(isa) + text[106:]
+    gs = next(s for s in later.split("~") if s.strip().startswith("GS*"))
+    parts = gs.split("*")
+    parts[4], parts[5] = "29991231", "2359"
+    later = later.replace(gs, "*".join(parts), 1)
+    assert later != text
+    one, other = respond(text, seed=3, today=TODAY), respond(later, seed=3, today=TODAY)
+    assert one.era_835 is not None and other.era_835 is not None
+    assert parse_835_all(other.era_835) == parse_835_all(one.era_835)
+    assert parse_277ca(other.ack_277ca or "") == parse_277ca(one.ack_277ca or "")
+
+
 def test_rates_are_roughly_respected() -> None:
     text = make_big_837(2000)
     response = respond(text, seed=3, reject_rate=0.2, deny_rate=0.3, today=TODAY,
