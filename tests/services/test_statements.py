@@ -264,7 +264,7 @@ def test_reversals_count_as_what_they_take_back(engine: Engine) -> None:
         pat = b.patient("Reyes", "Tom")
         eid = visit(b, pat, dos, DAY0 - timedelta(days=9), "40.00")
         sql = "SELECT kind, id FROM ledger_entry WHERE encounter_id = :e"
-        ids: dict[str, int] = dict(conn.execute(text(sql), {"e": eid}).tuples().all())
+        ids: dict[str, int] = {kind: id_ for kind, id_ in conn.execute(text(sql), {"e": eid})}
 
         def reverse(amount: str, of: int) -> int:
             return insert(conn, "ledger_entry", patient_id=pat[0], encounter_id=eid,
