@@ -66,6 +66,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "entry.restore-draft",
         "entry.save",
         "entry.save-claim",
+        "entry.save-resubmit",
         "filter.apply",
         "filter.cancel",
         "filter.reset",

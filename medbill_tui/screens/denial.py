@@ -191,7 +191,8 @@ class DenialScreen(ServiceScreen):
             return
         from medbill_tui.screens.encounter_entry import EncounterEntryScreen  # heavy: on use
 
-        self.app.push_screen(EncounterEntryScreen(self.claim.encounter_id), self._corrected)
+        entry = EncounterEntryScreen(self.claim.encounter_id, correcting_claim=self.claim.claim_no)
+        self.app.push_screen(entry, self._corrected)
 
     def _corrected(self, outcome: EntryOutcome | None) -> None:
         if outcome is None:

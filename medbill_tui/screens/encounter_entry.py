@@ -61,7 +61,8 @@ class EncounterEntryScreen(ChargeEntryBase):
     | Key(s) | Description |
     | :- | :- |
     | ctrl+s | Save. |
-    | ctrl+b / F9 | Save, then preview and create the claim. |
+    | ctrl+b / F9 | Save, then preview and create the claim (correcting a denial: save, then
+      make the corrected claim at once). |
     | ctrl+n / F8 | Go to the field of the next finding. |
     | ctrl+r | Put your entries back after a conflict (their version reloaded). |
     | ctrl+up / ctrl+down (alt+up / alt+down) | Move a diagnosis up / down. |
@@ -84,6 +85,8 @@ class EncounterEntryScreen(ChargeEntryBase):
         Binding("ctrl+s", "save(False)", "Save", id="entry.save", tooltip="Save the encounter"),
         Binding("ctrl+b,f9", "save(True)", "Save+claim", id="entry.save-claim",
                 tooltip="Save, then preview and create its claim"),
+        Binding("ctrl+b,f9", "save_and_resubmit", "Save+resubmit", id="entry.save-resubmit",
+                tooltip="Correcting a denied claim: save, then make the corrected claim"),
         Binding("ctrl+n,f8", "next_finding", "Next issue", id="entry.next-finding",
                 tooltip="Go to the field of the next error or warning"),
         Binding("ctrl+up,alt+up", "move_dx(-1)", "Dx up", id="entry.move-dx-up",
@@ -97,14 +100,29 @@ class EncounterEntryScreen(ChargeEntryBase):
         Binding("f1,question_mark", "help", "Keys", id="entry.help", tooltip="Every key"),
     ]  # fmt: skip
 
-    def __init__(self, encounter_id: int | None = None) -> None:
+    def __init__(
+        self, encounter_id: int | None = None, *, correcting_claim: str | None = None
+    ) -> None:
         super().__init__(encounter_id)
+        self.correcting_claim = correcting_claim
+        """The denied claim whose visit this corrects (ctrl+b then resubmits it), or None."""
         self.findings: tuple[FormFinding, ...] = ()
         """The findings of the latest check (or of a refused save)."""
         self.fields = FieldMap((), ())
         """How those findings' numbers map to rows on screen."""
         self._lookups = AskBatch(self, self._send_asks, LOOKUP_DELAY)
         self._check_generation = 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # ctrl+b is "Save+claim", or "Save+resubmit" while correcting a denied claim
+        if action == "save" and parameters == (True,):
+            return self.correcting_claim is None
+        if action == "save_and_resubmit":
+            return self.correcting_claim is not None
+        return super().check_action(action, parameters)
+
+    def action_save_and_resubmit(self) -> None:
+        self.action_save(True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
@@ -116,7 +134,10 @@ class EncounterEntryScreen(ChargeEntryBase):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="entry-status")
-        yield EncounterFormView(id="entry-form")
+        yield EncounterFormView(
+            id="entry-form",
+            bill_label="Save + resubmit" if self.correcting_claim else "Save + create claim",
+        )
         yield FindingsPanel(id="findings", classes="-empty")
         yield Footer(show_command_palette=False)
 
@@ -135,6 +156,8 @@ class EncounterEntryScreen(ChargeEntryBase):
 
     def _set_title(self) -> None:
         what = "New encounter" if self.encounter_id is None else f"Encounter {self.encounter_id}"
+        if self.correcting_claim:
+            what = f"Correcting {what.lower()} · denied claim {self.correcting_claim}"
         counts = counts_text(self.findings)
         self.sub_title = f"{what} · {counts}" if counts else what
 

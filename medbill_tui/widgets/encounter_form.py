@@ -54,6 +54,11 @@ class EncounterFormView(VerticalScroll, can_focus=False):
     }
     """
 
+    def __init__(self, *, id: str | None = None, bill_label: str = "Save + create claim") -> None:
+        super().__init__(id=id)
+        self.bill_label = bill_label
+        """The second button's words: what ctrl+b does after saving."""
+
     def compose(self) -> ComposeResult:
         yield PatientLookup(id="patient-lookup")
         yield VisitFields(id="visit")
@@ -61,7 +66,7 @@ class EncounterFormView(VerticalScroll, can_focus=False):
         yield ServiceLines(id="line-list")
         with Horizontal(id="entry-buttons"):
             yield Button("Save (ctrl+s)", id="save-button", compact=True)
-            yield Button("Save + create claim (ctrl+b)", id="save-claim-button", compact=True)
+            yield Button(f"{self.bill_label} (ctrl+b)", id="save-claim-button", compact=True)
 
     @property
     def patient_id(self) -> int | None:

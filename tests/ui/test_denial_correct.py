@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import Engine, text
+from textual.widgets import Button
 
 from medbill_tui.app import MedbillApp
 from medbill_tui.screens.denial import DenialScreen
@@ -33,6 +34,12 @@ async def test_correct_the_codes_then_resubmit(
         await idle(pilot)
         screen = entry(app)
         assert screen.encounter_id == encounter_id
+        assert f"denied claim {denial.claim.claim_no}" in screen.sub_title
+        assert str(screen.query_one("#save-claim-button", Button).label) == (
+            "Save + resubmit (ctrl+b)"
+        )
+        shown = {b.binding.description for b in screen.active_bindings.values() if b.enabled}
+        assert "Save+resubmit" in shown and "Save+claim" not in shown
         assert value(app, f"line-{lines_before}-code") == ""  # a blank line to add one
         screen.focus_field(f"line-{lines_before}-code")
         await pilot.press(*"36415", "enter")
@@ -61,6 +68,27 @@ async def test_correct_the_codes_then_resubmit(
     assert old == "replaced" and item == "done"
     assert new.status == "ready" and new.n == lines_before + 1 and new.total_charge == charges
     assert services.remittances.check_ledger() == ()
+
+
+async def test_ctrl_b_while_correcting_resubmits_without_asking(
+    make_app: Callable[..., MedbillApp], services: Services, demo_engine: Engine
+) -> None:
+    row = open_denials(services)[0]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        app.push_screen(DenialScreen(row.work_item_id))
+        await idle(pilot)
+        denial = app.screen
+        await pilot.press("e")
+        await idle(pilot)
+        await pilot.press("ctrl+b")
+        await idle(pilot)
+        assert app.screen is denial  # no question, no claim preview: back on the denial
+    with demo_engine.connect() as conn:
+        old = conn.execute(text("SELECT status FROM claim WHERE id = :c"),
+                           {"c": row.claim_id}).scalar_one()  # fmt: skip
+    assert old == "replaced"
 
 
 async def test_a_closed_denials_visit_is_not_editable(
