@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from medbill_tui.binding_ids import BINDING_IDS
 from medbill_tui.commands import ScreensProvider
 from medbill_tui.keymap import KeymapError, load_keymap, unknown_ids
-from medbill_tui.messages import SignedIn, SignInFailed, SummariesLoaded
+from medbill_tui.messages import SummariesLoaded
 from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
@@ -199,41 +198,15 @@ class MedbillApp(SessionMixin):
 
     # signing in ------------------------------------------------------------------------
 
-    def _begin_sign_in(self) -> None:
-        self.run_worker(self._sign_in_in_thread, thread=True, group="sign-in",
-                        name="sign-in", exit_on_error=False)  # fmt: skip
-
-    def _sign_in_in_thread(self) -> None:
-        assert self._sign_in is not None
-        try:
-            services = self._sign_in()
-        except BaseException as exc:  # whatever it is, the app cannot go on without it
-            self._post_or_drop(SignInFailed(exc))
-            return
-        # Kept before posting: if the app closes before SignedIn is handled, whoever ran it
-        # still logs the session out and closes it (run() returns only after this thread).
-        self._handed_over = services
-        self._post_or_drop(SignedIn(services))
-
-    def _post_or_drop(self, message: SignedIn | SignInFailed) -> None:
-        with contextlib.suppress(RuntimeError):  # the event loop has already closed
-            self.post_message(message)
-
-    def on_signed_in(self, message: SignedIn) -> None:
+    def signed_in_now(self) -> None:
         from medbill_tui.screens.dashboard import DashboardScreen
 
-        self._services = message.services
-        self.refresh_bindings()
         base = self.screen_stack[0] if self.screen_stack else None
         if isinstance(base, DashboardScreen):
             base.show_signed_in()
         waiting, self._open_when_signed_in = self._open_when_signed_in, None
         if waiting is not None:
             self._open_top(waiting)
-
-    def on_sign_in_failed(self, message: SignInFailed) -> None:
-        self.sign_in_error = message.error
-        self.exit()
 
     _queue_screen_loaded = False
 

@@ -1,4 +1,8 @@
-"""The end of a session and a database that went away, for the app (a base of MedbillApp).
+"""The start and end of a session and a database that went away (a base of MedbillApp).
+
+- Signing in, when the app is made with `sign_in=` (plain `medbill`): after the first frame a
+  worker reaches the database and lets the login in; `SignedIn` hands the services over,
+  `SignInFailed` closes the app with the error kept in `sign_in_error`.
 
 - SIGHUP (the SSH connection dropped, the terminal closed) and SIGTERM: keep every open form
   as a draft, release the work items this user holds, and exit at once (the logout is audited
@@ -17,11 +21,13 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App
 
+from medbill_tui.messages import SignedIn, SignInFailed
 from medbill_tui.services.errors import ServiceUnavailable
 
 if TYPE_CHECKING:
@@ -130,6 +136,44 @@ class SessionMixin(App[None]):
         timer = threading.Timer(seconds, os._exit, args=(0,))
         timer.daemon = True
         timer.start()
+
+    # signing in -----------------------------------------------------------------------
+
+    _sign_in: Callable[[], Services] | None = None
+    sign_in_error: BaseException | None = None
+    """Why the sign-in failed (the app then closed), or None."""
+
+    def _begin_sign_in(self) -> None:
+        self.run_worker(self._sign_in_in_thread, thread=True, group="sign-in",
+                        name="sign-in", exit_on_error=False)  # fmt: skip
+
+    def _sign_in_in_thread(self) -> None:
+        assert self._sign_in is not None
+        try:
+            services = self._sign_in()
+        except BaseException as exc:  # whatever it is, the app cannot go on without it
+            self._post_or_drop(SignInFailed(exc))
+            return
+        # Kept before posting: if the app closes before SignedIn is handled, whoever ran it
+        # still logs the session out and closes it (run() returns only after this thread).
+        self._handed_over = services
+        self._post_or_drop(SignedIn(services))
+
+    def _post_or_drop(self, message: SignedIn | SignInFailed) -> None:
+        with contextlib.suppress(RuntimeError):  # the event loop has already closed
+            self.post_message(message)
+
+    def on_signed_in(self, message: SignedIn) -> None:
+        self._services = message.services
+        self.refresh_bindings()
+        self.signed_in_now()
+
+    def signed_in_now(self) -> None:
+        """Hook: the services are in place; show what waited for them."""
+
+    def on_sign_in_failed(self, message: SignInFailed) -> None:
+        self.sign_in_error = message.error
+        self.exit()
 
     # the database went away -----------------------------------------------------------
 
