@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import Engine, text
+from textual.pilot import Pilot
 from textual.widgets import Button
 
 from medbill_tui.app import MedbillApp
@@ -17,17 +18,24 @@ from tests.ui.test_denial_screen import open_denials
 from tests.ui.test_encounter_entry import entry, idle, value
 
 
+async def open_denial(pilot: Pilot[None], work_item_id: int) -> DenialScreen:
+    """The denial screen of one work item, loaded."""
+    await idle(pilot)
+    pilot.app.push_screen(DenialScreen(work_item_id))
+    await idle(pilot)
+    denial = pilot.app.screen
+    assert isinstance(denial, DenialScreen)
+    return denial
+
+
 async def test_correct_the_codes_then_resubmit(
     make_app: Callable[..., MedbillApp], services: Services, demo_engine: Engine
 ) -> None:
     row = open_denials(services)[0]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await idle(pilot)
-        app.push_screen(DenialScreen(row.work_item_id))
-        await idle(pilot)
-        denial = app.screen
-        assert isinstance(denial, DenialScreen) and denial.claim is not None
+        denial = await open_denial(pilot, row.work_item_id)
+        assert denial.claim is not None
         encounter_id = denial.claim.encounter_id
         lines_before = len(services.encounters.load(encounter_id).lines)
         await pilot.press("e")
@@ -76,10 +84,7 @@ async def test_ctrl_b_while_correcting_resubmits_without_asking(
     row = open_denials(services)[0]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await idle(pilot)
-        app.push_screen(DenialScreen(row.work_item_id))
-        await idle(pilot)
-        denial = app.screen
+        denial = await open_denial(pilot, row.work_item_id)
         await pilot.press("e")
         await idle(pilot)
         await pilot.press("ctrl+b")
