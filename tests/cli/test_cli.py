@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -102,6 +103,24 @@ def test_unreachable_database_is_one_line_without_password() -> None:
     assert "127.0.0.1:9" in lines[0] and "cannot reach the database" in lines[0]
     assert "hunter2" not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_the_app_ends_with_the_same_one_line_when_its_sign_in_fails(pg: PgCluster) -> None:
+    """Plain `medbill` paints before it connects: a database it cannot use closes the app
+    and leaves the subcommands' one line and exit status (the frames went to the terminal)."""
+    gone = medbill(url="postgresql://bob:hunter2@127.0.0.1:9/medbill")
+    assert gone.returncode == 2, gone.stderr[-500:]
+    # the last thing written, after the sequences that give the terminal back
+    assert re.search(r"medbill: cannot reach the database at 127\.0\.0\.1:9[^\n]*\n$", gone.stderr)
+    assert "hunter2" not in gone.stderr + gone.stdout and "Traceback" not in gone.stderr
+    name = f"app_behind_{os.getpid()}"
+    url = pg.create_database(name)
+    try:
+        behind = medbill(url=url)
+        assert behind.returncode == 2 and "run `medbill db upgrade`" in behind.stderr
+        assert "Traceback" not in behind.stderr
+    finally:
+        pg.drop_database(name)
 
 
 def test_not_postgresql_url_is_refused() -> None:
