@@ -201,6 +201,11 @@ class MedbillApp(SessionMixin):
     def signed_in_now(self) -> None:
         from medbill_tui.screens.dashboard import DashboardScreen
 
+        if self.services.first_admin:  # this start created the database
+            self.notify(f"You ({self.services.actor}) are the first admin of this new "
+                        "database. Add the others with `medbill users add LOGIN --role "
+                        "biller|supervisor|admin`.", title="New database", timeout=20)  # fmt: skip
+
         base = self.screen_stack[0] if self.screen_stack else None
         if isinstance(base, DashboardScreen):
             base.show_signed_in()

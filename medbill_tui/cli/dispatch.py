@@ -132,7 +132,9 @@ def sign_in(settings: Settings) -> Services:
         _activate_denial_rules(runtime)
         ensure_schema(runtime, allow_upgrade=False)
         identify(runtime)  # an unknown or disabled login never sees a row
-        return app_services(runtime)
+        services = app_services(runtime)
+        services.first_admin = runtime.first_admin
+        return services
     except BaseException:
         runtime.engine.dispose()
         raise

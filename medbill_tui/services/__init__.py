@@ -59,6 +59,8 @@ class Services:
     timers: Timers | None = None
     dunning: DunningPolicy | None = None
     lease_minutes: int = 30
+    first_admin: bool = False
+    """This session's sign-in created the database and made the actor its first admin."""
 
     def can(self, action: Action) -> bool:
         """True when the actor's role may do `action` (see domain/roles.py)."""

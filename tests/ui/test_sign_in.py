@@ -17,7 +17,7 @@ from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.services import Services
 from medbill_tui.services.users import LoginRefused
 from medbill_tui.widgets.queue_menu import QueueMenu
-from tests.ui.conftest import settle
+from tests.ui.conftest import NoteSpy, settle
 
 
 def _heading(app: MedbillApp) -> str:
@@ -110,3 +110,16 @@ async def test_a_session_that_ends_while_signing_in_is_still_logged_out(
                                     "WHERE entity = 'session' ORDER BY id")).all()  # fmt: skip
     (login, _), logout = (tuple(row) for row in session[-2:])
     assert login == "login" and logout == ("logout", "idle")
+
+
+async def test_the_login_that_created_the_database_is_told_it_is_its_admin(
+    services: Services,
+) -> None:
+    services.first_admin = True  # what sign_in sets when its schema check created the database
+    app = MedbillApp(sign_in=lambda: services)
+    notes = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert "New database" in notes.titles()
+    (words,) = [message for message, title, _ in notes.notes if title == "New database"]
+    assert "first admin" in words and "medbill users add" in words
