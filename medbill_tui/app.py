@@ -207,9 +207,9 @@ class MedbillApp(SessionMixin):
                         "biller|supervisor|admin`.", title="New database", timeout=20)  # fmt: skip
 
         base = self.screen_stack[0] if self.screen_stack else None
-        if isinstance(base, DashboardScreen):
-            base.show_signed_in()
         waiting, self._open_when_signed_in = self._open_when_signed_in, None
+        if isinstance(base, DashboardScreen):  # it counts when shown, not under a screen
+            base.show_signed_in(count=waiting is None)
         if waiting is not None:
             self._open_top(waiting)
 

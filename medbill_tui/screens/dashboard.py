@@ -81,11 +81,12 @@ class DashboardScreen(ServiceScreen):
             f"Work queues for {today:%A} {fmt_date(today)} · signed in as {self.services.actor}"
         )
 
-    def show_signed_in(self) -> None:
-        """The app's sign-in is through: who and when, then the counts."""
+    def show_signed_in(self, *, count: bool = True) -> None:
+        """The app's sign-in is through: who and when, then the counts (unless a screen is
+        about to cover this one: it counts when it comes back)."""
         self._show_heading()
         self.refresh_bindings()
-        if self.is_current:
+        if count and self.is_current:
             self.action_refresh()
 
     def on_screen_resume(self) -> None:
