@@ -37,7 +37,9 @@ QUEUES = Binding.Group("Queues", compact=True)
 REPEAT_SECONDS = 3.0
 """The same failure again within this many seconds is not shown a second time."""
 
-DEFAULT_PAGE_SIZE = 50
+DEFAULT_PAGE_SIZE = 200
+"""Rows a queue page loads when neither the caller nor the services say (MEDBILL_PAGE_SIZE's
+default)."""
 
 UNEXPECTED = "Something went wrong while loading. It has been logged; try again (r)."
 
@@ -162,7 +164,6 @@ class MedbillApp(SessionMixin):
             raise ValueError("give the app its services or a way to sign in, not both")
         self._services = services
         self._sign_in = sign_in
-        self.sign_in_error: BaseException | None = None
         self._open_when_signed_in: Screen[Any] | None = None
         self.idle_minutes = idle_minutes
         self.page_size = page_size or (services.page_size if services else DEFAULT_PAGE_SIZE)
