@@ -165,7 +165,6 @@ class SessionMixin(App[None]):
 
     def on_signed_in(self, message: SignedIn) -> None:
         self._services = message.services
-        self.refresh_bindings()
         self.signed_in_now()
 
     def signed_in_now(self) -> None:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from medbill_tui.edi.detect import TransactionSet, gc_paused, read_interchange
+from medbill_tui.edi.detect import Interchange, TransactionSet, gc_paused, read_interchange
 from medbill_tui.edi.sandbox_835 import ClaimDecision, Envelope, adjudicate, amt, write_835
-from medbill_tui.edi.segments import SegmentWriter, clean_text, composite, iter_segments
+from medbill_tui.edi.segments import SegmentWriter, clean_text, composite
 from medbill_tui.edi.x837_read import Batch837, Claim837, batch_from_interchange
 
 __all__ = ["ClaimDecision", "Envelope", "SandboxResponse", "respond"]
@@ -76,7 +76,7 @@ def _respond(
     text = clean_text(text_837)
     inter = read_interchange(text, "837P")
     batch = batch_from_interchange(inter)
-    digest = hashlib.sha256(f"{seed}:{_without_clock(text)}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{seed}:{_without_clock(inter)}".encode()).hexdigest()
     rng = random.Random(digest)
     base = int(digest[:12], 16)
     control = 100_000_000 + base % 800_000_000
@@ -109,11 +109,12 @@ CLOCK_ELEMENTS = {"ISA": (9, 10), "GS": (4, 5), "BHT": (4, 5)}
 """Where an 837 says when it was made (date and time)."""
 
 
-def _without_clock(text: str) -> str:
-    """The 837 without the date and time it was made: the same claims sent at another minute
-    get the same answers (tests and demos do not depend on the time of day)."""
+def _without_clock(inter: Interchange) -> str:
+    """The 837 (as already read) without the date and time it was made: the same claims sent
+    at another minute get the same answers (tests and demos do not depend on the time of day)."""
+    segments = [inter.isa, *(s for tset in inter.sets for s in (tset.gs, *tset.segments))]
     kept = []
-    for segment in iter_segments(text):
+    for segment in segments:
         elements = list(segment.elements)
         for position in CLOCK_ELEMENTS.get(segment.id, ()):
             if position < len(elements):
