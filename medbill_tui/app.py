@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from medbill_tui.binding_ids import BINDING_IDS
 from medbill_tui.commands import ScreensProvider
+from medbill_tui.config import DEFAULT_PAGE_SIZE
 from medbill_tui.keymap import KeymapError, load_keymap, unknown_ids
 from medbill_tui.messages import SummariesLoaded
 from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind
@@ -37,9 +38,6 @@ QUEUES = Binding.Group("Queues", compact=True)
 REPEAT_SECONDS = 3.0
 """The same failure again within this many seconds is not shown a second time."""
 
-DEFAULT_PAGE_SIZE = 200
-"""Rows a queue page loads when neither the caller nor the services say (MEDBILL_PAGE_SIZE's
-default)."""
 
 UNEXPECTED = "Something went wrong while loading. It has been logged; try again (r)."
 

@@ -13,6 +13,9 @@ from dotenv import load_dotenv
 from medbill_tui.records import Timers
 from medbill_tui.records_statements import DunningPolicy
 
+DEFAULT_PAGE_SIZE = 200
+"""Rows a queue page loads unless MEDBILL_PAGE_SIZE says otherwise."""
+
 
 class ConfigError(Exception):
     """A setting has a value the app cannot use."""
@@ -123,7 +126,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
     except ValueError:
         raise ConfigError(f"MEDBILL_TODAY={today_text!r} is not a date (YYYY-MM-DD)") from None
     keymap = env.get("MEDBILL_KEYMAP", "").strip()
-    page_text = env.get("MEDBILL_PAGE_SIZE", "200").strip() or "200"
+    page_text = env.get("MEDBILL_PAGE_SIZE", "").strip() or str(DEFAULT_PAGE_SIZE)
     if not page_text.isdigit() or not 10 <= int(page_text) <= 5000:
         raise ConfigError(f"MEDBILL_PAGE_SIZE={page_text!r} must be a number from 10 to 5000")
     timers = Timers(

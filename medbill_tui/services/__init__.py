@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medbill_tui.clock import Clock
+from medbill_tui.config import DEFAULT_PAGE_SIZE
 from medbill_tui.domain.roles import Action, can
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class Services:
     engine: Engine
     clock: Clock
     actor: str
-    page_size: int = 200
+    page_size: int = DEFAULT_PAGE_SIZE
     inbox: Path = Path("inbox")
     """The folder inbound X12 files are dropped in (the inbox screen lists it)."""
     role: str = "admin"
