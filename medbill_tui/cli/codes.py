@@ -9,7 +9,6 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.db.codesets import CodeLoadError, load_release_file, search_codes
 from medbill_tui.db.uow import read_connection
 from medbill_tui.domain.codefiles import (
@@ -17,6 +16,7 @@ from medbill_tui.domain.codefiles import (
     parse_hcpcs_file,
     parse_icd10cm_order_file,
 )
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.users import require
 
 

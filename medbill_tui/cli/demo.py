@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import threading
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.cli.progress import ProgressLine
+from medbill_tui.runtime.bootstrap import Runtime
 
 
 def run_demo(runtime: Runtime, args: argparse.Namespace) -> None:

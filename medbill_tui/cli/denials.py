@@ -10,10 +10,10 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
-from medbill_tui.denial_rules import load_denial_rules
 from medbill_tui.domain.money import fmt_money, money_str
 from medbill_tui.domain.routing_replay import ReplayReport
+from medbill_tui.runtime.bootstrap import Runtime
+from medbill_tui.runtime.denial_rules import load_denial_rules
 from medbill_tui.services.routing import RoutingService
 
 

@@ -11,14 +11,6 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from medbill_tui.bootstrap import (
-    Runtime,
-    SchemaBehind,
-    bootstrap_admin,
-    connect,
-    ensure_schema,
-    identify,
-)
 from medbill_tui.cli import (
     EXIT_BROKEN_PIPE,
     EXIT_FAILED,
@@ -32,9 +24,17 @@ from medbill_tui.cli import (
     fail,
     silence_stdout,
 )
-from medbill_tui.config import ConfigError, Settings, load_settings
 from medbill_tui.db.engine import DatabaseUnavailable
-from medbill_tui.logs import configure_logging
+from medbill_tui.runtime.bootstrap import (
+    Runtime,
+    SchemaBehind,
+    bootstrap_admin,
+    connect,
+    ensure_schema,
+    identify,
+)
+from medbill_tui.runtime.config import ConfigError, Settings, load_settings
+from medbill_tui.runtime.logs import configure_logging
 from medbill_tui.services.errors import ServiceError, ServiceUnavailable
 from medbill_tui.services.users import LoginRefused, RoleRefused, require
 
@@ -148,7 +148,7 @@ def _run_app(runtime: Runtime) -> int:
 
 def _activate_denial_rules(runtime: Runtime) -> None:
     """Read and check the denial routing rules before any work (ConfigError: exit 2)."""
-    from medbill_tui.denial_rules import activate, load_denial_rules
+    from medbill_tui.runtime.denial_rules import activate, load_denial_rules
 
     activate(load_denial_rules(runtime.settings.denial_rules))
 

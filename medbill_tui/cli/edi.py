@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from medbill_tui.bootstrap import Runtime
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.errors import ServiceError
 from medbill_tui.services.imports import ImportResult, ImportService
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.db.repositories.audit import record_event
 from medbill_tui.db.repositories.fees import (
     UnknownPayer,
@@ -18,6 +17,7 @@ from medbill_tui.db.repositories.fees import (
 )
 from medbill_tui.domain.fees import fee_changes, parse_fee_csv
 from medbill_tui.domain.money import fmt_money
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.users import require
 
 

@@ -9,10 +9,10 @@ import sys
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.domain.money import fmt_money, money_str
 from medbill_tui.domain.report_period import PeriodError, check_as_of, parse_optional_day
-from medbill_tui.records_followups import FollowupRow
+from medbill_tui.records.followups import FollowupRow
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.followups import FollowupService
 
 EXIT_USAGE = 2

@@ -6,11 +6,11 @@ import argparse
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.cli import unmatched
 from medbill_tui.db.repositories.remit_lookup import remittance_list
 from medbill_tui.db.uow import read_connection
 from medbill_tui.domain.money import fmt_money
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.users import require
 

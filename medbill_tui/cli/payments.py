@@ -7,10 +7,10 @@ import argparse
 import json
 import sys
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.domain.money import money_str
 from medbill_tui.domain.patient_payments import METHODS
-from medbill_tui.records_payments import PaymentPreview, Receipt
+from medbill_tui.records.payments import PaymentPreview, Receipt
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.patient_payments import PatientPaymentService, PaymentNotPosted
 
 EXIT_FAILED = 1

@@ -14,12 +14,12 @@ import sys
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.domain.money import fmt_money, money_str
 from medbill_tui.domain.report_period import PeriodError, parse_optional_day
-from medbill_tui.records import QueueSummary
-from medbill_tui.records_reports import AGED_FROM
-from medbill_tui.report_format import FORMATS, Report, render
+from medbill_tui.records.queues import QueueSummary
+from medbill_tui.records.reports import AGED_FROM
+from medbill_tui.reports.format import FORMATS, Report, render
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.queues import QueueService
 from medbill_tui.services.reports import ReportInvalid, ReportService
 

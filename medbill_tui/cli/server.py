@@ -11,8 +11,8 @@ import argparse
 import os
 from pathlib import Path
 
-from medbill_tui.config import Settings
 from medbill_tui.db.shared_server import ServerState, server_status, start_server, stop_server
+from medbill_tui.runtime.config import Settings
 
 SYSTEM_DIR = Path("/var/lib/medbill")
 

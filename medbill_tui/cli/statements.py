@@ -15,11 +15,11 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.cli.progress import ProgressLine
 from medbill_tui.domain.money import fmt_money, money_str
 from medbill_tui.domain.report_period import PeriodError, parse_optional_day
-from medbill_tui.records_statements import Action, StatementEntry, StatementRunResult
+from medbill_tui.records.statements import Action, StatementEntry, StatementRunResult
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.statements import AsOfRefused, StatementService
 
 EXIT_USAGE = 2

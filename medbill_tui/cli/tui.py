@@ -19,22 +19,22 @@ from medbill_tui.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail
 from medbill_tui.services.errors import ServiceError
 
 if TYPE_CHECKING:
-    from medbill_tui.app import MedbillApp
-    from medbill_tui.config import Settings
+    from medbill_tui.runtime.config import Settings
     from medbill_tui.services import Services
+    from medbill_tui.shell.app import MedbillApp
 
 
 def open_app() -> int:
     """Read the settings, open the app and sign in behind its first frame."""
-    from medbill_tui.config import ConfigError, load_settings
-    from medbill_tui.logs import configure_logging
+    from medbill_tui.runtime.config import ConfigError, load_settings
+    from medbill_tui.runtime.logs import configure_logging
 
     try:
         settings = load_settings()
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
     configure_logging(settings, to_file=True)
-    from medbill_tui.app import MedbillApp
+    from medbill_tui.shell.app import MedbillApp
 
     app = MedbillApp(sign_in=partial(_sign_in, settings), **_app_options(settings))
     try:
@@ -54,7 +54,7 @@ def open_app() -> int:
 
 def run_app(services: Services, settings: Settings) -> int:
     """Open the app on services already signed in (after `medbill demo`)."""
-    from medbill_tui.app import MedbillApp
+    from medbill_tui.shell.app import MedbillApp
 
     _run(MedbillApp(services, **_app_options(settings)))
     return EXIT_OK

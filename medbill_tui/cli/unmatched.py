@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.domain.money import fmt_money
-from medbill_tui.records import Cursor
-from medbill_tui.records_unmatched import UnmatchedRow
+from medbill_tui.records.queues import Cursor
+from medbill_tui.records.unmatched import UnmatchedRow
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.unmatched import UnmatchedService
 
 PAGE = 500

@@ -11,9 +11,9 @@ import pwd
 
 from tabulate import tabulate
 
-from medbill_tui.bootstrap import Runtime
 from medbill_tui.domain.roles import ROLES
-from medbill_tui.records_users import AppUserRecord
+from medbill_tui.records.users import AppUserRecord
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.users import UserService
 
 

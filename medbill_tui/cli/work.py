@@ -11,8 +11,8 @@ import argparse
 import json
 import sys
 
-from medbill_tui.bootstrap import Runtime
-from medbill_tui.records_work import QUEUE_KINDS, WorkLease, until_words
+from medbill_tui.records.work import QUEUE_KINDS, WorkLease, until_words
+from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.work import WorkService
 
 EXIT_FAILED = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
-from medbill_tui.records_conflicts import FieldChange
+from medbill_tui.records.conflicts import FieldChange
 
 SKIP = frozenset({"version", "encounter_id", "patient_id", "coverage_id", "authorization_id",
                   "account_no"})  # fmt: skip

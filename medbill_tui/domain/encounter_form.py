@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from medbill_tui.domain.money import to_money
 from medbill_tui.domain.scrub_model import Finding, LineInput
 from medbill_tui.domain.scrubber import field_sort_key
-from medbill_tui.records_forms import FormFinding, LineForm
+from medbill_tui.records.forms import FormFinding, LineForm
 
 ENTRY_RULES = frozenset(
     {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from medbill_tui.records_followups import PayerCall
+from medbill_tui.records.followups import PayerCall
 
 CALL_OUTCOMES = (
     "in process",

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from medbill_tui.domain.money import ZERO
-from medbill_tui.records_payments import Receipt
+from medbill_tui.records.payments import Receipt
 
 METHODS = ("cash", "check", "card")
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from medbill_tui.domain.encounter_form import parse_date
 from medbill_tui.domain.scrub_rules import US_STATES
-from medbill_tui.records_forms import AuthorizationForm, CoverageForm, FieldError, PatientForm
+from medbill_tui.records.forms import AuthorizationForm, CoverageForm, FieldError, PatientForm
 
 RELATIONSHIPS = {"18": "self", "01": "spouse", "19": "child", "G8": "other"}
 AUTH_STATUSES = ("pending", "approved", "denied")

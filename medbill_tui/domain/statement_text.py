@@ -10,7 +10,7 @@ from itertools import groupby
 
 from medbill_tui.domain.money import fmt_money
 from medbill_tui.domain.statements import pay_by
-from medbill_tui.records_statements import (
+from medbill_tui.records.statements import (
     ZERO,
     DunningPolicy,
     PracticeInfo,

@@ -14,7 +14,7 @@ import re
 from datetime import date, timedelta
 
 from medbill_tui.domain.money import fmt_money
-from medbill_tui.records_statements import (
+from medbill_tui.records.statements import (
     ZERO,
     Action,
     CycleState,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.console import RenderableType
 
 from medbill_tui.domain.aging import BUCKETS
-from medbill_tui.records import BalanceRow
-from medbill_tui.records_detail import AccountDetail, AccountEncounterRow, Detail
-from medbill_tui.records_followups import Entity, EntityFollowup
+from medbill_tui.records.detail import AccountDetail, AccountEncounterRow, Detail
+from medbill_tui.records.followups import Entity, EntityFollowup
+from medbill_tui.records.queues import BalanceRow
 from medbill_tui.screens.claim_detail import follow_up
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.note import NoteActions

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from medbill_tui.records_forms import (
+from medbill_tui.records.forms import (
     AuthorizationForm,
     AuthorizationOption,
     CoverageOption,

@@ -9,8 +9,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
-    from medbill_tui.app import MedbillApp
     from medbill_tui.services import Services
+    from medbill_tui.shell.app import MedbillApp
 
 
 class ServiceScreen(Screen[None]):

@@ -8,8 +8,8 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from medbill_tui.records_detail import ClaimDetail, Detail, HistoryLine, PaymentLine
-from medbill_tui.records_followups import Entity, EntityFollowup
+from medbill_tui.records.detail import ClaimDetail, Detail, HistoryLine, PaymentLine
+from medbill_tui.records.followups import Entity, EntityFollowup
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.note import NoteActions
 from medbill_tui.widgets import detail_render as r

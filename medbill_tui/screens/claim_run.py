@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
-from medbill_tui.records_claims import ClaimRun
+from medbill_tui.records.claims import ClaimRun
 from medbill_tui.widgets.text import fmt_date, money, plural
 
 MAX_REASONS = 3

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
-from medbill_tui.records_conflicts import ConflictInfo, Draft
+from medbill_tui.records.conflicts import ConflictInfo, Draft
 
 Choice = Literal["reload", "keep"]
 

@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, Select, Static
 
-from medbill_tui.records import PayerOption
-from medbill_tui.records_forms import CoverageForm, PatientContext
+from medbill_tui.records.forms import CoverageForm, PatientContext
+from medbill_tui.records.queues import PayerOption
 from medbill_tui.screens.form import FormScreen
 from medbill_tui.widgets.form_field import (
     FormField,

@@ -13,9 +13,9 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker
 
-from medbill_tui.messages import SummariesLoaded
-from medbill_tui.records import AgingOverview, QueueKind, QueueSummary
+from medbill_tui.records.queues import AgingOverview, QueueKind, QueueSummary
 from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.shell.messages import SummariesLoaded
 from medbill_tui.widgets.aging_chart import AgingChart
 from medbill_tui.widgets.queue_menu import QueueMenu
 from medbill_tui.widgets.text import fmt_date

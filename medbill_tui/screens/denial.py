@@ -20,8 +20,8 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker
 
 from medbill_tui.edi.codelists import carc_words, rarc_words
-from medbill_tui.records_detail import ClaimDetail, DenialDetail
-from medbill_tui.records_followups import NoteEntry
+from medbill_tui.records.detail import ClaimDetail, DenialDetail
+from medbill_tui.records.followups import NoteEntry
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.claim_detail import payments
 from medbill_tui.screens.form import ConfirmScreen

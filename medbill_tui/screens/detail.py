@@ -11,9 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker
 
-from medbill_tui.messages import DetailLoaded
-from medbill_tui.records_detail import Detail
+from medbill_tui.records.detail import Detail
 from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.shell.messages import DetailLoaded
 from medbill_tui.widgets.detail_view import DetailScroll
 
 

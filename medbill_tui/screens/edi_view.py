@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker
 
-from medbill_tui.records_claims import ClaimEdi
+from medbill_tui.records.claims import ClaimEdi
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.detail_view import DetailScroll

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import RenderableType
 
-from medbill_tui.records_detail import Detail, EncounterDetail
+from medbill_tui.records.detail import Detail, EncounterDetail
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.text import NONE_SHOWN, fmt_date, money

@@ -27,8 +27,8 @@ from textual.widgets import Button, Static
 from textual.worker import Worker
 
 from medbill_tui.domain.conflicts import reapply_form
-from medbill_tui.records_conflicts import ConflictInfo, Draft
-from medbill_tui.records_forms import (
+from medbill_tui.records.conflicts import ConflictInfo, Draft
+from medbill_tui.records.forms import (
     EncounterForm,
     FormFinding,
     LineForm,
@@ -48,8 +48,8 @@ from medbill_tui.widgets.encounter_messages import (
 )
 
 if TYPE_CHECKING:
-    from medbill_tui.app import MedbillApp
     from medbill_tui.services import Services
+    from medbill_tui.shell.app import MedbillApp
 
 DRAFT_IDLE = 2.0
 """Seconds of no typing before the form is kept as a draft."""

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
-from medbill_tui.records_forms import EncounterForm, FormFinding
+from medbill_tui.records.forms import EncounterForm, FormFinding
 from medbill_tui.screens.encounter_drafts import ChargeEntryBase
 from medbill_tui.widgets.encounter_codes import answer_asks, with_fees
 from medbill_tui.widgets.encounter_findings import (

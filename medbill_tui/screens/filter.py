@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from medbill_tui.domain.aging import BUCKETS
-from medbill_tui.records import QUEUE_TITLES, PayerOption, QueueFilter, QueueKind
+from medbill_tui.records.queues import QUEUE_TITLES, PayerOption, QueueFilter, QueueKind
 
 HINT = "Enter applies · Esc cancels · Tab moves between the fields"
 TEXT_HELP = "e.g. smith   or   smith, jo   or   A00001"

@@ -17,8 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
-from medbill_tui.records import Cursor
-from medbill_tui.records_followups import (
+from medbill_tui.records.followups import (
     RANK_DENIAL,
     RANK_UNPAID,
     Entity,
@@ -27,7 +26,8 @@ from medbill_tui.records_followups import (
     FollowupSaved,
     NoteEntry,
 )
-from medbill_tui.records_work import Queue, WorkLease
+from medbill_tui.records.queues import Cursor
+from medbill_tui.records.work import Queue, WorkLease
 from medbill_tui.screens.note import NoteActions, NoteScreen
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
 from medbill_tui.widgets.form_table import Cell, PickTable

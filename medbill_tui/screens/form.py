@@ -16,9 +16,9 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from medbill_tui.domain.conflicts import reapply
-from medbill_tui.records import QUEUE_KEYS as QUEUE_KEYS_BY_KIND
-from medbill_tui.records_conflicts import ConflictInfo
-from medbill_tui.records_forms import FieldError
+from medbill_tui.records.conflicts import ConflictInfo
+from medbill_tui.records.forms import FieldError
+from medbill_tui.records.queues import QUEUE_KEYS as QUEUE_KEYS_BY_KIND
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.conflict import (
     Choice,

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import Worker
 
-from medbill_tui.records_claims import InboxEntry
+from medbill_tui.records.claims import InboxEntry
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.form import ConfirmScreen, is_service_error
 from medbill_tui.widgets.text import clip, money, plural

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from medbill_tui.domain.followup import CALL_OUTCOMES, DATE_HELP, DateInvalid, next_action_date
-from medbill_tui.records_followups import Entity, FollowupSaved, NoteEntry, PayerCall
+from medbill_tui.records.followups import Entity, FollowupSaved, NoteEntry, PayerCall
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.reason import DIALOG_CSS
 from medbill_tui.widgets.text import fmt_date

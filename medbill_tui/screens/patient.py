@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from medbill_tui.records_forms import (
+from medbill_tui.records.forms import (
     AuthorizationOption,
     CoverageOption,
     PatientContext,

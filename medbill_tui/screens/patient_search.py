@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import Worker
 
-from medbill_tui.records_forms import PatientHit
+from medbill_tui.records.forms import PatientHit
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.patient import PatientScreen
 from medbill_tui.widgets.form_table import PickTable

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from medbill_tui.domain.patient_payments import METHODS
-from medbill_tui.records_payments import PaymentEntry, PaymentPreview, Receipt
+from medbill_tui.records.payments import PaymentEntry, PaymentPreview, Receipt
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.reason import DIALOG_CSS

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
-from medbill_tui.records_forms import PendingAuthRow
+from medbill_tui.records.forms import PendingAuthRow
 from medbill_tui.screens.authorization import AuthorizationScreen
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.patient import PatientScreen

@@ -12,8 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
-from medbill_tui.messages import PageLoaded, PayersLoaded, SummariesLoaded
-from medbill_tui.records import (
+from medbill_tui.records.queues import (
     QUEUE_TITLES,
     TIMERS,
     BalanceRow,
@@ -27,13 +26,14 @@ from medbill_tui.records import (
     RejectionRow,
     UnbilledRow,
 )
-from medbill_tui.records_work import Queue, WorkLease
+from medbill_tui.records.work import Queue, WorkLease
 from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
 from medbill_tui.screens.work_next import WorkNextActions
+from medbill_tui.shell.messages import PageLoaded, PayersLoaded, SummariesLoaded
 from medbill_tui.widgets.queue_table import QueueTable, row_key
 from medbill_tui.widgets.text import money, plural
 

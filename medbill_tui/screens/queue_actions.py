@@ -8,7 +8,9 @@ from typing import Any
 from textual import work
 from textual.widgets import Static
 
-from medbill_tui.records import (
+from medbill_tui.records.claims import ClaimRun
+from medbill_tui.records.conflicts import Seen
+from medbill_tui.records.queues import (
     DenialRow,
     PendingClaimRow,
     QueueKind,
@@ -16,8 +18,6 @@ from medbill_tui.records import (
     RejectionRow,
     UnbilledRow,
 )
-from medbill_tui.records_claims import ClaimRun
-from medbill_tui.records_conflicts import Seen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.claim_run import ClaimRunReady, ClaimRunScreen, HoldChanged, run_summary
 from medbill_tui.screens.encounter_detail import EncounterDetailScreen

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from medbill_tui.domain.aging import BUCKETS
-from medbill_tui.records import (
+from medbill_tui.records.queues import (
     BalanceRow,
     BalanceTotals,
     ClaimBalanceRow,

@@ -8,7 +8,7 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Static
 
-from medbill_tui.records_claims import SubmissionRun
+from medbill_tui.records.claims import SubmissionRun
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.widgets.text import money, plural

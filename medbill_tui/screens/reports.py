@@ -22,7 +22,7 @@ from medbill_tui.domain.report_period import (
     parse_optional_day,
     resolve_range,
 )
-from medbill_tui.report_format import render
+from medbill_tui.reports.format import render
 from medbill_tui.screens.base import ServiceScreen
 
 REPORTS: dict[str, str] = {

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import Worker
 
-from medbill_tui.records_statements import (
+from medbill_tui.records.statements import (
     Action,
     CollectionsResult,
     StatementEntry,

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
-from medbill_tui.records import Cursor
-from medbill_tui.records_unmatched import MatchOutcome, UnmatchedRow
-from medbill_tui.records_work import Queue, WorkLease
+from medbill_tui.records.queues import Cursor
+from medbill_tui.records.unmatched import MatchOutcome, UnmatchedRow
+from medbill_tui.records.work import Queue, WorkLease
 from medbill_tui.screens.reason import ReasonScreen
 from medbill_tui.screens.unmatched_match import MatchScreen
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions

@@ -18,13 +18,13 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from medbill_tui.records_unmatched import MatchCandidate, MatchOutcome, UnmatchedRow
+from medbill_tui.records.unmatched import MatchCandidate, MatchOutcome, UnmatchedRow
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.widgets.form_table import PickTable
 from medbill_tui.widgets.text import fmt_date, fmt_date_short, money
 
 if TYPE_CHECKING:
-    from medbill_tui.app import MedbillApp
+    from medbill_tui.shell.app import MedbillApp
 
 TYPING_DELAY = 0.25
 """Seconds after the last key before the candidates are searched again."""

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from medbill_tui.records_work import Queue, WorkLease, until_words
+from medbill_tui.records.work import Queue, WorkLease, until_words
 from medbill_tui.screens.base import ServiceScreen
 
 TAKE_GROUP = "work-next"

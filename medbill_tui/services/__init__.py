@@ -12,15 +12,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from medbill_tui.clock import Clock
-from medbill_tui.config import DEFAULT_PAGE_SIZE
 from medbill_tui.domain.roles import Action, can
+from medbill_tui.runtime.clock import Clock
+from medbill_tui.runtime.config import DEFAULT_PAGE_SIZE
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from medbill_tui.records import Timers
-    from medbill_tui.records_statements import DunningPolicy
+    from medbill_tui.records.queues import Timers
+    from medbill_tui.records.statements import DunningPolicy
     from medbill_tui.services.audit import AuditService
     from medbill_tui.services.claims import ClaimService
     from medbill_tui.services.denials import DenialService
@@ -134,14 +134,14 @@ class Services:
 
     @cached_property
     def reports(self) -> ReportService:
-        from medbill_tui.records import Timers
+        from medbill_tui.records.queues import Timers
         from medbill_tui.services.reports import ReportService
 
         return ReportService(self.engine, self.clock, (self.timers or Timers()).aging_from)
 
     @cached_property
     def statements(self) -> StatementService:
-        from medbill_tui.records_statements import DunningPolicy
+        from medbill_tui.records.statements import DunningPolicy
         from medbill_tui.services.statements import StatementService
 
         return StatementService(self.engine, self.clock, self.actor, self.statements_dir,

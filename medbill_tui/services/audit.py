@@ -22,7 +22,7 @@ from medbill_tui.db.repositories.audit import (
     record_event,
 )
 from medbill_tui.db.uow import read_connection
-from medbill_tui.records_audit import AuditCursor, AuditEvent, AuditFilter
+from medbill_tui.records.audit import AuditCursor, AuditEvent, AuditFilter
 from medbill_tui.services.errors import translate_errors
 
 ENTITIES = (

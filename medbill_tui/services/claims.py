@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories.claims import (
     ClaimConflict,
     batches_for,
@@ -20,8 +19,9 @@ from medbill_tui.db.repositories.claims import (
     split_clean,
 )
 from medbill_tui.db.uow import run_in_transaction
-from medbill_tui.records_claims import ClaimRun
-from medbill_tui.records_conflicts import FieldChange, Seen
+from medbill_tui.records.claims import ClaimRun
+from medbill_tui.records.conflicts import FieldChange, Seen
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.conflicts import Conflict, conflict_words, describe
 from medbill_tui.services.errors import ServiceError, translate_errors
 

@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from medbill_tui.db.repositories.drafts import last_change
 from medbill_tui.domain.conflicts import changed_fields
-from medbill_tui.records_conflicts import ConflictInfo, FieldChange
+from medbill_tui.records.conflicts import ConflictInfo, FieldChange
 from medbill_tui.services.errors import ServiceError
 
 

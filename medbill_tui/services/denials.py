@@ -13,12 +13,12 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import denials as repo
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.codelists import carc_words
-from medbill_tui.records_detail import DenialDetail
+from medbill_tui.records.detail import DenialDetail
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import record_view
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from medbill_tui.db.repositories import drafts as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
-from medbill_tui.records_conflicts import Draft
+from medbill_tui.records.conflicts import Draft
 from medbill_tui.services.errors import translate_errors
 
 

@@ -9,7 +9,6 @@ from typing import NoReturn
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.codesets import CodeHit, search_codes
 from medbill_tui.db.repositories import encounters as repo
 from medbill_tui.db.repositories.claims import refresh_rejected_claim
@@ -19,8 +18,8 @@ from medbill_tui.db.repositories.scrub_input import DbCodeBook
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.encounter_form import merge_findings, parse_form
 from medbill_tui.domain.scrubber import scrub
-from medbill_tui.records_conflicts import FieldChange
-from medbill_tui.records_forms import (
+from medbill_tui.records.conflicts import FieldChange
+from medbill_tui.records.forms import (
     EncounterForm,
     FormFinding,
     PatientContext,
@@ -28,6 +27,7 @@ from medbill_tui.records_forms import (
     ProviderOption,
     SavedEncounter,
 )
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import viewing
 from medbill_tui.services.conflicts import Conflict, conflict_words, form_conflict
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors

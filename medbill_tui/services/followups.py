@@ -10,7 +10,6 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import denials as denial_repo
 from medbill_tui.db.repositories import followups as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
@@ -20,8 +19,7 @@ from medbill_tui.domain.followup import (
     call_note,
     check_not_past,
 )
-from medbill_tui.records import Cursor, Page, QueueFilter, Timers
-from medbill_tui.records_followups import (
+from medbill_tui.records.followups import (
     Entity,
     EntityFollowup,
     FollowupDone,
@@ -29,6 +27,8 @@ from medbill_tui.records_followups import (
     FollowupSaved,
     PayerCall,
 )
+from medbill_tui.records.queues import Cursor, Page, QueueFilter, Timers
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 T = TypeVar("T")

@@ -18,7 +18,6 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import acks as repo
 from medbill_tui.db.repositories import edi_store
 from medbill_tui.db.uow import read_connection, run_in_transaction
@@ -34,7 +33,8 @@ from medbill_tui.edi.validate import (
 from medbill_tui.edi.x277ca import iter_277ca
 from medbill_tui.edi.x835 import parse_835_set
 from medbill_tui.edi.x999 import iter_999
-from medbill_tui.records_claims import InboxEntry
+from medbill_tui.records.claims import InboxEntry
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, translate_errors
 from medbill_tui.services.remittances import RemitOutcome, RemittanceService
 

@@ -10,11 +10,11 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import patient_payments as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.patient_payments import PaymentRefused, parse_amount, receipt_text
-from medbill_tui.records_payments import PaymentPreview, Receipt
+from medbill_tui.records.payments import PaymentPreview, Receipt
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 T = TypeVar("T")

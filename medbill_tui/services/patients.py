@@ -7,18 +7,18 @@ from typing import NoReturn
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import patients as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.patient_rules import check_authorization, check_coverage, check_patient
-from medbill_tui.records import PayerOption
-from medbill_tui.records_forms import (
+from medbill_tui.records.forms import (
     AuthorizationForm,
     CoverageForm,
     FieldError,
     PatientForm,
     PendingAuthRow,
 )
+from medbill_tui.records.queues import PayerOption
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import viewing
 from medbill_tui.services.conflicts import Conflict, conflict_words, form_conflict
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import edi_view
 from medbill_tui.db.repositories.details import DetailRepository
 from medbill_tui.db.repositories.queue_balances import receivables_trend
 from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.db.uow import read_connection
-from medbill_tui.records import (
+from medbill_tui.records.claims import ClaimEdi
+from medbill_tui.records.detail import AccountDetail, ClaimDetail, EncounterDetail
+from medbill_tui.records.queues import (
     AgingOverview,
     BalanceTotals,
     Cursor,
@@ -22,8 +23,7 @@ from medbill_tui.records import (
     QueueSummary,
     Timers,
 )
-from medbill_tui.records_claims import ClaimEdi
-from medbill_tui.records_detail import AccountDetail, ClaimDetail, EncounterDetail
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import viewing
 from medbill_tui.services.errors import translate_errors
 

@@ -9,7 +9,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import ledger_check, remit_lookup
 from medbill_tui.db.repositories import remits as repo
 from medbill_tui.db.repositories.remit_repost import repost_remittance
@@ -17,6 +16,7 @@ from medbill_tui.db.repositories.remit_undo import undo_remittance
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.routing import RuleSet
 from medbill_tui.edi.x835 import Remit835, claim_balance_errors, remit_balance_error
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 

@@ -6,17 +6,17 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import reports as repo
 from medbill_tui.db.uow import read_connection
 from medbill_tui.domain.report_period import PeriodError, check_as_of, resolve_range
-from medbill_tui.records_reports import (
+from medbill_tui.records.reports import (
     AGED_FROM,
     AgingReport,
     DenialsReport,
     PaymentsReport,
     ProductivityReport,
 )
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, translate_errors
 
 

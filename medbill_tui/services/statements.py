@@ -19,7 +19,6 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import statements as repo
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.uow import read_connection, run_in_transaction
@@ -27,7 +26,7 @@ from medbill_tui.domain.money import fmt_money
 from medbill_tui.domain.report_period import PeriodError, check_as_of
 from medbill_tui.domain.statement_text import render_statement
 from medbill_tui.domain.statements import decide, file_name, run_folder_name
-from medbill_tui.records_statements import (
+from medbill_tui.records.statements import (
     Action,
     CollectionsResult,
     DunningPolicy,
@@ -36,6 +35,7 @@ from medbill_tui.records_statements import (
     StatementRunResult,
     Step,
 )
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 from medbill_tui.services.users import require
 

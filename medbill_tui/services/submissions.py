@@ -12,12 +12,12 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import submissions as repo
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.validate import ValidationIssue, validate_x12
 from medbill_tui.edi.x837p import Envelope, write_837p
-from medbill_tui.records_claims import SubmissionGroup, SubmissionRun, SubmittedFile
+from medbill_tui.records.claims import SubmissionGroup, SubmissionRun, SubmittedFile
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 Progress = Callable[[int, int], None]

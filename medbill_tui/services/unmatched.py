@@ -9,16 +9,16 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import unmatched as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
-from medbill_tui.records import Cursor, Page
-from medbill_tui.records_unmatched import (
+from medbill_tui.records.queues import Cursor, Page
+from medbill_tui.records.unmatched import (
     MatchCandidate,
     MatchOutcome,
     UnmatchedPayment,
     UnmatchedRow,
 )
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 T = TypeVar("T")

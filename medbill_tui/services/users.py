@@ -15,7 +15,7 @@ from medbill_tui.db.repositories import users as repo
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.roles import ROLES, Action, can, is_role, refusal
-from medbill_tui.records_users import AppUserRecord
+from medbill_tui.records.users import AppUserRecord
 from medbill_tui.services.errors import ServiceError, translate_errors
 
 if TYPE_CHECKING:

@@ -15,11 +15,11 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import work as repo
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.uow import run_in_transaction
-from medbill_tui.records_work import QUEUE_KINDS, Released, WorkLease, until_words
+from medbill_tui.records.work import QUEUE_KINDS, Released, WorkLease, until_words
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 from medbill_tui.services.users import require
 

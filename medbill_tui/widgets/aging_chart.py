@@ -9,7 +9,7 @@ from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
 from medbill_tui.domain.aging import BUCKETS
-from medbill_tui.records import AgingOverview
+from medbill_tui.records.queues import AgingOverview
 
 # plotext drops duplicate points through a set, so where a tick label lands changed with
 # Python's hash seed from one start to the next; keep the first of each, in order, instead.

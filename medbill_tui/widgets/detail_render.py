@@ -12,7 +12,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from medbill_tui.records_detail import DiagnosisLine, LedgerLine, PatientHeader, ServiceLine
+from medbill_tui.records.detail import DiagnosisLine, LedgerLine, PatientHeader, ServiceLine
 from medbill_tui.widgets.text import NONE_SHOWN, fmt_date, fmt_datetime, money
 
 

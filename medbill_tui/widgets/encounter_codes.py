@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Protocol
 
-from medbill_tui.records_forms import EncounterForm
+from medbill_tui.records.forms import EncounterForm
 from medbill_tui.widgets.encounter_messages import CodeAnswer, CodeAsk, FieldMap
 
 Search = Callable[[str, str, int], Sequence["CodeHitLike"]]

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from medbill_tui.records_forms import FormFinding
+from medbill_tui.records.forms import FormFinding
 from medbill_tui.widgets.code_input import CodeInput, FieldLabel
 from medbill_tui.widgets.encounter_findings import mark
 

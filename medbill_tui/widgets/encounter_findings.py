@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from medbill_tui.records_forms import FormFinding
+from medbill_tui.records.forms import FormFinding
 from medbill_tui.widgets.code_input import ERROR_MARK, WARNING_MARK
 from medbill_tui.widgets.encounter_messages import FieldMap
 

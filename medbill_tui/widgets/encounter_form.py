@@ -14,7 +14,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Button, Input
 
 from medbill_tui.domain.encounter_form import encode_pointers, parse_pointers
-from medbill_tui.records_forms import EncounterForm, FormFinding, PatientContext, ProviderOption
+from medbill_tui.records.forms import EncounterForm, FormFinding, PatientContext, ProviderOption
 from medbill_tui.widgets.code_input import EntryInput, FieldLabel
 from medbill_tui.widgets.encounter_codes import procedure_code_set
 from medbill_tui.widgets.encounter_dx import DiagnosisList, NoteLine

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Select, Static
 
-from medbill_tui.records_forms import (
+from medbill_tui.records.forms import (
     AuthorizationOption,
     CoverageOption,
     PatientContext,

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from medbill_tui.records_forms import FormFinding, LineForm
+from medbill_tui.records.forms import FormFinding, LineForm
 from medbill_tui.widgets.code_input import CodeInput, EntryInput, FieldLabel
 from medbill_tui.widgets.encounter_dx import NoteLine
 

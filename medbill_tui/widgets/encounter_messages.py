@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from textual.message import Message
 
-from medbill_tui.records_forms import (
+from medbill_tui.records.forms import (
     EncounterForm,
     FormFinding,
     PatientContext,

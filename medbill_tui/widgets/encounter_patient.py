@@ -16,8 +16,8 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from medbill_tui.records_detail import PatientHeader
-from medbill_tui.records_forms import PatientHit
+from medbill_tui.records.detail import PatientHeader
+from medbill_tui.records.forms import PatientHit
 from medbill_tui.widgets.code_input import EntryInput, FieldLabel
 from medbill_tui.widgets.text import fmt_date
 

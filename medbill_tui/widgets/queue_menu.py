@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind, QueueSummary
+from medbill_tui.records.queues import QUEUE_KEYS, QUEUE_TITLES, QueueKind, QueueSummary
 from medbill_tui.widgets.text import money
 
 LOADING = "loading…"

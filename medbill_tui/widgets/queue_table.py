@@ -13,7 +13,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from medbill_tui.domain.aging import BUCKETS
-from medbill_tui.records import (
+from medbill_tui.records.queues import (
     BalanceRow,
     ClaimBalanceRow,
     DenialRow,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.codesets import load_release_file
 from medbill_tui.domain.codefiles import parse_adjustment_codes
 from medbill_tui.edi.codelists import carc_words, rarc_words
-from medbill_tui.records import QueueFilter, QueueKind
+from medbill_tui.records.queues import QueueFilter, QueueKind
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.denials import DenialService
 from medbill_tui.services.queues import DetailService, QueueService
 from tests.factories import Builder

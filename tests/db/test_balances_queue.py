@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories.queue_balances import month_ends
-from medbill_tui.records import ClaimBalanceRow, QueueFilter, QueueKind, Timers
+from medbill_tui.records.queues import ClaimBalanceRow, QueueFilter, QueueKind, Timers
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.queues import QueueService
 from tests.db.test_queues import all_pages
 from tests.factories import Builder

@@ -16,7 +16,7 @@ from sqlalchemy.pool import NullPool
 from medbill_tui.db.demo import DemoCancelled, DemoRefused, DemoResult, load_demo
 from medbill_tui.db.demo.state import TABLES
 from medbill_tui.db.engine import make_engine
-from medbill_tui.records import QueueKind
+from medbill_tui.records.queues import QueueKind
 from tests.conftest import PgCluster
 
 TODAY = date(2026, 11, 2)

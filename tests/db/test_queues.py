@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.edi.codelists import carc_words
-from medbill_tui.records import Cursor, QueueFilter, QueueKind, Timers
+from medbill_tui.records.queues import Cursor, QueueFilter, QueueKind, Timers
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.queues import QueueService
 from medbill_tui.widgets.queue_table import row_cells as cell_values
 from tests.factories import Builder

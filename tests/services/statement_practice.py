@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from medbill_tui.clock import Clock
-from medbill_tui.records_statements import DunningPolicy
+from medbill_tui.records.statements import DunningPolicy
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.statements import StatementService
 from tests.factories import Builder, insert
 

@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from medbill_tui.clock import Clock
-from medbill_tui.records_audit import AuditFilter
-from medbill_tui.records_forms import AuthorizationForm
+from medbill_tui.records.audit import AuditFilter
+from medbill_tui.records.forms import AuthorizationForm
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services import Services, build_services
 from medbill_tui.services.audit import cursor_of
 from medbill_tui.services.denials import DenialActionRefused

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimRefused, ClaimService
 from tests.conftest import DEMO_TODAY
 

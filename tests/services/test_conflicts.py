@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
-from medbill_tui.records_conflicts import Seen
+from medbill_tui.records.conflicts import Seen
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimChanged, ClaimService
 from medbill_tui.services.drafts import DraftService
 from medbill_tui.services.encounters import EditConflict, EncounterChanged, EncounterService
@@ -117,7 +117,7 @@ def test_patient_coverage_and_authorization_conflicts(demo_engine: Engine) -> No
     bob.save_coverage(replace(cov, version=None, member_id="MINE1"))
     assert bob.load_coverage(cid).version == 3
 
-    from medbill_tui.records_forms import AuthorizationForm
+    from medbill_tui.records.forms import AuthorizationForm
 
     new_auth = AuthorizationForm(coverage_id=cid, status="pending", codes="99213")
     aid = alice.save_authorization(new_auth)

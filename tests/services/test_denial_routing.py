@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
-from medbill_tui.denial_rules import activate, default_rules
 from medbill_tui.domain.routing import DenialFacts, parse_rules
 from medbill_tui.edi.sandbox import respond
+from medbill_tui.runtime.clock import Clock
+from medbill_tui.runtime.denial_rules import activate, default_rules
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.imports import ImportService
 from medbill_tui.services.routing import RoutingService

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.denials import DenialActionRefused, DenialService
 from medbill_tui.services.remittances import RemittanceService
 from tests.conftest import DEMO_TODAY

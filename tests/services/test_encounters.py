@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
-from medbill_tui.records_forms import EncounterForm, LineForm
+from medbill_tui.records.forms import EncounterForm, LineForm
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.encounters import EditConflict, EncounterService, EntryInvalid
 from tests.conftest import DEMO_TODAY
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.domain.followup import DateInvalid, next_action_date, parse_date
-from medbill_tui.records import QueueFilter, Timers
-from medbill_tui.records_followups import RANK_DENIAL, RANK_OTHER, RANK_UNPAID, PayerCall
+from medbill_tui.records.followups import RANK_DENIAL, RANK_OTHER, RANK_UNPAID, PayerCall
+from medbill_tui.records.queues import QueueFilter, Timers
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.followups import FollowupRefused, FollowupService
 from tests.factories import Builder, insert
 

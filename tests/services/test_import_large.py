@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories.edi_store import LARGE_OBJECT_PREFIX, iter_content
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.imports import ImportFailed, ImportLimits, ImportService
 from tests.conftest import DEMO_TODAY, X12_FIXTURES
 from tests.edi.large_x12 import write_835

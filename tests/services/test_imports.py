@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.edi.sandbox import respond
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.imports import ImportFailed, ImportService
 from medbill_tui.services.submissions import SubmissionService

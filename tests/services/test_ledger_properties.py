@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.repositories.details import DetailRepository
 from medbill_tui.db.repositories.ledger_check import check_ledger
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.x835 import parse_835_all
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.denials import DenialActionRefused, DenialService
 from medbill_tui.services.imports import ImportService
 from medbill_tui.services.remittances import RemittanceService

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories.ledger_check import check_ledger
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.patient_payments import PatientPaymentService, PaymentNotPosted
 from tests.factories import Builder
 

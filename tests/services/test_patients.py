@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
-from medbill_tui.records_forms import AuthorizationForm, CoverageForm, PatientForm
+from medbill_tui.records.forms import AuthorizationForm, CoverageForm, PatientForm
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.patients import FormInvalid, PatientService, SaveRefused
 from tests.conftest import DEMO_TODAY
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.repositories.ledger_check import check_ledger
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.imports import ImportService
 from tests.cli.test_cli import medbill
 from tests.conftest import DEMO_TODAY
@@ -41,7 +41,7 @@ CHILD = textwrap.dedent(
     from datetime import date
     from pathlib import Path
     from sqlalchemy import event
-    from medbill_tui.clock import Clock
+    from medbill_tui.runtime.clock import Clock
     from medbill_tui.db.engine import make_engine
     from medbill_tui.services.imports import ImportService
 

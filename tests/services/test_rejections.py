@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
-from medbill_tui.records_forms import LineForm
+from medbill_tui.records.forms import LineForm
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimRefused, ClaimService
 from medbill_tui.services.encounters import EncounterService
 from medbill_tui.services.remittances import RemittanceService

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.denials import DenialService
 from medbill_tui.services.reports import ReportService

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.domain.money import ZERO
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.denials import DenialService
 from medbill_tui.services.reports import ReportInvalid, ReportService
 from tests.conftest import DEMO_TODAY

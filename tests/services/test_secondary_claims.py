@@ -11,14 +11,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories.claims import insert_claims
 from medbill_tui.edi.sandbox import respond
 from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, Envelope, LinePay, write_835
 from medbill_tui.edi.segments import Segment, iter_segments
 from medbill_tui.edi.validate import validate_x12
 from medbill_tui.edi.x837_read import read_837p
-from medbill_tui.records import QueueFilter, QueueKind
+from medbill_tui.records.queues import QueueFilter, QueueKind
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.imports import ImportService
 from medbill_tui.services.queues import QueueService

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 
 from medbill_tui.db.repositories import statements as repo
 from medbill_tui.db.uow import read_connection
-from medbill_tui.records_statements import Action, Step
+from medbill_tui.records.statements import Action, Step
 from medbill_tui.services.statements import StatementsFailed, StatementsInvalid
 from tests.conftest import DEMO_TODAY
 from tests.factories import Builder, insert

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.edi.segments import iter_segments
 from medbill_tui.edi.validate import validate_x12
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.submissions import SubmissionFailed, SubmissionService
 from tests.conftest import DEMO_TODAY

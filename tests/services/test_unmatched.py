@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories import unmatched as repo
 from medbill_tui.domain.posting import plan_claim_posting
 from medbill_tui.edi.x835 import ClaimPay, parse_835_all
-from medbill_tui.records_unmatched import UnmatchedRow
+from medbill_tui.records.unmatched import UnmatchedRow
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.imports import ImportService
 from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.unmatched import UnmatchedRefused, UnmatchedService

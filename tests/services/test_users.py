@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
-from medbill_tui.records_statements import DunningPolicy
+from medbill_tui.records.statements import DunningPolicy
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services import build_services
 from medbill_tui.services.denials import DenialActionRefused
 from medbill_tui.services.statements import StatementService

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories.users import insert_user
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.denials import DenialService
 from medbill_tui.services.users import RoleRefused
 from medbill_tui.services.work import WorkRefused, WorkService

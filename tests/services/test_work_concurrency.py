@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, text
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.engine import make_engine
-from medbill_tui.records_work import WorkLease
+from medbill_tui.records.work import WorkLease
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.work import WorkService
 from tests.conftest import DEMO_TODAY
 

@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
-from medbill_tui.app import MedbillApp
-from medbill_tui.clock import Clock
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.services import Services, build_services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import DEMO_TODAY
 
 

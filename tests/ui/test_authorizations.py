@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.authorization import AuthorizationScreen
 from medbill_tui.screens.coverage import CoverageScreen
 from medbill_tui.screens.patient import AuthorizationTable, CoverageTable, PatientScreen
 from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen, PendingAuthTable
+from medbill_tui.shell.app import MedbillApp
 from tests.ui.conftest import NoteSpy, settle
 from tests.ui.test_patient_screens import (
     field_errors,

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from rich.console import Console, RenderableType
 from sqlalchemy import Engine, text
 
-from medbill_tui.app import MedbillApp
-from medbill_tui.records import PendingClaimRow, UnbilledRow
+from medbill_tui.records.queues import PendingClaimRow, UnbilledRow
 from medbill_tui.screens.claim_run import ClaimRunScreen, render_run
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reason import ReasonScreen
+from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.queue_table import QueueTable
 from tests.ui.conftest import NoteSpy, settle
 

@@ -9,11 +9,11 @@ from sqlalchemy import Engine, text
 from textual.pilot import Pilot
 from textual.widgets import Button
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.services import Services
 from medbill_tui.services.encounters import EditConflict
+from medbill_tui.shell.app import MedbillApp
 from tests.ui.test_denial_screen import open_denials
 from tests.ui.test_encounter_entry import entry, idle, value
 

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from sqlalchemy import text
 
-from medbill_tui.app import MedbillApp
-from medbill_tui.records import DenialRow
+from medbill_tui.records.queues import DenialRow
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.queue_table import QueueTable, route_text
 from tests.ui.conftest import settle
 from tests.ui.test_denial_screen import body_text, open_denials

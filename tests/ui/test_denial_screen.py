@@ -10,11 +10,11 @@ from rich.console import Console
 from sqlalchemy import text
 from textual.widgets import Input, Static
 
-from medbill_tui.app import MedbillApp
-from medbill_tui.records import DenialRow, QueueFilter, QueueKind
+from medbill_tui.records.queues import DenialRow, QueueFilter, QueueKind
 from medbill_tui.screens.denial import DenialScreen, NoteScreen, PromptScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from tests.ui.conftest import NoteSpy, settle
 
 

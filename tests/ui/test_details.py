@@ -10,11 +10,11 @@ import pytest
 from rich.console import Console
 from textual.widgets import Static
 
-from medbill_tui.app import MedbillApp
-from medbill_tui.records import BalanceRow, DenialRow, PendingClaimRow, UnbilledRow
-from medbill_tui.records_detail import AccountDetail, ClaimDetail, EncounterDetail
+from medbill_tui.records.detail import AccountDetail, ClaimDetail, EncounterDetail
+from medbill_tui.records.queues import BalanceRow, DenialRow, PendingClaimRow, UnbilledRow
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.detail_view import DetailScroll
 from tests.ui.conftest import settle
 

@@ -15,10 +15,10 @@ from sqlalchemy import Engine, text
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.conflict import ConfirmScreen, ConflictScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import PgCluster
 from tests.ui.conftest import NoteSpy, settle
 from tests.ui.test_encounter_entry import (

@@ -10,10 +10,10 @@ from rich.console import Console
 from sqlalchemy import text
 from textual.widgets import Static
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.edi.sandbox import respond
 from medbill_tui.screens.edi_view import EdiViewScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import settle
 

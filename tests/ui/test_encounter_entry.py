@@ -15,14 +15,14 @@ from sqlalchemy import Engine, text
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.db.repositories.encounters import CORRECTABLE_SQL
-from medbill_tui.records_forms import PatientHit
+from medbill_tui.records.forms import PatientHit
 from medbill_tui.screens.conflict import ConflictScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reason import DiscardScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.encounter_dx import NoteLine
 from medbill_tui.widgets.encounter_findings import FindingsPanel
 from tests.conftest import DEMO_TODAY

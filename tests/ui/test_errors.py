@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import PgCluster
 from tests.ui.conftest import NoteSpy, settle
 from tests.ui.test_details import body_text

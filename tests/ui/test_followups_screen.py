@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import text
 from textual.widgets import Input, Select, Static
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.followups import FollowupsScreen, FollowupTable
 from medbill_tui.screens.note import NoteScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import NoteSpy, settle
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from sqlalchemy import text
 from textual.widgets import Static
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.edi.sandbox import respond
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.inbox import InboxScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import settle
 

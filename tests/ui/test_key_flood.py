@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from textual import events
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.queue import QueueScreen, QueueTable
+from medbill_tui.shell.app import MedbillApp
 from tests.ui.conftest import settle
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 
-from medbill_tui.binding_ids import BINDING_IDS
-from medbill_tui.keymap import KeymapError, load_keymap, parse_keymap, unknown_ids
+from medbill_tui.shell.binding_ids import BINDING_IDS
+from medbill_tui.shell.keymap import KeymapError, load_keymap, parse_keymap, unknown_ids
 
 
 def test_simple_lines_with_comments() -> None:
@@ -74,7 +74,7 @@ def test_unknown_ids() -> None:
 
 def _ids_of_the_real_classes() -> set[str]:
     """Binding ids of every class in the app module and every module of screens/ and widgets/."""
-    names = ["medbill_tui.app"]
+    names = ["medbill_tui.shell.app"]
     for package in ("medbill_tui.screens", "medbill_tui.widgets"):
         path = importlib.import_module(package).__path__
         names += [f"{package}.{module.name}" for module in pkgutil.iter_modules(path)]
@@ -99,7 +99,7 @@ def test_the_written_out_binding_ids_are_the_real_ones() -> None:
 def test_starting_the_app_imports_only_the_first_screen() -> None:
     """Screens are imported on first use: the app module and its dashboard load no others."""
     code = (
-        "import sys, medbill_tui.app; "
+        "import sys, medbill_tui.shell.app; "
         "from medbill_tui.screens import dashboard; "
         "print(' '.join(m for m in sys.modules if m.startswith('medbill_tui.screens.')))"
     )
@@ -116,8 +116,8 @@ def test_the_first_frame_needs_no_database_library() -> None:
     """Plain `medbill` paints before it connects: what it imports up to the first frame
     loads neither SQLAlchemy nor psycopg (~0.5 s of the start; see docs/performance.md)."""
     code = (
-        "import sys, medbill_tui.cli, medbill_tui.cli.tui, medbill_tui.config, "
-        "medbill_tui.logs, medbill_tui.app; "
+        "import sys, medbill_tui.cli, medbill_tui.cli.tui, medbill_tui.runtime.config, "
+        "medbill_tui.runtime.logs, medbill_tui.shell.app; "
         "from medbill_tui.screens import dashboard; "
         "print(' '.join(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'psycopg')))"
     )

@@ -9,11 +9,11 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable
 
-from medbill_tui.app import MedbillApp, known_binding_ids
-from medbill_tui.records import QueueKind
+from medbill_tui.records.queues import QueueKind
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.screens.help import HelpScreen
 from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.shell.app import MedbillApp, known_binding_ids
 from medbill_tui.widgets.queue_table import QueueTable
 from tests.ui.conftest import NoteSpy, settle
 

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Engine, text
 from textual.pilot import Pilot
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.claim_run import ClaimRunScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from tests.ui.conftest import NoteSpy, settle
 from tests.ui.test_encounter_entry import idle, insured_patient
 

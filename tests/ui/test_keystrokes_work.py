@@ -12,9 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.edi.sandbox import respond
-from medbill_tui.records import DenialRow, QueueFilter, QueueKind
+from medbill_tui.records.queues import DenialRow, QueueFilter, QueueKind
 from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.form import ConfirmScreen
@@ -22,6 +21,7 @@ from medbill_tui.screens.inbox import InboxScreen
 from medbill_tui.screens.note import NoteScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import NoteSpy, settle
 from tests.ui.test_keystrokes import Keys

@@ -9,7 +9,6 @@ from sqlalchemy import Engine, text
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.conflict import ConflictScreen
 from medbill_tui.screens.form import ConfirmScreen, FormScreen
 from medbill_tui.screens.help import HelpScreen
@@ -19,6 +18,7 @@ from medbill_tui.screens.patient_search import (
     PatientSearchScreen,
     SearchInput,
 )
+from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.form_field import FormRow
 from tests.ui.conftest import NoteSpy, settle
 from tests.ui.test_keys import help_table

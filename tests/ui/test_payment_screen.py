@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.payment import PaymentScreen
+from medbill_tui.shell.app import MedbillApp
 from tests.ui.conftest import settle
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from textual.widgets import Static
 
-from medbill_tui.app import MedbillApp
+from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.queue_table import QueueTable
 from tests.ui.conftest import settle
 

@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 from textual.widgets import Input, Static
 
-from medbill_tui.app import MedbillApp
-from medbill_tui.records import (
+from medbill_tui.records.queues import (
     BalanceRow,
     ClaimBalanceRow,
     PendingClaimRow,
@@ -19,6 +18,7 @@ from medbill_tui.records import (
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.screens.filter import FilterScreen
 from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.queue_menu import QueueMenu
 from medbill_tui.widgets.queue_table import QueueTable, row_key
 from tests.ui.conftest import settle

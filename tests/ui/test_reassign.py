@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from medbill_tui.app import MedbillApp
-from medbill_tui.clock import Clock
 from medbill_tui.db.repositories.users import insert_user
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.screens.denial import PromptScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.services import build_services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import NoteSpy, settle
 

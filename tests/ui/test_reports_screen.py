@@ -7,12 +7,12 @@ from collections.abc import Callable
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.domain.money import fmt_money
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reports import ReportsScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import settle
 

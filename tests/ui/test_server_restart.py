@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from medbill_tui.app import MedbillApp
-from medbill_tui.clock import Clock
 from medbill_tui.db.demo import load_demo
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.services import build_services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import NoteSpy, settle
 from tests.ui.test_session import until

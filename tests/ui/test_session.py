@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import PgCluster
 from tests.ui.conftest import NoteSpy, settle
 from tests.ui.test_drafts import database_gone, drafts

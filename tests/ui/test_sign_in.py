@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import Engine, text
 from textual.widgets import Static
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.cli.tui import end_of_run
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.services import Services
 from medbill_tui.services.users import LoginRefused
+from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.queue_menu import QueueMenu
 from tests.ui.conftest import NoteSpy, settle
 

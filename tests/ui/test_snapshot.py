@@ -10,7 +10,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from medbill_tui.app import MedbillApp
+from medbill_tui.shell.app import MedbillApp
 from tests.ui.conftest import settle
 
 

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import Engine, text
 from textual.command import CommandPalette
 
-from medbill_tui.app import MedbillApp
-from medbill_tui.clock import Clock
-from medbill_tui.records_statements import Action
+from medbill_tui.records.statements import Action
+from medbill_tui.runtime.clock import Clock
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.statements import StatementsScreen
 from medbill_tui.services import Services, build_services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import NoteSpy, settle
 

@@ -12,12 +12,12 @@ from textual.dom import DOMNode
 from textual.widgets import Static
 
 import medbill_tui
-from medbill_tui.app import MedbillApp
-from medbill_tui.records import QueueKind
+from medbill_tui.records.queues import QueueKind
 from medbill_tui.screens.dashboard import DashboardScreen
 from medbill_tui.screens.help import HelpScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.too_small import TooSmallScreen
+from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.queue_table import QueueTable
 from tests.ui.conftest import settle
 
@@ -75,7 +75,7 @@ async def test_resizing_keeps_the_open_queue_and_its_row(
 def _our_classes() -> list[type[DOMNode]]:
     for module in pkgutil.walk_packages(medbill_tui.__path__, "medbill_tui."):
         if module.name.startswith(
-            ("medbill_tui.screens", "medbill_tui.widgets", "medbill_tui.app")
+            ("medbill_tui.screens", "medbill_tui.widgets", "medbill_tui.shell.app")
         ):
             importlib.import_module(module.name)
     found: list[type[DOMNode]] = []

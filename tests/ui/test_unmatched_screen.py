@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
-from medbill_tui.app import MedbillApp
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.reason import ReasonScreen
 from medbill_tui.screens.unmatched import UnmatchedScreen, UnmatchedTable
 from medbill_tui.screens.unmatched_match import CandidateTable, MatchScreen
 from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
 from tests.conftest import X12_FIXTURES
 from tests.ui.conftest import NoteSpy, settle
 

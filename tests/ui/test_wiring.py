@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy import text
 
-from medbill_tui.app import MedbillApp, known_binding_ids
-from medbill_tui.records import DenialRow, QueueKind, RejectionRow
+from medbill_tui.records.queues import DenialRow, QueueKind, RejectionRow
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.edi_view import EdiViewScreen
@@ -17,6 +16,7 @@ from medbill_tui.screens.inbox import InboxScreen
 from medbill_tui.screens.patient_search import PatientSearchScreen
 from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen
 from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.shell.app import MedbillApp, known_binding_ids
 from medbill_tui.widgets.queue_table import QueueTable
 from tests.ui.conftest import settle
 

@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 from sqlalchemy import text
 
-from medbill_tui.app import MedbillApp
-from medbill_tui.records import DenialRow, QueueFilter, QueueKind, RejectionRow
+from medbill_tui.records.queues import DenialRow, QueueFilter, QueueKind, RejectionRow
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.services import Services
 from medbill_tui.services.work import WorkService
+from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.queue_table import QueueTable
 from tests.ui.conftest import NoteSpy, settle
 

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medbill_tui.config import ConfigError, load_settings
 from medbill_tui.domain.aging import BUCKETS, age_in_days, bucket_index
 from medbill_tui.domain.claim_state import (
     PENDING,
@@ -20,6 +19,7 @@ from medbill_tui.domain.claim_state import (
     check_transition,
 )
 from medbill_tui.domain.money import fmt_money, money_str, to_money
+from medbill_tui.runtime.config import ConfigError, load_settings
 
 
 def test_money_parses_and_rounds_to_cents() -> None:

@@ -16,7 +16,7 @@ from medbill_tui.domain.patient_payments import (
     parse_amount,
     receipt_text,
 )
-from medbill_tui.records_payments import Receipt
+from medbill_tui.records.payments import Receipt
 
 D = Decimal
 VISITS = [

@@ -10,7 +10,7 @@ import pytest
 
 from medbill_tui.domain.statement_text import render_statement
 from medbill_tui.domain.statements import decide, file_name, pay_by
-from medbill_tui.records_statements import (
+from medbill_tui.records.statements import (
     Action,
     CycleState,
     Decision,

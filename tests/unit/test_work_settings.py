@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medbill_tui.config import ConfigError, load_settings
+from medbill_tui.runtime.config import ConfigError, load_settings
 
 
 def test_lease_minutes_default_and_set() -> None:

@@ -15,8 +15,8 @@ from medbill_tui.db.demo.codes import PATIENT_PAYMENT_MEMOS
 from medbill_tui.db.demo.people import PatientInfo
 from medbill_tui.db.demo.reference import PAYERS
 from medbill_tui.db.demo.state import DAY_DELTAS, DEMO_ACTOR, Emitter, between, pick
-from medbill_tui.denial_rules import default_rules
 from medbill_tui.domain.routing import DenialFacts
+from medbill_tui.runtime.denial_rules import default_rules
 
 ZERO = Decimal("0.00")
 ONE = Decimal("1")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from medbill_tui.records_audit import AuditCursor, AuditEvent, AuditFilter
+from medbill_tui.records.audit import AuditCursor, AuditEvent, AuditFilter
 
 _INSERT = text(
     "INSERT INTO audit_event (actor, action, entity, entity_id, detail) "

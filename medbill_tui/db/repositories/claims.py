@@ -13,7 +13,7 @@ from medbill_tui.db.repositories.secondary import crossover_sql
 from medbill_tui.domain.claim_state import ClaimStatus, check_transition
 from medbill_tui.domain.scrub_model import Finding, Severity
 from medbill_tui.domain.scrubber import scrub
-from medbill_tui.records_claims import PayerBatch, SkippedEncounter
+from medbill_tui.records.claims import PayerBatch, SkippedEncounter
 
 from .scrub_input import DbCodeBook, load_scrub_inputs
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.edi.codelists import carc_words, rarc_words
-from medbill_tui.records_detail import DenialDetail
+from medbill_tui.records.detail import DenialDetail
 
 
 class DenialRefused(Exception):

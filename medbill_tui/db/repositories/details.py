@@ -13,7 +13,7 @@ from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
 from medbill_tui.domain.money import ZERO, fmt_money
 from medbill_tui.edi.codelists import carc_words
-from medbill_tui.records_detail import (
+from medbill_tui.records.detail import (
     AccountDetail,
     AccountEncounterRow,
     ClaimDetail,

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.expression import bindparam
 
-from medbill_tui.records_conflicts import Draft
+from medbill_tui.records.conflicts import Draft
 
 _UPSERT = text(
     """INSERT INTO draft (owner, entity, entity_id, payload, saved_at)

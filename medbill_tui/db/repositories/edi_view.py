@@ -6,7 +6,7 @@ from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.details import RecordNotFound
 from medbill_tui.edi.segments import X12SyntaxError, clean_text, iter_segments
-from medbill_tui.records_claims import AckLine, ClaimEdi
+from medbill_tui.records.claims import AckLine, ClaimEdi
 
 
 def claim_edi(conn: Connection, claim_id: int) -> ClaimEdi:

@@ -12,7 +12,7 @@ from medbill_tui.db.repositories.details import DetailRepository, RecordNotFound
 from medbill_tui.db.repositories.queues import _like_prefix
 from medbill_tui.domain.encounter_form import encode_pointers, parse_date
 from medbill_tui.domain.scrub_model import AuthInfo, CoverageInfo, EncounterForScrub, PatientInfo
-from medbill_tui.records_forms import (
+from medbill_tui.records.forms import (
     AuthorizationOption,
     CoverageOption,
     EncounterForm,

@@ -13,8 +13,7 @@ from sqlalchemy import Connection, Row, text
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.queues import patient_match_sql
 from medbill_tui.db.repositories.work import HOLDER_SQL
-from medbill_tui.records import Cursor, Page, QueueFilter
-from medbill_tui.records_followups import (
+from medbill_tui.records.followups import (
     RANK_DENIAL,
     RANK_OTHER,
     RANK_UNPAID,
@@ -23,6 +22,7 @@ from medbill_tui.records_followups import (
     EntityNote,
     FollowupRow,
 )
+from medbill_tui.records.queues import Cursor, Page, QueueFilter
 
 ACCEPTED_STATES = ("accepted_999", "acknowledged_277ca")
 """Claim states that count as accepted by the payer and waiting for its payment."""

@@ -24,7 +24,7 @@ from medbill_tui.domain.patient_payments import (
     VisitOwed,
     allocate,
 )
-from medbill_tui.records_payments import Receipt
+from medbill_tui.records.payments import Receipt
 
 
 @dataclass(frozen=True, slots=True)

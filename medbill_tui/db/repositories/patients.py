@@ -14,7 +14,7 @@ from medbill_tui.domain.patient_rules import (
     CheckedCoverage,
     CheckedPatient,
 )
-from medbill_tui.records_forms import AuthorizationForm, CoverageForm, PatientForm, PendingAuthRow
+from medbill_tui.records.forms import AuthorizationForm, CoverageForm, PatientForm, PendingAuthRow
 
 
 class PatientConflict(Exception):

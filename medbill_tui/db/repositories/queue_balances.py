@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, text
 
 from medbill_tui.domain.aging import BUCKETS, age_in_days
 from medbill_tui.domain.money import ZERO
-from medbill_tui.records import (
+from medbill_tui.records.queues import (
     ArPoint,
     BalanceRow,
     BalanceTotals,

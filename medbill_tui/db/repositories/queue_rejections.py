@@ -10,7 +10,7 @@ from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.aging import age_in_days
-from medbill_tui.records import Cursor, RejectionRow
+from medbill_tui.records.queues import Cursor, RejectionRow
 
 PREFIXES = ("999 rejected the file: ", "277CA rejected it ")
 """How acks.py starts a rejection's detail; the queue shows the words after it."""

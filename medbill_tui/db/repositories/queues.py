@@ -21,7 +21,7 @@ from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
 from medbill_tui.domain.money import ZERO
 from medbill_tui.edi.codelists import carc_words
-from medbill_tui.records import (
+from medbill_tui.records.queues import (
     BalanceRow,
     BalanceTotals,
     Cursor,

@@ -17,10 +17,10 @@ from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.bulk import execute_rows
 from medbill_tui.db.repositories.remit_lookup import already_posted, claim_contexts, payer_of
 from medbill_tui.db.repositories.secondary import sync_secondary_claims
-from medbill_tui.denial_rules import active_rules
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
 from medbill_tui.domain.routing import DenialFacts, RuleSet
 from medbill_tui.edi.x835 import ClaimPay, Remit835
+from medbill_tui.runtime.denial_rules import active_rules
 
 
 class PostingRefused(Exception):

@@ -17,7 +17,7 @@ from medbill_tui.domain.aging import BUCKETS, bucket_index
 from medbill_tui.domain.money import ZERO
 from medbill_tui.domain.report_period import day_start
 from medbill_tui.edi.codelists import carc_words
-from medbill_tui.records_reports import (
+from medbill_tui.records.reports import (
     AgingReport,
     AgingRow,
     BucketTotal,

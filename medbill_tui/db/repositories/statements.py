@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, text
 
 from medbill_tui.domain.report_period import day_start
-from medbill_tui.records_statements import (
+from medbill_tui.records.statements import (
     CycleState,
     PracticeInfo,
     StatementAccount,

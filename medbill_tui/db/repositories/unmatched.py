@@ -22,8 +22,8 @@ from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.queues import PATIENT_NAME, _like_prefix, patient_match_sql
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.edi.x835 import Adjustment, ClaimPay, Remit835, ServicePay, parse_835_all
-from medbill_tui.records import Cursor, Page, QueueFilter
-from medbill_tui.records_unmatched import (
+from medbill_tui.records.queues import Cursor, Page, QueueFilter
+from medbill_tui.records.unmatched import (
     MatchCandidate,
     MatchOutcome,
     UnmatchedPayment,

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
-from medbill_tui.records_users import AppUserRecord
+from medbill_tui.records.users import AppUserRecord
 
 _COLUMNS = "login, role, active, created_at"
 

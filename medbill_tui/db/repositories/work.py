@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, bindparam, text
 
-from medbill_tui.records_work import WorkLease
+from medbill_tui.records.work import WorkLease
 
 HELD_SQL = "w.owner IS NOT NULL AND w.lease_until > now()"
 """True while the item's lease holds (alias `w`)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from medbill_tui.config import Settings
+    from medbill_tui.runtime.config import Settings
 
 
 def configure_logging(settings: Settings, *, to_file: bool) -> None:

@@ -11,8 +11,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from medbill_tui.config import ConfigError
 from medbill_tui.domain.routing import RuleSet, RulesInvalid, parse_rules
+from medbill_tui.runtime.config import ConfigError
 
 SHIPPED_NAME = "denial_routing.toml"
 SHIPPED_SOURCE = f"medbill_tui/data/{SHIPPED_NAME} (the shipped default)"

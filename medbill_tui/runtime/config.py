@@ -10,8 +10,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from medbill_tui.records import Timers
-from medbill_tui.records_statements import DunningPolicy
+from medbill_tui.records.queues import Timers
+from medbill_tui.records.statements import DunningPolicy
 
 DEFAULT_PAGE_SIZE = 200
 """Rows a queue page loads unless MEDBILL_PAGE_SIZE says otherwise."""

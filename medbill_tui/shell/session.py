@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from textual import events
 from textual.app import App
 
-from medbill_tui.messages import SignedIn, SignInFailed
 from medbill_tui.services.errors import ServiceUnavailable
+from medbill_tui.shell.messages import SignedIn, SignInFailed
 
 if TYPE_CHECKING:
     from medbill_tui.services import Services

@@ -15,7 +15,7 @@ from typing import Any
 from tabulate import tabulate
 
 from medbill_tui.domain.money import fmt_money, money_str
-from medbill_tui.records_reports import (
+from medbill_tui.records.reports import (
     AgingReport,
     DenialGroup,
     DenialsReport,

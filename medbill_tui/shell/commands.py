@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from medbill_tui.records import QUEUE_KEYS, QUEUE_TITLES, QueueKind
+from medbill_tui.records.queues import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 
 if TYPE_CHECKING:
-    from medbill_tui.app import MedbillApp
+    from medbill_tui.shell.app import MedbillApp
 
 
 def new_encounter(app: MedbillApp) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from medbill_tui.records import BalanceRow
+from medbill_tui.records.queues import BalanceRow
 
 
 @dataclass(frozen=True, slots=True)

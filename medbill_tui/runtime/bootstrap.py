@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from medbill_tui.clock import Clock
 from medbill_tui.db.embedded import running_embedded, start_embedded
 from medbill_tui.db.engine import DatabaseUnavailable, check_connection, make_engine
 from medbill_tui.db.migrate import SchemaStatus, schema_status, upgrade
+from medbill_tui.runtime.clock import Clock
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from medbill_tui.config import Settings
-    from medbill_tui.records_users import AppUserRecord
+    from medbill_tui.records.users import AppUserRecord
+    from medbill_tui.runtime.config import Settings
 
 log = logging.getLogger(__name__)
 

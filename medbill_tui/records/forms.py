@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from medbill_tui.records_detail import PatientHeader
+from medbill_tui.records.detail import PatientHeader
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from medbill_tui.records import Cursor, Page, PayerOption, QueueRow, QueueSummary
+from medbill_tui.records.queues import Cursor, Page, PayerOption, QueueRow, QueueSummary
 
 if TYPE_CHECKING:
-    from medbill_tui.records_detail import Detail
+    from medbill_tui.records.detail import Detail
     from medbill_tui.services import Services
 
 

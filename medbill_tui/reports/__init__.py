@@ -1,0 +1,1 @@
+"""Report output formats (plain, CSV, JSON)."""

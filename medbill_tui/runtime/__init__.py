@@ -1,0 +1,1 @@
+"""Settings, the one clock, logging and connecting to the database."""

@@ -1,0 +1,1 @@
+"""The Textual app shell: the app, its session, commands, keymap and binding ids, messages."""
