@@ -70,11 +70,22 @@ def format_events(events: tuple[AuditEvent, ...], fmt: str, limit: int) -> str:
         return out.getvalue().rstrip("\n")
     if not events:
         return "no audit events match"
-    table = [[_when(e)[5:16], e.actor[:10], e.action[:14], e.entity[:10],
-              "" if e.entity_id is None else e.entity_id, (e.detail or "")[:24]]
-             for e in events]  # fmt: skip
-    body = tabulate(table, headers=["When (UTC)", "User", "Action", "Entity", "Id", "Detail"],
-                    disable_numparse=True)  # fmt: skip
+    table = [
+        [
+            _when(e)[5:16],
+            e.actor[:10],
+            e.action[:14],
+            e.entity[:10],
+            "" if e.entity_id is None else e.entity_id,
+            (e.detail or "")[:24],
+        ]
+        for e in events
+    ]
+    body = tabulate(
+        table,
+        headers=["When (UTC)", "User", "Action", "Entity", "Id", "Detail"],
+        disable_numparse=True,
+    )
     tail = f"{len(events)} event(s), newest first"
     if more is not None:
         tail += f"; older ones: --before {more}"

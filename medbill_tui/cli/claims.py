@@ -86,13 +86,28 @@ def submission_json(run: SubmissionRun) -> str:
             "dry_run": run.dry_run,
             "claims": run.claims,
             "amount": money_str(run.amount),
-            "groups": [{"clearinghouse": g.clearinghouse, "payer": g.payer_name,
-                        "claims": g.claims, "amount": money_str(g.amount)} for g in run.groups],
-            "files": [{"path": f.path, "clearinghouse": f.clearinghouse, "isa13": f.isa13,
-                       "claims": f.claims, "amount": money_str(f.amount)} for f in run.files],
+            "groups": [
+                {
+                    "clearinghouse": g.clearinghouse,
+                    "payer": g.payer_name,
+                    "claims": g.claims,
+                    "amount": money_str(g.amount),
+                }
+                for g in run.groups
+            ],
+            "files": [
+                {
+                    "path": f.path,
+                    "clearinghouse": f.clearinghouse,
+                    "isa13": f.isa13,
+                    "claims": f.claims,
+                    "amount": money_str(f.amount),
+                }
+                for f in run.files
+            ],
         },
         indent=2,
-    )  # fmt: skip
+    )
 
 
 def submission_plain(run: SubmissionRun) -> str:

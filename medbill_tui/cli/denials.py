@@ -47,11 +47,13 @@ def format_replay(report: ReplayReport, since: str, fmt: str) -> str:
         data = {
             "rules": report.source,
             "since": since or None,
-            "lines": [dict(zip(HEADERS, (*r[:3], money_str(r[3]), *r[4:]), strict=True))
-                      for r in rows],
-            "total": dict(zip(HEADERS[2:], (total[2], money_str(total[3]), *total[4:]),
-                              strict=True)),
-        }  # fmt: skip
+            "lines": [
+                dict(zip(HEADERS, (*r[:3], money_str(r[3]), *r[4:]), strict=True)) for r in rows
+            ],
+            "total": dict(
+                zip(HEADERS[2:], (total[2], money_str(total[3]), *total[4:]), strict=True)
+            ),
+        }
         return json.dumps(data, indent=2)
     if fmt == "csv":
         out = io.StringIO()
@@ -60,8 +62,9 @@ def format_replay(report: ReplayReport, since: str, fmt: str) -> str:
         for r in [*rows, total]:
             writer.writerow([*r[:3], money_str(r[3]), *r[4:]])
         return out.getvalue().rstrip("\n")
-    table = [[r[0], r[1], f"{r[2]:,}", fmt_money(r[3]), f"{r[4]:,}", f"{r[5]:,}"]
-             for r in [*rows, total]]  # fmt: skip
+    table = [
+        [r[0], r[1], f"{r[2]:,}", fmt_money(r[3]), f"{r[4]:,}", f"{r[5]:,}"] for r in [*rows, total]
+    ]
     head = f"rules: {report.source}\ndenials: " + (f"since {since}" if since else "all")
     if not rows:
         return f"{head}\nno denials to replay"

@@ -193,8 +193,10 @@ def _cmd_db(runtime: Runtime, args: argparse.Namespace) -> int:
 
 def _say_first_admin(runtime: Runtime) -> None:
     if runtime.first_admin:
-        print(f"{runtime.actor} is the first admin of this database; add the others with "
-              "`medbill users add LOGIN --role biller|supervisor|admin`")  # fmt: skip
+        print(
+            f"{runtime.actor} is the first admin of this database; add the others with "
+            "`medbill users add LOGIN --role biller|supervisor|admin`"
+        )
 
 
 def _on_current_schema(command: Command) -> Command:

@@ -32,8 +32,10 @@ def _plain(result: ImportResult) -> str:
     if result.status == "not-posted":
         return f"{result.file_name}: nothing posted — {result.message}"
     verb = "would import" if result.status == "dry-run" else "imported"
-    line = (f"{verb} {result.file_name} ({result.kind}): {result.accepted} accepted, "
-            f"{result.rejected} rejected, {result.unmatched} unmatched")  # fmt: skip
+    line = (
+        f"{verb} {result.file_name} ({result.kind}): {result.accepted} accepted, "
+        f"{result.rejected} rejected, {result.unmatched} unmatched"
+    )
     if result.unchanged:
         line += f", {result.unchanged} already past that state"
     for pay in result.payments:
@@ -61,15 +63,32 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
             if args.format == "plain":
                 print(f"not imported: {exc}")
             continue
-        results.append({"file": str(path), "kind": result.kind, "status": result.status,
-                        "accepted": result.accepted, "rejected": result.rejected,
-                        "unmatched": result.unmatched, "unchanged": result.unchanged,
-                        "warnings": list(result.warnings), "message": result.message,
-                        "payments": [{"trace_no": p.trace_no, "payer": p.payer_name,
-                                      "status": p.status, "amount": str(p.amount),
-                                      "matched": p.matched, "unmatched": p.unmatched,
-                                      "denials": p.denials, "message": p.message}
-                                     for p in result.payments]})  # fmt: skip
+        results.append(
+            {
+                "file": str(path),
+                "kind": result.kind,
+                "status": result.status,
+                "accepted": result.accepted,
+                "rejected": result.rejected,
+                "unmatched": result.unmatched,
+                "unchanged": result.unchanged,
+                "warnings": list(result.warnings),
+                "message": result.message,
+                "payments": [
+                    {
+                        "trace_no": p.trace_no,
+                        "payer": p.payer_name,
+                        "status": p.status,
+                        "amount": str(p.amount),
+                        "matched": p.matched,
+                        "unmatched": p.unmatched,
+                        "denials": p.denials,
+                        "message": p.message,
+                    }
+                    for p in result.payments
+                ],
+            }
+        )
         if args.format == "plain":
             print(_plain(result))
     if args.format == "json":
@@ -89,8 +108,13 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
             raise CommandError("rates are shares between 0 and 1, e.g. 0.05")
     try:
         text = path.read_bytes().decode("latin-1")
-        answer = respond(text, seed=args.seed, reject_rate=args.reject_rate,
-                         deny_rate=args.deny_rate, today=runtime.clock.today())  # fmt: skip
+        answer = respond(
+            text,
+            seed=args.seed,
+            reject_rate=args.reject_rate,
+            deny_rate=args.deny_rate,
+            today=runtime.clock.today(),
+        )
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from None
     except (X12SyntaxError, UnsupportedTransaction, ValueError) as exc:
@@ -100,8 +124,11 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         stem = path.stem
         written = []
-        for suffix, content in (("999", answer.ack_999), ("277CA", answer.ack_277ca),
-                                ("835", answer.era_835)):  # fmt: skip
+        for suffix, content in (
+            ("999", answer.ack_999),
+            ("277CA", answer.ack_277ca),
+            ("835", answer.era_835),
+        ):
             if content is not None:
                 target = out / f"{stem}.{suffix}.x12"
                 target.write_text(content, encoding="ascii")

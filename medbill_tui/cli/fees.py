@@ -78,7 +78,12 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
                 return 0
         require(runtime.role, "change-rules")
         apply_fee_changes(conn, payer_id, changes)
-        record_event(conn, runtime.actor, "import", "fee_schedule",
-                     f"{path.name}: {len(changes)} change(s) to {schedule}")  # fmt: skip
+        record_event(
+            conn,
+            runtime.actor,
+            "import",
+            "fee_schedule",
+            f"{path.name}: {len(changes)} change(s) to {schedule}",
+        )
     print(f"applied {len(changes)} change(s)")
     return 0

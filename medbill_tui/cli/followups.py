@@ -33,20 +33,42 @@ def format_due(rows: tuple[FollowupRow, ...], as_of: str, fmt: str) -> str:
     """The list as a table or JSON (amounts as decimal strings, dates ISO)."""
     if fmt == "json":
         items = [
-            {"work_item_id": r.work_item_id, "kind": r.kind, "entity": r.entity,
-             "entity_id": r.entity_id, "label": r.label, "patient": r.patient_name,
-             "payer": r.payer_name or None, "priority": RANK_WORDS[r.rank], "why": r.why,
-             "due_on": r.due_on.isoformat(), "owed": money_str(r.amount), "owner": r.owner}
+            {
+                "work_item_id": r.work_item_id,
+                "kind": r.kind,
+                "entity": r.entity,
+                "entity_id": r.entity_id,
+                "label": r.label,
+                "patient": r.patient_name,
+                "payer": r.payer_name or None,
+                "priority": RANK_WORDS[r.rank],
+                "why": r.why,
+                "due_on": r.due_on.isoformat(),
+                "owed": money_str(r.amount),
+                "owner": r.owner,
+            }
             for r in rows
-        ]  # fmt: skip
+        ]
         return json.dumps({"as_of": as_of, "count": len(items), "items": items}, indent=2)
     if not rows:
         return f"no follow-ups due on or before {as_of}"
-    table = [[r.label, r.patient_name[:13], (r.payer_name or "—")[:10], r.why[:20],
-              r.due_on.strftime("%m/%d/%y"), fmt_money(r.amount)] for r in rows]  # fmt: skip
-    body = tabulate(table, headers=["Claim/Acct", "Patient", "Payer", "Why", "Due", "Owed"],
-                    colalign=("left", "left", "left", "left", "left", "right"),
-                    disable_numparse=True)  # fmt: skip
+    table = [
+        [
+            r.label,
+            r.patient_name[:13],
+            (r.payer_name or "—")[:10],
+            r.why[:20],
+            r.due_on.strftime("%m/%d/%y"),
+            fmt_money(r.amount),
+        ]
+        for r in rows
+    ]
+    body = tabulate(
+        table,
+        headers=["Claim/Acct", "Patient", "Payer", "Why", "Due", "Owed"],
+        colalign=("left", "left", "left", "left", "left", "right"),
+        disable_numparse=True,
+    )
     return f"{body}\n{len(rows):,} follow-up(s) as of {as_of}"
 
 
@@ -58,8 +80,7 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
     except PeriodError as exc:
         print(f"medbill: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    service = FollowupService(runtime.engine, runtime.clock, runtime.actor,
-                              runtime.settings.timers)  # fmt: skip
+    service = FollowupService(runtime.engine, runtime.clock, runtime.actor, runtime.settings.timers)
     rows = service.due(as_of, show_all=args.all)
     print(format_due(rows, as_of.isoformat(), args.format))
     return 0

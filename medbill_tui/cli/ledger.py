@@ -33,8 +33,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def run_ledger(runtime: Runtime, args: argparse.Namespace) -> int:
     problems = RemittanceService(runtime.engine, runtime.clock, runtime.actor).check_ledger()
     if not problems:
-        print("ledger ok: every reversal negates its entry, every claim's charge is on the "
-              "ledger, transfers net to zero, every payment balances")  # fmt: skip
+        print(
+            "ledger ok: every reversal negates its entry, every claim's charge is on the "
+            "ledger, transfers net to zero, every payment balances"
+        )
         return 0
     for problem in problems:
         print(f"{problem.what}: {problem.detail}")
@@ -61,8 +63,23 @@ def run_remittance(runtime: Runtime, args: argparse.Namespace) -> int:
         return 0
     with read_connection(runtime.engine) as conn:
         rows = remittance_list(conn)
-    table = [[r["id"], r["trace_no"], r["payer"], fmt_money(r["amount"]), r["paid_on"],
-              r["status"], r["imported_by"]] for r in rows]  # fmt: skip
-    print(tabulate(table, headers=["Id", "Trace", "Payer", "Amount", "Paid on", "Status", "By"],
-                   disable_numparse=True))  # fmt: skip
+    table = [
+        [
+            r["id"],
+            r["trace_no"],
+            r["payer"],
+            fmt_money(r["amount"]),
+            r["paid_on"],
+            r["status"],
+            r["imported_by"],
+        ]
+        for r in rows
+    ]
+    print(
+        tabulate(
+            table,
+            headers=["Id", "Trace", "Payer", "Amount", "Paid on", "Status", "By"],
+            disable_numparse=True,
+        )
+    )
     return 0

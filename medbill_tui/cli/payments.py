@@ -20,8 +20,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     """The `payments` command."""
     payments = sub.add_parser("payments", help="post a patient's payment or refund a credit")
     actions = payments.add_subparsers(dest="payments_command", metavar="ACTION", required=True)
-    for name, words in (("post", "post a payment, oldest visits first (or --visit first)"),
-                        ("refund", "give back (part of) an account's credit")):  # fmt: skip
+    for name, words in (
+        ("post", "post a payment, oldest visits first (or --visit first)"),
+        ("refund", "give back (part of) an account's credit"),
+    ):
         action = actions.add_parser(name, help=words)
         action.add_argument("account", metavar="ACCOUNT", help="account number, e.g. A000123")
         action.add_argument("amount", metavar="AMOUNT", help="e.g. 40 or 40.00")
@@ -37,8 +39,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                 metavar="ENCOUNTER",
                 help="apply to this visit first (repeat)",
             )
-            action.add_argument("--dry-run", action="store_true",
-                                help="show where it would go; post nothing")  # fmt: skip
+            action.add_argument(
+                "--dry-run", action="store_true", help="show where it would go; post nothing"
+            )
 
 
 def _lines(lines: tuple[tuple[int, object, object], ...]) -> list[dict[str, str]]:
@@ -48,8 +51,12 @@ def _lines(lines: tuple[tuple[int, object, object], ...]) -> list[dict[str, str]
 def _show(result: Receipt | PaymentPreview, fmt: str, receipt_file: str | None) -> str:
     credit = result.credit
     if fmt == "json":
-        body: dict[str, object] = {"account": result.account_no, "amount": money_str(result.amount),
-                "applied": _lines(result.lines), "credit": money_str(credit)}  # fmt: skip
+        body: dict[str, object] = {
+            "account": result.account_no,
+            "amount": money_str(result.amount),
+            "applied": _lines(result.lines),
+            "credit": money_str(credit),
+        }
         if isinstance(result, Receipt):
             body |= {
                 "receipt_no": result.receipt_no,
@@ -69,8 +76,9 @@ def _show(result: Receipt | PaymentPreview, fmt: str, receipt_file: str | None) 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
     """Refusals (bad amount, no such account, refund above the credit) exit 1, nothing posted."""
-    service = PatientPaymentService(runtime.engine, runtime.clock, runtime.actor,
-                                    runtime.settings.data_dir / "receipts")  # fmt: skip
+    service = PatientPaymentService(
+        runtime.engine, runtime.clock, runtime.actor, runtime.settings.data_dir / "receipts"
+    )
     try:
         patient_id = service.account(args.account)
         if args.payments_command == "refund":
@@ -79,8 +87,7 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
             print(_show(service.preview(patient_id, args.amount, args.visit), args.format, None))
             return 0
         else:
-            receipt, path = service.pay(patient_id, args.amount, args.method, args.ref,
-                                        args.visit)  # fmt: skip
+            receipt, path = service.pay(patient_id, args.amount, args.method, args.ref, args.visit)
     except PaymentNotPosted as exc:
         print(f"medbill: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -77,7 +77,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         ("denials", "denials opened in the period by reason, payer and outcome"),
         ("payments", "money received in the period per payer, with the ledger's totals"),
         ("productivity", "per user: items worked, claims created and sent, denials resolved"),
-    ):  # fmt: skip
+    ):
         parser = one(name, help_text)
         parser.add_argument(
             "--from", dest="start", metavar="DATE", help="first day (default: 30 days up to --to)"

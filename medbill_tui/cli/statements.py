@@ -81,23 +81,40 @@ def run_json(result: StatementRunResult) -> str:
 
 
 def _table(entries: tuple[StatementEntry, ...], last: str) -> str:
-    rows = [[e.account_no, e.name[:24], e.decision.step.label if e.decision.step else "",
-             fmt_money(e.balance), getattr(e.decision, last)[:30] if last else ""]
-            for e in entries]  # fmt: skip
-    return tabulate(rows, headers=["Account", "Guarantor", "Step", "Balance", ""],
-                    colalign=("left", "left", "left", "right", "left"),
-                    disable_numparse=True)  # fmt: skip
+    rows = [
+        [
+            e.account_no,
+            e.name[:24],
+            e.decision.step.label if e.decision.step else "",
+            fmt_money(e.balance),
+            getattr(e.decision, last)[:30] if last else "",
+        ]
+        for e in entries
+    ]
+    return tabulate(
+        rows,
+        headers=["Account", "Guarantor", "Step", "Balance", ""],
+        colalign=("left", "left", "left", "right", "left"),
+        disable_numparse=True,
+    )
 
 
 def run_plain(result: StatementRunResult) -> str:
     """What the run did (or would do), fit for 80 columns."""
     sent = result.sent
     verb = "would send" if result.dry_run else "sent"
-    steps = ", ".join(f"{label} {n}" for label, n in (
-        (s, sum(1 for e in sent if e.decision.step and e.decision.step.label == s))
-        for s in ("statement", "reminder", "final notice")) if n)  # fmt: skip
-    lines = [f"as of {result.as_of}: {verb} {len(sent)} statement(s) for "
-             f"{fmt_money(result.amount)}" + (f" ({steps})" if steps else "")]  # fmt: skip
+    steps = ", ".join(
+        f"{label} {n}"
+        for label, n in (
+            (s, sum(1 for e in sent if e.decision.step and e.decision.step.label == s))
+            for s in ("statement", "reminder", "final notice")
+        )
+        if n
+    )
+    lines = [
+        f"as of {result.as_of}: {verb} {len(sent)} statement(s) for "
+        f"{fmt_money(result.amount)}" + (f" ({steps})" if steps else "")
+    ]
     if sent:
         lines.append(_table(sent, ""))
     skipped = result.having(Action.SKIP)
@@ -132,8 +149,9 @@ def _run(service: StatementService, args: argparse.Namespace) -> int:
         as_of = parse_optional_day(args.as_of, "--as-of")
         progress = ProgressLine("Writing statements")
         try:
-            result = service.run(as_of, dry_run=args.dry_run, out_dir=args.out,
-                                 progress=progress.update)  # fmt: skip
+            result = service.run(
+                as_of, dry_run=args.dry_run, out_dir=args.out, progress=progress.update
+            )
         finally:
             progress.finish()
     except (PeriodError, AsOfRefused) as exc:
@@ -151,8 +169,12 @@ def _collections(service: StatementService, args: argparse.Namespace) -> int:
         entries = service.preview().having(Action.PROPOSE)
         verb = "proposed for collections"
     if args.format == "json":
-        print(json.dumps({"confirmed": bool(args.confirm),
-                          "accounts": [entry_json(e) for e in entries]}, indent=2))  # fmt: skip
+        print(
+            json.dumps(
+                {"confirmed": bool(args.confirm), "accounts": [entry_json(e) for e in entries]},
+                indent=2,
+            )
+        )
         return 0
     print(f"{verb}: {len(entries)} account(s)")
     if entries:
@@ -163,9 +185,14 @@ def _collections(service: StatementService, args: argparse.Namespace) -> int:
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
     """Dispatch `medbill statements ACTION`."""
     settings = runtime.settings
-    service = StatementService(runtime.engine, runtime.clock, runtime.actor,
-                               settings.statements_dir or settings.data_dir / "statements",
-                               settings.dunning, role=runtime.role or "biller")  # fmt: skip
+    service = StatementService(
+        runtime.engine,
+        runtime.clock,
+        runtime.actor,
+        settings.statements_dir or settings.data_dir / "statements",
+        settings.dunning,
+        role=runtime.role or "biller",
+    )
     if args.statements_command == "run":
         return _run(service, args)
     if args.statements_command == "collections":

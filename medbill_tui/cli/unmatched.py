@@ -38,22 +38,42 @@ def all_rows(service: UnmatchedService) -> list[UnmatchedRow]:
 
 def unmatched_json(rows: list[UnmatchedRow]) -> str:
     return json.dumps(
-        [{"work_item_id": r.work_item_id, "source": r.source,
-          "opened_on": r.opened_on.isoformat(), "payer": r.payer_name, "trace_no": r.trace_no,
-          "patient_control_no": r.patient_control_no, "patient_name": r.patient_name,
-          "charge": str(r.charge), "paid": str(r.paid) if r.source == "835" else None,
-          "status_code": r.status_code, "claim_payment_id": r.claim_payment_id}
-         for r in rows],
+        [
+            {
+                "work_item_id": r.work_item_id,
+                "source": r.source,
+                "opened_on": r.opened_on.isoformat(),
+                "payer": r.payer_name,
+                "trace_no": r.trace_no,
+                "patient_control_no": r.patient_control_no,
+                "patient_name": r.patient_name,
+                "charge": str(r.charge),
+                "paid": str(r.paid) if r.source == "835" else None,
+                "status_code": r.status_code,
+                "claim_payment_id": r.claim_payment_id,
+            }
+            for r in rows
+        ],
         indent=2,
-    )  # fmt: skip
+    )
 
 
 def unmatched_plain(rows: list[UnmatchedRow]) -> str:
     if not rows:
         return "no unmatched remittances"
-    table = [[r.work_item_id, f"{r.opened_on:%m/%d/%Y}", r.source, r.payer_name[:20],
-              r.trace_no, r.patient_control_no, fmt_money(r.charge),
-              fmt_money(r.paid) if r.source == "835" else "-"] for r in rows]  # fmt: skip
+    table = [
+        [
+            r.work_item_id,
+            f"{r.opened_on:%m/%d/%Y}",
+            r.source,
+            r.payer_name[:20],
+            r.trace_no,
+            r.patient_control_no,
+            fmt_money(r.charge),
+            fmt_money(r.paid) if r.source == "835" else "-",
+        ]
+        for r in rows
+    ]
     paid = sum((r.paid for r in rows if r.source == "835"), Decimal("0.00"))
     headers = ["Item", "Opened", "From", "Payer", "Trace", "Claim no.", "Charge", "Paid"]
     listing = tabulate(table, headers=headers, disable_numparse=True)

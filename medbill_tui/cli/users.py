@@ -26,8 +26,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add.add_argument("--role", choices=ROLES, required=True)
     listing = actions.add_parser("list", help="every user, their role and whether active")
     listing.add_argument("--format", choices=("plain", "json"), default="plain")
-    for name, words in (("disable", "stop a login from using the app"),
-                        ("enable", "let a disabled login use the app again")):  # fmt: skip
+    for name, words in (
+        ("disable", "stop a login from using the app"),
+        ("enable", "let a disabled login use the app again"),
+    ):
         action = actions.add_parser(name, help=words)
         action.add_argument("login", metavar="LOGIN")
     role = actions.add_parser("role", help="give a user another role")
@@ -36,8 +38,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _json(user: AppUserRecord) -> dict[str, object]:
-    return {"login": user.login, "role": user.role, "active": user.active,
-            "created_at": user.created_at.isoformat()}  # fmt: skip
+    return {
+        "login": user.login,
+        "role": user.role,
+        "active": user.active,
+        "created_at": user.created_at.isoformat(),
+    }
 
 
 def _on_this_host(login: str) -> bool:
@@ -57,16 +63,20 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
         if args.format == "json":
             print(json.dumps([_json(u) for u in users], indent=2))
             return 0
-        rows = [[u.login, u.role, "active" if u.active else "disabled",
-                 u.created_at.date().isoformat()] for u in users]  # fmt: skip
+        rows = [
+            [u.login, u.role, "active" if u.active else "disabled", u.created_at.date().isoformat()]
+            for u in users
+        ]
         print(tabulate(rows, headers=["Login", "Role", "State", "Since"]))
         return 0
     if command == "add":
         user = service.add(args.login, args.role)
         print(f"added {user.login} as {user.role}")
         if not _on_this_host(user.login):
-            print(f"note: there is no login {user.login!r} on this host yet; they can use the "
-                  "app once it exists here (or on another host using this database)")  # fmt: skip
+            print(
+                f"note: there is no login {user.login!r} on this host yet; they can use the "
+                "app once it exists here (or on another host using this database)"
+            )
         return 0
     if command == "role":
         user = service.set_role(args.login, args.role)

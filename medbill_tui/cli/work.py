@@ -23,8 +23,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     work = sub.add_parser("work", help="take the next work item nobody holds; leases")
     actions = work.add_subparsers(dest="work_command", metavar="ACTION", required=True)
     take = actions.add_parser("next", help="take the next item nobody holds, with a lease")
-    take.add_argument("queue", choices=tuple(QUEUE_KINDS), metavar="QUEUE",
-                      help="denials, rejections, followups or unmatched")  # fmt: skip
+    take.add_argument(
+        "queue",
+        choices=tuple(QUEUE_KINDS),
+        metavar="QUEUE",
+        help="denials, rejections, followups or unmatched",
+    )
     take.add_argument("--format", choices=("plain", "json"), default="plain")
     release = actions.add_parser("release", help="give back an item you hold")
     release.add_argument("item", type=int, metavar="ID")
@@ -42,13 +46,21 @@ def lease_json(lease: WorkLease | None) -> str:
     if lease is None:
         return "null"
     return json.dumps(
-        {"work_item_id": lease.work_item_id, "kind": lease.kind, "claim_id": lease.claim_id,
-         "claim_no": lease.claim_no, "patient_id": lease.patient_id,
-         "patient": lease.patient_name, "account_no": lease.account_no,
-         "encounter_id": lease.encounter_id, "detail": lease.detail, "owner": lease.owner,
-         "lease_until": lease.lease_until.isoformat()},
+        {
+            "work_item_id": lease.work_item_id,
+            "kind": lease.kind,
+            "claim_id": lease.claim_id,
+            "claim_no": lease.claim_no,
+            "patient_id": lease.patient_id,
+            "patient": lease.patient_name,
+            "account_no": lease.account_no,
+            "encounter_id": lease.encounter_id,
+            "detail": lease.detail,
+            "owner": lease.owner,
+            "lease_until": lease.lease_until.isoformat(),
+        },
         indent=2,
-    )  # fmt: skip
+    )
 
 
 def lease_plain(lease: WorkLease) -> str:
@@ -70,15 +82,22 @@ def _show(lease: WorkLease, fmt: str) -> None:
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
     """Dispatch `medbill work ACTION` (refusals: ServiceError, exit 1; roles: exit 3)."""
-    service = WorkService(runtime.engine, runtime.clock, runtime.actor,
-                          runtime.settings.lease_minutes, role=runtime.role)  # fmt: skip
+    service = WorkService(
+        runtime.engine,
+        runtime.clock,
+        runtime.actor,
+        runtime.settings.lease_minutes,
+        role=runtime.role,
+    )
     if args.work_command == "next":
         lease = service.next(args.queue)
         if args.format == "json":
             print(lease_json(lease))
         elif lease is None:
-            print(f"nothing free in the {args.queue} queue: every open item is held"
-                  + (" or not yet due" if args.queue == "followups" else ""))  # fmt: skip
+            print(
+                f"nothing free in the {args.queue} queue: every open item is held"
+                + (" or not yet due" if args.queue == "followups" else "")
+            )
         else:
             print(lease_plain(lease))
         return 0

@@ -148,8 +148,9 @@ def load_release_file(
         elif code_set == "hcpcs":
             count = replace_hcpcs(conn, list(parsed.rows), source, source, actor)
         elif code_set in ("carc", "rarc"):
-            count = replace_adjustment_codes(conn, code_set, list(parsed.rows), source, source,
-                                             actor)  # fmt: skip
+            count = replace_adjustment_codes(
+                conn, code_set, list(parsed.rows), source, source, actor
+            )
         else:
             raise ValueError(f"cannot load code set {code_set!r}")
         record_event(conn, actor, "import", "code_set", f"{code_set} {source}: {count} codes")

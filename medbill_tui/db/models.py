@@ -676,9 +676,13 @@ class EdiFile(Base):
 
     __tablename__ = "edi_file"
     __table_args__ = (
-        Index("uq_edi_file_inbound_sha", "sha256", unique=True,
-              postgresql_where=text("direction = 'in'")),
-    )  # fmt: skip
+        Index(
+            "uq_edi_file_inbound_sha",
+            "sha256",
+            unique=True,
+            postgresql_where=text("direction = 'in'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     direction: Mapped[str] = mapped_column(String(3))
     kind: Mapped[str] = mapped_column(String(6))

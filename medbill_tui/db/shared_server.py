@@ -117,8 +117,13 @@ def server_status(server_dir: Path) -> ServerState:
     """Whether the shared server in `server_dir` runs, its pid, socket folder and version."""
     pgdata, socket_dir = _paths(server_dir)
     pid = _running_pid(pgdata)
-    return ServerState(server_dir.expanduser().resolve(), pid is not None, pid, socket_dir,
-                       _version(socket_dir, pgdata))  # fmt: skip
+    return ServerState(
+        server_dir.expanduser().resolve(),
+        pid is not None,
+        pid,
+        socket_dir,
+        _version(socket_dir, pgdata),
+    )
 
 
 def start_server(server_dir: Path, group: str) -> tuple[ServerState, bool]:
@@ -132,8 +137,10 @@ def start_server(server_dir: Path, group: str) -> tuple[ServerState, bool]:
     if _running_pid(pgdata) is not None:
         return server_status(server_dir), False
     if len(str(socket_dir / _SOCKET_NAME)) > _SOCKET_PATH_LIMIT:
-        raise ConfigError(f"the server folder path {server_dir} is too long for PostgreSQL's "
-                          "socket; set MEDBILL_SERVER_DIR to a shorter path")  # fmt: skip
+        raise ConfigError(
+            f"the server folder path {server_dir} is too long for PostgreSQL's "
+            "socket; set MEDBILL_SERVER_DIR to a shorter path"
+        )
     server_class, _ = _pg()
     try:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
@@ -147,8 +154,7 @@ def start_server(server_dir: Path, group: str) -> tuple[ServerState, bool]:
     except (OSError, KeyError, subprocess.SubprocessError) as exc:
         raise ConfigError(f"cannot prepare the server folder {server_dir}: {exc}") from None
     options = f'-h "" -k {socket_dir}'
-    _pg_exec("pg_ctl", ("-w", "-o", options, "-l", str(pgdata / "log"), "-D", str(pgdata),
-                        "start"))  # fmt: skip
+    _pg_exec("pg_ctl", ("-w", "-o", options, "-l", str(pgdata / "log"), "-D", str(pgdata), "start"))
     _create_database(socket_dir)
     return server_status(server_dir), True
 

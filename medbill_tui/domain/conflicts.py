@@ -7,8 +7,9 @@ from typing import Any
 
 from medbill_tui.records.conflicts import FieldChange
 
-SKIP = frozenset({"version", "encounter_id", "patient_id", "coverage_id", "authorization_id",
-                  "account_no"})  # fmt: skip
+SKIP = frozenset(
+    {"version", "encounter_id", "patient_id", "coverage_id", "authorization_id", "account_no"}
+)
 """Keys and bookkeeping, not entries a biller typed."""
 
 WORDS = {
@@ -74,9 +75,10 @@ def changed_fields(loaded: object | None, theirs: object, yours: object) -> tupl
         now = saved.get(path, "")
         if before != now:
             changes.append(
-                FieldChange(path, label(path), None if base is None else before, now,
-                            mine.get(path, ""))
-            )  # fmt: skip
+                FieldChange(
+                    path, label(path), None if base is None else before, now, mine.get(path, "")
+                )
+            )
     return tuple(changes)
 
 

@@ -20,13 +20,31 @@ from medbill_tui.records.forms import FormFinding, LineForm
 
 ENTRY_RULES = frozenset(
     {
-        "DOS-FORMAT", "REQ-DOS", "DOS-FUTURE", "POS-VALID", "DX-REQUIRED", "MAX-DX",
-        "ICD-FORMAT", "ICD-EXISTS", "ICD-BILLABLE", "DX-DUPLICATE", "LINES-REQUIRED",
-        "MAX-LINES", "PROC-FORMAT", "PROC-EXISTS", "MOD-VALID", "UNITS-FORMAT",
-        "UNITS-POSITIVE", "CHARGE-FORMAT", "CHARGE-POSITIVE", "POINTER-FORMAT", "DX-POINTER",
-        "MAX-POINTERS", "REQ-PROVIDER",
+        "DOS-FORMAT",
+        "REQ-DOS",
+        "DOS-FUTURE",
+        "POS-VALID",
+        "DX-REQUIRED",
+        "MAX-DX",
+        "ICD-FORMAT",
+        "ICD-EXISTS",
+        "ICD-BILLABLE",
+        "DX-DUPLICATE",
+        "LINES-REQUIRED",
+        "MAX-LINES",
+        "PROC-FORMAT",
+        "PROC-EXISTS",
+        "MOD-VALID",
+        "UNITS-FORMAT",
+        "UNITS-POSITIVE",
+        "CHARGE-FORMAT",
+        "CHARGE-POSITIVE",
+        "POINTER-FORMAT",
+        "DX-POINTER",
+        "MAX-POINTERS",
+        "REQ-PROVIDER",
     }
-)  # fmt: skip
+)
 """Rules about what was keyed on this encounter: an error here means the form is not saved."""
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m%d%Y", "%m/%d/%y", "%m-%d-%Y")

@@ -76,10 +76,16 @@ def plan_claim_posting(claim: ClaimPay, responsibility: str, next_up: str) -> Cl
         elif _is_write_off(adj):
             entries.append(PlannedEntry("adjustment", responsibility, -adj.amount, memo))
         else:
-            rarc = (service.remarks[0] if service and service.remarks
-                    else claim.remarks[0] if claim.remarks else "")  # fmt: skip
-            denials.append(DenialPlan(adj.group, adj.carc, rarc, adj.amount,
-                                      service.code if service else ""))  # fmt: skip
+            rarc = (
+                service.remarks[0]
+                if service and service.remarks
+                else claim.remarks[0]
+                if claim.remarks
+                else ""
+            )
+            denials.append(
+                DenialPlan(adj.group, adj.carc, rarc, adj.amount, service.code if service else "")
+            )
     if claim.status == "4" or (not claim.paid and denials):
         status = "denied"
     elif denials:

@@ -103,8 +103,13 @@ class _Split:
 
     @staticmethod
     def of(facts: DenialFacts) -> _Split:
-        return _Split(_parts(facts.carc), _parts(facts.rarc), facts.group.strip().upper(),
-                      facts.payer.strip().upper(), facts.amount)  # fmt: skip
+        return _Split(
+            _parts(facts.carc),
+            _parts(facts.rarc),
+            facts.group.strip().upper(),
+            facts.payer.strip().upper(),
+            facts.amount,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,8 +120,10 @@ def render_statement(
         RULE,
     ]
     lines += _visit_rows(visits)
-    totals = tuple(sum((getattr(v, f) for v in visits), ZERO)
-                   for f in ("charges", "insurance_paid", "adjusted", "due"))  # fmt: skip
+    totals = tuple(
+        sum((getattr(v, f) for v in visits), ZERO)
+        for f in ("charges", "insurance_paid", "adjusted", "due")
+    )
     lines += [RULE, _row("Totals", "", tuple(_money(t) for t in totals)), ""]
     lines.append(_pair("", f"AMOUNT DUE: ${fmt_money(due)}"))
     lines.append(_pair("", f"PLEASE PAY BY: {pay_date.isoformat()}"))

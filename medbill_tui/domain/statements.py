@@ -75,13 +75,19 @@ def decide(account: StatementAccount, policy: DunningPolicy, as_of: date) -> Dec
     due = cycle.on + timedelta(days=days_after(cycle.step, policy))
     if cycle.step is Step.FINAL:
         if as_of >= due:
-            return Decision(Action.PROPOSE, Step.COLLECTIONS, cycle.cycle_no,
-                            f"final notice sent {cycle.on}, unpaid", due)  # fmt: skip
+            return Decision(
+                Action.PROPOSE,
+                Step.COLLECTIONS,
+                cycle.cycle_no,
+                f"final notice sent {cycle.on}, unpaid",
+                due,
+            )
         return Decision(Action.WAIT, None, cycle.cycle_no, f"collections review {due}", due)
     following = NEXT_STEP[cycle.step]
     if as_of >= due:
-        return Decision(Action.SEND, following, cycle.cycle_no,
-                        f"{cycle.step.label} sent {cycle.on}, unpaid")  # fmt: skip
+        return Decision(
+            Action.SEND, following, cycle.cycle_no, f"{cycle.step.label} sent {cycle.on}, unpaid"
+        )
     return Decision(Action.WAIT, None, cycle.cycle_no, f"{following.label} due {due}", due)
 
 

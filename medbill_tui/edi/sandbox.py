@@ -231,8 +231,18 @@ def _write_277ca(
         hl += 1
         receiver = hl
         w.add("HL", receiver, top, "21", "1")
-        w.add("NM1", "41", "2", batch.submitter_name or "SUBMITTER", "", "", "", "", "46",
-              batch.submitter_id or batch.sender_id)  # fmt: skip
+        w.add(
+            "NM1",
+            "41",
+            "2",
+            batch.submitter_name or "SUBMITTER",
+            "",
+            "",
+            "",
+            "",
+            "46",
+            batch.submitter_id or batch.sender_id,
+        )
         w.add("TRN", "2", batch.reference or batch.group_control)
         _totals(w, group, "A1", day, ("90", "AA"))
         providers: dict[str, list[ClaimDecision]] = {}
@@ -244,8 +254,18 @@ def _write_277ca(
             first = claims[0].claim
             w.add("HL", parent, receiver, "19", "1")
             qualifier = "XX" if first.billing_npi else "FI"
-            w.add("NM1", "85", "2", first.billing_provider_name or "PROVIDER", "", "", "", "",
-                  qualifier, provider_id or "000000000")  # fmt: skip
+            w.add(
+                "NM1",
+                "85",
+                "2",
+                first.billing_provider_name or "PROVIDER",
+                "",
+                "",
+                "",
+                "",
+                qualifier,
+                provider_id or "000000000",
+            )
             w.add("TRN", "1", f"{control}{top:03d}{number:03d}")
             _totals(w, claims, "A1", "", ("QA", "QC"))
             for d in claims:

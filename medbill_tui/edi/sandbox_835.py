@@ -93,18 +93,39 @@ class Envelope:
         """A writer holding the ISA (fixed width, 106 characters) and the GS."""
         w = SegmentWriter(Delimiters())
         fields = [
-            "ISA", "00", " " * 10, "00", " " * 10,
-            f"{_id(self.sender_qualifier, 'ZZ'):<2}", f"{_id(self.sender_id, 'SANDBOX'):<15}",
-            f"{_id(self.receiver_qualifier, 'ZZ'):<2}", f"{_id(self.receiver_id, 'MEDBILL'):<15}",
-            f"{self.today:%y%m%d}", self.hhmm, "^", "00501", f"{control:09d}", "0", self.usage,
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            f"{_id(self.sender_qualifier, 'ZZ'):<2}",
+            f"{_id(self.sender_id, 'SANDBOX'):<15}",
+            f"{_id(self.receiver_qualifier, 'ZZ'):<2}",
+            f"{_id(self.receiver_id, 'MEDBILL'):<15}",
+            f"{self.today:%y%m%d}",
+            self.hhmm,
+            "^",
+            "00501",
+            f"{control:09d}",
+            "0",
+            self.usage,
             ":",
-        ]  # fmt: skip
+        ]
         isa = "*".join(fields)
         assert len(isa) == 105, isa
         w.parts.append(isa + w.terminator)
         w.count += 1
-        w.add("GS", gs01, self.gs_sender or "SANDBOX", self.gs_receiver or "MEDBILL",
-              f"{self.today:%Y%m%d}", self.hhmm, control, "X", version)  # fmt: skip
+        w.add(
+            "GS",
+            gs01,
+            self.gs_sender or "SANDBOX",
+            self.gs_receiver or "MEDBILL",
+            f"{self.today:%Y%m%d}",
+            self.hhmm,
+            control,
+            "X",
+            version,
+        )
         return w
 
     def close(self, w: SegmentWriter, control: int, sets: int) -> str:
@@ -265,8 +286,25 @@ def _set_835(
     if total == 0:
         w.add("BPR", "H", "0", "C", "NON", *[""] * 11, day)
     elif rng.random() < 0.7:
-        w.add("BPR", "I", amt(total), "C", "ACH", "CCP", "01", "011000015", "DA", "1234567",
-              f"1{tin}", "", "01", "021000021", "DA", "7654321", day)  # fmt: skip
+        w.add(
+            "BPR",
+            "I",
+            amt(total),
+            "C",
+            "ACH",
+            "CCP",
+            "01",
+            "011000015",
+            "DA",
+            "1234567",
+            f"1{tin}",
+            "",
+            "01",
+            "021000021",
+            "DA",
+            "7654321",
+            day,
+        )
     else:
         w.add("BPR", "I", amt(total), "C", "CHK", *[""] * 11, day)
     w.add("TRN", "1", trace, f"1{tin}")
@@ -285,8 +323,13 @@ def _set_835(
         if first.billing_tax_id:
             w.add("REF", "TJ", first.billing_tax_id)
     else:
-        w.add("N1", "PE", first.billing_provider_name or "PROVIDER", "FI",
-              first.billing_tax_id or "000000000")  # fmt: skip
+        w.add(
+            "N1",
+            "PE",
+            first.billing_provider_name or "PROVIDER",
+            "FI",
+            first.billing_tax_id or "000000000",
+        )
     w.add("LX", "1")
     for p in payments:
         _claim_835(w, p, day)
@@ -300,11 +343,31 @@ def _claim_835(w: SegmentWriter, p: ClaimPayment, day: str) -> None:
     claim = p.decision.claim
     filing = claim.filing_indicator
     filing = filing if filing in CLP06 else FILING.get(filing, "ZZ")
-    w.add("CLP", claim.pcn, p.status, amt(claim.charge), amt(p.paid), amt(p.patient_resp),
-          filing, p.decision.payer_claim_no, claim.pos or "11", claim.frequency or "1")  # fmt: skip
+    w.add(
+        "CLP",
+        claim.pcn,
+        p.status,
+        amt(claim.charge),
+        amt(p.paid),
+        amt(p.patient_resp),
+        filing,
+        p.decision.payer_claim_no,
+        claim.pos or "11",
+        claim.frequency or "1",
+    )
     last, _, first = claim.patient_name.partition(", ")
-    w.add("NM1", "QC", "1", last or "UNKNOWN", first, "", "", "", "MI",
-          claim.subscriber_member_id or "UNKNOWN")  # fmt: skip
+    w.add(
+        "NM1",
+        "QC",
+        "1",
+        last or "UNKNOWN",
+        first,
+        "",
+        "",
+        "",
+        "MI",
+        claim.subscriber_member_id or "UNKNOWN",
+    )
     w.add("DTM", "050", day)
     for lp in p.lines:
         line = lp.line

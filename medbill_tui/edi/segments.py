@@ -137,7 +137,9 @@ def split_segments(texts: Iterable[str], delims: Delimiters) -> Iterator[Segment
         if len(carry) > MAX_SEGMENT_CHARS:
             raise X12SyntaxError(
                 f"no segment terminator {terminator!r} in {MAX_SEGMENT_CHARS:,} characters "
-                "(the terminator is wrong or the file is not X12)", number + 1)  # fmt: skip
+                "(the terminator is wrong or the file is not X12)",
+                number + 1,
+            )
         for piece in pieces:
             body = piece.strip("\r\n ")
             if not body:
@@ -246,7 +248,9 @@ def check_envelope(segments: list[Segment]) -> None:
             if seg.get(2) != open_gs.get(6) or seg.get(1) != str(sets):
                 raise X12SyntaxError(
                     f"GE says {seg.get(1)} set(s), control {seg.get(2)!r}; the group has "
-                    f"{sets}, control {open_gs.get(6)!r}", seg.number)  # fmt: skip
+                    f"{sets}, control {open_gs.get(6)!r}",
+                    seg.number,
+                )
             groups, open_gs = groups + 1, None
         elif seg.id == "ST":
             if open_gs is None or open_st is not None:
@@ -259,16 +263,20 @@ def check_envelope(segments: list[Segment]) -> None:
             if seg.get(1) != str(count) or seg.get(2) != open_st.get(2):
                 raise X12SyntaxError(
                     f"SE says {seg.get(1)} segments, control {seg.get(2)!r}; the set has {count}, "
-                    f"control {open_st.get(2)!r}", seg.number)  # fmt: skip
+                    f"control {open_st.get(2)!r}",
+                    seg.number,
+                )
             sets, open_st = sets + 1, None
         elif open_st is None:
             raise X12SyntaxError(f"{seg.id} segment outside a transaction set", seg.number)
     if open_gs is not None or open_st is not None:
-        raise X12SyntaxError("the file is truncated: a group or set is not closed",
-                             segments[-1].number)  # fmt: skip
+        raise X12SyntaxError(
+            "the file is truncated: a group or set is not closed", segments[-1].number
+        )
     if segments[-1].get(1) != str(groups):
-        raise X12SyntaxError(f"IEA01 says {segments[-1].get(1)} group(s); there are {groups}",
-                             segments[-1].number)  # fmt: skip
+        raise X12SyntaxError(
+            f"IEA01 says {segments[-1].get(1)} group(s); there are {groups}", segments[-1].number
+        )
 
 
 class SegmentWriter:
@@ -301,8 +309,9 @@ class SegmentWriter:
         return text
 
     def add(self, seg_id: str, *elements: object) -> None:
-        values = [self.clean(e) if not isinstance(e, Composite) else e.render(self)
-                  for e in elements]  # fmt: skip
+        values = [
+            self.clean(e) if not isinstance(e, Composite) else e.render(self) for e in elements
+        ]
         while values and values[-1] == "":
             values.pop()
         self.parts.append(self.delimiters.element.join([seg_id, *values]) + self.terminator)

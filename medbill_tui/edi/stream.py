@@ -105,16 +105,19 @@ class EnvelopeWalk:
             following = next(segments, None)
             sid = seg.elements[0]
             if following is None and sid != "IEA":  # checked first: a cut file is truncated
-                raise X12SyntaxError(f"the file is truncated: it ends with {sid}, not IEA",
-                                     seg.number)  # fmt: skip
+                raise X12SyntaxError(
+                    f"the file is truncated: it ends with {sid}, not IEA", seg.number
+                )
             if st is not None:
                 if collect:
                     body.append(seg)
                 if sid == "SE":
                     count = seg.number - st.number + 1
                     if seg.get(1) != str(count) or seg.get(2) != st.get(2):
-                        words = (f"SE says {seg.get(1)} segments, control {seg.get(2)!r}; "
-                                 f"the set has {count}, control {st.get(2)!r}")  # fmt: skip
+                        words = (
+                            f"SE says {seg.get(1)} segments, control {seg.get(2)!r}; "
+                            f"the set has {count}, control {st.get(2)!r}"
+                        )
                         self._warn(words, seg.number)
                     if collect:
                         assert gs is not None
@@ -134,8 +137,9 @@ class EnvelopeWalk:
                 )
             if sid == "ST":
                 if gs is None:
-                    raise X12SyntaxError("ST outside a functional group (no GS before it)",
-                                         seg.number)  # fmt: skip
+                    raise X12SyntaxError(
+                        "ST outside a functional group (no GS before it)", seg.number
+                    )
                 st, self.st_count = seg, self.st_count + 1
                 if head_only:
                     return
@@ -150,8 +154,11 @@ class EnvelopeWalk:
                 if gs is None:
                     raise X12SyntaxError("GE without its GS", seg.number)
                 if seg.get(1) != str(in_group) or seg.get(2) != gs.get(6):
-                    self._warn(f"GE says {seg.get(1)} set(s), control {seg.get(2)!r}; the group "
-                               f"has {in_group}, control {gs.get(6)!r}", seg.number)  # fmt: skip
+                    self._warn(
+                        f"GE says {seg.get(1)} set(s), control {seg.get(2)!r}; the group "
+                        f"has {in_group}, control {gs.get(6)!r}",
+                        seg.number,
+                    )
                 gs, groups = None, groups + 1
             elif sid == "IEA":
                 iea = seg
@@ -177,8 +184,9 @@ class EnvelopeWalk:
     ) -> None:
         assert self.isa is not None
         if iea is None:
-            raise X12SyntaxError(f"the file is truncated: it ends with {last.id}, not IEA",
-                                 last.number)  # fmt: skip
+            raise X12SyntaxError(
+                f"the file is truncated: it ends with {last.id}, not IEA", last.number
+            )
         if self.kind is None:
             if self.ta1:
                 raise UnsupportedTransaction(
@@ -191,11 +199,13 @@ class EnvelopeWalk:
         if st is not None:
             raise X12SyntaxError(f"the file is truncated: set {st.get(2)!r} has no SE", last.number)
         if gs is not None:
-            raise X12SyntaxError(f"the file is truncated: group {gs.get(6)!r} has no GE",
-                                 last.number)  # fmt: skip
+            raise X12SyntaxError(
+                f"the file is truncated: group {gs.get(6)!r} has no GE", last.number
+            )
         if iea.get(2) != self.isa.get(13):
-            self._warn(f"IEA02 {iea.get(2)!r} does not match ISA13 {self.isa.get(13)!r}",
-                       iea.number)  # fmt: skip
+            self._warn(
+                f"IEA02 {iea.get(2)!r} does not match ISA13 {self.isa.get(13)!r}", iea.number
+            )
         if iea.get(1) != str(n):
             self._warn(f"IEA01 says {iea.get(1)} group(s); there are {n}", iea.number)
         if self._dropped:
@@ -216,9 +226,16 @@ def scan_file(path: Path, expected: Kind | None = None, chunk_bytes: int = CHUNK
             pass
     assert walk.isa is not None and walk.gs_first is not None
     return Scan(
-        stream.sha256, stream.size, stream.delimiters, walk.isa, walk.gs_first, walk.ak1,
-        walk.detected(), tuple(walk.warnings), walk.segments,
-    )  # fmt: skip
+        stream.sha256,
+        stream.size,
+        stream.delimiters,
+        walk.isa,
+        walk.gs_first,
+        walk.ak1,
+        walk.detected(),
+        tuple(walk.warnings),
+        walk.segments,
+    )
 
 
 def stream_sets(path: Path, scan: Scan, chunk_bytes: int = CHUNK_BYTES) -> Iterator[TransactionSet]:

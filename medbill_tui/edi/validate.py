@@ -70,20 +70,25 @@ def _from_json(tree: dict[str, Any]) -> list[ValidationIssue]:
         for group in isa.get("groups", []):
             for st in group.get("transactions", []):
                 for e in st.get("errors", []):
-                    out.append(ValidationIssue(st.get("cur_line", 0), "SE", "", e["err_cde"],
-                                               e["err_str"]))  # fmt: skip
+                    out.append(
+                        ValidationIssue(st.get("cur_line", 0), "SE", "", e["err_cde"], e["err_str"])
+                    )
                 for seg in st.get("segments", []):
                     line = seg.get("cur_line", 0)
                     for e in seg.get("errors", []):
-                        out.append(ValidationIssue(line, seg["seg_id"], "", e["err_cde"],
-                                                   e["err_str"]))  # fmt: skip
+                        out.append(
+                            ValidationIssue(line, seg["seg_id"], "", e["err_cde"], e["err_str"])
+                        )
                     for ele in seg.get("elements", []):
                         ref = f"{seg['seg_id']}{ele['ele_pos']:02d}"
                         if ele.get("subele_pos"):
                             ref += f"-{ele['subele_pos']}"
                         for e in ele.get("errors", []):
-                            out.append(ValidationIssue(line, seg["seg_id"], ref, e["err_cde"],
-                                                       e["err_str"]))  # fmt: skip
+                            out.append(
+                                ValidationIssue(
+                                    line, seg["seg_id"], ref, e["err_cde"], e["err_str"]
+                                )
+                            )
     return out
 
 
@@ -114,8 +119,12 @@ def _validate(source: TextIO) -> ValidationResult:
         fd_json = io.StringIO()
         try:
             ok = pyx12.x12n_document.x12n_document(
-                pyx12.params.params(), source, None, None, fd_json=fd_json,
-            )  # fmt: skip
+                pyx12.params.params(),
+                source,
+                None,
+                None,
+                fd_json=fd_json,
+            )
         except pyx12.errors.EngineError as exc:
             return ValidationResult(False, (ValidationIssue(0, "GS", "GS08", "", str(exc)),))
         finally:
@@ -143,8 +152,10 @@ class BackgroundValidation:
         self._result: ValidationResult | None = None
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-m", "medbill_tui.edi.validate", str(path)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
 
     def result(self) -> ValidationResult:
         """Wait for the child and return its findings (the same object on later calls)."""

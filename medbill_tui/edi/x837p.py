@@ -183,19 +183,51 @@ def write_837p(
     w = SegmentWriter(delimiters)
     d = delimiters
     isa = d.element.join(
-        ["ISA", "00", " " * 10, "00", " " * 10, "ZZ", _pad(env.submitter_id, 15), "ZZ",
-         _pad(env.receiver_id, 15), env.created.strftime("%y%m%d"), env.created.strftime("%H%M"),
-         d.repetition, "00501", f"{env.isa13:09d}", "0", env.usage, d.component]
-    )  # fmt: skip
+        [
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            "ZZ",
+            _pad(env.submitter_id, 15),
+            "ZZ",
+            _pad(env.receiver_id, 15),
+            env.created.strftime("%y%m%d"),
+            env.created.strftime("%H%M"),
+            d.repetition,
+            "00501",
+            f"{env.isa13:09d}",
+            "0",
+            env.usage,
+            d.component,
+        ]
+    )
     w.parts.append(isa + w.terminator)
     w.count += 1
-    w.add("GS", "HC", env.submitter_id, env.receiver_id, env.created.strftime("%Y%m%d"),
-          env.created.strftime("%H%M"), str(env.gs06), "X", VERSION)  # fmt: skip
+    w.add(
+        "GS",
+        "HC",
+        env.submitter_id,
+        env.receiver_id,
+        env.created.strftime("%Y%m%d"),
+        env.created.strftime("%H%M"),
+        str(env.gs06),
+        "X",
+        VERSION,
+    )
     st_start = w.count + 1
     st02 = f"{env.st02:04d}"
     w.add("ST", "837", st02, VERSION)
-    w.add("BHT", "0019", "00", f"{env.isa13}", env.created.strftime("%Y%m%d"),
-          env.created.strftime("%H%M"), "CH")  # fmt: skip
+    w.add(
+        "BHT",
+        "0019",
+        "00",
+        f"{env.isa13}",
+        env.created.strftime("%Y%m%d"),
+        env.created.strftime("%H%M"),
+        "CH",
+    )
     w.add("NM1", "41", "2", env.submitter_name, "", "", "", "", "46", env.submitter_id)
     w.add("PER", "IC", env.contact_name, "TE", env.contact_phone)
     w.add("NM1", "40", "2", env.receiver_name, "", "", "", "", "46", env.receiver_id)
@@ -212,8 +244,18 @@ def write_837p(
         hl += 1
         subscriber_hl = hl
         w.add("HL", str(hl), "1", "22", "0" if claim.patient is None else "1")
-        w.add("SBR", claim.payer_responsibility, "18" if claim.patient is None else "",
-              claim.group_no, "", "", "", "", "", claim.filing_indicator)  # fmt: skip
+        w.add(
+            "SBR",
+            claim.payer_responsibility,
+            "18" if claim.patient is None else "",
+            claim.group_no,
+            "",
+            "",
+            "",
+            "",
+            "",
+            claim.filing_indicator,
+        )
         _person(w, "IL", claim.subscriber, with_id=True)
         w.add("NM1", "PR", "2", claim.payer_name, "", "", "", "", "PI", claim.payer_id)
         if claim.patient is not None:
@@ -230,23 +272,51 @@ def write_837p(
 
 
 def _claim(w: SegmentWriter, claim: ClaimOut) -> None:
-    w.add("CLM", claim.pcn, amount(claim.total), "", "",
-          composite(claim.pos, "B", claim.frequency), "Y", "A", "Y", "Y")  # fmt: skip
+    w.add(
+        "CLM",
+        claim.pcn,
+        amount(claim.total),
+        "",
+        "",
+        composite(claim.pos, "B", claim.frequency),
+        "Y",
+        "A",
+        "Y",
+        "Y",
+    )
     if claim.prior_auth:
         w.add("REF", "G1", claim.prior_auth)
     if claim.frequency in ("7", "8") and claim.original_claim_no:
         w.add("REF", "F8", claim.original_claim_no)
     codes = [c.replace(".", "") for c in claim.diagnoses[:12]]
     w.add("HI", *[composite("ABK" if i == 0 else "ABF", c) for i, c in enumerate(codes)])
-    w.add("NM1", "82", "1", claim.rendering_last, claim.rendering_first, "", "", "", "XX",
-          claim.rendering_npi)  # fmt: skip
+    w.add(
+        "NM1",
+        "82",
+        "1",
+        claim.rendering_last,
+        claim.rendering_first,
+        "",
+        "",
+        "",
+        "XX",
+        claim.rendering_npi,
+    )
     other = claim.other_payer
     if other is not None:
         _other_payer(w, other, any(line.adjudication for line in claim.lines))
     for n, line in enumerate(claim.lines, start=1):
         w.add("LX", str(n))
-        w.add("SV1", composite("HC", line.code, *line.modifiers[:4]), amount(line.charge), "UN",
-              amount(line.units), "", "", composite(*line.pointers[:4]))  # fmt: skip
+        w.add(
+            "SV1",
+            composite("HC", line.code, *line.modifiers[:4]),
+            amount(line.charge),
+            "UN",
+            amount(line.units),
+            "",
+            "",
+            composite(*line.pointers[:4]),
+        )
         w.add("DTP", "472", "D8", line.service_date.strftime("%Y%m%d"))
         if other is not None and line.adjudication is not None:
             _line_adjudication(w, line, line.adjudication, other.payer_id)
@@ -277,8 +347,18 @@ def _cas(w: SegmentWriter, adjustments: Adjustments) -> None:
 
 def _other_payer(w: SegmentWriter, other: OtherPayer, lines_adjudicated: bool) -> None:
     """2320 (SBR, CAS, AMT*D, AMT*EAF, OI), 2330A subscriber, 2330B payer."""
-    w.add("SBR", "P", other.relationship or "18", other.group_no, "", "", "", "", "",
-          other.filing_indicator)  # fmt: skip
+    w.add(
+        "SBR",
+        "P",
+        other.relationship or "18",
+        other.group_no,
+        "",
+        "",
+        "",
+        "",
+        "",
+        other.filing_indicator,
+    )
     _cas(w, other.adjustments)
     w.add("AMT", "D", amount(other.paid))
     if other.remaining_liability:
@@ -300,8 +380,14 @@ def _line_adjudication(
     w: SegmentWriter, line: LineOut, adj: LineAdjudication, payer_id: str
 ) -> None:
     """2430: SVD (payer, paid, procedure, units), CAS, DTP*573, AMT*EAF."""
-    w.add("SVD", payer_id, amount(adj.paid), composite("HC", line.code, *line.modifiers[:4]), "",
-          amount(adj.units))  # fmt: skip
+    w.add(
+        "SVD",
+        payer_id,
+        amount(adj.paid),
+        composite("HC", line.code, *line.modifiers[:4]),
+        "",
+        amount(adj.units),
+    )
     _cas(w, adj.adjustments)
     w.add("DTP", "573", "D8", adj.adjudicated_on.strftime("%Y%m%d"))
     if adj.remaining_liability:

@@ -147,12 +147,21 @@ def denials_plain(r: DenialsReport) -> str:
     def counts(g: DenialGroup) -> list[str]:
         return [_n(g.count), _n(g.open), _n(g.closed), fmt_money(g.amount)]
 
-    carc = _table([[g.key, _clip(g.words, 30), *counts(g)] for g in r.by_carc],
-                  ["CARC", "Reason", "Count", "Open", "Closed", "Amount"], "llrrrr")  # fmt: skip
-    payer = _table([[_clip(g.key, 40), *counts(g)] for g in r.by_payer],
-                   ["Payer", "Count", "Open", "Closed", "Amount"], "lrrrr")  # fmt: skip
-    outcome = _table([[g.key, _n(g.count), fmt_money(g.amount)] for g in r.outcomes],
-                     ["Outcome", "Count", "Amount"], "lrr")  # fmt: skip
+    carc = _table(
+        [[g.key, _clip(g.words, 30), *counts(g)] for g in r.by_carc],
+        ["CARC", "Reason", "Count", "Open", "Closed", "Amount"],
+        "llrrrr",
+    )
+    payer = _table(
+        [[_clip(g.key, 40), *counts(g)] for g in r.by_payer],
+        ["Payer", "Count", "Open", "Closed", "Amount"],
+        "lrrrr",
+    )
+    outcome = _table(
+        [[g.key, _n(g.count), fmt_money(g.amount)] for g in r.outcomes],
+        ["Outcome", "Count", "Amount"],
+        "lrr",
+    )
     return f"{title}\n\n{carc}\n\n{payer}\n\n{outcome}"
 
 
@@ -169,21 +178,27 @@ def denials_json(r: DenialsReport) -> dict[str, Any]:
         "report": "denials",
         "from": r.start.isoformat(),
         "to": r.end.isoformat(),
-        "total": {"count": r.count, "amount": money_str(r.amount), "open": r.open,
-                  "closed": r.closed},
+        "total": {
+            "count": r.count,
+            "amount": money_str(r.amount),
+            "open": r.open,
+            "closed": r.closed,
+        },
         "by_carc": [_group_json(g, "carc") for g in r.by_carc],
         "by_payer": [_group_json(g, "payer") for g in r.by_payer],
-        "outcomes": [{"outcome": g.key, "count": g.count, "amount": money_str(g.amount)}
-                     for g in r.outcomes],
-    }  # fmt: skip
+        "outcomes": [
+            {"outcome": g.key, "count": g.count, "amount": money_str(g.amount)} for g in r.outcomes
+        ],
+    }
 
 
 def denials_csv(r: DenialsReport) -> list[list[Any]]:
     rows: list[list[Any]] = [["section", "key", "words", "count", "open", "closed", "amount"]]
-    for section, groups in (("carc", r.by_carc), ("payer", r.by_payer),
-                            ("outcome", r.outcomes)):  # fmt: skip
-        rows += [[section, g.key, g.words, g.count, g.open, g.closed, money_str(g.amount)]
-                 for g in groups]  # fmt: skip
+    for section, groups in (("carc", r.by_carc), ("payer", r.by_payer), ("outcome", r.outcomes)):
+        rows += [
+            [section, g.key, g.words, g.count, g.open, g.closed, money_str(g.amount)]
+            for g in groups
+        ]
     rows.append(["total", "", "", r.count, r.open, r.closed, money_str(r.amount)])
     return rows
 
@@ -203,15 +218,21 @@ def _payment_totals(r: PaymentsReport) -> list[tuple[str, str, Decimal]]:
 
 def payments_plain(r: PaymentsReport) -> str:
     title = f"Payments posted {r.start} to {r.end}: {fmt_money(r.payments)} received"
-    payers = [[_clip(p.payer, 40), _n(p.remittances), _n(p.claims), fmt_money(p.amount)]
-              for p in r.payers]  # fmt: skip
-    payers.append(["Total", _n(sum(p.remittances for p in r.payers)), "",
-                   fmt_money(r.payments)])  # fmt: skip
+    payers = [
+        [_clip(p.payer, 40), _n(p.remittances), _n(p.claims), fmt_money(p.amount)] for p in r.payers
+    ]
+    payers.append(["Total", _n(sum(p.remittances for p in r.payers)), "", fmt_money(r.payments)])
     by_payer = _table(payers, ["Payer", "Remittances", "Claims", "Amount"], "lrrr")
-    totals = _table([[label, fmt_money(v)] for _, label, v in _payment_totals(r)],
-                    ["From the ledger", "Amount"], "lr")  # fmt: skip
-    kinds = _table([[k.kind, _n(k.count), fmt_money(k.amount)] for k in r.kinds],
-                   ["Ledger kind", "Rows", "Sum"], "lrr")  # fmt: skip
+    totals = _table(
+        [[label, fmt_money(v)] for _, label, v in _payment_totals(r)],
+        ["From the ledger", "Amount"],
+        "lr",
+    )
+    kinds = _table(
+        [[k.kind, _n(k.count), fmt_money(k.amount)] for k in r.kinds],
+        ["Ledger kind", "Rows", "Sum"],
+        "lrr",
+    )
     return f"{title}\n\n{by_payer}\n\n{totals}\n\n{kinds}"
 
 
@@ -220,17 +241,23 @@ def payments_json(r: PaymentsReport) -> dict[str, Any]:
         "report": "payments",
         "from": r.start.isoformat(),
         "to": r.end.isoformat(),
-        "payers": [{"payer": p.payer, "remittances": p.remittances, "claims": p.claims,
-                    "amount": money_str(p.amount)} for p in r.payers],
+        "payers": [
+            {
+                "payer": p.payer,
+                "remittances": p.remittances,
+                "claims": p.claims,
+                "amount": money_str(p.amount),
+            }
+            for p in r.payers
+        ],
         "totals": {key: money_str(v) for key, _, v in _payment_totals(r)},
         "ledger": {k.kind: {"rows": k.count, "sum": money_str(k.amount)} for k in r.kinds},
-    }  # fmt: skip
+    }
 
 
 def payments_csv(r: PaymentsReport) -> list[list[Any]]:
     rows: list[list[Any]] = [["section", "name", "remittances", "claims", "rows", "amount"]]
-    rows += [["payer", p.payer, p.remittances, p.claims, "", money_str(p.amount)]
-             for p in r.payers]  # fmt: skip
+    rows += [["payer", p.payer, p.remittances, p.claims, "", money_str(p.amount)] for p in r.payers]
     rows += [["total", key, "", "", "", money_str(v)] for key, _, v in _payment_totals(r)]
     rows += [["ledger", k.kind, "", "", k.count, money_str(k.amount)] for k in r.kinds]
     return rows
@@ -238,8 +265,14 @@ def payments_csv(r: PaymentsReport) -> list[list[Any]]:
 
 # productivity -----------------------------------------------------------------------------
 
-_PRODUCTIVITY = ("user", "items_worked", "claims_created", "claims_submitted",
-                 "denials_resolved", "median_days_to_resolve")  # fmt: skip
+_PRODUCTIVITY = (
+    "user",
+    "items_worked",
+    "claims_created",
+    "claims_submitted",
+    "denials_resolved",
+    "median_days_to_resolve",
+)
 
 
 def _days(value: Decimal | None) -> str:
@@ -250,9 +283,17 @@ def productivity_plain(r: ProductivityReport) -> str:
     title = f"Productivity {r.start} to {r.end} (from the event and audit history)"
     if not r.users:
         return f"{title}\n\nNobody did anything recorded in this period."
-    rows = [[_clip(u.user, 20), _n(u.items_worked), _n(u.claims_created),
-             _n(u.claims_submitted), _n(u.denials_resolved), _days(u.median_days_to_resolve)]
-            for u in r.users]  # fmt: skip
+    rows = [
+        [
+            _clip(u.user, 20),
+            _n(u.items_worked),
+            _n(u.claims_created),
+            _n(u.claims_submitted),
+            _n(u.denials_resolved),
+            _days(u.median_days_to_resolve),
+        ]
+        for u in r.users
+    ]
     headers = ["User", "Worked", "Created", "Submitted", "Resolved", "Median days"]
     return f"{title}\n\n{_table(rows, headers, 'lrrrrr')}"
 
@@ -263,18 +304,38 @@ def productivity_json(r: ProductivityReport) -> dict[str, Any]:
         "from": r.start.isoformat(),
         "to": r.end.isoformat(),
         "users": [
-            dict(zip(_PRODUCTIVITY, (u.user, u.items_worked, u.claims_created,
-                                     u.claims_submitted, u.denials_resolved,
-                                     _days(u.median_days_to_resolve) or None), strict=True))
+            dict(
+                zip(
+                    _PRODUCTIVITY,
+                    (
+                        u.user,
+                        u.items_worked,
+                        u.claims_created,
+                        u.claims_submitted,
+                        u.denials_resolved,
+                        _days(u.median_days_to_resolve) or None,
+                    ),
+                    strict=True,
+                )
+            )
             for u in r.users
         ],
-    }  # fmt: skip
+    }
 
 
 def productivity_csv(r: ProductivityReport) -> list[list[Any]]:
     rows: list[list[Any]] = [list(_PRODUCTIVITY)]
-    rows += [[u.user, u.items_worked, u.claims_created, u.claims_submitted, u.denials_resolved,
-              _days(u.median_days_to_resolve)] for u in r.users]  # fmt: skip
+    rows += [
+        [
+            u.user,
+            u.items_worked,
+            u.claims_created,
+            u.claims_submitted,
+            u.denials_resolved,
+            _days(u.median_days_to_resolve),
+        ]
+        for u in r.users
+    ]
     return rows
 
 

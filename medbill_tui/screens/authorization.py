@@ -97,8 +97,14 @@ class AuthorizationScreen(FormScreen):
     draft_entity = "authorization"
     what = "authorization"
     FIELDS: ClassVar[tuple[str, ...]] = (
-        "status", "number", "codes", "visits_allowed", "start_date", "end_date", "follow_up_on",
-    )  # fmt: skip
+        "status",
+        "number",
+        "codes",
+        "visits_allowed",
+        "start_date",
+        "end_date",
+        "follow_up_on",
+    )
 
     def __init__(self, coverage_id: int, authorization_id: int | None) -> None:
         super().__init__()
@@ -114,42 +120,63 @@ class AuthorizationScreen(FormScreen):
             yield Static("", id="authorization-heading", markup=False)
             with FormRow():
                 yield FormField(
-                    "status", "Status", choice_input(STATUS_CHOICES, allow_blank=False),
-                    label_width=LW, editor_width=36,
-                )  # fmt: skip
+                    "status",
+                    "Status",
+                    choice_input(STATUS_CHOICES, allow_blank=False),
+                    label_width=LW,
+                    editor_width=36,
+                )
             with FormRow():
                 yield FormField(
-                    "number", "Auth number", text_input(max_length=50),
-                    label_width=LW, editor_width=20, hint="the payer's; needed when approved",
-                )  # fmt: skip
+                    "number",
+                    "Auth number",
+                    text_input(max_length=50),
+                    label_width=LW,
+                    editor_width=20,
+                    hint="the payer's; needed when approved",
+                )
             with FormRow():
                 yield FormField(
-                    "codes", "Codes",
+                    "codes",
+                    "Codes",
                     text_input(placeholder="CPT/HCPCS codes, e.g. 97110 97140", max_length=200),
                     label_width=LW,
-                )  # fmt: skip
+                )
             with FormRow():
                 yield FormField(
-                    "visits_allowed", "Visits allowed",
+                    "visits_allowed",
+                    "Visits allowed",
                     text_input(max_length=4, restrict=r"[0-9]*"),
-                    label_width=LW, editor_width=4, hint="blank: no limit", width=38,
+                    label_width=LW,
+                    editor_width=4,
+                    hint="blank: no limit",
+                    width=38,
                     error_label="Visits",
-                )  # fmt: skip
+                )
                 yield Static("", id="authorization-used", markup=False)
             with FormRow():
                 yield FormField(
-                    "start_date", "Valid from", date_input(),
-                    label_width=LW, editor_width=10, width=28, error_label="Start date",
-                )  # fmt: skip
+                    "start_date",
+                    "Valid from",
+                    date_input(),
+                    label_width=LW,
+                    editor_width=10,
+                    width=28,
+                    error_label="Start date",
+                )
                 yield FormField(
                     "end_date", "to", date_input(), editor_width=10, error_label="End date"
                 )
             with FormRow():
                 yield FormField(
-                    "follow_up_on", "Follow up on", date_input(),
-                    label_width=LW, editor_width=10, hint="when to call the payer if no answer",
+                    "follow_up_on",
+                    "Follow up on",
+                    date_input(),
+                    label_width=LW,
+                    editor_width=10,
+                    hint="when to call the payer if no answer",
                     error_label="Follow-up date",
-                )  # fmt: skip
+                )
             yield Static("", id="form-status", markup=False)
         yield Footer()
 
@@ -174,10 +201,13 @@ class AuthorizationScreen(FormScreen):
         auth = None
         if self.authorization_id is not None:
             auth = next(
-                (a for a in context.authorizations
-                 if a.id == self.authorization_id and a.coverage_id == self.coverage_id),
+                (
+                    a
+                    for a in context.authorizations
+                    if a.id == self.authorization_id and a.coverage_id == self.coverage_id
+                ),
                 None,
-            )  # fmt: skip
+            )
         missing = self.authorization_id is not None and auth is None
         form = None
         if auth is not None:
@@ -188,8 +218,11 @@ class AuthorizationScreen(FormScreen):
         patient = message.context.patient
         coverage = message.coverage
         payer = f"{coverage.payer_name} (member {coverage.member_id})" if coverage else ""
-        doing = "Request a prior authorization" if self.authorization_id is None else (
-            "Record the payer's answer")  # fmt: skip
+        doing = (
+            "Request a prior authorization"
+            if self.authorization_id is None
+            else ("Record the payer's answer")
+        )
         self.query_one("#authorization-heading", Static).update(
             f"{doing} · {patient.name} ({patient.account_no})\n{payer}"
         )
@@ -255,9 +288,10 @@ class AuthorizationScreen(FormScreen):
         self.authorization_id = message.authorization_id
         self.save_done("Saved.")
         self.notify(
-            "Authorization requested (pending)." if message.new
+            "Authorization requested (pending)."
+            if message.new
             else f"Authorization recorded: {message.status}.",
             title="Authorization saved",
             timeout=4,
-        )  # fmt: skip
+        )
         self.app.pop_screen()

@@ -69,9 +69,14 @@ class ClaimDetailScreen(NoteActions, DetailScreen):
     what = "claim"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edi", "Raw EDI", id="claim.edi", tooltip="The claim's last 837P and acks"),
-        Binding("p", "payer_call", "Payer call", id="claim.payer-call",
-                tooltip="Record a call to the payer: rep, reference, outcome, next action"),
-    ]  # fmt: skip
+        Binding(
+            "p",
+            "payer_call",
+            "Payer call",
+            id="claim.payer-call",
+            tooltip="Record a call to the payer: rep, reference, outcome, next action",
+        ),
+    ]
 
     def action_edi(self) -> None:
         from medbill_tui.screens.edi_view import EdiViewScreen

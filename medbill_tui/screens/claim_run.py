@@ -117,15 +117,21 @@ class ClaimRunScreen(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Create", id="claimrun.confirm",
-                tooltip="Create these claims"),
-        Binding("n,escape", "answer(False)", "Cancel", id="claimrun.cancel",
-                tooltip="Create nothing"),
+        Binding(
+            "y,enter",
+            "answer(True)",
+            "Create",
+            id="claimrun.confirm",
+            tooltip="Create these claims",
+        ),
+        Binding(
+            "n,escape", "answer(False)", "Cancel", id="claimrun.cancel", tooltip="Create nothing"
+        ),
         Binding("j,down", "scroll(1)", "Down", show=False, id="claimrun.down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="claimrun.up"),
         Binding("pagedown,space", "scroll(10)", "Page down", show=False, id="claimrun.page-down"),
         Binding("pageup", "scroll(-10)", "Page up", show=False, id="claimrun.page-up"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self, run: ClaimRun, scope: str) -> None:
         super().__init__()

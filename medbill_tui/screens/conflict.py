@@ -79,11 +79,21 @@ class ConflictScreen(ModalScreen[Choice]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "choose('reload')", "Reload theirs", id="conflict.reload",
-                tooltip="Show their saved values; yours are kept as a draft (ctrl+r)"),
-        Binding("k,escape", "choose('keep')", "Keep mine", id="conflict.keep",
-                tooltip="Keep your entries on screen; ctrl+s saves them over theirs"),
-    ]  # fmt: skip
+        Binding(
+            "r",
+            "choose('reload')",
+            "Reload theirs",
+            id="conflict.reload",
+            tooltip="Show their saved values; yours are kept as a draft (ctrl+r)",
+        ),
+        Binding(
+            "k,escape",
+            "choose('keep')",
+            "Keep mine",
+            id="conflict.keep",
+            tooltip="Keep your entries on screen; ctrl+s saves them over theirs",
+        ),
+    ]
 
     def __init__(self, info: ConflictInfo) -> None:
         super().__init__()

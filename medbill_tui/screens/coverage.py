@@ -92,9 +92,16 @@ class CoverageScreen(FormScreen):
     what = "coverage"
     draft_entity = "coverage"
     FIELDS: ClassVar[tuple[str, ...]] = (
-        "member_id", "group_no", "relationship", "priority", "effective_from", "effective_to",
-        "subscriber_first_name", "subscriber_last_name", "subscriber_dob",
-    )  # fmt: skip
+        "member_id",
+        "group_no",
+        "relationship",
+        "priority",
+        "effective_from",
+        "effective_to",
+        "subscriber_first_name",
+        "subscriber_last_name",
+        "subscriber_dob",
+    )
 
     def __init__(self, patient_id: int, coverage_id: int | None) -> None:
         super().__init__()
@@ -118,36 +125,58 @@ class CoverageScreen(FormScreen):
                 yield FormField("group_no", "Group", text_input(max_length=50))
             with FormRow():
                 yield FormField(
-                    "relationship", "Relationship",
+                    "relationship",
+                    "Relationship",
                     choice_input(RELATIONSHIP_CHOICES, allow_blank=False),
-                    label_width=LW, editor_width=12, width=40,
-                )  # fmt: skip
+                    label_width=LW,
+                    editor_width=12,
+                    width=40,
+                )
                 yield FormField(
-                    "priority", "Priority", text_input(max_length=1, restrict=r"[123]?"),
-                    editor_width=1, hint="1 primary, 2, 3",
-                )  # fmt: skip
+                    "priority",
+                    "Priority",
+                    text_input(max_length=1, restrict=r"[123]?"),
+                    editor_width=1,
+                    hint="1 primary, 2, 3",
+                )
             with FormRow():
                 yield FormField(
-                    "effective_from", "Effective from", date_input(),
-                    label_width=LW, editor_width=10, width=28, error_label="Effective date",
-                )  # fmt: skip
+                    "effective_from",
+                    "Effective from",
+                    date_input(),
+                    label_width=LW,
+                    editor_width=10,
+                    width=28,
+                    error_label="Effective date",
+                )
                 yield FormField(
-                    "effective_to", "to", date_input(),
-                    editor_width=10, hint="blank: still in force", error_label="End date",
-                )  # fmt: skip
+                    "effective_to",
+                    "to",
+                    date_input(),
+                    editor_width=10,
+                    hint="blank: still in force",
+                    error_label="End date",
+                )
             with Vertical(id="subscriber"):
                 yield Label("Subscriber (the card holder)", id="subscriber-title")
                 with FormRow():
                     yield FormField(
-                        "subscriber_first_name", "First name", text_input(max_length=35),
-                        label_width=LW, width=40,
-                    )  # fmt: skip
+                        "subscriber_first_name",
+                        "First name",
+                        text_input(max_length=35),
+                        label_width=LW,
+                        width=40,
+                    )
                     yield FormField("subscriber_last_name", "Last name", text_input(max_length=60))
                 with FormRow():
                     yield FormField(
-                        "subscriber_dob", "Date of birth", date_input(),
-                        label_width=LW, editor_width=10, error_label="Subscriber's date of birth",
-                    )  # fmt: skip
+                        "subscriber_dob",
+                        "Date of birth",
+                        date_input(),
+                        label_width=LW,
+                        editor_width=10,
+                        error_label="Subscriber's date of birth",
+                    )
             yield Static("", id="form-status", markup=False)
         yield Footer()
 

@@ -112,19 +112,44 @@ class DenialScreen(ServiceScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="denial.back", tooltip="Close this view"),
-        Binding("e", "correct", "Correct", id="denial.correct",
-                tooltip="Fix the visit's codes in charge entry, then resubmit"),
-        Binding("r", "resubmit", "Resubmit", id="denial.resubmit",
-                tooltip="Make a new claim from the visit as it stands"),
+        Binding(
+            "e",
+            "correct",
+            "Correct",
+            id="denial.correct",
+            tooltip="Fix the visit's codes in charge entry, then resubmit",
+        ),
+        Binding(
+            "r",
+            "resubmit",
+            "Resubmit",
+            id="denial.resubmit",
+            tooltip="Make a new claim from the visit as it stands",
+        ),
         Binding("a", "appeal", "Appeal", id="denial.appeal", tooltip="Write an appeal letter"),
-        Binding("w", "write_off", "Write off", id="denial.write-off",
-                tooltip="Write off what the payer owes"),
-        Binding("t", "transfer", "To patient", id="denial.transfer",
-                tooltip="Move the denied amount to the patient"),
+        Binding(
+            "w",
+            "write_off",
+            "Write off",
+            id="denial.write-off",
+            tooltip="Write off what the payer owes",
+        ),
+        Binding(
+            "t",
+            "transfer",
+            "To patient",
+            id="denial.transfer",
+            tooltip="Move the denied amount to the patient",
+        ),
         Binding("n", "note", "Note", id="denial.note", tooltip="Add a note and a follow-up date"),
-        Binding("d", "done_next", "Done+next", id="denial.done-next",
-                tooltip="Close this denial and open the next"),
-    ]  # fmt: skip
+        Binding(
+            "d",
+            "done_next",
+            "Done+next",
+            id="denial.done-next",
+            tooltip="Close this denial and open the next",
+        ),
+    ]
 
     def __init__(self, work_item_id: int) -> None:
         super().__init__()
@@ -205,8 +230,11 @@ class DenialScreen(ServiceScreen):
 
     def action_resubmit(self) -> None:
         if self.ready():
-            self.ask("Make a corrected claim from the visit's charges, ready to send?",
-                     "Yes, resubmit", self.start_resubmit)  # fmt: skip
+            self.ask(
+                "Make a corrected claim from the visit's charges, ready to send?",
+                "Yes, resubmit",
+                self.start_resubmit,
+            )
 
     def start_resubmit(self) -> None:
         self.set_busy(True, "Resubmitting…")
@@ -215,8 +243,9 @@ class DenialScreen(ServiceScreen):
     @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
     def resubmit(self) -> None:
         claim_no = self.services.denials.resubmit(self.work_item_id)
-        self.post_message(DenialActionDone(f"Corrected claim {claim_no} is ready to send",
-                                           "Resubmitted"))  # fmt: skip
+        self.post_message(
+            DenialActionDone(f"Corrected claim {claim_no} is ready to send", "Resubmitted")
+        )
 
     def action_appeal(self) -> None:
         if not self.ready():
@@ -228,10 +257,13 @@ class DenialScreen(ServiceScreen):
                 self.appeal(argument)
 
         self.app.push_screen(
-            PromptScreen("Appeal this denial", "Why is the denial wrong?",
-                         "e.g. the auth was on file: ref 12345"),
+            PromptScreen(
+                "Appeal this denial",
+                "Why is the denial wrong?",
+                "e.g. the auth was on file: ref 12345",
+            ),
             answered,
-        )  # fmt: skip
+        )
 
     @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
     def appeal(self, argument: str) -> None:
@@ -259,8 +291,11 @@ class DenialScreen(ServiceScreen):
 
     def action_transfer(self) -> None:
         if self.ready():
-            self.ask("Move the denied amount to the patient's balance?",
-                     "Yes, transfer to the patient", self.start_transfer)  # fmt: skip
+            self.ask(
+                "Move the denied amount to the patient's balance?",
+                "Yes, transfer to the patient",
+                self.start_transfer,
+            )
 
     def start_transfer(self) -> None:
         self.set_busy(True, "Transferring…")
@@ -269,8 +304,7 @@ class DenialScreen(ServiceScreen):
     @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
     def transfer(self) -> None:
         amount = self.services.denials.transfer_to_patient(self.work_item_id)
-        self.post_message(DenialActionDone(f"Moved {money(amount)} to the patient",
-                                           "Transferred"))  # fmt: skip
+        self.post_message(DenialActionDone(f"Moved {money(amount)} to the patient", "Transferred"))
 
     def action_note(self) -> None:
         if not self.ready():
@@ -300,8 +334,9 @@ class DenialScreen(ServiceScreen):
         self.services.denials.done(self.work_item_id, "worked")
         taken = self.services.work.next("denials")  # the next one nobody holds, now yours
         next_id = None if taken is None else taken.work_item_id
-        self.post_message(DenialActionDone("Denial closed", "Done", done_next=True,
-                                           next_id=next_id))  # fmt: skip
+        self.post_message(
+            DenialActionDone("Denial closed", "Done", done_next=True, next_id=next_id)
+        )
 
     def on_denial_action_done(self, message: DenialActionDone) -> None:
         self.set_busy(False, message.text)

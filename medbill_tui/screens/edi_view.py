@@ -97,9 +97,14 @@ class EdiViewScreen(ServiceScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="edi.back", tooltip="Close this view"),
-        Binding("f", "toggle_full", "Whole file", id="edi.full",
-                tooltip="Show every segment of the file, or only this claim's"),
-    ]  # fmt: skip
+        Binding(
+            "f",
+            "toggle_full",
+            "Whole file",
+            id="edi.full",
+            tooltip="Show every segment of the file, or only this claim's",
+        ),
+    ]
 
     def __init__(self, claim_id: int) -> None:
         super().__init__()

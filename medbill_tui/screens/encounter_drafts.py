@@ -70,8 +70,9 @@ def payload_form(data: object) -> EncounterForm:
         LineForm(**{**line, "modifiers": tuple(line.get("modifiers", ("", "", "", "")))})
         for line in values.pop("lines", ())
     )
-    return EncounterForm(**{**values, "diagnoses": tuple(values.get("diagnoses", ())),
-                            "lines": lines})  # fmt: skip
+    return EncounterForm(
+        **{**values, "diagnoses": tuple(values.get("diagnoses", ())), "lines": lines}
+    )
 
 
 @dataclass
@@ -239,8 +240,11 @@ class ChargeEntryBase(ModalScreen[EntryOutcome | None]):
         if choice == "reload" and self.encounter_id is not None:
             self.ready = False
             self.load_encounter(self.encounter_id)
-            self.notify("Their saved encounter is shown; ctrl+r puts your entries back.",
-                        title="Reloaded", timeout=8)  # fmt: skip
+            self.notify(
+                "Their saved encounter is shown; ctrl+r puts your entries back.",
+                title="Reloaded",
+                timeout=8,
+            )
             return
         self.version = info.version
         self.loaded_form = theirs or self.loaded_form
@@ -336,8 +340,13 @@ class ChargeEntryBase(ModalScreen[EntryOutcome | None]):
             return
         self._offered = True
         self._offer_pending = True
-        self.run_worker(self._find_draft, thread=True, group="entry-draft-find",
-                        exclusive=True, exit_on_error=False)  # fmt: skip
+        self.run_worker(
+            self._find_draft,
+            thread=True,
+            group="entry-draft-find",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def _find_draft(self) -> None:
         try:
@@ -382,8 +391,13 @@ class ChargeEntryBase(ModalScreen[EntryOutcome | None]):
 
     def restore(self, form: EncounterForm, loaded: EncounterForm | None, note: str) -> None:
         """Put a form back on screen (its patient's context is loaded first)."""
-        self.run_worker(partial(self._load_restore, form, loaded, note), thread=True,
-                        group="entry-restore", exclusive=True, exit_on_error=False)  # fmt: skip
+        self.run_worker(
+            partial(self._load_restore, form, loaded, note),
+            thread=True,
+            group="entry-restore",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def _load_restore(self, form: EncounterForm, loaded: EncounterForm | None, note: str) -> None:
         encounters = self.services.encounters

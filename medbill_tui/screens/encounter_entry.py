@@ -83,22 +83,59 @@ class EncounterEntryScreen(ChargeEntryBase):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save(False)", "Save", id="entry.save", tooltip="Save the encounter"),
-        Binding("ctrl+b,f9", "save(True)", "Save+claim", id="entry.save-claim",
-                tooltip="Save, then preview and create its claim"),
-        Binding("ctrl+b,f9", "save_and_resubmit", "Save+resubmit", id="entry.save-resubmit",
-                tooltip="Correcting a denied claim: save, then make the corrected claim"),
-        Binding("ctrl+n,f8", "next_finding", "Next issue", id="entry.next-finding",
-                tooltip="Go to the field of the next error or warning"),
-        Binding("ctrl+up,alt+up", "move_dx(-1)", "Dx up", id="entry.move-dx-up",
-                group=DX_MOVES, tooltip="Move this diagnosis up"),
-        Binding("ctrl+down,alt+down", "move_dx(1)", "Dx down", id="entry.move-dx-down",
-                group=DX_MOVES, tooltip="Move this diagnosis down"),
-        Binding("ctrl+r", "restore_draft", "Put mine back", id="entry.restore-draft",
-                tooltip="After a conflict: your entries back on top of theirs"),
-        Binding("escape", "leave", "Back", id="entry.back",
-                tooltip="Back to the queue (asks before discarding changes)"),
+        Binding(
+            "ctrl+b,f9",
+            "save(True)",
+            "Save+claim",
+            id="entry.save-claim",
+            tooltip="Save, then preview and create its claim",
+        ),
+        Binding(
+            "ctrl+b,f9",
+            "save_and_resubmit",
+            "Save+resubmit",
+            id="entry.save-resubmit",
+            tooltip="Correcting a denied claim: save, then make the corrected claim",
+        ),
+        Binding(
+            "ctrl+n,f8",
+            "next_finding",
+            "Next issue",
+            id="entry.next-finding",
+            tooltip="Go to the field of the next error or warning",
+        ),
+        Binding(
+            "ctrl+up,alt+up",
+            "move_dx(-1)",
+            "Dx up",
+            id="entry.move-dx-up",
+            group=DX_MOVES,
+            tooltip="Move this diagnosis up",
+        ),
+        Binding(
+            "ctrl+down,alt+down",
+            "move_dx(1)",
+            "Dx down",
+            id="entry.move-dx-down",
+            group=DX_MOVES,
+            tooltip="Move this diagnosis down",
+        ),
+        Binding(
+            "ctrl+r",
+            "restore_draft",
+            "Put mine back",
+            id="entry.restore-draft",
+            tooltip="After a conflict: your entries back on top of theirs",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Back",
+            id="entry.back",
+            tooltip="Back to the queue (asks before discarding changes)",
+        ),
         Binding("f1,question_mark", "help", "Keys", id="entry.help", tooltip="Every key"),
-    ]  # fmt: skip
+    ]
 
     def __init__(
         self, encounter_id: int | None = None, *, correcting_claim: str | None = None

@@ -59,8 +59,14 @@ def followup_cells(row: FollowupRow) -> list[Cell]:
     """The table cells of one row; the marks read without colour (@: someone holds it)."""
     why = f"{MARKS.get(row.rank, ' ')}{row.why}"
     label = f"{HELD_MARK}{row.label}" if row.holder else row.label
-    return [label, row.patient_name, row.payer_name or "—", why,
-            fmt_date_short(row.due_on), money(row.amount)]  # fmt: skip
+    return [
+        label,
+        row.patient_name,
+        row.payer_name or "—",
+        why,
+        fmt_date_short(row.due_on),
+        money(row.amount),
+    ]
 
 
 class FollowupTable(PickTable):
@@ -72,8 +78,14 @@ class FollowupTable(PickTable):
     | d | Done: the outcome (or a new date), then the next item. |
     """
 
-    COLUMNS = (("Claim/Acct", 10), ("Patient", 11), ("Payer", 9), ("Why", 20),
-               ("Due", 8), ("Owed", 9))  # fmt: skip
+    COLUMNS = (
+        ("Claim/Acct", 10),
+        ("Patient", 11),
+        ("Payer", 9),
+        ("Why", 20),
+        ("Due", 8),
+        ("Owed", 9),
+    )
 
     DEFAULT_CSS = """
     FollowupTable {
@@ -83,11 +95,21 @@ class FollowupTable(PickTable):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open", id="followups.open",
-                tooltip="Open the claim, account or denial"),
-        Binding("d", "screen.done_next", "Done+next", id="followups.done-next",
-                tooltip="Record the outcome (or a new date) and go to the next"),
-    ]  # fmt: skip
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open",
+            id="followups.open",
+            tooltip="Open the claim, account or denial",
+        ),
+        Binding(
+            "d",
+            "screen.done_next",
+            "Done+next",
+            id="followups.done-next",
+            tooltip="Record the outcome (or a new date) and go to the next",
+        ),
+    ]
 
 
 class FollowupsScreen(WorkNextActions, NoteActions):
@@ -113,15 +135,30 @@ class FollowupsScreen(WorkNextActions, NoteActions):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "note", "Note", id="followups.note",
-                tooltip="Add a note and a next-action date to the highlighted row"),
-        Binding("p", "payer_call", "Call", id="followups.payer-call",
-                tooltip="Record a call to the payer about the highlighted claim"),
-        Binding("a", "toggle_all", "All/due", id="followups.toggle-all",
-                tooltip="Show every open follow-up, or only those due"),
+        Binding(
+            "m",
+            "note",
+            "Note",
+            id="followups.note",
+            tooltip="Add a note and a next-action date to the highlighted row",
+        ),
+        Binding(
+            "p",
+            "payer_call",
+            "Call",
+            id="followups.payer-call",
+            tooltip="Record a call to the payer about the highlighted claim",
+        ),
+        Binding(
+            "a",
+            "toggle_all",
+            "All/due",
+            id="followups.toggle-all",
+            tooltip="Show every open follow-up, or only those due",
+        ),
         Binding("r", "refresh", "Reload", id="followups.refresh", tooltip="Load again"),
         Binding("escape", "back", "Back", id="followups.back", tooltip="Close the list"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self, page_size: int = 200) -> None:
         super().__init__()
@@ -156,8 +193,9 @@ class FollowupsScreen(WorkNextActions, NoteActions):
 
     @work(thread=True, exit_on_error=False, group=LOAD_GROUP, exclusive=True)
     def load(self, after: Cursor | None) -> None:
-        page = self.services.followups.due_page(show_all=self.show_all, after=after,
-                                                limit=self.page_size)  # fmt: skip
+        page = self.services.followups.due_page(
+            show_all=self.show_all, after=after, limit=self.page_size
+        )
         self.post_message(FollowupsLoaded(page.rows, page.next_cursor, after is None))
 
     def on_followups_loaded(self, message: FollowupsLoaded) -> None:
@@ -264,16 +302,21 @@ class FollowupsScreen(WorkNextActions, NoteActions):
                 self.done(row.work_item_id, entry.body, entry.next_on)
 
         self.app.push_screen(
-            NoteScreen(f"Done: {row.label} · {row.why}", today=self.services.clock.today(),
-                       body_label="Outcome", date_label="Or move to",
-                       date_hint="Blank date: close it"),
+            NoteScreen(
+                f"Done: {row.label} · {row.why}",
+                today=self.services.clock.today(),
+                body_label="Outcome",
+                date_label="Or move to",
+                date_hint="Blank date: close it",
+            ),
             answered,
-        )  # fmt: skip
+        )
 
     @work(thread=True, exit_on_error=False, group=DONE_GROUP, exclusive=True)
     def done(self, work_item_id: int, outcome: str, next_on: date | None) -> None:
-        self.post_message(FollowupWorked(self.services.followups.done(work_item_id, outcome,
-                                                                      next_on)))  # fmt: skip
+        self.post_message(
+            FollowupWorked(self.services.followups.done(work_item_id, outcome, next_on))
+        )
 
     def on_followup_worked(self, message: FollowupWorked) -> None:
         done = message.done

@@ -60,12 +60,16 @@ def summarize(outcome: ImportResult | str) -> str:
     parts = [f"{label} {outcome.kind}"]
     if outcome.payments:
         for payment in outcome.payments:
-            parts.append(f"payment {payment.trace_no} {payment.payer_name} "
-                         f"{money(payment.amount)}: {payment.status}")  # fmt: skip
+            parts.append(
+                f"payment {payment.trace_no} {payment.payer_name} "
+                f"{money(payment.amount)}: {payment.status}"
+            )
         parts.append(f"{outcome.accepted} claims matched, {outcome.unmatched} unmatched")
     else:
-        parts.append(f"{outcome.accepted} accepted, {outcome.rejected} rejected, "
-                     f"{outcome.unmatched} unmatched")  # fmt: skip
+        parts.append(
+            f"{outcome.accepted} accepted, {outcome.rejected} rejected, "
+            f"{outcome.unmatched} unmatched"
+        )
     if outcome.message and outcome.kind != "835":
         parts.append(outcome.message)
     return "; ".join(parts)
@@ -97,10 +101,15 @@ class InboxScreen(ServiceScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="inbox.back", tooltip="Close the inbox"),
         Binding("space", "mark", "Mark", id="inbox.mark", tooltip="Mark or unmark this file"),
-        Binding("i", "import", "Import", id="inbox.import",
-                tooltip="Preview, then import the marked files"),
+        Binding(
+            "i",
+            "import",
+            "Import",
+            id="inbox.import",
+            tooltip="Preview, then import the marked files",
+        ),
         Binding("r", "refresh", "Refresh", id="inbox.refresh", tooltip="Read the folder again"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -170,8 +179,14 @@ class InboxScreen(ServiceScreen):
         if self.entries:
             if not self.placed:  # imported files stay in the folder: start on the new ones
                 self.placed = True
-                row = next((number for number, entry in enumerate(self.entries)
-                            if not entry.imported_before and not entry.problem), 0)  # fmt: skip
+                row = next(
+                    (
+                        number
+                        for number, entry in enumerate(self.entries)
+                        if not entry.imported_before and not entry.problem
+                    ),
+                    0,
+                )
             table.move_cursor(row=min(max(row, 0), len(self.entries) - 1))
         self.show_detail()
 
@@ -204,8 +219,9 @@ class InboxScreen(ServiceScreen):
         if entry is None:
             return
         self.marked ^= {entry.name}
-        self.table.update_cell(entry.name, self.table.ordered_columns[0].key,
-                               "✓" if entry.name in self.marked else " ")  # fmt: skip
+        self.table.update_cell(
+            entry.name, self.table.ordered_columns[0].key, "✓" if entry.name in self.marked else " "
+        )
         if self.table.cursor_row < len(self.entries) - 1:
             self.table.move_cursor(row=self.table.cursor_row + 1)
 
@@ -254,8 +270,11 @@ class InboxScreen(ServiceScreen):
         for name, outcome in message.outcomes:
             self.results[name] = summarize(outcome)
         self.fill()
-        ready = [path for path, (_, outcome) in zip(message.paths, message.outcomes, strict=True)
-                 if importable(outcome)]  # fmt: skip
+        ready = [
+            path
+            for path, (_, outcome) in zip(message.paths, message.outcomes, strict=True)
+            if importable(outcome)
+        ]
         if not ready:
             self.busy = False
             self.set_status("Nothing to import: see the Result column")
@@ -271,10 +290,13 @@ class InboxScreen(ServiceScreen):
                 self.set_status("Not imported")
 
         self.app.push_screen(
-            ConfirmScreen(question, yes=f"Yes, import {plural(len(ready), 'file')}",
-                          no="No, leave them in the inbox"),
+            ConfirmScreen(
+                question,
+                yes=f"Yes, import {plural(len(ready), 'file')}",
+                no="No, leave them in the inbox",
+            ),
             answered,
-        )  # fmt: skip
+        )
 
     def start_import(self, paths: tuple[str, ...]) -> None:
         bar = self.query_one("#inbox-progress", ProgressBar)
@@ -304,8 +326,9 @@ class InboxScreen(ServiceScreen):
         for name, outcome in message.outcomes:
             self.results[name] = summarize(outcome)
         self.marked.clear()
-        done = sum(1 for _, o in message.outcomes if not isinstance(o, str)
-                   and o.status == "imported")  # fmt: skip
+        done = sum(
+            1 for _, o in message.outcomes if not isinstance(o, str) and o.status == "imported"
+        )
         self.set_status(f"Imported {plural(done, 'file')} of {len(message.outcomes)}")
         self.notify(f"Imported {plural(done, 'file')}", title="Inbox")
         self.load()

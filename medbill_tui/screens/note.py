@@ -65,9 +65,14 @@ class NoteScreen(ModalScreen[NoteEntry | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Do nothing"),
-        Binding("ctrl+t", "toggle_call", "Payer call", id="note.payer-call",
-                tooltip="Record a call to the payer: rep, reference number, outcome"),
-    ]  # fmt: skip
+        Binding(
+            "ctrl+t",
+            "toggle_call",
+            "Payer call",
+            id="note.payer-call",
+            tooltip="Record a call to the payer: rep, reference number, outcome",
+        ),
+    ]
 
     def __init__(
         self,
@@ -102,12 +107,17 @@ class NoteScreen(ModalScreen[NoteEntry | None]):
                     yield Input(placeholder="call reference", max_length=40, id="call-ref")
                 with Horizontal():
                     yield Label("Outcome", classes="field-label")
-                    yield Select([(o, o) for o in CALL_OUTCOMES], allow_blank=False,
-                                 value=CALL_OUTCOMES[0], id="call-outcome")  # fmt: skip
+                    yield Select(
+                        [(o, o) for o in CALL_OUTCOMES],
+                        allow_blank=False,
+                        value=CALL_OUTCOMES[0],
+                        id="call-outcome",
+                    )
             with Horizontal():
                 yield Label(self.body_label, classes="field-label")
-                yield Input(placeholder="e.g. called payer, resubmitted", max_length=500,
-                            id="note-body")  # fmt: skip
+                yield Input(
+                    placeholder="e.g. called payer, resubmitted", max_length=500, id="note-body"
+                )
             with Horizontal():
                 yield Label(self.date_label, classes="field-label")
                 yield Input(placeholder=f"{DATE_HELP}", max_length=12, id="note-date")
@@ -152,8 +162,11 @@ class NoteScreen(ModalScreen[NoteEntry | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        following = {"call-rep": "#call-ref", "call-ref": "#call-outcome",
-                     "note-body": "#note-date"}  # fmt: skip
+        following = {
+            "call-rep": "#call-ref",
+            "call-ref": "#call-outcome",
+            "note-body": "#note-date",
+        }
         if event.input.id in following:
             self.query_one(following[event.input.id]).focus()
             return
@@ -177,9 +190,11 @@ class NoteScreen(ModalScreen[NoteEntry | None]):
         call: PayerCall | None = None
         if self.call:
             outcome = self.query_one("#call-outcome", Select).value
-            call = PayerCall(self.query_one("#call-rep", Input).value.strip(),
-                             self.query_one("#call-ref", Input).value.strip(),
-                             str(outcome))  # fmt: skip
+            call = PayerCall(
+                self.query_one("#call-rep", Input).value.strip(),
+                self.query_one("#call-ref", Input).value.strip(),
+                str(outcome),
+            )
         self.dismiss(NoteEntry(body, next_on, call))
 
     def action_cancel(self) -> None:
@@ -207,9 +222,14 @@ class NoteActions(ServiceScreen):
     `action_payer_call` for claims."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "note", "Note", id="followup.note",
-                tooltip="Add a note and a next-action date (+7, +30, 11/15)"),
-    ]  # fmt: skip
+        Binding(
+            "n",
+            "note",
+            "Note",
+            id="followup.note",
+            tooltip="Add a note and a next-action date (+7, +30, 11/15)",
+        ),
+    ]
 
     def note_target(self) -> tuple[Entity, int, str] | None:
         """(entity, id, words for the title) of the claim or account, None when unknown."""
@@ -236,14 +256,18 @@ class NoteActions(ServiceScreen):
                 self.save_note(entity, entity_id, entry)
 
         title = f"{'Payer call' if call else 'Note'} on {words}"
-        self.app.push_screen(NoteScreen(title, today=self.services.clock.today(),
-                                        allow_call=entity == "claim", call=call),
-                             answered)  # fmt: skip
+        self.app.push_screen(
+            NoteScreen(
+                title, today=self.services.clock.today(), allow_call=entity == "claim", call=call
+            ),
+            answered,
+        )
 
     @work(thread=True, exit_on_error=False, group="followup-note", exclusive=True)
     def save_note(self, entity: Entity, entity_id: int, entry: NoteEntry) -> None:
-        saved = self.services.followups.add(entity, entity_id, entry.body, entry.next_on,
-                                            entry.call)  # fmt: skip
+        saved = self.services.followups.add(
+            entity, entity_id, entry.body, entry.next_on, entry.call
+        )
         self.post_message(NoteSaved(saved))
 
     def on_note_saved(self, message: NoteSaved) -> None:

@@ -37,9 +37,17 @@ LW = 13
 """Width of the first column's labels."""
 
 PATIENT_FIELDS = (
-    "first_name", "last_name", "dob", "sex", "phone", "address1", "city", "state", "zip",
+    "first_name",
+    "last_name",
+    "dob",
+    "sex",
+    "phone",
+    "address1",
+    "city",
+    "state",
+    "zip",
     "guarantor_account",
-)  # fmt: skip
+)
 
 
 @dataclass
@@ -70,14 +78,28 @@ class CoverageTable(PickTable):
     COLUMNS = (("Pri", 3), ("Payer", 24), ("Member ID", 16), ("From", 10), ("To", 10))
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Edit", id="patient.coverage-edit",
-                tooltip="Edit the highlighted coverage"),
-        Binding("n", "screen.new_coverage", "New coverage", id="patient.coverage-new",
-                tooltip="Add a coverage for this patient"),
-        Binding("A", "screen.request_authorization", "Request auth",
-                id="patient.auth-request",
-                tooltip="Request a prior authorization on the highlighted coverage"),
-    ]  # fmt: skip
+        Binding(
+            "enter",
+            "select_cursor",
+            "Edit",
+            id="patient.coverage-edit",
+            tooltip="Edit the highlighted coverage",
+        ),
+        Binding(
+            "n",
+            "screen.new_coverage",
+            "New coverage",
+            id="patient.coverage-new",
+            tooltip="Add a coverage for this patient",
+        ),
+        Binding(
+            "A",
+            "screen.request_authorization",
+            "Request auth",
+            id="patient.auth-request",
+            tooltip="Request a prior authorization on the highlighted coverage",
+        ),
+    ]
 
 
 class AuthorizationTable(PickTable):
@@ -89,14 +111,23 @@ class AuthorizationTable(PickTable):
     """
 
     COLUMNS = (
-        ("Status", 8), ("Number", 11), ("Codes", 12), ("Used", 5), ("Dates", 17),
+        ("Status", 8),
+        ("Number", 11),
+        ("Codes", 12),
+        ("Used", 5),
+        ("Dates", 17),
         ("Follow-up", 9),
-    )  # fmt: skip
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Outcome", id="patient.auth-outcome",
-                tooltip="Record the payer's answer"),
-    ]  # fmt: skip
+        Binding(
+            "enter",
+            "select_cursor",
+            "Outcome",
+            id="patient.auth-outcome",
+            tooltip="Record the payer's answer",
+        ),
+    ]
 
 
 def visits_text(auth: AuthorizationOption) -> str:
@@ -179,33 +210,47 @@ class PatientScreen(FormScreen):
                     "dob", "Date of birth", date_input(), label_width=LW, editor_width=10, width=26
                 )
                 yield FormField(
-                    "sex", "Sex", text_input(max_length=1, restrict=r"[MFUmfu]?"),
-                    editor_width=1, hint="M/F/U", width=12,
-                )  # fmt: skip
+                    "sex",
+                    "Sex",
+                    text_input(max_length=1, restrict=r"[MFUmfu]?"),
+                    editor_width=1,
+                    hint="M/F/U",
+                    width=12,
+                )
                 yield FormField(
-                    "phone", "Phone",
+                    "phone",
+                    "Phone",
                     text_input(placeholder="10 digits", max_length=20, restrict=r"[0-9()+. -]*"),
-                )  # fmt: skip
+                )
             with FormRow():
                 yield FormField(
-                    "address1", "Street", text_input(max_length=55),
-                    label_width=LW, error_label="Street address",
-                )  # fmt: skip
+                    "address1",
+                    "Street",
+                    text_input(max_length=55),
+                    label_width=LW,
+                    error_label="Street address",
+                )
             with FormRow():
                 yield FormField("city", "City", text_input(max_length=30), label_width=LW, width=40)
                 yield FormField(
-                    "state", "State", text_input(max_length=2, restrict=r"[A-Za-z]*"),
-                    editor_width=2, width=10,
-                )  # fmt: skip
+                    "state",
+                    "State",
+                    text_input(max_length=2, restrict=r"[A-Za-z]*"),
+                    editor_width=2,
+                    width=10,
+                )
                 yield FormField(
                     "zip", "ZIP", text_input(max_length=10, restrict=r"[0-9-]*"), editor_width=10
                 )
             with FormRow():
                 yield FormField(
-                    "guarantor_account", "Guarantor",
+                    "guarantor_account",
+                    "Guarantor",
                     text_input(max_length=20, placeholder="self"),
-                    label_width=LW, editor_width=10, hint="account no. of who pays (blank: self)",
-                )  # fmt: skip
+                    label_width=LW,
+                    editor_width=10,
+                    hint="account no. of who pays (blank: self)",
+                )
             yield Static("", id="form-status", markup=False)
             yield Label("Coverages", classes="patient-section")
             yield CoverageTable(id="patient-coverages")

@@ -53,11 +53,16 @@ class SearchInput(Input):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.open_patient", "Open", id="patient-search.open",
-                tooltip="Open the highlighted patient"),
+        Binding(
+            "enter",
+            "screen.open_patient",
+            "Open",
+            id="patient-search.open",
+            tooltip="Open the highlighted patient",
+        ),
         Binding("down", "screen.move(1)", "Next", show=False, id="patient-search.down"),
         Binding("up", "screen.move(-1)", "Previous", show=False, id="patient-search.up"),
-    ]  # fmt: skip
+    ]
 
 
 class PatientHitTable(PickTable):
@@ -71,9 +76,14 @@ class PatientHitTable(PickTable):
     COLUMNS = (("Account", 8), ("Name", 36), ("Date of birth", 13))
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open", id="patient-search.open-row",
-                tooltip="Open the highlighted patient"),
-    ]  # fmt: skip
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open",
+            id="patient-search.open-row",
+            tooltip="Open the highlighted patient",
+        ),
+    ]
 
 
 class PatientSearchScreen(ServiceScreen):
@@ -109,11 +119,16 @@ class PatientSearchScreen(ServiceScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "new_patient", "New patient", id="patient-search.new",
-                tooltip="Enter a new patient"),
+        Binding(
+            "ctrl+n",
+            "new_patient",
+            "New patient",
+            id="patient-search.new",
+            tooltip="Enter a new patient",
+        ),
         Binding("escape", "back", "Back", id="patient-search.back", tooltip="Close the search"),
         Binding("f1,ctrl+g", "app.help", "Keys", id="form.help", tooltip="Show every key"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self, query: str = "") -> None:
         super().__init__()

@@ -48,14 +48,20 @@ class PaymentScreen(ModalScreen[PaymentEntry | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self.title_text), classes="dialog-title")
-            yield Select[str]([("payment", "payment"), ("refund of a credit", "refund")],
-                              value="payment", allow_blank=False, id="pay-kind")  # fmt: skip
+            yield Select[str](
+                [("payment", "payment"), ("refund of a credit", "refund")],
+                value="payment",
+                allow_blank=False,
+                id="pay-kind",
+            )
             yield Input(placeholder="amount, e.g. 40.00", id="pay-amount")
-            yield Select[str]([(m, m) for m in METHODS], value="cash", allow_blank=False,
-                              id="pay-method")  # fmt: skip
+            yield Select[str](
+                [(m, m) for m in METHODS], value="cash", allow_blank=False, id="pay-method"
+            )
             yield Input(placeholder="check or card reference", id="pay-ref")
-            yield Input(placeholder="visits to pay first, e.g. 1203, 1188 (optional)",
-                        id="pay-visits")  # fmt: skip
+            yield Input(
+                placeholder="visits to pay first, e.g. 1203, 1188 (optional)", id="pay-visits"
+            )
             yield Static(HINT, id="pay-hint", classes="dialog-hint")
         yield Footer()
 
@@ -80,13 +86,15 @@ class PaymentScreen(ModalScreen[PaymentEntry | None]):
         if not all(word.lstrip("#").isdigit() for word in words):
             self.query_one("#pay-hint", Static).update("✖ visits are encounter numbers, e.g. 1203")
             return
-        self.dismiss(PaymentEntry(
-            kind=self._kind(),
-            amount=self.query_one("#pay-amount", Input).value,
-            method=str(self.query_one("#pay-method", Select).value),
-            reference=self.query_one("#pay-ref", Input).value.strip(),
-            visits=tuple(int(word.lstrip("#")) for word in words),
-        ))  # fmt: skip
+        self.dismiss(
+            PaymentEntry(
+                kind=self._kind(),
+                amount=self.query_one("#pay-amount", Input).value,
+                method=str(self.query_one("#pay-method", Select).value),
+                reference=self.query_one("#pay-ref", Input).value.strip(),
+                visits=tuple(int(word.lstrip("#")) for word in words),
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -119,9 +127,14 @@ class PaymentActions(ServiceScreen):
     """Adds `$` (post a payment or refund a credit) to the account screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("dollar_sign", "payment", "Payment", id="account.payment",
-                tooltip="Post a patient payment or refund a credit, with a receipt"),
-    ]  # fmt: skip
+        Binding(
+            "dollar_sign",
+            "payment",
+            "Payment",
+            id="account.payment",
+            tooltip="Post a patient payment or refund a credit, with a receipt",
+        ),
+    ]
 
     patient_id: int
 
@@ -131,8 +144,9 @@ class PaymentActions(ServiceScreen):
                 return
             if entry.kind == "refund":
                 question = f"Refund {entry.amount} by {entry.method} from the account's credit?"
-                self.app.push_screen(ConfirmScreen(question, "Refund", "Keep the credit"),
-                                     self._post_if(entry))  # fmt: skip
+                self.app.push_screen(
+                    ConfirmScreen(question, "Refund", "Keep the credit"), self._post_if(entry)
+                )
             else:
                 self.preview(entry)
 
@@ -145,8 +159,9 @@ class PaymentActions(ServiceScreen):
 
     def on_payment_previewed(self, message: PaymentPreviewed) -> None:
         question = preview_words(message.entry, message.preview)
-        self.app.push_screen(ConfirmScreen(question, "Post it", "Post nothing"),
-                             self._post_if(message.entry))  # fmt: skip
+        self.app.push_screen(
+            ConfirmScreen(question, "Post it", "Post nothing"), self._post_if(message.entry)
+        )
 
     def _post_if(self, entry: PaymentEntry) -> Callable[[bool | None], None]:
         def answered(yes: bool | None) -> None:
@@ -159,18 +174,23 @@ class PaymentActions(ServiceScreen):
     def post(self, entry: PaymentEntry) -> None:
         payments = self.services.payments
         if entry.kind == "refund":
-            receipt, path = payments.refund(self.patient_id, entry.amount, entry.method,
-                                            entry.reference)  # fmt: skip
+            receipt, path = payments.refund(
+                self.patient_id, entry.amount, entry.method, entry.reference
+            )
         else:
-            receipt, path = payments.pay(self.patient_id, entry.amount, entry.method,
-                                         entry.reference, entry.visits)  # fmt: skip
+            receipt, path = payments.pay(
+                self.patient_id, entry.amount, entry.method, entry.reference, entry.visits
+            )
         self.post_message(PaymentPosted(receipt, str(path)))
 
     def on_payment_posted(self, message: PaymentPosted) -> None:
         receipt = message.receipt
-        self.notify(f"{receipt.kind.capitalize()} {receipt.receipt_no} of "
-                    f"{money(receipt.amount)} posted; receipt {message.path}",
-                    title="Posted", timeout=10)  # fmt: skip
+        self.notify(
+            f"{receipt.kind.capitalize()} {receipt.receipt_no} of "
+            f"{money(receipt.amount)} posted; receipt {message.path}",
+            title="Posted",
+            timeout=10,
+        )
         self.payment_posted()
 
     def payment_posted(self) -> None:

@@ -68,11 +68,21 @@ class PendingAuthTable(PickTable):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Answer", id="pending-auths.open",
-                tooltip="Record the payer's answer"),
-        Binding("p", "screen.open_patient", "Patient", id="pending-auths.patient",
-                tooltip="Open the patient's demographics and coverages"),
-    ]  # fmt: skip
+        Binding(
+            "enter",
+            "select_cursor",
+            "Answer",
+            id="pending-auths.open",
+            tooltip="Record the payer's answer",
+        ),
+        Binding(
+            "p",
+            "screen.open_patient",
+            "Patient",
+            id="pending-auths.patient",
+            tooltip="Open the patient's demographics and coverages",
+        ),
+    ]
 
 
 class PendingAuthorizationsScreen(ServiceScreen):
@@ -98,9 +108,10 @@ class PendingAuthorizationsScreen(ServiceScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Reload", id="pending-auths.refresh", tooltip="Load again"),
         Binding("escape", "back", "Back", id="pending-auths.back", tooltip="Close the list"),
-        Binding("f1,ctrl+g", "app.help", "Keys", show=False, id="form.help",
-                tooltip="Show every key"),
-    ]  # fmt: skip
+        Binding(
+            "f1,ctrl+g", "app.help", "Keys", show=False, id="form.help", tooltip="Show every key"
+        ),
+    ]
 
     def __init__(self) -> None:
         super().__init__()

@@ -46,8 +46,10 @@ def bucket_line(totals: BalanceTotals, width: int) -> str:
     """'Aging 0-30 1,234.00 │ 31-60 … │ all …': each bucket's money and the total, to the
     cent when it fits in `width`, else shortened (15.3k)."""
     for fmt in (money, compact_money):
-        parts = [f"{label} {fmt(amount)}" for (label, _, _), amount in
-                 zip(BUCKETS, totals.buckets, strict=True)]  # fmt: skip
+        parts = [
+            f"{label} {fmt(amount)}"
+            for (label, _, _), amount in zip(BUCKETS, totals.buckets, strict=True)
+        ]
         line = " Aging " + " │ ".join(parts)
         whole = f"{line} │ all {fmt(totals.total)}"
         if len(whole) <= width:

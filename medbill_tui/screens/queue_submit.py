@@ -65,8 +65,11 @@ class SubmitActions(ServiceScreen):
         run = message.run
         if not run.dry_run:
             files = ", ".join(f.path for f in run.files)
-            self.notify(f"Sent {plural(run.claims, 'claim')} for {money(run.amount)}: {files}",
-                        title="Claims sent", timeout=10)  # fmt: skip
+            self.notify(
+                f"Sent {plural(run.claims, 'claim')} for {money(run.amount)}: {files}",
+                title="Claims sent",
+                timeout=10,
+            )
             self.action_refresh()
             return
         if not run.claims:

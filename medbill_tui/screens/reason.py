@@ -100,8 +100,9 @@ class DiscardScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self.question), classes="dialog-title")
-            yield Static("y: yes, throw them away · n or Esc: no, keep editing",
-                         classes="dialog-hint")  # fmt: skip
+            yield Static(
+                "y: yes, throw them away · n or Esc: no, keep editing", classes="dialog-hint"
+            )
         yield Footer()
 
     def action_answer(self, yes: bool) -> None:

@@ -79,19 +79,44 @@ class ReportsScreen(ServiceScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="reports.back", tooltip="Close the reports"),
-        Binding("a", "show('aging')", "Aging", id="reports.aging",
-                tooltip="Open balances by age bucket and responsibility"),
-        Binding("d", "show('denials')", "Denials", id="reports.denials",
-                tooltip="Denials opened in the period by reason, payer and outcome"),
-        Binding("p", "show('payments')", "Payments", id="reports.payments",
-                tooltip="Money received in the period per payer, with the ledger's totals"),
-        Binding("u", "show('productivity')", "Users", id="reports.productivity",
-                tooltip="Per user: items worked, claims created and sent, denials resolved"),
+        Binding(
+            "a",
+            "show('aging')",
+            "Aging",
+            id="reports.aging",
+            tooltip="Open balances by age bucket and responsibility",
+        ),
+        Binding(
+            "d",
+            "show('denials')",
+            "Denials",
+            id="reports.denials",
+            tooltip="Denials opened in the period by reason, payer and outcome",
+        ),
+        Binding(
+            "p",
+            "show('payments')",
+            "Payments",
+            id="reports.payments",
+            tooltip="Money received in the period per payer, with the ledger's totals",
+        ),
+        Binding(
+            "u",
+            "show('productivity')",
+            "Users",
+            id="reports.productivity",
+            tooltip="Per user: items worked, claims created and sent, denials resolved",
+        ),
         Binding("e", "edit_dates", "Dates", id="reports.dates", tooltip="Change the dates"),
-        Binding("b", "by_payer", "By payer", id="reports.by-payer",
-                tooltip="Aging: one row per payer, or per responsibility"),
+        Binding(
+            "b",
+            "by_payer",
+            "By payer",
+            id="reports.by-payer",
+            tooltip="Aging: one row per payer, or per responsibility",
+        ),
         Binding("r", "refresh", "Refresh", id="reports.refresh", tooltip="Run the report again"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self, name: str = "aging") -> None:
         super().__init__()
@@ -104,8 +129,12 @@ class ReportsScreen(ServiceScreen):
         yield Header()
         with Horizontal(id="report-dates"):
             yield Label("From", id="report-from-label")
-            yield Input(str(today - timedelta(days=DEFAULT_DAYS - 1)), id="report-from",
-                        placeholder="YYYY-MM-DD", max_length=10)  # fmt: skip
+            yield Input(
+                str(today - timedelta(days=DEFAULT_DAYS - 1)),
+                id="report-from",
+                placeholder="YYYY-MM-DD",
+                max_length=10,
+            )
             yield Label("To", id="report-to-label")
             yield Input(str(today), id="report-to", placeholder="YYYY-MM-DD", max_length=10)
         yield Static("", id="report-status")
@@ -130,8 +159,9 @@ class ReportsScreen(ServiceScreen):
     def request(self) -> ReportRequest:
         """The report and dates on screen, checked; raises PeriodError with words."""
         today = self.services.clock.today()
-        end = parse_optional_day(self.query_one("#report-to", Input).value,
-                                 "As of" if self.report == "aging" else "To")  # fmt: skip
+        end = parse_optional_day(
+            self.query_one("#report-to", Input).value, "As of" if self.report == "aging" else "To"
+        )
         if self.report == "aging":
             return ReportRequest("aging", None, check_as_of(end, today), self.by_payer)
         start = parse_optional_day(self.query_one("#report-from", Input).value, "From")

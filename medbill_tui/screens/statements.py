@@ -27,12 +27,20 @@ from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.widgets.text import clip, money, plural
 
 ORDER = {Action.SEND: 0, Action.PROPOSE: 1, Action.SKIP: 2, Action.CLOSE: 3, Action.WAIT: 4}
-WHAT = {Action.SKIP: "skipped", Action.WAIT: "not due", Action.PROPOSE: "collections?",
-        Action.CLOSE: "paid: close"}  # fmt: skip
+WHAT = {
+    Action.SKIP: "skipped",
+    Action.WAIT: "not due",
+    Action.PROPOSE: "collections?",
+    Action.CLOSE: "paid: close",
+}
 
 
-LEFT_WORDS = ((Action.SKIP, "skipped"), (Action.PROPOSE, "for collections"),
-              (Action.CLOSE, "paid (cycle closes)"), (Action.WAIT, "not due"))  # fmt: skip
+LEFT_WORDS = (
+    (Action.SKIP, "skipped"),
+    (Action.PROPOSE, "for collections"),
+    (Action.CLOSE, "paid (cycle closes)"),
+    (Action.WAIT, "not due"),
+)
 
 
 @dataclass
@@ -96,12 +104,22 @@ class StatementsScreen(ServiceScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="statements.back", tooltip="Close statements"),
-        Binding("y", "send", "Send", id="statements.send",
-                tooltip="Send the statements shown, with progress"),
-        Binding("c", "collections", "Collections", id="statements.collections",
-                tooltip="Refer the highlighted proposed account to collections"),
+        Binding(
+            "y",
+            "send",
+            "Send",
+            id="statements.send",
+            tooltip="Send the statements shown, with progress",
+        ),
+        Binding(
+            "c",
+            "collections",
+            "Collections",
+            id="statements.collections",
+            tooltip="Refer the highlighted proposed account to collections",
+        ),
         Binding("r", "refresh", "Refresh", id="statements.refresh", tooltip="Preview again"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -146,15 +164,21 @@ class StatementsScreen(ServiceScreen):
     def on_statement_preview(self, message: StatementPreview) -> None:
         self.busy = False
         self.result = message.result
-        self.rows = sorted(message.result.entries,
-                           key=lambda e: (ORDER[e.decision.action], e.account_no))  # fmt: skip
+        self.rows = sorted(
+            message.result.entries, key=lambda e: (ORDER[e.decision.action], e.account_no)
+        )
         table = self.table
         row = table.cursor_row
         table.clear()
         for entry in self.rows:
-            table.add_row(clip(entry.account_no, 10), clip(entry.name, 18), what(entry),
-                          money(entry.balance), clip(entry.decision.reason, 16),
-                          key=str(entry.guarantor_id))  # fmt: skip
+            table.add_row(
+                clip(entry.account_no, 10),
+                clip(entry.name, 18),
+                what(entry),
+                money(entry.balance),
+                clip(entry.decision.reason, 16),
+                key=str(entry.guarantor_id),
+            )
         if self.rows:
             table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
         hint = "y sends" if message.result.sent else "nothing to send"
@@ -222,11 +246,16 @@ class StatementsScreen(ServiceScreen):
         if self.busy or entry is None:
             return
         if entry.decision.action is not Action.PROPOSE:
-            self.notify("Only an account marked collections? can be referred.",
-                        title="Collections", severity="warning")  # fmt: skip
+            self.notify(
+                "Only an account marked collections? can be referred.",
+                title="Collections",
+                severity="warning",
+            )
             return
-        question = (f"Refer {entry.account_no} {entry.name} ({money(entry.balance)}) to "
-                    f"collections? {entry.decision.reason}.")  # fmt: skip
+        question = (
+            f"Refer {entry.account_no} {entry.name} ({money(entry.balance)}) to "
+            f"collections? {entry.decision.reason}."
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:

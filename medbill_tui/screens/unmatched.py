@@ -46,8 +46,14 @@ def unmatched_cells(row: UnmatchedRow) -> list[str]:
     the claim number: someone holds it)."""
     paid = money(row.paid) if row.source == "835" else "277CA"
     pcn = f"{HELD_MARK}{row.patient_control_no}" if row.holder else row.patient_control_no
-    return [fmt_date_short(row.opened_on), row.payer_name or "—", row.trace_no or "—", pcn,
-            row.patient_name or "—", paid]  # fmt: skip
+    return [
+        fmt_date_short(row.opened_on),
+        row.payer_name or "—",
+        row.trace_no or "—",
+        pcn,
+        row.patient_name or "—",
+        paid,
+    ]
 
 
 class UnmatchedTable(PickTable):
@@ -59,8 +65,14 @@ class UnmatchedTable(PickTable):
     | x | Close as not ours (with a reason). |
     """
 
-    COLUMNS = (("Opened", 8), ("Payer", 13), ("Trace", 9), ("Claim no.", 13),
-               ("Patient (835)", 13), ("Paid", 10))  # fmt: skip
+    COLUMNS = (
+        ("Opened", 8),
+        ("Payer", 13),
+        ("Trace", 9),
+        ("Claim no.", 13),
+        ("Patient (835)", 13),
+        ("Paid", 10),
+    )
 
     DEFAULT_CSS = """
     UnmatchedTable {
@@ -70,11 +82,21 @@ class UnmatchedTable(PickTable):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Match", id="unmatched.match",
-                tooltip="Find the claim and post the payment to it"),
-        Binding("x", "screen.not_ours", "Not ours", id="unmatched.not-ours",
-                tooltip="Close without moving money (not ours, returned to the payer)"),
-    ]  # fmt: skip
+        Binding(
+            "enter",
+            "select_cursor",
+            "Match",
+            id="unmatched.match",
+            tooltip="Find the claim and post the payment to it",
+        ),
+        Binding(
+            "x",
+            "screen.not_ours",
+            "Not ours",
+            id="unmatched.not-ours",
+            tooltip="Close without moving money (not ours, returned to the payer)",
+        ),
+    ]
 
 
 class UnmatchedScreen(WorkNextActions):
@@ -176,8 +198,11 @@ class UnmatchedScreen(WorkNextActions):
 
     def _open(self, row: UnmatchedRow) -> None:
         if row.source != "835":
-            self.notify("A 277CA acknowledgment carries no money to post. If the claim is not "
-                        "ours, x closes it.", title="Nothing to post")  # fmt: skip
+            self.notify(
+                "A 277CA acknowledgment carries no money to post. If the claim is not "
+                "ours, x closes it.",
+                title="Nothing to post",
+            )
             return
         self.app.push_screen(MatchScreen(row), self._matched)
 
@@ -192,8 +217,9 @@ class UnmatchedScreen(WorkNextActions):
         """Open the item just taken as Enter does (the claim chooser for a payment)."""
         row = next((r for r in self.rows if r.work_item_id == lease.work_item_id), None)
         if row is None:
-            self.notify(f"Item {lease.work_item_id} is yours but not loaded yet: r reloads.",
-                        title="Next")  # fmt: skip
+            self.notify(
+                f"Item {lease.work_item_id} is yours but not loaded yet: r reloads.", title="Next"
+            )
             return
         table = self.query_one(UnmatchedTable)
         table.move_cursor(row=self.rows.index(row))
@@ -208,8 +234,13 @@ class UnmatchedScreen(WorkNextActions):
         if outcome is None:
             self.reload()  # someone else may have dealt with it meanwhile
             return
-        words = " ".join((f"Posted {money(outcome.paid)} to claim {outcome.claim_no} "
-                          f"({outcome.claim_status}).", *outcome.notes))  # fmt: skip
+        words = " ".join(
+            (
+                f"Posted {money(outcome.paid)} to claim {outcome.claim_no} "
+                f"({outcome.claim_status}).",
+                *outcome.notes,
+            )
+        )
         self.notify(words, title="Payment posted")
         self.reload()
 

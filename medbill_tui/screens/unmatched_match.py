@@ -47,9 +47,13 @@ class PaymentPosted(Message):
 
 def candidate_cells(c: MatchCandidate) -> list[str]:
     """One claim; '=' marks a charge or date of service equal to the payment's."""
-    return [c.claim_no, c.patient_name, fmt_date_short(c.dos) + ("=" if c.same_dos else ""),
-            money(c.charge) + ("=" if c.same_charge else ""),
-            c.payer_name if c.same_payer else "≠ " + c.payer_name]  # fmt: skip
+    return [
+        c.claim_no,
+        c.patient_name,
+        fmt_date_short(c.dos) + ("=" if c.same_dos else ""),
+        money(c.charge) + ("=" if c.same_charge else ""),
+        c.payer_name if c.same_payer else "≠ " + c.payer_name,
+    ]
 
 
 class CandidateTable(PickTable):
@@ -70,9 +74,14 @@ class CandidateTable(PickTable):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Post here", id="match.pick",
-                tooltip="Post the payment to this claim (asks first)"),
-    ]  # fmt: skip
+        Binding(
+            "enter",
+            "select_cursor",
+            "Post here",
+            id="match.pick",
+            tooltip="Post the payment to this claim (asks first)",
+        ),
+    ]
 
 
 class MatchScreen(ModalScreen[MatchOutcome | None]):
@@ -127,8 +136,10 @@ class MatchScreen(ModalScreen[MatchOutcome | None]):
     def compose(self) -> ComposeResult:
         row = self.row
         with Vertical(id="match-dialog"):
-            yield Label(Text(f"Payment {row.patient_control_no} · {row.payer_name} · "
-                             f"trace {row.trace_no}"), id="match-title")  # fmt: skip
+            yield Label(
+                Text(f"Payment {row.patient_control_no} · {row.payer_name} · trace {row.trace_no}"),
+                id="match-title",
+            )
             paid = f"Paid {money(row.paid)} of {money(row.charge)} charged"
             named = f" · {row.patient_name}" if row.patient_name else ""
             yield Static(Text(paid + named))
@@ -183,12 +194,16 @@ class MatchScreen(ModalScreen[MatchOutcome | None]):
 
     def confirm(self, claim: MatchCandidate) -> None:
         row = self.row
-        question = (f"Post {money(row.paid)} paid by {row.payer_name} (of {money(row.charge)} "
-                    f"charged) to claim {claim.claim_no}, {claim.patient_name}, DOS "
-                    f"{fmt_date(claim.dos)}, charge {money(claim.charge)}?")  # fmt: skip
+        question = (
+            f"Post {money(row.paid)} paid by {row.payer_name} (of {money(row.charge)} "
+            f"charged) to claim {claim.claim_no}, {claim.patient_name}, DOS "
+            f"{fmt_date(claim.dos)}, charge {money(claim.charge)}?"
+        )
         if not claim.same_payer:
-            question += (f"\nThe claim was billed to {claim.payer_name}, not {row.payer_name}: "
-                         "post it anyway?")  # fmt: skip
+            question += (
+                f"\nThe claim was billed to {claim.payer_name}, not {row.payer_name}: "
+                "post it anyway?"
+            )
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -210,8 +225,11 @@ class MatchScreen(ModalScreen[MatchOutcome | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             self.medbill.report_worker_error(event.worker)
-            words = "Not posted; see the message" if event.worker.group == "match-post" else (
-                "Could not search; type again")  # fmt: skip
+            words = (
+                "Not posted; see the message"
+                if event.worker.group == "match-post"
+                else ("Could not search; type again")
+            )
             self.query_one("#match-status", Static).update(words)
 
     def action_cancel(self) -> None:

@@ -63,11 +63,22 @@ class WorkNextActions(ServiceScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "work_next", "Next", id="work.next",
-                tooltip="Take the next item nobody holds and open it (yours for a while)"),
-        Binding("A", "reassign", "Give to", id="work.reassign", show=False,  # footer is full
-                tooltip="Give the item under the cursor to another biller (supervisors)"),
-    ]  # fmt: skip
+        Binding(
+            "n",
+            "work_next",
+            "Next",
+            id="work.next",
+            tooltip="Take the next item nobody holds and open it (yours for a while)",
+        ),
+        Binding(
+            "A",
+            "reassign",
+            "Give to",
+            id="work.reassign",
+            show=False,  # footer is full
+            tooltip="Give the item under the cursor to another biller (supervisors)",
+        ),
+    ]
 
     _taking = False
     _away = False
@@ -114,8 +125,11 @@ class WorkNextActions(ServiceScreen):
         self._taking = False
         if message.lease is None:
             due = " or not due yet" if message.queue == "followups" else ""
-            self.notify(f"Nothing to take: every open item is held by someone{due}.",
-                        title="Next", timeout=6)  # fmt: skip
+            self.notify(
+                f"Nothing to take: every open item is held by someone{due}.",
+                title="Next",
+                timeout=6,
+            )
             return
         self._took = True
         self.notify(taken_words(message.lease), title="Next", timeout=6)
@@ -126,8 +140,12 @@ class WorkNextActions(ServiceScreen):
             return
         item = self.current_work_item()
         if item is None:
-            self.notify("This row is not a work item that can be given to someone.",
-                        title="Give to", severity="warning", timeout=5)  # fmt: skip
+            self.notify(
+                "This row is not a work item that can be given to someone.",
+                title="Give to",
+                severity="warning",
+                timeout=5,
+            )
             return
         from medbill_tui.screens.denial import PromptScreen  # on use: keeps startup light
 
@@ -146,8 +164,12 @@ class WorkNextActions(ServiceScreen):
 
     def on_work_reassigned(self, message: WorkReassigned) -> None:
         lease = message.lease
-        self.notify(f"{lease.label.capitalize()} is now {lease.owner}'s until "
-                    f"{until_words(lease.lease_until)}", title="Given", timeout=6)  # fmt: skip
+        self.notify(
+            f"{lease.label.capitalize()} is now {lease.owner}'s until "
+            f"{until_words(lease.lease_until)}",
+            title="Given",
+            timeout=6,
+        )
         self.work_released()
 
     def on_screen_suspend(self) -> None:

@@ -129,8 +129,9 @@ class Services:
         from medbill_tui.services.denials import DenialService
 
         supervisor = can(self.role, "write-off-over-limit")
-        return DenialService(self.engine, self.clock, self.actor, self.letters,
-                             supervisor=supervisor)  # fmt: skip
+        return DenialService(
+            self.engine, self.clock, self.actor, self.letters, supervisor=supervisor
+        )
 
     @cached_property
     def reports(self) -> ReportService:
@@ -144,8 +145,14 @@ class Services:
         from medbill_tui.records.statements import DunningPolicy
         from medbill_tui.services.statements import StatementService
 
-        return StatementService(self.engine, self.clock, self.actor, self.statements_dir,
-                                self.dunning or DunningPolicy(), role=self.role)  # fmt: skip
+        return StatementService(
+            self.engine,
+            self.clock,
+            self.actor,
+            self.statements_dir,
+            self.dunning or DunningPolicy(),
+            role=self.role,
+        )
 
     @cached_property
     def followups(self) -> FollowupService:
@@ -169,8 +176,7 @@ class Services:
     def work(self) -> WorkService:
         from medbill_tui.services.work import WorkService
 
-        return WorkService(self.engine, self.clock, self.actor, self.lease_minutes,
-                           role=self.role)  # fmt: skip
+        return WorkService(self.engine, self.clock, self.actor, self.lease_minutes, role=self.role)
 
     @cached_property
     def drafts(self) -> DraftService:

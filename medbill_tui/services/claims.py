@@ -77,8 +77,9 @@ class ClaimService:
 
         def action(conn: Connection) -> None:
             self._check_seen(conn, claim_id, seen, "send again")
-            status = conn.execute(text("SELECT status FROM claim WHERE id = :c FOR UPDATE"),
-                                  {"c": claim_id}).scalar()  # fmt: skip
+            status = conn.execute(
+                text("SELECT status FROM claim WHERE id = :c FOR UPDATE"), {"c": claim_id}
+            ).scalar()
             if status not in ("rejected_999", "rejected_277ca"):
                 raise ClaimConflict("only a rejected claim can be sent again")
             refresh_rejected_claim(conn, claim_id, self.actor)

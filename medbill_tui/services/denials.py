@@ -66,8 +66,9 @@ class DenialService:
         """The denial as the denial screen shows it (read-only)."""
         with self.engine.begin() as conn:
             try:
-                found = repo.denial_detail(conn, work_item_id, self.clock.today(),
-                                           APPEAL_WINDOW_DAYS)  # fmt: skip
+                found = repo.denial_detail(
+                    conn, work_item_id, self.clock.today(), APPEAL_WINDOW_DAYS
+                )
             except repo.DenialRefused as exc:
                 raise DenialActionRefused(sentence(exc)) from None
             record_view(conn, self.actor, "claim", found.claim_id, f"denial {work_item_id}")
@@ -109,8 +110,10 @@ class DenialService:
             raise DenialActionRefused("The note is empty")
         if follow_up_on is not None and follow_up_on < self.clock.today():
             raise DenialActionRefused("The follow-up date is in the past")
-        self._do(work_item_id, lambda conn, ctx: repo.note(conn, ctx, self.actor, body.strip(),
-                                                           follow_up_on))  # fmt: skip
+        self._do(
+            work_item_id,
+            lambda conn, ctx: repo.note(conn, ctx, self.actor, body.strip(), follow_up_on),
+        )
 
     @translate_errors
     def resubmit(self, work_item_id: int) -> str:
@@ -126,35 +129,47 @@ class DenialService:
         def action(conn: Connection, ctx: repo.DenialContext) -> Path:
             if ctx.status != "open":
                 raise repo.DenialRefused(f"this denial is already {ctx.status}")
-            practice = conn.execute(text("SELECT name, address1, city, state, zip FROM practice "
-                                         "ORDER BY id LIMIT 1")).one()  # fmt: skip
-            official = conn.execute(text("SELECT description FROM carc WHERE code = :c"),
-                                    {"c": ctx.carc}).scalar()  # fmt: skip
+            practice = conn.execute(
+                text("SELECT name, address1, city, state, zip FROM practice ORDER BY id LIMIT 1")
+            ).one()
+            official = conn.execute(
+                text("SELECT description FROM carc WHERE code = :c"), {"c": ctx.carc}
+            ).scalar()
             letter = Template(
-                resources.files("medbill_tui.data").joinpath("appeal_letter.txt")
+                resources.files("medbill_tui.data")
+                .joinpath("appeal_letter.txt")
                 .read_text(encoding="utf-8")
             ).safe_substitute(
                 practice_name=practice.name,
                 practice_address=f"{practice.address1}, {practice.city}, {practice.state} "
-                                 f"{practice.zip}",
-                today=today.strftime("%B %d, %Y"), payer_name=ctx.payer_name,
-                patient_name=ctx.patient_name, claim_no=ctx.claim_no,
+                f"{practice.zip}",
+                today=today.strftime("%B %d, %Y"),
+                payer_name=ctx.payer_name,
+                patient_name=ctx.patient_name,
+                claim_no=ctx.claim_no,
                 payer_claim_no=ctx.payer_claim_no or "(not given)",
-                dos=ctx.dos.strftime("%m/%d/%Y"), amount=f"{ctx.amount:,.2f}",
+                dos=ctx.dos.strftime("%m/%d/%Y"),
+                amount=f"{ctx.amount:,.2f}",
                 reason=f"{ctx.group_code}-{ctx.carc} {carc_words(ctx.carc, official)}",
                 argument=argument.strip() or "[State why the denial is wrong.]",
                 biller=self.actor,
-            )  # fmt: skip
+            )
             try:
                 self.letters.mkdir(parents=True, exist_ok=True)
                 path = self.letters / f"appeal_{ctx.claim_no}_{today:%Y%m%d}.txt"
                 path.write_text(letter, encoding="utf-8")
             except OSError as exc:
                 raise repo.DenialRefused(f"cannot write the letter: {exc.strerror}") from None
-            record_audit(conn, self.actor, "export", "claim", ctx.claim_id,
-                         f"appeal letter {path.name}")  # fmt: skip
-            repo.note(conn, ctx, self.actor, f"appeal letter written: {path.name}",
-                      today + timedelta(days=APPEAL_FOLLOW_UP_DAYS))  # fmt: skip
+            record_audit(
+                conn, self.actor, "export", "claim", ctx.claim_id, f"appeal letter {path.name}"
+            )
+            repo.note(
+                conn,
+                ctx,
+                self.actor,
+                f"appeal letter written: {path.name}",
+                today + timedelta(days=APPEAL_FOLLOW_UP_DAYS),
+            )
             return path
 
         return self._do(work_item_id, action)

@@ -120,9 +120,14 @@ class EncounterService:
         findings = list(parsed.findings)
         if form.provider_id is None:
             findings.append(
-                FormFinding("REQ-PROVIDER", "error", "provider.npi",
-                            "Choose the rendering provider", blocks_save=True)
-            )  # fmt: skip
+                FormFinding(
+                    "REQ-PROVIDER",
+                    "error",
+                    "provider.npi",
+                    "Choose the rendering provider",
+                    blocks_save=True,
+                )
+            )
         return merge_findings(
             findings,
             [f for f in scrubbed if f.rule_id != "REQ-NPI" or form.provider_id is not None],

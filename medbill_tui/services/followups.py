@@ -46,8 +46,9 @@ class FollowupService:
     payers have no column of their own for it yet.
     """
 
-    def __init__(self, engine: Engine, clock: Clock, actor: str, timers: Timers | None = None
-                 ) -> None:  # fmt: skip
+    def __init__(
+        self, engine: Engine, clock: Clock, actor: str, timers: Timers | None = None
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor

@@ -97,8 +97,10 @@ class _Skipped:
     """Files above the validation limit: one warning instead of pyx12's findings."""
 
     def __init__(self, size: int, limit: int) -> None:
-        words = (f"pyx12 did not check this file: {size / MB:,.1f} MB is over the "
-                 f"{limit / MB:,.1f} MB validation limit (medbill's own checks ran)")  # fmt: skip
+        words = (
+            f"pyx12 did not check this file: {size / MB:,.1f} MB is over the "
+            f"{limit / MB:,.1f} MB validation limit (medbill's own checks ran)"
+        )
         self._result = ValidationResult(False, (ValidationIssue(0, "", "", "", words),))
 
     def result(self) -> ValidationResult:
@@ -126,8 +128,10 @@ class ImportService:
         """The files in `folder` (by name): their kind (from the head of each file) or why they
         cannot be read, and whether the same bytes were already imported. Reads only."""
         try:
-            paths = sorted((p for p in folder.iterdir() if p.is_file() and
-                            not p.name.startswith(".")), key=lambda p: p.name)  # fmt: skip
+            paths = sorted(
+                (p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
+                key=lambda p: p.name,
+            )
         except FileNotFoundError:
             return ()
         except OSError as exc:
@@ -189,8 +193,9 @@ class ImportService:
         validation = self._validation(path, scan.size)
         try:
             return run_in_transaction(
-                self.engine, lambda session: self._work(session, path, name, scan, validation,
-                                                        dry_run))  # fmt: skip
+                self.engine,
+                lambda session: self._work(session, path, name, scan, validation, dry_run),
+            )
         except IntegrityError:
             # Someone imported the same bytes at this very moment: theirs counts.
             words = f"{name} was imported by someone else just now"
@@ -226,10 +231,18 @@ class ImportService:
         if kind == "999":
             gs06 = scan.ak1.get(2) if scan.ak1 is not None else ""
         file_id = repo.record_inbound(
-            conn, kind=kind, file_name=name, sha256=scan.sha256, content=content,
-            isa13=scan.isa.get(13), gs06=gs06, sender=scan.isa.get(6).strip(),
-            receiver=scan.isa.get(8).strip(), warnings=None, actor=self.actor,
-        )  # fmt: skip
+            conn,
+            kind=kind,
+            file_name=name,
+            sha256=scan.sha256,
+            content=content,
+            isa13=scan.isa.get(13),
+            gs06=gs06,
+            sender=scan.isa.get(6).strip(),
+            receiver=scan.isa.get(8).strip(),
+            warnings=None,
+            actor=self.actor,
+        )
         del content
         try:
             if kind == "835":
@@ -243,9 +256,17 @@ class ImportService:
         if dry_run or result.status == "not-posted":
             session.rollback()
         return ImportResult(
-            result.file_name, result.kind, result.status, result.accepted, result.rejected,
-            result.unmatched, result.unchanged, warnings, result.message, result.payments,
-        )  # fmt: skip
+            result.file_name,
+            result.kind,
+            result.status,
+            result.accepted,
+            result.rejected,
+            result.unmatched,
+            result.unchanged,
+            warnings,
+            result.message,
+            result.payments,
+        )
 
     def _apply_acks(
         self, conn: Connection, path: Path, name: str, scan: Scan, file_id: int, dry_run: bool
@@ -263,9 +284,15 @@ class ImportService:
         except repo.UnknownBatch as exc:
             raise ImportFailed(f"{name}: {exc}; nothing was imported") from None
         return ImportResult(
-            name, scan.detected.kind, "dry-run" if dry_run else "imported", total.accepted,
-            total.rejected, total.unmatched, total.unchanged, message="; ".join(total.notes),
-        )  # fmt: skip
+            name,
+            scan.detected.kind,
+            "dry-run" if dry_run else "imported",
+            total.accepted,
+            total.rejected,
+            total.unmatched,
+            total.unchanged,
+            message="; ".join(total.notes),
+        )
 
     def _post_835(
         self, session: Session, path: Path, name: str, scan: Scan, file_id: int, dry_run: bool
@@ -282,10 +309,14 @@ class ImportService:
         posted = [o for o in outcomes if o.status in ("posted", "preview")]
         status = "dry-run" if dry_run else ("imported" if posted else "not-posted")
         return ImportResult(
-            name, "835", status, accepted=sum(o.matched for o in posted),
+            name,
+            "835",
+            status,
+            accepted=sum(o.matched for o in posted),
             unmatched=sum(o.unmatched for o in posted),
-            message="; ".join(o.message for o in outcomes if o.message), payments=tuple(outcomes),
-        )  # fmt: skip
+            message="; ".join(o.message for o in outcomes if o.message),
+            payments=tuple(outcomes),
+        )
 
 
 def set_bytes(tset: TransactionSet, delimiters: Delimiters) -> bytes:
@@ -296,10 +327,12 @@ def set_bytes(tset: TransactionSet, delimiters: Delimiters) -> bytes:
 
 def _already(name: str, kind: str, prior: repo.PriorImport) -> ImportResult:
     return ImportResult(
-        name, kind, "already-imported",
+        name,
+        kind,
+        "already-imported",
         message=f"{name} was already imported as {prior.file_name} by {prior.by} "
-                f"on {prior.at:%m/%d/%Y %H:%M}; nothing changed",
-    )  # fmt: skip
+        f"on {prior.at:%m/%d/%Y %H:%M}; nothing changed",
+    )
 
 
 def _add(total: repo.AckCounts, part: repo.AckCounts) -> None:

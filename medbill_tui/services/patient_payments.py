@@ -53,10 +53,13 @@ class PatientPaymentService:
             except PaymentRefused as exc:
                 raise PaymentNotPosted(sentence(exc)) from None
         return PaymentPreview(
-            plan.account_no, plan.patient_name, plan.balance, value,
+            plan.account_no,
+            plan.patient_name,
+            plan.balance,
+            value,
             tuple((e, plan.dos[e], share) for e, share in plan.allocation.applied),
             plan.allocation.credit,
-        )  # fmt: skip
+        )
 
     @translate_errors
     def pay(
@@ -70,8 +73,11 @@ class PatientPaymentService:
         """Post the payment and write its receipt; returns both."""
         value = self._amount(amount)
         today = self.clock.today()
-        return self._posted(lambda conn: repo.post_payment(
-            conn, patient_id, value, method, reference, visits, self.actor, today))  # fmt: skip
+        return self._posted(
+            lambda conn: repo.post_payment(
+                conn, patient_id, value, method, reference, visits, self.actor, today
+            )
+        )
 
     @translate_errors
     def refund(
@@ -80,8 +86,11 @@ class PatientPaymentService:
         """Give back (part of) the account's credit and write the refund slip."""
         value = self._amount(amount)
         today = self.clock.today()
-        return self._posted(lambda conn: repo.post_refund(
-            conn, patient_id, value, method, reference, self.actor, today))  # fmt: skip
+        return self._posted(
+            lambda conn: repo.post_refund(
+                conn, patient_id, value, method, reference, self.actor, today
+            )
+        )
 
     @staticmethod
     def _amount(amount: str) -> Decimal:

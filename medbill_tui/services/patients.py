@@ -29,8 +29,10 @@ class FormInvalid(ServiceError):
 
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = tuple(errors)
-        super().__init__(f"Not saved: {errors[0].message}" + (
-            f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))  # fmt: skip
+        super().__init__(
+            f"Not saved: {errors[0].message}"
+            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+        )
 
 
 class SaveRefused(ServiceError):
@@ -125,9 +127,13 @@ class PatientService:
             conn = session.connection()
             try:
                 return repo.save_authorization(
-                    conn, form.coverage_id, form.authorization_id, checked, self.actor,
+                    conn,
+                    form.coverage_id,
+                    form.authorization_id,
+                    checked,
+                    self.actor,
                     form.version,
-                )  # fmt: skip
+                )
             except repo.StaleRecord:
                 assert form.authorization_id is not None
                 theirs = repo.authorization_form(conn, form.authorization_id)

@@ -71,13 +71,20 @@ class RemittanceService:
         base = RemitOutcome(remit.trace_no, remit.payer_name, remit.amount, "refused")
         problems = balance_problems(remit)
         if problems:
-            return _with(base, "unbalanced", "not posted: it does not balance — "
-                         + "; ".join(problems[:3]))  # fmt: skip
+            return _with(
+                base, "unbalanced", "not posted: it does not balance — " + "; ".join(problems[:3])
+            )
         nested = session.begin_nested()
         try:
-            summary = repo.post_remittance(session.connection(), remit, raw, file_id,
-                                           self.actor, self.clock.today(),
-                                           self.rules)  # fmt: skip
+            summary = repo.post_remittance(
+                session.connection(),
+                remit,
+                raw,
+                file_id,
+                self.actor,
+                self.clock.today(),
+                self.rules,
+            )
         except repo.PostingRefused as exc:
             nested.rollback()
             status = "already-posted" if "already posted" in str(exc) else "refused"
@@ -92,9 +99,15 @@ class RemittanceService:
         else:
             nested.commit()
         return RemitOutcome(
-            remit.trace_no, remit.payer_name, remit.amount, "preview" if dry_run else "posted",
-            summary.matched, summary.unmatched, summary.paid, summary.denials,
-        )  # fmt: skip
+            remit.trace_no,
+            remit.payer_name,
+            remit.amount,
+            "preview" if dry_run else "posted",
+            summary.matched,
+            summary.unmatched,
+            summary.paid,
+            summary.denials,
+        )
 
     @translate_errors
     def undo(self, remittance_id: int, reason: str, notes: list[str] | None = None) -> int:
@@ -105,8 +118,14 @@ class RemittanceService:
 
         def work(session: Session) -> int:
             try:
-                return undo_remittance(session.connection(), remittance_id, self.actor,
-                                       reason.strip(), notes, self.clock.today())  # fmt: skip
+                return undo_remittance(
+                    session.connection(),
+                    remittance_id,
+                    self.actor,
+                    reason.strip(),
+                    notes,
+                    self.clock.today(),
+                )
             except repo.PostingRefused as exc:
                 raise PostingFailed(sentence(exc)) from None
 

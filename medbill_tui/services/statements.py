@@ -61,8 +61,9 @@ def _entries(
     for account in accounts:
         decision = decide(account, policy, as_of)
         if decision is not None:
-            entry = StatementEntry(account.guarantor_id, account.account_no, account.name,
-                                   account.balance, decision)  # fmt: skip
+            entry = StatementEntry(
+                account.guarantor_id, account.account_no, account.name, account.balance, decision
+            )
             out.append((account, entry))
     return out
 
@@ -131,21 +132,34 @@ class StatementService:
             events = self._write(conn, sends, day, run_id, temp, temps, progress)
             entries = [e for _, e in planned]
             files = {ev.guarantor_id: str(final / (ev.file_name or "")) for ev in events}
-            entries = [StatementEntry(e.guarantor_id, e.account_no, e.name, e.balance,
-                                      e.decision, files.get(e.guarantor_id, ""))
-                       if e.decision.action is Action.SEND else e for e in entries]  # fmt: skip
+            entries = [
+                StatementEntry(
+                    e.guarantor_id,
+                    e.account_no,
+                    e.name,
+                    e.balance,
+                    e.decision,
+                    files.get(e.guarantor_id, ""),
+                )
+                if e.decision.action is Action.SEND
+                else e
+                for e in entries
+            ]
             events += [
-                repo.NewEvent(e.guarantor_id, e.decision.cycle_no, Step.CLOSED, day, e.balance,
-                              run_id)
-                for e in entries if e.decision.action is Action.CLOSE
-            ]  # fmt: skip
-            result = StatementRunResult(day, False, tuple(entries),
-                                        str(final) if sends else "", run_id)  # fmt: skip
-            repo.insert_run(conn, run_id, day, len(sends), result.amount, result.folder,
-                            self.actor)  # fmt: skip
+                repo.NewEvent(
+                    e.guarantor_id, e.decision.cycle_no, Step.CLOSED, day, e.balance, run_id
+                )
+                for e in entries
+                if e.decision.action is Action.CLOSE
+            ]
+            result = StatementRunResult(
+                day, False, tuple(entries), str(final) if sends else "", run_id
+            )
+            repo.insert_run(conn, run_id, day, len(sends), result.amount, result.folder, self.actor)
             repo.insert_events(conn, events, self.actor)
-            record_audit(conn, self.actor, "statements.run", "statement_run", run_id,
-                         _audit_detail(result))  # fmt: skip
+            record_audit(
+                conn, self.actor, "statements.run", "statement_run", run_id, _audit_detail(result)
+            )
             return result, (temp if sends else None)
 
         try:
@@ -196,8 +210,18 @@ class StatementService:
                 raise StatementsFailed(
                     f"Cannot write the statement {name}: {exc.strerror}. Nothing was sent."
                 ) from None
-            events.append(repo.NewEvent(account.guarantor_id, entry.decision.cycle_no, step,
-                                        day, account.balance, run_id, name, content))  # fmt: skip
+            events.append(
+                repo.NewEvent(
+                    account.guarantor_id,
+                    entry.decision.cycle_no,
+                    step,
+                    day,
+                    account.balance,
+                    run_id,
+                    name,
+                    content,
+                )
+            )
             if progress is not None:
                 progress(number, len(sends))
         return events
@@ -220,8 +244,10 @@ class StatementService:
             conn = session.connection()
             repo.lock_dunning(conn)
             refs = [self._guarantor(conn, number) for number in account_nos]
-            planned = {e.guarantor_id: e for _, e in
-                       _entries(repo.accounts(conn, today), self.policy, today)}  # fmt: skip
+            planned = {
+                e.guarantor_id: e
+                for _, e in _entries(repo.accounts(conn, today), self.policy, today)
+            }
             chosen: dict[int, StatementEntry] = {}
             for ref in refs:
                 entry = planned.get(ref.guarantor_id)
@@ -232,13 +258,18 @@ class StatementService:
                         "nothing was referred"
                     )
                 chosen[ref.guarantor_id] = entry
-            events = [repo.NewEvent(e.guarantor_id, e.decision.cycle_no, Step.COLLECTIONS,
-                                    today, e.balance) for e in chosen.values()]  # fmt: skip
+            events = [
+                repo.NewEvent(
+                    e.guarantor_id, e.decision.cycle_no, Step.COLLECTIONS, today, e.balance
+                )
+                for e in chosen.values()
+            ]
             repo.insert_events(conn, events, self.actor)
             for e in chosen.values():
                 detail = f"cycle {e.decision.cycle_no}, balance {fmt_money(e.balance)}"
-                record_audit(conn, self.actor, "collections.confirm", "patient", e.guarantor_id,
-                             detail)  # fmt: skip
+                record_audit(
+                    conn, self.actor, "collections.confirm", "patient", e.guarantor_id, detail
+                )
             return CollectionsResult(tuple(chosen.values()))
 
         return run_in_transaction(self.engine, work)

@@ -78,9 +78,19 @@ class SubmissionService:
                 ch = houses[house_id]
                 isa13, gs06, st02 = repo.next_control_numbers(conn)
                 now = datetime.combine(self.clock.today(), datetime.now().time())
-                env = Envelope(ch.submitter_name, ch.submitter_id, ch.contact_name,
-                               ch.contact_phone, ch.name, ch.receiver_id, isa13, gs06, st02,
-                               now, ch.usage)  # fmt: skip
+                env = Envelope(
+                    ch.submitter_name,
+                    ch.submitter_id,
+                    ch.contact_name,
+                    ch.contact_phone,
+                    ch.name,
+                    ch.receiver_id,
+                    isa13,
+                    gs06,
+                    st02,
+                    now,
+                    ch.usage,
+                )
                 result = write_837p(env, billing, [c.out for c in batch])
                 check = validate_x12(result.text)
                 if not check.ok:
@@ -97,10 +107,18 @@ class SubmissionService:
                     ) from None
                 written.append((temp, final))
                 repo.record_submission(
-                    conn, content=result.text.encode("ascii"), file_name=name, ch=ch,
-                    isa13=isa13, gs06=gs06, st02=st02, claims=batch,
-                    ranges=result.claim_segments, actor=self.actor, today=self.clock.today(),
-                )  # fmt: skip
+                    conn,
+                    content=result.text.encode("ascii"),
+                    file_name=name,
+                    ch=ch,
+                    isa13=isa13,
+                    gs06=gs06,
+                    st02=st02,
+                    claims=batch,
+                    ranges=result.claim_segments,
+                    actor=self.actor,
+                    today=self.clock.today(),
+                )
                 amount = sum((c.out.total for c in batch), Decimal("0.00"))
                 files.append(SubmittedFile(str(final), ch.name, f"{isa13:09d}", len(batch), amount))
                 done += len(batch)
@@ -125,8 +143,10 @@ def _groups(
     totals: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     for c in claims:
         totals[(houses[c.clearinghouse_id].name, c.payer_name)].append(c.out.total)
-    return tuple(SubmissionGroup(h, p, len(v), sum(v, Decimal("0.00")))
-                 for (h, p), v in sorted(totals.items()))  # fmt: skip
+    return tuple(
+        SubmissionGroup(h, p, len(v), sum(v, Decimal("0.00")))
+        for (h, p), v in sorted(totals.items())
+    )
 
 
 def _explain(issue: ValidationIssue, ranges: dict[str, tuple[int, int]]) -> str:

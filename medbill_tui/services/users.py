@@ -87,8 +87,14 @@ class UserService:
             if repo.count_users(conn):
                 return False
             new_id = repo.insert_user(conn, self.actor, "admin")
-            record_audit(conn, self.actor, "user.bootstrap", "app_user", new_id,
-                         "first admin of a database with no users")  # fmt: skip
+            record_audit(
+                conn,
+                self.actor,
+                "user.bootstrap",
+                "app_user",
+                new_id,
+                "first admin of a database with no users",
+            )
             return True
 
         return run_in_transaction(self.engine, work)
@@ -114,8 +120,10 @@ class UserService:
         # The actor is an active admin, so refusing to disable or demote oneself is also
         # what keeps at least one active admin.
         if user.login == self.actor:
-            raise UserInvalid("You cannot disable yourself or take away your own admin role; "
-                              "another admin must. Nothing was changed.")  # fmt: skip
+            raise UserInvalid(
+                "You cannot disable yourself or take away your own admin role; "
+                "another admin must. Nothing was changed."
+            )
 
     @translate_errors
     def add(self, login: str, role: str) -> AppUserRecord:
@@ -134,8 +142,9 @@ class UserService:
             old = repo.find_user(conn, login)
             if old is not None:
                 state = "active" if old.active else "disabled"
-                raise UserInvalid(f"{login!r} is already a user ({old.role}, {state}); "
-                                  "nothing was changed")  # fmt: skip
+                raise UserInvalid(
+                    f"{login!r} is already a user ({old.role}, {state}); nothing was changed"
+                )
             new_id = repo.insert_user(conn, login, role)
             record_audit(conn, self.actor, "user.add", "app_user", new_id, f"role {role}")
             user = repo.find_user(conn, login)
@@ -144,8 +153,9 @@ class UserService:
 
         return run_in_transaction(self.engine, work)
 
-    def _change(self, login: str, *, role: str | None = None, active: bool | None = None
-                ) -> AppUserRecord:  # fmt: skip
+    def _change(
+        self, login: str, *, role: str | None = None, active: bool | None = None
+    ) -> AppUserRecord:
         def work(session: Session) -> AppUserRecord:
             conn = session.connection()
             self._as_admin(conn)
@@ -157,12 +167,19 @@ class UserService:
             if role is not None and role != user.role:
                 detail = f"{user.role} -> {role}"
                 repo.update_user(conn, login, role=role)
-                record_audit(conn, self.actor, "user.role", "app_user",
-                             repo.user_id(conn, login), detail)  # fmt: skip
+                record_audit(
+                    conn, self.actor, "user.role", "app_user", repo.user_id(conn, login), detail
+                )
             if active is not None and active != user.active:
                 repo.update_user(conn, login, active=active)
-                record_audit(conn, self.actor, "user.enable" if active else "user.disable",
-                             "app_user", repo.user_id(conn, login), None)  # fmt: skip
+                record_audit(
+                    conn,
+                    self.actor,
+                    "user.enable" if active else "user.disable",
+                    "app_user",
+                    repo.user_id(conn, login),
+                    None,
+                )
             changed = repo.find_user(conn, login)
             assert changed is not None
             return changed

@@ -80,8 +80,14 @@ class WorkService:
             item = repo.take_next(conn, kind, self.actor, self.lease_minutes, today)
             if item is None:
                 return None
-            record_audit(conn, self.actor, "work-take", "work_item", item,
-                         f"{queue}, lease {self.lease_minutes} min")  # fmt: skip
+            record_audit(
+                conn,
+                self.actor,
+                "work-take",
+                "work_item",
+                item,
+                f"{queue}, lease {self.lease_minutes} min",
+            )
             return repo.lease(conn, item)
 
         return self._write(work)
@@ -94,15 +100,20 @@ class WorkService:
         def work(conn: Connection) -> Released:
             item = repo.lock_item(conn, work_item_id)
             if item.status != "open":
-                return Released(work_item_id, False, f"Item {work_item_id} is already "
-                                f"{item.status}; nothing to release")  # fmt: skip
+                return Released(
+                    work_item_id,
+                    False,
+                    f"Item {work_item_id} is already {item.status}; nothing to release",
+                )
             if item.holder is None:
-                return Released(work_item_id, False,
-                                f"Item {work_item_id} is not held by anyone")  # fmt: skip
+                return Released(work_item_id, False, f"Item {work_item_id} is not held by anyone")
             if item.holder != self.actor:
                 held = self._held_words(item)
-                return Released(work_item_id, False, f"Item {work_item_id} is held by {held}, "
-                                "not by you; nothing changed")  # fmt: skip
+                return Released(
+                    work_item_id,
+                    False,
+                    f"Item {work_item_id} is held by {held}, not by you; nothing changed",
+                )
             repo.clear_lease(conn, work_item_id)
             record_audit(conn, self.actor, "work-release", "work_item", work_item_id, None)
             return Released(work_item_id, True, f"Released item {work_item_id}")
@@ -118,11 +129,18 @@ class WorkService:
         def work(conn: Connection) -> WorkLease:
             item = self._open_item(conn, work_item_id)
             if item.holder is not None and item.holder != self.actor:
-                raise repo.WorkRefused(f"item {work_item_id} is held by "
-                                       f"{self._held_words(item)}; nothing changed")  # fmt: skip
+                raise repo.WorkRefused(
+                    f"item {work_item_id} is held by {self._held_words(item)}; nothing changed"
+                )
             repo.set_lease(conn, work_item_id, self.actor, self.lease_minutes)
-            record_audit(conn, self.actor, "work-renew", "work_item", work_item_id,
-                         f"lease {self.lease_minutes} min")  # fmt: skip
+            record_audit(
+                conn,
+                self.actor,
+                "work-renew",
+                "work_item",
+                work_item_id,
+                f"lease {self.lease_minutes} min",
+            )
             return repo.lease(conn, work_item_id)
 
         return self._write(work)
@@ -139,14 +157,21 @@ class WorkService:
             target = repo.user_role(conn, login)
             if target is None or not target[1]:
                 if target is None:
-                    raise repo.WorkRefused(f"there is no user {login!r} here (medbill users "
-                                           "add); nothing changed")  # fmt: skip
+                    raise repo.WorkRefused(
+                        f"there is no user {login!r} here (medbill users add); nothing changed"
+                    )
                 raise repo.WorkRefused(f"the user {login!r} is disabled; nothing changed")
             item = self._open_item(conn, work_item_id)
             before = item.holder or "nobody"
             repo.set_lease(conn, work_item_id, login, self.lease_minutes)
-            record_audit(conn, self.actor, "work-reassign", "work_item", work_item_id,
-                         f"from {before} to {login}")  # fmt: skip
+            record_audit(
+                conn,
+                self.actor,
+                "work-reassign",
+                "work_item",
+                work_item_id,
+                f"from {before} to {login}",
+            )
             return repo.lease(conn, work_item_id)
 
         return self._write(work)
@@ -159,8 +184,7 @@ class WorkService:
         def work(conn: Connection) -> list[int]:
             ids = repo.release_all(conn, self.actor, kinds)
             for item in ids:
-                record_audit(conn, self.actor, "work-release", "work_item", item,
-                             "session ended")  # fmt: skip
+                record_audit(conn, self.actor, "work-release", "work_item", item, "session ended")
             return ids
 
         return self._write(work)
@@ -170,8 +194,7 @@ class WorkService:
     def _open_item(self, conn: Connection, work_item_id: int) -> repo.ItemState:
         item = repo.lock_item(conn, work_item_id)
         if item.status != "open":
-            raise repo.WorkRefused(f"item {work_item_id} is already {item.status}; "
-                                   "nothing changed")  # fmt: skip
+            raise repo.WorkRefused(f"item {work_item_id} is already {item.status}; nothing changed")
         return item
 
     @staticmethod

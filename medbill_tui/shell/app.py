@@ -201,9 +201,13 @@ class MedbillApp(SessionMixin):
         from medbill_tui.screens.dashboard import DashboardScreen
 
         if self.services.first_admin:  # this start created the database
-            self.notify(f"You ({self.services.actor}) are the first admin of this new "
-                        "database. Add the others with `medbill users add LOGIN --role "
-                        "biller|supervisor|admin`.", title="New database", timeout=20)  # fmt: skip
+            self.notify(
+                f"You ({self.services.actor}) are the first admin of this new "
+                "database. Add the others with `medbill users add LOGIN --role "
+                "biller|supervisor|admin`.",
+                title="New database",
+                timeout=20,
+            )
 
         base = self.screen_stack[0] if self.screen_stack else None
         waiting, self._open_when_signed_in = self._open_when_signed_in, None
@@ -270,8 +274,14 @@ class MedbillApp(SessionMixin):
         if action == "followups":
             return not isinstance(self.screen, ModalScreen)
         if action in {
-            "open_queue", "help", "patients", "inbox", "pending_auths", "unmatched", "reports"
-        }:  # fmt: skip
+            "open_queue",
+            "help",
+            "patients",
+            "inbox",
+            "pending_auths",
+            "unmatched",
+            "reports",
+        }:
             return not isinstance(self.screen, ModalScreen)
         return True
 

@@ -41,21 +41,38 @@ class ScreensProvider(Provider):
             )
         )
         entries += [
-            ("Patients", "Find, add or correct a patient and their coverage (key 5)",
-             app.action_patients),
-            ("Inbox", "Import 999, 277CA and 835 files waiting in the inbox (key 6)",
-             app.action_inbox),
-            ("Authorizations pending", "Prior authorizations waiting for the payer (key 7)",
-             app.action_pending_auths),
-            ("Reports", "Aging, denials, payments and productivity (key 0)",
-             app.action_reports),
-            ("Follow-up due", "Claims and accounts to chase today, deadlines first (key w)",
-             app.action_followups),
-            ("Unmatched remittances", "Payments the import could not tie to a claim (key 9)",
-             app.action_unmatched),
-            ("Statements run", "Patient statements: preview, send, collections (ctrl+t)",
-             app.action_statements),
-        ]  # fmt: skip
+            (
+                "Patients",
+                "Find, add or correct a patient and their coverage (key 5)",
+                app.action_patients,
+            ),
+            (
+                "Inbox",
+                "Import 999, 277CA and 835 files waiting in the inbox (key 6)",
+                app.action_inbox,
+            ),
+            (
+                "Authorizations pending",
+                "Prior authorizations waiting for the payer (key 7)",
+                app.action_pending_auths,
+            ),
+            ("Reports", "Aging, denials, payments and productivity (key 0)", app.action_reports),
+            (
+                "Follow-up due",
+                "Claims and accounts to chase today, deadlines first (key w)",
+                app.action_followups,
+            ),
+            (
+                "Unmatched remittances",
+                "Payments the import could not tie to a claim (key 9)",
+                app.action_unmatched,
+            ),
+            (
+                "Statements run",
+                "Patient statements: preview, send, collections (ctrl+t)",
+                app.action_statements,
+            ),
+        ]
         for kind in QueueKind:
             entries.append(
                 (

@@ -38,8 +38,10 @@ log = logging.getLogger(__name__)
 EXIT_GRACE_SECONDS = 2.0
 """If a clean exit has not finished this long after a hang-up, the process ends anyway."""
 RETRY_BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
-DOWN_NOTICE = ("The database is not answering. Your entries on screen are kept; medbill "
-               "keeps trying and carries on when it is back.")  # fmt: skip
+DOWN_NOTICE = (
+    "The database is not answering. Your entries on screen are kept; medbill "
+    "keeps trying and carries on when it is back."
+)
 
 
 @runtime_checkable
@@ -144,8 +146,13 @@ class SessionMixin(App[None]):
     """Why the sign-in failed (the app then closed), or None."""
 
     def _begin_sign_in(self) -> None:
-        self.run_worker(self._sign_in_in_thread, thread=True, group="sign-in",
-                        name="sign-in", exit_on_error=False)  # fmt: skip
+        self.run_worker(
+            self._sign_in_in_thread,
+            thread=True,
+            group="sign-in",
+            name="sign-in",
+            exit_on_error=False,
+        )
 
     def _sign_in_in_thread(self) -> None:
         assert self._sign_in is not None
@@ -195,8 +202,9 @@ class SessionMixin(App[None]):
 
     def _ping_database(self) -> None:
         if self._db_down and self.is_running:
-            self.run_worker(self._ping_once, thread=True, group="db-retry", exclusive=True,
-                            exit_on_error=False)  # fmt: skip
+            self.run_worker(
+                self._ping_once, thread=True, group="db-retry", exclusive=True, exit_on_error=False
+            )
 
     def _ping_once(self) -> None:
         try:

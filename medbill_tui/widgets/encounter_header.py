@@ -190,9 +190,10 @@ class VisitFields(Vertical):
         select: Select[int] = self.query_one("#auth", Select)
         keep = self.authorization_id
         auths = [
-            a for a in (self.context.authorizations if self.context else ())
+            a
+            for a in (self.context.authorizations if self.context else ())
             if a.coverage_id == coverage_id
-        ]  # fmt: skip
+        ]
         select.set_options((authorization_label(a), a.id) for a in auths)
         if keep in [a.id for a in auths]:
             select.value = keep

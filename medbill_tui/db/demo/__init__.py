@@ -115,9 +115,13 @@ def _check(cancel: threading.Event | None) -> None:
         raise DemoCancelled("demo load cancelled")
 
 
-def _load(cur: psycopg.Cursor[Any], producer: _Producer, emptied: frozenset[str],
-          progress: Callable[[int, int], None] | None,
-          cancel: threading.Event | None) -> Counter[str]:  # fmt: skip
+def _load(
+    cur: psycopg.Cursor[Any],
+    producer: _Producer,
+    emptied: frozenset[str],
+    progress: Callable[[int, int], None] | None,
+    cancel: threading.Event | None,
+) -> Counter[str]:
     counts: Counter[str] = Counter()
     reported = 0
     types = column_types(cur, TABLES)
@@ -135,9 +139,14 @@ def _load(cur: psycopg.Cursor[Any], producer: _Producer, emptied: frozenset[str]
     return counts
 
 
-def _replace(cur: psycopg.Cursor[Any], producer: _Producer, *, force: bool,
-             progress: Callable[[int, int], None] | None,
-             cancel: threading.Event | None) -> Counter[str]:  # fmt: skip
+def _replace(
+    cur: psycopg.Cursor[Any],
+    producer: _Producer,
+    *,
+    force: bool,
+    progress: Callable[[int, int], None] | None,
+    cancel: threading.Event | None,
+) -> Counter[str]:
     """Check, empty, load and finish, on the caller's open transaction."""
     state = database_state(cur)
     if state.has_records and not state.is_demo and not force:

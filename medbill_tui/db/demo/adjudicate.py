@@ -50,8 +50,9 @@ class Adjudicator(ClaimRows):
             prefix = self._icn_prefix[day] = f"{day:%y}{day.timetuple().tm_yday:03d}"
         return f"{prefix}{payer}{self.icn:08d}"
 
-    def _claim_payment(self, rid: int, status: str, charge: Decimal, paid: Decimal,
-                       pr: Decimal, icn: str) -> int:  # fmt: skip
+    def _claim_payment(
+        self, rid: int, status: str, charge: Decimal, paid: Decimal, pr: Decimal, icn: str
+    ) -> int:
         cp = self.e.new_id("claim_payment")
         self.e.rows["claim_payment"].append(
             (cp, rid, self.cid, f"C{100000 + self.cid}", status, charge, paid, pr, icn)
@@ -59,8 +60,14 @@ class Adjudicator(ClaimRows):
         self.remits.add(rid, paid)
         return cp
 
-    def _service(self, cp: int, index: int, charge: Decimal, paid: Decimal,
-                 adjustments: list[tuple[str, str, Decimal]]) -> None:  # fmt: skip
+    def _service(
+        self,
+        cp: int,
+        index: int,
+        charge: Decimal,
+        paid: Decimal,
+        adjustments: list[tuple[str, str, Decimal]],
+    ) -> None:
         e = self.e
         sp = self._service_id()
         code = self.enc.lines[index][2]
@@ -219,8 +226,7 @@ class Adjudicator(ClaimRows):
         pays = [(i, pr, pr if full else pr - ded) for i, (pr, ded) in enumerate(line_pr) if pr]
         charge = sum((enc.lines[i][4] for i, _, _ in pays), ZERO)
         paid = sum((s for _, _, s in pays), ZERO)
-        cp = self._claim_payment(rid, "2", charge, paid, pr_total - paid,
-                                 self._new_icn(sec_i, day))  # fmt: skip
+        cp = self._claim_payment(rid, "2", charge, paid, pr_total - paid, self._new_icn(sec_i, day))
         for index, pr, s in pays:
             c = enc.lines[index][4]
             adjs = [("OI", "23", c - pr)] if c > pr else []

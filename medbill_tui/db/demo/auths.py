@@ -46,8 +46,18 @@ class Auth:
         )
 
     def row(self) -> Row:
-        return (self.id, self.coverage_id, self.number, self.status, ",".join(self.codes),
-                self.allowed, self.used, self.start, self.end, self.follow_up)  # fmt: skip
+        return (
+            self.id,
+            self.coverage_id,
+            self.number,
+            self.status,
+            ",".join(self.codes),
+            self.allowed,
+            self.used,
+            self.start,
+            self.end,
+            self.follow_up,
+        )
 
 
 class AuthBook:
@@ -65,22 +75,31 @@ class AuthBook:
         """An approved authorization starting on `start`."""
         rand = self.rand
         allowed = pick(rand, VISITS_ALLOWED)
-        auth = Auth(len(self.all) + 1, coverage_id, self._number(), "approved", codes, allowed,
-                    between(rand, 0, 1), start, start + timedelta(days=pick(rand, APPROVED_DAYS)),
-                    None)  # fmt: skip
+        auth = Auth(
+            len(self.all) + 1,
+            coverage_id,
+            self._number(),
+            "approved",
+            codes,
+            allowed,
+            between(rand, 0, 1),
+            start,
+            start + timedelta(days=pick(rand, APPROVED_DAYS)),
+            None,
+        )
         self.all.append(auth)
         return auth
 
     def pending(self, coverage_id: int, codes: tuple[str, ...], asked: date) -> Auth:
         """A request the payer has not answered yet; someone should chase it."""
         follow = min(self.today, asked + DAY_DELTAS[between(self.rand, 3, 14)])
-        auth = Auth(len(self.all) + 1, coverage_id, None, "pending", codes, None, 0, None, None,
-                    follow)  # fmt: skip
+        auth = Auth(
+            len(self.all) + 1, coverage_id, None, "pending", codes, None, 0, None, None, follow
+        )
         self.all.append(auth)
         return auth
 
-    def for_visit(self, auths: list[Auth], coverage_id: int, day: date,
-                  needed: list[str]) -> Auth:  # fmt: skip
+    def for_visit(self, auths: list[Auth], coverage_id: int, day: date, needed: list[str]) -> Auth:
         """The authorization a visit needing `needed` uses, made when there is none."""
         codes = tuple(needed)
         for auth in auths:

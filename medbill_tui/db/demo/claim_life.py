@@ -19,8 +19,11 @@ from medbill_tui.db.demo.state import DAY_DELTAS, between, pick
 
 SEND_LAGS = (0, 0, 0, 1, 1, 2)
 REJECT_999 = ("IK3: subscriber loop segment error", "IK4: invalid date in DTP03")
-REJECT_277 = ("A7:21 missing or invalid information", "A6:496 subscriber not found",
-              "A7:453 invalid diagnosis pointer")  # fmt: skip
+REJECT_277 = (
+    "A7:21 missing or invalid information",
+    "A6:496 subscriber not found",
+    "A7:453 invalid diagnosis pointer",
+)
 
 
 class ClaimWriter(Adjudicator):
@@ -48,20 +51,37 @@ class ClaimWriter(Adjudicator):
         for charge_id, line_no, code, mods, amount, pointers in enc.lines:
             lid = self._line_id()
             self.line_ids.append(lid)
-            e.rows["claim_line"].append((lid, cid, charge_id, line_no, code, mods, ONE, amount,
-                                         pointers))  # fmt: skip
+            e.rows["claim_line"].append(
+                (lid, cid, charge_id, line_no, code, mods, ONE, amount, pointers)
+            )
         self.event(enc.created, None, "ready", f"created from encounter {enc.id}")
         self.ledger("charge", "primary", enc.total, enc.created, None, f"claim C{100000 + cid}")
         status, submitted, hold, icn = self._life()
         if status in ("submitted", "accepted_999", "acknowledged_277ca") and submitted:
             waiting = (self.today - submitted).days
             if waiting > 30 and rand() < 0.7:
-                self.work_item("followup", None, None, None, enc.total,
-                               submitted + timedelta(days=30))  # fmt: skip
+                self.work_item(
+                    "followup", None, None, None, enc.total, submitted + timedelta(days=30)
+                )
         p = enc.patient
-        e.rows["claim"].append((cid, f"C{100000 + cid}", enc.id, p.id, p.primary,
-                                p.primary_payer + 1, "1", None, icn, status, enc.total,
-                                enc.created, submitted, hold))  # fmt: skip
+        e.rows["claim"].append(
+            (
+                cid,
+                f"C{100000 + cid}",
+                enc.id,
+                p.id,
+                p.primary,
+                p.primary_payer + 1,
+                "1",
+                None,
+                icn,
+                status,
+                enc.total,
+                enc.created,
+                submitted,
+                hold,
+            )
+        )
 
     def _life(self) -> tuple[str, date | None, str | None, str | None]:
         """Walk the claim's states up to today: (status, submitted_on, hold_reason, icn)."""
@@ -105,8 +125,9 @@ class ClaimWriter(Adjudicator):
             if rand() < 0.03:
                 return "acknowledged_277ca", sent, None, None  # lost at the payer
             payer = PAYERS[enc.patient.primary_payer]
-            paid_on = payday(ack + DAY_DELTAS[between(rand, payer.min_days, payer.max_days)],
-                             payer.payday)  # fmt: skip
+            paid_on = payday(
+                ack + DAY_DELTAS[between(rand, payer.min_days, payer.max_days)], payer.payday
+            )
             if paid_on > today:
                 return "acknowledged_277ca", sent, None, None
             status, icn = self.adjudicate(paid_on)

@@ -80,13 +80,33 @@ class ClaimRows:
         rows = self.e.rows["claim_event"]
         rows.append((self._event_id(), self.cid, at, DEMO_ACTOR, old, new, detail))
 
-    def ledger(self, kind: str, resp: str, amount: Decimal, day: date,
-               rid: int | None = None, memo: str | None = None) -> None:  # fmt: skip
+    def ledger(
+        self,
+        kind: str,
+        resp: str,
+        amount: Decimal,
+        day: date,
+        rid: int | None = None,
+        memo: str | None = None,
+    ) -> None:
         enc = self.enc
         self.e.rows["ledger_entry"].append(
-            (self._ledger_id(), enc.patient.id, enc.id, self.cid or None, rid, kind,
-             resp, amount, enc.dos, self.moment(day), DEMO_ACTOR, None, memo)
-        )  # fmt: skip
+            (
+                self._ledger_id(),
+                enc.patient.id,
+                enc.id,
+                self.cid or None,
+                rid,
+                kind,
+                resp,
+                amount,
+                enc.dos,
+                self.moment(day),
+                DEMO_ACTOR,
+                None,
+                memo,
+            )
+        )
 
     def patient_pays(self, owed: Decimal, day: date) -> Decimal:
         """Maybe a patient payment some days after `day`; returns the amount paid."""
@@ -101,23 +121,48 @@ class ClaimRows:
         self.ledger("payment", "patient", -amount, when, None, pick(rand, PATIENT_PAYMENT_MEMOS))
         return amount
 
-    def work_item(self, kind: str, group: str | None, carc: str | None, rarc: str | None,
-                  amount: Decimal, opened: date, done_on: date | None = None,
-                  detail: str | None = None) -> int:  # fmt: skip
+    def work_item(
+        self,
+        kind: str,
+        group: str | None,
+        carc: str | None,
+        rarc: str | None,
+        amount: Decimal,
+        opened: date,
+        done_on: date | None = None,
+        detail: str | None = None,
+    ) -> int:
         wid = self.e.new_id("work_item")
         due = opened + timedelta(days={"denial": 60, "rejection": 7}.get(kind, 14))
         category = action = None
         if kind == "denial":  # routed by the shipped rules, as posting an 835 would
             payer = PAYERS[self.enc.patient.primary_payer].code
-            route = default_rules().route(DenialFacts(group or "", carc or "", rarc or "",
-                                                      amount, payer))  # fmt: skip
+            route = default_rules().route(
+                DenialFacts(group or "", carc or "", rarc or "", amount, payer)
+            )
             category, action, due = route.category, route.action, route.due_on(opened)
         closed = self.moment(done_on) if done_on else None
         self.e.rows["work_item"].append(
-            (wid, kind, "done" if done_on else "open", self.cid, self.enc.patient.id, group, carc,
-             rarc or None, amount, opened, due, DEMO_ACTOR if done_on else None, None, closed,
-             detail, category, action)
-        )  # fmt: skip
+            (
+                wid,
+                kind,
+                "done" if done_on else "open",
+                self.cid,
+                self.enc.patient.id,
+                group,
+                carc,
+                rarc or None,
+                amount,
+                opened,
+                due,
+                DEMO_ACTOR if done_on else None,
+                None,
+                closed,
+                detail,
+                category,
+                action,
+            )
+        )
         return wid
 
     def note(self, wid: int, day: date, body: str) -> None:

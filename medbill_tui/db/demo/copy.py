@@ -60,8 +60,11 @@ def _truncate_guards(cur: Cursor[Any], state: str) -> None:
         " WHERE t.tgname LIKE '%_no_truncate'"
     ).fetchall()
     for table, trigger in rows:
-        cur.execute(sql.SQL("ALTER TABLE {} " + state + " TRIGGER {}").format(
-            sql.Identifier(table), sql.Identifier(trigger)))  # fmt: skip
+        cur.execute(
+            sql.SQL("ALTER TABLE {} " + state + " TRIGGER {}").format(
+                sql.Identifier(table), sql.Identifier(trigger)
+            )
+        )
 
 
 def empty_tables(cur: Cursor[Any]) -> frozenset[str]:
@@ -179,8 +182,15 @@ def column_types(
     return types
 
 
-def copy_rows(cur: Cursor[Any], table: str, columns: Sequence[str], types: Sequence[int],
-              rows: Iterable[Sequence[object]], *, freeze: bool) -> None:  # fmt: skip
+def copy_rows(
+    cur: Cursor[Any],
+    table: str,
+    columns: Sequence[str],
+    types: Sequence[int],
+    rows: Iterable[Sequence[object]],
+    *,
+    freeze: bool,
+) -> None:
     """Binary COPY of `rows` into `table`; `freeze` when it was truncated in this transaction
     (the rows are then written already frozen, sparing a later vacuum)."""
     options = sql.SQL("FORMAT BINARY, FREEZE" if freeze else "FORMAT BINARY")

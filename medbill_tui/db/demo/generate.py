@@ -70,8 +70,9 @@ def batch_size(encounters: int) -> int:
     return max(1, min(MAX_BATCH, max(MIN_BATCH, -(-encounters // 50))))
 
 
-def generate(encounters: int, seed: int, today: date, *,
-             actor: str = DEMO_ACTOR) -> Iterator[Batch]:  # fmt: skip
+def generate(
+    encounters: int, seed: int, today: date, *, actor: str = DEMO_ACTOR
+) -> Iterator[Batch]:
     """Yield the demo practice as batches; the last batch has `done == total`."""
     if encounters < 1:
         raise ValueError("the demo needs at least one encounter")
@@ -118,15 +119,29 @@ def generate(encounters: int, seed: int, today: date, *,
     e.rows["authorization"].extend(auths.rows())
     e.rows["remittance"].extend(remits.rows(e))
     e.rows["audit_event"].append(
-        (1, actor, "demo_load", "practice", 1, e.midnight(today) + timedelta(hours=6),
-         f"synthetic demo practice: {encounters} encounters, seed {seed}")
-    )  # fmt: skip
+        (
+            1,
+            actor,
+            "demo_load",
+            "practice",
+            1,
+            e.midnight(today) + timedelta(hours=6),
+            f"synthetic demo practice: {encounters} encounters, seed {seed}",
+        )
+    )
     yield Batch(e.take(), done, encounters)
 
 
-def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str, Decimal]],
-               claims: ClaimWriter, auths: AuthBook, dos: date, patient: PatientInfo,
-               provider: int) -> None:  # fmt: skip
+def _encounter(
+    e: Emitter,
+    *,
+    ref_fees: tuple[list[dict[str, Decimal]], dict[str, Decimal]],
+    claims: ClaimWriter,
+    auths: AuthBook,
+    dos: date,
+    patient: PatientInfo,
+    provider: int,
+) -> None:
     """One encounter with its diagnoses and charges; bills it when its time has come."""
     rand, today = e.rand, e.today
     payer_i = patient.primary_payer
@@ -173,8 +188,22 @@ def _encounter(e: Emitter, *, ref_fees: tuple[list[dict[str, Decimal]], dict[str
         cid = charge_id()
         amount = prices[code]
         padded = (*mods, None, None, None, None)
-        charge_rows.append((cid, eid, line_no, code, padded[0], padded[1], padded[2], padded[3],
-                            ONE, amount, pointers, None))  # fmt: skip
+        charge_rows.append(
+            (
+                cid,
+                eid,
+                line_no,
+                code,
+                padded[0],
+                padded[1],
+                padded[2],
+                padded[3],
+                ONE,
+                amount,
+                pointers,
+                None,
+            )
+        )
         billed.append((cid, line_no, code, ":".join(mods), amount, pointers))
         total += amount
     if status != "billed":

@@ -42,8 +42,10 @@ def make_pools(fake: Faker, local_state: str) -> Pools:
     female = [fake.first_name_female()[:35] for _ in range(POOL_NAMES)]
     last = [fake.last_name()[:60] for _ in range(POOL_NAMES * 3)]
     streets = [fake.street_name()[:40] for _ in range(POOL_STREETS)]
-    towns = [(fake.city()[:30], local_state, fake.zipcode_in_state(local_state))
-             for _ in range(POOL_TOWNS)]  # fmt: skip
+    towns = [
+        (fake.city()[:30], local_state, fake.zipcode_in_state(local_state))
+        for _ in range(POOL_TOWNS)
+    ]
     far = [(fake.city()[:30], st, fake.zipcode_in_state(st)) for st in OTHER_STATES]
     return Pools(male, female, last, streets, towns, far)
 
@@ -86,9 +88,19 @@ def _member_id(rng: random.Random, payer: str) -> str:
     if payer in ("medicare", "supplement"):
         c = rng.choice
         digits = string.digits
-        return (c("123456789") + c(MBI_LETTERS) + c(MBI_ALNUM) + c(digits) + c(MBI_LETTERS)
-                + c(MBI_ALNUM) + c(digits) + c(MBI_LETTERS) + c(MBI_LETTERS) + c(digits)
-                + c(digits))  # fmt: skip
+        return (
+            c("123456789")
+            + c(MBI_LETTERS)
+            + c(MBI_ALNUM)
+            + c(digits)
+            + c(MBI_LETTERS)
+            + c(MBI_ALNUM)
+            + c(digits)
+            + c(MBI_LETTERS)
+            + c(MBI_LETTERS)
+            + c(digits)
+            + c(digits)
+        )
     if payer == "medicaid":
         return f"{rng.randrange(10**10, 10**11)}"
     prefix = "".join(rng.choice(string.ascii_uppercase) for _ in range(3))
@@ -103,8 +115,14 @@ def _primary_payer(rng: random.Random, age: int) -> str | None:
         return "medicare" if r < 0.85 else rng.choice(("bcbs", "acme", "united"))
     if age < 18:
         return "medicaid" if r < 0.42 else rng.choice(("bcbs", "acme", "united", "hmo"))
-    weights = (("bcbs", 30), ("acme", 25), ("united", 20), ("hmo", 12), ("medicaid", 10),
-               ("tricare", 3))  # fmt: skip
+    weights = (
+        ("bcbs", 30),
+        ("acme", 25),
+        ("united", 20),
+        ("hmo", 12),
+        ("medicaid", 10),
+        ("tricare", 3),
+    )
     return rng.choices([w[0] for w in weights], [w[1] for w in weights])[0]
 
 
@@ -175,15 +193,38 @@ class PatientMaker:
                 street += f" Apt {rng.randint(1, 40)}{rng.choice('ABCD')}"
             address = (street, *town)
             phone = f"({rng.randint(201, 989)}) 555-01{rng.randrange(100):02d}"
-        rows["patient"].append((pid, f"A{pid:06d}", first, last, dob, sex, *address, phone,
-                                home.patient_id if home else None))  # fmt: skip
+        rows["patient"].append(
+            (
+                pid,
+                f"A{pid:06d}",
+                first,
+                last,
+                dob,
+                sex,
+                *address,
+                phone,
+                home.patient_id if home else None,
+            )
+        )
         info = PatientInfo(pid, dob, sex, None, -1, None, -1)
         if home is not None and rng.random() < 0.85:
             self.coverage_id += 1
-            rows["coverage"].append((self.coverage_id, pid, PAYER_INDEX[home.payer] + 1,
-                                     home.member_id, home.group, "19", home.first, home.last,
-                                     home.dob, 1, max(dob, date(self.today.year - 2, 1, 1)),
-                                     None))  # fmt: skip
+            rows["coverage"].append(
+                (
+                    self.coverage_id,
+                    pid,
+                    PAYER_INDEX[home.payer] + 1,
+                    home.member_id,
+                    home.group,
+                    "19",
+                    home.first,
+                    home.last,
+                    home.dob,
+                    1,
+                    max(dob, date(self.today.year - 2, 1, 1)),
+                    None,
+                )
+            )
             info.primary, info.primary_payer = self.coverage_id, PAYER_INDEX[home.payer]
             return info
         primary = _primary_payer(rng, age)
@@ -193,8 +234,9 @@ class PatientMaker:
             rows, pid, primary, 1, age, first, last, dob
         )
         if 25 <= age < 60 and primary in COMMERCIAL:
-            self.households.append(Household(pid, first, last, dob, address, phone, primary,
-                                             member, group))  # fmt: skip
+            self.households.append(
+                Household(pid, first, last, dob, address, phone, primary, member, group)
+            )
         secondary = _secondary_payer(rng, age, primary)
         if secondary is not None:
             info.secondary, info.secondary_payer, _, _ = self._coverage(
@@ -209,9 +251,17 @@ class PatientMaker:
                 info.auths.append(self.auths.pending(info.primary, codes, asked))
         return info
 
-    def _coverage(self, rows: dict[str, list[Row]], pid: int, payer: str, priority: int,
-                  age: int, first: str, last: str,
-                  dob: date) -> tuple[int, int, str, str | None]:  # fmt: skip
+    def _coverage(
+        self,
+        rows: dict[str, list[Row]],
+        pid: int,
+        payer: str,
+        priority: int,
+        age: int,
+        first: str,
+        last: str,
+        dob: date,
+    ) -> tuple[int, int, str, str | None]:
         rng = self.rng
         self.coverage_id += 1
         relationship, sub_first, sub_last, sub_dob = "18", first, last, dob
@@ -231,9 +281,22 @@ class PatientMaker:
         if effective > self.today - timedelta(days=151):
             effective = date(self.today.year - 1, 1, 1)
         member = _member_id(rng, payer)
-        rows["coverage"].append((self.coverage_id, pid, PAYER_INDEX[payer] + 1, member, group,
-                                 relationship, sub_first, sub_last, sub_dob, priority, effective,
-                                 None))  # fmt: skip
+        rows["coverage"].append(
+            (
+                self.coverage_id,
+                pid,
+                PAYER_INDEX[payer] + 1,
+                member,
+                group,
+                relationship,
+                sub_first,
+                sub_last,
+                sub_dob,
+                priority,
+                effective,
+                None,
+            )
+        )
         return self.coverage_id, PAYER_INDEX[payer], member, group
 
 

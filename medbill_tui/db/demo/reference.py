@@ -65,28 +65,81 @@ class PayerDef:
 def _p(*args: object, auth: str = "") -> PayerDef:
     key, name, code, cfi, tf, method, ratio, payday, lo, hi, den, copay, coins = args
     return PayerDef(
-        str(key), str(name), str(code), str(cfi), int(str(tf)), str(method), Decimal(str(ratio)),
-        int(str(payday)), int(str(lo)), int(str(hi)), float(str(den)), Decimal(f"{copay}.00"),
-        int(str(coins)), auth,
-    )  # fmt: skip
+        str(key),
+        str(name),
+        str(code),
+        str(cfi),
+        int(str(tf)),
+        str(method),
+        Decimal(str(ratio)),
+        int(str(payday)),
+        int(str(lo)),
+        int(str(hi)),
+        float(str(den)),
+        Decimal(f"{copay}.00"),
+        int(str(coins)),
+        auth,
+    )
 
 
 PAYERS: tuple[PayerDef, ...] = (
     # key, name, payer code, filing indicator, timely days, method, allowed ratio, payday,
     # min/max days to pay, denial %, copay, coinsurance %
     _p("medicare", "Medicare Part B", "04412", "MB", 365, "ACH", "0.54", 2, 14, 24, 6, 0, 20),
-    _p("medicaid", "State Medicaid Program", "77031", "MC", 180, "ACH", "0.42", 4, 10, 30, 10,
-       0, 0, auth="20610"),
+    _p(
+        "medicaid",
+        "State Medicaid Program",
+        "77031",
+        "MC",
+        180,
+        "ACH",
+        "0.42",
+        4,
+        10,
+        30,
+        10,
+        0,
+        0,
+        auth="20610",
+    ),
     _p("bcbs", "Blue Cross Blue Shield", "00590", "BL", 180, "ACH", "0.71", 1, 10, 28, 7, 25, 20),
     _p("acme", "Acme Health Insurance", "62318", "CI", 90, "ACH", "0.68", 3, 12, 30, 9, 30, 20),
-    _p("united", "Heartland United Health", "81736", "CI", 180, "ACH", "0.66", 0, 10, 25, 8,
-       20, 20),
-    _p("hmo", "Valley Care HMO", "35162", "HM", 90, "CHK", "0.61", 4, 15, 35, 11, 15, 10,
-       auth="20610 11102 94010"),
+    _p(
+        "united", "Heartland United Health", "81736", "CI", 180, "ACH", "0.66", 0, 10, 25, 8, 20, 20
+    ),
+    _p(
+        "hmo",
+        "Valley Care HMO",
+        "35162",
+        "HM",
+        90,
+        "CHK",
+        "0.61",
+        4,
+        15,
+        35,
+        11,
+        15,
+        10,
+        auth="20610 11102 94010",
+    ),
     _p("tricare", "TRICARE East Region", "99726", "CH", 365, "ACH", "0.55", 2, 12, 26, 6, 0, 20),
-    _p("supplement", "Liberty Senior Supplement", "65978", "CI", 365, "CHK", "0.54", 1, 7, 21, 3,
-       0, 0),
-)  # fmt: skip
+    _p(
+        "supplement",
+        "Liberty Senior Supplement",
+        "65978",
+        "CI",
+        365,
+        "CHK",
+        "0.54",
+        1,
+        7,
+        21,
+        3,
+        0,
+        0,
+    ),
+)
 """The demo's payers; their ids are their position + 1."""
 
 PAYER_INDEX = {p.key: i for i, p in enumerate(PAYERS)}
@@ -134,8 +187,20 @@ def build_reference(rng: random.Random, fake: Faker, *, local_state: str) -> Ref
     street = f"{rng.randint(100, 9899)} {fake.street_name()}"[:55]
     zip9 = fake.zipcode_in_state(local_state) + f"{rng.randrange(1, 10000):04d}"
     tin = rng.choice(TIN_PREFIXES) + f"{rng.randrange(10**7):07d}"
-    practice: list[Row] = [(1, practice_name, make_npi(rng), tin, TAXONOMY_FAMILY, street, city,
-                 local_state, zip9, True)]  # fmt: skip
+    practice: list[Row] = [
+        (
+            1,
+            practice_name,
+            make_npi(rng),
+            tin,
+            TAXONOMY_FAMILY,
+            street,
+            city,
+            local_state,
+            zip9,
+            True,
+        )
+    ]
 
     providers: list[Row] = []
     weights: list[int] = []
@@ -152,8 +217,10 @@ def build_reference(rng: random.Random, fake: Faker, *, local_state: str) -> Ref
         providers.append((pid, npi, first[:35], fake.last_name()[:60], taxonomy, active))
         weights.append(rng.randint(3, 10) if active else 1)
 
-    payers: list[Row] = [(i + 1, p.name, p.code, p.filing_indicator, p.timely_days, p.auth_codes)
-              for i, p in enumerate(PAYERS)]  # fmt: skip
+    payers: list[Row] = [
+        (i + 1, p.name, p.code, p.filing_indicator, p.timely_days, p.auth_codes)
+        for i, p in enumerate(PAYERS)
+    ]
 
     default_fees = {code: Decimal(price) for code, price in PRICES.items()}
     fees = [dict(default_fees) for _ in PAYERS]
@@ -179,8 +246,10 @@ def build_reference(rng: random.Random, fake: Faker, *, local_state: str) -> Ref
     procedures: list[Row] = [
         (p.code, p.code_set, p.label) for p in procedure_codes() if p.code in known
     ]
-    trace_base = [rng.randrange(10**8, 9 * 10**8) if p.method == "ACH" else
-                  rng.randrange(100_000, 700_000) for p in PAYERS]  # fmt: skip
+    trace_base = [
+        rng.randrange(10**8, 9 * 10**8) if p.method == "ACH" else rng.randrange(100_000, 700_000)
+        for p in PAYERS
+    ]
     rows: dict[str, list[Row]] = {
         "practice": practice,
         "provider": providers,

@@ -47,6 +47,17 @@ class Remits:
         for rid, ((payer, day), amount) in enumerate(zip(self.info, self.amounts, strict=True), 1):
             trace = str(self.ref.trace_base[payer] + (day - epoch).days)
             imported = e.midnight(day) + timedelta(hours=7, minutes=7 * payer)
-            out.append((rid, payer + 1, trace, PAYERS[payer].method, amount, day, None, imported,
-                        DEMO_ACTOR))  # fmt: skip
+            out.append(
+                (
+                    rid,
+                    payer + 1,
+                    trace,
+                    PAYERS[payer].method,
+                    amount,
+                    day,
+                    None,
+                    imported,
+                    DEMO_ACTOR,
+                )
+            )
         return out

@@ -101,8 +101,7 @@ def _sick(rand: Rand, visit: _Visit, age: int, telehealth: bool) -> None:
                     visit.add_line(drug, str(pointer))
 
 
-def _preventive(rand: Rand, visit: _Visit, age: int, sex: str, medicare: bool,
-                dos: date) -> None:  # fmt: skip
+def _preventive(rand: Rand, visit: _Visit, age: int, sex: str, medicare: bool, dos: date) -> None:
     if age < 18:
         visit.add_dx(WELL_CHILD[0] if rand() < 0.8 else WELL_CHILD[1])
     else:
@@ -172,8 +171,9 @@ def _procedure(rand: Rand, visit: _Visit) -> None:
         visit.add_line(extra, "1")
 
 
-def make_visit(rand: Rand, age: int, sex: str, payer: str,
-               dos: date) -> tuple[list[str], list[Line], str]:  # fmt: skip
+def make_visit(
+    rand: Rand, age: int, sex: str, payer: str, dos: date
+) -> tuple[list[str], list[Line], str]:
     """Diagnoses (in order), service lines and place of service of one encounter."""
     visit = _Visit()
     r = rand()

@@ -36,9 +36,12 @@ class AckCounts:
 
 def prior_import(conn: Connection, sha256: str) -> PriorImport | None:
     row = conn.execute(
-        text("SELECT file_name, created_by, created_at FROM edi_file "
-             "WHERE direction = 'in' AND sha256 = :s"), {"s": sha256},
-    ).one_or_none()  # fmt: skip
+        text(
+            "SELECT file_name, created_by, created_at FROM edi_file "
+            "WHERE direction = 'in' AND sha256 = :s"
+        ),
+        {"s": sha256},
+    ).one_or_none()
     return None if row is None else PriorImport(row.file_name, row.created_by, row.created_at)
 
 
@@ -61,10 +64,19 @@ def record_inbound(
                     sender_id, receiver_id, warnings, created_by)
                 VALUES ('in', :kind, :name, :sha, :content, :isa, :gs, :sender, :receiver,
                         :warnings, :actor) RETURNING id"""),
-        {"kind": kind, "name": file_name[:255], "sha": sha256, "content": content,
-         "isa": isa13[:9], "gs": gs06[:9], "sender": sender[:15], "receiver": receiver[:15],
-         "warnings": warnings, "actor": actor},
-    ).scalar_one()  # fmt: skip
+        {
+            "kind": kind,
+            "name": file_name[:255],
+            "sha": sha256,
+            "content": content,
+            "isa": isa13[:9],
+            "gs": gs06[:9],
+            "sender": sender[:15],
+            "receiver": receiver[:15],
+            "warnings": warnings,
+            "actor": actor,
+        },
+    ).scalar_one()
     record_audit(conn, actor, "import", "edi_file", file_id, f"{kind} {file_name}")
     return int(file_id)
 
@@ -74,18 +86,22 @@ def _move(
 ) -> bool:
     """Change a claim's status when it is in one of `allowed_from`; write its history."""
     row = conn.execute(
-        text("UPDATE claim SET status = :to, version = version + 1 "
-             "WHERE id = :id AND status = ANY(:from) "
-             "RETURNING (SELECT status FROM claim WHERE id = :id) AS old"),
+        text(
+            "UPDATE claim SET status = :to, version = version + 1 "
+            "WHERE id = :id AND status = ANY(:from) "
+            "RETURNING (SELECT status FROM claim WHERE id = :id) AS old"
+        ),
         {"to": to, "id": claim_id, "from": list(allowed_from)},
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     if row is None:
         return False
     conn.execute(
-        text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
-             "VALUES (:id, now(), :a, :f, :t, :d)"),
+        text(
+            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+            "VALUES (:id, now(), :a, :f, :t, :d)"
+        ),
         {"id": claim_id, "a": actor, "f": row.old, "t": to, "d": detail[:2000]},
-    )  # fmt: skip
+    )
     return True
 
 
@@ -104,9 +120,17 @@ def _ack(
         text("""INSERT INTO acknowledgment (edi_file_id, kind, submission_id, claim_id, status,
                     code, words, segments)
                 VALUES (:f, :k, :s, :c, :st, :code, :w, :seg)"""),
-        {"f": file_id, "k": kind, "s": submission_id, "c": claim_id, "st": status,
-         "code": code[:30], "w": words, "seg": segments},
-    )  # fmt: skip
+        {
+            "f": file_id,
+            "k": kind,
+            "s": submission_id,
+            "c": claim_id,
+            "st": status,
+            "code": code[:30],
+            "w": words,
+            "seg": segments,
+        },
+    )
 
 
 def _rejection_item(conn: Connection, claim_id: int, detail: str, today: object) -> None:
@@ -116,26 +140,31 @@ def _rejection_item(conn: Connection, claim_id: int, detail: str, today: object)
                 SELECT 'rejection', c.id, c.patient_id, c.total_charge, :today,
                        CAST(:today AS date) + 7, :d FROM claim c WHERE c.id = :id"""),
         {"id": claim_id, "today": today, "d": detail[:4000]},
-    )  # fmt: skip
+    )
 
 
 def apply_999(conn: Connection, ack: Ack999, file_id: int, actor: str, today: object) -> AckCounts:
     """Tie each acknowledged set to its submissions by GS06/ST02 and move the claims on."""
     counts = AckCounts()
     batch = conn.execute(
-        text("SELECT id, file_name FROM edi_file WHERE direction = 'out' AND kind = '837P' "
-             "AND gs06 = :gs"), {"gs": ack.group_control.lstrip("0") or "0"},
-    ).one_or_none()  # fmt: skip
+        text(
+            "SELECT id, file_name FROM edi_file WHERE direction = 'out' AND kind = '837P' "
+            "AND gs06 = :gs"
+        ),
+        {"gs": ack.group_control.lstrip("0") or "0"},
+    ).one_or_none()
     if batch is None:
         raise UnknownBatch(
             f"this 999 acknowledges group {ack.group_control}, which medbill never sent"
         )
     for tset in ack.sets:
         subs = conn.execute(
-            text("SELECT id, claim_id FROM submission WHERE edi_file_id = :f AND "
-                 "ltrim(st02, '0') = ltrim(:st, '0')"),
+            text(
+                "SELECT id, claim_id FROM submission WHERE edi_file_id = :f AND "
+                "ltrim(st02, '0') = ltrim(:st, '0')"
+            ),
             {"f": batch.id, "st": tset.control},
-        ).all()  # fmt: skip
+        ).all()
         if not subs:
             counts.notes.append(f"set {tset.control} is not in {batch.file_name}")
             continue
@@ -143,15 +172,26 @@ def apply_999(conn: Connection, ack: Ack999, file_id: int, actor: str, today: ob
         detail = _set_words(tset)
         for sub in subs:
             status = "accepted" if accepted else "rejected"
-            _ack(conn, file_id, "999", sub.id, sub.claim_id, status, f"IK5 {tset.status}",
-                 detail, _segments(tset))  # fmt: skip
+            _ack(
+                conn,
+                file_id,
+                "999",
+                sub.id,
+                sub.claim_id,
+                status,
+                f"IK5 {tset.status}",
+                detail,
+                _segments(tset),
+            )
             if accepted:
-                moved = _move(conn, sub.claim_id, ("submitted",), "accepted_999", actor,
-                              "999: file accepted")  # fmt: skip
+                moved = _move(
+                    conn, sub.claim_id, ("submitted",), "accepted_999", actor, "999: file accepted"
+                )
                 counts.accepted += 1
             else:
-                moved = _move(conn, sub.claim_id, ("submitted",), "rejected_999", actor,
-                              f"999: {detail}")  # fmt: skip
+                moved = _move(
+                    conn, sub.claim_id, ("submitted",), "rejected_999", actor, f"999: {detail}"
+                )
                 if moved:
                     _rejection_item(conn, sub.claim_id, f"999 rejected the file: {detail}", today)
                 counts.rejected += 1
@@ -167,8 +207,10 @@ def _set_words(tset: AckSet) -> str:
 
 
 def _segments(tset: AckSet) -> str | None:
-    refs = [f"{e.segment_id} #{e.segment_position}" + (f" {e.element_ref}" if e.element_ref else "")
-            for e in tset.errors]  # fmt: skip
+    refs = [
+        f"{e.segment_id} #{e.segment_position}" + (f" {e.element_ref}" if e.element_ref else "")
+        for e in tset.errors
+    ]
     return ", ".join(refs) or None
 
 
@@ -180,35 +222,53 @@ def apply_277ca(
     for claim in ack.claims:
         row = conn.execute(
             text("SELECT id FROM claim WHERE claim_no = :pcn"), {"pcn": claim.patient_control_no}
-        ).one_or_none()  # fmt: skip
+        ).one_or_none()
         code = f"{claim.status_category}:{claim.status_code}" + (
-            f":{claim.entity}" if claim.entity else "")  # fmt: skip
+            f":{claim.entity}" if claim.entity else ""
+        )
         if row is None:
             conn.execute(
                 text("""INSERT INTO work_item (kind, amount, opened_on, detail)
                         VALUES ('unmatched', :amt, :today, :d)"""),
-                {"amt": claim.total_charge, "today": today,
-                 "d": f"277CA for unknown claim {claim.patient_control_no} ({code}: "
-                      f"{claim.words}); payer claim no. {claim.payer_claim_no or 'none'}"},
-            )  # fmt: skip
+                {
+                    "amt": claim.total_charge,
+                    "today": today,
+                    "d": f"277CA for unknown claim {claim.patient_control_no} ({code}: "
+                    f"{claim.words}); payer claim no. {claim.payer_claim_no or 'none'}",
+                },
+            )
             counts.unmatched += 1
             continue
         sub = conn.execute(
             text("SELECT id FROM submission WHERE claim_id = :c ORDER BY id DESC LIMIT 1"),
             {"c": row.id},
-        ).scalar()  # fmt: skip
+        ).scalar()
         if claim.accepted:
             _ack(conn, file_id, "277CA", sub, row.id, "accepted", code, claim.words, None)
             if claim.payer_claim_no:
-                conn.execute(text("UPDATE claim SET payer_claim_no = :p WHERE id = :id"),
-                             {"p": claim.payer_claim_no, "id": row.id})  # fmt: skip
-            moved = _move(conn, row.id, ("submitted", "accepted_999"), "acknowledged_277ca",
-                          actor, f"277CA {code}: {claim.words}")  # fmt: skip
+                conn.execute(
+                    text("UPDATE claim SET payer_claim_no = :p WHERE id = :id"),
+                    {"p": claim.payer_claim_no, "id": row.id},
+                )
+            moved = _move(
+                conn,
+                row.id,
+                ("submitted", "accepted_999"),
+                "acknowledged_277ca",
+                actor,
+                f"277CA {code}: {claim.words}",
+            )
             counts.accepted += 1
         elif claim.accepted is False:
             _ack(conn, file_id, "277CA", sub, row.id, "rejected", code, claim.words, None)
-            moved = _move(conn, row.id, ("submitted", "accepted_999"), "rejected_277ca", actor,
-                          f"277CA {code}: {claim.words}")  # fmt: skip
+            moved = _move(
+                conn,
+                row.id,
+                ("submitted", "accepted_999"),
+                "rejected_277ca",
+                actor,
+                f"277CA {code}: {claim.words}",
+            )
             if moved:
                 _rejection_item(conn, row.id, f"277CA rejected it ({code}): {claim.words}", today)
             counts.rejected += 1

@@ -280,7 +280,7 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
                 FROM charge ch JOIN claim cl ON cl.encounter_id = ch.encounter_id
                 WHERE cl.id = :c"""),
         {"c": claim_id},
-    )  # fmt: skip
+    )
     conn.execute(
         text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind, responsibility,
                     amount, service_date, posted_by, reverses_id, memo)
@@ -289,7 +289,7 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
                 FROM ledger_entry le WHERE le.claim_id = :c AND le.kind = 'charge'
                   AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id)"""),
         {"c": claim_id, "a": actor},
-    )  # fmt: skip
+    )
     row = conn.execute(
         text("""UPDATE claim SET total_charge = (SELECT coalesce(sum(amount), 0) FROM claim_line
                                                  WHERE claim_id = :c),
@@ -297,9 +297,10 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
                 WHERE id = :c RETURNING claim_no, total_charge,
                       (SELECT status FROM claim WHERE id = :c) AS old"""),
         {"c": claim_id},
-    ).one()  # fmt: skip
+    ).one()
     conn.execute(
-        text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind, responsibility,
+        text(
+            """INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind, responsibility,
                     amount, service_date, posted_by, memo)
                 SELECT c.patient_id, c.encounter_id, c.id, 'charge',
                        CASE cv.priority WHEN 1 THEN 'primary' WHEN 2 THEN 'secondary'
@@ -307,18 +308,24 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
                        'claim ' || c.claim_no || ' corrected'
                 FROM claim c JOIN encounter e ON e.id = c.encounter_id
                 JOIN coverage cv ON cv.id = c.coverage_id WHERE c.id = :c
-                  AND NOT """ + crossover_sql("c")),
+                  AND NOT """
+            + crossover_sql("c")
+        ),
         {"c": claim_id, "a": actor},
-    )  # fmt: skip
+    )
     conn.execute(
-        text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
-             "VALUES (:c, now(), :a, :old, 'ready', 'corrected after rejection; send again')"),
+        text(
+            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+            "VALUES (:c, now(), :a, :old, 'ready', 'corrected after rejection; send again')"
+        ),
         {"c": claim_id, "a": actor, "old": row.old},
-    )  # fmt: skip
+    )
     record_audit(conn, actor, "resend", "claim", claim_id, f"corrected after {row.old}")
     conn.execute(
-        text("UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
-             "lease_until = NULL, detail = coalesce(detail || '; ', '') || 'corrected by ' || :a "
-             "WHERE claim_id = :c AND kind = 'rejection' AND status = 'open'"),
+        text(
+            "UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
+            "lease_until = NULL, detail = coalesce(detail || '; ', '') || 'corrected by ' || :a "
+            "WHERE claim_id = :c AND kind = 'rejection' AND status = 'open'"
+        ),
         {"c": claim_id, "a": actor},
-    )  # fmt: skip
+    )

@@ -49,19 +49,35 @@ def load_denial(conn: Connection, work_item_id: int, *, lock: bool = True) -> De
                  JOIN coverage cv ON cv.id = c.coverage_id JOIN payer py ON py.id = c.payer_id
                  JOIN patient p ON p.id = c.patient_id
                  WHERE w.id = :id AND w.kind = 'denial'
-                 {'FOR UPDATE OF w' if lock else ''}"""),
+                 {"FOR UPDATE OF w" if lock else ""}"""),
         {"id": work_item_id},
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     if row is None:
         raise DenialRefused(f"denial {work_item_id} does not exist")
     balance = conn.execute(
-        text("SELECT coalesce(sum(amount), 0) FROM ledger_entry "
-             "WHERE claim_id = :c AND responsibility = :r"), {"c": row.claim_id, "r": row.resp},
-    ).scalar_one()  # fmt: skip
-    return DenialContext(row.id, row.claim_id, row.claim_no, row.patient_id, row.encounter_id,
-                         row.dos, row.resp, Decimal(balance), Decimal(row.amount),
-                         row.group_code, row.carc, row.payer, row.payer_claim_no, row.patient,
-                         row.status)  # fmt: skip
+        text(
+            "SELECT coalesce(sum(amount), 0) FROM ledger_entry "
+            "WHERE claim_id = :c AND responsibility = :r"
+        ),
+        {"c": row.claim_id, "r": row.resp},
+    ).scalar_one()
+    return DenialContext(
+        row.id,
+        row.claim_id,
+        row.claim_no,
+        row.patient_id,
+        row.encounter_id,
+        row.dos,
+        row.resp,
+        Decimal(balance),
+        Decimal(row.amount),
+        row.group_code,
+        row.carc,
+        row.payer,
+        row.payer_claim_no,
+        row.patient,
+        row.status,
+    )
 
 
 def _require_open(ctx: DenialContext) -> None:
@@ -82,9 +98,18 @@ def _entry(
         text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind, responsibility,
                     amount, service_date, posted_by, memo)
                 VALUES (:p, :e, :c, :k, :r, :amt, :d, :a, :m)"""),
-        {"p": ctx.patient_id, "e": ctx.encounter_id, "c": ctx.claim_id, "k": kind, "r": resp,
-         "amt": amount, "d": ctx.dos, "a": actor, "m": memo[:500]},
-    )  # fmt: skip
+        {
+            "p": ctx.patient_id,
+            "e": ctx.encounter_id,
+            "c": ctx.claim_id,
+            "k": kind,
+            "r": resp,
+            "amt": amount,
+            "d": ctx.dos,
+            "a": actor,
+            "m": memo[:500],
+        },
+    )
 
 
 def note(
@@ -93,19 +118,23 @@ def note(
     conn.execute(
         text("INSERT INTO note (entity, entity_id, author, body) VALUES ('claim', :c, :a, :b)"),
         {"c": ctx.claim_id, "a": actor, "b": body},
-    )  # fmt: skip
+    )
     record_audit(conn, actor, "note", "claim", ctx.claim_id, None)  # the note itself may hold PHI
     if follow_up_on is not None:
-        conn.execute(text("UPDATE work_item SET due_on = :d WHERE id = :id"),
-                     {"d": follow_up_on, "id": ctx.work_item_id})  # fmt: skip
+        conn.execute(
+            text("UPDATE work_item SET due_on = :d WHERE id = :id"),
+            {"d": follow_up_on, "id": ctx.work_item_id},
+        )
 
 
 def close(conn: Connection, ctx: DenialContext, actor: str, outcome: str) -> None:
     conn.execute(
-        text("UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
-             "lease_until = NULL, detail = coalesce(detail || '; ', '') || :o WHERE id = :id"),
+        text(
+            "UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
+            "lease_until = NULL, detail = coalesce(detail || '; ', '') || :o WHERE id = :id"
+        ),
         {"id": ctx.work_item_id, "o": f"{outcome} by {actor}"},
-    )  # fmt: skip
+    )
     record_audit(conn, actor, "work", "work_item", ctx.work_item_id, outcome)
 
 
@@ -118,10 +147,18 @@ def write_off(
     if amount <= 0:
         raise DenialRefused("nothing is owed by the payer on this claim any more")
     if amount > limit and not may_exceed:
-        raise DenialRefused(f"writing off {amount} is above the {limit} limit: a supervisor "
-                            "must do it")  # fmt: skip
-    _entry(conn, ctx, "writeoff", ctx.responsibility, -amount, actor,
-           f"write-off {ctx.group_code}-{ctx.carc}: {reason}")  # fmt: skip
+        raise DenialRefused(
+            f"writing off {amount} is above the {limit} limit: a supervisor must do it"
+        )
+    _entry(
+        conn,
+        ctx,
+        "writeoff",
+        ctx.responsibility,
+        -amount,
+        actor,
+        f"write-off {ctx.group_code}-{ctx.carc}: {reason}",
+    )
     close(conn, ctx, actor, f"written off {amount}: {reason}")
     return amount
 
@@ -151,9 +188,13 @@ def resubmit(conn: Connection, ctx: DenialContext, actor: str, today: date) -> s
                        (SELECT coalesce(sum(amount), 0) FROM charge
                         WHERE encounter_id = c.encounter_id), :today
                 FROM claim c WHERE c.id = :old RETURNING id, claim_no, total_charge"""),
-        {"freq": "7" if replacement else "1", "orig": ctx.payer_claim_no if replacement else None,
-         "today": today, "old": ctx.claim_id},
-    ).one()  # fmt: skip
+        {
+            "freq": "7" if replacement else "1",
+            "orig": ctx.payer_claim_no if replacement else None,
+            "today": today,
+            "old": ctx.claim_id,
+        },
+    ).one()
     conn.execute(
         text("""INSERT INTO claim_line (claim_id, charge_id, line_no, code, modifiers, units,
                     amount, dx_pointers)
@@ -162,48 +203,74 @@ def resubmit(conn: Connection, ctx: DenialContext, actor: str, today: date) -> s
                        dx_pointers
                 FROM charge WHERE encounter_id = :e"""),
         {"new": new.id, "e": ctx.encounter_id},
-    )  # fmt: skip
+    )
     charge = conn.execute(
-        text("SELECT id, amount, responsibility FROM ledger_entry WHERE claim_id = :c AND "
-             "kind = 'charge' AND NOT EXISTS (SELECT 1 FROM ledger_entry x "
-             "WHERE x.reverses_id = ledger_entry.id)"), {"c": ctx.claim_id},
-    ).all()  # fmt: skip
+        text(
+            "SELECT id, amount, responsibility FROM ledger_entry WHERE claim_id = :c AND "
+            "kind = 'charge' AND NOT EXISTS (SELECT 1 FROM ledger_entry x "
+            "WHERE x.reverses_id = ledger_entry.id)"
+        ),
+        {"c": ctx.claim_id},
+    ).all()
     for entry in charge:  # the new claim carries the charge from now on
         conn.execute(
             text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind,
                         responsibility, amount, service_date, posted_by, reverses_id, memo)
                     VALUES (:p, :e, :c, 'reversal', :r, :amt, :d, :a, :rev, :m)"""),
-            {"p": ctx.patient_id, "e": ctx.encounter_id, "c": ctx.claim_id,
-             "r": entry.responsibility, "amt": -entry.amount, "d": ctx.dos, "a": actor,
-             "rev": entry.id, "m": f"replaced by claim {new.claim_no}"},
-        )  # fmt: skip
+            {
+                "p": ctx.patient_id,
+                "e": ctx.encounter_id,
+                "c": ctx.claim_id,
+                "r": entry.responsibility,
+                "amt": -entry.amount,
+                "d": ctx.dos,
+                "a": actor,
+                "rev": entry.id,
+                "m": f"replaced by claim {new.claim_no}",
+            },
+        )
     if charge:  # a secondary claim has no charge of its own: its balance came by transfer
         conn.execute(
             text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind,
                         responsibility, amount, service_date, posted_by, memo)
                     VALUES (:p, :e, :c, 'charge', :r, :amt, :d, :a, :m)"""),
-            {"p": ctx.patient_id, "e": ctx.encounter_id, "c": new.id, "r": ctx.responsibility,
-             "amt": new.total_charge, "d": ctx.dos, "a": actor, "m": f"claim {new.claim_no}"},
-        )  # fmt: skip
-    old_status = conn.execute(text("SELECT status FROM claim WHERE id = :c"),
-                              {"c": ctx.claim_id}).scalar_one()  # fmt: skip
+            {
+                "p": ctx.patient_id,
+                "e": ctx.encounter_id,
+                "c": new.id,
+                "r": ctx.responsibility,
+                "amt": new.total_charge,
+                "d": ctx.dos,
+                "a": actor,
+                "m": f"claim {new.claim_no}",
+            },
+        )
+    old_status = conn.execute(
+        text("SELECT status FROM claim WHERE id = :c"), {"c": ctx.claim_id}
+    ).scalar_one()
     conn.execute(
         text("""WITH moved AS (UPDATE claim SET status = 'replaced', version = version + 1
                                WHERE id = :old RETURNING id, status)
                 INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
                 VALUES (:old, now(), :a, :from, 'replaced', :d),
                        (:new, now(), :a, NULL, 'ready', :d2)"""),
-        {"old": ctx.claim_id, "new": new.id, "a": actor, "from": old_status,
-         "d": f"corrected and resubmitted as {new.claim_no}",
-         "d2": f"corrected claim replacing {ctx.claim_no}"},
-    )  # fmt: skip
+        {
+            "old": ctx.claim_id,
+            "new": new.id,
+            "a": actor,
+            "from": old_status,
+            "d": f"corrected and resubmitted as {new.claim_no}",
+            "d2": f"corrected claim replacing {ctx.claim_no}",
+        },
+    )
     record_audit(conn, actor, "create", "claim", new.id, f"corrects claim {ctx.claim_no}")
     close(conn, ctx, actor, f"resubmitted as {new.claim_no}")
     return str(new.claim_no)
 
 
-def denial_detail(conn: Connection, work_item_id: int, today: date,
-                  appeal_window_days: int) -> DenialDetail:  # fmt: skip
+def denial_detail(
+    conn: Connection, work_item_id: int, today: date, appeal_window_days: int
+) -> DenialDetail:
     """The denial as the denial screen shows it (no lock)."""
     row = conn.execute(
         text("""SELECT w.id, w.claim_id, c.claim_no, p.last_name || ', ' || p.first_name AS patient,
@@ -217,20 +284,32 @@ def denial_detail(conn: Connection, work_item_id: int, today: date,
                 LEFT JOIN carc ca ON ca.code = w.carc LEFT JOIN rarc ra ON ra.code = w.rarc
                 WHERE w.id = :id AND w.kind = 'denial'"""),
         {"id": work_item_id},
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     if row is None:
         raise DenialRefused(f"denial {work_item_id} does not exist")
     return DenialDetail(
-        work_item_id=row.id, claim_id=row.claim_id, claim_no=row.claim_no,
-        patient_name=row.patient, payer_name=row.payer, dos=row.dos,
-        group_code=row.group_code, carc=row.carc, rarc=row.rarc, amount=Decimal(row.amount),
-        denied_on=row.opened_on, days_since=max((today - row.opened_on).days, 0),
+        work_item_id=row.id,
+        claim_id=row.claim_id,
+        claim_no=row.claim_no,
+        patient_name=row.patient,
+        payer_name=row.payer,
+        dos=row.dos,
+        group_code=row.group_code,
+        carc=row.carc,
+        rarc=row.rarc,
+        amount=Decimal(row.amount),
+        denied_on=row.opened_on,
+        days_since=max((today - row.opened_on).days, 0),
         appeal_due=row.opened_on + timedelta(days=appeal_window_days),
-        follow_up_on=row.due_on, status=row.status, owner=row.owner, detail=row.detail,
+        follow_up_on=row.due_on,
+        status=row.status,
+        owner=row.owner,
+        detail=row.detail,
         carc_text=carc_words(row.carc, row.carc_text),
         rarc_text=rarc_words(row.rarc, row.rarc_text) if row.rarc else "",
-        category=row.category, action=row.action,
-    )  # fmt: skip
+        category=row.category,
+        action=row.action,
+    )
 
 
 def next_open_denial(conn: Connection, ctx_id: int) -> int | None:
@@ -241,5 +320,5 @@ def next_open_denial(conn: Connection, ctx_id: int) -> int | None:
                   AND (w.opened_on, w.id) > (me.opened_on, me.id)
                 ORDER BY w.opened_on, w.id LIMIT 1"""),
         {"id": ctx_id},
-    ).scalar_one_or_none()  # fmt: skip
+    ).scalar_one_or_none()
     return None if found is None else int(found)

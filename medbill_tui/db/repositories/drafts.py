@@ -31,10 +31,12 @@ def save_draft(
 def find_draft(conn: Connection, owner: str, entity: str, entity_id: int | None) -> Draft | None:
     """The owner's draft of the record (a new one when `entity_id` is None), if any."""
     row = conn.execute(
-        text("SELECT owner, entity, entity_id, payload, saved_at FROM draft "
-             "WHERE owner = :o AND entity = :e AND entity_id IS NOT DISTINCT FROM :id"),
+        text(
+            "SELECT owner, entity, entity_id, payload, saved_at FROM draft "
+            "WHERE owner = :o AND entity = :e AND entity_id IS NOT DISTINCT FROM :id"
+        ),
         {"o": owner, "e": entity, "id": entity_id},
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     if row is None:
         return None
     return Draft(row.owner, row.entity, row.entity_id, dict(row.payload), row.saved_at)
@@ -43,10 +45,12 @@ def find_draft(conn: Connection, owner: str, entity: str, entity_id: int | None)
 def delete_draft(conn: Connection, owner: str, entity: str, entity_id: int | None) -> bool:
     """Drop the owner's draft of the record (after a save); True when there was one."""
     gone = conn.execute(
-        text("DELETE FROM draft WHERE owner = :o AND entity = :e "
-             "AND entity_id IS NOT DISTINCT FROM :id RETURNING id"),
+        text(
+            "DELETE FROM draft WHERE owner = :o AND entity = :e "
+            "AND entity_id IS NOT DISTINCT FROM :id RETURNING id"
+        ),
         {"o": owner, "e": entity, "id": entity_id},
-    ).first()  # fmt: skip
+    ).first()
     return gone is not None
 
 
@@ -56,10 +60,14 @@ def last_change(
     """Who last changed the record and when: the latest claim_event for a claim, else the
     latest audit event (None, None when nothing says)."""
     if entity == "claim":
-        sql = ("SELECT actor, at FROM claim_event WHERE claim_id = :id "
-               "ORDER BY at DESC, id DESC LIMIT 1")  # fmt: skip
+        sql = (
+            "SELECT actor, at FROM claim_event WHERE claim_id = :id "
+            "ORDER BY at DESC, id DESC LIMIT 1"
+        )
     else:
-        sql = ("SELECT actor, at FROM audit_event WHERE entity = :e AND entity_id = :id "
-               "AND action NOT IN ('open', 'view', 'read') ORDER BY id DESC LIMIT 1")  # fmt: skip
+        sql = (
+            "SELECT actor, at FROM audit_event WHERE entity = :e AND entity_id = :id "
+            "AND action NOT IN ('open', 'view', 'read') ORDER BY id DESC LIMIT 1"
+        )
     row = conn.execute(text(sql), {"e": entity, "id": entity_id}).one_or_none()
     return (None, None) if row is None else (row.actor, row.at)

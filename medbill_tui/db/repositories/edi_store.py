@@ -33,8 +33,10 @@ def store_content(
     with path.open("rb") as handle:
         while chunk := handle.read(chunk_bytes):
             digest.update(chunk)
-            conn.execute(text("SELECT lo_put(:oid, :offset, :data)"),
-                         {"oid": oid, "offset": offset, "data": chunk})  # fmt: skip
+            conn.execute(
+                text("SELECT lo_put(:oid, :offset, :data)"),
+                {"oid": oid, "offset": offset, "data": chunk},
+            )
             offset += len(chunk)
     return LARGE_OBJECT_PREFIX + f"{oid}:{offset}".encode(), digest.hexdigest()
 
@@ -52,12 +54,16 @@ def iter_content(conn: Connection, file_id: int, chunk_bytes: int = CHUNK_BYTES)
     oid, size = (int(part) for part in content[len(LARGE_OBJECT_PREFIX) :].split(b":"))
     for offset in range(0, size, chunk_bytes):
         yield bytes(
-            conn.execute(text("SELECT lo_get(:oid, :offset, :n)"),
-                         {"oid": oid, "offset": offset, "n": chunk_bytes}).scalar_one()
-        )  # fmt: skip
+            conn.execute(
+                text("SELECT lo_get(:oid, :offset, :n)"),
+                {"oid": oid, "offset": offset, "n": chunk_bytes},
+            ).scalar_one()
+        )
 
 
 def set_warnings(conn: Connection, file_id: int, warnings: tuple[str, ...]) -> None:
     """Keep the envelope and validator warnings of an inbound file (found while importing)."""
-    conn.execute(text("UPDATE edi_file SET warnings = :w WHERE id = :f"),
-                 {"w": "\n".join(warnings) or None, "f": file_id})  # fmt: skip
+    conn.execute(
+        text("UPDATE edi_file SET warnings = :w WHERE id = :f"),
+        {"w": "\n".join(warnings) or None, "f": file_id},
+    )

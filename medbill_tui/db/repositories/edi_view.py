@@ -20,12 +20,14 @@ def claim_edi(conn: Connection, claim_id: int) -> ClaimEdi:
                 FROM submission s JOIN edi_file f ON f.id = s.edi_file_id
                 WHERE s.claim_id = :c ORDER BY s.submitted_at DESC, s.id DESC LIMIT 1"""),
         {"c": claim_id},
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     segments: list[tuple[int, str]] = []
     if sub is not None:
         try:
-            segments = [(seg.number, "*".join(seg.elements))
-                        for seg in iter_segments(clean_text(bytes(sub.content)))]  # fmt: skip
+            segments = [
+                (seg.number, "*".join(seg.elements))
+                for seg in iter_segments(clean_text(bytes(sub.content)))
+            ]
         except X12SyntaxError as exc:
             segments = [(0, f"(the file cannot be read: {exc})")]
     acks = conn.execute(
@@ -35,7 +37,7 @@ def claim_edi(conn: Connection, claim_id: int) -> ClaimEdi:
                    OR a.submission_id IN (SELECT id FROM submission WHERE claim_id = :c)
                 ORDER BY a.created_at, a.id"""),
         {"c": claim_id},
-    ).all()  # fmt: skip
+    ).all()
     return ClaimEdi(
         claim_id=claim_id,
         claim_no=str(claim_no),

@@ -179,12 +179,20 @@ def scrub_input_for_form(
             )
         )
     return EncounterForScrub(
-        today=today, dos=dos, pos=form.pos.strip(),
-        patient=PatientInfo(p.first_name, p.last_name, p.dob, p.sex, p.address1, p.city,
-                            p.state, p.zip),
-        coverage=coverage, provider_npi=npi, billing_npi=billing_npi or "",
-        authorization=auth, diagnoses=diagnoses, lines=lines, other_lines_same_day=same_day,
-    )  # fmt: skip
+        today=today,
+        dos=dos,
+        pos=form.pos.strip(),
+        patient=PatientInfo(
+            p.first_name, p.last_name, p.dob, p.sex, p.address1, p.city, p.state, p.zip
+        ),
+        coverage=coverage,
+        provider_npi=npi,
+        billing_npi=billing_npi or "",
+        authorization=auth,
+        diagnoses=diagnoses,
+        lines=lines,
+        other_lines_same_day=same_day,
+    )
 
 
 def load_form(conn: Connection, encounter_id: int) -> tuple[EncounterForm, str]:
@@ -216,10 +224,17 @@ def load_form(conn: Connection, encounter_id: int) -> tuple[EncounterForm, str]:
         )
     )
     form = EncounterForm(
-        patient_id=e.patient_id, provider_id=e.provider_id, coverage_id=e.coverage_id,
-        authorization_id=e.authorization_id, dos=e.dos.strftime("%m/%d/%Y"), pos=e.pos,
-        diagnoses=tuple(dx), lines=lines, encounter_id=e.id, version=e.version,
-    )  # fmt: skip
+        patient_id=e.patient_id,
+        provider_id=e.provider_id,
+        coverage_id=e.coverage_id,
+        authorization_id=e.authorization_id,
+        dos=e.dos.strftime("%m/%d/%Y"),
+        pos=e.pos,
+        diagnoses=tuple(dx),
+        lines=lines,
+        encounter_id=e.id,
+        version=e.version,
+    )
     return form, e.status
 
 
@@ -233,9 +248,13 @@ def write_encounter(
 ) -> tuple[int, int]:
     """Insert or update the encounter with its diagnoses and charges; returns (id, version)."""
     values = {
-        "patient": form.patient_id, "provider": form.provider_id, "coverage": form.coverage_id,
-        "auth": form.authorization_id, "dos": dos, "pos": form.pos.strip(),
-    }  # fmt: skip
+        "patient": form.patient_id,
+        "provider": form.provider_id,
+        "coverage": form.coverage_id,
+        "auth": form.authorization_id,
+        "dos": dos,
+        "pos": form.pos.strip(),
+    }
     row: Any
     if form.encounter_id is None:
         row = conn.execute(
@@ -269,9 +288,12 @@ def write_encounter(
         )
         # Lines of claims already sent keep their own copy of the charge; only the link goes.
         conn.execute(
-            text("UPDATE claim_line SET charge_id = NULL WHERE charge_id IN "
-                 "(SELECT id FROM charge WHERE encounter_id = :id)"), {"id": row.id},
-        )  # fmt: skip
+            text(
+                "UPDATE claim_line SET charge_id = NULL WHERE charge_id IN "
+                "(SELECT id FROM charge WHERE encounter_id = :id)"
+            ),
+            {"id": row.id},
+        )
         conn.execute(text("DELETE FROM charge WHERE encounter_id = :id"), {"id": row.id})
     for seq, code in enumerate(diagnoses, start=1):
         conn.execute(
@@ -299,8 +321,9 @@ def write_encounter(
                 "p": encode_pointers(line.pointers),
             },
         )
-    record_audit(conn, actor, action, "encounter", row.id,
-                 f"{len(diagnoses)} diagnoses, {len(lines)} lines")  # fmt: skip
+    record_audit(
+        conn, actor, action, "encounter", row.id, f"{len(diagnoses)} diagnoses, {len(lines)} lines"
+    )
     return int(row.id), int(row.version)
 
 
@@ -325,8 +348,10 @@ def correctable(conn: Connection, encounter_id: int) -> bool:
 def rejected_claim(conn: Connection, encounter_id: int) -> int | None:
     """The encounter's claim that a 999 or 277CA rejected (it may be corrected and resent)."""
     found = conn.execute(
-        text("SELECT id FROM claim WHERE encounter_id = :e AND status IN "
-             "('rejected_999', 'rejected_277ca') ORDER BY id DESC LIMIT 1"),
+        text(
+            "SELECT id FROM claim WHERE encounter_id = :e AND status IN "
+            "('rejected_999', 'rejected_277ca') ORDER BY id DESC LIMIT 1"
+        ),
         {"e": encounter_id},
-    ).scalar()  # fmt: skip
+    ).scalar()
     return None if found is None else int(found)

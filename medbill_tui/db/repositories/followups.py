@@ -62,10 +62,12 @@ def lock_target(conn: Connection, entity: Entity, entity_id: int) -> Target:
 def add_note(conn: Connection, target: Target, actor: str, body: str) -> int:
     """Write a note on the claim or account; returns its id."""
     note_id = conn.execute(
-        text("INSERT INTO note (entity, entity_id, author, body) "
-             "VALUES (:e, :id, :a, :b) RETURNING id"),
+        text(
+            "INSERT INTO note (entity, entity_id, author, body) "
+            "VALUES (:e, :id, :a, :b) RETURNING id"
+        ),
         {"e": target.entity, "id": target.entity_id, "a": actor, "b": body},
-    ).scalar_one()  # fmt: skip
+    ).scalar_one()
     return int(note_id)
 
 
@@ -76,7 +78,7 @@ def _open_item(conn: Connection, target: Target) -> int | None:
                  WHERE kind = 'followup' AND status = 'open' AND patient_id = :p AND {where}
                  ORDER BY id LIMIT 1 FOR UPDATE"""),
         {"p": target.patient_id, "c": target.claim_id},
-    ).scalar_one_or_none()  # fmt: skip
+    ).scalar_one_or_none()
     return None if found is None else int(found)
 
 
@@ -98,18 +100,26 @@ def schedule(
         text("""INSERT INTO work_item (kind, claim_id, patient_id, amount, opened_on, due_on,
                     owner, detail)
                 VALUES ('followup', :c, :p, :amt, :today, :d, :o, :w) RETURNING id"""),
-        {"c": target.claim_id, "p": target.patient_id, "amt": amount, "today": today,
-         "d": due_on, "o": actor, "w": why[:500]},
-    ).scalar_one()  # fmt: skip
+        {
+            "c": target.claim_id,
+            "p": target.patient_id,
+            "amt": amount,
+            "today": today,
+            "d": due_on,
+            "o": actor,
+            "w": why[:500],
+        },
+    ).scalar_one()
     record_audit(conn, actor, "followup-open", "work_item", int(new_id), f"due {due_on}")
     return int(new_id), False
 
 
 def _balance(conn: Connection, target: Target) -> Decimal:
     column, value = (
-        ("claim_id", target.claim_id) if target.claim_id is not None else
-        ("patient_id", target.patient_id)
-    )  # fmt: skip
+        ("claim_id", target.claim_id)
+        if target.claim_id is not None
+        else ("patient_id", target.patient_id)
+    )
     owed = conn.execute(
         text(f"SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE {column} = :v"),
         {"v": value},
@@ -140,7 +150,7 @@ def load_item(conn: Connection, work_item_id: int) -> ItemContext:
                                    ORDER BY id DESC LIMIT 1) a ON TRUE
                 WHERE w.id = :id FOR UPDATE OF w"""),
         {"id": work_item_id},
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     if row is None or row.kind not in ("followup", "denial"):
         raise FollowupRefused(f"follow-up {work_item_id} does not exist")
     if row.claim_id is not None:
@@ -148,17 +158,20 @@ def load_item(conn: Connection, work_item_id: int) -> ItemContext:
     else:
         target = Target("patient", int(row.patient_id), None, int(row.patient_id))
     closed_at = f"{row.closed_at:%m/%d/%Y %H:%M}" if row.closed_at else ""
-    return ItemContext(int(row.id), str(row.kind), str(row.status), row.actor or "someone",
-                       closed_at, target)  # fmt: skip
+    return ItemContext(
+        int(row.id), str(row.kind), str(row.status), row.actor or "someone", closed_at, target
+    )
 
 
 def close(conn: Connection, ctx: ItemContext, actor: str, outcome: str) -> None:
     """Close an open follow-up with its outcome (the note was written by the caller)."""
     conn.execute(
-        text("UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
-             "lease_until = NULL, detail = coalesce(detail || '; ', '') || :o WHERE id = :id"),
+        text(
+            "UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
+            "lease_until = NULL, detail = coalesce(detail || '; ', '') || :o WHERE id = :id"
+        ),
         {"id": ctx.work_item_id, "o": f"{outcome[:400]} by {actor}"},
-    )  # fmt: skip
+    )
     record_audit(conn, actor, "followup-done", "work_item", ctx.work_item_id, None)
 
 
@@ -171,15 +184,16 @@ def move(conn: Connection, ctx: ItemContext, actor: str, due_on: date) -> None:
     record_audit(conn, actor, "followup-move", "work_item", ctx.work_item_id, f"due {due_on}")
 
 
-def entity_followup(conn: Connection, entity: Entity, entity_id: int, limit: int = 5
-                    ) -> EntityFollowup:  # fmt: skip
+def entity_followup(
+    conn: Connection, entity: Entity, entity_id: int, limit: int = 5
+) -> EntityFollowup:
     """The open follow-up (if any) and the latest notes of a claim or account."""
     where = "claim_id = :id" if entity == "claim" else "claim_id IS NULL AND patient_id = :id"
     item = conn.execute(
         text(f"""SELECT due_on, owner FROM work_item WHERE kind = 'followup' AND status = 'open'
                  AND {where} ORDER BY due_on NULLS LAST, id LIMIT 1"""),
         {"id": entity_id},
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     notes = conn.execute(
         text("""SELECT at, author, body FROM note WHERE entity = :e AND entity_id = :id
                 ORDER BY at DESC, id DESC LIMIT :n"""),
@@ -221,8 +235,11 @@ def due_page(
     keyset = ""
     if after is not None:
         keyset = "WHERE (q.rank, q.due, q.id) > (:after_rank, :after_due, :after_id)"
-        params.update(after_rank=int(after[0]), after_due=date.fromisoformat(str(after[1])),
-                      after_id=int(after[2]))  # fmt: skip
+        params.update(
+            after_rank=int(after[0]),
+            after_due=date.fromisoformat(str(after[1])),
+            after_id=int(after[2]),
+        )
     accepted = ", ".join(f"'{state}'" for state in ACCEPTED_STATES)
     sql = f"""
         SELECT pg.*, CASE WHEN pg.claim_id IS NOT NULL

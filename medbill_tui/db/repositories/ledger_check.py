@@ -48,7 +48,8 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                                                         'replaced')
                                    AND coalesce(s.total, 0) <> c.total_charge
                                  OFFSET 0) c
-                           WHERE NOT """ + crossover_sql("c"),
+                           WHERE NOT """
+        + crossover_sql("c"),
         "transfer": """SELECT remittance_id, 'transfers of remittance ' || remittance_id ||
                               ' for claim ' || claim_id || ' do not net to zero'
                        FROM ledger_entry WHERE kind = 'transfer' AND remittance_id IS NOT NULL
@@ -82,7 +83,7 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                               WHERE coalesce(-le.total, 0) <> coalesce(cp.paid, 0)""",
         "balance table": BALANCE_MISMATCH_SQL,
         "account balance table": ACCOUNT_MISMATCH_SQL,
-    }  # fmt: skip
+    }
     for what, sql in checks.items():
         for row in conn.execute(text(sql)):
             problems.append(LedgerProblem(what, str(row[1])))

@@ -40,9 +40,12 @@ class PaymentPlan:
 
 def _account(conn: Connection, patient_id: int, lock: bool) -> tuple[str, str]:
     row = conn.execute(
-        text("SELECT account_no, last_name || ', ' || first_name AS name FROM patient "
-             f"WHERE id = :p {'FOR UPDATE' if lock else ''}"), {"p": patient_id},
-    ).one_or_none()  # fmt: skip
+        text(
+            "SELECT account_no, last_name || ', ' || first_name AS name FROM patient "
+            f"WHERE id = :p {'FOR UPDATE' if lock else ''}"
+        ),
+        {"p": patient_id},
+    ).one_or_none()
     if row is None:
         raise PaymentRefused(f"account #{patient_id} does not exist")
     return str(row.account_no), str(row.name)
@@ -50,8 +53,10 @@ def _account(conn: Connection, patient_id: int, lock: bool) -> tuple[str, str]:
 
 def patient_for_account(conn: Connection, account_no: str) -> int:
     """The patient id of an account number (case-insensitive); PaymentRefused if none."""
-    found = conn.execute(text("SELECT id FROM patient WHERE upper(account_no) = upper(:a)"),
-                         {"a": account_no.strip()}).scalar()  # fmt: skip
+    found = conn.execute(
+        text("SELECT id FROM patient WHERE upper(account_no) = upper(:a)"),
+        {"a": account_no.strip()},
+    ).scalar()
     if found is None:
         raise PaymentRefused(f"there is no account {account_no.strip()!r}")
     return int(found)
@@ -66,7 +71,7 @@ def patient_visits(conn: Connection, patient_id: int) -> list[VisitOwed]:
                 FROM encounter e LEFT JOIN ledger_entry le ON le.encounter_id = e.id
                 WHERE e.patient_id = :p GROUP BY e.id, e.dos ORDER BY e.dos, e.id"""),
         {"p": patient_id},
-    ).all()  # fmt: skip
+    ).all()
     return [VisitOwed(r.id, r.dos, Decimal(r.owed)) for r in rows]
 
 
@@ -107,10 +112,13 @@ def _post(
                 FROM encounter e WHERE e.id = :e AND e.patient_id = :p
                 RETURNING id""")
     ids = [
-        int(conn.execute(insert, {"p": patient_id, "e": e, "amt": amount, "a": actor,
-                                  "m": memo[:200]}).scalar_one())
+        int(
+            conn.execute(
+                insert, {"p": patient_id, "e": e, "amt": amount, "a": actor, "m": memo[:200]}
+            ).scalar_one()
+        )
         for e, amount, memo in lines
-    ]  # fmt: skip
+    ]
     return min(ids) if ids else 0
 
 
@@ -130,18 +138,32 @@ def post_payment(
     memo = f"patient payment, {method}" + (f" {reference.strip()}" if reference.strip() else "")
     lines = [(e, -share, memo) for e, share in plan.allocation.applied]
     if plan.allocation.credit > 0 and plan.allocation.credit_encounter_id is not None:
-        lines.append((plan.allocation.credit_encounter_id, -plan.allocation.credit,
-                      memo + " (credit)"))  # fmt: skip
+        lines.append(
+            (plan.allocation.credit_encounter_id, -plan.allocation.credit, memo + " (credit)")
+        )
     receipt_no = _post(conn, patient_id, lines, actor)
-    record_audit(conn, actor, "patient-payment", "patient", patient_id,
-                 f"{amount} {method}; {len(plan.allocation.applied)} visit(s), "
-                 f"credit {plan.allocation.credit}")  # fmt: skip
+    record_audit(
+        conn,
+        actor,
+        "patient-payment",
+        "patient",
+        patient_id,
+        f"{amount} {method}; {len(plan.allocation.applied)} visit(s), "
+        f"credit {plan.allocation.credit}",
+    )
     return Receipt(
-        receipt_no, "payment", plan.account_no, plan.patient_name, today, method,
-        reference.strip(), amount,
+        receipt_no,
+        "payment",
+        plan.account_no,
+        plan.patient_name,
+        today,
+        method,
+        reference.strip(),
+        amount,
         tuple((e, plan.dos[e], share) for e, share in plan.allocation.applied),
-        plan.allocation.credit, plan.balance - amount,
-    )  # fmt: skip
+        plan.allocation.credit,
+        plan.balance - amount,
+    )
 
 
 def post_refund(
@@ -175,6 +197,16 @@ def post_refund(
     receipt_no = _post(conn, patient_id, lines, actor)
     record_audit(conn, actor, "patient-refund", "patient", patient_id, f"{amount} {method}")
     dos = {v.encounter_id: v.dos for v in visits}
-    return Receipt(receipt_no, "refund", account_no, name, today, method, reference.strip(),
-                   amount, tuple((e, dos[e], share) for e, share, _ in lines), ZERO,
-                   balance + amount)  # fmt: skip
+    return Receipt(
+        receipt_no,
+        "refund",
+        account_no,
+        name,
+        today,
+        method,
+        reference.strip(),
+        amount,
+        tuple((e, dos[e], share) for e, share, _ in lines),
+        ZERO,
+        balance + amount,
+    )

@@ -33,18 +33,29 @@ def _audit(
 
 def patient_form(conn: Connection, patient_id: int) -> PatientForm:
     p = conn.execute(
-        text("SELECT p.*, g.account_no AS guarantor_account FROM patient p "
-             "LEFT JOIN patient g ON g.id = p.guarantor_id WHERE p.id = :id"),
+        text(
+            "SELECT p.*, g.account_no AS guarantor_account FROM patient p "
+            "LEFT JOIN patient g ON g.id = p.guarantor_id WHERE p.id = :id"
+        ),
         {"id": patient_id},
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     if p is None:
         raise RecordNotFound(f"patient {patient_id} does not exist")
     return PatientForm(
-        first_name=p.first_name, last_name=p.last_name, dob=p.dob.strftime("%m/%d/%Y"),
-        sex=p.sex, address1=p.address1, city=p.city, state=p.state, zip=p.zip,
-        phone=p.phone or "", guarantor_account=p.guarantor_account or "", patient_id=p.id,
-        version=p.version, account_no=p.account_no,
-    )  # fmt: skip
+        first_name=p.first_name,
+        last_name=p.last_name,
+        dob=p.dob.strftime("%m/%d/%Y"),
+        sex=p.sex,
+        address1=p.address1,
+        city=p.city,
+        state=p.state,
+        zip=p.zip,
+        phone=p.phone or "",
+        guarantor_account=p.guarantor_account or "",
+        patient_id=p.id,
+        version=p.version,
+        account_no=p.account_no,
+    )
 
 
 def _guarantor_id(conn: Connection, account: str, patient_id: int | None) -> int | None:
@@ -63,11 +74,17 @@ def save_patient(
 ) -> tuple[int, int, str]:
     """Insert or update; returns (patient id, version, account number)."""
     values: dict[str, Any] = {
-        "first": checked.first_name, "last": checked.last_name, "dob": checked.dob,
-        "sex": checked.sex, "a1": checked.address1, "city": checked.city, "st": checked.state,
-        "zip": checked.zip, "phone": checked.phone,
+        "first": checked.first_name,
+        "last": checked.last_name,
+        "dob": checked.dob,
+        "sex": checked.sex,
+        "a1": checked.address1,
+        "city": checked.city,
+        "st": checked.state,
+        "zip": checked.zip,
+        "phone": checked.phone,
         "g": _guarantor_id(conn, form.guarantor_account, form.patient_id),
-    }  # fmt: skip
+    }
     if form.patient_id is None:
         # Account numbers are the next free A-number; serialise their allocation.
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('patient.account_no'))"))
@@ -80,7 +97,7 @@ def save_patient(
                            :first, :last, :dob, :sex, :a1, :city, :st, :zip, :phone, :g
                     FROM patient RETURNING id, version, account_no"""),
             values,
-        ).one()  # fmt: skip
+        ).one()
         _audit(conn, actor, "create", "patient", row.id)
         return int(row.id), int(row.version), str(row.account_no)
     updated = conn.execute(
@@ -89,7 +106,7 @@ def save_patient(
                        guarantor_id = :g, version = version + 1
                 WHERE id = :id AND version = :v RETURNING id, version, account_no"""),
         {**values, "id": form.patient_id, "v": form.version},
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     if updated is None:
         raise StaleRecord(
             "someone else changed this patient since you opened it; "
@@ -100,8 +117,9 @@ def save_patient(
 
 
 def coverage_form(conn: Connection, coverage_id: int) -> CoverageForm:
-    c = conn.execute(text("SELECT * FROM coverage WHERE id = :id"), {"id": coverage_id}
-                     ).one_or_none()  # fmt: skip
+    c = conn.execute(
+        text("SELECT * FROM coverage WHERE id = :id"), {"id": coverage_id}
+    ).one_or_none()
     if c is None:
         raise RecordNotFound(f"coverage {coverage_id} does not exist")
 
@@ -109,13 +127,20 @@ def coverage_form(conn: Connection, coverage_id: int) -> CoverageForm:
         return d.strftime("%m/%d/%Y") if d else ""
 
     return CoverageForm(
-        patient_id=c.patient_id, payer_id=c.payer_id, member_id=c.member_id,
-        group_no=c.group_no or "", relationship=c.relationship, priority=str(c.priority),
-        effective_from=fmt(c.effective_from), effective_to=fmt(c.effective_to),
+        patient_id=c.patient_id,
+        payer_id=c.payer_id,
+        member_id=c.member_id,
+        group_no=c.group_no or "",
+        relationship=c.relationship,
+        priority=str(c.priority),
+        effective_from=fmt(c.effective_from),
+        effective_to=fmt(c.effective_to),
         subscriber_first_name=c.subscriber_first_name or "",
-        subscriber_last_name=c.subscriber_last_name or "", subscriber_dob=fmt(c.subscriber_dob),
-        coverage_id=c.id, version=c.version,
-    )  # fmt: skip
+        subscriber_last_name=c.subscriber_last_name or "",
+        subscriber_dob=fmt(c.subscriber_dob),
+        coverage_id=c.id,
+        version=c.version,
+    )
 
 
 def save_coverage(
@@ -129,21 +154,32 @@ def save_coverage(
                   AND cv.id IS DISTINCT FROM :id
                   AND daterange(cv.effective_from, cv.effective_to, '[]')
                       && daterange(:from, :to, '[]') LIMIT 1"""),
-        {"p": form.patient_id, "prio": checked.priority, "id": form.coverage_id,
-         "from": checked.effective_from, "to": checked.effective_to},
-    ).scalar()  # fmt: skip
+        {
+            "p": form.patient_id,
+            "prio": checked.priority,
+            "id": form.coverage_id,
+            "from": checked.effective_from,
+            "to": checked.effective_to,
+        },
+    ).scalar()
     if clash is not None:
         raise PatientConflict(
             f"the patient already has {clash} at priority {checked.priority} for those dates; "
             "end that coverage first or choose another priority"
         )
     values = {
-        "p": form.patient_id, "payer": checked.payer_id, "member": checked.member_id,
-        "group": checked.group_no, "rel": checked.relationship, "prio": checked.priority,
-        "from": checked.effective_from, "to": checked.effective_to,
-        "sf": checked.subscriber_first_name, "sl": checked.subscriber_last_name,
+        "p": form.patient_id,
+        "payer": checked.payer_id,
+        "member": checked.member_id,
+        "group": checked.group_no,
+        "rel": checked.relationship,
+        "prio": checked.priority,
+        "from": checked.effective_from,
+        "to": checked.effective_to,
+        "sf": checked.subscriber_first_name,
+        "sl": checked.subscriber_last_name,
         "sd": checked.subscriber_dob,
-    }  # fmt: skip
+    }
     if form.coverage_id is None:
         cid = conn.execute(
             text("""INSERT INTO coverage (patient_id, payer_id, member_id, group_no, relationship,
@@ -152,7 +188,7 @@ def save_coverage(
                     VALUES (:p, :payer, :member, :group, :rel, :prio, :from, :to, :sf, :sl, :sd)
                     RETURNING id"""),
             values,
-        ).scalar_one()  # fmt: skip
+        ).scalar_one()
         _audit(conn, actor, "create", "coverage", cid, f"patient {form.patient_id}")
         return int(cid)
     done = conn.execute(
@@ -163,10 +199,12 @@ def save_coverage(
                 WHERE id = :id AND patient_id = :p
                   AND (CAST(:v AS integer) IS NULL OR version = :v) RETURNING id"""),
         {**values, "id": form.coverage_id, "v": form.version},
-    ).scalar()  # fmt: skip
+    ).scalar()
     if done is None:
-        mine = conn.execute(text("SELECT 1 FROM coverage WHERE id = :id AND patient_id = :p"),
-                            {"id": form.coverage_id, "p": form.patient_id}).first()  # fmt: skip
+        mine = conn.execute(
+            text("SELECT 1 FROM coverage WHERE id = :id AND patient_id = :p"),
+            {"id": form.coverage_id, "p": form.patient_id},
+        ).first()
         if mine is not None:
             raise StaleRecord("someone else changed this coverage since you opened it")
         raise PatientConflict("that coverage is not one of this patient's")
@@ -176,8 +214,9 @@ def save_coverage(
 
 def authorization_form(conn: Connection, auth_id: int) -> AuthorizationForm:
     """A saved authorization as its form (with its version)."""
-    a = conn.execute(text('SELECT * FROM "authorization" WHERE id = :id'), {"id": auth_id}
-                     ).one_or_none()  # fmt: skip
+    a = conn.execute(
+        text('SELECT * FROM "authorization" WHERE id = :id'), {"id": auth_id}
+    ).one_or_none()
     if a is None:
         raise RecordNotFound(f"authorization {auth_id} does not exist")
 
@@ -185,11 +224,17 @@ def authorization_form(conn: Connection, auth_id: int) -> AuthorizationForm:
         return d.strftime("%m/%d/%Y") if d else ""
 
     return AuthorizationForm(
-        coverage_id=a.coverage_id, status=a.status, codes=a.codes.replace(",", " "),
+        coverage_id=a.coverage_id,
+        status=a.status,
+        codes=a.codes.replace(",", " "),
         visits_allowed="" if a.visits_allowed is None else str(a.visits_allowed),
-        start_date=fmt(a.start_date), end_date=fmt(a.end_date), number=a.number or "",
-        follow_up_on=fmt(a.follow_up_on), authorization_id=a.id, version=a.version,
-    )  # fmt: skip
+        start_date=fmt(a.start_date),
+        end_date=fmt(a.end_date),
+        number=a.number or "",
+        follow_up_on=fmt(a.follow_up_on),
+        authorization_id=a.id,
+        version=a.version,
+    )
 
 
 def save_authorization(
@@ -202,10 +247,15 @@ def save_authorization(
 ) -> int:
     """Insert a request or record the answer (refused when `version` moved on)."""
     values = {
-        "cov": coverage_id, "status": checked.status, "codes": checked.codes,
-        "visits": checked.visits_allowed, "start": checked.start_date, "end": checked.end_date,
-        "number": checked.number, "follow": checked.follow_up_on,
-    }  # fmt: skip
+        "cov": coverage_id,
+        "status": checked.status,
+        "codes": checked.codes,
+        "visits": checked.visits_allowed,
+        "start": checked.start_date,
+        "end": checked.end_date,
+        "number": checked.number,
+        "follow": checked.follow_up_on,
+    }
     if auth_id is None:
         new_id = conn.execute(
             text("""INSERT INTO "authorization" (coverage_id, number, status, codes,
@@ -213,7 +263,7 @@ def save_authorization(
                     VALUES (:cov, :number, :status, :codes, :visits, :start, :end, :follow)
                     RETURNING id"""),
             values,
-        ).scalar_one()  # fmt: skip
+        ).scalar_one()
         _audit(conn, actor, "request", "authorization", new_id, checked.status)
         return int(new_id)
     done = conn.execute(
@@ -223,7 +273,7 @@ def save_authorization(
                 WHERE id = :id AND coverage_id = :cov
                   AND (CAST(:v AS integer) IS NULL OR version = :v) RETURNING id"""),
         {**values, "id": auth_id, "v": version},
-    ).scalar()  # fmt: skip
+    ).scalar()
     if done is None:
         mine = conn.execute(
             text('SELECT 1 FROM "authorization" WHERE id = :id AND coverage_id = :c'),
@@ -247,6 +297,10 @@ def pending_authorizations(conn: Connection, limit: int = 500) -> tuple[PendingA
                 WHERE a.status = 'pending'
                 ORDER BY a.follow_up_on NULLS LAST, a.id LIMIT :limit"""),
         {"limit": limit},
-    ).all()  # fmt: skip
-    return tuple(PendingAuthRow(r.id, r.patient_id, r.account_no, r.name, r.payer, r.codes,
-                                r.start_date, r.follow_up_on) for r in rows)  # fmt: skip
+    ).all()
+    return tuple(
+        PendingAuthRow(
+            r.id, r.patient_id, r.account_no, r.name, r.payer, r.codes, r.start_date, r.follow_up_on
+        )
+        for r in rows
+    )

@@ -185,7 +185,7 @@ class BalanceQueries:
                             coalesce(sum(b.total), 0) AS total
                      {self._account_totals_from(where)} WHERE {where}"""),
             params,
-        ).one()  # fmt: skip
+        ).one()
         return _totals(row)
 
     @staticmethod
@@ -309,7 +309,7 @@ class BalanceQueries:
             text(f"""SELECT count(*) AS n, {sums}, coalesce(sum(b.total), 0) AS total
                      {self._claim_totals_from(where)} WHERE {where}"""),
             params,
-        ).one()  # fmt: skip
+        ).one()
         return _totals(row)
 
     def _fetch(self, sql: str, params: dict[str, Any]) -> Sequence[Row[Any]]:
@@ -344,7 +344,7 @@ def receivables_trend(conn: Connection, today: date, months: int = 6) -> tuple[A
                          WHERE amount <> 0), {later}
                  FROM ledger_entry WHERE posted_at >= CAST(:d0 AS date) + 1"""),
         {f"d{i}": day for i, day in enumerate(days)},
-    ).one()  # fmt: skip
+    ).one()
     owed_now = Decimal(row[0])
     return tuple(ArPoint(day, owed_now - Decimal(row[i + 1]) + ZERO) for i, day in enumerate(days))
 

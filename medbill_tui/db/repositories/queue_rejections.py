@@ -54,7 +54,7 @@ def rejections_page(
                  ORDER BY w.opened_on, w.id
                  LIMIT :limit"""),
         params,
-    ).all()  # fmt: skip
+    ).all()
     rows = [
         RejectionRow(
             work_item_id=r.id,

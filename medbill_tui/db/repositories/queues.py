@@ -374,10 +374,11 @@ class QueueRepository:
             QueueKind.BALANCES: tuple(balances),
         }
         return tuple(
-            QueueSummary(kind=kind, count=int(counts[kind][0]),
-                         amount=Decimal(counts[kind][1]) + ZERO)
+            QueueSummary(
+                kind=kind, count=int(counts[kind][0]), amount=Decimal(counts[kind][1]) + ZERO
+            )
             for kind in QueueKind
-        )  # fmt: skip
+        )
 
     def payers(self) -> tuple[PayerOption, ...]:
         rows = self.conn.execute(text("SELECT id, name FROM payer ORDER BY name, id")).all()

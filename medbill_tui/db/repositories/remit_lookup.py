@@ -13,31 +13,42 @@ from medbill_tui.edi.x835 import ClaimPay, Remit835
 def payer_of(conn: Connection, remit: Remit835) -> int:
     """The id of the payer the 835 names, by payer code or name."""
     row = conn.execute(
-        text("SELECT id FROM payer WHERE payer_code = :code OR upper(name) = upper(:name) "
-             "ORDER BY payer_code = :code DESC LIMIT 1"),
+        text(
+            "SELECT id FROM payer WHERE payer_code = :code OR upper(name) = upper(:name) "
+            "ORDER BY payer_code = :code DESC LIMIT 1"
+        ),
         {"code": remit.payer_id, "name": remit.payer_name},
-    ).scalar()  # fmt: skip
+    ).scalar()
     if row is None:
         # An ERA from a payer we do not know yet: keep it (its claims go to the unmatched list)
         # under a new payer row rather than lose the money.
         row = conn.execute(
-            text("INSERT INTO payer (name, payer_code, claim_filing_indicator) "
-                 "VALUES (:name, :code, 'CI') RETURNING id"),
-            {"name": (remit.payer_name or remit.payer_id)[:60],
-             "code": (remit.payer_id or remit.payer_name)[:80]},
-        ).scalar_one()  # fmt: skip
+            text(
+                "INSERT INTO payer (name, payer_code, claim_filing_indicator) "
+                "VALUES (:name, :code, 'CI') RETURNING id"
+            ),
+            {
+                "name": (remit.payer_name or remit.payer_id)[:60],
+                "code": (remit.payer_id or remit.payer_name)[:80],
+            },
+        ).scalar_one()
     return int(row)
 
 
 def already_posted(conn: Connection, payer_id: int, trace_no: str) -> str | None:
     row = conn.execute(
-        text("SELECT imported_by, imported_at, status FROM remittance "
-             "WHERE payer_id = :p AND trace_no = :t"), {"p": payer_id, "t": trace_no},
-    ).one_or_none()  # fmt: skip
+        text(
+            "SELECT imported_by, imported_at, status FROM remittance "
+            "WHERE payer_id = :p AND trace_no = :t"
+        ),
+        {"p": payer_id, "t": trace_no},
+    ).one_or_none()
     if row is None:
         return None
-    return (f"payment {trace_no} was already posted by {row.imported_by} on "
-            f"{row.imported_at:%m/%d/%Y %H:%M} ({row.status}); nothing changed")  # fmt: skip
+    return (
+        f"payment {trace_no} was already posted by {row.imported_by} on "
+        f"{row.imported_at:%m/%d/%Y %H:%M} ({row.status}); nothing changed"
+    )
 
 
 _CONTEXT_SQL = """SELECT c.id, c.claim_no, c.payer_claim_no, c.patient_id, c.encounter_id,
@@ -68,9 +79,11 @@ def claim_contexts(conn: Connection, claims: tuple[ClaimPay, ...]) -> dict[str, 
     """Our claim for each CLP, by patient control number or payer claim number (one query)."""
     rows = conn.execute(
         text(_CONTEXT_SQL + " WHERE c.claim_no = ANY(:pcns) OR c.payer_claim_no = ANY(:pccs)"),
-        {"pcns": [c.pcn for c in claims],
-         "pccs": [c.payer_claim_no for c in claims if c.payer_claim_no]},
-    ).all()  # fmt: skip
+        {
+            "pcns": [c.pcn for c in claims],
+            "pccs": [c.payer_claim_no for c in claims if c.payer_claim_no],
+        },
+    ).all()
     by_pcn = {r.claim_no: r for r in rows}
     by_payer_no = {r.payer_claim_no: r for r in rows if r.payer_claim_no}
     out: dict[str, Any] = {}
@@ -86,6 +99,7 @@ def remittance_list(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:
         text("""SELECT r.id, r.trace_no, py.name AS payer, r.amount, r.paid_on, r.status,
                        r.imported_by, r.imported_at FROM remittance r
                 JOIN payer py ON py.id = r.payer_id ORDER BY r.imported_at DESC, r.id DESC
-                LIMIT :n"""), {"n": limit},
-    ).all()  # fmt: skip
+                LIMIT :n"""),
+        {"n": limit},
+    ).all()
     return [dict(r._mapping) for r in rows]

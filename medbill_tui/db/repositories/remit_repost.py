@@ -30,19 +30,27 @@ def repost_remittance(conn: Connection, remittance_id: int, actor: str) -> Posti
                 WHERE cp.remittance_id = :id AND cp.claim_id IS NOT NULL
                 ORDER BY cp.status_code <> '22', cp.id"""),
         {"id": remittance_id},
-    ).all()  # fmt: skip
-    conn.execute(text("UPDATE remittance SET status = 'posted' WHERE id = :id"),
-                 {"id": remittance_id})  # fmt: skip
+    ).all()
+    conn.execute(
+        text("UPDATE remittance SET status = 'posted' WHERE id = :id"), {"id": remittance_id}
+    )
     summary = PostingSummary(row.trace_no, "", ZERO, remittance_id=remittance_id)
     for payment in payments:
         ctx = claim_context(conn, payment.claim_id)
-        part = post_matched_claim(conn, ctx, claim_pay(conn, payment), remittance_id,
-                                  row.trace_no, row.paid_on, actor)  # fmt: skip
+        part = post_matched_claim(
+            conn, ctx, claim_pay(conn, payment), remittance_id, row.trace_no, row.paid_on, actor
+        )
         summary.matched += part.matched
         summary.paid += part.paid
         summary.denials += part.denials
         summary.reversals += part.reversals
         summary.notes += part.notes
-    record_audit(conn, actor, "repost", "remittance", remittance_id,
-                 f"835 {row.trace_no}: posted again, {summary.matched} claims")  # fmt: skip
+    record_audit(
+        conn,
+        actor,
+        "repost",
+        "remittance",
+        remittance_id,
+        f"835 {row.trace_no}: posted again, {summary.matched} claims",
+    )
     return summary

@@ -22,8 +22,10 @@ def undo_remittance(
 ) -> int:
     """Reverse every ledger entry a posted remittance made; returns how many were reversed.
     Secondary claims it created and not yet sent are voided (said in `notes`)."""
-    row = conn.execute(text("SELECT status, trace_no FROM remittance WHERE id = :id FOR UPDATE"),
-                       {"id": remittance_id}).one_or_none()  # fmt: skip
+    row = conn.execute(
+        text("SELECT status, trace_no FROM remittance WHERE id = :id FOR UPDATE"),
+        {"id": remittance_id},
+    ).one_or_none()
     if row is None:
         raise PostingRefused(f"remittance {remittance_id} does not exist")
     if row.status != "posted":
@@ -33,10 +35,11 @@ def undo_remittance(
                  JOIN remittance r ON r.id = y.remittance_id AND r.id <> le.remittance_id
                  WHERE le.remittance_id = :id AND {LIVE.replace("le.id", "y.id")} LIMIT 1"""),
         {"id": remittance_id},
-    ).scalar()  # fmt: skip
+    ).scalar()
     if later is not None:
-        raise PostingRefused(f"payment {later} reversed claims of payment {row.trace_no}: "
-                             f"undo {later} first")  # fmt: skip
+        raise PostingRefused(
+            f"payment {later} reversed claims of payment {row.trace_no}: undo {later} first"
+        )
     reversed_count = conn.execute(
         text(f"""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
                     responsibility, amount, service_date, posted_by, reverses_id, memo)
@@ -47,18 +50,22 @@ def undo_remittance(
                   AND NOT EXISTS (SELECT 1 FROM ledger_entry o WHERE o.id = le.reverses_id
                                   AND o.remittance_id = le.remittance_id)"""),
         {"a": actor, "id": remittance_id, "why": reason[:200]},
-    ).rowcount  # fmt: skip
-    conn.execute(text("UPDATE remittance SET status = 'reversed' WHERE id = :id"),
-                 {"id": remittance_id})  # fmt: skip
+    ).rowcount
     conn.execute(
-        text("UPDATE work_item SET status = 'void', closed_at = now(), owner = NULL, "
-             "lease_until = NULL WHERE kind = 'denial' "
-             "AND status = 'open' AND detail LIKE :d"), {"d": f"835 {row.trace_no}%"},
-    )  # fmt: skip
-    done = sync_secondary_claims(conn, remittance_id, row.trace_no, actor,
-                                 today or date.today(), undo=True)  # fmt: skip
+        text("UPDATE remittance SET status = 'reversed' WHERE id = :id"), {"id": remittance_id}
+    )
+    conn.execute(
+        text(
+            "UPDATE work_item SET status = 'void', closed_at = now(), owner = NULL, "
+            "lease_until = NULL WHERE kind = 'denial' "
+            "AND status = 'open' AND detail LIKE :d"
+        ),
+        {"d": f"835 {row.trace_no}%"},
+    )
+    done = sync_secondary_claims(
+        conn, remittance_id, row.trace_no, actor, today or date.today(), undo=True
+    )
     if notes is not None:
         notes += done
-    record_audit(conn, actor, "undo", "remittance", remittance_id,
-                 "; ".join([reason, *done]))  # fmt: skip
+    record_audit(conn, actor, "undo", "remittance", remittance_id, "; ".join([reason, *done]))
     return int(reversed_count)

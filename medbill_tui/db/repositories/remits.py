@@ -27,8 +27,10 @@ class PostingRefused(Exception):
     """The remittance cannot be posted (unknown payer, already posted); nothing changed."""
 
 
-LIVE = ("NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id AND NOT EXISTS "
-        "(SELECT 1 FROM ledger_entry z WHERE z.reverses_id = x.id))")  # fmt: skip
+LIVE = (
+    "NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id AND NOT EXISTS "
+    "(SELECT 1 FROM ledger_entry z WHERE z.reverses_id = x.id))"
+)
 """SQL: entry `le` counts (it is not reversed, or its reversal was itself reversed)."""
 
 
@@ -49,10 +51,12 @@ class PostingSummary:
 def _new_ids(conn: Connection, table: str, count: int) -> list[int]:
     if not count:
         return []
-    return list(conn.execute(
-        text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-        {"t": table, "n": count},
-    ).scalars())  # fmt: skip
+    return list(
+        conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table, "n": count},
+        ).scalars()
+    )
 
 
 @dataclass
@@ -79,19 +83,40 @@ def _payment_rows(
     lines: dict[tuple[int, str], int],
 ) -> None:
     batch.payments.append(
-        {"id": cp_id, "r": remit_id, "c": claim_id, "pcn": claim.pcn[:38],
-         "st": claim.status[:2], "charge": claim.charge, "paid": claim.paid,
-         "pr": claim.patient_resp, "pcc": claim.payer_claim_no[:50] or None})  # fmt: skip
-    batch.adjustments += [{"cp": cp_id, "sp": None, "g": a.group, "carc": a.carc[:5],
-                           "amt": a.amount} for a in claim.adjustments]  # fmt: skip
+        {
+            "id": cp_id,
+            "r": remit_id,
+            "c": claim_id,
+            "pcn": claim.pcn[:38],
+            "st": claim.status[:2],
+            "charge": claim.charge,
+            "paid": claim.paid,
+            "pr": claim.patient_resp,
+            "pcc": claim.payer_claim_no[:50] or None,
+        }
+    )
+    batch.adjustments += [
+        {"cp": cp_id, "sp": None, "g": a.group, "carc": a.carc[:5], "amt": a.amount}
+        for a in claim.adjustments
+    ]
     for service in claim.services:
         sp = sp_ids.pop()
         line_id = lines.get((claim_id or 0, service.code))
-        batch.services.append({"id": sp, "cp": cp_id, "l": line_id, "code": service.code[:5],
-                               "charge": service.charge, "paid": service.paid,
-                               "units": service.units})  # fmt: skip
-        batch.adjustments += [{"cp": cp_id, "sp": sp, "g": a.group, "carc": a.carc[:5],
-                               "amt": a.amount} for a in service.adjustments]  # fmt: skip
+        batch.services.append(
+            {
+                "id": sp,
+                "cp": cp_id,
+                "l": line_id,
+                "code": service.code[:5],
+                "charge": service.charge,
+                "paid": service.paid,
+                "units": service.units,
+            }
+        )
+        batch.adjustments += [
+            {"cp": cp_id, "sp": sp, "g": a.group, "carc": a.carc[:5], "amt": a.amount}
+            for a in service.adjustments
+        ]
     remarks = set(claim.remarks) | {r for s in claim.services for r in s.remarks}
     batch.remarks += [{"cp": cp_id, "code": r[:6]} for r in sorted(remarks)]
 
@@ -117,7 +142,7 @@ _INSERTS = {
                                   WHERE id = :id AND status = :old RETURNING id)
                    INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
                    SELECT id, now(), :a, :old, :new, :detail FROM moved""",
-}  # fmt: skip
+}
 
 
 def _write(conn: Connection, batch: _Batch) -> None:
@@ -139,7 +164,7 @@ def _reverse_claim(conn: Connection, claim_id: int, remit_id: int, actor: str) -
                 WHERE le.claim_id = :c AND le.remittance_id IS NOT NULL AND le.kind <> 'reversal'
                   AND {LIVE}"""),
         {"r": remit_id, "a": actor, "c": claim_id},
-    )  # fmt: skip
+    )
     return done.rowcount
 
 
@@ -162,33 +187,62 @@ def _add_matched(
     summary.paid += claim.paid
     if claim.status == "22":
         summary.reversals += _reverse_claim(conn, ctx.id, remit_id, actor)
-        batch.statuses.append({"id": ctx.id, "old": ctx.status, "new": "acknowledged_277ca",
-                               "a": actor, "detail": f"835 {trace_no}: payer "
-                               "reversed its earlier payment"})  # fmt: skip
+        batch.statuses.append(
+            {
+                "id": ctx.id,
+                "old": ctx.status,
+                "new": "acknowledged_277ca",
+                "a": actor,
+                "detail": f"835 {trace_no}: payer reversed its earlier payment",
+            }
+        )
         return
     responsibility = {1: "primary", 2: "secondary"}.get(ctx.priority, "tertiary")
     next_up = "secondary" if ctx.has_next and ctx.priority == 1 else "patient"
     plan = plan_claim_posting(claim, responsibility, next_up)
-    batch.ledger += [{"p": ctx.patient_id, "e": ctx.encounter_id, "c": ctx.id,
-                      "r": remit_id, "k": e.kind, "resp": e.responsibility, "amt": e.amount,
-                      "d": ctx.dos, "a": actor, "m": e.memo} for e in plan.entries]  # fmt: skip
+    batch.ledger += [
+        {
+            "p": ctx.patient_id,
+            "e": ctx.encounter_id,
+            "c": ctx.id,
+            "r": remit_id,
+            "k": e.kind,
+            "resp": e.responsibility,
+            "amt": e.amount,
+            "d": ctx.dos,
+            "a": actor,
+            "m": e.memo,
+        }
+        for e in plan.entries
+    ]
     for denial in plan.denials:
         facts = DenialFacts(denial.group, denial.carc, denial.rarc, denial.amount, payer_code)
         route = (rules or active_rules()).route(facts)
         batch.items.append(
-            {"kind": "denial", "c": ctx.id, "p": ctx.patient_id, "g": denial.group,
-             "carc": denial.carc[:5], "rarc": denial.rarc[:6] or None,
-             "amt": denial.amount, "d": paid_on, "due": route.due_on(paid_on),
-             "cat": route.category, "act": route.action,
-             "detail": f"835 {trace_no}" + (f", line {denial.line_code}"
-                                            if denial.line_code else "")})  # fmt: skip
+            {
+                "kind": "denial",
+                "c": ctx.id,
+                "p": ctx.patient_id,
+                "g": denial.group,
+                "carc": denial.carc[:5],
+                "rarc": denial.rarc[:6] or None,
+                "amt": denial.amount,
+                "d": paid_on,
+                "due": route.due_on(paid_on),
+                "cat": route.category,
+                "act": route.action,
+                "detail": f"835 {trace_no}"
+                + (f", line {denial.line_code}" if denial.line_code else ""),
+            }
+        )
     summary.denials += len(plan.denials)
     if claim.payer_claim_no:
         batch.payer_numbers.append({"pcc": claim.payer_claim_no[:50], "id": ctx.id})
     if plan.status != ctx.status:
         words = f"835 {trace_no}: {claim.status_words}, paid {claim.paid}"
-        batch.statuses.append({"id": ctx.id, "old": ctx.status, "new": plan.status,
-                               "a": actor, "detail": words})  # fmt: skip
+        batch.statuses.append(
+            {"id": ctx.id, "old": ctx.status, "new": plan.status, "a": actor, "detail": words}
+        )
 
 
 def post_matched_claim(
@@ -206,14 +260,19 @@ def post_matched_claim(
     summary = PostingSummary(trace_no, "", claim.paid, remittance_id=remit_id)
     batch = _Batch()
     payer_code = conn.execute(
-        text("SELECT py.payer_code FROM remittance r JOIN payer py ON py.id = r.payer_id "
-             "WHERE r.id = :r"), {"r": remit_id},
-    ).scalar()  # fmt: skip
-    _add_matched(conn, batch, summary, ctx, claim, remit_id, paid_on, actor, rules,
-                 payer_code or "")  # fmt: skip
+        text(
+            "SELECT py.payer_code FROM remittance r JOIN payer py ON py.id = r.payer_id "
+            "WHERE r.id = :r"
+        ),
+        {"r": remit_id},
+    ).scalar()
+    _add_matched(
+        conn, batch, summary, ctx, claim, remit_id, paid_on, actor, rules, payer_code or ""
+    )
     _write(conn, batch)
-    summary.notes += sync_secondary_claims(conn, remit_id, trace_no, actor, paid_on,
-                                           undo=False, only=[ctx.id])  # fmt: skip
+    summary.notes += sync_secondary_claims(
+        conn, remit_id, trace_no, actor, paid_on, undo=False, only=[ctx.id]
+    )
     return summary
 
 
@@ -242,20 +301,29 @@ def post_remittance(
         text("""INSERT INTO remittance (payer_id, trace_no, method, amount, paid_on, raw,
                     imported_by, edi_file_id)
                 VALUES (:p, :t, :m, :amt, :d, :raw, :a, :f) RETURNING id"""),
-        {"p": payer_id, "t": remit.trace_no[:50], "m": (remit.method or "NON")[:3],
-         "amt": -remit.amount if remit.credit_debit == "D" else remit.amount, "d": paid_on,
-         "raw": raw, "a": actor, "f": file_id},
-    ).scalar_one()  # fmt: skip
+        {
+            "p": payer_id,
+            "t": remit.trace_no[:50],
+            "m": (remit.method or "NON")[:3],
+            "amt": -remit.amount if remit.credit_debit == "D" else remit.amount,
+            "d": paid_on,
+            "raw": raw,
+            "a": actor,
+            "f": file_id,
+        },
+    ).scalar_one()
     summary.remittance_id = int(remit_id)
     contexts = claim_contexts(conn, remit.claims)
     lines = {
         (r.claim_id, r.code): r.id
         for r in conn.execute(
-            text("SELECT DISTINCT ON (claim_id, code) claim_id, code, id FROM claim_line "
-                 "WHERE claim_id = ANY(:ids) ORDER BY claim_id, code, line_no"),
+            text(
+                "SELECT DISTINCT ON (claim_id, code) claim_id, code, id FROM claim_line "
+                "WHERE claim_id = ANY(:ids) ORDER BY claim_id, code, line_no"
+            ),
             {"ids": [c.id for c in contexts.values()]},
         )
-    }  # fmt: skip
+    }
     cp_ids = _new_ids(conn, "claim_payment", len(remit.claims))
     sp_ids = _new_ids(conn, "service_payment", sum(len(c.services) for c in remit.claims))
     batch = _Batch()
@@ -264,26 +332,47 @@ def post_remittance(
         _payment_rows(batch, remit_id, cp_id, ctx.id if ctx else None, claim, sp_ids, lines)
         if ctx is None:
             batch.items.append(
-                {"kind": "unmatched", "c": None, "p": None, "g": None, "carc": None,
-                 "rarc": None, "amt": claim.paid, "d": today, "due": None, "cat": None,
-                 "act": None,
-                 "detail": f"835 {remit.trace_no}: payment for unknown claim {claim.pcn} "
-                           f"({claim.patient_name or 'no name'}), paid {claim.paid} "
-                           f"[claim payment {cp_id}]"})  # fmt: skip
+                {
+                    "kind": "unmatched",
+                    "c": None,
+                    "p": None,
+                    "g": None,
+                    "carc": None,
+                    "rarc": None,
+                    "amt": claim.paid,
+                    "d": today,
+                    "due": None,
+                    "cat": None,
+                    "act": None,
+                    "detail": f"835 {remit.trace_no}: payment for unknown claim {claim.pcn} "
+                    f"({claim.patient_name or 'no name'}), paid {claim.paid} "
+                    f"[claim payment {cp_id}]",
+                }
+            )
             summary.unmatched += 1
             continue
-        _add_matched(conn, batch, summary, ctx, claim, remit_id, paid_on, actor, rules,
-                     remit.payer_id)  # fmt: skip
+        _add_matched(
+            conn, batch, summary, ctx, claim, remit_id, paid_on, actor, rules, remit.payer_id
+        )
     _write(conn, batch)
     if remit.plb:
         conn.execute(
-            text("INSERT INTO remittance_plb (remittance_id, reason, reference, amount) "
-                 "VALUES (:r, :reason, :ref, :amt)"),
-            [{"r": remit_id, "reason": p.reason[:2], "ref": p.reference[:50], "amt": p.amount}
-             for p in remit.plb],
-        )  # fmt: skip
-    summary.notes += sync_secondary_claims(conn, remit_id, remit.trace_no, actor, today,
-                                           undo=False)  # fmt: skip
-    record_audit(conn, actor, "post", "remittance", remit_id,
-                 f"835 {remit.trace_no}: {summary.matched} claims")  # fmt: skip
+            text(
+                "INSERT INTO remittance_plb (remittance_id, reason, reference, amount) "
+                "VALUES (:r, :reason, :ref, :amt)"
+            ),
+            [
+                {"r": remit_id, "reason": p.reason[:2], "ref": p.reference[:50], "amt": p.amount}
+                for p in remit.plb
+            ],
+        )
+    summary.notes += sync_secondary_claims(conn, remit_id, remit.trace_no, actor, today, undo=False)
+    record_audit(
+        conn,
+        actor,
+        "post",
+        "remittance",
+        remit_id,
+        f"835 {remit.trace_no}: {summary.matched} claims",
+    )
     return summary

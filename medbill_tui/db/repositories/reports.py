@@ -142,10 +142,13 @@ def aging(conn: Connection, as_of: date, aged_from: str, by_payer: bool) -> Agin
     )
     labels = [label for label, _, _ in BUCKETS]
     totals = tuple(
-        BucketTotal(label, sum(r.buckets[i].count for r in rows),
-                    sum((r.buckets[i].amount for r in rows), ZERO))
+        BucketTotal(
+            label,
+            sum(r.buckets[i].count for r in rows),
+            sum((r.buckets[i].amount for r in rows), ZERO),
+        )
         for i, label in enumerate(labels)
-    )  # fmt: skip
+    )
     return AgingReport(
         as_of=as_of,
         aged_from=aged_from,
@@ -221,13 +224,20 @@ def payments(conn: Connection, start: date, end: date) -> PaymentsReport:
     kinds = {
         r.kind: LedgerKindTotal(r.kind, int(r.n), Decimal(r.amount))
         for r in conn.execute(
-            text("SELECT kind, count(*) AS n, sum(amount) AS amount FROM ledger_entry "
-                 "WHERE posted_at >= :s AND posted_at < :e GROUP BY kind"), params)
-    }  # fmt: skip
+            text(
+                "SELECT kind, count(*) AS n, sum(amount) AS amount FROM ledger_entry "
+                "WHERE posted_at >= :s AND posted_at < :e GROUP BY kind"
+            ),
+            params,
+        )
+    }
     to_patient = conn.execute(
-        text("SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE kind = 'transfer' "
-             "AND responsibility = 'patient' AND posted_at >= :s AND posted_at < :e"), params,
-    ).scalar_one()  # fmt: skip
+        text(
+            "SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE kind = 'transfer' "
+            "AND responsibility = 'patient' AND posted_at >= :s AND posted_at < :e"
+        ),
+        params,
+    ).scalar_one()
     payers = tuple(
         PayerPayments(r.payer or PATIENT_PAYMENTS, int(r.remits), int(r.claims), Decimal(r.paid))
         for r in conn.execute(
@@ -239,8 +249,10 @@ def payments(conn: Connection, start: date, end: date) -> PaymentsReport:
                     LEFT JOIN payer py ON py.id = r.payer_id
                     WHERE le.kind = 'payment' AND le.posted_at >= :s AND le.posted_at < :e
                     GROUP BY py.id, py.name
-                    ORDER BY py.id IS NULL, py.name"""), params)
-    )  # fmt: skip
+                    ORDER BY py.id IS NULL, py.name"""),
+            params,
+        )
+    )
     every = tuple(kinds.get(k, LedgerKindTotal(k, 0, ZERO)) for k in LEDGER_KINDS)
 
     def minus(kind: str) -> Decimal:
@@ -270,8 +282,10 @@ def productivity(conn: Connection, start: date, end: date) -> ProductivityReport
                     FROM claim_event
                     WHERE at >= :s AND at < :e
                       AND (from_status IS NULL OR to_status = 'submitted')
-                    GROUP BY actor"""), params)
-    }  # fmt: skip
+                    GROUP BY actor"""),
+            params,
+        )
+    }
     worked: dict[str, int] = {
         r.u: int(r.n)
         for r in conn.execute(
@@ -287,8 +301,10 @@ def productivity(conn: Connection, start: date, end: date) -> ProductivityReport
                          AND w.opened_on <= (n.at AT TIME ZONE 'UTC')::date
                          AND (w.closed_at IS NULL OR w.closed_at >= n.at)
                         WHERE n.entity = 'claim' AND n.at >= :s AND n.at < :e)
-                     SELECT u, count(DISTINCT item) AS n FROM touched GROUP BY u"""), params)
-    }  # fmt: skip
+                     SELECT u, count(DISTINCT item) AS n FROM touched GROUP BY u"""),
+            params,
+        )
+    }
     resolved: dict[str, tuple[int, Decimal | None]] = {
         r.u: (int(r.n), None if r.median is None else Decimal(str(r.median)))
         for r in conn.execute(
@@ -297,8 +313,10 @@ def productivity(conn: Connection, start: date, end: date) -> ProductivityReport
                             round(CAST(percentile_cont(0.5) WITHIN GROUP (
                                 ORDER BY (closed_at AT TIME ZONE 'UTC')::date - opened_on)
                                 AS numeric), 1) AS median
-                     FROM closed WHERE kind = 'denial' AND u IS NOT NULL GROUP BY u"""), params)
-    }  # fmt: skip
+                     FROM closed WHERE kind = 'denial' AND u IS NOT NULL GROUP BY u"""),
+            params,
+        )
+    }
     users = sorted(set(created) | set(worked) | set(resolved))
     return ProductivityReport(
         start=start,

@@ -31,7 +31,7 @@ def past_denials(conn: Connection, since: date | None = None) -> Iterator[PastDe
                  WHERE {where}
                  ORDER BY w.id"""),
         params,
-    )  # fmt: skip
+    )
     for r in result:
         facts = DenialFacts(r.group_code, r.carc, r.rarc, Decimal(r.amount), r.payer)
         yield PastDenial(facts, r.category, r.action)

@@ -139,7 +139,7 @@ def sync_secondary_claims(
             text("""INSERT INTO work_item (kind, claim_id, patient_id, amount, opened_on, due_on,
                         detail) VALUES ('followup', :c, :p, :amt, :d, :due, :detail)"""),
             plan.followups,
-        )  # fmt: skip
+        )
         notes += [f["detail"] for f in plan.followups]
     return notes
 
@@ -157,19 +157,26 @@ def _plan(rows: list[dict[str, Any]], trace_no: str, today: date, undo: bool) ->
         void = {"id": r["live_id"], "old": r["live_status"], "no": r["live_no"]}
         if r["live_status"] in UNSENT:
             if not can_bill:
-                plan.voids.append({**void, "why": f"void: after {what} nothing is left for "
-                                                  "the secondary payer"})  # fmt: skip
+                plan.voids.append(
+                    {**void, "why": f"void: after {what} nothing is left for the secondary payer"}
+                )
             elif not undo:
                 plan.voids.append({**void, "why": f"void: replaced after {what}"})
                 plan.creates.append(r)
             continue
         sent = f" on {r['submitted_on']:%m/%d/%Y}" if r["submitted_on"] else ""
         plan.followups.append(
-            {"c": r["live_id"], "p": r["patient_id"], "amt": max(owed, Decimal("0.00")),
-             "d": today, "due": today + timedelta(days=FOLLOW_UP_DAYS),
-             "detail": f"secondary claim {r['live_no']} was already sent{sent}; after {what} "
-                       f"the secondary payer's share is {owed:.2f}: send a corrected claim "
-                       "(frequency 7) or a void if it changed"})  # fmt: skip
+            {
+                "c": r["live_id"],
+                "p": r["patient_id"],
+                "amt": max(owed, Decimal("0.00")),
+                "d": today,
+                "due": today + timedelta(days=FOLLOW_UP_DAYS),
+                "detail": f"secondary claim {r['live_no']} was already sent{sent}; after {what} "
+                f"the secondary payer's share is {owed:.2f}: send a corrected claim "
+                "(frequency 7) or a void if it changed",
+            }
+        )
     return plan
 
 
@@ -185,12 +192,15 @@ def _void(conn: Connection, voids: list[dict[str, Any]], actor: str) -> list[str
                 INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
                 SELECT id, now(), :a, :old, 'void', :why FROM moved"""),
         params,
-    )  # fmt: skip
+    )
     conn.execute(
-        text("UPDATE work_item SET status = 'void', closed_at = now(), owner = NULL, "
-             "lease_until = NULL WHERE claim_id = :id "
-             "AND kind = 'rejection' AND status = 'open'"), params,
-    )  # fmt: skip
+        text(
+            "UPDATE work_item SET status = 'void', closed_at = now(), owner = NULL, "
+            "lease_until = NULL WHERE claim_id = :id "
+            "AND kind = 'rejection' AND status = 'open'"
+        ),
+        params,
+    )
     record_audits(conn, actor, "void", "claim", [(v["id"], v["why"]) for v in voids])
     return [f"secondary claim {v['no']} {v['why']}" for v in voids]
 
@@ -211,10 +221,15 @@ def _create(
                      AS n(encounter_id, patient_id, coverage_id, payer_id, total)
                 ORDER BY n.encounter_id
                 RETURNING id, claim_no, encounter_id"""),
-        {"e": [r["encounter_id"] for r in rows], "p": [r["patient_id"] for r in rows],
-         "cv": [r["coverage_id"] for r in rows], "py": [r["payer_id"] for r in rows],
-         "t": [r["total_charge"] for r in rows], "today": today},
-    ).all()  # fmt: skip
+        {
+            "e": [r["encounter_id"] for r in rows],
+            "p": [r["patient_id"] for r in rows],
+            "cv": [r["coverage_id"] for r in rows],
+            "py": [r["payer_id"] for r in rows],
+            "t": [r["total_charge"] for r in rows],
+            "today": today,
+        },
+    ).all()
     by_encounter = {r["encounter_id"]: r for r in rows}
     pairs = [(c, by_encounter[c.encounter_id]) for c in created]
     conn.execute(
@@ -225,17 +240,23 @@ def _create(
                 FROM unnest(CAST(:c AS bigint[]), CAST(:s AS bigint[])) AS n(claim_id, source)
                 JOIN claim_line l ON l.claim_id = n.source"""),
         {"c": [c.id for c, _ in pairs], "s": [r["source_id"] for _, r in pairs]},
-    )  # fmt: skip
+    )
     events = [
-        {"c": c.id, "a": actor,
-         "d": f"secondary claim created from the primary's 835 {trace_no} (claim "
-              f"{r['source_no']}): {r['payer_name']} is billed for {Decimal(r['owed']):.2f}"}
+        {
+            "c": c.id,
+            "a": actor,
+            "d": f"secondary claim created from the primary's 835 {trace_no} (claim "
+            f"{r['source_no']}): {r['payer_name']} is billed for {Decimal(r['owed']):.2f}",
+        }
         for c, r in pairs
-    ]  # fmt: skip
+    ]
     conn.execute(
-        text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
-             "VALUES (:c, now(), :a, NULL, 'ready', :d)"), events,
-    )  # fmt: skip
+        text(
+            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+            "VALUES (:c, now(), :a, NULL, 'ready', :d)"
+        ),
+        events,
+    )
     record_audits(conn, actor, "create", "claim", [(e["c"], e["d"]) for e in events])
     return [f"{c.claim_no}: {e['d']}" for (c, _), e in zip(pairs, events, strict=True)]
 
@@ -265,16 +286,31 @@ class PrimaryPayment:
             subscriber = patient
         else:
             last = self.subscriber_last or patient.last_name
-            subscriber = Person(last, self.subscriber_first, self.subscriber_dob, "U",
-                                patient.address, self.member_id)  # fmt: skip
+            subscriber = Person(
+                last,
+                self.subscriber_first,
+                self.subscriber_dob,
+                "U",
+                patient.address,
+                self.member_id,
+            )
         liability = sum((a for g, _, a in self.adjustments if g == "PR"), Decimal("0.00")) + sum(
             (a for *_, cas in self.services for g, _, a in cas if g == "PR"), Decimal("0.00")
         )
         return OtherPayer(
-            self.payer_name, self.payer_id, self.member_id, subscriber, self.paid,
-            self.adjustments, self.filing_indicator, self.relationship, self.group_no,
-            liability or None, self.payer_claim_no, self.paid_on,
-        )  # fmt: skip
+            self.payer_name,
+            self.payer_id,
+            self.member_id,
+            subscriber,
+            self.paid,
+            self.adjustments,
+            self.filing_indicator,
+            self.relationship,
+            self.group_no,
+            liability or None,
+            self.payer_claim_no,
+            self.paid_on,
+        )
 
     def line_adjudications(self, codes: Sequence[str]) -> list[LineAdjudication | None]:
         """Each line's 2430, matching the 835's SVC lines to ours by code, in order."""
@@ -315,9 +351,12 @@ def primary_payments(conn: Connection, claim_ids: Sequence[int]) -> dict[int, Pr
     claim_cas: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
     line_cas: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
     for a in conn.execute(
-        text("SELECT claim_payment_id, service_payment_id, group_code, carc, amount "
-             "FROM adjustment WHERE claim_payment_id = ANY(:cps) ORDER BY id"), {"cps": cps},
-    ):  # fmt: skip
+        text(
+            "SELECT claim_payment_id, service_payment_id, group_code, carc, amount "
+            "FROM adjustment WHERE claim_payment_id = ANY(:cps) ORDER BY id"
+        ),
+        {"cps": cps},
+    ):
         triplet = (a.group_code, a.carc, Decimal(a.amount))
         if a.service_payment_id is None:
             claim_cas[a.claim_payment_id].append(triplet)
@@ -325,9 +364,12 @@ def primary_payments(conn: Connection, claim_ids: Sequence[int]) -> dict[int, Pr
             line_cas[a.service_payment_id].append(triplet)
     services: dict[int, list[tuple[str, Decimal, Decimal, Adjustments]]] = defaultdict(list)
     for sp in conn.execute(
-        text("SELECT id, claim_payment_id, code, paid, units FROM service_payment "
-             "WHERE claim_payment_id = ANY(:cps) ORDER BY claim_payment_id, id"), {"cps": cps},
-    ):  # fmt: skip
+        text(
+            "SELECT id, claim_payment_id, code, paid, units FROM service_payment "
+            "WHERE claim_payment_id = ANY(:cps) ORDER BY claim_payment_id, id"
+        ),
+        {"cps": cps},
+    ):
         services[sp.claim_payment_id].append(
             (sp.code, Decimal(sp.paid), Decimal(sp.units), tuple(line_cas[sp.id]))
         )

@@ -114,13 +114,19 @@ def accounts(conn: Connection, as_of: date) -> list[StatementAccount]:
     rows = conn.execute(text(_ACCOUNTS_SQL), {"cutoff": cutoff(as_of)})
     return [
         StatementAccount(
-            guarantor_id=r.id, account_no=r.account_no, name=f"{r.first_name} {r.last_name}",
-            address1=r.address1, city=r.city, state=r.state, zip=r.zip,
-            balance=Decimal(r.balance), hold_reason=r.hold_reason,
+            guarantor_id=r.id,
+            account_no=r.account_no,
+            name=f"{r.first_name} {r.last_name}",
+            address1=r.address1,
+            city=r.city,
+            state=r.state,
+            zip=r.zip,
+            balance=Decimal(r.balance),
+            hold_reason=r.hold_reason,
             cycle=CycleState(r.cycle_no or 0, Step(r.step) if r.step else None, r.as_of),
         )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def visits(
@@ -179,11 +185,19 @@ def insert_run(
     actor: str,
 ) -> None:
     conn.execute(
-        text("INSERT INTO statement_run (id, as_of, statements, amount, folder, created_by) "
-             "VALUES (:id, :as_of, :n, :amount, :folder, :actor)"),
-        {"id": run_id, "as_of": as_of, "n": statements, "amount": amount, "folder": folder,
-         "actor": actor},
-    )  # fmt: skip
+        text(
+            "INSERT INTO statement_run (id, as_of, statements, amount, folder, created_by) "
+            "VALUES (:id, :as_of, :n, :amount, :folder, :actor)"
+        ),
+        {
+            "id": run_id,
+            "as_of": as_of,
+            "n": statements,
+            "amount": amount,
+            "folder": folder,
+            "actor": actor,
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,22 +219,37 @@ def insert_events(conn: Connection, events: Sequence[NewEvent], actor: str) -> N
     if not events:
         return
     conn.execute(
-        text("INSERT INTO dunning_event (guarantor_id, cycle_no, step, as_of, amount, run_id, "
-             "file_name, content, created_by) VALUES (:g, :c, :s, :a, :amt, :r, :f, :t, :u)"),
-        [{"g": e.guarantor_id, "c": e.cycle_no, "s": e.step.value, "a": e.as_of,
-          "amt": e.amount, "r": e.run_id, "f": e.file_name, "t": e.content, "u": actor}
-         for e in events],
-    )  # fmt: skip
+        text(
+            "INSERT INTO dunning_event (guarantor_id, cycle_no, step, as_of, amount, run_id, "
+            "file_name, content, created_by) VALUES (:g, :c, :s, :a, :amt, :r, :f, :t, :u)"
+        ),
+        [
+            {
+                "g": e.guarantor_id,
+                "c": e.cycle_no,
+                "s": e.step.value,
+                "a": e.as_of,
+                "amt": e.amount,
+                "r": e.run_id,
+                "f": e.file_name,
+                "t": e.content,
+                "u": actor,
+            }
+            for e in events
+        ],
+    )
 
 
 def find_account(conn: Connection, account_no: str) -> AccountRef:
     """The patient with this account number (any case) and their guarantor."""
     row = conn.execute(
-        text("SELECT p.id, p.account_no, g.id AS gid, g.account_no AS gacc FROM patient p "
-             "JOIN patient g ON g.id = coalesce(p.guarantor_id, p.id) "
-             "WHERE upper(p.account_no) = :a"),
+        text(
+            "SELECT p.id, p.account_no, g.id AS gid, g.account_no AS gacc FROM patient p "
+            "JOIN patient g ON g.id = coalesce(p.guarantor_id, p.id) "
+            "WHERE upper(p.account_no) = :a"
+        ),
         {"a": account_no.strip().upper()},
-    ).first()  # fmt: skip
+    ).first()
     if row is None:
         raise UnknownAccount(f"no account {account_no.strip().upper()!r}")
     return AccountRef(row.id, row.account_no, row.gid, row.gacc)
@@ -229,18 +258,22 @@ def find_account(conn: Connection, account_no: str) -> AccountRef:
 def set_hold(conn: Connection, patient_id: int, hold: bool, reason: str) -> bool:
     """Put an account on statement hold (or release it); False when it already was so."""
     result = conn.execute(
-        text("UPDATE patient SET statement_hold = :h, statement_hold_reason = :r, "
-             "version = version + 1 WHERE id = :id AND statement_hold IS DISTINCT FROM :h"),
+        text(
+            "UPDATE patient SET statement_hold = :h, statement_hold_reason = :r, "
+            "version = version + 1 WHERE id = :id AND statement_hold IS DISTINCT FROM :h"
+        ),
         {"h": hold, "r": reason if hold else None, "id": patient_id},
-    )  # fmt: skip
+    )
     return bool(result.rowcount)
 
 
 def statement_text(conn: Connection, guarantor_id: int, step: Step, cycle_no: int) -> str | None:
     """The recorded text of a statement sent (None if there is none)."""
     value = conn.execute(
-        text("SELECT content FROM dunning_event WHERE guarantor_id = :g AND step = :s "
-             "AND cycle_no = :c"),
+        text(
+            "SELECT content FROM dunning_event WHERE guarantor_id = :g AND step = :s "
+            "AND cycle_no = :c"
+        ),
         {"g": guarantor_id, "s": step.value, "c": cycle_no},
-    ).scalar()  # fmt: skip
+    ).scalar()
     return value if isinstance(value, str) else None

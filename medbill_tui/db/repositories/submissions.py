@@ -18,9 +18,13 @@ from medbill_tui.domain.encounter_form import decode_pointers
 from medbill_tui.edi.x837p import Address, BillingProvider, ClaimOut, LineOut, Person
 
 SANDBOX = {
-    "name": "Sandbox Clearinghouse", "receiver_id": "SANDBOXCH", "submitter_id": "MEDBILLDEMO",
-    "contact_name": "Billing Office", "contact_phone": "5555550100", "usage": "T",
-}  # fmt: skip
+    "name": "Sandbox Clearinghouse",
+    "receiver_id": "SANDBOXCH",
+    "submitter_id": "MEDBILLDEMO",
+    "contact_name": "Billing Office",
+    "contact_phone": "5555550100",
+    "usage": "T",
+}
 
 
 class NoClearinghouse(Exception):
@@ -49,11 +53,13 @@ class ReadyClaim:
 
 def default_clearinghouse(conn: Connection) -> ClearinghouseInfo:
     """The default receiver; a demo practice gets the sandbox clearinghouse on first use."""
-    row = conn.execute(text("SELECT * FROM clearinghouse ORDER BY is_default DESC, id LIMIT 1")
-                       ).one_or_none()  # fmt: skip
+    row = conn.execute(
+        text("SELECT * FROM clearinghouse ORDER BY is_default DESC, id LIMIT 1")
+    ).one_or_none()
     if row is None:
-        practice = conn.execute(text("SELECT name, is_demo FROM practice ORDER BY id LIMIT 1")
-                                ).one_or_none()  # fmt: skip
+        practice = conn.execute(
+            text("SELECT name, is_demo FROM practice ORDER BY id LIMIT 1")
+        ).one_or_none()
         if practice is None or not practice.is_demo:
             raise NoClearinghouse(
                 "no clearinghouse is set up; ask an admin to add one before sending claims"
@@ -64,7 +70,7 @@ def default_clearinghouse(conn: Connection) -> ClearinghouseInfo:
                     VALUES (:name, :receiver_id, :submitter_id, :sn, :contact_name,
                             :contact_phone, :usage, true) RETURNING *"""),
             {**SANDBOX, "sn": practice.name[:60]},
-        ).one()  # fmt: skip
+        ).one()
     return _clearinghouse(row)
 
 
@@ -82,15 +88,17 @@ def _clearinghouse(row: Any) -> ClearinghouseInfo:
 
 
 def clearinghouses(conn: Connection, ids: set[int]) -> dict[int, ClearinghouseInfo]:
-    rows = conn.execute(text("SELECT * FROM clearinghouse WHERE id = ANY(:ids)"),
-                        {"ids": sorted(ids)}).all()  # fmt: skip
+    rows = conn.execute(
+        text("SELECT * FROM clearinghouse WHERE id = ANY(:ids)"), {"ids": sorted(ids)}
+    ).all()
     return {r.id: _clearinghouse(r) for r in rows}
 
 
 def billing_provider(conn: Connection) -> BillingProvider:
     p = conn.execute(text("SELECT * FROM practice ORDER BY id LIMIT 1")).one()
-    return BillingProvider(p.name, p.npi, p.tin, p.taxonomy,
-                           Address(p.address1, p.city, p.state, p.zip))  # fmt: skip
+    return BillingProvider(
+        p.name, p.npi, p.tin, p.taxonomy, Address(p.address1, p.city, p.state, p.zip)
+    )
 
 
 def lock_ready_claims(conn: Connection, claim_ids: Sequence[int] | None) -> list[int]:
@@ -123,13 +131,15 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
                 LEFT JOIN "authorization" a ON a.id = e.authorization_id AND a.status = 'approved'
                 WHERE c.id = ANY(:ids) ORDER BY coalesce(py.clearinghouse_id, :ch), c.id"""),
         {"ids": claim_ids, "ch": default_ch},
-    ).all()  # fmt: skip
+    ).all()
     dx: dict[int, list[str]] = defaultdict(list)
     for r in conn.execute(
-        text("SELECT encounter_id, code FROM encounter_diagnosis WHERE encounter_id = ANY(:ids) "
-             "ORDER BY encounter_id, seq"),
+        text(
+            "SELECT encounter_id, code FROM encounter_diagnosis WHERE encounter_id = ANY(:ids) "
+            "ORDER BY encounter_id, seq"
+        ),
         {"ids": [h.encounter_id for h in heads]},
-    ):  # fmt: skip
+    ):
         dx[r.encounter_id].append(r.code)
     lines: dict[int, list[Any]] = defaultdict(list)
     for r in conn.execute(
@@ -145,38 +155,67 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
         if h.relationship == "18":
             subscriber, dependent = patient, None
         else:
-            subscriber = Person(h.subscriber_last_name or h.last_name,
-                                h.subscriber_first_name or "", h.subscriber_dob, "U", address,
-                                h.member_id)  # fmt: skip
+            subscriber = Person(
+                h.subscriber_last_name or h.last_name,
+                h.subscriber_first_name or "",
+                h.subscriber_dob,
+                "U",
+                address,
+                h.member_id,
+            )
             dependent = Person(h.last_name, h.first_name, h.dob, h.sex, address)
         primary = primaries.get(h.id)
-        adjudications = (primary.line_adjudications([line.code for line in lines[h.id]])
-                         if primary else [None] * len(lines[h.id]))  # fmt: skip
+        adjudications = (
+            primary.line_adjudications([line.code for line in lines[h.id]])
+            if primary
+            else [None] * len(lines[h.id])
+        )
         claim_lines = tuple(
-            LineOut(line.code, tuple(m for m in line.modifiers.split(":") if m),
-                    Decimal(line.amount), Decimal(line.units), decode_pointers(line.dx_pointers),
-                    h.dos, adjudication)
+            LineOut(
+                line.code,
+                tuple(m for m in line.modifiers.split(":") if m),
+                Decimal(line.amount),
+                Decimal(line.units),
+                decode_pointers(line.dx_pointers),
+                h.dos,
+                adjudication,
+            )
             for line, adjudication in zip(lines[h.id], adjudications, strict=True)
-        )  # fmt: skip
+        )
         claim = ClaimOut(
-            pcn=h.claim_no, total=Decimal(h.total_charge), pos=h.pos, frequency=h.frequency,
-            payer_name=h.payer_name, payer_id=h.payer_code,
+            pcn=h.claim_no,
+            total=Decimal(h.total_charge),
+            pos=h.pos,
+            frequency=h.frequency,
+            payer_name=h.payer_name,
+            payer_id=h.payer_code,
             filing_indicator=h.claim_filing_indicator,
-            payer_responsibility={1: "P", 2: "S"}.get(h.priority, "T"), subscriber=subscriber,
-            patient=dependent, relationship=h.relationship if dependent else "18",
-            group_no=h.group_no or "", diagnoses=tuple(dx[h.encounter_id]), lines=claim_lines,
-            rendering_npi=h.npi, rendering_last=h.pr_last, rendering_first=h.pr_first,
-            prior_auth=h.auth_number or "", original_claim_no=h.original_payer_claim_no or "",
+            payer_responsibility={1: "P", 2: "S"}.get(h.priority, "T"),
+            subscriber=subscriber,
+            patient=dependent,
+            relationship=h.relationship if dependent else "18",
+            group_no=h.group_no or "",
+            diagnoses=tuple(dx[h.encounter_id]),
+            lines=claim_lines,
+            rendering_npi=h.npi,
+            rendering_last=h.pr_last,
+            rendering_first=h.pr_first,
+            prior_auth=h.auth_number or "",
+            original_claim_no=h.original_payer_claim_no or "",
             other_payer=primary.other_payer(patient) if primary else None,
-        )  # fmt: skip
+        )
         out.append(ReadyClaim(h.id, h.clearinghouse_id, h.payer_name, claim))
     return out
 
 
 def next_control_numbers(conn: Connection) -> tuple[int, int, int]:
     """ISA13, GS06 and ST02 from their sequences: never reused, even after a rollback."""
-    row = conn.execute(text("SELECT nextval('isa_control_seq'), nextval('gs_control_seq'), "
-                            "nextval('st_control_seq')")).one()  # fmt: skip
+    row = conn.execute(
+        text(
+            "SELECT nextval('isa_control_seq'), nextval('gs_control_seq'), "
+            "nextval('st_control_seq')"
+        )
+    ).one()
     return int(row[0]), int(row[1]), int(row[2])
 
 
@@ -201,32 +240,53 @@ def record_submission(
                     sender_id, receiver_id, clearinghouse_id, claim_count, total, created_by)
                 VALUES ('out', '837P', :name, :sha, :content, :isa, :gs, :sender, :receiver,
                         :ch, :n, :total, :actor) RETURNING id"""),
-        {"name": file_name, "sha": hashlib.sha256(content).hexdigest(), "content": content,
-         "isa": f"{isa13:09d}", "gs": str(gs06), "sender": ch.submitter_id,
-         "receiver": ch.receiver_id, "ch": ch.id, "n": len(claims), "total": total,
-         "actor": actor},
-    ).scalar_one()  # fmt: skip
-    rows = [{"claim": c.claim_id, "file": file_id, "gs": str(gs06), "st": f"{st02:04d}",
-             "first": ranges[c.out.pcn][0], "last": ranges[c.out.pcn][1],
-             "freq": c.out.frequency} for c in claims]  # fmt: skip
+        {
+            "name": file_name,
+            "sha": hashlib.sha256(content).hexdigest(),
+            "content": content,
+            "isa": f"{isa13:09d}",
+            "gs": str(gs06),
+            "sender": ch.submitter_id,
+            "receiver": ch.receiver_id,
+            "ch": ch.id,
+            "n": len(claims),
+            "total": total,
+            "actor": actor,
+        },
+    ).scalar_one()
+    rows = [
+        {
+            "claim": c.claim_id,
+            "file": file_id,
+            "gs": str(gs06),
+            "st": f"{st02:04d}",
+            "first": ranges[c.out.pcn][0],
+            "last": ranges[c.out.pcn][1],
+            "freq": c.out.frequency,
+        }
+        for c in claims
+    ]
     conn.execute(
         text("""INSERT INTO submission (claim_id, edi_file_id, gs06, st02, first_segment,
                     last_segment, frequency)
                 VALUES (:claim, :file, :gs, :st, :first, :last, :freq)"""),
         rows,
-    )  # fmt: skip
+    )
     ids = [c.claim_id for c in claims]
     conn.execute(
-        text("UPDATE claim SET status = 'submitted', submitted_on = :today, "
-             "version = version + 1 WHERE id = ANY(:ids)"),
+        text(
+            "UPDATE claim SET status = 'submitted', submitted_on = :today, "
+            "version = version + 1 WHERE id = ANY(:ids)"
+        ),
         {"today": today, "ids": ids},
-    )  # fmt: skip
+    )
     conn.execute(
         text("""INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
                 SELECT id, now(), :actor, 'ready', 'submitted', :detail
                 FROM claim WHERE id = ANY(:ids)"""),
         {"actor": actor, "ids": ids, "detail": f"sent in {file_name} (ISA13 {isa13:09d})"},
-    )  # fmt: skip
-    record_audit(conn, actor, "export", "edi_file", file_id,
-                 f"837P {file_name}: {len(claims)} claims")  # fmt: skip
+    )
+    record_audit(
+        conn, actor, "export", "edi_file", file_id, f"837P {file_name}: {len(claims)} claims"
+    )
     return int(file_id)

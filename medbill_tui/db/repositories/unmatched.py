@@ -76,9 +76,21 @@ def _row(r: Row[Any]) -> UnmatchedRow:
     detail = r.detail or ""
     if r.cp_id is None:
         found = _ACK_PCN.match(detail)
-        return UnmatchedRow(r.id, "277CA", r.opened_on, "", "", found.group(1) if found else "",
-                            "", Decimal(r.amount), Decimal("0.00"), "", None, detail,
-                            holder=r.holder)  # fmt: skip
+        return UnmatchedRow(
+            r.id,
+            "277CA",
+            r.opened_on,
+            "",
+            "",
+            found.group(1) if found else "",
+            "",
+            Decimal(r.amount),
+            Decimal("0.00"),
+            "",
+            None,
+            detail,
+            holder=r.holder,
+        )
     return UnmatchedRow(
         work_item_id=r.id,
         source="835",
@@ -117,14 +129,19 @@ def unmatched_page(conn: Connection, after: Cursor | None, limit: int) -> Page[U
 def _item(conn: Connection, work_item_id: int, lock: bool) -> Row[Any]:
     if lock:  # the item, then its payment: both stay locked until the transaction ends
         cp_id = conn.execute(
-            text(f"SELECT {CLAIM_PAYMENT_ID_SQL} FROM work_item w WHERE w.id = :id "
-                 "AND w.kind = 'unmatched' FOR UPDATE"), {"id": work_item_id},
-        ).scalar()  # fmt: skip
+            text(
+                f"SELECT {CLAIM_PAYMENT_ID_SQL} FROM work_item w WHERE w.id = :id "
+                "AND w.kind = 'unmatched' FOR UPDATE"
+            ),
+            {"id": work_item_id},
+        ).scalar()
         if cp_id is not None:
-            conn.execute(text("SELECT id FROM claim_payment WHERE id = :id FOR UPDATE"),
-                         {"id": cp_id})  # fmt: skip
-    row = conn.execute(text(_ITEM_SQL + " WHERE w.id = :id AND w.kind = 'unmatched'"),
-                       {"id": work_item_id}).one_or_none()  # fmt: skip
+            conn.execute(
+                text("SELECT id FROM claim_payment WHERE id = :id FOR UPDATE"), {"id": cp_id}
+            )
+    row = conn.execute(
+        text(_ITEM_SQL + " WHERE w.id = :id AND w.kind = 'unmatched'"), {"id": work_item_id}
+    ).one_or_none()
     if row is None:
         raise MatchRefused(f"there is no unmatched item {work_item_id}")
     return row
@@ -134,19 +151,35 @@ def _from_rows(conn: Connection, r: Row[Any]) -> ClaimPay:
     """The CLP rebuilt from the stored rows (when the file's bytes are not kept)."""
     params = {"cp": r.cp_id}
     adjustments = conn.execute(
-        text("SELECT service_payment_id AS sp, group_code, carc, amount FROM adjustment "
-             "WHERE claim_payment_id = :cp ORDER BY id"), params).all()  # fmt: skip
+        text(
+            "SELECT service_payment_id AS sp, group_code, carc, amount FROM adjustment "
+            "WHERE claim_payment_id = :cp ORDER BY id"
+        ),
+        params,
+    ).all()
     services = conn.execute(  # posting hands service ids out last-first
-        text("SELECT id, code, charge, paid, units FROM service_payment "
-             "WHERE claim_payment_id = :cp ORDER BY id DESC"), params).all()  # fmt: skip
-    remarks = conn.execute(text("SELECT code FROM remark WHERE claim_payment_id = :cp "
-                                "ORDER BY id"), params).scalars().all()  # fmt: skip
-    pr = conn.execute(text("SELECT patient_responsibility, payer_claim_no FROM claim_payment "
-                           "WHERE id = :cp"), params).one()  # fmt: skip
+        text(
+            "SELECT id, code, charge, paid, units FROM service_payment "
+            "WHERE claim_payment_id = :cp ORDER BY id DESC"
+        ),
+        params,
+    ).all()
+    remarks = (
+        conn.execute(
+            text("SELECT code FROM remark WHERE claim_payment_id = :cp ORDER BY id"), params
+        )
+        .scalars()
+        .all()
+    )
+    pr = conn.execute(
+        text("SELECT patient_responsibility, payer_claim_no FROM claim_payment WHERE id = :cp"),
+        params,
+    ).one()
 
     def adj(sp: int | None) -> tuple[Adjustment, ...]:
-        return tuple(Adjustment(a.group_code, a.carc, Decimal(a.amount))
-                     for a in adjustments if a.sp == sp)  # fmt: skip
+        return tuple(
+            Adjustment(a.group_code, a.carc, Decimal(a.amount)) for a in adjustments if a.sp == sp
+        )
 
     lines = tuple(
         ServicePay(
@@ -165,9 +198,27 @@ def _from_rows(conn: Connection, r: Row[Any]) -> ClaimPay:
         )
         for s in services
     )
-    return ClaimPay(r.patient_control_no, r.status_code, Decimal(r.charge), Decimal(r.paid),
-                    Decimal(pr.patient_responsibility), "", pr.payer_claim_no or "", "", "",
-                    adj(None), lines, tuple(remarks), "", "", "", "", None, None, None)  # fmt: skip
+    return ClaimPay(
+        r.patient_control_no,
+        r.status_code,
+        Decimal(r.charge),
+        Decimal(r.paid),
+        Decimal(pr.patient_responsibility),
+        "",
+        pr.payer_claim_no or "",
+        "",
+        "",
+        adj(None),
+        lines,
+        tuple(remarks),
+        "",
+        "",
+        "",
+        "",
+        None,
+        None,
+        None,
+    )
 
 
 def as_interchange(raw: bytes) -> str:
@@ -183,9 +234,25 @@ def as_interchange(raw: bytes) -> str:
     if svc >= 0 and not text_[svc + 6 : svc + 7].isalnum():
         component = text_[svc + 6]  # SVC01 is a qualifier (HC, AD, ...) then the separator
     repetition = next(c for c in "^{!" if c not in (element, component, term))
-    isa = ["ISA", "00", " " * 10, "00", " " * 10, "ZZ", "MEDBILL".ljust(15), "ZZ",
-           "MEDBILL".ljust(15), "000101", "0000", repetition, "00501", "000000001", "0", "P",
-           component]  # fmt: skip
+    isa = [
+        "ISA",
+        "00",
+        " " * 10,
+        "00",
+        " " * 10,
+        "ZZ",
+        "MEDBILL".ljust(15),
+        "ZZ",
+        "MEDBILL".ljust(15),
+        "000101",
+        "0000",
+        repetition,
+        "00501",
+        "000000001",
+        "0",
+        "P",
+        component,
+    ]
     gs = ["GS", "HP", "MEDBILL", "MEDBILL", "20000101", "0000", "1", "X", "005010X221A1"]
     tail = element.join(["GE", "1", "1"]) + term + element.join(["IEA", "1", "000000001"])
     return element.join(isa) + term + element.join(gs) + term + text_ + tail + term
@@ -194,13 +261,16 @@ def as_interchange(raw: bytes) -> str:
 def claim_pay(conn: Connection, r: Row[Any]) -> ClaimPay:
     """The CLP exactly as the payer sent it: re-read from the stored payment when it is kept
     (claim_payment ids follow the CLP order of their remittance), else rebuilt from rows."""
-    raw = conn.execute(text("SELECT raw FROM remittance WHERE id = :id"),
-                       {"id": r.remittance_id}).scalar()  # fmt: skip
+    raw = conn.execute(
+        text("SELECT raw FROM remittance WHERE id = :id"), {"id": r.remittance_id}
+    ).scalar()
     if raw is not None:
-        index = int(conn.execute(
-            text("SELECT count(*) FROM claim_payment WHERE remittance_id = :r AND id < :id"),
-            {"r": r.remittance_id, "id": r.cp_id},
-        ).scalar_one())  # fmt: skip
+        index = int(
+            conn.execute(
+                text("SELECT count(*) FROM claim_payment WHERE remittance_id = :r AND id < :id"),
+                {"r": r.remittance_id, "id": r.cp_id},
+            ).scalar_one()
+        )
         sets: tuple[Remit835, ...]
         try:
             sets = parse_835_all(as_interchange(bytes(raw)))
@@ -211,8 +281,11 @@ def claim_pay(conn: Connection, r: Row[Any]) -> ClaimPay:
             if remit.trace_no[:50] != r.trace_no or index >= len(remit.claims):
                 continue
             found = remit.claims[index]
-            if (found.pcn[:38], found.paid, found.charge) == (r.patient_control_no, r.paid,
-                                                              r.charge):  # fmt: skip
+            if (found.pcn[:38], found.paid, found.charge) == (
+                r.patient_control_no,
+                r.paid,
+                r.charge,
+            ):
                 return found
     return _from_rows(conn, r)
 
@@ -221,13 +294,21 @@ def load_payment(conn: Connection, work_item_id: int) -> tuple[UnmatchedPayment,
     """One unmatched 835 payment and its CLP (refused for a 277CA item)."""
     r = _item(conn, work_item_id, lock=False)
     if r.cp_id is None:
-        raise MatchRefused("this is a 277CA acknowledgment for a claim we do not know: it "
-                           "carries no money to post; close it with x")  # fmt: skip
+        raise MatchRefused(
+            "this is a 277CA acknowledgment for a claim we do not know: it "
+            "carries no money to post; close it with x"
+        )
     clp = claim_pay(conn, r)
     served = clp.statement_from or next(
-        (s.service_date for s in clp.services if s.service_date), None)  # fmt: skip
-    payment = UnmatchedPayment(_row(r), r.payer_id, served, clp.insured_id or clp.patient_id,
-                               tuple(s.code for s in clp.services))  # fmt: skip
+        (s.service_date for s in clp.services if s.service_date), None
+    )
+    payment = UnmatchedPayment(
+        _row(r),
+        r.payer_id,
+        served,
+        clp.insured_id or clp.patient_id,
+        tuple(s.code for s in clp.services),
+    )
     return payment, clp
 
 
@@ -239,17 +320,24 @@ def candidates(
     last name or claim number. Same charge and date rank first, then name, then payer."""
     row = payment.row
     last = row.patient_name.partition(",")[0].strip().lower()
-    params: dict[str, Any] = {"charge": row.charge, "dos": payment.service_from, "last": last,
-                              "payer": payment.payer_id, "pcn": row.patient_control_no,
-                              "limit": limit}  # fmt: skip
+    params: dict[str, Any] = {
+        "charge": row.charge,
+        "dos": payment.service_from,
+        "last": last,
+        "payer": payment.payer_id,
+        "pcn": row.patient_control_no,
+        "limit": limit,
+    }
     words = words.strip()
     if words:
         params["claim_prefix"] = _like_prefix(words.upper())
         patients = patient_match_sql(QueueFilter(text=words), params, "c.patient_id")
         where = f"(upper(c.claim_no) LIKE :claim_prefix OR ({patients.removeprefix(' AND ')}))"
     else:
-        where = ("(c.total_charge = :charge OR e.dos = :dos OR lower(p.last_name) = :last "
-                 "OR c.claim_no = :pcn)")  # fmt: skip
+        where = (
+            "(c.total_charge = :charge OR e.dos = :dos OR lower(p.last_name) = :last "
+            "OR c.claim_no = :pcn)"
+        )
     sql = f"""
         SELECT c.id, c.claim_no, c.status, c.total_charge, e.dos, {PATIENT_NAME} AS patient,
                p.account_no, py.name AS payer, c.payer_id = :payer AS same_payer,
@@ -304,42 +392,69 @@ def post_to_claim(
     if ctx is None:
         raise MatchRefused(f"there is no claim {claim_id}")
     if ctx.status in ("void", "draft"):
-        raise MatchRefused(f"claim {ctx.claim_no} is {ctx.status}: post the payment to the "
-                           "claim that was sent to the payer")  # fmt: skip
+        raise MatchRefused(
+            f"claim {ctx.claim_no} is {ctx.status}: post the payment to the "
+            "claim that was sent to the payer"
+        )
     if ctx.payer_id != r.payer_id and not allow_other_payer:
-        billed = conn.execute(text("SELECT name FROM payer WHERE id = :id"),
-                              {"id": ctx.payer_id}).scalar_one()  # fmt: skip
-        raise MatchRefused(f"claim {ctx.claim_no} was billed to {billed}, but this payment is "
-                           f"from {r.payer}; post it only if you are sure (confirm the other "
-                           "payer)")  # fmt: skip
+        billed = conn.execute(
+            text("SELECT name FROM payer WHERE id = :id"), {"id": ctx.payer_id}
+        ).scalar_one()
+        raise MatchRefused(
+            f"claim {ctx.claim_no} was billed to {billed}, but this payment is "
+            f"from {r.payer}; post it only if you are sure (confirm the other "
+            "payer)"
+        )
     if r.paid > ctx.total_charge:
-        raise MatchRefused(f"the payer paid {r.paid}, more than claim {ctx.claim_no}'s charge "
-                           f"of {ctx.total_charge}: it cannot belong to that claim")  # fmt: skip
+        raise MatchRefused(
+            f"the payer paid {r.paid}, more than claim {ctx.claim_no}'s charge "
+            f"of {ctx.total_charge}: it cannot belong to that claim"
+        )
     clp = claim_pay(conn, r)
     params = {"cp": r.cp_id, "c": ctx.id}
-    conn.execute(text("UPDATE claim_payment SET claim_id = :c WHERE id = :cp "
-                      "AND claim_id IS NULL"), params)  # fmt: skip
+    conn.execute(
+        text("UPDATE claim_payment SET claim_id = :c WHERE id = :cp AND claim_id IS NULL"), params
+    )
     conn.execute(
         text("""UPDATE service_payment sp SET claim_line_id =
                     (SELECT cl.id FROM claim_line cl WHERE cl.claim_id = :c AND cl.code = sp.code
                      ORDER BY cl.line_no LIMIT 1)
-                WHERE sp.claim_payment_id = :cp AND sp.claim_line_id IS NULL"""), params,
-    )  # fmt: skip
-    summary = remits.post_matched_claim(conn, ctx, clp, r.remittance_id, r.trace_no, r.paid_on,
-                                        actor)  # fmt: skip
+                WHERE sp.claim_payment_id = :cp AND sp.claim_line_id IS NULL"""),
+        params,
+    )
+    summary = remits.post_matched_claim(
+        conn, ctx, clp, r.remittance_id, r.trace_no, r.paid_on, actor
+    )
     status = conn.execute(text("SELECT status FROM claim WHERE id = :c"), params).scalar_one()
-    words = (f"835 {r.trace_no}: payment for {r.patient_control_no} (paid {r.paid}) posted "
-             f"to this claim from the unmatched list")  # fmt: skip
+    words = (
+        f"835 {r.trace_no}: payment for {r.patient_control_no} (paid {r.paid}) posted "
+        f"to this claim from the unmatched list"
+    )
     conn.execute(
-        text("INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
-             "VALUES (:c, now(), :a, :old, :new, :d)"),
+        text(
+            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+            "VALUES (:c, now(), :a, :old, :new, :d)"
+        ),
         {"c": ctx.id, "a": actor, "old": ctx.status, "new": status, "d": words},
-    )  # fmt: skip
+    )
     _close(conn, work_item_id, actor, f"posted to claim {ctx.claim_no}", ctx.id, ctx.patient_id)
-    record_audit(conn, actor, "match", "claim_payment", r.cp_id,
-                 f"835 {r.trace_no}: posted to claim {ctx.claim_no}")  # fmt: skip
-    return MatchOutcome(work_item_id, ctx.claim_no, Decimal(r.paid), status, summary.denials,
-                        summary.reversals, tuple(summary.notes))  # fmt: skip
+    record_audit(
+        conn,
+        actor,
+        "match",
+        "claim_payment",
+        r.cp_id,
+        f"835 {r.trace_no}: posted to claim {ctx.claim_no}",
+    )
+    return MatchOutcome(
+        work_item_id,
+        ctx.claim_no,
+        Decimal(r.paid),
+        status,
+        summary.denials,
+        summary.reversals,
+        tuple(summary.notes),
+    )
 
 
 def _close(
@@ -351,12 +466,14 @@ def _close(
     patient_id: int | None = None,
 ) -> None:
     conn.execute(
-        text("UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
-             "lease_until = NULL, claim_id = coalesce(:c, claim_id), "
-             "patient_id = coalesce(:p, patient_id), "
-             "detail = coalesce(detail || '; ', '') || :o WHERE id = :id"),
+        text(
+            "UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
+            "lease_until = NULL, claim_id = coalesce(:c, claim_id), "
+            "patient_id = coalesce(:p, patient_id), "
+            "detail = coalesce(detail || '; ', '') || :o WHERE id = :id"
+        ),
         {"id": work_item_id, "o": f"{outcome} by {actor}", "c": claim_id, "p": patient_id},
-    )  # fmt: skip
+    )
 
 
 def close_not_ours(conn: Connection, work_item_id: int, actor: str, reason: str) -> None:

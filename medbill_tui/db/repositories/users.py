@@ -52,8 +52,9 @@ def insert_user(conn: Connection, login: str, role: str) -> int:
     return int(conn.execute(text(sql), {"l": login, "r": role}).scalar_one())
 
 
-def update_user(conn: Connection, login: str, *, role: str | None = None,
-                active: bool | None = None) -> None:  # fmt: skip
+def update_user(
+    conn: Connection, login: str, *, role: str | None = None, active: bool | None = None
+) -> None:
     """Change a user's role and/or whether they may use the app."""
     conn.execute(
         text(

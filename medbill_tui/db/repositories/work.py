@@ -68,7 +68,7 @@ def take_next(conn: Connection, kind: str, actor: str, minutes: int, today: date
                  WHERE w.id = pick.id
                  RETURNING w.id"""),
         {"actor": actor, "minutes": minutes, "kind": kind, "today": today},
-    ).scalar_one_or_none()  # fmt: skip
+    ).scalar_one_or_none()
     return None if found is None else int(found)
 
 
@@ -79,20 +79,23 @@ def lock_item(conn: Connection, work_item_id: int) -> ItemState:
                         {HOLDER_SQL} AS holder
                  FROM work_item w WHERE w.id = :id FOR UPDATE"""),
         {"id": work_item_id},
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     if row is None:
         raise WorkRefused(f"there is no work item {work_item_id}")
-    return ItemState(int(row.id), str(row.kind), str(row.status), row.owner, row.holder,
-                     row.lease_until)  # fmt: skip
+    return ItemState(
+        int(row.id), str(row.kind), str(row.status), row.owner, row.holder, row.lease_until
+    )
 
 
 def set_lease(conn: Connection, work_item_id: int, owner: str, minutes: int) -> None:
     """Give the item to `owner` for `minutes` from now."""
     conn.execute(
-        text("UPDATE work_item SET owner = :o, "
-             "lease_until = now() + make_interval(mins => :m) WHERE id = :id"),
+        text(
+            "UPDATE work_item SET owner = :o, "
+            "lease_until = now() + make_interval(mins => :m) WHERE id = :id"
+        ),
         {"o": owner, "m": minutes, "id": work_item_id},
-    )  # fmt: skip
+    )
 
 
 def clear_lease(conn: Connection, work_item_id: int) -> None:
@@ -108,7 +111,7 @@ def release_all(conn: Connection, actor: str, kinds: tuple[str, ...] | None = No
     only = " AND w.kind IN :kinds" if kinds else ""
     statement = text(f"""UPDATE work_item w SET owner = NULL, lease_until = NULL
                          WHERE w.status = 'open' AND w.owner = :a AND {HELD_SQL}{only}
-                         RETURNING w.id""")  # fmt: skip
+                         RETURNING w.id""")
     params: dict[str, object] = {"a": actor}
     if kinds:
         statement = statement.bindparams(bindparam("kinds", expanding=True))
@@ -129,7 +132,7 @@ def lease(conn: Connection, work_item_id: int) -> WorkLease:
                 LEFT JOIN patient p ON p.id = coalesce(w.patient_id, c.patient_id)
                 WHERE w.id = :id"""),
         {"id": work_item_id},
-    ).one()  # fmt: skip
+    ).one()
     return WorkLease(
         work_item_id=int(row.id),
         kind=str(row.kind),
