@@ -1,0 +1,48 @@
+"""`medbill import` as a real process: the exit status says whether everything was posted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import medbill
+from tests.conftest import X12_FIXTURES
+
+REAL_835 = X12_FIXTURES / "835-stupidedi-multiple-claims-single-check.x12"
+
+
+def _unbalanced(tmp_path: Path) -> Path:
+    """The real 835 with its BPR total off by a cent: it no longer balances."""
+    text = REAL_835.read_text(encoding="ascii")
+    assert "BPR*I*810.8*" in text
+    path = tmp_path / "unbalanced.835.x12"
+    path.write_text(text.replace("BPR*I*810.8*", "BPR*I*810.81*"), encoding="ascii")
+    return path
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_an_unbalanced_payment_exits_1_and_says_why(
+    db_url: str, tmp_path: Path, dry_run: bool
+) -> None:
+    extra = ["--dry-run"] if dry_run else []
+    result = medbill("import", str(_unbalanced(tmp_path)), *extra, url=db_url)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "payment 12345" in result.stdout and "does not balance" in result.stdout
+    listed = medbill("remittance", "unmatched", "--format", "json", url=db_url)
+    assert listed.returncode == 0 and json.loads(listed.stdout) == []
+
+
+def test_a_refused_file_among_good_ones_exits_1_and_the_good_one_posts(
+    db_url: str, tmp_path: Path
+) -> None:
+    result = medbill(
+        "import", str(_unbalanced(tmp_path)), str(REAL_835), "--format", "json", url=db_url
+    )
+    assert result.returncode == 1, result.stderr
+    bad, good = json.loads(result.stdout)
+    assert [p["status"] for p in bad["payments"]] == ["unbalanced"]
+    assert [p["status"] for p in good["payments"]] == ["posted"]
+    again = medbill("import", str(REAL_835), url=db_url)
+    assert again.returncode == 0 and "already imported" in again.stdout
