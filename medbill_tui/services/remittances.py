@@ -15,7 +15,13 @@ from medbill_tui.db.repositories.remit_repost import repost_remittance
 from medbill_tui.db.repositories.remit_undo import undo_remittance
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.routing import RuleSet
-from medbill_tui.edi.x835 import Remit835, claim_balance_errors, remit_balance_error
+from medbill_tui.edi.x835 import (
+    Remit835,
+    claim_balance_errors,
+    claim_sign_errors,
+    payment_sign_error,
+    remit_balance_error,
+)
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
@@ -37,6 +43,13 @@ class RemitOutcome:
     paid: Decimal = Decimal("0.00")
     denials: int = 0
     message: str = ""
+
+
+def sign_problems(remit: Remit835) -> list[str]:
+    """Negative money where there may be none (see `claim_sign_errors`)."""
+    problems = [p for claim in remit.claims for p in claim_sign_errors(claim)]
+    total = payment_sign_error(remit)
+    return [total, *problems] if total else problems
 
 
 def balance_problems(remit: Remit835) -> list[str]:
@@ -69,6 +82,9 @@ class RemittanceService:
         """Post one payment inside the caller's transaction (a savepoint each, so one refused
         payment in a file leaves the file's others alone)."""
         base = RemitOutcome(remit.trace_no, remit.payer_name, remit.amount, "refused")
+        wrong_signs = sign_problems(remit)
+        if wrong_signs:
+            return _with(base, "refused", "not posted: " + "; ".join(wrong_signs[:3]))
         problems = balance_problems(remit)
         if problems:
             return _with(

@@ -46,3 +46,37 @@ def test_a_refused_file_among_good_ones_exits_1_and_the_good_one_posts(
     assert [p["status"] for p in good["payments"]] == ["posted"]
     again = medbill("import", str(REAL_835), url=db_url)
     assert again.returncode == 0 and "already imported" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("find", "replace", "words"),
+    [
+        ("BPR*I*810.8*", "BPR*I*-810.8*", "BPR02 is -810.80; a payment amount is never negative"),
+        (
+            "CLP*7722337*1*119*74**",
+            "CLP*7722337*1*119*-74**",
+            "CLP04 (paid) is -74.00 on an original claim (CLP02 = 1)",
+        ),
+        (
+            "SVC*AD:D0120*46*25~DTM*472*20140324~CAS*CO*131*21~AMT*B6*25~SVC*AD:D0220*25*14",
+            "SVC*AD:D0120*46*25~DTM*472*20140324~CAS*CO*131*21~AMT*B6*25~SVC*AD:D0220*25*39",
+            "SVC03 paid 39.00, more than the charge 25.00, with no adjustment explaining it",
+        ),
+    ],
+    ids=["negative-bpr", "negative-clp04", "line-overpaid"],
+)
+def test_negative_or_unexplained_money_is_refused(
+    db_url: str, tmp_path: Path, find: str, replace: str, words: str
+) -> None:
+    text = REAL_835.read_text(encoding="ascii")
+    assert find in text
+    path = tmp_path / "signs.835.x12"
+    path.write_text(text.replace(find, replace, 1), encoding="ascii")
+    result = medbill("import", str(path), "--format", "json", url=db_url)
+    assert result.returncode == 1, result.stderr
+    (payment,) = json.loads(result.stdout)[0]["payments"]
+    assert payment["status"] == "refused" and words in payment["message"]
+    listed = medbill("remittance", "list", url=db_url)
+    assert listed.returncode == 0 and "12345" not in listed.stdout
+    check = medbill("ledger", "check", url=db_url)
+    assert check.returncode == 0, check.stdout
