@@ -49,19 +49,6 @@ def _plain(result: ImportResult) -> str:
     return line + (f"; {result.message}" if result.message else "")
 
 
-REFUSED_PAYMENTS = ("unbalanced", "refused")
-"""Payment outcomes that mean money in the file was not posted (already-posted is not: the
-same payment again changes nothing, as it should)."""
-
-
-def refused_in(result: ImportResult) -> bool:
-    """Whether any of the file was refused: the file as a whole or one of its payments. A dry
-    run answers as the real run would."""
-    return result.status == "not-posted" or any(
-        p.status in REFUSED_PAYMENTS for p in result.payments
-    )
-
-
 def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
     """Import each file on its own; one bad file does not stop the others. Exit 1 when any
     file, or any payment in one, was refused (its line says what and why)."""
@@ -103,7 +90,7 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
                 ],
             }
         )
-        failed = failed or refused_in(result)
+        failed = failed or result.refused
         if args.format == "plain":
             print(_plain(result))
     if args.format == "json":

@@ -70,6 +70,11 @@ class ImportResult:
     message: str = ""
     payments: tuple[RemitOutcome, ...] = ()
 
+    @property
+    def refused(self) -> bool:
+        """The file, or a payment in it, was refused (a dry run answers as the real run)."""
+        return self.status == "not-posted" or any(p.refused for p in self.payments)
+
 
 class _Validation(Protocol):
     def result(self) -> ValidationResult: ...

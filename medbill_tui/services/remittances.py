@@ -37,12 +37,18 @@ class RemitOutcome:
     trace_no: str
     payer_name: str
     amount: Decimal
-    status: str  # posted | preview | already-posted | unbalanced | refused
+    status: str  # posted | preview | already-posted | conflict | unbalanced | refused
     matched: int = 0
     unmatched: int = 0
     paid: Decimal = Decimal("0.00")
     denials: int = 0
     message: str = ""
+
+    @property
+    def refused(self) -> bool:
+        """Money in this payment was not posted (a repeat of a posted one is not refused: the
+        same payment again rightly changes nothing)."""
+        return self.status in ("unbalanced", "refused", "conflict")
 
 
 def sign_problems(remit: Remit835) -> list[str]:
@@ -103,7 +109,9 @@ class RemittanceService:
             )
         except repo.PostingRefused as exc:
             nested.rollback()
-            status = "already-posted" if "already posted" in str(exc) else "refused"
+            status = {repo.AlreadyPosted: "already-posted", repo.PaymentConflict: "conflict"}.get(
+                type(exc), "refused"
+            )
             return _with(base, status, sentence(exc))
         except IntegrityError:
             nested.rollback()  # posted by someone else just now: say who and when

@@ -80,3 +80,28 @@ def test_negative_or_unexplained_money_is_refused(
     assert listed.returncode == 0 and "12345" not in listed.stdout
     check = medbill("ledger", "check", url=db_url)
     assert check.returncode == 0, check.stdout
+
+
+def test_the_same_trace_with_another_amount_is_a_conflict(db_url: str, tmp_path: Path) -> None:
+    first = medbill("import", str(REAL_835), url=db_url)
+    assert first.returncode == 0, first.stdout + first.stderr
+    text = REAL_835.read_text(encoding="ascii")
+    other = tmp_path / "other.835.x12"
+    # Same payer and TRN02, one claim paid a dollar less (still balanced): another payment.
+    changed = text.replace("BPR*I*810.8*", "BPR*I*809.8*").replace(
+        "CLP*7722337*1*179*108**", "CLP*7722337*1*179*107**"
+    )
+    changed = changed.replace(
+        "SVC*AD:D1110*73*49~DTM*472*20140324~CAS*CO*131*24~AMT*B6*49~LX*8",
+        "SVC*AD:D1110*73*48~DTM*472*20140324~CAS*CO*131*25~AMT*B6*48~LX*8",
+    )
+    other.write_text(changed, encoding="ascii")
+    result = medbill("import", str(other), "--format", "json", url=db_url)
+    assert result.returncode == 1, result.stdout + result.stderr
+    (payment,) = json.loads(result.stdout)[0]["payments"]
+    assert payment["status"] == "conflict", payment
+    assert "810.80" in payment["message"] and "809.80" in payment["message"]
+    listed = medbill("remittance", "list", url=db_url)
+    assert listed.stdout.count("12345") == 1
+    check = medbill("ledger", "check", url=db_url)
+    assert check.returncode == 0, check.stdout

@@ -15,7 +15,12 @@ from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.bulk import execute_rows
-from medbill_tui.db.repositories.remit_lookup import already_posted, claim_contexts, payer_of
+from medbill_tui.db.repositories.remit_lookup import (
+    already_posted,
+    claim_contexts,
+    payer_of,
+    signed_amount,
+)
 from medbill_tui.db.repositories.secondary import sync_secondary_claims
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
 from medbill_tui.domain.routing import DenialFacts, RuleSet
@@ -25,6 +30,14 @@ from medbill_tui.runtime.denial_rules import active_rules
 
 class PostingRefused(Exception):
     """The remittance cannot be posted (unknown payer, already posted); nothing changed."""
+
+
+class AlreadyPosted(PostingRefused):
+    """The same payment (payer, TRN02, amount and date) was posted before: a repeat."""
+
+
+class PaymentConflict(PostingRefused):
+    """A payment with the same payer and TRN02 but another amount or date was posted before."""
 
 
 LIVE = (
@@ -292,9 +305,10 @@ def post_remittance(
     allocated in bulk, every table written with one executemany.
     """
     payer_id = payer_of(conn, remit)
-    prior = already_posted(conn, payer_id, remit.trace_no)
+    prior = already_posted(conn, payer_id, remit)
     if prior is not None:
-        raise PostingRefused(prior)
+        words, differs = prior
+        raise PaymentConflict(words) if differs else AlreadyPosted(words)
     summary = PostingSummary(remit.trace_no, remit.payer_name, remit.amount)
     paid_on = remit.paid_on or today
     remit_id = conn.execute(
@@ -305,7 +319,7 @@ def post_remittance(
             "p": payer_id,
             "t": remit.trace_no[:50],
             "m": (remit.method or "NON")[:3],
-            "amt": -remit.amount if remit.credit_debit == "D" else remit.amount,
+            "amt": signed_amount(remit),
             "d": paid_on,
             "raw": raw,
             "a": actor,
