@@ -235,6 +235,9 @@ class ImportService:
         gs06 = scan.gs.get(6)
         if kind == "999":
             gs06 = scan.ak1.get(2) if scan.ak1 is not None else ""
+        reused = edi_store.interchange_reused(
+            conn, scan.isa.get(6).strip(), scan.isa.get(13), scan.sha256
+        )
         file_id = repo.record_inbound(
             conn,
             kind=kind,
@@ -256,7 +259,11 @@ class ImportService:
                 result = self._apply_acks(conn, path, name, scan, file_id, dry_run)
         except X12SyntaxError as exc:
             raise ImportFailed(f"{name}: {exc}") from None
-        warnings = (*scan.warnings, *(str(issue) for issue in validation.result().issues))
+        warnings = (
+            *((reused,) if reused else ()),
+            *scan.warnings,
+            *(str(issue) for issue in validation.result().issues),
+        )
         edi_store.set_warnings(conn, file_id, warnings)
         if dry_run or result.status == "not-posted":
             session.rollback()

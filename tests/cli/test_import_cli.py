@@ -105,3 +105,21 @@ def test_the_same_trace_with_another_amount_is_a_conflict(db_url: str, tmp_path:
     assert listed.stdout.count("12345") == 1
     check = medbill("ledger", "check", url=db_url)
     assert check.returncode == 0, check.stdout
+
+
+def test_a_reused_interchange_number_with_other_content_is_a_warning(
+    db_url: str, tmp_path: Path
+) -> None:
+    first = medbill("import", str(REAL_835), url=db_url)
+    assert first.returncode == 0, first.stdout + first.stderr
+    text = REAL_835.read_text(encoding="ascii")
+    # Same sender and ISA13, another payment (its own trace number): posts, with a warning.
+    other = tmp_path / "reused.835.x12"
+    other.write_text(text.replace("TRN*1*12345*", "TRN*1*12346*"), encoding="ascii")
+    result = medbill("import", str(other), "--format", "json", url=db_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (imported,) = json.loads(result.stdout)
+    assert imported["warnings"][0].startswith("interchange 000000195 from sender 123456789")
+    assert (
+        "already used by 835-stupidedi-multiple-claims-single-check.x12" in imported["warnings"][0]
+    )
