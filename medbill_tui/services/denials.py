@@ -43,6 +43,7 @@ class DenialService:
         letters: Path,
         write_off_limit: Decimal = Decimal("100.00"),
         supervisor: bool = False,
+        may_override_contractual: bool = False,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -50,6 +51,7 @@ class DenialService:
         self.letters = letters
         self.write_off_limit = write_off_limit
         self.supervisor = supervisor
+        self.may_override_contractual = may_override_contractual
 
     def _do(self, work_item_id: int, action: Callable[[Connection, repo.DenialContext], T]) -> T:
         def work(session: Session) -> T:
@@ -99,9 +101,16 @@ class DenialService:
         )
 
     @translate_errors
-    def transfer_to_patient(self, work_item_id: int) -> Decimal:
+    def transfer_to_patient(self, work_item_id: int, override: str | None = None) -> Decimal:
+        """Move the denied amount to the patient; a contractual (CO) amount only with a
+        supervisor's `override` note."""
+        if override is not None and not self.may_override_contractual:
+            raise DenialActionRefused(
+                "Moving a contractual (CO) amount to the patient needs a supervisor"
+            )
         return self._do(
-            work_item_id, lambda conn, ctx: repo.transfer_to_patient(conn, ctx, self.actor)
+            work_item_id,
+            lambda conn, ctx: repo.transfer_to_patient(conn, ctx, self.actor, override),
         )
 
     @translate_errors
