@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories.claims import (
     ClaimConflict,
     batches_for,
     insert_claims,
+    lock_claim_status,
+    lock_claim_version,
     lock_unbilled,
     refresh_rejected_claim,
     scrub_encounters,
@@ -24,6 +24,10 @@ from medbill_tui.records.conflicts import FieldChange, Seen
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.conflicts import Conflict, conflict_words, describe
 from medbill_tui.services.errors import ServiceError, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 
 class ClaimRefused(ServiceError):
@@ -77,9 +81,7 @@ class ClaimService:
 
         def action(conn: Connection) -> None:
             self._check_seen(conn, claim_id, seen, "send again")
-            status = conn.execute(
-                text("SELECT status FROM claim WHERE id = :c FOR UPDATE"), {"c": claim_id}
-            ).scalar()
+            status = lock_claim_status(conn, claim_id)
             if status not in ("rejected_999", "rejected_277ca"):
                 raise ClaimConflict("only a rejected claim can be sent again")
             refresh_rejected_claim(conn, claim_id, self.actor)
@@ -111,10 +113,7 @@ class ClaimService:
         """Lock the claim; refuse when its version is no longer the one the biller saw."""
         if seen is None:
             return
-        row = conn.execute(
-            text("SELECT claim_no, status, version FROM claim WHERE id = :c FOR UPDATE"),
-            {"c": claim_id},
-        ).one_or_none()
+        row = lock_claim_version(conn, claim_id)
         if row is None or row.version == seen.version:
             return
         changes: tuple[FieldChange, ...] = ()

@@ -8,19 +8,21 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import TypeVar
-
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import denials as repo
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.reference import carc_description, practice_address
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records.detail import DenialDetail
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import record_view
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 APPEAL_FOLLOW_UP_DAYS = 30
 APPEAL_WINDOW_DAYS = 180
@@ -138,12 +140,8 @@ class DenialService:
         def action(conn: Connection, ctx: repo.DenialContext) -> Path:
             if ctx.status != "open":
                 raise repo.DenialRefused(f"this denial is already {ctx.status}")
-            practice = conn.execute(
-                text("SELECT name, address1, city, state, zip FROM practice ORDER BY id LIMIT 1")
-            ).one()
-            official = conn.execute(
-                text("SELECT description FROM carc WHERE code = :c"), {"c": ctx.carc}
-            ).scalar()
+            practice = practice_address(conn)
+            official = carc_description(conn, ctx.carc)
             letter = Template(
                 resources.files("medbill_tui.data")
                 .joinpath("appeal_letter.txt")

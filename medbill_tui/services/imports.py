@@ -12,15 +12,16 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Protocol
 
 from medbill_tui.db.repositories import acks as repo
 from medbill_tui.db.repositories import edi_store
-from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.db.uow import (
+    ConstraintViolated,
+    constraint_violations,
+    read_connection,
+    run_in_transaction,
+)
 from medbill_tui.edi.detect import TransactionSet, UnsupportedTransaction
 from medbill_tui.edi.segments import Delimiters, X12SyntaxError
 from medbill_tui.edi.stream import FileChanged, Scan, detect_file, scan_file, stream_sets
@@ -37,6 +38,10 @@ from medbill_tui.records.claims import InboxEntry
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, translate_errors
 from medbill_tui.services.remittances import RemitOutcome, RemittanceService
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 IMPORTED_KINDS = ("999", "277CA", "835")
 MB = 1024 * 1024
@@ -197,11 +202,12 @@ class ImportService:
             return _already(name, kind, prior)
         validation = self._validation(path, scan.size)
         try:
-            return run_in_transaction(
-                self.engine,
-                lambda session: self._work(session, path, name, scan, validation, dry_run),
-            )
-        except IntegrityError:
+            with constraint_violations():
+                return run_in_transaction(
+                    self.engine,
+                    lambda session: self._work(session, path, name, scan, validation, dry_run),
+                )
+        except ConstraintViolated:
             # Someone imported the same bytes at this very moment: theirs counts.
             words = f"{name} was imported by someone else just now"
             return ImportResult(name, kind, "already-imported", message=words)

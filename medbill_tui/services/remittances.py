@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import ledger_check, remit_lookup
 from medbill_tui.db.repositories import remits as repo
 from medbill_tui.db.repositories.remit_repost import repost_remittance
 from medbill_tui.db.repositories.remit_undo import undo_remittance
-from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.db.uow import (
+    ConstraintViolated,
+    constraint_violations,
+    read_connection,
+    run_in_transaction,
+)
 from medbill_tui.domain.routing import RuleSet
 from medbill_tui.edi.x835 import (
     Remit835,
@@ -24,6 +26,10 @@ from medbill_tui.edi.x835 import (
 )
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 
 class PostingFailed(ServiceError):
@@ -98,22 +104,23 @@ class RemittanceService:
             )
         nested = session.begin_nested()
         try:
-            summary = repo.post_remittance(
-                session.connection(),
-                remit,
-                raw,
-                file_id,
-                self.actor,
-                self.clock.today(),
-                self.rules,
-            )
+            with constraint_violations():
+                summary = repo.post_remittance(
+                    session.connection(),
+                    remit,
+                    raw,
+                    file_id,
+                    self.actor,
+                    self.clock.today(),
+                    self.rules,
+                )
         except repo.PostingRefused as exc:
             nested.rollback()
             status = {repo.AlreadyPosted: "already-posted", repo.PaymentConflict: "conflict"}.get(
                 type(exc), "refused"
             )
             return _with(base, status, sentence(exc))
-        except IntegrityError:
+        except ConstraintViolated:
             nested.rollback()  # posted by someone else just now: say who and when
             prior = remit_lookup.posted_before(session.connection(), remit)
             words = f"Payment {remit.trace_no} was posted by someone else just now"

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Row, text
 from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL
 from medbill_tui.db.repositories.queue_balances import BalanceQueries
 from medbill_tui.db.repositories.queue_rejections import rejections_page
+from medbill_tui.db.repositories.reference import payer_options
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
@@ -381,5 +382,4 @@ class QueueRepository:
         )
 
     def payers(self) -> tuple[PayerOption, ...]:
-        rows = self.conn.execute(text("SELECT id, name FROM payer ORDER BY name, id")).all()
-        return tuple(PayerOption(id=r.id, name=r.name) for r in rows)
+        return payer_options(self.conn)
