@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories.claims import (
@@ -18,12 +19,13 @@ from medbill_tui.db.repositories.claims import (
     set_encounter_hold,
     split_clean,
 )
+from medbill_tui.db.repositories.patient_billing import PatientBillingRefused, bill_to_patient
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.records.claims import ClaimRun
 from medbill_tui.records.conflicts import FieldChange, Seen
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.conflicts import Conflict, conflict_words, describe
-from medbill_tui.services.errors import ServiceError, translate_errors
+from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -129,6 +131,21 @@ class ClaimService:
     @translate_errors
     def release_encounter(self, encounter_id: int) -> None:
         self._guarded(lambda conn: set_encounter_hold(conn, encounter_id, False, "", self.actor))
+
+    @translate_errors
+    def bill_patient(self, encounter_id: int, reason: str = "") -> Decimal:
+        """Bill an unbilled visit to the patient instead of a payer (no claim): its charges
+        become the patient's balance and go on the next statement. A visit with insurance
+        needs a reason. Returns the amount billed."""
+
+        def work(session: Session) -> Decimal:
+            try:
+                bill = bill_to_patient(session.connection(), encounter_id, self.actor, reason)
+            except PatientBillingRefused as exc:
+                raise ClaimRefused(sentence(exc)) from None
+            return bill.amount
+
+        return run_in_transaction(self.engine, work)
 
     def _guarded(self, action: Callable[[Connection], None]) -> None:
         def work(session: Session) -> None:

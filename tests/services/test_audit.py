@@ -151,6 +151,8 @@ CASES = [
          lambda c, cid: c.svc.claims.release_claim(cid),
          lambda c: c.svc.claims.hold_claim(cid := (c.svc.claims.create().claim_ids[0]), "x")
          or cid),
+    Case("claims.bill_patient", ("bill-patient", "encounter"),
+         lambda c, eid: c.svc.claims.bill_patient(eid, "patient asked"), _unbilled),
     Case("claims.hold_encounter", ("hold", "encounter"),
          lambda c, eid: c.svc.claims.hold_encounter(eid, "no notes"), _unbilled),
     Case("claims.release_encounter", ("release", "encounter"),

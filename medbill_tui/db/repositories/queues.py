@@ -141,7 +141,7 @@ class QueueRepository:
         sql = f"""
             SELECT e.id, e.dos, {PATIENT_NAME} AS patient, p.account_no,
                    pr.last_name || ', ' || pr.first_name AS provider,
-                   coalesce(py.name, 'Self-pay') AS payer,
+                   coalesce(py.name, 'Self-pay') AS payer, e.coverage_id IS NULL AS self_pay,
                    coalesce((SELECT sum(c.amount) FROM charge c WHERE c.encounter_id = e.id), 0)
                      AS charges
             FROM encounter e
@@ -166,6 +166,7 @@ class QueueRepository:
                 age_days=age_in_days(r.dos, self.today),
                 errors=counts.get(r.id, (0, 0))[0],
                 warnings=counts.get(r.id, (0, 0))[1],
+                self_pay=r.self_pay,
             )
             for r in result
         ]
