@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
-from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL
+from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL, pending_claim_sql
 from medbill_tui.db.repositories.queue_balances import BalanceQueries
 from medbill_tui.db.repositories.queue_rejections import rejections_page
 from medbill_tui.db.repositories.reference import payer_options
@@ -186,7 +186,7 @@ class QueueRepository:
     def pending_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
         """Claims out with payers and not yet adjudicated, longest waiting first."""
         params: dict[str, Any] = {"limit": limit + 1}
-        where = PENDING_CLAIM_SQL.replace("status", "c.status", 1)
+        where = pending_claim_sql("c.status")
         if after is not None:
             where += " AND (coalesce(c.submitted_on, c.created_on), c.id) > (:after_d, :after_id)"
             params["after_d"] = date.fromisoformat(str(after[0]))

@@ -82,6 +82,7 @@ class _Batch:
     remarks: list[dict[str, Any]] = field(default_factory=list)
     ledger: list[dict[str, Any]] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[dict[str, Any]] = field(default_factory=list)
     payer_numbers: list[dict[str, Any]] = field(default_factory=list)
 
@@ -150,6 +151,9 @@ _INSERTS = {
     "items": """INSERT INTO work_item (kind, claim_id, patient_id, group_code, carc, rarc,
                     amount, opened_on, due_on, detail, category, action)
                 VALUES (:kind, :c, :p, :g, :carc, :rarc, :amt, :d, :due, :detail, :cat, :act)""",
+    "unmatched": """INSERT INTO work_item (kind, amount, opened_on, detail, source,
+                        claim_payment_id, patient_control_no, payer_claim_no, patient_name)
+                    VALUES ('unmatched', :amt, :d, :detail, '835', :cp, :pcn, :pcc, :name)""",
     "payer_numbers": "UPDATE claim SET payer_claim_no = :pcc WHERE id = :id",
     "statuses": """WITH moved AS (UPDATE claim SET status = :new, version = version + 1
                                   WHERE id = :id AND status = :old RETURNING id)
@@ -345,19 +349,14 @@ def post_remittance(
         ctx = contexts.get(claim.pcn)
         _payment_rows(batch, remit_id, cp_id, ctx.id if ctx else None, claim, sp_ids, lines)
         if ctx is None:
-            batch.items.append(
+            batch.unmatched.append(
                 {
-                    "kind": "unmatched",
-                    "c": None,
-                    "p": None,
-                    "g": None,
-                    "carc": None,
-                    "rarc": None,
+                    "cp": cp_id,
                     "amt": claim.paid,
                     "d": today,
-                    "due": None,
-                    "cat": None,
-                    "act": None,
+                    "pcn": claim.pcn[:38],
+                    "pcc": claim.payer_claim_no[:50] or None,
+                    "name": claim.patient_name[:100] or None,
                     "detail": f"835 {remit.trace_no}: payment for unknown claim {claim.pcn} "
                     f"({claim.patient_name or 'no name'}), paid {claim.paid} "
                     f"[claim payment {cp_id}]",
