@@ -62,6 +62,16 @@ class ClaimPosting:
         return sum((e.amount for e in self.entries), ZERO)
 
 
+PRIOR_PAYER_CARC = "23"
+"""OA-23: the impact of the prior payer's adjudication (its payment and adjustments)."""
+
+
+def _prior_payers_share(adj: Adjustment, responsibility: str) -> bool:
+    """On a secondary's or tertiary's answer, the part the payers before it settled: it was
+    never on this claim's balance (which holds only what they left), so it posts nothing."""
+    return responsibility != "primary" and adj.group == "OA" and adj.carc == PRIOR_PAYER_CARC
+
+
 def _is_write_off(adj: Adjustment) -> bool:
     return adj.group in ("CO", "OI", "PI", "CR") and adj.carc in CONTRACTUAL_CARCS
 
@@ -80,7 +90,7 @@ def plan_claim_posting(claim: ClaimPay, responsibility: str, next_up: str) -> Cl
         (s, a) for s in claim.services for a in s.adjustments
     ]
     for service, adj in lines:
-        if not adj.amount:
+        if not adj.amount or _prior_payers_share(adj, responsibility):
             continue
         memo = f"{adj.group}-{adj.carc}"
         if adj.group == "PR":
