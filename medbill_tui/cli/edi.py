@@ -101,13 +101,18 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
 def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
     from medbill_tui.cli import CommandError
     from medbill_tui.edi.detect import UnsupportedTransaction
-    from medbill_tui.edi.sandbox import respond
+    from medbill_tui.edi.sandbox import SandboxMemory, respond
     from medbill_tui.edi.segments import X12SyntaxError
 
     path: Path = args.file
     for rate in (args.reject_rate, args.deny_rate):
         if not 0 <= rate <= 1:
             raise CommandError("rates are shares between 0 and 1, e.g. 0.05")
+    out: Path = args.out
+    try:
+        memory = SandboxMemory.load(out)
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"cannot read the sandbox payer's memory in {out}: {exc}") from None
     try:
         text = path.read_bytes().decode("latin-1")
         answer = respond(
@@ -116,12 +121,12 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
             reject_rate=args.reject_rate,
             deny_rate=args.deny_rate,
             today=runtime.clock.today(),
+            memory=memory,
         )
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from None
     except (X12SyntaxError, UnsupportedTransaction, ValueError) as exc:
         raise CommandError(f"{path.name}: {exc}") from None
-    out: Path = args.out
     try:
         out.mkdir(parents=True, exist_ok=True)
         stem = path.stem
@@ -135,6 +140,7 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
                 target = out / f"{stem}.{suffix}.x12"
                 target.write_text(content, encoding="ascii")
                 written.append(str(target))
+        memory.save(out)
     except OSError as exc:
         raise CommandError(f"cannot write to {out}: {exc.strerror}") from None
     print("\n".join(f"wrote {w}" for w in written))
