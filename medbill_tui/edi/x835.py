@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from medbill_tui.edi.detect import (
+    MAX_UNITS,
     Interchange,
     MultipleTransactions,
     TransactionSet,
@@ -119,7 +120,7 @@ class _Clp:
 def _freeze_service(svc: _Svc, component: str) -> ServicePay:
     seg = svc.seg
     parts = seg.get(1).split(component)
-    units = quantity(seg, 5)
+    units = quantity(seg, 5, limit=MAX_UNITS)
     return ServicePay(
         code=parts[1] if len(parts) > 1 else parts[0],
         qualifier=parts[0] if len(parts) > 1 else "",
