@@ -84,6 +84,8 @@ def _cas(seg: Segment) -> list[Adjustment]:
     elements = seg.elements
     size = len(elements)
     group = elements[1] if size > 1 else ""
+    if len(group) > 2:  # CAS01 is an ID of one or two characters (CO, OA, PI, PR)
+        raise X12SyntaxError(f"CAS01 {group[:10]!r} is not an adjustment group code", seg.number)
     out: list[Adjustment] = []
     for start in range(2, min(size, 20), 3):
         reason = elements[start]

@@ -79,8 +79,12 @@ OVER_THE_LEDGER = sample_bytes(MULT, ("CLP*2005555A*4*915.39", "CLP*2005555A*4*9
 """Read fine; posting it overflowed the ledger's numeric(12, 2) column."""
 MILLION_UNITS = sample_bytes(MULT, ("0**68~", "0**1000000~"))
 """SVC05 units overflowed service_payment.units, numeric(7, 2)."""
-PYX12_CRASH = sample_bytes(MULT, ("ST*835", "ST*\x00835"), ("REF*EV*00GR~\n", ""))
+PYX12_CRASH = sample_bytes(MULT, ("ST*835", "ST*836"), ("REF*EV*00GR~\n", ""))
 """An unknown ST01 with a wrong SE01 count: pyx12 raised AttributeError while validating."""
+NUL_IN_PCN = sample_bytes(MULT, ("CLP*2005555A", "CLP*2005\x00555A"))
+"""Read fine; PostgreSQL text refused the NUL byte when it was posted."""
+LONG_GROUP = sample_bytes(MULT, ("CAS*CO*16", "CAS*COXYZ*16"))
+"""Read fine; overflowed adjustment.group_code, varchar(2)."""
 
 
 def test_the_unbroken_samples_read(scratch: Path) -> None:
@@ -94,6 +98,8 @@ def test_the_unbroken_samples_read(scratch: Path) -> None:
 @example(content=HUGE_EXPONENT)
 @example(content=OVER_THE_LEDGER)
 @example(content=MILLION_UNITS)
+@example(content=NUL_IN_PCN)
+@example(content=LONG_GROUP)
 def test_the_streamed_reader_reads_or_says_where(scratch: Path, content: bytes) -> None:
     scratch.write_bytes(content)
     try:
@@ -117,6 +123,8 @@ def test_the_in_memory_reader_reads_or_says_where(content: bytes) -> None:
 @example(content=OVER_THE_LEDGER)
 @example(content=MILLION_UNITS)
 @example(content=PYX12_CRASH)
+@example(content=NUL_IN_PCN)
+@example(content=LONG_GROUP)
 def test_import_dry_run_reads_or_names_the_file(engine: Engine, content: bytes) -> None:
     service = ImportService(engine, Clock(DEMO_TODAY), "fuzz")
     try:
@@ -134,10 +142,13 @@ def test_import_dry_run_reads_or_names_the_file(engine: Engine, content: bytes) 
         (OVER_THE_LEDGER, "segment 15: CLP03 '99999999999999' is larger than any amount medbill "
          "holds (9,999,999,999.99)"),
         (MILLION_UNITS, "segment 18: SVC05 '1000000' is more than medbill holds (99,999.99)"),
+        (NUL_IN_PCN, "segment 15: the CLP segment holds a NUL byte (0x00), which X12 text "
+         "cannot contain"),
+        (LONG_GROUP, "segment 21: CAS01 'COXYZ' is not an adjustment group code"),
     ],
-    ids=["exponent", "ledger", "units"],
+    ids=["exponent", "ledger", "units", "nul", "group"],
 )  # fmt: skip
-def test_numbers_medbill_cannot_hold_are_refused_in_words(
+def test_values_medbill_cannot_hold_are_refused_in_words(
     scratch: Path, content: bytes, words: str
 ) -> None:
     scratch.write_bytes(content)
