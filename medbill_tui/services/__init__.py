@@ -1,6 +1,6 @@
 """Use cases: what screens and the CLI ask for. Each call is one unit of work.
 
-`Services` builds each service (and imports its module, with the SQL and the ORM models
+`Services` builds each service (and imports its module, with the repositories and their SQL
 behind it) the first time it is used, so the app paints its first screen without loading
 the use cases it has not needed yet (see docs/performance.md, cold start).
 """
