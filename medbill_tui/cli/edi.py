@@ -50,7 +50,8 @@ def _plain(result: ImportResult) -> str:
 
 
 def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
-    """Import each file on its own; one bad file does not stop the others (exit 1 if any)."""
+    """Import each file on its own; one bad file does not stop the others. Exit 1 when any
+    file, or any payment in one, was refused (its line says what and why)."""
     service = ImportService(runtime.engine, runtime.clock, runtime.actor)
     results: list[dict[str, object]] = []
     failed = False
@@ -89,6 +90,7 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
                 ],
             }
         )
+        failed = failed or result.refused
         if args.format == "plain":
             print(_plain(result))
     if args.format == "json":

@@ -18,6 +18,19 @@ CONTRACTUAL_CARCS = frozenset({"45", "253", "59", "94", "131", "144", "237", "P1
 
 ZERO = Decimal("0.00")
 
+CONTRACTUAL_GROUP = "CO"
+"""CAS group of a contractual obligation: the provider, not the patient, bears the amount."""
+
+
+def patient_billing_refusal(group: str, carc: str) -> str | None:
+    """Why a denied amount of this CAS group may not be moved to the patient (None: it may)."""
+    if group != CONTRACTUAL_GROUP:
+        return None
+    return (
+        f"{group}-{carc} is a contractual obligation: the patient may not be billed for it; "
+        f"write it off or appeal it (a supervisor may override with a note)"
+    )
+
 
 @dataclass(frozen=True, slots=True)
 class PlannedEntry:

@@ -164,3 +164,48 @@ def remit_balance_error(remit: Remit835) -> str | None:
         f"payment {remit.trace_no}: claims paid {paid} - provider adjustments {withheld} = "
         f"{expected}, but BPR02 says {amount} (off by {amount - expected})"
     )
+
+
+ORIGINAL_CLAIM_STATUSES = frozenset({"1", "2", "3", "4"})
+"""CLP02 for a claim processed as primary, secondary, tertiary, or denied: its money is never
+negative (a take-back is a reversal, CLP02 = 22, or a PLB recoupment)."""
+
+
+def payment_sign_error(remit: Remit835) -> str | None:
+    """Words when BPR02 is negative (a debit says so in BPR03 = D, never by a minus sign)."""
+    if remit.amount >= ZERO:
+        return None
+    return (
+        f"payment {remit.trace_no}: BPR02 is {remit.amount}; a payment amount is never "
+        f"negative (a debit is BPR03 = D, a take-back a reversal or a PLB recoupment)"
+    )
+
+
+def claim_sign_errors(claim: ClaimPay) -> tuple[str, ...]:
+    """Words for negative money on an original claim (CLP02 1-4) and for a line paid more than
+    its charge with no negative adjustment explaining it."""
+    out: list[str] = []
+    if claim.status in ORIGINAL_CLAIM_STATUSES:
+        for element, name, amount in (
+            ("CLP03", "charge", claim.charge),
+            ("CLP04", "paid", claim.paid),
+        ):
+            if amount < ZERO:
+                out.append(
+                    f"claim {claim.pcn}: {element} ({name}) is {amount} on an original claim "
+                    f"(CLP02 = {claim.status}); only a reversal (CLP02 = 22) takes money back"
+                )
+        for number, line in enumerate(claim.services, start=1):
+            if line.paid < ZERO:
+                out.append(
+                    f"claim {claim.pcn} line {number} ({line.code}): SVC03 (paid) is "
+                    f"{line.paid} on an original claim (CLP02 = {claim.status})"
+                )
+    for number, line in enumerate(claim.services, start=1):
+        explained = any(a.amount < ZERO for a in line.adjustments)
+        if line.paid > line.charge and not explained:
+            out.append(
+                f"claim {claim.pcn} line {number} ({line.code}): SVC03 paid {line.paid}, more "
+                f"than the charge {line.charge}, with no adjustment explaining it"
+            )
+    return tuple(out)

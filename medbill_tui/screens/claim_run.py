@@ -34,11 +34,13 @@ class ClaimRunReady(Message):
 
 @dataclass
 class HoldChanged(Message):
-    """An encounter or claim was put on hold or released; `what` says which, in words;
-    `leaving` is the queue row key of a row that is no longer in the queue ('' if none)."""
+    """An encounter or claim was put on hold, released, resent or billed to the patient;
+    `what` says which, in words; `leaving` is the queue row key of a row that is no longer in
+    the queue ('' if none); `title` heads the notice."""
 
     what: str
     leaving: str = ""
+    title: str = "Hold"
 
 
 def run_summary(run: ClaimRun) -> str:

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker
 
+from medbill_tui.domain.posting import patient_billing_refusal
 from medbill_tui.edi.codelists import carc_words, rarc_words
 from medbill_tui.records.detail import ClaimDetail, DenialDetail
 from medbill_tui.records.followups import NoteEntry
@@ -290,20 +291,39 @@ class DenialScreen(ServiceScreen):
         self.post_message(DenialActionDone(f"Wrote off {money(amount)}", "Written off"))
 
     def action_transfer(self) -> None:
-        if self.ready():
+        if not self.ready():
+            return
+        refusal = self.denial and patient_billing_refusal(self.denial.group_code, self.denial.carc)
+        if not refusal:
             self.ask(
                 "Move the denied amount to the patient's balance?",
                 "Yes, transfer to the patient",
                 self.start_transfer,
             )
+        elif not self.services.can("bill-patient-contractual"):
+            self.notify(refusal, title="Not moved", severity="error")
+        else:
 
-    def start_transfer(self) -> None:
+            def answered(note: str | None) -> None:
+                if note is not None:
+                    self.start_transfer(note)
+
+            self.app.push_screen(
+                PromptScreen(
+                    "Contractual amount: bill the patient anyway?",
+                    "Supervisor's note:",
+                    "e.g. the patient signed a waiver",
+                ),
+                answered,
+            )
+
+    def start_transfer(self, override: str | None = None) -> None:
         self.set_busy(True, "Transferring…")
-        self.transfer()
+        self.transfer(override)
 
     @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
-    def transfer(self) -> None:
-        amount = self.services.denials.transfer_to_patient(self.work_item_id)
+    def transfer(self, override: str | None) -> None:
+        amount = self.services.denials.transfer_to_patient(self.work_item_id, override)
         self.post_message(DenialActionDone(f"Moved {money(amount)} to the patient", "Transferred"))
 
     def action_note(self) -> None:

@@ -129,9 +129,13 @@ class Services:
     def denials(self) -> DenialService:
         from medbill_tui.services.denials import DenialService
 
-        supervisor = can(self.role, "write-off-over-limit")
         return DenialService(
-            self.engine, self.clock, self.actor, self.letters, supervisor=supervisor
+            self.engine,
+            self.clock,
+            self.actor,
+            self.letters,
+            supervisor=can(self.role, "write-off-over-limit"),
+            may_override_contractual=can(self.role, "bill-patient-contractual"),
         )
 
     @cached_property

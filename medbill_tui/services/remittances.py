@@ -4,20 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import ledger_check, remit_lookup
 from medbill_tui.db.repositories import remits as repo
 from medbill_tui.db.repositories.remit_repost import repost_remittance
 from medbill_tui.db.repositories.remit_undo import undo_remittance
-from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.db.uow import (
+    ConstraintViolated,
+    constraint_violations,
+    read_connection,
+    run_in_transaction,
+)
 from medbill_tui.domain.routing import RuleSet
-from medbill_tui.edi.x835 import Remit835, claim_balance_errors, remit_balance_error
+from medbill_tui.edi.x835 import (
+    Remit835,
+    claim_balance_errors,
+    claim_sign_errors,
+    payment_sign_error,
+    remit_balance_error,
+)
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 
 class PostingFailed(ServiceError):
@@ -31,12 +43,25 @@ class RemitOutcome:
     trace_no: str
     payer_name: str
     amount: Decimal
-    status: str  # posted | preview | already-posted | unbalanced | refused
+    status: str  # posted | preview | already-posted | conflict | unbalanced | refused
     matched: int = 0
     unmatched: int = 0
     paid: Decimal = Decimal("0.00")
     denials: int = 0
     message: str = ""
+
+    @property
+    def refused(self) -> bool:
+        """Money in this payment was not posted (a repeat of a posted one is not refused: the
+        same payment again rightly changes nothing)."""
+        return self.status in ("unbalanced", "refused", "conflict")
+
+
+def sign_problems(remit: Remit835) -> list[str]:
+    """Negative money where there may be none (see `claim_sign_errors`)."""
+    problems = [p for claim in remit.claims for p in claim_sign_errors(claim)]
+    total = payment_sign_error(remit)
+    return [total, *problems] if total else problems
 
 
 def balance_problems(remit: Remit835) -> list[str]:
@@ -69,6 +94,9 @@ class RemittanceService:
         """Post one payment inside the caller's transaction (a savepoint each, so one refused
         payment in a file leaves the file's others alone)."""
         base = RemitOutcome(remit.trace_no, remit.payer_name, remit.amount, "refused")
+        wrong_signs = sign_problems(remit)
+        if wrong_signs:
+            return _with(base, "refused", "not posted: " + "; ".join(wrong_signs[:3]))
         problems = balance_problems(remit)
         if problems:
             return _with(
@@ -76,20 +104,23 @@ class RemittanceService:
             )
         nested = session.begin_nested()
         try:
-            summary = repo.post_remittance(
-                session.connection(),
-                remit,
-                raw,
-                file_id,
-                self.actor,
-                self.clock.today(),
-                self.rules,
-            )
+            with constraint_violations():
+                summary = repo.post_remittance(
+                    session.connection(),
+                    remit,
+                    raw,
+                    file_id,
+                    self.actor,
+                    self.clock.today(),
+                    self.rules,
+                )
         except repo.PostingRefused as exc:
             nested.rollback()
-            status = "already-posted" if "already posted" in str(exc) else "refused"
+            status = {repo.AlreadyPosted: "already-posted", repo.PaymentConflict: "conflict"}.get(
+                type(exc), "refused"
+            )
             return _with(base, status, sentence(exc))
-        except IntegrityError:
+        except ConstraintViolated:
             nested.rollback()  # posted by someone else just now: say who and when
             prior = remit_lookup.posted_before(session.connection(), remit)
             words = f"Payment {remit.trace_no} was posted by someone else just now"

@@ -15,9 +15,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-
-from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import statements as repo
 from medbill_tui.db.repositories.audit import record_audit
@@ -38,6 +36,10 @@ from medbill_tui.records.statements import (
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 from medbill_tui.services.users import require
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 Progress = Callable[[int, int], None]
 

@@ -123,6 +123,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "prompt.cancel",
         "queue.back",
         "queue.balances-by-claim",
+        "queue.bill-patient",
         "queue.clear-filter",
         "queue.create-all-claims",
         "queue.create-claim",

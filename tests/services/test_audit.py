@@ -74,6 +74,18 @@ def _denial(c: Ctx) -> int:
         ORDER BY w.id LIMIT 1"""))  # fmt: skip
 
 
+def _patient_denial(c: Ctx) -> int:
+    """An open denial the patient may be billed for (not a contractual CO amount)."""
+    return int(
+        c.one("""SELECT w.id FROM work_item w JOIN claim cl ON cl.id = w.claim_id
+        JOIN coverage cv ON cv.id = cl.coverage_id
+        WHERE w.kind = 'denial' AND w.status = 'open' AND w.group_code <> 'CO' AND (
+          SELECT sum(amount) FROM ledger_entry le WHERE le.claim_id = cl.id
+          AND le.responsibility = CASE cv.priority WHEN 1 THEN 'primary' ELSE 'secondary' END) > 0
+        ORDER BY w.id LIMIT 1""")
+    )
+
+
 def _claim(c: Ctx, status: str) -> int:
     return int(c.one("SELECT id FROM claim WHERE status = :s ORDER BY id LIMIT 1", s=status))
 
@@ -140,6 +152,8 @@ CASES = [
          lambda c, cid: c.svc.claims.release_claim(cid),
          lambda c: c.svc.claims.hold_claim(cid := (c.svc.claims.create().claim_ids[0]), "x")
          or cid),
+    Case("claims.bill_patient", ("bill-patient", "encounter"),
+         lambda c, eid: c.svc.claims.bill_patient(eid, "patient asked"), _unbilled),
     Case("claims.hold_encounter", ("hold", "encounter"),
          lambda c, eid: c.svc.claims.hold_encounter(eid, "no notes"), _unbilled),
     Case("claims.release_encounter", ("release", "encounter"),
@@ -168,7 +182,7 @@ CASES = [
     Case("denials.write_off", ("work", "work_item"),
          lambda c, w: c.svc.denials.write_off(w, "small balance"), _denial),
     Case("denials.transfer_to_patient", ("work", "work_item"),
-         lambda c, w: c.svc.denials.transfer_to_patient(w), _denial),
+         lambda c, w: c.svc.denials.transfer_to_patient(w), _patient_denial),
     Case("denials.add_note", ("note", "claim"),
          lambda c, w: c.svc.denials.add_note(w, "called", DEMO_TODAY), _denial),
     Case("denials.resubmit", ("work", "work_item"),

@@ -13,7 +13,7 @@ from medbill_tui.db.repositories.secondary import crossover_sql
 from medbill_tui.domain.claim_state import ClaimStatus, check_transition
 from medbill_tui.domain.scrub_model import Finding, Severity
 from medbill_tui.domain.scrubber import scrub
-from medbill_tui.records.claims import PayerBatch, SkippedEncounter
+from medbill_tui.records.claims import ClaimVersion, PayerBatch, SkippedEncounter
 
 from .scrub_input import DbCodeBook, load_scrub_inputs
 
@@ -329,3 +329,21 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
         ),
         {"c": claim_id, "a": actor},
     )
+
+
+def lock_claim_status(conn: Connection, claim_id: int) -> str | None:
+    """Lock the claim's row (FOR UPDATE) and return its status (None: no such claim)."""
+    status = conn.execute(
+        text("SELECT status FROM claim WHERE id = :c FOR UPDATE"), {"c": claim_id}
+    ).scalar()
+    return None if status is None else str(status)
+
+
+def lock_claim_version(conn: Connection, claim_id: int) -> ClaimVersion | None:
+    """Lock the claim's row (FOR UPDATE) and return its number, status and version (None: no
+    such claim)."""
+    row = conn.execute(
+        text("SELECT claim_no, status, version FROM claim WHERE id = :c FOR UPDATE"),
+        {"c": claim_id},
+    ).one_or_none()
+    return None if row is None else ClaimVersion(row.claim_no, row.status, row.version)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.domain.posting import patient_billing_refusal
 from medbill_tui.edi.codelists import carc_words, rarc_words
 from medbill_tui.records.detail import DenialDetail
 
@@ -163,12 +164,24 @@ def write_off(
     return amount
 
 
-def transfer_to_patient(conn: Connection, ctx: DenialContext, actor: str) -> Decimal:
+def transfer_to_patient(
+    conn: Connection, ctx: DenialContext, actor: str, override: str | None = None
+) -> Decimal:
+    """Move the denied amount to the patient. A contractual (CO) amount is refused unless
+    `override` carries a supervisor's note (the caller checks the role)."""
     _require_open(ctx)
     amount = min(ctx.amount, ctx.open_balance)
     if amount <= 0:
         raise DenialRefused("nothing is owed by the payer on this claim any more")
+    refusal = patient_billing_refusal(ctx.group_code, ctx.carc)
+    if refusal and not (override and override.strip()):
+        raise DenialRefused(refusal)
     memo = f"denied {ctx.group_code}-{ctx.carc}: moved to the patient"
+    if refusal and override:
+        memo += " (contractual: supervisor override, see the claim's notes)"
+        words = f"Contractual {ctx.group_code}-{ctx.carc} amount {amount} moved to the patient"
+        note(conn, ctx, actor, f"{words} by supervisor override: {override.strip()}", None)
+        record_audit(conn, actor, "override", "claim", ctx.claim_id, words)
     _entry(conn, ctx, "transfer", ctx.responsibility, -amount, actor, memo)
     _entry(conn, ctx, "transfer", "patient", amount, actor, memo)
     close(conn, ctx, actor, f"transferred {amount} to the patient")

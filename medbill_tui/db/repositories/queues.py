@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
-from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL
+from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL, pending_claim_sql
 from medbill_tui.db.repositories.queue_balances import BalanceQueries
 from medbill_tui.db.repositories.queue_rejections import rejections_page
+from medbill_tui.db.repositories.reference import payer_options
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
@@ -140,7 +141,7 @@ class QueueRepository:
         sql = f"""
             SELECT e.id, e.dos, {PATIENT_NAME} AS patient, p.account_no,
                    pr.last_name || ', ' || pr.first_name AS provider,
-                   coalesce(py.name, 'Self-pay') AS payer,
+                   coalesce(py.name, 'Self-pay') AS payer, e.coverage_id IS NULL AS self_pay,
                    coalesce((SELECT sum(c.amount) FROM charge c WHERE c.encounter_id = e.id), 0)
                      AS charges
             FROM encounter e
@@ -165,6 +166,7 @@ class QueueRepository:
                 age_days=age_in_days(r.dos, self.today),
                 errors=counts.get(r.id, (0, 0))[0],
                 warnings=counts.get(r.id, (0, 0))[1],
+                self_pay=r.self_pay,
             )
             for r in result
         ]
@@ -184,7 +186,7 @@ class QueueRepository:
     def pending_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
         """Claims out with payers and not yet adjudicated, longest waiting first."""
         params: dict[str, Any] = {"limit": limit + 1}
-        where = PENDING_CLAIM_SQL.replace("status", "c.status", 1)
+        where = pending_claim_sql("c.status")
         if after is not None:
             where += " AND (coalesce(c.submitted_on, c.created_on), c.id) > (:after_d, :after_id)"
             params["after_d"] = date.fromisoformat(str(after[0]))
@@ -381,5 +383,4 @@ class QueueRepository:
         )
 
     def payers(self) -> tuple[PayerOption, ...]:
-        rows = self.conn.execute(text("SELECT id, name FROM payer ORDER BY name, id")).all()
-        return tuple(PayerOption(id=r.id, name=r.name) for r in rows)
+        return payer_options(self.conn)

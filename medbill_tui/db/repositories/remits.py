@@ -15,7 +15,12 @@ from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.bulk import execute_rows
-from medbill_tui.db.repositories.remit_lookup import already_posted, claim_contexts, payer_of
+from medbill_tui.db.repositories.remit_lookup import (
+    already_posted,
+    claim_contexts,
+    payer_of,
+    signed_amount,
+)
 from medbill_tui.db.repositories.secondary import sync_secondary_claims
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
 from medbill_tui.domain.routing import DenialFacts, RuleSet
@@ -25,6 +30,14 @@ from medbill_tui.runtime.denial_rules import active_rules
 
 class PostingRefused(Exception):
     """The remittance cannot be posted (unknown payer, already posted); nothing changed."""
+
+
+class AlreadyPosted(PostingRefused):
+    """The same payment (payer, TRN02, amount and date) was posted before: a repeat."""
+
+
+class PaymentConflict(PostingRefused):
+    """A payment with the same payer and TRN02 but another amount or date was posted before."""
 
 
 LIVE = (
@@ -69,6 +82,7 @@ class _Batch:
     remarks: list[dict[str, Any]] = field(default_factory=list)
     ledger: list[dict[str, Any]] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[dict[str, Any]] = field(default_factory=list)
     payer_numbers: list[dict[str, Any]] = field(default_factory=list)
 
@@ -137,6 +151,9 @@ _INSERTS = {
     "items": """INSERT INTO work_item (kind, claim_id, patient_id, group_code, carc, rarc,
                     amount, opened_on, due_on, detail, category, action)
                 VALUES (:kind, :c, :p, :g, :carc, :rarc, :amt, :d, :due, :detail, :cat, :act)""",
+    "unmatched": """INSERT INTO work_item (kind, amount, opened_on, detail, source,
+                        claim_payment_id, patient_control_no, payer_claim_no, patient_name)
+                    VALUES ('unmatched', :amt, :d, :detail, '835', :cp, :pcn, :pcc, :name)""",
     "payer_numbers": "UPDATE claim SET payer_claim_no = :pcc WHERE id = :id",
     "statuses": """WITH moved AS (UPDATE claim SET status = :new, version = version + 1
                                   WHERE id = :id AND status = :old RETURNING id)
@@ -292,9 +309,10 @@ def post_remittance(
     allocated in bulk, every table written with one executemany.
     """
     payer_id = payer_of(conn, remit)
-    prior = already_posted(conn, payer_id, remit.trace_no)
+    prior = already_posted(conn, payer_id, remit)
     if prior is not None:
-        raise PostingRefused(prior)
+        words, differs = prior
+        raise PaymentConflict(words) if differs else AlreadyPosted(words)
     summary = PostingSummary(remit.trace_no, remit.payer_name, remit.amount)
     paid_on = remit.paid_on or today
     remit_id = conn.execute(
@@ -305,7 +323,7 @@ def post_remittance(
             "p": payer_id,
             "t": remit.trace_no[:50],
             "m": (remit.method or "NON")[:3],
-            "amt": -remit.amount if remit.credit_debit == "D" else remit.amount,
+            "amt": signed_amount(remit),
             "d": paid_on,
             "raw": raw,
             "a": actor,
@@ -331,19 +349,14 @@ def post_remittance(
         ctx = contexts.get(claim.pcn)
         _payment_rows(batch, remit_id, cp_id, ctx.id if ctx else None, claim, sp_ids, lines)
         if ctx is None:
-            batch.items.append(
+            batch.unmatched.append(
                 {
-                    "kind": "unmatched",
-                    "c": None,
-                    "p": None,
-                    "g": None,
-                    "carc": None,
-                    "rarc": None,
+                    "cp": cp_id,
                     "amt": claim.paid,
                     "d": today,
-                    "due": None,
-                    "cat": None,
-                    "act": None,
+                    "pcn": claim.pcn[:38],
+                    "pcc": claim.payer_claim_no[:50] or None,
+                    "name": claim.patient_name[:100] or None,
                     "detail": f"835 {remit.trace_no}: payment for unknown claim {claim.pcn} "
                     f"({claim.patient_name or 'no name'}), paid {claim.paid} "
                     f"[claim payment {cp_id}]",
