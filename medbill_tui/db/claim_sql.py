@@ -1,5 +1,5 @@
-"""SQL text shared by the ORM models and the queue queries, in a module that loads neither
-(the dashboard's counts run without importing the models; see docs/performance.md)."""
+"""SQL text shared by the schema description (`db/schema`) and the queue queries, in a module
+that loads neither (the dashboard's counts run without the schema; see docs/performance.md)."""
 
 from __future__ import annotations
 
