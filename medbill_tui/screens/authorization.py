@@ -57,8 +57,8 @@ class AuthorizationLoaded(Message):
 class AuthorizationScreen(RecordFormScreen[AuthorizationForm]):
     """A prior authorization on one coverage: a new request (status pending: codes, visits,
     dates, when to follow up), or the payer's answer to an existing one (approved with the
-    payer's number, denied, or still pending with a new follow-up date) (the keys:
-    RecordFormScreen's).
+    payer's number, denied, or still pending with a new follow-up date). Keys: as in
+    RecordFormScreen.
     """
 
     form_id = "authorization"

@@ -52,8 +52,8 @@ def suggested_priority(context: PatientContext) -> str:
 
 class CoverageScreen(RecordFormScreen[CoverageForm]):
     """A patient's coverage: payer, member and group, relationship, priority, dates, and the
-    subscriber when the patient is not the card holder. Escape goes back to the patient
-    (the keys: RecordFormScreen's).
+    subscriber when the patient is not the card holder. Escape goes back to the patient.
+    Keys: as in RecordFormScreen.
     """
 
     DEFAULT_CSS = """
