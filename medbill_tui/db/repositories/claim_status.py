@@ -163,13 +163,12 @@ def _statement(
 def _refusal(ids: list[int], rows: Sequence[Any], to: ClaimStatus) -> str:
     found = {int(r.id) for r in rows}
     reasons = [f"there is no claim {i}" for i in ids if i not in found]
-    reasons += [
-        f"claim {r.claim_no} is {LABELS[ClaimStatus(r.status)]}: it cannot become {LABELS[to]}"
-        if not r.allowed
-        else f"claim {r.claim_no} changed since it was read"
-        for r in rows
-        if not r.moved
-    ]
+    for r in rows:
+        if not r.allowed:
+            state = LABELS[ClaimStatus(r.status)]
+            reasons.append(f"claim {r.claim_no} is {state}: it cannot become {LABELS[to]}")
+        elif not r.unchanged:
+            reasons.append(f"claim {r.claim_no} changed since it was read")
     more = len(reasons) - _SHOWN
     tail = f" (and {more} more)" if more > 0 else ""
     return "; ".join(reasons[:_SHOWN]) + tail + "; nothing changed"
