@@ -86,7 +86,13 @@ def move(
     params |= {f"col_{name}": value for name, value in extra.items()}
     params |= {"skip": skip_illegal, "reads": reads}
     params |= {"details": details} if isinstance(details, list) else {"detail": details}
-    sql = _statement(allowed, extra, per_claim_detail=isinstance(details, list), reads=reads)
+    sql = _statement(
+        allowed,
+        extra,
+        per_claim_detail=isinstance(details, list),
+        reads=reads,
+        skip_illegal=skip_illegal,
+    )
     rows = conn.execute(text(sql), params).all()
     moved = [Moved(int(r.id), ClaimStatus(r.status)) for r in rows if r.moved]
     if skip_illegal or len(moved) == len(ids):
@@ -122,6 +128,7 @@ def _statement(
     *,
     per_claim_detail: bool,
     reads: list[str] | None,
+    skip_illegal: bool,
 ) -> str:
     asked = ["CAST(:ids AS bigint[])"]
     names = ["id"]
@@ -135,29 +142,31 @@ def _statement(
     current_sql = "c.status = a.as_read" if reads is not None else "TRUE"
     detail = "l.detail" if per_claim_detail else "CAST(:detail AS text)"
     sets = "".join(f", {name} = :col_{name}" for name in sorted(extra))
-    # Lock every asked claim (in id order, as everywhere else), mark the ones that may move,
-    # and move them only if that is all of them (strict) or whatever may (skip_illegal).
+    # Strict: lock every asked claim first (in id order), so that either all of them move or,
+    # with nothing written, none. Skipping: no lock before the UPDATE (a second write of every
+    # row in a bulk import); a claim another transaction moved in between fails the UPDATE's
+    # re-check of its status and stays as it is.
+    lock = "" if skip_illegal else "ORDER BY c.id FOR UPDATE OF c"
     return f"""
         WITH asked AS (SELECT * FROM unnest({", ".join(asked)}) AS a({", ".join(names)})),
-        locked AS (
+        found AS (
             SELECT c.id, c.claim_no, c.status, {allowed_sql} AS allowed,
                    {current_sql} AS unchanged,
                    {"a.detail" if per_claim_detail else "NULL"} AS detail
-            FROM claim c JOIN asked a ON a.id = c.id
-            ORDER BY c.id FOR UPDATE OF c),
+            FROM claim c JOIN asked a ON a.id = c.id {lock}),
         moved AS (
             UPDATE claim c SET status = :to, version = c.version + 1{sets}
-            FROM locked l
-            WHERE c.id = l.id AND l.allowed AND l.unchanged
+            FROM found l
+            WHERE c.id = l.id AND l.allowed AND l.unchanged AND c.status = l.status
               AND (CAST(:skip AS boolean)
-                   OR (SELECT count(*) FROM locked WHERE allowed AND unchanged) = :n)
+                   OR (SELECT count(*) FROM found WHERE allowed AND unchanged) = :n)
             RETURNING c.id),
         events AS (
             INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
             SELECT l.id, now(), :actor, l.status, :to, {detail}
-            FROM locked l JOIN moved m ON m.id = l.id ORDER BY l.id)
+            FROM found l JOIN moved m ON m.id = l.id ORDER BY l.id)
         SELECT l.id, l.claim_no, l.status, l.allowed, l.unchanged, m.id IS NOT NULL AS moved
-        FROM locked l LEFT JOIN moved m ON m.id = l.id ORDER BY l.id"""
+        FROM found l LEFT JOIN moved m ON m.id = l.id ORDER BY l.id"""
 
 
 def _refusal(ids: list[int], rows: Sequence[Any], to: ClaimStatus) -> str:
