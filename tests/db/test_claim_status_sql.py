@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Engine, text
 
-from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL, status_in
+from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL, pending_claim_sql, status_in
 from medbill_tui.domain.claim_state import PENDING
 from tests.factories import Builder
 
@@ -42,7 +42,7 @@ def test_the_pending_queue_query_uses_the_partial_index(engine: Engine) -> None:
             b.claim(patient, day, "submitted" if n % 2 else "paid", created=day)
         conn.execute(text("ANALYZE claim"))
         conn.execute(text("SET LOCAL enable_seqscan = off"))
-        where = PENDING_CLAIM_SQL.replace("status", "c.status", 1)  # as queues.pending_page
+        where = pending_claim_sql("c.status")  # as queues.pending_page
         plan = "\n".join(
             conn.execute(
                 text(
