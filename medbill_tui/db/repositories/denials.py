@@ -164,7 +164,21 @@ def write_off(
         f"write-off {ctx.group_code}-{ctx.carc}: {reason}",
     )
     close(conn, ctx, actor, f"written off {amount}: {reason}")
+    close_if_settled(conn, ctx.claim_id, actor, f"balance written off: {reason}")
     return amount
+
+
+def close_if_settled(conn: Connection, claim_id: int, actor: str, why: str) -> bool:
+    """Close the claim when nothing is owed on it by anyone any more (a status that says the
+    money is settled, instead of 'partly paid' with a zero balance); False when it stays."""
+    owed = conn.execute(
+        text("SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE claim_id = :c"),
+        {"c": claim_id},
+    ).scalar_one()
+    if owed != 0:
+        return False
+    moved = claim_status.move(conn, [claim_id], ClaimStatus.CLOSED, actor, why, skip_illegal=True)
+    return bool(moved)
 
 
 def transfer_to_patient(
