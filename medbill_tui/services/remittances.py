@@ -17,6 +17,7 @@ from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.routing import RuleSet
 from medbill_tui.edi.x835 import Remit835, claim_balance_errors, remit_balance_error
 from medbill_tui.runtime.clock import Clock
+from medbill_tui.runtime.denial_rules import active_rules
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 
@@ -83,7 +84,7 @@ class RemittanceService:
                 file_id,
                 self.actor,
                 self.clock.today(),
-                self.rules,
+                self.rules or active_rules(),
             )
         except repo.PostingRefused as exc:
             nested.rollback()
@@ -137,7 +138,9 @@ class RemittanceService:
 
         def work(session: Session) -> int:
             try:
-                summary = repost_remittance(session.connection(), remittance_id, self.actor)
+                summary = repost_remittance(
+                    session.connection(), remittance_id, self.actor, self.rules or active_rules()
+                )
             except repo.PostingRefused as exc:
                 raise PostingFailed(sentence(exc)) from None
             return summary.matched
