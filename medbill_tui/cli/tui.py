@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from medbill_tui.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail
-from medbill_tui.services.errors import ServiceError
+from medbill_tui.errors import ServiceError
 
 if TYPE_CHECKING:
     from medbill_tui.runtime.config import Settings

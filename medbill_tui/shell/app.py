@@ -15,10 +15,10 @@ from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from medbill_tui.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.records.queues import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 from medbill_tui.runtime.config import DEFAULT_PAGE_SIZE
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
-from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.shell.binding_ids import BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
