@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -146,6 +147,13 @@ class RemittanceService:
             return summary.matched
 
         return run_in_transaction(self.engine, work)
+
+    @translate_errors
+    def recent(self, limit: int = 200) -> list[dict[str, Any]]:
+        """The latest imported payments, newest first (id, trace_no, payer, amount, paid_on,
+        status, imported_by, imported_at)."""
+        with read_connection(self.engine) as conn:
+            return remit_lookup.remittance_list(conn, limit)
 
     @translate_errors
     def check_ledger(self) -> tuple[ledger_check.LedgerProblem, ...]:
