@@ -18,7 +18,7 @@ from medbill_tui.services.routing import RoutingService
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from medbill_tui.cli import _iso_date
+    from medbill_tui.cli.common import iso_date
 
     denials = sub.add_parser("denials", help="denial routing rules")
     denials_sub = denials.add_subparsers(dest="denials_command", metavar="ACTION", required=True)
@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "replay",
         help="show where the rules (or a candidate file) would route past denials; changes nothing",
     )
-    replay.add_argument("--since", type=_iso_date, default=None, metavar="DATE")
+    replay.add_argument("--since", type=iso_date, default=None, metavar="DATE")
     replay.add_argument(
         "--rules", type=Path, default=None, metavar="FILE", help="a candidate rules file"
     )

@@ -97,7 +97,7 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
 
 
 def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
-    from medbill_tui.cli import CommandError
+    from medbill_tui.cli.common import CommandError
     from medbill_tui.edi.detect import UnsupportedTransaction
     from medbill_tui.edi.sandbox import respond
     from medbill_tui.edi.segments import X12SyntaxError

@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
-    from medbill_tui.cli import CommandError
+    from medbill_tui.cli.common import CommandError
 
     path: Path = args.file
     try:
