@@ -26,6 +26,7 @@ from medbill_tui.shell.messages import SummariesLoaded
 from medbill_tui.shell.session import SessionMixin
 
 if TYPE_CHECKING:
+    from medbill_tui.screens.host import MedbillHost
     from medbill_tui.services import Services
 
 # Screens are imported where they are first shown, not here: starting the app loads only the
@@ -396,3 +397,10 @@ def known_binding_ids() -> set[str]:
     A written-out list (`binding_ids.py`), so a keymap is checked without importing every
     screen; a test compares it with the ids of the real classes."""
     return set(BINDING_IDS)
+
+
+if TYPE_CHECKING:
+
+    def _is_a_host(app: MedbillApp) -> MedbillHost:
+        """mypy checks here that the app gives screens everything `MedbillHost` promises."""
+        return app
