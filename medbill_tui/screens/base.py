@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from medbill_tui.screens.host import MedbillHost
-
 if TYPE_CHECKING:
+    from medbill_tui.screens.host import MedbillHost
     from medbill_tui.services import Services
 
 

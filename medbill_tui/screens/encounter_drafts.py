@@ -37,7 +37,6 @@ from medbill_tui.records.forms import (
     SavedEncounter,
 )
 from medbill_tui.screens.conflict import Choice, ConfirmScreen, ConflictScreen, conflict_of
-from medbill_tui.screens.host import MedbillHost
 from medbill_tui.screens.reason import DiscardScreen
 from medbill_tui.widgets.encounter_findings import counts_text
 from medbill_tui.widgets.encounter_form import EncounterFormView
@@ -49,6 +48,7 @@ from medbill_tui.widgets.encounter_messages import (
 )
 
 if TYPE_CHECKING:
+    from medbill_tui.screens.host import MedbillHost
     from medbill_tui.services import Services
 
 DRAFT_IDLE = 2.0

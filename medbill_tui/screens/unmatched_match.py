@@ -5,7 +5,7 @@ confirm with the amounts, then posts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import work
@@ -20,9 +20,12 @@ from textual.worker import Worker, WorkerState
 
 from medbill_tui.records.unmatched import MatchCandidate, MatchOutcome, UnmatchedRow
 from medbill_tui.screens.form import ConfirmScreen
-from medbill_tui.screens.host import MedbillHost
 from medbill_tui.widgets.form_table import PickTable
 from medbill_tui.widgets.text import fmt_date, fmt_date_short, money
+
+if TYPE_CHECKING:
+    from medbill_tui.screens.host import MedbillHost
+
 
 TYPING_DELAY = 0.25
 """Seconds after the last key before the candidates are searched again."""

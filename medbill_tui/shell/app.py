@@ -22,8 +22,8 @@ from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.shell.binding_ids import BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
-from medbill_tui.shell.messages import SummariesLoaded
 from medbill_tui.shell.session import SessionMixin
+from medbill_tui.widgets.loaded_messages import SummariesLoaded
 
 if TYPE_CHECKING:
     from medbill_tui.screens.host import MedbillHost
