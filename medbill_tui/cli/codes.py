@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from medbill_tui.cli.common import CommandError
 from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.codes import LOADABLE_SETS, CodeLoadRefused, CodeService
 from medbill_tui.services.users import require
@@ -32,8 +33,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
-    from medbill_tui.cli.common import CommandError
-
     service = CodeService(runtime.engine, runtime.actor, runtime.role)
     if args.codes_command == "search":
         hits = service.search(" ".join(args.text), args.code_set, max(1, args.limit))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from medbill_tui.cli.common import CommandError
 from medbill_tui.domain.fees import parse_fee_csv
 from medbill_tui.domain.money import fmt_money
 from medbill_tui.runtime.bootstrap import Runtime
@@ -26,8 +27,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
-    from medbill_tui.cli.common import CommandError
-
     path: Path = args.file
     try:
         content = path.read_text(encoding="utf-8-sig")
