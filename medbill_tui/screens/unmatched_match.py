@@ -23,7 +23,8 @@ from medbill_tui.widgets.form_table import PickTable
 from medbill_tui.widgets.text import fmt_date, fmt_date_short, money
 
 if TYPE_CHECKING:
-    from medbill_tui.shell.app import MedbillApp
+    from medbill_tui.screens.host import MedbillHost
+
 
 TYPING_DELAY = 0.25
 """Seconds after the last key before the candidates are searched again."""
@@ -115,8 +116,8 @@ class MatchScreen(DialogScreen[MatchOutcome | None]):
         self._timer: Timer | None = None
 
     @property
-    def medbill(self) -> MedbillApp:
-        return cast("MedbillApp", self.app)
+    def medbill(self) -> MedbillHost:
+        return cast("MedbillHost", self.app)
 
     def compose_dialog(self) -> ComposeResult:
         row = self.row

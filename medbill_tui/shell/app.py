@@ -15,17 +15,18 @@ from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from medbill_tui.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.records.queues import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 from medbill_tui.runtime.config import DEFAULT_PAGE_SIZE
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
-from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.shell.binding_ids import BINDING_IDS, QUEUE_BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
-from medbill_tui.shell.messages import SummariesLoaded
 from medbill_tui.shell.session import SessionMixin
+from medbill_tui.widgets.loaded_messages import SummariesLoaded
 
 if TYPE_CHECKING:
+    from medbill_tui.screens.host import MedbillHost
     from medbill_tui.services import Services
 
 # Screens are imported where they are first shown, not here: starting the app loads only the
@@ -396,3 +397,10 @@ def known_binding_ids() -> set[str]:
     A written-out list (`binding_ids.py`), so a keymap is checked without importing every
     screen; a test compares it with the ids of the real classes."""
     return set(BINDING_IDS)
+
+
+if TYPE_CHECKING:
+
+    def _is_a_host(app: MedbillApp) -> MedbillHost:
+        """mypy checks here that the app gives screens everything `MedbillHost` promises."""
+        return app

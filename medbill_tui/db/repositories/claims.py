@@ -14,13 +14,10 @@ from medbill_tui.db.repositories.claim_status import ClaimMoveRefused
 from medbill_tui.db.repositories.secondary import crossover_sql
 from medbill_tui.domain.claim_state import REJECTED, ClaimStatus
 from medbill_tui.domain.scrub_model import Finding, Severity
-from medbill_tui.domain.scrubber import scrub
 from medbill_tui.records.claims import ClaimVersion, PayerBatch, SkippedEncounter
 
-from .scrub_input import DbCodeBook, load_scrub_inputs
-
-SCRUB_CHUNK = 1000
-SELF_PAY_REASON = "Self-pay visit: there is no insurance to bill; the patient is billed instead"
+from .scrubbing import SELF_PAY_REASON as SELF_PAY_REASON
+from .scrubbing import scrub_encounters as scrub_encounters
 
 
 class ClaimConflict(Exception):
@@ -48,26 +45,6 @@ def lock_unbilled(conn: Connection, encounter_ids: Sequence[int] | None) -> list
             {"ids": list(encounter_ids)},
         )
     return [int(r[0]) for r in rows]
-
-
-def scrub_encounters(
-    conn: Connection, encounter_ids: Sequence[int], today: date
-) -> dict[int, tuple[Finding, ...]]:
-    """Scrub findings per encounter, loading inputs in chunks."""
-    out: dict[int, tuple[Finding, ...]] = {}
-    for start in range(0, len(encounter_ids), SCRUB_CHUNK):
-        chunk = encounter_ids[start : start + SCRUB_CHUNK]
-        inputs = load_scrub_inputs(conn, chunk, today)
-        book = DbCodeBook(conn, (code for enc in inputs.values() for code in enc.diagnoses))
-        for eid, enc in inputs.items():
-            findings = scrub(enc, book)
-            if enc.coverage is None:
-                findings = (
-                    Finding("SELF-PAY", Severity.ERROR, "coverage", SELF_PAY_REASON),
-                    *findings,
-                )
-            out[eid] = findings
-    return out
 
 
 def split_clean(

@@ -9,7 +9,8 @@ from sqlalchemy import Connection, text
 
 from medbill_tui.db.claim_sql import status_in
 from medbill_tui.db.repositories.audit import record_audit
-from medbill_tui.db.repositories.details import DetailRepository, RecordNotFound
+from medbill_tui.db.repositories.details import DetailRepository
+from medbill_tui.db.repositories.errors import RecordNotFound
 from medbill_tui.db.repositories.queues import _like_prefix
 from medbill_tui.domain.claim_state import REJECTED
 from medbill_tui.domain.encounter_form import encode_pointers, parse_date

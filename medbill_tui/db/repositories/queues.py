@@ -17,6 +17,7 @@ from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL, pending_claim_sql, statu
 from medbill_tui.db.repositories.queue_balances import BalanceQueries
 from medbill_tui.db.repositories.queue_rejections import rejections_page
 from medbill_tui.db.repositories.reference import payer_options
+from medbill_tui.db.repositories.scrubbing import scrub_encounters
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
@@ -181,8 +182,6 @@ class QueueRepository:
 
     def _finding_counts(self, encounter_ids: list[int]) -> dict[int, tuple[int, int]]:
         """(errors, warnings) the scrubber finds on each encounter of a page."""
-        from medbill_tui.db.repositories.claims import scrub_encounters  # not for the counts
-
         out: dict[int, tuple[int, int]] = {}
         for eid, findings in scrub_encounters(self.conn, encounter_ids, self.today).items():
             errors = sum(1 for f in findings if f.severity.value == "error")

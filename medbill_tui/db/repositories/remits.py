@@ -27,7 +27,6 @@ from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
 from medbill_tui.domain.routing import DenialFacts, RuleSet
 from medbill_tui.edi.x835 import ClaimPay, Remit835
-from medbill_tui.runtime.denial_rules import active_rules
 
 
 class PostingRefused(Exception):
@@ -215,11 +214,11 @@ def _add_matched(
     remit_id: int,
     paid_on: date,
     actor: str,
-    rules: RuleSet | None = None,
+    rules: RuleSet,
     payer_code: str = "",
 ) -> None:
     """What one CLP matched to our claim `ctx` posts: ledger entries, denials (routed by
-    `rules`, default the active ones), status."""
+    `rules`), status."""
     trace_no = summary.trace_no
     summary.matched += 1
     summary.paid += claim.paid
@@ -255,7 +254,7 @@ def _add_matched(
     ]
     for denial in plan.denials:
         facts = DenialFacts(denial.group, denial.carc, denial.rarc, denial.amount, payer_code)
-        route = (rules or active_rules()).route(facts)
+        route = rules.route(facts)
         batch.items.append(
             {
                 "kind": "denial",
@@ -291,7 +290,7 @@ def post_matched_claim(
     trace_no: str,
     paid_on: date,
     actor: str,
-    rules: RuleSet | None = None,
+    rules: RuleSet,
 ) -> PostingSummary:
     """Post one CLP of an already posted remittance to our claim `ctx` (from
     `claim_context`), exactly as `post_remittance` posts a matched claim."""
@@ -321,10 +320,10 @@ def post_remittance(
     file_id: int | None,
     actor: str,
     today: date,
-    rules: RuleSet | None = None,
+    rules: RuleSet,
 ) -> PostingSummary:
     """Post one 835 payment in the caller's transaction (all of it or, on error, none).
-    Denials are routed by `rules` (default: `denial_rules.active_rules()`).
+    Denials are routed by `rules` (the service passes the active ones).
 
     A fixed number of statements whatever the number of claims: contexts in one query, ids
     allocated in bulk, every table written with one executemany.

@@ -23,6 +23,7 @@ from medbill_tui.db.repositories.queues import PATIENT_NAME, _like_prefix, patie
 from medbill_tui.db.repositories.stored_clp import claim_pay
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.claim_state import ClaimStatus
+from medbill_tui.domain.routing import RuleSet
 from medbill_tui.edi.x835 import ClaimPay
 from medbill_tui.records.queues import Cursor, Page, QueueFilter
 from medbill_tui.records.unmatched import (
@@ -215,7 +216,13 @@ def _require_open(r: Row[Any]) -> None:
 
 
 def post_to_claim(
-    conn: Connection, work_item_id: int, claim_id: int, actor: str, *, allow_other_payer: bool
+    conn: Connection,
+    work_item_id: int,
+    claim_id: int,
+    actor: str,
+    rules: RuleSet,
+    *,
+    allow_other_payer: bool,
 ) -> MatchOutcome:
     """Post the unmatched payment to `claim_id` in the caller's transaction, as a matched
     import would have, and close the item. Refuses (MatchRefused) and changes nothing when
@@ -261,7 +268,7 @@ def post_to_claim(
         params,
     )
     summary = remits.post_matched_claim(
-        conn, ctx, clp, r.remittance_id, r.trace_no, r.paid_on, actor
+        conn, ctx, clp, r.remittance_id, r.trace_no, r.paid_on, actor, rules
     )
     status = conn.execute(text("SELECT status FROM claim WHERE id = :c"), params).scalar_one()
     words = (
