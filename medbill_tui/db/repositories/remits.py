@@ -18,7 +18,7 @@ from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.bulk import execute_rows
 from medbill_tui.db.repositories.remit_lookup import (
     already_posted,
-    claim_contexts,
+    match_claims,
     payer_of,
     signed_amount,
 )
@@ -351,7 +351,8 @@ def post_remittance(
         },
     ).scalar_one()
     summary.remittance_id = int(remit_id)
-    contexts = claim_contexts(conn, remit.claims)
+    matches = match_claims(conn, remit.claims, payer_id)
+    contexts = matches.found
     lines = {
         (r.claim_id, r.code): r.id
         for r in conn.execute(
@@ -377,8 +378,9 @@ def post_remittance(
                     "pcn": claim.pcn[:38],
                     "pcc": claim.payer_claim_no[:50] or None,
                     "name": claim.patient_name[:100] or None,
-                    "detail": f"835 {remit.trace_no}: payment for unknown claim {claim.pcn} "
-                    f"({claim.patient_name or 'no name'}), paid {claim.paid} "
+                    "detail": f"835 {remit.trace_no}: "
+                    + matches.elsewhere.get(claim.pcn, f"payment for unknown claim {claim.pcn}")
+                    + f" ({claim.patient_name or 'no name'}), paid {claim.paid} "
                     f"[claim payment {cp_id}]",
                 }
             )
