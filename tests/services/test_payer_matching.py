@@ -61,8 +61,10 @@ def test_a_payment_from_another_payer_goes_to_the_unmatched_list(
                  "AND kind = 'payment'"), {"c": claim_id},
         ).scalar_one()  # fmt: skip
         item = conn.execute(
-            text("SELECT detail, payer_claim_no FROM work_item WHERE kind = 'unmatched' "
-                 "AND payer_claim_no = 'B-999'")
+            text(
+                "SELECT detail, payer_claim_no FROM work_item WHERE kind = 'unmatched' "
+                "AND payer_claim_no = 'B-999'"
+            )
         ).one()
     assert tuple(after) == tuple(before) and paid == 0
     assert "billed to Acme Health, not to the payer that sent it" in item.detail
