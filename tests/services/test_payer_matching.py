@@ -17,33 +17,44 @@ from tests.factories import Builder, insert
 from tests.services.test_secondary_claims import DOS, _import, _remits, _send
 
 
+def era_of(sent_837: str, payment: ClaimPayment, trace: int) -> str:
+    """The 835 answering `sent_837` with one claim payment (trace number from `trace`)."""
+    batch = read_837p(sent_837)
+    env = Envelope(batch.receiver_qualifier, batch.receiver_id, batch.sender_qualifier,
+                   batch.sender_id, batch.group_receiver, batch.group_sender, "T", DEMO_TODAY,
+                   600)  # fmt: skip
+    return write_835(env, trace, [payment], random.Random(0))
+
+
 def _paid_by(sent_837: str, payer: tuple[str, str], payer_claim_no: str, trace: int) -> str:
     """An 835 from `payer` (name, id) paying the one claim of `sent_837` in full."""
     (claim,) = read_837p(sent_837).claims
     claim = replace(claim, payer_name=payer[0], payer_id=payer[1])
     lines = tuple(LinePay(ln, ln.charge, ln.charge, (), "") for ln in claim.lines)
     decision = ClaimDecision(claim, True, ("A1", "20", ""), None, payer_claim_no)
-    batch = read_837p(sent_837)
-    env = Envelope(batch.receiver_qualifier, batch.receiver_id, batch.sender_qualifier,
-                   batch.sender_id, batch.group_receiver, batch.group_sender, "T", DEMO_TODAY,
-                   600)  # fmt: skip
-    return write_835(env, trace, [ClaimPayment(decision, "1", lines)], random.Random(0))
+    return era_of(sent_837, ClaimPayment(decision, "1", lines), trace)
+
+
+def sent_claim(engine: Engine, tmp_path: Path, account: str) -> tuple[int, str]:
+    """A one-line claim of 80.00 to Acme Health (P1), sent and acknowledged: (id, its 837)."""
+    with engine.begin() as conn:
+        b = Builder(conn)
+        pid, cov = b.patient("Payer", "Pia", account=account)
+        eid = b.encounter((pid, cov), DOS, charges=("80.00",))
+        insert(conn, "encounter_diagnosis", encounter_id=eid, seq=1, code="I10")
+        (claim_id,) = insert_claims(conn, [eid], "b1", DEMO_TODAY)
+    sent = _send(engine, tmp_path, [claim_id])
+    answer = respond(sent, seed=1, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY,
+                     ack_reject_rate=0.0)  # fmt: skip
+    for name, body in (("a.999", answer.ack_999), ("a.277", answer.ack_277ca)):
+        assert _import(engine, tmp_path, name, body or "").status == "imported"
+    return claim_id, sent
 
 
 def test_a_payment_from_another_payer_goes_to_the_unmatched_list(
     demo_engine: Engine, tmp_path: Path
 ) -> None:
-    with demo_engine.begin() as conn:
-        b = Builder(conn)
-        pid, cov = b.patient("Payer", "Pia", account="ZPAY0001")
-        eid = b.encounter((pid, cov), DOS, charges=("80.00",))
-        insert(conn, "encounter_diagnosis", encounter_id=eid, seq=1, code="I10")
-        (claim_id,) = insert_claims(conn, [eid], "b1", DEMO_TODAY)
-    sent = _send(demo_engine, tmp_path, [claim_id])
-    answer = respond(sent, seed=1, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY,
-                     ack_reject_rate=0.0)  # fmt: skip
-    for name, body in (("a.999", answer.ack_999), ("a.277", answer.ack_277ca)):
-        assert _import(demo_engine, tmp_path, name, body or "").status == "imported"
+    claim_id, sent = sent_claim(demo_engine, tmp_path, "ZPAY0001")
     with demo_engine.connect() as conn:
         before = conn.execute(
             text("SELECT status, payer_claim_no FROM claim WHERE id = :c"), {"c": claim_id}

@@ -189,8 +189,46 @@ def _move_claims(conn: Connection, moves: list[dict[str, Any]]) -> None:
         )
 
 
-def _reverse_claim(conn: Connection, claim_id: int, remit_id: int, actor: str) -> int:
-    """CLP02 = 22: reverse every remittance entry posted earlier for this claim."""
+_REVERSIBLE = f"""le.claim_id = :c AND le.kind <> 'reversal' AND {LIVE}
+    AND le.remittance_id IN (
+        SELECT cp.remittance_id FROM claim_payment cp JOIN remittance r ON r.id = cp.remittance_id
+        WHERE cp.claim_id = :c AND cp.status_code <> '22' AND r.status = 'posted'
+          AND cp.remittance_id <> :r AND (cp.payer_claim_no = :pcc OR :pcc = ''))"""
+"""SQL: the live entries an earlier payment of this payer claim number (CLP07) posted on
+claim :c (not those of payment :r, the one reversing it)."""
+
+
+def reversal_problem(conn: Connection, claim_id: int, claim: ClaimPay, remit_id: int) -> str | None:
+    """Why a CLP02 = 22 cannot reverse what was posted on our claim (None: it can). It must
+    name an earlier payment of the same payer claim number that still counts, and take back
+    exactly what that payment paid."""
+    params = {"c": claim_id, "r": remit_id, "pcc": claim.payer_claim_no}
+    count, paid = conn.execute(
+        text(
+            "SELECT count(*), coalesce(sum(amount) FILTER (WHERE le.kind = 'payment'), 0) "
+            f"FROM ledger_entry le WHERE {_REVERSIBLE}"
+        ),
+        params,
+    ).one()
+    which = f"payer claim {claim.payer_claim_no}" if claim.payer_claim_no else "no payer claim no"
+    if not count:
+        return (
+            f"reversal of claim {claim.pcn} ({which}): nothing this payer posted on it is left "
+            f"to take back"
+        )
+    if paid != claim.paid:
+        return (
+            f"reversal of claim {claim.pcn} ({which}) takes back {-claim.paid}, but the payment "
+            f"it reverses paid {-paid}"
+        )
+    return None
+
+
+def _reverse_claim(
+    conn: Connection, claim_id: int, remit_id: int, actor: str, payer_claim_no: str
+) -> int:
+    """CLP02 = 22: reverse the entries of the earlier payment it names (`reversal_problem`
+    checked that they are there and that the amounts agree)."""
     done = conn.execute(
         text(f"""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
                     responsibility, amount, service_date, posted_by, reverses_id, memo)
@@ -198,9 +236,8 @@ def _reverse_claim(conn: Connection, claim_id: int, remit_id: int, actor: str) -
                        le.responsibility, -le.amount, le.service_date, :a, le.id,
                        'payer reversed ' || le.kind
                 FROM ledger_entry le
-                WHERE le.claim_id = :c AND le.remittance_id IS NOT NULL AND le.kind <> 'reversal'
-                  AND {LIVE}"""),
-        {"r": remit_id, "a": actor, "c": claim_id},
+                WHERE {_REVERSIBLE}"""),
+        {"r": remit_id, "a": actor, "c": claim_id, "pcc": payer_claim_no},
     )
     return done.rowcount
 
@@ -223,7 +260,7 @@ def _add_matched(
     summary.matched += 1
     summary.paid += claim.paid
     if claim.status == "22":
-        summary.reversals += _reverse_claim(conn, ctx.id, remit_id, actor)
+        summary.reversals += _reverse_claim(conn, ctx.id, remit_id, actor, claim.payer_claim_no)
         batch.statuses.append(
             {
                 "id": ctx.id,
@@ -368,6 +405,10 @@ def post_remittance(
     batch = _Batch()
     for cp_id, claim in zip(cp_ids, remit.claims, strict=True):
         ctx = contexts.get(claim.pcn)
+        problem = None
+        if ctx is not None and claim.status == "22":
+            problem = reversal_problem(conn, ctx.id, claim, remit_id)
+            ctx = None if problem else ctx
         _payment_rows(batch, remit_id, cp_id, ctx.id if ctx else None, claim, sp_ids, lines)
         if ctx is None:
             batch.unmatched.append(
@@ -379,7 +420,12 @@ def post_remittance(
                     "pcc": claim.payer_claim_no[:50] or None,
                     "name": claim.patient_name[:100] or None,
                     "detail": f"835 {remit.trace_no}: "
-                    + matches.elsewhere.get(claim.pcn, f"payment for unknown claim {claim.pcn}")
+                    + (
+                        problem
+                        or matches.elsewhere.get(
+                            claim.pcn, f"payment for unknown claim {claim.pcn}"
+                        )
+                    )
                     + f" ({claim.patient_name or 'no name'}), paid {claim.paid} "
                     f"[claim payment {cp_id}]",
                 }
