@@ -74,3 +74,26 @@ def test_a_reversal_takes_back_only_what_it_names(demo_engine: Engine, tmp_path:
     assert _paid(demo_engine, claim_id) == 0
     assert len(_unmatched(demo_engine)) == len(before) + 3
     assert _remits(demo_engine).check_ledger() == ()
+
+
+def test_ledger_check_compares_each_payment_with_the_cash_on_the_ledger(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    claim_id, sent = sent_claim(demo_engine, tmp_path, "ZREV0002")
+    paid = _paid_by(sent, ("ACME HEALTH", "P1"), "A-2", 720_000_001)
+    assert _import(demo_engine, tmp_path, "paid.835", paid).accepted == 1
+    assert _remits(demo_engine).check_ledger() == ()
+    with demo_engine.begin() as conn:  # one more cent of payment than the 835 says
+        conn.execute(
+            text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id,
+                        kind, responsibility, amount, service_date, posted_by, memo)
+                    SELECT patient_id, encounter_id, claim_id, remittance_id, 'payment',
+                           responsibility, -0.01, service_date, 'x', 'stray'
+                    FROM ledger_entry WHERE claim_id = :c AND kind = 'payment'"""),
+            {"c": claim_id},
+        )
+    problems = _remits(demo_engine).check_ledger()
+    assert [p.detail for p in problems if p.what == "cash"] == [
+        "payment 720000001001 says 80.00 but the ledger holds 80.01, unmatched 0, "
+        "provider adjustments 0"
+    ]

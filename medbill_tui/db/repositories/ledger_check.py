@@ -87,6 +87,29 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                                          GROUP BY remittance_id) cp ON cp.remittance_id = r.id
                                 AND r.status = 'posted'
                               WHERE coalesce(-le.total, 0) <> coalesce(cp.paid, 0)""",
+        # The 835's own words against the ledger: BPR02 is the cash this payment put on the
+        # ledger (its payments, less the earlier payments its reversals took back), plus what
+        # waits unmatched, less the provider-level adjustments.
+        "cash": """SELECT r.id, 'payment ' || r.trace_no || ' says ' || r.amount ||
+                          ' but the ledger holds ' || coalesce(-le.cash, 0) ||
+                          ', unmatched ' || coalesce(um.paid, 0) ||
+                          ', provider adjustments ' || coalesce(plb.amt, 0)
+                   FROM remittance r
+                   LEFT JOIN (SELECT le.remittance_id, sum(le.amount) AS cash
+                              FROM ledger_entry le
+                              LEFT JOIN ledger_entry o ON o.id = le.reverses_id
+                              LEFT JOIN ledger_entry o2 ON o2.id = o.reverses_id
+                              WHERE le.remittance_id IS NOT NULL
+                                AND 'payment' IN (le.kind, o.kind, o2.kind)
+                              GROUP BY le.remittance_id) le ON le.remittance_id = r.id
+                   LEFT JOIN (SELECT remittance_id, sum(paid) AS paid FROM claim_payment
+                              WHERE claim_id IS NULL GROUP BY remittance_id) um
+                     ON um.remittance_id = r.id
+                   LEFT JOIN (SELECT remittance_id, sum(amount) AS amt FROM remittance_plb
+                              GROUP BY remittance_id) plb ON plb.remittance_id = r.id
+                   WHERE r.raw IS NOT NULL AND r.status = 'posted'
+                     AND coalesce(-le.cash, 0) + coalesce(um.paid, 0) - coalesce(plb.amt, 0)
+                         <> r.amount""",
         "balance table": BALANCE_MISMATCH_SQL,
         "account balance table": ACCOUNT_MISMATCH_SQL,
     }
