@@ -54,11 +54,12 @@ FROM credit c CROSS JOIN remittance r JOIN payer py ON py.id = r.payer_id
 WHERE r.id = :r
 ORDER BY c.encounter_id, c.responsibility
 ON CONFLICT (encounter_id, responsibility) WHERE kind = 'credit' AND status = 'open'
-DO NOTHING
-RETURNING id
+DO UPDATE SET amount = excluded.amount
+RETURNING id, xmax = 0 AS opened
 """
 """Each (visit, side) the payment lowered (its own rows there sum below zero) whose balance on
-that side is now below zero, and that has no open credit item yet. A patient's own overpayment
+that side is now below zero gets a credit item, or the open one its new amount (`opened`: the
+row was inserted, not updated). A patient's own overpayment
 at the desk raises no item (the payment's rows did not lower that side): it is an account
 credit, refunded at the desk."""
 
@@ -67,9 +68,10 @@ def open_credits_for_remittance(
     conn: Connection, remittance_id: int, actor: str, today: date
 ) -> int:
     """Open a credit item for every visit and side remittance `remittance_id` paid below zero
-    (one statement); how many were opened. Call it in the posting's transaction."""
-    opened = conn.execute(text(OPEN_CREDITS_SQL), {"r": remittance_id, "today": today})
-    ids = [int(i) for i in opened.scalars()]
+    (one statement; an open item of that visit and side gets the credit it has now); how many
+    were opened. Call it in the posting's transaction."""
+    rows = conn.execute(text(OPEN_CREDITS_SQL), {"r": remittance_id, "today": today}).all()
+    ids = [int(r.id) for r in rows if r.opened]
     if ids:
         record_audits(conn, actor, "credit-open", "work_item", [(i, None) for i in ids])
     return len(ids)
