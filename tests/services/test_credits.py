@@ -108,6 +108,36 @@ class Visit:
                 ).all()
             )
 
+    def another_visit_owing(self, amount: str) -> int:
+        """A later visit of the same patient on which the patient owes `amount`."""
+        with self.engine.begin() as conn:
+            cov, provider = conn.execute(
+                text("SELECT coverage_id, provider_id FROM encounter WHERE id = :e"),
+                {"e": self.encounter_id},
+            ).one()
+            other = insert(
+                conn,
+                "encounter",
+                patient_id=self.patient_id,
+                provider_id=provider,
+                coverage_id=cov,
+                dos=date(2026, 10, 20),
+                pos="11",
+                status="billed",
+            )
+            insert(
+                conn,
+                "ledger_entry",
+                patient_id=self.patient_id,
+                encounter_id=other,
+                kind="charge",
+                responsibility="patient",
+                amount=Decimal(amount),
+                service_date=date(2026, 10, 20),
+                posted_by="desk",
+            )
+        return other
+
     def ledger_ok(self) -> None:
         assert RemittanceService(self.engine, Clock(DEMO_TODAY), "x").check_ledger() == ()
 
@@ -201,7 +231,7 @@ def test_a_supervisor_refunds_the_payer_once(visit: Visit) -> None:
     visit.ledger_ok()
 
 
-def _patient_credit(visit: Visit) -> Any:
+def patient_credit(visit: Visit) -> Any:
     """The payer's share and the patient's 36.00 posted, the patient pays it at the desk, then
     the payer takes its payment back: the patient's 36.00 is now a credit."""
     visit.post(1, WITH_PR)
@@ -219,7 +249,7 @@ def _patient_credit(visit: Visit) -> Any:
 def test_the_payer_taking_back_what_the_patient_paid_opens_a_patient_credit(
     visit: Visit,
 ) -> None:
-    item = _patient_credit(visit)
+    item = patient_credit(visit)
     with pytest.raises(CreditRefused, match="patient's credit"):
         credits(visit.engine).refund_to_payer(item.id, "x")
     done = credits(visit.engine, role="biller").refund_to_patient(item.id, "chk 7")
@@ -229,33 +259,8 @@ def test_the_payer_taking_back_what_the_patient_paid_opens_a_patient_credit(
 
 
 def test_a_patient_credit_applies_to_another_visit_up_to_what_it_owes(visit: Visit) -> None:
-    item = _patient_credit(visit)
-    with visit.engine.begin() as conn:
-        cov = conn.execute(
-            text("SELECT id FROM coverage WHERE patient_id = :p"), {"p": visit.patient_id}
-        ).scalar_one()
-        provider = conn.execute(text("SELECT min(id) FROM provider")).scalar_one()
-        other = insert(
-            conn,
-            "encounter",
-            patient_id=visit.patient_id,
-            provider_id=provider,
-            coverage_id=cov,
-            dos=date(2026, 10, 20),
-            pos="11",
-            status="billed",
-        )
-        insert(
-            conn,
-            "ledger_entry",
-            patient_id=visit.patient_id,
-            encounter_id=other,
-            kind="charge",
-            responsibility="patient",
-            amount=Decimal(20),
-            service_date=date(2026, 10, 20),
-            posted_by="desk",
-        )
+    item = patient_credit(visit)
+    other = visit.another_visit_owing("20.00")
     service = credits(visit.engine, role="biller")
     assert [v.encounter_id for v in service.visits_owing(item.id)] == [other]
     with pytest.raises(CreditRefused, match="not another visit"):
@@ -271,7 +276,7 @@ def test_a_patient_credit_applies_to_another_visit_up_to_what_it_owes(visit: Vis
 
 
 def test_a_credit_gone_meanwhile_closes_the_item_and_moves_nothing(visit: Visit) -> None:
-    item = _patient_credit(visit)
+    item = patient_credit(visit)
     visit.post(3, WITH_PR)  # the payer pays again: the patient owes the 36.00 they paid
     assert visit.balance("patient") == 0
     with visit.engine.connect() as conn:
