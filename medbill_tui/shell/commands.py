@@ -68,6 +68,11 @@ class ScreensProvider(Provider):
                 app.action_unmatched,
             ),
             (
+                "Credit balances",
+                "Payments past a visit's balance: refund or apply them (key c)",
+                app.action_credits,
+            ),
+            (
                 "Statements run",
                 "Patient statements: preview, send, collections (ctrl+t)",
                 app.action_statements,
