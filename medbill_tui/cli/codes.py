@@ -9,14 +9,9 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from medbill_tui.db.codesets import CodeLoadError, load_release_file, search_codes
-from medbill_tui.db.uow import read_connection
-from medbill_tui.domain.codefiles import (
-    parse_adjustment_codes,
-    parse_hcpcs_file,
-    parse_icd10cm_order_file,
-)
+from medbill_tui.cli.common import CommandError
 from medbill_tui.runtime.bootstrap import Runtime
+from medbill_tui.services.codes import LOADABLE_SETS, CodeLoadRefused, CodeService
 from medbill_tui.services.users import require
 
 
@@ -34,17 +29,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "load", help="replace a code set from a CMS release file or the X12 CARC/RARC list (CSV)"
     )
     load.add_argument("file", type=Path)
-    load.add_argument(
-        "--set", dest="code_set", required=True, choices=("icd10cm", "hcpcs", "carc", "rarc")
-    )
+    load.add_argument("--set", dest="code_set", required=True, choices=LOADABLE_SETS)
 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
-    from medbill_tui.cli import CommandError
-
+    service = CodeService(runtime.engine, runtime.actor, runtime.role)
     if args.codes_command == "search":
-        with read_connection(runtime.engine) as conn:
-            hits = search_codes(conn, " ".join(args.text), args.code_set, max(1, args.limit))
+        hits = service.search(" ".join(args.text), args.code_set, max(1, args.limit))
         if args.format == "json":
             print(
                 json.dumps(
@@ -71,15 +62,9 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         content = raw.decode("latin-1")
-    if args.code_set == "icd10cm":
-        parsed = parse_icd10cm_order_file(content.splitlines())
-    elif args.code_set in ("carc", "rarc"):
-        parsed = parse_adjustment_codes(content, args.code_set)
-    else:
-        parsed = parse_hcpcs_file(content)
     try:
-        count = load_release_file(runtime.engine, parsed, args.code_set, path.name, runtime.actor)
-    except CodeLoadError as exc:
+        count = service.load(content, args.code_set, path.name)
+    except CodeLoadRefused as exc:
         lines = [f"{path}: {len(exc.errors)} bad row(s); nothing was loaded"]
         lines += [f"  {e}" for e in exc.errors[:50]]
         if len(exc.errors) > 50:

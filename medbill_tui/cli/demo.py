@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import threading
 
+from medbill_tui.cli.common import CommandError
 from medbill_tui.cli.progress import ProgressLine
 from medbill_tui.runtime.bootstrap import Runtime
 
 
 def run_demo(runtime: Runtime, args: argparse.Namespace) -> None:
     """Load the demo in a worker thread so Ctrl+C can cancel it (nothing is left behind)."""
-    from medbill_tui.cli import CommandError
     from medbill_tui.db.demo import DemoCancelled, DemoRefused, DemoResult, load_demo
 
     progress = ProgressLine("Loading demo practice")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from medbill_tui.cli.common import iso_date
 from medbill_tui.domain.money import fmt_money, money_str
 from medbill_tui.domain.routing_replay import ReplayReport
 from medbill_tui.runtime.bootstrap import Runtime
@@ -18,15 +19,13 @@ from medbill_tui.services.routing import RoutingService
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from medbill_tui.cli import _iso_date
-
     denials = sub.add_parser("denials", help="denial routing rules")
     denials_sub = denials.add_subparsers(dest="denials_command", metavar="ACTION", required=True)
     replay = denials_sub.add_parser(
         "replay",
         help="show where the rules (or a candidate file) would route past denials; changes nothing",
     )
-    replay.add_argument("--since", type=_iso_date, default=None, metavar="DATE")
+    replay.add_argument("--since", type=iso_date, default=None, metavar="DATE")
     replay.add_argument(
         "--rules", type=Path, default=None, metavar="FILE", help="a candidate rules file"
     )

@@ -11,37 +11,32 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from medbill_tui.cli import (
+from medbill_tui.cli.common import (
     EXIT_BROKEN_PIPE,
-    EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EXIT_REFUSED,
     EXIT_USAGE,
-    CommandError,
-    _iso_date,
-    _positive_int,
     fail,
+    iso_date,
+    positive_int,
     silence_stdout,
 )
+from medbill_tui.cli.signin import activate_denial_rules, app_services, exit_status
 from medbill_tui.db.engine import DatabaseUnavailable
 from medbill_tui.runtime.bootstrap import (
     Runtime,
-    SchemaBehind,
     bootstrap_admin,
     connect,
     ensure_schema,
     identify,
 )
-from medbill_tui.runtime.config import ConfigError, Settings, load_settings
+from medbill_tui.runtime.config import ConfigError, load_settings
 from medbill_tui.runtime.logs import configure_logging
-from medbill_tui.services.errors import ServiceError, ServiceUnavailable
-from medbill_tui.services.users import LoginRefused, RoleRefused, require
+from medbill_tui.services.users import require
 
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from medbill_tui.services import Services
 
 Command = Callable[[Runtime, argparse.Namespace], int]
 
@@ -54,11 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="load a synthetic demo practice, then open the app")
-    demo.add_argument("--encounters", type=_positive_int, default=2000, metavar="N")
+    demo.add_argument("--encounters", type=positive_int, default=2000, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument(
         "--today",
-        type=_iso_date,
+        type=iso_date,
         default=None,
         metavar="DATE",
         help="anchor the demo's dates (default: the real date)",
@@ -100,73 +95,26 @@ def _lazy(name: str, function: str) -> Command:
     return run
 
 
-def app_services(runtime: Runtime) -> Services:
-    """The app's services for a signed-in runtime, its login audited."""
-    from medbill_tui.services import build_services
-
-    settings = runtime.settings
-    services = build_services(
-        runtime.engine,
-        runtime.clock,
-        actor=runtime.actor,
-        role=runtime.role,
-        page_size=settings.page_size,
-        outbox=settings.outbox,
-        letters=settings.data_dir / "letters",
-        receipts=settings.data_dir / "receipts",
-        timers=settings.timers,
-        inbox=settings.inbox,
-        statements_dir=settings.statements_dir,
-        dunning=settings.dunning,
-        lease_minutes=settings.lease_minutes,
-    )
-    services.audit.login("tui")
-    return services
-
-
-def sign_in(settings: Settings) -> Services:
-    """Everything the app needs before it may show data (run in the app's sign-in worker):
-    reach the database, read the denial rules, check the schema, let the login in."""
-    runtime = connect(settings)
-    try:
-        _activate_denial_rules(runtime)
-        ensure_schema(runtime, allow_upgrade=False)
-        identify(runtime)  # an unknown or disabled login never sees a row
-        services = app_services(runtime)
-        services.first_admin = runtime.first_admin
-        return services
-    except BaseException:
-        runtime.engine.dispose()
-        raise
-
-
-def _run_app(runtime: Runtime) -> int:
+def _run_app(runtime: Runtime, role: str) -> int:
     from medbill_tui.cli.tui import run_app
 
-    return run_app(app_services(runtime), runtime.settings)
-
-
-def _activate_denial_rules(runtime: Runtime) -> None:
-    """Read and check the denial routing rules before any work (ConfigError: exit 2)."""
-    from medbill_tui.runtime.denial_rules import activate, load_denial_rules
-
-    activate(load_denial_rules(runtime.settings.denial_rules))
+    return run_app(app_services(runtime, role), runtime.settings)
 
 
 def _cmd_demo(runtime: Runtime, args: argparse.Namespace) -> int:
     from medbill_tui.cli.demo import run_demo
 
     if not args.no_tui:
-        _activate_denial_rules(runtime)
+        activate_denial_rules(runtime)
     ensure_schema(runtime, allow_upgrade=True)
     bootstrap_admin(runtime)
-    identify(runtime)
-    require(runtime.role, "load-demo")
+    user = identify(runtime)
+    require(user.role, "load-demo")
     _say_first_admin(runtime)
     run_demo(runtime, args)
     if args.no_tui:
         return EXIT_OK
-    return _run_app(runtime)
+    return _run_app(runtime, user.role)
 
 
 def _cmd_db(runtime: Runtime, args: argparse.Namespace) -> int:
@@ -215,7 +163,7 @@ def _posting(command: Command) -> Command:
     """Run `command` (which may post remittances) with the denial rules read and checked."""
 
     def run(runtime: Runtime, args: argparse.Namespace) -> int:
-        _activate_denial_rules(runtime)
+        activate_denial_rules(runtime)
         return command(runtime, args)
 
     return run
@@ -241,18 +189,6 @@ COMMANDS: dict[str, Command] = {
     "audit": _on_current_schema(_lazy("audit", "run")),
     "work": _on_current_schema(_lazy("work", "run")),
 }
-
-
-def exit_status(error: BaseException) -> int | None:
-    """The exit status a command (or the app's sign-in) ends with after `error`; None when
-    it is not one of the errors we explain in words (a bug: let it show)."""
-    if isinstance(error, SchemaBehind | DatabaseUnavailable | ConfigError | ServiceUnavailable):
-        return EXIT_USAGE
-    if isinstance(error, LoginRefused | RoleRefused):
-        return EXIT_REFUSED
-    if isinstance(error, CommandError | ServiceError):
-        return EXIT_FAILED
-    return None
 
 
 def run_command(argv: Sequence[str]) -> int:

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from medbill_tui.cli.common import CommandError
 from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.errors import ServiceError
 from medbill_tui.services.imports import ImportResult, ImportService
@@ -99,7 +100,6 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
 
 
 def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
-    from medbill_tui.cli import CommandError
     from medbill_tui.edi.detect import UnsupportedTransaction
     from medbill_tui.edi.sandbox import SandboxMemory, respond
     from medbill_tui.edi.segments import X12SyntaxError

@@ -8,17 +8,11 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from medbill_tui.db.repositories.audit import record_event
-from medbill_tui.db.repositories.fees import (
-    UnknownPayer,
-    apply_fee_changes,
-    current_fees,
-    payer_id_for_code,
-)
-from medbill_tui.domain.fees import fee_changes, parse_fee_csv
+from medbill_tui.cli.common import CommandError
+from medbill_tui.domain.fees import parse_fee_csv
 from medbill_tui.domain.money import fmt_money
 from medbill_tui.runtime.bootstrap import Runtime
-from medbill_tui.services.users import require
+from medbill_tui.services.fees import FeeService
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,8 +27,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
-    from medbill_tui.cli import CommandError
-
     path: Path = args.file
     try:
         content = path.read_text(encoding="utf-8-sig")
@@ -45,45 +37,35 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
         lines = [f"{path}: {len(parsed.errors)} bad row(s); nothing was changed"]
         lines += [f"  {e}" for e in parsed.errors[:50]]
         raise CommandError("\n".join(lines))
-    with runtime.engine.begin() as conn:
-        try:
-            payer_id = payer_id_for_code(conn, args.payer) if args.payer else None
-        except UnknownPayer as exc:
-            raise CommandError(str(exc)) from None
-        changes = fee_changes(current_fees(conn, payer_id), parsed.prices)
-        schedule = f"payer {args.payer}" if args.payer else "the default schedule"
-        if not changes:
-            print(f"{path.name}: no changes to {schedule}")
+    service = FeeService(runtime.engine, runtime.actor, runtime.role)
+    preview = service.preview(parsed.prices, args.payer)
+    changes = preview.changes
+    if not changes:
+        print(f"{path.name}: no changes to {preview.schedule}")
+        return 0
+    rows = [
+        [c.code, c.modifier, "new" if c.old is None else fmt_money(c.old), fmt_money(c.new)]
+        for c in changes
+    ]
+    print(
+        tabulate(
+            rows,
+            headers=["Code", "Mod", "Old", "New"],
+            disable_numparse=True,
+            colalign=("left", "left", "right", "right"),
+        )
+    )
+    new = sum(1 for c in changes if c.old is None)
+    print(
+        f"{len(changes)} change(s) to {preview.schedule}: {new} new, {len(changes) - new} changed"
+    )
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("nothing changed: re-run with --yes to apply")
             return 0
-        rows = [
-            [c.code, c.modifier, "new" if c.old is None else fmt_money(c.old), fmt_money(c.new)]
-            for c in changes
-        ]
-        print(
-            tabulate(
-                rows,
-                headers=["Code", "Mod", "Old", "New"],
-                disable_numparse=True,
-                colalign=("left", "left", "right", "right"),
-            )
-        )
-        new = sum(1 for c in changes if c.old is None)
-        print(f"{len(changes)} change(s) to {schedule}: {new} new, {len(changes) - new} changed")
-        if not args.yes:
-            if not sys.stdin.isatty():
-                print("nothing changed: re-run with --yes to apply")
-                return 0
-            if input("Apply these changes? [y/N] ").strip().lower() not in ("y", "yes"):
-                print("nothing changed")
-                return 0
-        require(runtime.role, "change-rules")
-        apply_fee_changes(conn, payer_id, changes)
-        record_event(
-            conn,
-            runtime.actor,
-            "import",
-            "fee_schedule",
-            f"{path.name}: {len(changes)} change(s) to {schedule}",
-        )
-    print(f"applied {len(changes)} change(s)")
+        if input("Apply these changes? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("nothing changed")
+            return 0
+    applied = service.apply(preview, path.name)
+    print(f"applied {applied} change(s)")
     return 0

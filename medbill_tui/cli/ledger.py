@@ -7,8 +7,6 @@ import argparse
 from tabulate import tabulate
 
 from medbill_tui.cli import unmatched
-from medbill_tui.db.repositories.remit_lookup import remittance_list
-from medbill_tui.db.uow import read_connection
 from medbill_tui.domain.money import fmt_money
 from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.remittances import RemittanceService
@@ -61,8 +59,7 @@ def run_remittance(runtime: Runtime, args: argparse.Namespace) -> int:
         for note in notes:
             print(note)
         return 0
-    with read_connection(runtime.engine) as conn:
-        rows = remittance_list(conn)
+    rows = service.recent()
     table = [
         [
             r["id"],

@@ -15,8 +15,8 @@ from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from medbill_tui.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail
-from medbill_tui.services.errors import ServiceError
+from medbill_tui.cli.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail
+from medbill_tui.errors import ServiceError
 
 if TYPE_CHECKING:
     from medbill_tui.runtime.config import Settings
@@ -44,7 +44,7 @@ def open_app() -> int:
     error = app.sign_in_error
     if error is None:
         return EXIT_OK
-    from medbill_tui.cli.dispatch import exit_status
+    from medbill_tui.cli.signin import exit_status
 
     status = exit_status(error)
     if status is None:
@@ -61,7 +61,7 @@ def run_app(services: Services, settings: Settings) -> int:
 
 
 def _sign_in(settings: Settings) -> Services:
-    from medbill_tui.cli.dispatch import sign_in
+    from medbill_tui.cli.signin import sign_in
 
     return sign_in(settings)
 

@@ -9,16 +9,14 @@ modifiers and our procedure-code labels from CSV files shipped in `medbill_tui/d
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
 from medbill_tui.db.repositories.audit import record_event
+from medbill_tui.db.shipped_data import read_data_csv
 from medbill_tui.domain.codefiles import CodeRow, ParsedFile, dotted_icd10
 
 ICD10_RELEASE = "2026-04-01 (simple-icd-10-cm 1.5.0)"
@@ -45,13 +43,6 @@ class CodeHit:
     code: str
     description: str
     billable: bool
-
-
-def _data_rows(name: str) -> list[dict[str, str]]:
-    path = resources.files("medbill_tui.data").joinpath(name)
-    if not path.is_file():
-        return []
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
 def _copy(
@@ -172,19 +163,19 @@ def ensure_builtin_code_sets(engine: Engine, actor: str = "system") -> dict[str,
                 conn, builtin_icd10cm_rows(), ICD10_RELEASE, "simple-icd-10-cm package", actor
             )
         if counts[1] == 0:
-            rows = [(r["code"], r["name"]) for r in _data_rows("pos.csv")]
+            rows = [(r["code"], r["name"]) for r in read_data_csv("pos.csv")]
             _copy(conn, "pos_code", ("code", "name"), rows)
             _record_release(
                 conn, "pos", "CMS POS 2026", "medbill_tui/data/pos.csv", len(rows), actor
             )
             loaded["pos"] = len(rows)
         if counts[2] == 0:
-            mods = [(r["code"], r["description"]) for r in _data_rows("modifiers.csv")]
+            mods = [(r["code"], r["description"]) for r in read_data_csv("modifiers.csv")]
             _copy(conn, "modifier_code", ("code", "description"), mods)
             loaded["modifiers"] = len(mods)
         if counts[3] == 0:
             procs = [
-                (r["code"], r["code_set"], r["label"]) for r in _data_rows("procedure_codes.csv")
+                (r["code"], r["code_set"], r["label"]) for r in read_data_csv("procedure_codes.csv")
             ]
             _copy(conn, "procedure_code", ("code", "code_set", "label"), procs)
             loaded["procedures"] = len(procs)

@@ -7,7 +7,7 @@ import os
 import warnings
 from pathlib import Path
 
-from medbill_tui.runtime.config import ConfigError
+from medbill_tui.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from medbill_tui.runtime.config import ConfigError
+from medbill_tui.errors import ConfigError
 
 DATABASE = "medbill"
 _SOCKET_NAME = ".s.PGSQL.5432"

@@ -6,15 +6,12 @@ implements it over the database; tests and the demo use `InMemoryCodeBook`.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
-from types import MappingProxyType
 from typing import Literal, Protocol
+
+from medbill_tui.domain.ncci import NcciPair
 
 CodeSet = Literal["CPT", "HCPCS"]
 
@@ -68,6 +65,10 @@ class CodeBook(Protocol):
         """The place-of-service name, or None when the code is unknown."""
         ...
 
+    def bundled_pairs(self, code: str) -> tuple[NcciPair, ...]:
+        """The NCCI pairs whose column-2 code is `code` (bundled into their column 1)."""
+        ...
+
 
 def clean_code(raw: str) -> str:
     """Trim and upper-case a code as typed."""
@@ -107,27 +108,15 @@ def is_evaluation_and_management(code: str) -> bool:
     return len(code) == 5 and code.isascii() and code.isdigit() and 99202 <= int(code) <= 99499
 
 
-def read_data_csv(name: str) -> tuple[dict[str, str], ...]:
-    """Rows of one of the package's own CSV files in `medbill_tui/data/`."""
-    text = resources.files("medbill_tui").joinpath("data", name).read_text(encoding="utf-8")
-    return tuple(csv.DictReader(io.StringIO(text)))
-
-
-@cache
-def standard_modifiers() -> Mapping[str, str]:
-    """The shipped common modifiers (`data/modifiers.csv`): code -> plain description."""
-    rows = read_data_csv("modifiers.csv")
-    return MappingProxyType({row["code"]: row["description"] for row in rows})
-
-
 @dataclass(frozen=True)
 class InMemoryCodeBook:
-    """A CodeBook over plain dictionaries (tests, demo); modifiers default to the shipped list."""
+    """A CodeBook over plain dictionaries (tests); `ncci` is keyed by column-2 code."""
 
     icd: Mapping[str, IcdCode] = field(default_factory=dict)
     procedures: Mapping[str, ProcedureInfo] = field(default_factory=dict)
-    modifiers: Mapping[str, str] = field(default_factory=standard_modifiers)
+    modifiers: Mapping[str, str] = field(default_factory=dict)
     places: Mapping[str, str] = field(default_factory=dict)
+    ncci: Mapping[str, tuple[NcciPair, ...]] = field(default_factory=dict)
 
     def icd10(self, code: str) -> IcdCode | None:
         """Look up a code in either form."""
@@ -144,3 +133,7 @@ class InMemoryCodeBook:
     def pos(self, code: str) -> str | None:
         """Look up a place of service."""
         return self.places.get(code.strip())
+
+    def bundled_pairs(self, code: str) -> tuple[NcciPair, ...]:
+        """The pairs bundling `code` into another."""
+        return self.ncci.get(clean_code(code), ())

@@ -8,10 +8,10 @@ any other adjustment is a denial: nothing is written off, a work item is opened 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-
-from medbill_tui.edi.x835 import Adjustment, ClaimPay
+from typing import Protocol
 
 CONTRACTUAL_CARCS = frozenset({"45", "253", "59", "94", "131", "144", "237", "P12", "P24"})
 """CO/OI/PI adjustments that are the contract's arithmetic, written off automatically."""
@@ -30,6 +30,47 @@ def patient_billing_refusal(group: str, carc: str) -> str | None:
         f"{group}-{carc} is a contractual obligation: the patient may not be billed for it; "
         f"write it off or appeal it (a supervisor may override with a note)"
     )
+
+
+class RemitAdjustment(Protocol):
+    """What a plan reads of one CAS triplet (`edi.x835.Adjustment` is one)."""
+
+    @property
+    def group(self) -> str: ...
+    @property
+    def carc(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+
+
+class RemitService(Protocol):
+    """What a plan reads of one SVC line (`edi.x835.ServicePay` is one)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def adjustments(self) -> Sequence[RemitAdjustment]: ...
+    @property
+    def remarks(self) -> Sequence[str]: ...
+
+
+class RemitClaim(Protocol):
+    """What a plan reads of one CLP (`edi.x835.ClaimPay` is one); the domain parses no X12."""
+
+    @property
+    def pcn(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def paid(self) -> Decimal: ...
+    @property
+    def payer_claim_no(self) -> str: ...
+    @property
+    def adjustments(self) -> Sequence[RemitAdjustment]: ...
+    @property
+    def services(self) -> Sequence[RemitService]: ...
+    @property
+    def remarks(self) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,17 +107,17 @@ PRIOR_PAYER_CARC = "23"
 """OA-23: the impact of the prior payer's adjudication (its payment and adjustments)."""
 
 
-def _prior_payers_share(adj: Adjustment, responsibility: str) -> bool:
+def _prior_payers_share(adj: RemitAdjustment, responsibility: str) -> bool:
     """On a secondary's or tertiary's answer, the part the payers before it settled: it was
     never on this claim's balance (which holds only what they left), so it posts nothing."""
     return responsibility != "primary" and adj.group == "OA" and adj.carc == PRIOR_PAYER_CARC
 
 
-def _is_write_off(adj: Adjustment) -> bool:
+def _is_write_off(adj: RemitAdjustment) -> bool:
     return adj.group in ("CO", "OI", "PI", "CR") and adj.carc in CONTRACTUAL_CARCS
 
 
-def plan_claim_posting(claim: ClaimPay, responsibility: str, next_up: str) -> ClaimPosting:
+def plan_claim_posting(claim: RemitClaim, responsibility: str, next_up: str) -> ClaimPosting:
     """The ledger entries and outcome of one CLP for a claim billed to `responsibility`.
 
     `next_up` is who owes patient responsibility next: "secondary" or "patient".
@@ -86,9 +127,10 @@ def plan_claim_posting(claim: ClaimPay, responsibility: str, next_up: str) -> Cl
         memo = f"paid by payer, claim {claim.payer_claim_no or claim.pcn}"
         entries.append(PlannedEntry("payment", responsibility, -claim.paid, memo))
     denials: list[DenialPlan] = []
-    lines = [(None, a) for a in claim.adjustments] + [
-        (s, a) for s in claim.services for a in s.adjustments
+    lines: list[tuple[RemitService | None, RemitAdjustment]] = [
+        (None, a) for a in claim.adjustments
     ]
+    lines += [(s, a) for s in claim.services for a in s.adjustments]
     for service, adj in lines:
         if not adj.amount or _prior_payers_share(adj, responsibility):
             continue

@@ -10,7 +10,6 @@ from medbill_tui.domain.ncci import (
     BYPASS_MODIFIERS,
     EM_BYPASS_MODIFIER,
     NcciPair,
-    pairs_by_column2,
 )
 from medbill_tui.domain.scrub_model import (
     MAX_LINES,
@@ -240,7 +239,6 @@ def _ncci_issue(entry: LineEntry, pair: NcciPair, partner: str) -> Issue:
 
 def check_ncci_pairs(ctx: ScrubContext) -> Iterator[Issue]:
     """NCCI-PAIR: a column-2 code billed with its column-1 code without an allowed modifier."""
-    index = pairs_by_column2()
     billed: dict[str, list[tuple[str, frozenset[str], int]]] = {}
     for entry in ctx.lines:
         billed.setdefault(entry.code, []).append(
@@ -250,7 +248,7 @@ def check_ncci_pairs(ctx: ScrubContext) -> Iterator[Issue]:
         cleaned = frozenset(clean_code(m) for m in mods if m.strip())
         billed.setdefault(clean_code(code), []).append(("another encounter that day", cleaned, 0))
     for entry in ctx.lines:
-        for pair in index.get(entry.code, ()):
+        for pair in ctx.codes.bundled_pairs(entry.code):
             for partner, partner_mods, number in billed.get(pair.column1, ()):
                 if number != entry.number and not _bypassed(pair, entry.modifiers, partner_mods):
                     yield _ncci_issue(entry, pair, partner)

@@ -2,7 +2,7 @@
 
 `scrub(encounter, codebook)` runs every rule in `RULES` and returns `Finding`s sorted in the
 order fields appear on the charge-entry screen. Errors block billing; warnings do not. Pure:
-no database, no UI; the only I/O is reading the package's CSV data once.
+no database, no UI, no files: the code sets and NCCI pairs come in through the CodeBook.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from medbill_tui.edi.detect import (
+    MAX_UNITS,
     Interchange,
     MultipleTransactions,
     TransactionSet,
@@ -87,6 +88,8 @@ def _cas(seg: Segment) -> list[Adjustment]:
     elements = seg.elements
     size = len(elements)
     group = elements[1] if size > 1 else ""
+    if len(group) > 2:  # CAS01 is an ID of one or two characters (CO, OA, PI, PR)
+        raise X12SyntaxError(f"CAS01 {group[:10]!r} is not an adjustment group code", seg.number)
     out: list[Adjustment] = []
     for start in range(2, min(size, 20), 3):
         reason = elements[start]
@@ -123,7 +126,7 @@ class _Clp:
 def _freeze_service(svc: _Svc, component: str) -> ServicePay:
     seg = svc.seg
     parts = seg.get(1).split(component)
-    units = quantity(seg, 5)
+    units = quantity(seg, 5, limit=MAX_UNITS)
     return ServicePay(
         code=parts[1] if len(parts) > 1 else parts[0],
         qualifier=parts[0] if len(parts) > 1 else "",

@@ -10,15 +10,12 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from medbill_tui.errors import ConfigError as ConfigError
 from medbill_tui.records.queues import Timers
 from medbill_tui.records.statements import DunningPolicy
 
 DEFAULT_PAGE_SIZE = 200
 """Rows a queue page loads unless MEDBILL_PAGE_SIZE says otherwise."""
-
-
-class ConfigError(Exception):
-    """A setting has a value the app cannot use."""
 
 
 def _default_data_dir() -> Path:

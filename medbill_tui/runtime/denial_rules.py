@@ -7,15 +7,12 @@ exit status 2 and the rule and line at fault. Posting routes denials by `active_
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
+from medbill_tui.db.shipped_data import shipped_denial_rules
 from medbill_tui.domain.routing import RuleSet, RulesInvalid, parse_rules
 from medbill_tui.runtime.config import ConfigError
 
-SHIPPED_NAME = "denial_routing.toml"
-SHIPPED_SOURCE = f"medbill_tui/data/{SHIPPED_NAME} (the shipped default)"
 _active: list[RuleSet] = []
 
 
@@ -23,15 +20,9 @@ class DenialRulesInvalid(ConfigError):
     """The rules file cannot be read or is not valid; the message lists every problem."""
 
 
-def shipped_rules_text() -> str:
-    """The text of the default rules file shipped with the app."""
-    return resources.files("medbill_tui.data").joinpath(SHIPPED_NAME).read_text(encoding="utf-8")
-
-
-@cache
 def default_rules() -> RuleSet:
     """The shipped rules (parsed once)."""
-    return parse_rules(shipped_rules_text(), SHIPPED_SOURCE)
+    return shipped_denial_rules()
 
 
 def load_denial_rules(path: Path | None) -> RuleSet:

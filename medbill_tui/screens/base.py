@@ -9,21 +9,21 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
+    from medbill_tui.screens.host import MedbillHost
     from medbill_tui.services import Services
-    from medbill_tui.shell.app import MedbillApp
 
 
 class ServiceScreen(Screen[None]):
     """A screen whose thread workers call the services.
 
     Worker state changes reach only the node that started the worker, so this base hands
-    failures to `MedbillApp.report_worker_error` (the one place errors are shown) and then
+    failures to the app's `report_worker_error` (the one place errors are shown) and then
     calls `worker_failed` so the screen can leave its loading state.
     """
 
     @property
-    def medbill(self) -> MedbillApp:
-        return cast("MedbillApp", self.app)
+    def medbill(self) -> MedbillHost:
+        return cast("MedbillHost", self.app)
 
     @property
     def services(self) -> Services:

@@ -8,12 +8,10 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from medbill_tui.records.credits import VisitOwing
-from medbill_tui.screens.reason import DIALOG_CSS
+from medbill_tui.screens.dialog import DialogScreen
 from medbill_tui.widgets.form_table import PickTable
 from medbill_tui.widgets.text import fmt_date, money
 
@@ -24,7 +22,7 @@ class VisitTable(PickTable):
     COLUMNS = (("Visit", 9), ("Date", 10), ("Patient", 22), ("Owes", 10))
 
 
-class VisitPickScreen(ModalScreen[int | None]):
+class VisitPickScreen(DialogScreen[int | None]):
     """Pick a visit; dismisses with its number, or None when cancelled.
 
     | Key(s) | Description |
@@ -32,8 +30,6 @@ class VisitPickScreen(ModalScreen[int | None]):
     | enter | Apply the credit to this visit. |
     | escape | Cancel. |
     """
-
-    DEFAULT_CSS = DIALOG_CSS.format(name="VisitPickScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="visit-pick.cancel", tooltip="Do nothing"),
@@ -44,12 +40,10 @@ class VisitPickScreen(ModalScreen[int | None]):
         self.title_text = title
         self.visits = visits
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield VisitTable(id="visit-table")
-            yield Static("Enter: apply to this visit · Esc: cancel", classes="dialog-hint")
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(Text(self.title_text), classes="dialog-title")
+        yield VisitTable(id="visit-table")
+        yield Static("Enter: apply to this visit · Esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(VisitTable)

@@ -15,8 +15,8 @@ from textual.worker import Worker
 
 from medbill_tui.records.queues import AgingOverview, QueueKind, QueueSummary
 from medbill_tui.screens.base import ServiceScreen
-from medbill_tui.shell.messages import SummariesLoaded
 from medbill_tui.widgets.aging_chart import AgingChart
+from medbill_tui.widgets.loaded_messages import SummariesLoaded
 from medbill_tui.widgets.queue_menu import QueueMenu
 from medbill_tui.widgets.text import fmt_date
 

@@ -13,9 +13,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker
 
@@ -25,9 +23,9 @@ from medbill_tui.records.detail import ClaimDetail, DenialDetail
 from medbill_tui.records.followups import NoteEntry
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.claim_detail import payments
+from medbill_tui.screens.dialog import DialogScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.note import NoteScreen
-from medbill_tui.screens.reason import DIALOG_CSS
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.detail_view import DetailScroll
 from medbill_tui.widgets.encounter_messages import EntryOutcome
@@ -52,7 +50,7 @@ class DenialActionDone(Message):
     next_id: int | None = None
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(DialogScreen[str | None]):
     """Ask for one line of text; dismisses with it, or None when cancelled.
 
     | Key(s) | Description |
@@ -60,8 +58,6 @@ class PromptScreen(ModalScreen[str | None]):
     | enter | Done. |
     | escape | Cancel. |
     """
-
-    DEFAULT_CSS = DIALOG_CSS.format(name="PromptScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Do nothing"),
@@ -73,13 +69,11 @@ class PromptScreen(ModalScreen[str | None]):
         self.prompt = prompt
         self.placeholder = placeholder
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Label(Text(self.prompt))
-            yield Input(placeholder=self.placeholder, max_length=400, id="prompt-input")
-            yield Static("Enter: done · Esc: cancel", id="prompt-hint", classes="dialog-hint")
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(Text(self.title_text), classes="dialog-title")
+        yield Label(Text(self.prompt))
+        yield Input(placeholder=self.placeholder, max_length=400, id="prompt-input")
+        yield Static("Enter: done · Esc: cancel", id="prompt-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

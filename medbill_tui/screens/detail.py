@@ -13,8 +13,8 @@ from textual.worker import Worker
 
 from medbill_tui.records.detail import Detail
 from medbill_tui.screens.base import ServiceScreen
-from medbill_tui.shell.messages import DetailLoaded
 from medbill_tui.widgets.detail_view import DetailScroll
+from medbill_tui.widgets.loaded_messages import DetailLoaded
 
 
 class DetailScreen(ServiceScreen):

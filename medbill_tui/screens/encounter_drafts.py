@@ -48,8 +48,8 @@ from medbill_tui.widgets.encounter_messages import (
 )
 
 if TYPE_CHECKING:
+    from medbill_tui.screens.host import MedbillHost
     from medbill_tui.services import Services
-    from medbill_tui.shell.app import MedbillApp
 
 DRAFT_IDLE = 2.0
 """Seconds of no typing before the form is kept as a draft."""
@@ -127,8 +127,8 @@ class ChargeEntryBase(ModalScreen[EntryOutcome | None]):
     # app and services (as ServiceScreen has them; this screen is modal) -----------------
 
     @property
-    def medbill(self) -> MedbillApp:
-        return cast("MedbillApp", self.app)
+    def medbill(self) -> MedbillHost:
+        return cast("MedbillHost", self.app)
 
     @property
     def services(self) -> Services:

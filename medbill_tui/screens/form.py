@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from medbill_tui.domain.conflicts import reapply
+from medbill_tui.errors import ServiceError
 from medbill_tui.records.conflicts import ConflictInfo
 from medbill_tui.records.forms import FieldError
 from medbill_tui.records.queues import QUEUE_KEYS as QUEUE_KEYS_BY_KIND
@@ -45,12 +46,8 @@ def field_errors(error: BaseException | None) -> tuple[FieldError, ...]:
 
 
 def is_service_error(error: BaseException | None) -> bool:
-    """True for the services' own errors, whose messages are written for a biller (the
-    screens do not import the service layer, so this looks at the class hierarchy)."""
-    return any(
-        cls.__name__ == "ServiceError" and cls.__module__.startswith("medbill_tui.services")
-        for cls in type(error).__mro__
-    )
+    """True for the services' own errors, whose messages are written for a biller."""
+    return isinstance(error, ServiceError)
 
 
 def shown(widget: Widget) -> bool:

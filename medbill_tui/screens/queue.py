@@ -33,7 +33,7 @@ from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
 from medbill_tui.screens.work_next import WorkNextActions
-from medbill_tui.shell.messages import PageLoaded, PayersLoaded, SummariesLoaded
+from medbill_tui.widgets.loaded_messages import PageLoaded, PayersLoaded, SummariesLoaded
 from medbill_tui.widgets.queue_table import QueueTable, row_key
 from medbill_tui.widgets.text import money, plural
 

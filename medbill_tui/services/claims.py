@@ -21,6 +21,7 @@ from medbill_tui.db.repositories.claims import (
 )
 from medbill_tui.db.repositories.patient_billing import PatientBillingRefused, bill_to_patient
 from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.domain.claim_state import REJECTED
 from medbill_tui.records.claims import ClaimRun
 from medbill_tui.records.conflicts import FieldChange, Seen
 from medbill_tui.runtime.clock import Clock
@@ -84,7 +85,7 @@ class ClaimService:
         def action(conn: Connection) -> None:
             self._check_seen(conn, claim_id, seen, "send again")
             status = lock_claim_status(conn, claim_id)
-            if status not in ("rejected_999", "rejected_277ca"):
+            if status not in REJECTED:
                 raise ClaimConflict("only a rejected claim can be sent again")
             refresh_rejected_claim(conn, claim_id, self.actor)
 

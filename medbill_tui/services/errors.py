@@ -1,4 +1,7 @@
-"""Errors a service raises, each with a message in words a biller understands."""
+"""Errors a service raises, each with a message in words a biller understands.
+
+The base classes live in `medbill_tui.errors` (a leaf screens may import); this module adds
+the translation of database failures."""
 
 from __future__ import annotations
 
@@ -7,21 +10,19 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from medbill_tui.db.repositories.errors import RecordNotFound
+from medbill_tui.errors import NotFound, ServiceError, ServiceUnavailable
+
+__all__ = [
+    "LOST_CONNECTION",
+    "NotFound",
+    "ServiceError",
+    "ServiceUnavailable",
+    "sentence",
+    "translate_errors",
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-class ServiceError(Exception):
-    """Base of the errors screens show to the user."""
-
-
-class NotFound(ServiceError):
-    """The record asked for does not exist (any more)."""
-
-
-class ServiceUnavailable(ServiceError):
-    """The database cannot be reached right now."""
 
 
 LOST_CONNECTION = (

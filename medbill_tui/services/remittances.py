@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from medbill_tui.db.repositories import credits, ledger_check, remit_lookup
 from medbill_tui.db.repositories import remits as repo
@@ -25,6 +25,7 @@ from medbill_tui.edi.x835 import (
     remit_balance_error,
 )
 from medbill_tui.runtime.clock import Clock
+from medbill_tui.runtime.denial_rules import active_rules
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class RemittanceService:
                     file_id,
                     self.actor,
                     self.clock.today(),
-                    self.rules,
+                    self.rules or active_rules(),
                 )
                 if summary.remittance_id is not None:  # a payment paid past a balance
                     credits.open_credits_for_remittance(
@@ -172,12 +173,21 @@ class RemittanceService:
 
         def work(session: Session) -> int:
             try:
-                summary = repost_remittance(session.connection(), remittance_id, self.actor)
+                summary = repost_remittance(
+                    session.connection(), remittance_id, self.actor, self.rules or active_rules()
+                )
             except repo.PostingRefused as exc:
                 raise PostingFailed(sentence(exc)) from None
             return summary.matched
 
         return run_in_transaction(self.engine, work)
+
+    @translate_errors
+    def recent(self, limit: int = 200) -> list[dict[str, Any]]:
+        """The latest imported payments, newest first (id, trace_no, payer, amount, paid_on,
+        status, imported_by, imported_at)."""
+        with read_connection(self.engine) as conn:
+            return remit_lookup.remittance_list(conn, limit)
 
     @translate_errors
     def check_ledger(self) -> tuple[ledger_check.LedgerProblem, ...]:

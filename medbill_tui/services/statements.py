@@ -80,14 +80,15 @@ class StatementService:
         actor: str,
         out_dir: Path,
         policy: DunningPolicy,
-        role: str = "admin",
+        *,
+        role: str | None,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
         self.out_dir = out_dir
         self.policy = policy
-        self.role = role  # referring to collections needs a supervisor or an admin
+        self.role = role  # collections need a supervisor or an admin; None may do nothing
 
     def _as_of(self, as_of: date | None) -> date:
         try:

@@ -16,6 +16,7 @@ from medbill_tui.records.unmatched import (
     UnmatchedRow,
 )
 from medbill_tui.runtime.clock import Clock
+from medbill_tui.runtime.denial_rules import active_rules
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 if TYPE_CHECKING:
@@ -89,7 +90,12 @@ class UnmatchedService:
         (unless `allow_other_payer`: the biller confirmed it)."""
         return self._write(
             lambda conn: repo.post_to_claim(
-                conn, work_item_id, claim_id, self.actor, allow_other_payer=allow_other_payer
+                conn,
+                work_item_id,
+                claim_id,
+                self.actor,
+                active_rules(),
+                allow_other_payer=allow_other_payer,
             )
         )
 

@@ -53,7 +53,8 @@ class WorkService:
         clock: Clock,
         actor: str,
         lease_minutes: int = 30,
-        role: str | None = None,
+        *,
+        role: str | None,
     ) -> None:
         self.engine = engine
         self.clock = clock

@@ -15,17 +15,18 @@ from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from medbill_tui.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.records.queues import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 from medbill_tui.runtime.config import DEFAULT_PAGE_SIZE
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
-from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
-from medbill_tui.shell.binding_ids import BINDING_IDS
+from medbill_tui.shell.binding_ids import BINDING_IDS, QUEUE_BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
-from medbill_tui.shell.messages import SummariesLoaded
 from medbill_tui.shell.session import SessionMixin
+from medbill_tui.widgets.loaded_messages import SummariesLoaded
 
 if TYPE_CHECKING:
+    from medbill_tui.screens.host import MedbillHost
     from medbill_tui.services import Services
 
 # Screens are imported where they are first shown, not here: starting the app loads only the
@@ -42,12 +43,12 @@ REPEAT_SECONDS = 3.0
 UNEXPECTED = "Something went wrong while loading. It has been logged; try again (r)."
 
 
-def _queue_binding(kind: QueueKind, slug: str) -> Binding:
+def _queue_binding(kind: QueueKind) -> Binding:
     return Binding(
         QUEUE_KEYS[kind],
         f"open_queue('{kind.value}')",
         QUEUE_TITLES[kind],
-        id=f"app.queue-{slug}",
+        id=QUEUE_BINDING_IDS[kind],
         group=QUEUES,
         tooltip=f"Open {QUEUE_TITLES[kind].lower()}",
     )
@@ -72,10 +73,10 @@ class MedbillApp(SessionMixin):
     COMMANDS = App.COMMANDS | {ScreensProvider}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        _queue_binding(QueueKind.UNBILLED, "unbilled"),
-        _queue_binding(QueueKind.PENDING_CLAIMS, "pending"),
-        _queue_binding(QueueKind.DENIALS, "denials"),
-        _queue_binding(QueueKind.BALANCES, "balances"),
+        _queue_binding(QueueKind.UNBILLED),
+        _queue_binding(QueueKind.PENDING_CLAIMS),
+        _queue_binding(QueueKind.DENIALS),
+        _queue_binding(QueueKind.BALANCES),
         Binding(
             "5",
             "patients",
@@ -116,7 +117,7 @@ class MedbillApp(SessionMixin):
             group=QUEUES,
             tooltip="Payments the import could not tie to a claim",
         ),
-        _queue_binding(QueueKind.REJECTIONS, "rejections"),
+        _queue_binding(QueueKind.REJECTIONS),
         Binding(
             "w",
             "followups",
@@ -402,3 +403,10 @@ def known_binding_ids() -> set[str]:
     A written-out list (`binding_ids.py`), so a keymap is checked without importing every
     screen; a test compares it with the ids of the real classes."""
     return set(BINDING_IDS)
+
+
+if TYPE_CHECKING:
+
+    def _is_a_host(app: MedbillApp) -> MedbillHost:
+        """mypy checks here that the app gives screens everything `MedbillHost` promises."""
+        return app

@@ -1,7 +1,7 @@
-"""Messages that thread workers post back to the screen that started them.
+"""Messages the app's sign-in worker posts back to the app.
 
-Every message carries plain frozen records (never ORM rows), so the event loop only
-ever touches data that is safe to share between threads.
+The ones screens' workers post (queue pages, counts, details) are in
+`widgets/loaded_messages.py`, below the screens that use them.
 """
 
 from __future__ import annotations
@@ -11,10 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from medbill_tui.records.queues import Cursor, Page, PayerOption, QueueRow, QueueSummary
-
 if TYPE_CHECKING:
-    from medbill_tui.records.detail import Detail
     from medbill_tui.services import Services
 
 
@@ -30,37 +27,3 @@ class SignInFailed(Message):
     """The sign-in could not finish (no database, schema behind, login refused …)."""
 
     error: BaseException
-
-
-@dataclass
-class SummariesLoaded(Message):
-    """Counts and amounts of the four queues arrived."""
-
-    summaries: tuple[QueueSummary, ...]
-
-
-@dataclass
-class PageLoaded(Message):
-    """One page of a queue arrived.
-
-    `generation` identifies the filter the page was asked for, so a page that arrives
-    after the filter changed is dropped instead of mixed into the new rows.
-    """
-
-    generation: int
-    after: Cursor | None
-    page: Page[QueueRow]
-
-
-@dataclass
-class PayersLoaded(Message):
-    """The payers to choose from in a filter arrived."""
-
-    payers: tuple[PayerOption, ...]
-
-
-@dataclass
-class DetailLoaded(Message):
-    """A read-only detail (encounter, claim or account) arrived."""
-
-    detail: Detail

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from textual import events
 from textual.app import App
 
-from medbill_tui.services.errors import ServiceUnavailable
+from medbill_tui.errors import ServiceUnavailable
 from medbill_tui.shell.messages import SignedIn, SignInFailed
 
 if TYPE_CHECKING:

@@ -180,3 +180,42 @@ def test_a_contractual_amount_is_not_billed_to_the_patient(
         ).scalar_one()
     assert "by supervisor override: patient signed a waiver" in body
     assert audit.startswith("Contractual CO-") and "waiver" not in audit
+
+
+def test_a_write_off_that_settles_the_claim_closes_it(demo_engine: Engine, tmp_path: Path) -> None:
+    """Written off to zero: 'closed', not 'partly paid' with nothing owed; a write-off that
+    leaves the patient's share owed leaves the claim as it was."""
+    with demo_engine.connect() as conn:
+        rows = conn.execute(
+            text("""SELECT w.id, w.claim_id, c.status, least(w.amount, s.owed) AS off,
+                           t.total
+                    FROM work_item w JOIN claim c ON c.id = w.claim_id
+                    JOIN coverage cv ON cv.id = c.coverage_id
+                    JOIN LATERAL (SELECT sum(amount) AS owed FROM ledger_entry le
+                        WHERE le.claim_id = c.id AND le.responsibility =
+                        CASE cv.priority WHEN 1 THEN 'primary' ELSE 'secondary' END) s ON TRUE
+                    JOIN LATERAL (SELECT sum(amount) AS total FROM ledger_entry le
+                        WHERE le.claim_id = c.id) t ON TRUE
+                    WHERE w.kind = 'denial' AND w.status = 'open' AND s.owed > 0
+                      AND c.status IN ('partial', 'denied') AND w.amount <= 100
+                    ORDER BY w.id""")
+        ).all()
+    settles = next(r for r in rows if r.total == r.off)
+    stays = next(r for r in rows if r.total > r.off)
+    boss = service(demo_engine, tmp_path, supervisor=True)
+    boss.write_off(settles.id, "not worth an appeal")
+    boss.write_off(stays.id, "small balance")
+    with demo_engine.connect() as conn:
+        status = dict(
+            conn.execute(
+                text("SELECT id, status FROM claim WHERE id IN (:a, :b)"),
+                {"a": settles.claim_id, "b": stays.claim_id},
+            ).all()
+        )
+        why = conn.execute(
+            text("SELECT detail FROM claim_event WHERE claim_id = :c AND to_status = 'closed'"),
+            {"c": settles.claim_id},
+        ).scalar_one()
+    assert status == {settles.claim_id: "closed", stays.claim_id: stays.status}
+    assert why == "balance written off: not worth an appeal"
+    assert RemittanceService(demo_engine, Clock(DEMO_TODAY), "x").check_ledger() == ()

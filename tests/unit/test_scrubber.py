@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from medbill_tui.domain.codes import normalize_icd10, procedure_code_set, standard_modifiers
-from medbill_tui.domain.ncci import ncci_pairs
+from medbill_tui.db.shipped_data import ncci_pairs, standard_modifiers
+from medbill_tui.domain.codes import normalize_icd10, procedure_code_set
 from medbill_tui.domain.scrubber import (
     RULES,
     AuthInfo,

@@ -16,8 +16,8 @@ from medbill_tui.db.demo.codes import PATIENT_PAYMENT_MEMOS
 from medbill_tui.db.demo.people import PatientInfo
 from medbill_tui.db.demo.reference import PAYERS
 from medbill_tui.db.demo.state import DAY_DELTAS, DEMO_ACTOR, Emitter, between, pick
+from medbill_tui.db.shipped_data import shipped_denial_rules
 from medbill_tui.domain.routing import DenialFacts
-from medbill_tui.runtime.denial_rules import default_rules
 
 ZERO = Decimal("0.00")
 ONE = Decimal("1")
@@ -151,7 +151,7 @@ class ClaimRows:
         category = action = None
         if kind == "denial":  # routed by the shipped rules, as posting an 835 would
             payer = PAYERS[self.enc.patient.primary_payer].code
-            route = default_rules().route(
+            route = shipped_denial_rules().route(
                 DenialFacts(group or "", carc or "", rarc or "", amount, payer)
             )
             category, action, due = route.category, route.action, route.due_on(opened)

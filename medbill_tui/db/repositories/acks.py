@@ -7,9 +7,17 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.edi.x277ca import Ack277CA, ClaimAck
 from medbill_tui.edi.x999 import Ack999, AckSet
+
+S = ClaimStatus
+_SENT = frozenset({S.SUBMITTED})
+"""The claims a 999 answers: sent and not yet answered."""
+_NOT_ACKNOWLEDGED = frozenset({S.SUBMITTED, S.ACCEPTED_999})
+"""The claims a 277CA answers: sent, perhaps accepted by a 999, not yet acknowledged."""
 
 
 class UnknownBatch(LookupError):
@@ -82,27 +90,19 @@ def record_inbound(
 
 
 def _move(
-    conn: Connection, claim_id: int, allowed_from: tuple[str, ...], to: str, actor: str, detail: str
+    conn: Connection,
+    claim_id: int,
+    waiting: frozenset[ClaimStatus],
+    to: ClaimStatus,
+    actor: str,
+    detail: str,
 ) -> bool:
-    """Change a claim's status when it is in one of `allowed_from`; write its history."""
-    row = conn.execute(
-        text(
-            "UPDATE claim SET status = :to, version = version + 1 "
-            "WHERE id = :id AND status = ANY(:from) "
-            "RETURNING (SELECT status FROM claim WHERE id = :id) AS old"
-        ),
-        {"to": to, "id": claim_id, "from": list(allowed_from)},
-    ).one_or_none()
-    if row is None:
-        return False
-    conn.execute(
-        text(
-            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
-            "VALUES (:id, now(), :a, :f, :t, :d)"
-        ),
-        {"id": claim_id, "a": actor, "f": row.old, "t": to, "d": detail[:2000]},
+    """Move a claim still `waiting` for this answer; one in any other state (answered already,
+    paid, resent) is left as it is: an acknowledgment only applies to the claim it answers."""
+    moved = claim_status.move(
+        conn, [claim_id], to, actor, detail[:2000], expected_from=waiting, skip_illegal=True
     )
-    return True
+    return bool(moved)
 
 
 def _ack(
@@ -227,13 +227,11 @@ def apply_999(conn: Connection, ack: Ack999, file_id: int, actor: str, today: ob
             )
             if accepted:
                 moved = _move(
-                    conn, sub.claim_id, ("submitted",), "accepted_999", actor, "999: file accepted"
+                    conn, sub.claim_id, _SENT, S.ACCEPTED_999, actor, "999: file accepted"
                 )
                 counts.accepted += 1
             else:
-                moved = _move(
-                    conn, sub.claim_id, ("submitted",), "rejected_999", actor, f"999: {detail}"
-                )
+                moved = _move(conn, sub.claim_id, _SENT, S.REJECTED_999, actor, f"999: {detail}")
                 if moved:
                     _rejection_item(
                         conn,
@@ -316,8 +314,8 @@ def apply_277ca(
             moved = _move(
                 conn,
                 row.id,
-                ("submitted", "accepted_999"),
-                "acknowledged_277ca",
+                _NOT_ACKNOWLEDGED,
+                S.ACKNOWLEDGED_277CA,
                 actor,
                 f"277CA {code}: {claim.words}",
             )
@@ -327,8 +325,8 @@ def apply_277ca(
             moved = _move(
                 conn,
                 row.id,
-                ("submitted", "accepted_999"),
-                "rejected_277ca",
+                _NOT_ACKNOWLEDGED,
+                S.REJECTED_277CA,
                 actor,
                 f"277CA {code}: {claim.words}",
             )

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories.errors import RecordNotFound
 from medbill_tui.records.audit import AuditCursor, AuditEvent, AuditFilter
 
 _INSERT = text(
@@ -46,8 +47,6 @@ def record_audits(
 
 def audit_cursor(conn: Connection, event_id: int) -> AuditCursor:
     """The keyset cursor of audit event `event_id` (RecordNotFound if there is none)."""
-    from medbill_tui.db.repositories.details import RecordNotFound  # details imports claims
-
     row = conn.execute(
         text("SELECT at, id FROM audit_event WHERE id = :id"), {"id": event_id}
     ).one_or_none()

@@ -8,7 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.claim_status import ClaimMoveRefused
+from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.posting import patient_billing_refusal
 from medbill_tui.edi.codelists import carc_words, rarc_words
 from medbill_tui.records.detail import DenialDetail
@@ -161,7 +164,21 @@ def write_off(
         f"write-off {ctx.group_code}-{ctx.carc}: {reason}",
     )
     close(conn, ctx, actor, f"written off {amount}: {reason}")
+    close_if_settled(conn, ctx.claim_id, actor, f"balance written off: {reason}")
     return amount
+
+
+def close_if_settled(conn: Connection, claim_id: int, actor: str, why: str) -> bool:
+    """Close the claim when nothing is owed on it by anyone any more (a status that says the
+    money is settled, instead of 'partly paid' with a zero balance); False when it stays."""
+    owed = conn.execute(
+        text("SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE claim_id = :c"),
+        {"c": claim_id},
+    ).scalar_one()
+    if owed != 0:
+        return False
+    moved = claim_status.move(conn, [claim_id], ClaimStatus.CLOSED, actor, why, skip_illegal=True)
+    return bool(moved)
 
 
 def transfer_to_patient(
@@ -258,23 +275,22 @@ def resubmit(conn: Connection, ctx: DenialContext, actor: str, today: date) -> s
                 "m": f"claim {new.claim_no}",
             },
         )
-    old_status = conn.execute(
-        text("SELECT status FROM claim WHERE id = :c"), {"c": ctx.claim_id}
-    ).scalar_one()
+    try:
+        claim_status.move(
+            conn,
+            [ctx.claim_id],
+            ClaimStatus.REPLACED,
+            actor,
+            f"corrected and resubmitted as {new.claim_no}",
+        )
+    except ClaimMoveRefused as exc:
+        raise DenialRefused(str(exc)) from None
     conn.execute(
-        text("""WITH moved AS (UPDATE claim SET status = 'replaced', version = version + 1
-                               WHERE id = :old RETURNING id, status)
-                INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
-                VALUES (:old, now(), :a, :from, 'replaced', :d),
-                       (:new, now(), :a, NULL, 'ready', :d2)"""),
-        {
-            "old": ctx.claim_id,
-            "new": new.id,
-            "a": actor,
-            "from": old_status,
-            "d": f"corrected and resubmitted as {new.claim_no}",
-            "d2": f"corrected claim replacing {ctx.claim_no}",
-        },
+        text(
+            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+            "VALUES (:new, now(), :a, NULL, 'ready', :d)"
+        ),
+        {"new": new.id, "a": actor, "d": f"corrected claim replacing {ctx.claim_no}"},
     )
     record_audit(conn, actor, "create", "claim", new.id, f"corrects claim {ctx.claim_no}")
     close(conn, ctx, actor, f"resubmitted as {new.claim_no}")

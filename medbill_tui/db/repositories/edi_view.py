@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from medbill_tui.db.repositories.details import RecordNotFound
+from medbill_tui.db.repositories.errors import RecordNotFound
 from medbill_tui.edi.segments import X12SyntaxError, clean_text, iter_segments
 from medbill_tui.records.claims import AckLine, ClaimEdi
 

@@ -30,11 +30,15 @@ def payer_id_for_coverage(conn: Connection, coverage_id: int) -> int | None:
     return None if found is None else int(found)
 
 
-def current_fees(conn: Connection, payer_id: int | None) -> dict[FeeKey, Decimal]:
-    """The schedule of one payer (None: the default schedule)."""
+def current_fees(
+    conn: Connection, payer_id: int | None, *, lock: bool = False
+) -> dict[FeeKey, Decimal]:
+    """The schedule of one payer (None: the default schedule); `lock` holds its rows until
+    the caller's transaction ends."""
     rows = conn.execute(
         text(
             "SELECT code, modifier, price FROM fee_schedule WHERE payer_id IS NOT DISTINCT FROM :p"
+            + (" FOR UPDATE" if lock else "")
         ),
         {"p": payer_id},
     ).all()

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
-from medbill_tui.db.repositories.details import RecordNotFound
+from medbill_tui.db.repositories.errors import RecordNotFound
 from medbill_tui.domain.patient_rules import (
     CheckedAuthorization,
     CheckedCoverage,

@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
-from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL, pending_claim_sql
+from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL, pending_claim_sql, status_in, status_list
 from medbill_tui.db.repositories.queue_balances import BalanceQueries
 from medbill_tui.db.repositories.queue_rejections import rejections_page
 from medbill_tui.db.repositories.reference import payer_options
+from medbill_tui.db.repositories.scrubbing import scrub_encounters
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
@@ -68,21 +69,27 @@ def patient_match_sql(filt: QueueFilter, params: dict[str, Any], column: str) ->
 
 
 ANSWERS = {
-    "accepted_999": "999 ok",
-    "rejected_999": "999 rej",
-    "acknowledged_277ca": "277 ok",
-    "rejected_277ca": "277 rej",
+    ClaimStatus.ACCEPTED_999: "999 ok",
+    ClaimStatus.REJECTED_999: "999 rej",
+    ClaimStatus.ACKNOWLEDGED_277CA: "277 ok",
+    ClaimStatus.REJECTED_277CA: "277 rej",
 }
 """The claim states only a 999 or 277CA moves a claim to, and how the queue shows them."""
 
-ANSWER_STATES = "(" + ", ".join(f"'{state}'" for state in ANSWERS) + ")"
+ANSWER_STATES = f"({status_list(ANSWERS)})"
+
+
+_WAITING_999 = (ClaimStatus.SUBMITTED,)
+_WAITING_277CA = (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED_999)
+_WAITING_PAYMENT = (ClaimStatus.ACKNOWLEDGED_277CA,)
+"""The states each timer of the pending queue watches (no 999, no 277CA, no payment yet)."""
 
 
 def last_ack_text(status: str | None, at: datetime | None) -> str:
     """'999 ok 11/03' or '277 rej 11/05': the latest clearinghouse answer, short."""
     if status is None or at is None:
         return ""
-    return f"{ANSWERS[status]} {at:%m/%d}"
+    return f"{ANSWERS[ClaimStatus(status)]} {at:%m/%d}"
 
 
 class QueueRepository:
@@ -175,8 +182,6 @@ class QueueRepository:
 
     def _finding_counts(self, encounter_ids: list[int]) -> dict[int, tuple[int, int]]:
         """(errors, warnings) the scrubber finds on each encounter of a page."""
-        from medbill_tui.db.repositories.claims import scrub_encounters  # not for the counts
-
         out: dict[int, tuple[int, int]] = {}
         for eid, findings in scrub_encounters(self.conn, encounter_ids, self.today).items():
             errors = sum(1 for f in findings if f.severity.value == "error")
@@ -239,14 +244,14 @@ class QueueRepository:
         if not timer:
             return ""
         states, days = {
-            "no-999": ("'submitted'", self.timers.no_999),
-            "no-277ca": ("'submitted','accepted_999'", self.timers.no_277ca),
-            "no-payment": ("'acknowledged_277ca'", self.timers.no_payment),
-        }.get(timer, ("", 0))
+            "no-999": (_WAITING_999, self.timers.no_999),
+            "no-277ca": (_WAITING_277CA, self.timers.no_277ca),
+            "no-payment": (_WAITING_PAYMENT, self.timers.no_payment),
+        }.get(timer, ((), 0))
         if not states:
             raise ValueError(f"unknown timer {timer!r}")
         params["timer_since"] = self.today - timedelta(days=days)
-        return f" AND c.status IN ({states}) AND c.submitted_on <= :timer_since"
+        return f" AND {status_in(states, 'c.status')} AND c.submitted_on <= :timer_since"
 
     def rejections_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
         """Claims turned back by a 999 or 277CA and not yet sent again, oldest first."""

@@ -3,6 +3,8 @@ that payment was posted already, our claims its CLPs match, and the list of remi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -74,8 +76,9 @@ _CONTEXT_SQL = """SELECT c.id, c.claim_no, c.payer_claim_no, c.patient_id, c.enc
                                AND s.effective_from <= e.dos
                                AND (s.effective_to IS NULL OR s.effective_to >= e.dos))
                          AS has_next
+                       , py.name AS payer_name
                 FROM claim c JOIN encounter e ON e.id = c.encounter_id
-                JOIN coverage cv ON cv.id = c.coverage_id"""
+                JOIN coverage cv ON cv.id = c.coverage_id JOIN payer py ON py.id = c.payer_id"""
 """What posting needs to know of one of our claims (the rows `remits._add_matched` takes)."""
 
 
@@ -92,8 +95,21 @@ def posted_before(conn: Connection, remit: Remit835) -> str | None:
     return prior[0] if prior else None
 
 
-def claim_contexts(conn: Connection, claims: tuple[ClaimPay, ...]) -> dict[str, Any]:
-    """Our claim for each CLP, by patient control number or payer claim number (one query)."""
+@dataclass(frozen=True, slots=True)
+class ClaimMatches:
+    """Our claims the CLPs of one payment name: `found` (by patient control number) those
+    billed to the paying payer, `elsewhere` (by patient control number) why a CLP naming one of
+    our claims billed to another payer was not matched, in words."""
+
+    found: dict[str, Any]
+    elsewhere: dict[str, str]
+
+
+def match_claims(
+    conn: Connection, claims: Sequence[ClaimPay], payer_id: int | None
+) -> ClaimMatches:
+    """Our claim for each CLP, by patient control number or payer claim number (one query),
+    only among the claims billed to `payer_id` (the payer the 835 names; None: any)."""
     rows = conn.execute(
         text(_CONTEXT_SQL + " WHERE c.claim_no = ANY(:pcns) OR c.payer_claim_no = ANY(:pccs)"),
         {
@@ -101,14 +117,28 @@ def claim_contexts(conn: Connection, claims: tuple[ClaimPay, ...]) -> dict[str, 
             "pccs": [c.payer_claim_no for c in claims if c.payer_claim_no],
         },
     ).all()
-    by_pcn = {r.claim_no: r for r in rows}
-    by_payer_no = {r.payer_claim_no: r for r in rows if r.payer_claim_no}
-    out: dict[str, Any] = {}
+    ours = [r for r in rows if payer_id is None or r.payer_id == payer_id]
+    by_pcn = {r.claim_no: r for r in ours}
+    by_payer_no = {r.payer_claim_no: r for r in ours if r.payer_claim_no}
+    others = {r.claim_no: r for r in rows if r not in ours}
+    found: dict[str, Any] = {}
+    elsewhere: dict[str, str] = {}
     for claim in claims:
-        found = by_pcn.get(claim.pcn) or by_payer_no.get(claim.payer_claim_no or "\0")
-        if found is not None:
-            out[claim.pcn] = found
-    return out
+        match = by_pcn.get(claim.pcn) or by_payer_no.get(claim.payer_claim_no or "\0")
+        if match is not None:
+            found[claim.pcn] = match
+        elif claim.pcn in others:
+            billed = others[claim.pcn]
+            elsewhere[claim.pcn] = (
+                f"claim {billed.claim_no} is billed to {billed.payer_name}, not to the payer "
+                f"that sent it"
+            )
+    return ClaimMatches(found, elsewhere)
+
+
+def claim_contexts(conn: Connection, claims: Sequence[ClaimPay]) -> dict[str, Any]:
+    """Our claim for each CLP whatever payer it is billed to (see `match_claims`)."""
+    return match_claims(conn, claims, None).found
 
 
 def remittance_list(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:

@@ -10,9 +10,12 @@ from medbill_tui.db.repositories.remit_lookup import claim_context
 from medbill_tui.db.repositories.remits import PostingRefused, PostingSummary, post_matched_claim
 from medbill_tui.db.repositories.stored_clp import claim_pay
 from medbill_tui.domain.posting import ZERO
+from medbill_tui.domain.routing import RuleSet
 
 
-def repost_remittance(conn: Connection, remittance_id: int, actor: str) -> PostingSummary:
+def repost_remittance(
+    conn: Connection, remittance_id: int, actor: str, rules: RuleSet
+) -> PostingSummary:
     """Post every matched claim payment of an undone remittance again, exactly as the first
     posting did (reversals CLP02 = 22 first); the remittance is posted again."""
     row = conn.execute(
@@ -38,7 +41,14 @@ def repost_remittance(conn: Connection, remittance_id: int, actor: str) -> Posti
     for payment in payments:
         ctx = claim_context(conn, payment.claim_id)
         part = post_matched_claim(
-            conn, ctx, claim_pay(conn, payment), remittance_id, row.trace_no, row.paid_on, actor
+            conn,
+            ctx,
+            claim_pay(conn, payment),
+            remittance_id,
+            row.trace_no,
+            row.paid_on,
+            actor,
+            rules,
         )
         summary.matched += part.matched
         summary.paid += part.paid

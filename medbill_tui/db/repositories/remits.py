@@ -13,19 +13,20 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.bulk import execute_rows
 from medbill_tui.db.repositories.remit_lookup import (
     already_posted,
-    claim_contexts,
+    match_claims,
     payer_of,
     signed_amount,
 )
 from medbill_tui.db.repositories.secondary import sync_secondary_claims
+from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
 from medbill_tui.domain.routing import DenialFacts, RuleSet
 from medbill_tui.edi.x835 import ClaimPay, Remit835
-from medbill_tui.runtime.denial_rules import active_rules
 
 
 class PostingRefused(Exception):
@@ -155,10 +156,6 @@ _INSERTS = {
                         claim_payment_id, patient_control_no, payer_claim_no, patient_name)
                     VALUES ('unmatched', :amt, :d, :detail, '835', :cp, :pcn, :pcc, :name)""",
     "payer_numbers": "UPDATE claim SET payer_claim_no = :pcc WHERE id = :id",
-    "statuses": """WITH moved AS (UPDATE claim SET status = :new, version = version + 1
-                                  WHERE id = :id AND status = :old RETURNING id)
-                   INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
-                   SELECT id, now(), :a, :old, :new, :detail FROM moved""",
 }
 
 
@@ -167,10 +164,71 @@ def _write(conn: Connection, batch: _Batch) -> None:
         rows = getattr(batch, name)
         if rows:
             execute_rows(conn, sql, rows)  # multi-row INSERTs: far fewer statements
+    _move_claims(conn, batch.statuses)
 
 
-def _reverse_claim(conn: Connection, claim_id: int, remit_id: int, actor: str) -> int:
-    """CLP02 = 22: reverse every remittance entry posted earlier for this claim."""
+def _move_claims(conn: Connection, moves: list[dict[str, Any]]) -> None:
+    """The payer's decisions, one `claim_status.move` per new state. A claim the decision
+    does not fit (void, replaced, not sent) or that changed since it was read keeps its state;
+    its money is posted all the same. For one claim twice, the first decision counts."""
+    first: dict[int, dict[str, Any]] = {}
+    for m in moves:
+        first.setdefault(m["id"], m)
+    by_target: dict[str, list[dict[str, Any]]] = {}
+    for m in first.values():
+        by_target.setdefault(m["new"], []).append(m)
+    for to, group in by_target.items():
+        claim_status.move(
+            conn,
+            [m["id"] for m in group],
+            ClaimStatus(to),
+            group[0]["a"],
+            [m["detail"] for m in group],
+            as_read=[ClaimStatus(m["old"]) for m in group],
+            skip_illegal=True,
+        )
+
+
+_REVERSIBLE = f"""le.claim_id = :c AND le.kind <> 'reversal' AND {LIVE}
+    AND le.remittance_id IN (
+        SELECT cp.remittance_id FROM claim_payment cp JOIN remittance r ON r.id = cp.remittance_id
+        WHERE cp.claim_id = :c AND cp.status_code <> '22' AND r.status = 'posted'
+          AND cp.remittance_id <> :r AND (cp.payer_claim_no = :pcc OR :pcc = ''))"""
+"""SQL: the live entries an earlier payment of this payer claim number (CLP07) posted on
+claim :c (not those of payment :r, the one reversing it)."""
+
+
+def reversal_problem(conn: Connection, claim_id: int, claim: ClaimPay, remit_id: int) -> str | None:
+    """Why a CLP02 = 22 cannot reverse what was posted on our claim (None: it can). It must
+    name an earlier payment of the same payer claim number that still counts, and take back
+    exactly what that payment paid."""
+    params = {"c": claim_id, "r": remit_id, "pcc": claim.payer_claim_no}
+    count, paid = conn.execute(
+        text(
+            "SELECT count(*), coalesce(sum(amount) FILTER (WHERE le.kind = 'payment'), 0) "
+            f"FROM ledger_entry le WHERE {_REVERSIBLE}"
+        ),
+        params,
+    ).one()
+    which = f"payer claim {claim.payer_claim_no}" if claim.payer_claim_no else "no payer claim no"
+    if not count:
+        return (
+            f"reversal of claim {claim.pcn} ({which}): nothing this payer posted on it is left "
+            f"to take back"
+        )
+    if paid != claim.paid:
+        return (
+            f"reversal of claim {claim.pcn} ({which}) takes back {-claim.paid}, but the payment "
+            f"it reverses paid {-paid}"
+        )
+    return None
+
+
+def _reverse_claim(
+    conn: Connection, claim_id: int, remit_id: int, actor: str, payer_claim_no: str
+) -> int:
+    """CLP02 = 22: reverse the entries of the earlier payment it names (`reversal_problem`
+    checked that they are there and that the amounts agree)."""
     done = conn.execute(
         text(f"""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
                     responsibility, amount, service_date, posted_by, reverses_id, memo)
@@ -178,9 +236,8 @@ def _reverse_claim(conn: Connection, claim_id: int, remit_id: int, actor: str) -
                        le.responsibility, -le.amount, le.service_date, :a, le.id,
                        'payer reversed ' || le.kind
                 FROM ledger_entry le
-                WHERE le.claim_id = :c AND le.remittance_id IS NOT NULL AND le.kind <> 'reversal'
-                  AND {LIVE}"""),
-        {"r": remit_id, "a": actor, "c": claim_id},
+                WHERE {_REVERSIBLE}"""),
+        {"r": remit_id, "a": actor, "c": claim_id, "pcc": payer_claim_no},
     )
     return done.rowcount
 
@@ -194,16 +251,16 @@ def _add_matched(
     remit_id: int,
     paid_on: date,
     actor: str,
-    rules: RuleSet | None = None,
+    rules: RuleSet,
     payer_code: str = "",
 ) -> None:
     """What one CLP matched to our claim `ctx` posts: ledger entries, denials (routed by
-    `rules`, default the active ones), status."""
+    `rules`), status."""
     trace_no = summary.trace_no
     summary.matched += 1
     summary.paid += claim.paid
     if claim.status == "22":
-        summary.reversals += _reverse_claim(conn, ctx.id, remit_id, actor)
+        summary.reversals += _reverse_claim(conn, ctx.id, remit_id, actor, claim.payer_claim_no)
         batch.statuses.append(
             {
                 "id": ctx.id,
@@ -234,7 +291,7 @@ def _add_matched(
     ]
     for denial in plan.denials:
         facts = DenialFacts(denial.group, denial.carc, denial.rarc, denial.amount, payer_code)
-        route = (rules or active_rules()).route(facts)
+        route = rules.route(facts)
         batch.items.append(
             {
                 "kind": "denial",
@@ -270,7 +327,7 @@ def post_matched_claim(
     trace_no: str,
     paid_on: date,
     actor: str,
-    rules: RuleSet | None = None,
+    rules: RuleSet,
 ) -> PostingSummary:
     """Post one CLP of an already posted remittance to our claim `ctx` (from
     `claim_context`), exactly as `post_remittance` posts a matched claim."""
@@ -300,10 +357,10 @@ def post_remittance(
     file_id: int | None,
     actor: str,
     today: date,
-    rules: RuleSet | None = None,
+    rules: RuleSet,
 ) -> PostingSummary:
     """Post one 835 payment in the caller's transaction (all of it or, on error, none).
-    Denials are routed by `rules` (default: `denial_rules.active_rules()`).
+    Denials are routed by `rules` (the service passes the active ones).
 
     A fixed number of statements whatever the number of claims: contexts in one query, ids
     allocated in bulk, every table written with one executemany.
@@ -331,7 +388,8 @@ def post_remittance(
         },
     ).scalar_one()
     summary.remittance_id = int(remit_id)
-    contexts = claim_contexts(conn, remit.claims)
+    matches = match_claims(conn, remit.claims, payer_id)
+    contexts = matches.found
     lines = {
         (r.claim_id, r.code): r.id
         for r in conn.execute(
@@ -347,6 +405,10 @@ def post_remittance(
     batch = _Batch()
     for cp_id, claim in zip(cp_ids, remit.claims, strict=True):
         ctx = contexts.get(claim.pcn)
+        problem = None
+        if ctx is not None and claim.status == "22":
+            problem = reversal_problem(conn, ctx.id, claim, remit_id)
+            ctx = None if problem else ctx
         _payment_rows(batch, remit_id, cp_id, ctx.id if ctx else None, claim, sp_ids, lines)
         if ctx is None:
             batch.unmatched.append(
@@ -357,8 +419,14 @@ def post_remittance(
                     "pcn": claim.pcn[:38],
                     "pcc": claim.payer_claim_no[:50] or None,
                     "name": claim.patient_name[:100] or None,
-                    "detail": f"835 {remit.trace_no}: payment for unknown claim {claim.pcn} "
-                    f"({claim.patient_name or 'no name'}), paid {claim.paid} "
+                    "detail": f"835 {remit.trace_no}: "
+                    + (
+                        problem
+                        or matches.elsewhere.get(
+                            claim.pcn, f"payment for unknown claim {claim.pcn}"
+                        )
+                    )
+                    + f" ({claim.patient_name or 'no name'}), paid {claim.paid} "
                     f"[claim payment {cp_id}]",
                 }
             )

@@ -9,8 +9,10 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, TextClause, bindparam, text
 
+from medbill_tui.db.shipped_data import ncci_by_column2
 from medbill_tui.domain.codes import IcdCode, ProcedureInfo, normalize_icd10
 from medbill_tui.domain.encounter_form import decode_pointers
+from medbill_tui.domain.ncci import NcciPair
 from medbill_tui.domain.scrub_model import (
     AuthInfo,
     CoverageInfo,
@@ -21,7 +23,8 @@ from medbill_tui.domain.scrub_model import (
 
 
 class DbCodeBook:
-    """A CodeBook over the code-set tables, prefetched for a known set of ICD-10 codes."""
+    """A CodeBook over the code-set tables, prefetched for a known set of ICD-10 codes, and the
+    shipped NCCI pairs."""
 
     def __init__(self, conn: Connection, icd_codes: Iterable[str]) -> None:
         wanted = sorted({c for c in (normalize_icd10(x) for x in icd_codes) if c})
@@ -61,6 +64,9 @@ class DbCodeBook:
 
     def pos(self, code: str) -> str | None:
         return self._pos.get(code.strip())
+
+    def bundled_pairs(self, code: str) -> tuple[NcciPair, ...]:
+        return ncci_by_column2().get(code.strip().upper(), ())
 
 
 def _expanding(sql: str) -> TextClause:

@@ -16,11 +16,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
+from medbill_tui.db.claim_sql import status_not_in
 from medbill_tui.db.repositories import remit_lookup, remits
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.queues import PATIENT_NAME, _like_prefix, patient_match_sql
 from medbill_tui.db.repositories.stored_clp import claim_pay
 from medbill_tui.db.repositories.work import HOLDER_SQL
+from medbill_tui.domain.claim_state import ClaimStatus
+from medbill_tui.domain.routing import RuleSet
 from medbill_tui.edi.x835 import ClaimPay
 from medbill_tui.records.queues import Cursor, Page, QueueFilter
 from medbill_tui.records.unmatched import (
@@ -29,6 +32,9 @@ from medbill_tui.records.unmatched import (
     UnmatchedPayment,
     UnmatchedRow,
 )
+
+UNPOSTABLE = frozenset({ClaimStatus.VOID, ClaimStatus.DRAFT})
+"""Claims a payment may not be posted to: never sent, or voided."""
 
 
 class MatchRefused(Exception):
@@ -181,7 +187,7 @@ def candidates(
                 + CASE WHEN c.payer_id = :payer THEN 1 ELSE 0 END) AS score
         FROM claim c JOIN encounter e ON e.id = c.encounter_id
         JOIN patient p ON p.id = c.patient_id JOIN payer py ON py.id = c.payer_id
-        WHERE c.status NOT IN ('void', 'draft') AND {where}
+        WHERE {status_not_in(UNPOSTABLE, "c.status")} AND {where}
         ORDER BY score DESC, e.dos DESC, c.id DESC LIMIT :limit"""
     return tuple(
         MatchCandidate(
@@ -210,7 +216,13 @@ def _require_open(r: Row[Any]) -> None:
 
 
 def post_to_claim(
-    conn: Connection, work_item_id: int, claim_id: int, actor: str, *, allow_other_payer: bool
+    conn: Connection,
+    work_item_id: int,
+    claim_id: int,
+    actor: str,
+    rules: RuleSet,
+    *,
+    allow_other_payer: bool,
 ) -> MatchOutcome:
     """Post the unmatched payment to `claim_id` in the caller's transaction, as a matched
     import would have, and close the item. Refuses (MatchRefused) and changes nothing when
@@ -224,7 +236,7 @@ def post_to_claim(
     ctx = remit_lookup.claim_context(conn, claim_id)
     if ctx is None:
         raise MatchRefused(f"there is no claim {claim_id}")
-    if ctx.status in ("void", "draft"):
+    if ctx.status in UNPOSTABLE:
         raise MatchRefused(
             f"claim {ctx.claim_no} is {ctx.status}: post the payment to the "
             "claim that was sent to the payer"
@@ -256,7 +268,7 @@ def post_to_claim(
         params,
     )
     summary = remits.post_matched_claim(
-        conn, ctx, clp, r.remittance_id, r.trace_no, r.paid_on, actor
+        conn, ctx, clp, r.remittance_id, r.trace_no, r.paid_on, actor, rules
     )
     status = conn.execute(text("SELECT status FROM claim WHERE id = :c"), params).scalar_one()
     words = (

@@ -1,0 +1,20 @@
+"""Errors every layer may raise or catch; imports nothing (screens and the first frame may
+import it before SQLAlchemy is loaded)."""
+
+from __future__ import annotations
+
+
+class ConfigError(Exception):
+    """A setting has a value the app cannot use, or a folder is not usable (the CLI exits 2)."""
+
+
+class ServiceError(Exception):
+    """Base of the errors screens show to the user."""
+
+
+class NotFound(ServiceError):
+    """The record asked for does not exist (any more)."""
+
+
+class ServiceUnavailable(ServiceError):
+    """The database cannot be reached right now."""

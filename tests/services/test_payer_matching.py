@@ -1,0 +1,91 @@
+"""An 835 posts only to claims billed to the payer that sent it."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from medbill_tui.db.repositories.claims import insert_claims
+from medbill_tui.edi.sandbox import respond
+from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, Envelope, LinePay, write_835
+from medbill_tui.edi.x837_read import read_837p
+from tests.conftest import DEMO_TODAY
+from tests.factories import Builder, insert
+from tests.services.test_secondary_claims import DOS, _import, _remits, _send
+
+
+def era_of(sent_837: str, payment: ClaimPayment, trace: int) -> str:
+    """The 835 answering `sent_837` with one claim payment (trace number from `trace`)."""
+    batch = read_837p(sent_837)
+    env = Envelope(batch.receiver_qualifier, batch.receiver_id, batch.sender_qualifier,
+                   batch.sender_id, batch.group_receiver, batch.group_sender, "T", DEMO_TODAY,
+                   600)  # fmt: skip
+    return write_835(env, trace, [payment], random.Random(0))
+
+
+def _paid_by(sent_837: str, payer: tuple[str, str], payer_claim_no: str, trace: int) -> str:
+    """An 835 from `payer` (name, id) paying the one claim of `sent_837` in full."""
+    (claim,) = read_837p(sent_837).claims
+    claim = replace(claim, payer_name=payer[0], payer_id=payer[1])
+    lines = tuple(LinePay(ln, ln.charge, ln.charge, (), "") for ln in claim.lines)
+    decision = ClaimDecision(claim, True, ("A1", "20", ""), None, payer_claim_no)
+    return era_of(sent_837, ClaimPayment(decision, "1", lines), trace)
+
+
+def sent_claim(engine: Engine, tmp_path: Path, account: str) -> tuple[int, str]:
+    """A one-line claim of 80.00 to Acme Health (P1), sent and acknowledged: (id, its 837)."""
+    with engine.begin() as conn:
+        b = Builder(conn)
+        pid, cov = b.patient("Payer", "Pia", account=account)
+        eid = b.encounter((pid, cov), DOS, charges=("80.00",))
+        insert(conn, "encounter_diagnosis", encounter_id=eid, seq=1, code="I10")
+        (claim_id,) = insert_claims(conn, [eid], "b1", DEMO_TODAY)
+    sent = _send(engine, tmp_path, [claim_id])
+    answer = respond(sent, seed=1, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY,
+                     ack_reject_rate=0.0)  # fmt: skip
+    for name, body in (("a.999", answer.ack_999), ("a.277", answer.ack_277ca)):
+        assert _import(engine, tmp_path, name, body or "").status == "imported"
+    return claim_id, sent
+
+
+def test_a_payment_from_another_payer_goes_to_the_unmatched_list(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    claim_id, sent = sent_claim(demo_engine, tmp_path, "ZPAY0001")
+    with demo_engine.connect() as conn:
+        before = conn.execute(
+            text("SELECT status, payer_claim_no FROM claim WHERE id = :c"), {"c": claim_id}
+        ).one()
+
+    other = _paid_by(sent, ("BLUE PLAN", "P2"), "B-999", 700_000_001)
+    result = _import(demo_engine, tmp_path, "other.835", other)
+    assert result.status == "imported" and result.unmatched == 1 and result.accepted == 0
+    with demo_engine.connect() as conn:
+        after = conn.execute(
+            text("SELECT status, payer_claim_no FROM claim WHERE id = :c"), {"c": claim_id}
+        ).one()
+        paid = conn.execute(
+            text("SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE claim_id = :c "
+                 "AND kind = 'payment'"), {"c": claim_id},
+        ).scalar_one()  # fmt: skip
+        item = conn.execute(
+            text(
+                "SELECT detail, payer_claim_no FROM work_item WHERE kind = 'unmatched' "
+                "AND payer_claim_no = 'B-999'"
+            )
+        ).one()
+    assert tuple(after) == tuple(before) and paid == 0
+    assert "billed to Acme Health, not to the payer that sent it" in item.detail
+
+    own = _paid_by(sent, ("ACME HEALTH", "P1"), "A-111", 700_000_002)
+    result = _import(demo_engine, tmp_path, "own.835", own)
+    assert result.status == "imported" and result.accepted == 1 and result.unmatched == 0
+    with demo_engine.connect() as conn:
+        status, payer_no = conn.execute(
+            text("SELECT status, payer_claim_no FROM claim WHERE id = :c"), {"c": claim_id}
+        ).one()
+    assert status == "paid" and payer_no == "A-111"
+    assert _remits(demo_engine).check_ledger() == ()
