@@ -106,8 +106,8 @@ class ScreensProvider(Provider):
         credits_key = keys_for(app, "dashboard.credits", BindingsMap(DashboardScreen.BINDINGS))
         entries.append(
             (
-                "Credit balances",
-                f"Payments past a visit's balance: refund or apply them (dashboard, {credits_key})",
+                "Credits",
+                f"Overpayments to refund or apply to another visit (dashboard, {credits_key})",
                 app.action_credits,
             )
         )
