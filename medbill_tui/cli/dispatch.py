@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         _module(name).add_parser(sub)
     _module("edi").add_parsers(sub)
     _module("ledger").add_parsers(sub)
-    for name in ("denials", "followups", "payments"):
+    for name in ("denials", "followups", "payments", "credits"):
         _module(name).add_parser(sub)
     _module("report").add_parsers(sub)
     for name in ("statements", "users", "server", "work"):
@@ -183,6 +183,7 @@ COMMANDS: dict[str, Command] = {
     "denials": _on_current_schema(_lazy("denials", "run")),
     "followups": _on_current_schema(_lazy("followups", "run")),
     "payments": _on_current_schema(_lazy("payments", "run")),
+    "credits": _on_current_schema(_lazy("credits", "run")),
     "statements": _on_current_schema(_lazy("statements", "run")),
     "users": _on_current_schema(_lazy("users", "run")),
     "audit": _on_current_schema(_lazy("audit", "run")),

@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "queue",
         choices=tuple(QUEUE_KINDS),
         metavar="QUEUE",
-        help="denials, rejections, followups or unmatched",
+        help="denials, rejections, followups, unmatched or credits",
     )
     take.add_argument("--format", choices=("plain", "json"), default="plain")
     release = actions.add_parser("release", help="give back an item you hold")

@@ -22,6 +22,7 @@ Action = Literal[
     "confirm-collections",
     "load-demo",
     "bill-patient-contractual",
+    "refund-payer",
 ]
 
 NEEDS: Final[dict[Action, Role]] = {
@@ -31,6 +32,7 @@ NEEDS: Final[dict[Action, Role]] = {
     "change-rules": "supervisor",
     "confirm-collections": "supervisor",
     "bill-patient-contractual": "supervisor",
+    "refund-payer": "supervisor",
     "admin-users": "admin",
     "load-demo": "admin",
 }
@@ -45,6 +47,7 @@ WORDS: Final[dict[Action, str]] = {
     "admin-users": "add, disable or change users",
     "load-demo": "replace the database with the demo practice",
     "bill-patient-contractual": "move a contractual (CO) amount to the patient",
+    "refund-payer": "refund a payer's overpayment",
 }
 
 

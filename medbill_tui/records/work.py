@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-Queue = Literal["denials", "rejections", "followups", "unmatched"]
+Queue = Literal["denials", "rejections", "followups", "unmatched", "credits"]
 
 QUEUE_KINDS: dict[str, str] = {
     "denials": "denial",
     "rejections": "rejection",
     "followups": "followup",
     "unmatched": "unmatched",
+    "credits": "credit",
 }
 """Each work queue and the `work_item.kind` it hands out."""
 

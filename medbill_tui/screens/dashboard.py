@@ -38,11 +38,20 @@ class DashboardScreen(ServiceScreen):
     | 1-4, 8 | Open a queue (app bindings). |
     | enter | Open the chosen queue. |
     | r | Refresh the counts. |
+    | c | Credit balances: payments past a visit's balance, to refund or apply. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Count the queues again"
+        ),
+        Binding(
+            "c",
+            "app.credits",
+            "Credits",
+            show=False,  # the footer is full
+            id="dashboard.credits",
+            tooltip="Credit balances: overpayments to refund or apply",
         ),
     ]
 

@@ -89,6 +89,7 @@ class WorkNextActions(ServiceScreen):
         "rejections": ("rejection",),
         "followups": ("followup", "denial"),  # the follow-up list opens denials too
         "unmatched": ("unmatched",),
+        "credits": ("credit",),
     }
 
     def work_queue(self) -> Queue | None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from medbill_tui.records.statements import DunningPolicy
     from medbill_tui.services.audit import AuditService
     from medbill_tui.services.claims import ClaimService
+    from medbill_tui.services.credits import CreditService
     from medbill_tui.services.denials import DenialService
     from medbill_tui.services.drafts import DraftService
     from medbill_tui.services.encounters import EncounterService
@@ -182,6 +183,12 @@ class Services:
         from medbill_tui.services.work import WorkService
 
         return WorkService(self.engine, self.clock, self.actor, self.lease_minutes, role=self.role)
+
+    @cached_property
+    def credits(self) -> CreditService:
+        from medbill_tui.services.credits import CreditService
+
+        return CreditService(self.engine, self.clock, self.actor, role=self.role)
 
     @cached_property
     def drafts(self) -> DraftService:

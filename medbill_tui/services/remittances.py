@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from medbill_tui.db.repositories import ledger_check, remit_lookup
+from medbill_tui.db.repositories import credits, ledger_check, remit_lookup
 from medbill_tui.db.repositories import remits as repo
 from medbill_tui.db.repositories.remit_repost import repost_remittance
 from medbill_tui.db.repositories.remit_undo import undo_remittance
@@ -115,6 +115,10 @@ class RemittanceService:
                     self.clock.today(),
                     self.rules or active_rules(),
                 )
+                if summary.remittance_id is not None:  # a payment paid past a balance
+                    credits.open_credits_for_remittance(
+                        session.connection(), summary.remittance_id, self.actor, self.clock.today()
+                    )
         except repo.PostingRefused as exc:
             nested.rollback()
             status = {repo.AlreadyPosted: "already-posted", repo.PaymentConflict: "conflict"}.get(

@@ -272,7 +272,7 @@ class MedbillApp(SessionMixin):
             return len(self.screen_stack) == 1
         if action == "statements":
             return not isinstance(self.screen, ModalScreen)
-        if action == "followups":
+        if action in {"followups", "credits"}:
             return not isinstance(self.screen, ModalScreen)
         if action in {
             "open_queue",
@@ -338,6 +338,12 @@ class MedbillApp(SessionMixin):
         from medbill_tui.screens.unmatched import UnmatchedScreen
 
         self._open_top(UnmatchedScreen(self.page_size))
+
+    def action_credits(self) -> None:
+        from medbill_tui.screens.credits import CreditsScreen
+
+        if not isinstance(self.screen, CreditsScreen):
+            self._open_top(CreditsScreen())
 
     def action_statements(self) -> None:
         from medbill_tui.screens.statements import StatementsScreen

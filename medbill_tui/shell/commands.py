@@ -41,6 +41,7 @@ class ScreensProvider(Provider):
     that opens it, read from the bindings after the keymap (MEDBILL_KEYMAP)."""
 
     def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
+        from medbill_tui.screens.dashboard import DashboardScreen
         from medbill_tui.screens.queue import QueueScreen  # imported on first use, not at start
 
         app = cast("MedbillApp", self.app)
@@ -102,6 +103,14 @@ class ScreensProvider(Provider):
             (name, f"{words} ({keys_for(app, binding_id)})", command)
             for name, words, binding_id, command in screens
         ]
+        credits_key = keys_for(app, "dashboard.credits", BindingsMap(DashboardScreen.BINDINGS))
+        entries.append(
+            (
+                "Credits",
+                f"Overpayments to refund or apply to another visit (dashboard, {credits_key})",
+                app.action_credits,
+            )
+        )
         for kind in QueueKind:
             entries.append(
                 (

@@ -26,6 +26,7 @@ from medbill_tui.services import Services, build_services
 from medbill_tui.services.audit import cursor_of
 from medbill_tui.services.denials import DenialActionRefused
 from tests.conftest import DEMO_TODAY
+from tests.services.test_credits import FULL, a_visit, patient_credit
 from tests.services.test_encounters import a_patient, form_for
 from tests.services.test_imports import loop
 from tests.services.test_unmatched import Unknown
@@ -120,6 +121,20 @@ def _credit(c: Ctx) -> int:
     pid = int(c.one("SELECT id FROM patient ORDER BY id LIMIT 1"))
     c.svc.payments.pay(pid, "5000.00", "cash")
     return pid
+
+
+def _payer_credit(c: Ctx) -> int:
+    """An open credit item: the payer paid a visit twice."""
+    visit = a_visit(c.engine, c.tmp)
+    visit.post(1, FULL)
+    visit.post(2, FULL)
+    return int(visit.items()[0].id)
+
+
+def _patient_credit(c: Ctx) -> tuple[int, int]:
+    """An open patient credit item and another visit of the patient that owes."""
+    visit = a_visit(c.engine, c.tmp)
+    return int(patient_credit(visit).id), visit.another_visit_owing("10.00")
 
 
 def _taken(c: Ctx) -> int:
@@ -226,6 +241,12 @@ CASES = [
     Case("unmatched.close_not_ours", ("close", "work_item"),
          lambda c, u: c.svc.unmatched.close_not_ours(u.row.work_item_id, "another practice"),
          lambda c: Unknown(c.engine, c.tmp)),
+    Case("credits.refund_to_payer", ("credit-refund-payer", "work_item"),
+         lambda c, w: c.svc.credits.refund_to_payer(w, "chk 1"), _payer_credit),
+    Case("credits.refund_to_patient", ("credit-refund-patient", "work_item"),
+         lambda c, w: c.svc.credits.refund_to_patient(w[0], "chk 2"), _patient_credit),
+    Case("credits.apply_to_visit", ("credit-apply", "work_item"),
+         lambda c, w: c.svc.credits.apply_to_visit(*w), _patient_credit),
     Case("work.next", ("work-take", "work_item"), lambda c, _: c.svc.work.next("denials")),
     Case("work.release", ("work-release", "work_item"),
          lambda c, w: c.svc.work.release(w), _taken),
@@ -275,7 +296,8 @@ NO_RECORD = {
          "imports.inbox", "payments.account", "payments.preview", "statements.preview",
          "remittances.check_ledger", "remittances.recent",
          "reports.aging", "reports.denials", "reports.payments",
-         "reports.productivity", "audit.page", "audit.of_record", "audit.cursor_before"],
+         "reports.productivity", "audit.page", "audit.of_record", "audit.cursor_before",
+         "credits.open_items", "credits.visits_owing"],
         "read-only: a list, search, look-up or preview"),
     "queues.ping": "a connection check while the database is away: reads nothing",
     "remittances.post_in": "runs inside imports.import_*, which audits the import and posting",

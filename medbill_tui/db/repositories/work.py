@@ -34,6 +34,7 @@ _ORDER: dict[str, tuple[str, str]] = {
     "rejection": ("", "opened_on, id"),
     "followup": ("AND coalesce(due_on, opened_on) <= :today", "coalesce(due_on, opened_on), id"),
     "unmatched": ("", "opened_on DESC, id DESC"),
+    "credit": ("", "opened_on, id"),
 }
 
 

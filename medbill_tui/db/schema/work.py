@@ -22,7 +22,8 @@ from medbill_tui.db.schema.base import Base, Money, created_at_column
 
 
 class WorkItem(Base):
-    """Something a biller must work: a denial, a follow-up, a rejection, an unmatched payment."""
+    """Something a biller must work: a denial, a follow-up, a rejection, an unmatched payment,
+    a credit balance."""
 
     __tablename__ = "work_item"
     __table_args__ = (
@@ -34,6 +35,13 @@ class WorkItem(Base):
             "kind",
             postgresql_include=["amount"],
             postgresql_where=text("status = 'open'"),
+        ),
+        Index(
+            "uq_work_item_open_credit",
+            "encounter_id",
+            "responsibility",
+            unique=True,
+            postgresql_where=text("kind = 'credit' AND status = 'open'"),
         ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -81,7 +89,13 @@ class WorkItem(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     """Rejections and 277CA items: the acknowledgment's words for what was wrong."""
     outcome: Mapped[str | None] = mapped_column(Text)
-    """Unmatched items: how the item was closed ("posted to claim C1 by ann")."""
+    """Unmatched and credit items: how the item was closed ("posted to claim C1 by ann")."""
+    encounter_id: Mapped[int | None] = mapped_column(ForeignKey("encounter.id"))
+    """Credits: the visit whose balance went below zero."""
+    responsibility: Mapped[str | None] = mapped_column(String(10))
+    """Credits: the side holding the credit (primary, secondary, tertiary, patient)."""
+    remittance_id: Mapped[int | None] = mapped_column(ForeignKey("remittance.id"))
+    """Credits: the payment (835) that made it."""
 
 
 class Note(Base):
