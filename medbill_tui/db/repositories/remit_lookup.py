@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from medbill_tui.edi.x835 import ClaimPay, Remit835
+from medbill_tui.edi.x835 import ClaimPay, Remit835, RemitHead
 
 
-def payer_of(conn: Connection, remit: Remit835) -> int:
+def payer_of(conn: Connection, remit: Remit835 | RemitHead) -> int:
     """The id of the payer the 835 names, by payer code or name."""
     row = conn.execute(
         text(
@@ -70,7 +70,7 @@ def claim_context(conn: Connection, claim_id: int) -> Any:
     ).one_or_none()
 
 
-def posted_before(conn: Connection, remit: Remit835) -> str | None:
+def posted_before(conn: Connection, remit: Remit835 | RemitHead) -> str | None:
     """Who posted this payment (payer and TRN02) and when, in words; None when not posted."""
     return already_posted(conn, payer_of(conn, remit), remit.trace_no)
 
