@@ -34,7 +34,7 @@ from medbill_tui.edi.x835 import ClaimPay, ProviderAdjustment, RemitHead
 
 CHUNK_CLAIMS = 2000
 """Claims written per round trip: big enough for few statements, small enough for little memory."""
-RAW_BUFFER_BYTES = 8 * 1024 * 1024
+RAW_BUFFER_BYTES = 1024 * 1024
 
 _RAW_PARTS = """CREATE TEMPORARY TABLE IF NOT EXISTS remit_raw_part (
                     remittance_id bigint NOT NULL, n int NOT NULL, part bytea NOT NULL
