@@ -61,7 +61,9 @@ def main() -> None:
             base = median_ms(
                 lambda: conn.execute(text("SELECT sum(amount) FROM ledger_entry")).all()
             )
-        service = StatementService(engine, Clock(TODAY), "bench", out, DunningPolicy())
+        service = StatementService(
+            engine, Clock(TODAY), "bench", out, DunningPolicy(), role="biller"
+        )
         preview = service.preview()
         preview_ms = median_ms(service.preview)
         run_ms, _ = timed_ms(service.run)

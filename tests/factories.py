@@ -151,8 +151,11 @@ class Builder:
             posted_by="test",
         )
 
-    def rejection(self, claim_id: int, patient_id: int, opened: date, detail: str) -> int:
-        """An open rejection work item, worded as the 999/277CA import words it."""
+    def rejection(
+        self, claim_id: int, patient_id: int, opened: date, detail: str, **facts: Any
+    ) -> int:
+        """An open rejection work item as the 999/277CA import writes it: `facts` are its
+        columns (source, reason, stc_category …), `detail` its words."""
         return insert(
             self.conn,
             "work_item",
@@ -162,6 +165,7 @@ class Builder:
             amount=Decimal("70.00"),
             opened_on=opened,
             detail=detail,
+            **facts,
         )
 
     def denial(

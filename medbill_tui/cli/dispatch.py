@@ -100,8 +100,9 @@ def _lazy(name: str, function: str) -> Command:
     return run
 
 
-def app_services(runtime: Runtime) -> Services:
-    """The app's services for a signed-in runtime, its login audited."""
+def app_services(runtime: Runtime, role: str) -> Services:
+    """The app's services for a signed-in runtime (`role`: what `identify` found), its login
+    audited."""
     from medbill_tui.services import build_services
 
     settings = runtime.settings
@@ -109,7 +110,7 @@ def app_services(runtime: Runtime) -> Services:
         runtime.engine,
         runtime.clock,
         actor=runtime.actor,
-        role=runtime.role,
+        role=role,
         page_size=settings.page_size,
         outbox=settings.outbox,
         letters=settings.data_dir / "letters",
@@ -131,8 +132,8 @@ def sign_in(settings: Settings) -> Services:
     try:
         _activate_denial_rules(runtime)
         ensure_schema(runtime, allow_upgrade=False)
-        identify(runtime)  # an unknown or disabled login never sees a row
-        services = app_services(runtime)
+        user = identify(runtime)  # an unknown or disabled login never sees a row
+        services = app_services(runtime, user.role)
         services.first_admin = runtime.first_admin
         return services
     except BaseException:
@@ -140,10 +141,10 @@ def sign_in(settings: Settings) -> Services:
         raise
 
 
-def _run_app(runtime: Runtime) -> int:
+def _run_app(runtime: Runtime, role: str) -> int:
     from medbill_tui.cli.tui import run_app
 
-    return run_app(app_services(runtime), runtime.settings)
+    return run_app(app_services(runtime, role), runtime.settings)
 
 
 def _activate_denial_rules(runtime: Runtime) -> None:
@@ -160,13 +161,13 @@ def _cmd_demo(runtime: Runtime, args: argparse.Namespace) -> int:
         _activate_denial_rules(runtime)
     ensure_schema(runtime, allow_upgrade=True)
     bootstrap_admin(runtime)
-    identify(runtime)
-    require(runtime.role, "load-demo")
+    user = identify(runtime)
+    require(user.role, "load-demo")
     _say_first_admin(runtime)
     run_demo(runtime, args)
     if args.no_tui:
         return EXIT_OK
-    return _run_app(runtime)
+    return _run_app(runtime, user.role)
 
 
 def _cmd_db(runtime: Runtime, args: argparse.Namespace) -> int:

@@ -50,7 +50,8 @@ def _plain(result: ImportResult) -> str:
 
 
 def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
-    """Import each file on its own; one bad file does not stop the others (exit 1 if any)."""
+    """Import each file on its own; one bad file does not stop the others. Exit 1 when any
+    file, or any payment in one, was refused (its line says what and why)."""
     service = ImportService(runtime.engine, runtime.clock, runtime.actor)
     results: list[dict[str, object]] = []
     failed = False
@@ -89,6 +90,7 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
                 ],
             }
         )
+        failed = failed or result.refused
         if args.format == "plain":
             print(_plain(result))
     if args.format == "json":
@@ -99,13 +101,18 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
 def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
     from medbill_tui.cli import CommandError
     from medbill_tui.edi.detect import UnsupportedTransaction
-    from medbill_tui.edi.sandbox import respond
+    from medbill_tui.edi.sandbox import SandboxMemory, respond
     from medbill_tui.edi.segments import X12SyntaxError
 
     path: Path = args.file
     for rate in (args.reject_rate, args.deny_rate):
         if not 0 <= rate <= 1:
             raise CommandError("rates are shares between 0 and 1, e.g. 0.05")
+    out: Path = args.out
+    try:
+        memory = SandboxMemory.load(out)
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"cannot read the sandbox payer's memory in {out}: {exc}") from None
     try:
         text = path.read_bytes().decode("latin-1")
         answer = respond(
@@ -114,12 +121,12 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
             reject_rate=args.reject_rate,
             deny_rate=args.deny_rate,
             today=runtime.clock.today(),
+            memory=memory,
         )
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from None
     except (X12SyntaxError, UnsupportedTransaction, ValueError) as exc:
         raise CommandError(f"{path.name}: {exc}") from None
-    out: Path = args.out
     try:
         out.mkdir(parents=True, exist_ok=True)
         stem = path.stem
@@ -133,6 +140,7 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
                 target = out / f"{stem}.{suffix}.x12"
                 target.write_text(content, encoding="ascii")
                 written.append(str(target))
+        memory.save(out)
     except OSError as exc:
         raise CommandError(f"cannot write to {out}: {exc.strerror}") from None
     print("\n".join(f"wrote {w}" for w in written))

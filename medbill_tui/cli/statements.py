@@ -191,7 +191,7 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
         runtime.actor,
         settings.statements_dir or settings.data_dir / "statements",
         settings.dunning,
-        role=runtime.role or "biller",
+        role=runtime.role,
     )
     if args.statements_command == "run":
         return _run(service, args)

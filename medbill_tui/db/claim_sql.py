@@ -1,11 +1,41 @@
-"""SQL text shared by the ORM models and the queue queries, in a module that loads neither
-(the dashboard's counts run without importing the models; see docs/performance.md)."""
+"""SQL text shared by the schema description (`db/schema`) and the queue queries, in a module
+that loads neither (the dashboard's counts run without the schema; see docs/performance.md).
+
+Lists of claim statuses in SQL are built here from the sets in `domain.claim_state`, never
+written out by hand."""
 
 from __future__ import annotations
 
-PENDING_CLAIM_SQL = (
-    "status IN ('ready','batched','submitted','accepted_999','rejected_999',"
-    "'acknowledged_277ca','rejected_277ca','hold')"
-)
+from collections.abc import Iterable
+
+from medbill_tui.domain.claim_state import PENDING, ClaimStatus
+
+
+def status_list(states: Iterable[ClaimStatus]) -> str:
+    """`'ready','batched'`: the states as SQL literals, in the order `ClaimStatus` declares
+    them (so the same set always gives the same text)."""
+    wanted = frozenset(states)
+    if not wanted:
+        raise ValueError("an empty list of claim states has no SQL")
+    return ",".join(f"'{state.value}'" for state in ClaimStatus if state in wanted)
+
+
+def status_in(states: Iterable[ClaimStatus], column: str = "status") -> str:
+    """`column IN ('a','b')` for the states."""
+    return f"{column} IN ({status_list(states)})"
+
+
+def status_not_in(states: Iterable[ClaimStatus], column: str = "status") -> str:
+    """`column NOT IN ('a','b')` for the states."""
+    return f"{column} NOT IN ({status_list(states)})"
+
+
+def pending_claim_sql(status_column: str = "status") -> str:
+    """The pending-claims predicate on `status_column` ("c.status" in a query with aliases)."""
+    return status_in(PENDING, status_column)
+
+
+PENDING_CLAIM_SQL = pending_claim_sql()
 """The pending-claims queue's predicate, shared by its partial index and its query so the
-planner can prove the index applies."""
+planner can prove the index applies. Its text is the index predicate of migrations 0001 and
+0011 ("status IN ('ready','batched',…,'hold')"); tests/db/test_claim_status_sql.py checks both."""

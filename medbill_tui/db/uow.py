@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -19,11 +19,33 @@ _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock det
 _ATTEMPTS = 4
 
 
+class ConstraintViolated(Exception):
+    """A write broke a constraint (SQLAlchemy's IntegrityError is the cause): most often
+    another transaction committed the same unique row a moment before."""
+
+
 def is_retryable(exc: BaseException) -> bool:
     """True for errors that a fresh attempt of the same transaction may not hit again."""
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
     return False
+
+
+def is_lost_connection(exc: BaseException) -> bool:
+    """True when the database stopped answering (the work on screen can be tried again)."""
+    return isinstance(exc, OperationalError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+
+
+@contextmanager
+def constraint_violations() -> Iterator[None]:
+    """Raise an IntegrityError from the block as ConstraintViolated, so that services can
+    catch it without importing SQLAlchemy."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise ConstraintViolated(str(exc.orig)) from exc
 
 
 @contextmanager

@@ -18,6 +18,19 @@ CONTRACTUAL_CARCS = frozenset({"45", "253", "59", "94", "131", "144", "237", "P1
 
 ZERO = Decimal("0.00")
 
+CONTRACTUAL_GROUP = "CO"
+"""CAS group of a contractual obligation: the provider, not the patient, bears the amount."""
+
+
+def patient_billing_refusal(group: str, carc: str) -> str | None:
+    """Why a denied amount of this CAS group may not be moved to the patient (None: it may)."""
+    if group != CONTRACTUAL_GROUP:
+        return None
+    return (
+        f"{group}-{carc} is a contractual obligation: the patient may not be billed for it; "
+        f"write it off or appeal it (a supervisor may override with a note)"
+    )
+
 
 @dataclass(frozen=True, slots=True)
 class PlannedEntry:
@@ -49,6 +62,16 @@ class ClaimPosting:
         return sum((e.amount for e in self.entries), ZERO)
 
 
+PRIOR_PAYER_CARC = "23"
+"""OA-23: the impact of the prior payer's adjudication (its payment and adjustments)."""
+
+
+def _prior_payers_share(adj: Adjustment, responsibility: str) -> bool:
+    """On a secondary's or tertiary's answer, the part the payers before it settled: it was
+    never on this claim's balance (which holds only what they left), so it posts nothing."""
+    return responsibility != "primary" and adj.group == "OA" and adj.carc == PRIOR_PAYER_CARC
+
+
 def _is_write_off(adj: Adjustment) -> bool:
     return adj.group in ("CO", "OI", "PI", "CR") and adj.carc in CONTRACTUAL_CARCS
 
@@ -67,7 +90,7 @@ def plan_claim_posting(claim: ClaimPay, responsibility: str, next_up: str) -> Cl
         (s, a) for s in claim.services for a in s.adjustments
     ]
     for service, adj in lines:
-        if not adj.amount:
+        if not adj.amount or _prior_payers_share(adj, responsibility):
             continue
         memo = f"{adj.group}-{adj.carc}"
         if adj.group == "PR":

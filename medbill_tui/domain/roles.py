@@ -21,6 +21,7 @@ Action = Literal[
     "admin-users",
     "confirm-collections",
     "load-demo",
+    "bill-patient-contractual",
 ]
 
 NEEDS: Final[dict[Action, Role]] = {
@@ -29,6 +30,7 @@ NEEDS: Final[dict[Action, Role]] = {
     "reassign-work": "supervisor",
     "change-rules": "supervisor",
     "confirm-collections": "supervisor",
+    "bill-patient-contractual": "supervisor",
     "admin-users": "admin",
     "load-demo": "admin",
 }
@@ -42,6 +44,7 @@ WORDS: Final[dict[Action, str]] = {
     "confirm-collections": "refer accounts to collections",
     "admin-users": "add, disable or change users",
     "load-demo": "replace the database with the demo practice",
+    "bill-patient-contractual": "move a contractual (CO) amount to the patient",
 }
 
 

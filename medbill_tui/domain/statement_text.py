@@ -45,6 +45,12 @@ MESSAGES = {
     ),
 }
 
+DIRECT_FIRST = (
+    "The visits below are billed to you directly; the amount due is yours to pay. "
+    "Please pay by {pay_by}. Questions about this bill? Call our billing office."
+)
+"""The first statement's words when no visit on it went through insurance."""
+
 
 def _money(amount: Decimal) -> str:
     text = fmt_money(amount)
@@ -75,8 +81,11 @@ def _visit_rows(visits: list[VisitLine]) -> list[str]:
         lines.append(f"Patient: {name} (account {account})"[:WIDTH])
         for v in group:
             amounts = (v.charges, v.insurance_paid, v.adjusted, v.due)
-            lines.append(_row(v.dos.isoformat(), v.provider, tuple(_money(a) for a in amounts)))
-            notes = []
+            shown = tuple(
+                "" if v.billed_direct and i == 1 else _money(a) for i, a in enumerate(amounts)
+            )
+            lines.append(_row(v.dos.isoformat(), v.provider, shown))
+            notes = ["billed to you directly"] if v.billed_direct else []
             if v.patient_paid:
                 notes.append(f"you paid {fmt_money(v.patient_paid)}")
             if v.insurance_pending:
@@ -86,10 +95,11 @@ def _visit_rows(visits: list[VisitLine]) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=16)
-def _message(step: Step, pay_date: date) -> tuple[str, ...]:
+@lru_cache(maxsize=32)
+def _message(step: Step, pay_date: date, direct: bool) -> tuple[str, ...]:
     """The step's words, wrapped (the same for every statement of a run)."""
-    return tuple(textwrap.wrap(MESSAGES[step].format(pay_by=pay_date.isoformat()), WIDTH))
+    words = DIRECT_FIRST if direct and step is Step.FIRST else MESSAGES[step]
+    return tuple(textwrap.wrap(words.format(pay_by=pay_date.isoformat()), WIDTH))
 
 
 def render_statement(
@@ -103,6 +113,7 @@ def render_statement(
     """The statement text (lines of at most 80 characters, ending in a newline)."""
     due = account.balance
     pay_date = pay_by(step, as_of, policy)
+    direct = bool(visits) and all(v.billed_direct for v in visits)
     lines = [
         _pair(practice.name, TITLES[step]),
         _pair(practice.address1, f"Statement date: {as_of.isoformat()}"),
@@ -116,7 +127,7 @@ def render_statement(
         _place(account.city, account.state, account.zip)[:WIDTH],
         "",
         "=" * WIDTH,
-        _row("Date", "Provider", ("Charges", "Ins. paid", "Adjusted", "You owe")),
+        _row("Date", "Provider", ("Charges", "" if direct else "Ins. paid", "Adjusted", "You owe")),
         RULE,
     ]
     lines += _visit_rows(visits)
@@ -124,11 +135,12 @@ def render_statement(
         sum((getattr(v, f) for v in visits), ZERO)
         for f in ("charges", "insurance_paid", "adjusted", "due")
     )
-    lines += [RULE, _row("Totals", "", tuple(_money(t) for t in totals)), ""]
+    shown = tuple("" if direct and i == 1 else _money(t) for i, t in enumerate(totals))
+    lines += [RULE, _row("Totals", "", shown), ""]
     lines.append(_pair("", f"AMOUNT DUE: ${fmt_money(due)}"))
     lines.append(_pair("", f"PLEASE PAY BY: {pay_date.isoformat()}"))
     lines.append("")
-    lines += _message(step, pay_date)
+    lines += _message(step, pay_date, direct)
     lines += [
         "",
         "- - - - - - - - - - - - detach and return this part with your payment - - - - -",

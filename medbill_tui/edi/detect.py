@@ -29,6 +29,10 @@ Kind = Literal["837P", "999", "277CA", "835", "270", "271", "276", "277"]
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("9999999999.99")
+"""The largest amount the ledger holds (numeric(12, 2)); a bigger one in a file is an error."""
+MAX_UNITS = Decimal("99999.99")
+"""The most service units a line holds (numeric(7, 2))."""
 
 
 class UnsupportedTransaction(ValueError):
@@ -266,11 +270,11 @@ def read_interchange(text: str | bytes, expected: Kind) -> Interchange:
 
 @lru_cache(maxsize=8192)
 def _cents(raw: str) -> Decimal | None:
-    try:
+    try:  # quantize raises too: "1e999999" parses but has no value in cents
         value = Decimal(raw)
+        return value.quantize(CENT, ROUND_HALF_UP) if value.is_finite() else None
     except InvalidOperation:
         return None
-    return value.quantize(CENT, ROUND_HALF_UP) if value.is_finite() else None
 
 
 @contextmanager
@@ -300,11 +304,17 @@ def money(seg: Segment, position: int, *, required: bool = False) -> Decimal:
     value = _cents(raw)
     if value is None:
         raise X12SyntaxError(f"{seg.id}{position:02d} {raw!r} is not an amount", seg.number)
+    if abs(value) > MAX_AMOUNT:
+        raise X12SyntaxError(
+            f"{seg.id}{position:02d} {raw!r} is larger than any amount medbill holds "
+            f"({MAX_AMOUNT:,})",
+            seg.number,
+        )
     return value
 
 
-def quantity(seg: Segment, position: int) -> Decimal | None:
-    """Element `position` as a Decimal quantity, None when empty."""
+def quantity(seg: Segment, position: int, limit: Decimal | None = None) -> Decimal | None:
+    """Element `position` as a Decimal quantity, None when empty; at most `limit` when given."""
     raw = seg.get(position)
     if not raw:
         return None
@@ -314,6 +324,10 @@ def quantity(seg: Segment, position: int) -> Decimal | None:
         value = Decimal("NaN")
     if not value.is_finite():
         raise X12SyntaxError(f"{seg.id}{position:02d} {raw!r} is not a number", seg.number)
+    if limit is not None and abs(value) > limit:
+        raise X12SyntaxError(
+            f"{seg.id}{position:02d} {raw!r} is more than medbill holds ({limit:,})", seg.number
+        )
     return value
 
 

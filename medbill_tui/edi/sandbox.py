@@ -17,11 +17,19 @@ from datetime import date
 from decimal import Decimal
 
 from medbill_tui.edi.detect import Interchange, TransactionSet, gc_paused, read_interchange
-from medbill_tui.edi.sandbox_835 import ClaimDecision, Envelope, adjudicate, amt, write_835
+from medbill_tui.edi.sandbox_835 import (
+    ClaimDecision,
+    ClaimPayment,
+    Envelope,
+    adjudicate,
+    amt,
+    write_835,
+)
+from medbill_tui.edi.sandbox_memory import SandboxMemory
 from medbill_tui.edi.segments import SegmentWriter, clean_text, composite
 from medbill_tui.edi.x837_read import Batch837, Claim837, batch_from_interchange
 
-__all__ = ["ClaimDecision", "Envelope", "SandboxResponse", "respond"]
+__all__ = ["ClaimDecision", "Envelope", "SandboxMemory", "SandboxResponse", "respond"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +62,18 @@ def respond(
     deny_rate: float = 0.1,
     today: date,
     ack_reject_rate: float | None = None,
+    memory: SandboxMemory | None = None,
 ) -> SandboxResponse:
     """Answer an 837P like a clearinghouse and payer would, deterministically for `seed`.
 
     `reject_rate`: share of claims the 277CA rejects; `deny_rate`: share of accepted claims the
     835 denies; `ack_reject_rate`: chance per transaction set that the 999 rejects it (default
-    `reject_rate / 2`). Raises the parsers' errors when `text_837` is not a readable 837P.
+    `reject_rate / 2`). With `memory`, a replacement claim (frequency 7) first gets the
+    reversal of what was paid on its original, and what is paid now is remembered (the caller
+    keeps it). Raises the parsers' errors when `text_837` is not a readable 837P.
     """
     with gc_paused():
-        return _respond(text_837, seed, reject_rate, deny_rate, today, ack_reject_rate)
+        return _respond(text_837, seed, reject_rate, deny_rate, today, ack_reject_rate, memory)
 
 
 def _respond(
@@ -72,6 +83,7 @@ def _respond(
     deny_rate: float,
     today: date,
     ack_reject_rate: float | None,
+    memory: SandboxMemory | None,
 ) -> SandboxResponse:
     text = clean_text(text_837)
     inter = read_interchange(text, "837P")
@@ -101,8 +113,24 @@ def _respond(
     accepted = [d for d in decisions if d.accepted]
     if not accepted:
         return SandboxResponse(ack, ack_277, None)
-    era = write_835(env, control + 2, adjudicate(accepted, rng, deny_rate), rng)
+    payments = adjudicate(accepted, rng, deny_rate)
+    if memory is not None:
+        payments = _with_take_backs(payments, memory)
+    era = write_835(env, control + 2, payments, rng)
     return SandboxResponse(ack, ack_277, era)
+
+
+def _with_take_backs(payments: Sequence[ClaimPayment], memory: SandboxMemory) -> list[ClaimPayment]:
+    """Each replacement's payment preceded by the reversal of what was paid on its original;
+    every payment that moved money remembered."""
+    out: list[ClaimPayment] = []
+    for payment in payments:
+        reversal = memory.take_back(payment.decision.claim)
+        if reversal is not None:
+            out.append(reversal)
+        out.append(payment)
+        memory.remember(payment)
+    return out
 
 
 CLOCK_ELEMENTS = {"ISA": (9, 10), "GS": (4, 5), "BHT": (4, 5)}

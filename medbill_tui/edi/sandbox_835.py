@@ -202,7 +202,32 @@ def adjudicate(
             out.append(ClaimPayment(decision, "4", lines))
             continue
         status = {"S": "2", "T": "3"}.get(claim.payer_responsibility, "1")
-        out.append(ClaimPayment(decision, status, tuple(_pay_lines(claim, rng))))
+        pay = _pay_after_prior if status != "1" else _pay_lines
+        out.append(ClaimPayment(decision, status, tuple(pay(claim, rng))))
+    return out
+
+
+def left_after_prior(claim: Claim837, line: Line837) -> Decimal:
+    """What the payers before this one left on the line (their 2430 AMT*EAF, else their
+    patient-responsibility adjustments, else the line less its share of their payment)."""
+    if line.prior_remaining is not None:
+        return line.prior_remaining
+    if line.prior_paid is not None:
+        return sum((a[2] for a in line.prior_adjustments if a[0] == "PR"), Decimal(0))
+    return line.charge  # no 2430: nothing says what the prior payer did
+
+
+def _pay_after_prior(claim: Claim837, rng: random.Random) -> list[LinePay]:
+    """A secondary (or tertiary) payer: at most what the prior payer left on each line. The
+    prior payer's share is OA-23 (the impact of prior payer adjudication); part of what is
+    left may stay with the patient as coinsurance (PR-2)."""
+    share = Decimal(1) if rng.random() < 0.6 else Decimal("0.8")
+    out: list[LinePay] = []
+    for line in claim.lines:
+        left = min(line.charge, max(Decimal(0), left_after_prior(claim, line)))
+        paid = _cents(left * share)
+        adjustments = _nonzero(("OA", "23", line.charge - left), ("PR", "2", left - paid))
+        out.append(LinePay(line, paid, left, adjustments, ""))
     return out
 
 
@@ -281,6 +306,11 @@ def _set_835(
         else:
             plb.append(("L6", "", -Decimal(rng.randrange(1, 500)) / 100))
     total = paid - sum((p[2] for p in plb), Decimal(0))
+    if total < 0:
+        # A payment is never negative: what this check cannot take back is carried forward
+        # (PLB FB, negative), to be recouped from a later one; the check itself is for 0.
+        plb.append(("FB", payments[0].decision.payer_claim_no, total))
+        total = Decimal(0)
     start = w.count
     w.add("ST", "835", st02)
     if total == 0:

@@ -129,6 +129,7 @@ def split_segments(texts: Iterable[str], delims: Delimiters) -> Iterator[Segment
     first = True
     new = Segment.__new__
     for text in texts:
+        nul = "\x00" in text or "\x00" in carry  # one scan per chunk; segments only if found
         pieces = text.split(terminator)
         if carry:
             pieces[0] = carry + pieces[0]
@@ -153,6 +154,8 @@ def split_segments(texts: Iterable[str], delims: Delimiters) -> Iterator[Segment
             sid = elements[0]
             if len(sid) > 3 or not sid.isalnum():
                 raise X12SyntaxError(f"{sid[:10]!r} is not a segment id", number)
+            if nul and "\x00" in body:
+                raise X12SyntaxError(_NUL_WORDS.format(sid), number)
             seg = new(Segment)
             object.__setattr__(seg, "number", number)
             object.__setattr__(seg, "elements", elements)
@@ -163,7 +166,12 @@ def split_segments(texts: Iterable[str], delims: Delimiters) -> Iterator[Segment
         elements = tuple(body.split(element))
         if len(elements[0]) > 3 or not elements[0].isalnum():
             raise X12SyntaxError(f"{elements[0][:10]!r} is not a segment id", number)
+        if "\x00" in body:
+            raise X12SyntaxError(_NUL_WORDS.format(elements[0]), number)
         yield Segment(number, elements)
+
+
+_NUL_WORDS = "the {} segment holds a NUL byte (0x00), which X12 text cannot contain"
 
 
 class X12Stream:

@@ -127,6 +127,11 @@ def _validate(source: TextIO) -> ValidationResult:
             )
         except pyx12.errors.EngineError as exc:
             return ValidationResult(False, (ValidationIssue(0, "GS", "GS08", "", str(exc)),))
+        except Exception as exc:
+            # pyx12 has bugs on broken files (e.g. an unknown ST01 with a wrong SE01 raises
+            # AttributeError); like a crashed BackgroundValidation child, that is a warning.
+            words = f"pyx12 validation did not finish ({type(exc).__name__}: {exc})"
+            return ValidationResult(False, (ValidationIssue(0, "", "", "", words),))
         finally:
             logger.removeHandler(handler)
             logger.propagate, logger.level = old_propagate, old_level

@@ -29,6 +29,8 @@ from medbill_tui.edi.x835_records import (
     RemitHead,
     ServicePay,
     claim_balance_errors,
+    claim_sign_errors,
+    payment_sign_error,
     remit_balance_error,
 )
 
@@ -42,10 +44,12 @@ __all__ = [
     "RemitHead",
     "ServicePay",
     "claim_balance_errors",
+    "claim_sign_errors",
     "iter_835",
     "parse_835",
     "parse_835_all",
     "parse_835_set",
+    "payment_sign_error",
     "read_835_sets",
     "remit_balance_error",
 ]

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import chain
 
-from medbill_tui.edi.detect import Interchange, money, quantity, x12_date
+from medbill_tui.edi.detect import MAX_UNITS, Interchange, money, quantity, x12_date
 from medbill_tui.edi.segments import Segment, X12SyntaxError
 from medbill_tui.edi.x835_records import (
     Adjustment,
@@ -31,6 +31,8 @@ def _cas(seg: Segment) -> list[Adjustment]:
     elements = seg.elements
     size = len(elements)
     group = elements[1] if size > 1 else ""
+    if len(group) > 2:  # CAS01 is an ID of one or two characters (CO, OA, PI, PR)
+        raise X12SyntaxError(f"CAS01 {group[:10]!r} is not an adjustment group code", seg.number)
     out: list[Adjustment] = []
     for start in range(2, min(size, 20), 3):
         reason = elements[start]
@@ -67,7 +69,7 @@ class _Clp:
 def _freeze_service(svc: _Svc, component: str) -> ServicePay:
     seg = svc.seg
     parts = seg.get(1).split(component)
-    units = quantity(seg, 5)
+    units = quantity(seg, 5, limit=MAX_UNITS)
     return ServicePay(
         code=parts[1] if len(parts) > 1 else parts[0],
         qualifier=parts[0] if len(parts) > 1 else "",

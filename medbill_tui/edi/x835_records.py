@@ -124,11 +124,6 @@ class RemitHead:
     interchange_control: str
     warnings: tuple[str, ...]
 
-    @property
-    def signed_amount(self) -> Decimal:
-        """BPR02 with its sign: negative when BPR03 says debit."""
-        return -self.amount if self.credit_debit == "D" else self.amount
-
     def with_claims(
         self, claims: tuple[ClaimPay, ...], plb: tuple[ProviderAdjustment, ...]
     ) -> Remit835:
@@ -236,7 +231,7 @@ def remit_balance_error(remit: Remit835) -> str | None:
 def _total_error(head: RemitHead, paid: Decimal, plb: Iterable[ProviderAdjustment]) -> str | None:
     withheld = _sum(p.amount for p in plb)
     expected = paid - withheld
-    amount = head.signed_amount
+    amount = -head.amount if head.credit_debit == "D" else head.amount
     if amount == expected:
         return None
     return (
@@ -245,30 +240,85 @@ def _total_error(head: RemitHead, paid: Decimal, plb: Iterable[ProviderAdjustmen
     )
 
 
+ORIGINAL_CLAIM_STATUSES = frozenset({"1", "2", "3", "4"})
+"""CLP02 for a claim processed as primary, secondary, tertiary, or denied: its money is never
+negative (a take-back is a reversal, CLP02 = 22, or a PLB recoupment)."""
+
+
+def payment_sign_error(remit: Remit835 | RemitHead) -> str | None:
+    """Words when BPR02 is negative (a debit says so in BPR03 = D, never by a minus sign)."""
+    if remit.amount >= ZERO:
+        return None
+    return (
+        f"payment {remit.trace_no}: BPR02 is {remit.amount}; a payment amount is never "
+        f"negative (a debit is BPR03 = D, a take-back a reversal or a PLB recoupment)"
+    )
+
+
+def claim_sign_errors(claim: ClaimPay) -> tuple[str, ...]:
+    """Words for negative money on an original claim (CLP02 1-4) and for a line paid more than
+    its charge with no negative adjustment explaining it."""
+    out: list[str] = []
+    if claim.status in ORIGINAL_CLAIM_STATUSES:
+        for element, name, amount in (
+            ("CLP03", "charge", claim.charge),
+            ("CLP04", "paid", claim.paid),
+        ):
+            if amount < ZERO:
+                out.append(
+                    f"claim {claim.pcn}: {element} ({name}) is {amount} on an original claim "
+                    f"(CLP02 = {claim.status}); only a reversal (CLP02 = 22) takes money back"
+                )
+        for number, line in enumerate(claim.services, start=1):
+            if line.paid < ZERO:
+                out.append(
+                    f"claim {claim.pcn} line {number} ({line.code}): SVC03 (paid) is "
+                    f"{line.paid} on an original claim (CLP02 = {claim.status})"
+                )
+    for number, line in enumerate(claim.services, start=1):
+        explained = any(a.amount < ZERO for a in line.adjustments)
+        if line.paid > line.charge and not explained:
+            out.append(
+                f"claim {claim.pcn} line {number} ({line.code}): SVC03 paid {line.paid}, more "
+                f"than the charge {line.charge}, with no adjustment explaining it"
+            )
+    return tuple(out)
+
+
 KEPT_PROBLEMS = 3
 
 
 @dataclass(slots=True)
 class BalanceTally:
-    """The balance checks of one payment whose claims stream by: a running sum of CLP04 and
-    the first few claims' problems (the words say no more), never the claims themselves."""
+    """The checks of one payment whose claims stream by: a running sum of CLP04 and the first
+    few claims' problems (the words say no more), never the claims themselves. Signs first
+    (`claim_sign_errors`), then balance (`claim_balance_errors`, `remit_balance_error`)."""
 
     paid: Decimal = ZERO
     claims: int = 0
-    unbalanced_claims: int = 0
+    bad_claims: int = 0
+    sign_problems: list[str] = field(default_factory=list)
     claim_problems: list[str] = field(default_factory=list)
 
     def add(self, claim: ClaimPay) -> None:
-        """Count one claim: its CLP04 and its own imbalance, if any."""
+        """Count one claim: its CLP04 and its own problems, if any."""
         self.claims += 1
         self.paid += claim.paid
+        signs = claim_sign_errors(claim)
         errors = claim_balance_errors(claim)
-        if errors:
-            self.unbalanced_claims += 1
+        if signs or errors:
+            self.bad_claims += 1
+            if len(self.sign_problems) < KEPT_PROBLEMS:
+                self.sign_problems += signs
             if len(self.claim_problems) < KEPT_PROBLEMS:
                 self.claim_problems += errors
 
+    def signs(self, head: RemitHead) -> list[str]:
+        """Negative money where there may be none, the payment's first (as `sign_problems`)."""
+        total = payment_sign_error(head)
+        return [total, *self.sign_problems] if total else list(self.sign_problems)
+
     def problems(self, head: RemitHead, plb: Iterable[ProviderAdjustment]) -> list[str]:
-        """Every kept problem, the payment's total first (as `remit_balance_error` says it)."""
+        """Every kept imbalance, the payment's total first (as `remit_balance_error` says it)."""
         total = _total_error(head, self.paid, plb)
         return [total, *self.claim_problems] if total else list(self.claim_problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 from medbill_tui.edi.detect import (
     Interchange,
@@ -35,6 +36,12 @@ class Line837:
     units: Decimal
     service_date: date | None
     pos: str
+    prior_paid: Decimal | None = None
+    """2430 SVD02: what the payer before this one paid on the line (secondary claims)."""
+    prior_remaining: Decimal | None = None
+    """2430 AMT*EAF: what was left for the next payer and the patient after it."""
+    prior_adjustments: tuple[tuple[str, str, Decimal], ...] = ()
+    """2430 CAS (group, CARC, amount) of the payer before this one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +119,8 @@ class _State:
     line_date: date | None = None
     other_payer: bool = False
     nm1_owner: str = ""
+    prior: dict[str, object] = field(default_factory=dict)
+    """The current line's 2430 (paid, remaining, adjustments)."""
 
 
 def _name(seg: Segment) -> str:
@@ -151,9 +160,10 @@ def batch_from_interchange(inter: Interchange) -> Batch837:
                     units=Decimal(1) if units is None else units,
                     service_date=st.line_date,
                     pos=sv1.get(5) or st.claim_info.get("pos", ""),
+                    **_prior_fields(st.prior),
                 )
             )
-            st.line, st.line_date = None, None
+            st.line, st.line_date, st.prior = None, None, {}
 
         def close_claim(st: _State = st, control: str = tset.control) -> None:
             close_line()
@@ -228,6 +238,8 @@ def batch_from_interchange(inter: Interchange) -> Batch837:
                 st.line = seg
             elif sid == "DTP" and st.line is not None and seg.get(1) == "472":
                 st.line_date = x12_date(seg, 3)
+            elif st.line is not None and sid in ("SVD", "CAS", "AMT"):
+                _line_prior(seg, st.prior)
             elif st.other_payer or st.line is not None:
                 continue
             elif sid == "NM1":
@@ -292,3 +304,26 @@ def _nm1(seg: Segment, st: _State, head: dict[str, str]) -> None:
         st.patient = _name(seg)
     elif who == "82" and st.claim is not None:
         st.claim_info["rendering_npi"] = seg.get(9)
+
+
+def _line_prior(seg: Segment, prior: dict[str, object]) -> None:
+    """Collect a 2430 segment (SVD, CAS, AMT*EAF) of the line being read."""
+    if seg.id == "SVD":
+        prior["paid"] = money(seg, 2, required=True)
+    elif seg.id == "AMT" and seg.get(1) == "EAF":
+        prior["remaining"] = money(seg, 2, required=True)
+    elif seg.id == "CAS":
+        adjustments = cast(list[tuple[str, str, Decimal]], prior.setdefault("adjustments", []))
+        for start in range(2, 19, 3):
+            carc = seg.get(start)
+            if carc:
+                adjustments.append((seg.get(1), carc, money(seg, start + 1)))
+
+
+def _prior_fields(prior: dict[str, object]) -> dict[str, Any]:
+    adjustments = cast(list[tuple[str, str, Decimal]], prior.get("adjustments", []))
+    return {
+        "prior_paid": prior.get("paid"),
+        "prior_remaining": prior.get("remaining"),
+        "prior_adjustments": tuple(adjustments),
+    }

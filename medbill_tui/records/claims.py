@@ -46,6 +46,15 @@ class ClaimRun:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimVersion:
+    """A claim's number, status and version, read under a row lock before an action."""
+
+    claim_no: str
+    status: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class SubmissionGroup:
     """Claims that go in one file: one clearinghouse, and their payers."""
 

@@ -149,6 +149,8 @@ class UnbilledRow:
     """Scrubber errors (billing is blocked while any remain)."""
     warnings: int = 0
     status: str = "unbilled"
+    self_pay: bool = False
+    """No coverage: the patient is billed (P), never a payer."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,6 +118,9 @@ class VisitLine:
     patient_paid: Decimal
     insurance_pending: Decimal
     due: Decimal
+    billed_direct: bool = False
+    """Billed to the patient with no claim (self-pay, or the biller's choice): its statement
+    lines say nothing of insurance."""
 
 
 @dataclass(frozen=True, slots=True)

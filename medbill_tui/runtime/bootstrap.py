@@ -35,7 +35,7 @@ class Runtime:
     engine: Engine
     clock: Clock
     actor: str
-    role: str | None = None
+    role: str | None
     """The actor's role once `identify` let them in (None before, or for file-only commands)."""
     first_admin: bool = False
     """This session made the actor the first admin of a database that had no users."""
@@ -84,7 +84,11 @@ def connect(settings: Settings) -> Runtime:
         engine = make_engine(settings.database_url or start_embedded(settings.data_dir))
         check_connection(engine)
     return Runtime(
-        settings=settings, engine=engine, clock=Clock(settings.today), actor=current_login()
+        settings=settings,
+        engine=engine,
+        clock=Clock(settings.today),
+        actor=current_login(),
+        role=None,  # until `identify` lets the login in
     )
 
 

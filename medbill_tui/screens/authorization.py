@@ -8,10 +8,8 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from medbill_tui.records.forms import (
     AuthorizationForm,
@@ -19,7 +17,7 @@ from medbill_tui.records.forms import (
     CoverageOption,
     PatientContext,
 )
-from medbill_tui.screens.form import FormScreen
+from medbill_tui.screens.record_form import RecordFormScreen
 from medbill_tui.widgets.form_field import (
     FormField,
     FormRow,
@@ -56,44 +54,15 @@ class AuthorizationLoaded(Message):
     """The authorization as its form, with its version (when recording an answer)."""
 
 
-@dataclass
-class AuthorizationSaved(Message):
-    """The authorization was saved under `authorization_id`."""
-
-    authorization_id: int
-    status: str
-    new: bool
-
-
-class AuthorizationScreen(FormScreen):
+class AuthorizationScreen(RecordFormScreen[AuthorizationForm]):
     """A prior authorization on one coverage: a new request (status pending: codes, visits,
     dates, when to follow up), or the payer's answer to an existing one (approved with the
-    payer's number, denied, or still pending with a new follow-up date).
-
-    | Key(s) | Description |
-    | :- | :- |
-    | ctrl+s | Save and go back. |
-    | enter | Next field (opens a drop-down when on one). |
-    | escape | Back (asks when there are unsaved changes). |
+    payer's number, denied, or still pending with a new follow-up date). Keys: as in
+    RecordFormScreen.
     """
 
-    DEFAULT_CSS = """
-    #authorization-body {
-        height: 1fr;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
-    }
-    #authorization-heading {
-        text-style: bold;
-        height: auto;
-    }
-    #form-status {
-        height: auto;
-        margin-top: 1;
-    }
-    """
-
-    save_group = "authorization-save"
+    form_id = "authorization"
+    record_type = AuthorizationForm
     draft_entity = "authorization"
     what = "authorization"
     FIELDS: ClassVar[tuple[str, ...]] = (
@@ -111,78 +80,65 @@ class AuthorizationScreen(FormScreen):
         self.coverage_id = coverage_id
         self.authorization_id = authorization_id
         self.authorization: AuthorizationOption | None = None
-        self.record: AuthorizationForm | None = None
-        """The authorization as loaded, with its version (None for a new request)."""
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with VerticalScroll(id="authorization-body", can_focus=False):
-            yield Static("", id="authorization-heading", markup=False)
-            with FormRow():
-                yield FormField(
-                    "status",
-                    "Status",
-                    choice_input(STATUS_CHOICES, allow_blank=False),
-                    label_width=LW,
-                    editor_width=36,
-                )
-            with FormRow():
-                yield FormField(
-                    "number",
-                    "Auth number",
-                    text_input(max_length=50),
-                    label_width=LW,
-                    editor_width=20,
-                    hint="the payer's; needed when approved",
-                )
-            with FormRow():
-                yield FormField(
-                    "codes",
-                    "Codes",
-                    text_input(placeholder="CPT/HCPCS codes, e.g. 97110 97140", max_length=200),
-                    label_width=LW,
-                )
-            with FormRow():
-                yield FormField(
-                    "visits_allowed",
-                    "Visits allowed",
-                    text_input(max_length=4, restrict=r"[0-9]*"),
-                    label_width=LW,
-                    editor_width=4,
-                    hint="blank: no limit",
-                    width=38,
-                    error_label="Visits",
-                )
-                yield Static("", id="authorization-used", markup=False)
-            with FormRow():
-                yield FormField(
-                    "start_date",
-                    "Valid from",
-                    date_input(),
-                    label_width=LW,
-                    editor_width=10,
-                    width=28,
-                    error_label="Start date",
-                )
-                yield FormField(
-                    "end_date", "to", date_input(), editor_width=10, error_label="End date"
-                )
-            with FormRow():
-                yield FormField(
-                    "follow_up_on",
-                    "Follow up on",
-                    date_input(),
-                    label_width=LW,
-                    editor_width=10,
-                    hint="when to call the payer if no answer",
-                    error_label="Follow-up date",
-                )
-            yield Static("", id="form-status", markup=False)
-        yield Footer()
-
-    @property
-    def form_root(self) -> Widget:
-        return self.query_one("#authorization-body")
+    def compose_fields(self) -> ComposeResult:
+        with FormRow():
+            yield FormField(
+                "status",
+                "Status",
+                choice_input(STATUS_CHOICES, allow_blank=False),
+                label_width=LW,
+                editor_width=36,
+            )
+        with FormRow():
+            yield FormField(
+                "number",
+                "Auth number",
+                text_input(max_length=50),
+                label_width=LW,
+                editor_width=20,
+                hint="the payer's; needed when approved",
+            )
+        with FormRow():
+            yield FormField(
+                "codes",
+                "Codes",
+                text_input(placeholder="CPT/HCPCS codes, e.g. 97110 97140", max_length=200),
+                label_width=LW,
+            )
+        with FormRow():
+            yield FormField(
+                "visits_allowed",
+                "Visits allowed",
+                text_input(max_length=4, restrict=r"[0-9]*"),
+                label_width=LW,
+                editor_width=4,
+                hint="blank: no limit",
+                width=38,
+                error_label="Visits",
+            )
+            yield Static("", id="authorization-used", markup=False)
+        with FormRow():
+            yield FormField(
+                "start_date",
+                "Valid from",
+                date_input(),
+                label_width=LW,
+                editor_width=10,
+                width=28,
+                error_label="Start date",
+            )
+            yield FormField("end_date", "to", date_input(), editor_width=10, error_label="End date")
+        with FormRow():
+            yield FormField(
+                "follow_up_on",
+                "Follow up on",
+                date_input(),
+                label_width=LW,
+                editor_width=10,
+                hint="when to call the payer if no answer",
+                error_label="Follow-up date",
+            )
 
     def on_mount(self) -> None:
         self.sub_title = (
@@ -223,9 +179,7 @@ class AuthorizationScreen(FormScreen):
             if self.authorization_id is None
             else ("Record the payer's answer")
         )
-        self.query_one("#authorization-heading", Static).update(
-            f"{doing} · {patient.name} ({patient.account_no})\n{payer}"
-        )
+        self.set_heading(f"{doing} · {patient.name} ({patient.account_no})\n{payer}")
         self.sub_title = f"{self.sub_title} · {patient.name}"
         if message.missing:
             self.set_status(
@@ -255,42 +209,27 @@ class AuthorizationScreen(FormScreen):
         if auth is None:
             self.fields()["codes"].editor.focus()
 
-    def start_save(self) -> None:
-        values = self.values()
-        self.save_authorization(
-            AuthorizationForm(
-                coverage_id=self.coverage_id,
-                authorization_id=self.authorization_id,
-                version=self.record.version if self.record is not None else None,
-                **{name: values[name] for name in self.FIELDS},
-            ),
-            self.record,
+    def form_to_save(self) -> AuthorizationForm:
+        return AuthorizationForm(
+            coverage_id=self.coverage_id,
+            authorization_id=self.authorization_id,
+            version=self.loaded_version,
+            **self.entries(),
         )
 
-    @work(thread=True, exit_on_error=False, group="authorization-save", exclusive=True)
-    def save_authorization(self, form: AuthorizationForm, loaded: AuthorizationForm | None) -> None:
-        auth_id = self.services.patients.save_authorization(form, loaded)
-        self.drop_draft_after_save()
-        self.post_message(
-            AuthorizationSaved(auth_id, form.status, new=form.authorization_id is None)
-        )
+    def store(self, form: AuthorizationForm, loaded: AuthorizationForm | None) -> int:
+        return self.services.patients.save_authorization(form, loaded)
 
     def draft_id(self) -> int | None:
         return self.authorization_id
 
-    def adopt(self, theirs: object, show: bool) -> None:
-        if isinstance(theirs, AuthorizationForm):
-            self.record = theirs
-            if show:
-                set_form_values(self.form_root, {n: getattr(theirs, n) for n in self.FIELDS})
-
-    def on_authorization_saved(self, message: AuthorizationSaved) -> None:
-        self.authorization_id = message.authorization_id
+    def record_saved(self, record_id: int, form: AuthorizationForm) -> None:
+        self.authorization_id = record_id
         self.save_done("Saved.")
         self.notify(
             "Authorization requested (pending)."
-            if message.new
-            else f"Authorization recorded: {message.status}.",
+            if form.authorization_id is None
+            else f"Authorization recorded: {form.status}.",
             title="Authorization saved",
             timeout=4,
         )

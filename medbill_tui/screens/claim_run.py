@@ -11,12 +11,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from medbill_tui.records.claims import ClaimRun
+from medbill_tui.screens.dialog import DialogScreen
 from medbill_tui.widgets.text import fmt_date, money, plural
 
 MAX_REASONS = 3
@@ -34,11 +34,13 @@ class ClaimRunReady(Message):
 
 @dataclass
 class HoldChanged(Message):
-    """An encounter or claim was put on hold or released; `what` says which, in words;
-    `leaving` is the queue row key of a row that is no longer in the queue ('' if none)."""
+    """An encounter or claim was put on hold, released, resent or billed to the patient;
+    `what` says which, in words; `leaving` is the queue row key of a row that is no longer in
+    the queue ('' if none); `title` heads the notice."""
 
     what: str
     leaving: str = ""
+    title: str = "Hold"
 
 
 def run_summary(run: ClaimRun) -> str:
@@ -79,7 +81,7 @@ def render_run(run: ClaimRun) -> RenderableType:
     return Group(*parts)
 
 
-class ClaimRunScreen(ModalScreen[bool]):
+class ClaimRunScreen(DialogScreen[bool]):
     """Preview claims before they are created; dismisses with True to create them.
 
     | Key(s) | Description |
@@ -89,30 +91,13 @@ class ClaimRunScreen(ModalScreen[bool]):
     | j / k, arrows | Scroll the list. |
     """
 
+    dialog_id = "claim-run-dialog"
+
     DEFAULT_CSS = """
-    ClaimRunScreen {
-        align: center middle;
-    }
-    #claim-run-dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $border;
-        padding: 0 1;
-        background: $surface;
-    }
-    #claim-run-title {
-        text-style: bold;
-        width: 100%;
-    }
     #claim-run-body {
         height: auto;
         max-height: 15;
         scrollbar-size-vertical: 1;
-    }
-    #claim-run-hint {
-        margin-top: 1;
     }
     """
 
@@ -138,19 +123,19 @@ class ClaimRunScreen(ModalScreen[bool]):
         self.run = run
         self.scope = scope
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="claim-run-dialog"):
-            yield Label(Text(f"Create claims: {self.scope}"), id="claim-run-title")
-            yield Static(Text(run_summary(self.run)), id="claim-run-summary")
-            with VerticalScroll(id="claim-run-body", can_focus=False):
-                yield Static(render_run(self.run), id="claim-run-list")
-            hint = (
-                "y or Enter: create them · n or Esc: cancel"
-                if self.run.created
-                else "Nothing to create · Enter or Esc: close"
-            )
-            yield Static(hint, id="claim-run-hint")
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(
+            Text(f"Create claims: {self.scope}"), id="claim-run-title", classes="dialog-title"
+        )
+        yield Static(Text(run_summary(self.run)), id="claim-run-summary")
+        with VerticalScroll(id="claim-run-body", can_focus=False):
+            yield Static(render_run(self.run), id="claim-run-list")
+        hint = (
+            "y or Enter: create them · n or Esc: cancel"
+            if self.run.created
+            else "Nothing to create · Enter or Esc: close"
+        )
+        yield Static(hint, id="claim-run-hint", classes="dialog-keys")
 
     def action_answer(self, create: bool) -> None:
         self.dismiss(create and self.run.created > 0)

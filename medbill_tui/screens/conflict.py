@@ -11,12 +11,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from medbill_tui.records.conflicts import ConflictInfo, Draft
+from medbill_tui.screens.dialog import DialogScreen
 
 Choice = Literal["reload", "keep"]
 
@@ -43,7 +43,7 @@ def heading(info: ConflictInfo) -> str:
     return f"{who} saved {info.what}{when}, after you opened it."
 
 
-class ConflictScreen(ModalScreen[Choice]):
+class ConflictScreen(DialogScreen[Choice]):
     """Someone else saved the record first: their changes field by field, and the choice.
 
     | Key(s) | Description |
@@ -52,29 +52,12 @@ class ConflictScreen(ModalScreen[Choice]):
     | k / escape | Keep yours on screen (ctrl+s then saves them over theirs). |
     """
 
+    dialog_id = "conflict-dialog"
+
     DEFAULT_CSS = """
-    ConflictScreen {
-        align: center middle;
-    }
-    ConflictScreen > Vertical {
-        width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $border;
-        padding: 0 1;
-        background: $surface;
-    }
-    ConflictScreen .dialog-title {
-        text-style: bold;
-        width: 100%;
-    }
     ConflictScreen #conflict-changes {
         height: auto;
         max-height: 10;
-    }
-    ConflictScreen .dialog-hint {
-        margin-top: 1;
     }
     """
 
@@ -99,23 +82,21 @@ class ConflictScreen(ModalScreen[Choice]):
         super().__init__()
         self.info = info
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text("Not saved: someone else saved first"), classes="dialog-title")
-            yield Static(Text(heading(self.info)), id="conflict-heading")
-            with VerticalScroll(id="conflict-changes", can_focus=False):
-                if self.info.changes:
-                    yield Static(changes_table(self.info), id="conflict-table")
-                else:
-                    yield Static("No field you can see differs (a status or a link did).")
-            yield Static(
-                "Your entries are kept as a draft either way.\n"
-                "r  reload theirs (ctrl+r puts yours back)\n"
-                "k  keep mine on screen (ctrl+s saves them over theirs)",
-                classes="dialog-hint",
-                markup=False,
-            )
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(Text("Not saved: someone else saved first"), classes="dialog-title")
+        yield Static(Text(heading(self.info)), id="conflict-heading")
+        with VerticalScroll(id="conflict-changes", can_focus=False):
+            if self.info.changes:
+                yield Static(changes_table(self.info), id="conflict-table")
+            else:
+                yield Static("No field you can see differs (a status or a link did).")
+        yield Static(
+            "Your entries are kept as a draft either way.\n"
+            "r  reload theirs (ctrl+r puts yours back)\n"
+            "k  keep mine on screen (ctrl+s saves them over theirs)",
+            classes="dialog-keys",
+            markup=False,
+        )
 
     def action_choose(self, choice: Choice) -> None:
         self.dismiss(choice)
@@ -134,7 +115,7 @@ class DraftFound(Message):
     draft: Draft
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(DialogScreen[bool]):
     """A yes/no question; dismisses with True for yes.
 
     | Key(s) | Description |
@@ -143,21 +124,10 @@ class ConfirmScreen(ModalScreen[bool]):
     | n / escape | No. |
     """
 
+    dialog_id = "confirm-dialog"
+
     DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
-    #confirm-dialog {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        border: thick $border;
-        padding: 0 1;
-        background: $surface;
-    }
     #confirm-question {
-        width: 100%;
-        text-style: bold;
         margin-bottom: 1;
     }
     """
@@ -173,11 +143,9 @@ class ConfirmScreen(ModalScreen[bool]):
         self.yes = yes
         self.no = no
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog"):
-            yield Label(self.question, id="confirm-question", markup=False)
-            yield Static(f"y  {self.yes}\nn  {self.no} (or Esc)", markup=False)
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(self.question, id="confirm-question", classes="dialog-title", markup=False)
+        yield Static(f"y  {self.yes}\nn  {self.no} (or Esc)", markup=False)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

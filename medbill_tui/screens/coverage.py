@@ -7,14 +7,13 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Footer, Header, Label, Select, Static
+from textual.widgets import Label, Select
 
 from medbill_tui.records.forms import CoverageForm, PatientContext
 from medbill_tui.records.queues import PayerOption
-from medbill_tui.screens.form import FormScreen
+from medbill_tui.screens.record_form import RecordFormScreen
 from medbill_tui.widgets.form_field import (
     FormField,
     FormRow,
@@ -45,50 +44,29 @@ class CoverageLoaded(Message):
     form: CoverageForm | None
 
 
-@dataclass
-class CoverageSaved(Message):
-    """The coverage was saved under `coverage_id`."""
-
-    coverage_id: int
-    new: bool
-
-
 def suggested_priority(context: PatientContext) -> str:
     """The first of 1, 2, 3 no current coverage of the patient has."""
     taken = {c.priority for c in context.coverages if c.effective_to is None}
     return next((str(p) for p in (1, 2, 3) if p not in taken), "1")
 
 
-class CoverageScreen(FormScreen):
+class CoverageScreen(RecordFormScreen[CoverageForm]):
     """A patient's coverage: payer, member and group, relationship, priority, dates, and the
     subscriber when the patient is not the card holder. Escape goes back to the patient.
-
-    | Key(s) | Description |
-    | :- | :- |
-    | ctrl+s | Save and go back. |
-    | enter | Next field (opens a drop-down when on one). |
-    | escape | Back (asks when there are unsaved changes). |
+    Keys: as in RecordFormScreen.
     """
 
     DEFAULT_CSS = """
-    #coverage-body {
-        height: 1fr;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
-    }
-    #coverage-heading, #subscriber-title {
+    #subscriber-title {
         text-style: bold;
     }
     #subscriber {
         height: auto;
     }
-    #form-status {
-        height: auto;
-        margin-top: 1;
-    }
     """
 
-    save_group = "coverage-save"
+    form_id = "coverage"
+    record_type = CoverageForm
     what = "coverage"
     draft_entity = "coverage"
     FIELDS: ClassVar[tuple[str, ...]] = (
@@ -107,82 +85,71 @@ class CoverageScreen(FormScreen):
         super().__init__()
         self.patient_id = patient_id
         self.coverage_id = coverage_id
-        self.record: CoverageForm | None = None
-        """The coverage as loaded (None for a new one)."""
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with VerticalScroll(id="coverage-body", can_focus=False):
-            yield Static("", id="coverage-heading", markup=False)
+    def compose_fields(self) -> ComposeResult:
+        with FormRow():
+            yield FormField(
+                "payer", "Payer", choice_input((), prompt="Choose the payer"), label_width=LW
+            )
+        with FormRow():
+            yield FormField(
+                "member_id", "Member ID", text_input(max_length=80), label_width=LW, width=40
+            )
+            yield FormField("group_no", "Group", text_input(max_length=50))
+        with FormRow():
+            yield FormField(
+                "relationship",
+                "Relationship",
+                choice_input(RELATIONSHIP_CHOICES, allow_blank=False),
+                label_width=LW,
+                editor_width=12,
+                width=40,
+            )
+            yield FormField(
+                "priority",
+                "Priority",
+                text_input(max_length=1, restrict=r"[123]?"),
+                editor_width=1,
+                hint="1 primary, 2, 3",
+            )
+        with FormRow():
+            yield FormField(
+                "effective_from",
+                "Effective from",
+                date_input(),
+                label_width=LW,
+                editor_width=10,
+                width=28,
+                error_label="Effective date",
+            )
+            yield FormField(
+                "effective_to",
+                "to",
+                date_input(),
+                editor_width=10,
+                hint="blank: still in force",
+                error_label="End date",
+            )
+        with Vertical(id="subscriber"):
+            yield Label("Subscriber (the card holder)", id="subscriber-title")
             with FormRow():
                 yield FormField(
-                    "payer", "Payer", choice_input((), prompt="Choose the payer"), label_width=LW
-                )
-            with FormRow():
-                yield FormField(
-                    "member_id", "Member ID", text_input(max_length=80), label_width=LW, width=40
-                )
-                yield FormField("group_no", "Group", text_input(max_length=50))
-            with FormRow():
-                yield FormField(
-                    "relationship",
-                    "Relationship",
-                    choice_input(RELATIONSHIP_CHOICES, allow_blank=False),
+                    "subscriber_first_name",
+                    "First name",
+                    text_input(max_length=35),
                     label_width=LW,
-                    editor_width=12,
                     width=40,
                 )
-                yield FormField(
-                    "priority",
-                    "Priority",
-                    text_input(max_length=1, restrict=r"[123]?"),
-                    editor_width=1,
-                    hint="1 primary, 2, 3",
-                )
+                yield FormField("subscriber_last_name", "Last name", text_input(max_length=60))
             with FormRow():
                 yield FormField(
-                    "effective_from",
-                    "Effective from",
+                    "subscriber_dob",
+                    "Date of birth",
                     date_input(),
                     label_width=LW,
                     editor_width=10,
-                    width=28,
-                    error_label="Effective date",
+                    error_label="Subscriber's date of birth",
                 )
-                yield FormField(
-                    "effective_to",
-                    "to",
-                    date_input(),
-                    editor_width=10,
-                    hint="blank: still in force",
-                    error_label="End date",
-                )
-            with Vertical(id="subscriber"):
-                yield Label("Subscriber (the card holder)", id="subscriber-title")
-                with FormRow():
-                    yield FormField(
-                        "subscriber_first_name",
-                        "First name",
-                        text_input(max_length=35),
-                        label_width=LW,
-                        width=40,
-                    )
-                    yield FormField("subscriber_last_name", "Last name", text_input(max_length=60))
-                with FormRow():
-                    yield FormField(
-                        "subscriber_dob",
-                        "Date of birth",
-                        date_input(),
-                        label_width=LW,
-                        editor_width=10,
-                        error_label="Subscriber's date of birth",
-                    )
-            yield Static("", id="form-status", markup=False)
-        yield Footer()
-
-    @property
-    def form_root(self) -> Widget:
-        return self.query_one("#coverage-body")
 
     def on_mount(self) -> None:
         self.sub_title = "Edit coverage" if self.coverage_id else "New coverage"
@@ -202,7 +169,7 @@ class CoverageScreen(FormScreen):
 
     def on_coverage_loaded(self, message: CoverageLoaded) -> None:
         patient = message.context.patient
-        self.query_one("#coverage-heading", Static).update(
+        self.set_heading(
             f"{'Coverage' if message.form else 'New coverage'} for {patient.name}"
             f" · account {patient.account_no}"
         )
@@ -220,47 +187,36 @@ class CoverageScreen(FormScreen):
         self._show_subscriber()
         self.loaded()
 
-    def start_save(self) -> None:
-        values = self.values()
-        payer = values.pop("payer")
-        self.save_coverage(
-            CoverageForm(
-                patient_id=self.patient_id,
-                payer_id=int(payer) if payer else None,
-                coverage_id=self.coverage_id,
-                version=self.record.version if self.record is not None else None,
-                **{name: values[name] for name in self.FIELDS},
-            ),
-            self.record,
+    def form_to_save(self) -> CoverageForm:
+        payer = self.values()["payer"]
+        return CoverageForm(
+            patient_id=self.patient_id,
+            payer_id=int(payer) if payer else None,
+            coverage_id=self.coverage_id,
+            version=self.loaded_version,
+            **self.entries(),
         )
 
-    @work(thread=True, exit_on_error=False, group="coverage-save", exclusive=True)
-    def save_coverage(self, form: CoverageForm, loaded: CoverageForm | None) -> None:
-        coverage_id = self.services.patients.save_coverage(form, loaded)
-        self.drop_draft_after_save()
-        self.post_message(CoverageSaved(coverage_id, new=form.coverage_id is None))
+    def store(self, form: CoverageForm, loaded: CoverageForm | None) -> int:
+        return self.services.patients.save_coverage(form, loaded)
 
-    def form_values(self, form: CoverageForm) -> dict[str, str]:
-        """The coverage's values by field name, as the fields show them."""
-        values = {name: getattr(form, name) for name in self.FIELDS}
-        values["payer"] = str(form.payer_id) if form.payer_id is not None else ""
+    def form_values(self, record: CoverageForm) -> dict[str, str]:
+        values = super().form_values(record)
+        values["payer"] = str(record.payer_id) if record.payer_id is not None else ""
         return values
+
+    def show_record(self, record: CoverageForm) -> None:
+        super().show_record(record)
+        self._show_subscriber()
 
     def draft_id(self) -> int | None:
         return self.coverage_id
 
-    def adopt(self, theirs: object, show: bool) -> None:
-        if isinstance(theirs, CoverageForm):
-            self.record = theirs
-            if show:
-                set_form_values(self.form_root, self.form_values(theirs))
-                self._show_subscriber()
-
-    def on_coverage_saved(self, message: CoverageSaved) -> None:
-        self.coverage_id = message.coverage_id
+    def record_saved(self, record_id: int, form: CoverageForm) -> None:
+        self.coverage_id = record_id
         self.save_done("Saved.")
         self.notify(
-            "Coverage added." if message.new else "Coverage saved.",
+            "Coverage added." if form.coverage_id is None else "Coverage saved.",
             title="Coverage saved",
             timeout=4,
         )

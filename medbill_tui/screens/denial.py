@@ -13,20 +13,19 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker
 
+from medbill_tui.domain.posting import patient_billing_refusal
 from medbill_tui.edi.codelists import carc_words, rarc_words
 from medbill_tui.records.detail import ClaimDetail, DenialDetail
 from medbill_tui.records.followups import NoteEntry
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.claim_detail import payments
+from medbill_tui.screens.dialog import DialogScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.note import NoteScreen
-from medbill_tui.screens.reason import DIALOG_CSS
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.detail_view import DetailScroll
 from medbill_tui.widgets.encounter_messages import EntryOutcome
@@ -51,7 +50,7 @@ class DenialActionDone(Message):
     next_id: int | None = None
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(DialogScreen[str | None]):
     """Ask for one line of text; dismisses with it, or None when cancelled.
 
     | Key(s) | Description |
@@ -59,8 +58,6 @@ class PromptScreen(ModalScreen[str | None]):
     | enter | Done. |
     | escape | Cancel. |
     """
-
-    DEFAULT_CSS = DIALOG_CSS.format(name="PromptScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Do nothing"),
@@ -72,13 +69,11 @@ class PromptScreen(ModalScreen[str | None]):
         self.prompt = prompt
         self.placeholder = placeholder
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Label(Text(self.prompt))
-            yield Input(placeholder=self.placeholder, max_length=400, id="prompt-input")
-            yield Static("Enter: done · Esc: cancel", id="prompt-hint", classes="dialog-hint")
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(Text(self.title_text), classes="dialog-title")
+        yield Label(Text(self.prompt))
+        yield Input(placeholder=self.placeholder, max_length=400, id="prompt-input")
+        yield Static("Enter: done · Esc: cancel", id="prompt-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -290,20 +285,39 @@ class DenialScreen(ServiceScreen):
         self.post_message(DenialActionDone(f"Wrote off {money(amount)}", "Written off"))
 
     def action_transfer(self) -> None:
-        if self.ready():
+        if not self.ready():
+            return
+        refusal = self.denial and patient_billing_refusal(self.denial.group_code, self.denial.carc)
+        if not refusal:
             self.ask(
                 "Move the denied amount to the patient's balance?",
                 "Yes, transfer to the patient",
                 self.start_transfer,
             )
+        elif not self.services.can("bill-patient-contractual"):
+            self.notify(refusal, title="Not moved", severity="error")
+        else:
 
-    def start_transfer(self) -> None:
+            def answered(note: str | None) -> None:
+                if note is not None:
+                    self.start_transfer(note)
+
+            self.app.push_screen(
+                PromptScreen(
+                    "Contractual amount: bill the patient anyway?",
+                    "Supervisor's note:",
+                    "e.g. the patient signed a waiver",
+                ),
+                answered,
+            )
+
+    def start_transfer(self, override: str | None = None) -> None:
         self.set_busy(True, "Transferring…")
-        self.transfer()
+        self.transfer(override)
 
     @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
-    def transfer(self) -> None:
-        amount = self.services.denials.transfer_to_patient(self.work_item_id)
+    def transfer(self, override: str | None) -> None:
+        amount = self.services.denials.transfer_to_patient(self.work_item_id, override)
         self.post_message(DenialActionDone(f"Moved {money(amount)} to the patient", "Transferred"))
 
     def action_note(self) -> None:

@@ -9,11 +9,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from medbill_tui.domain.aging import BUCKETS
 from medbill_tui.records.queues import QUEUE_TITLES, PayerOption, QueueFilter, QueueKind
+from medbill_tui.screens.dialog import DialogScreen
 
 HINT = "Enter applies · Esc cancels · Tab moves between the fields"
 TEXT_HELP = "e.g. smith   or   smith, jo   or   A00001"
@@ -63,7 +63,7 @@ def parse_amount_range(value: str) -> tuple[Decimal | None, Decimal | None]:
     return low, high
 
 
-class FilterScreen(ModalScreen[QueueFilter | None]):
+class FilterScreen(DialogScreen[QueueFilter | None]):
     """Edit a queue's filter; dismisses with the new filter, or None when cancelled.
 
     | Key(s) | Description |
@@ -73,6 +73,8 @@ class FilterScreen(ModalScreen[QueueFilter | None]):
     | ctrl+r | Reset both fields. |
     | escape | Cancel. |
     """
+
+    dialog_id = "filter-dialog"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="filter.cancel"),
@@ -88,22 +90,22 @@ class FilterScreen(ModalScreen[QueueFilter | None]):
         self.current = current
         self.payers = payers
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="filter-dialog"):
-            yield Label(f"Filter {QUEUE_TITLES[self.kind].lower()}", id="filter-title")
-            yield Label("Patient last name (or 'last, first') or account number:")
-            yield Input(self.current.text, placeholder=TEXT_HELP, id="filter-text")
-            yield Label("Payer:")
-            yield Select[int](
-                [(payer.name, payer.id) for payer in self.payers],
-                prompt="All payers",
-                value=self.current.payer_id if self.current.payer_id is not None else Select.NULL,
-                id="filter-payer",
-            )
-            if self.kind is QueueKind.BALANCES:
-                yield from self._balance_fields()
-            yield Static(HINT, id="filter-hint")
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(
+            f"Filter {QUEUE_TITLES[self.kind].lower()}", id="filter-title", classes="dialog-title"
+        )
+        yield Label("Patient last name (or 'last, first') or account number:")
+        yield Input(self.current.text, placeholder=TEXT_HELP, id="filter-text")
+        yield Label("Payer:")
+        yield Select[int](
+            [(payer.name, payer.id) for payer in self.payers],
+            prompt="All payers",
+            value=self.current.payer_id if self.current.payer_id is not None else Select.NULL,
+            id="filter-payer",
+        )
+        if self.kind is QueueKind.BALANCES:
+            yield from self._balance_fields()
+        yield Static(HINT, id="filter-hint", classes="dialog-hint")
 
     def _balance_fields(self) -> ComposeResult:
         current = self.current

@@ -9,12 +9,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
 from medbill_tui.records.followups import (
@@ -26,26 +23,17 @@ from medbill_tui.records.followups import (
     FollowupSaved,
     NoteEntry,
 )
-from medbill_tui.records.queues import Cursor
+from medbill_tui.records.queues import Cursor, Page
 from medbill_tui.records.work import Queue, WorkLease
 from medbill_tui.screens.note import NoteActions, NoteScreen
+from medbill_tui.screens.pick_list import PickListScreen, list_bindings
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
-from medbill_tui.widgets.form_table import Cell, PickTable
+from medbill_tui.widgets.form_table import Cell, ListTable
 from medbill_tui.widgets.text import fmt_date, fmt_date_short, money, plural
 
-LOAD_GROUP = "followups"
 DONE_GROUP = "followups-done"
 MARKS = {RANK_DENIAL: "!", RANK_UNPAID: "$"}
 """A mark before the reason that reads without colour: ! denial deadline, $ no payment."""
-
-
-@dataclass
-class FollowupsLoaded(Message):
-    """A page of the list arrived (`first`: it replaces the rows shown)."""
-
-    rows: tuple[FollowupRow, ...]
-    next_cursor: Cursor | None
-    first: bool
 
 
 @dataclass
@@ -69,7 +57,7 @@ def followup_cells(row: FollowupRow) -> list[Cell]:
     ]
 
 
-class FollowupTable(PickTable):
+class FollowupTable(ListTable):
     """The follow-ups due.
 
     | Key(s) | Description |
@@ -86,13 +74,6 @@ class FollowupTable(PickTable):
         ("Due", 8),
         ("Owed", 9),
     )
-
-    DEFAULT_CSS = """
-    FollowupTable {
-        height: 1fr;
-        max-height: 100%;
-    }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -112,7 +93,7 @@ class FollowupTable(PickTable):
     ]
 
 
-class FollowupsScreen(WorkNextActions, NoteActions):
+class FollowupsScreen(PickListScreen[FollowupRow], WorkNextActions, NoteActions):
     """Follow-ups due today or earlier (a: every open one), a page at a time.
 
     | Key(s) | Description |
@@ -124,14 +105,6 @@ class FollowupsScreen(WorkNextActions, NoteActions):
     | a | Due only / every open follow-up. |
     | r | Reload. |
     | escape | Back. |
-    """
-
-    DEFAULT_CSS = """
-    #followups-status {
-        height: 1;
-        background: $panel;
-        padding: 0 1;
-    }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -156,61 +129,29 @@ class FollowupsScreen(WorkNextActions, NoteActions):
             id="followups.toggle-all",
             tooltip="Show every open follow-up, or only those due",
         ),
-        Binding("r", "refresh", "Reload", id="followups.refresh", tooltip="Load again"),
-        Binding("escape", "back", "Back", id="followups.back", tooltip="Close the list"),
+        *list_bindings("followups"),
     ]
 
+    list_id = "followups"
+    list_title = "Follow-up due"
+    table_class = FollowupTable
+
     def __init__(self, page_size: int = 200) -> None:
-        super().__init__()
-        self.page_size = page_size
-        self.rows: list[FollowupRow] = []
-        self.next_cursor: Cursor | None = None
-        self.loading = False
+        super().__init__(page_size)
         self.show_all = False
-        self.reload_on_resume = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield FollowupTable(id="followups-table")
-        yield Static("Loading…", id="followups-status", markup=False)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.sub_title = "Follow-up due"
-        self.query_one(FollowupTable).focus()
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        if self.reload_on_resume:  # back from a claim or account: it may have changed
-            self.reload_on_resume = False
-            self.reload()
-
-    # loading -------------------------------------------------------------------------
-
-    def reload(self) -> None:
-        self.loading = True
-        self.load(None)
-
-    @work(thread=True, exit_on_error=False, group=LOAD_GROUP, exclusive=True)
-    def load(self, after: Cursor | None) -> None:
-        page = self.services.followups.due_page(
+    def load_page(self, after: Cursor | None) -> Page[FollowupRow]:
+        return self.services.followups.due_page(
             show_all=self.show_all, after=after, limit=self.page_size
         )
-        self.post_message(FollowupsLoaded(page.rows, page.next_cursor, after is None))
 
-    def on_followups_loaded(self, message: FollowupsLoaded) -> None:
-        self.loading = False
-        self.rows = list(message.rows) if message.first else self.rows + list(message.rows)
-        self.next_cursor = message.next_cursor
-        self.show_rows()
+    def row_key(self, row: FollowupRow) -> str:
+        return str(row.work_item_id)
 
-    def show_rows(self) -> None:
-        self.query_one(FollowupTable).set_rows(
-            (str(row.work_item_id), followup_cells(row)) for row in self.rows
-        )
-        self.show_status()
+    def row_cells(self, row: FollowupRow) -> list[Cell]:
+        return followup_cells(row)
 
-    def show_status(self) -> None:
+    def status_text(self) -> str:
         owed = sum((r.amount for r in self.rows), Decimal("0.00"))
         more = "+" if self.next_cursor is not None else ""
         which = "open" if self.show_all else "due"
@@ -221,27 +162,14 @@ class FollowupsScreen(WorkNextActions, NoteActions):
         current = self.current()
         if current is not None and current.holder:
             text += f" · @ held by {current.holder}"
-        self.query_one("#followups-status", Static).update(Text(text))
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_status()
-        near_end = event.cursor_row >= len(self.rows) - 10
-        if near_end and self.next_cursor is not None and not self.loading:
-            self.loading = True
-            self.load(self.next_cursor)
+        return text
 
     def worker_failed(self, worker: Worker[Any]) -> None:
-        if worker.group == LOAD_GROUP:
-            self.loading = False
-            self.query_one("#followups-status", Static).update("Could not load: r tries again")
-        elif worker.group == DONE_GROUP:
+        super().worker_failed(worker)
+        if worker.group == DONE_GROUP:
             self.reload()  # someone else may have closed it: show the list as it is now
 
     # actions -------------------------------------------------------------------------
-
-    def current(self) -> FollowupRow | None:
-        key = self.query_one(FollowupTable).selected_key()
-        return next((r for r in self.rows if str(r.work_item_id) == key), None)
 
     def note_target(self) -> tuple[Entity, int, str] | None:
         row = self.current()
@@ -253,11 +181,7 @@ class FollowupsScreen(WorkNextActions, NoteActions):
     def note_saved(self, saved: FollowupSaved) -> None:
         self.reload()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        row = self.current()
-        if row is None:
-            return
+    def open_row(self, row: FollowupRow) -> None:
         from medbill_tui.screens.account_detail import AccountDetailScreen
         from medbill_tui.screens.claim_detail import ClaimDetailScreen
         from medbill_tui.screens.denial import DenialScreen
@@ -298,7 +222,7 @@ class FollowupsScreen(WorkNextActions, NoteActions):
 
         def answered(entry: NoteEntry | None) -> None:
             if entry is not None:
-                self.query_one("#followups-status", Static).update("Saving…")
+                self.set_status("Saving…")
                 self.done(row.work_item_id, entry.body, entry.next_on)
 
         self.app.push_screen(
@@ -320,7 +244,7 @@ class FollowupsScreen(WorkNextActions, NoteActions):
 
     def on_followup_worked(self, message: FollowupWorked) -> None:
         done = message.done
-        table = self.query_one(FollowupTable)
+        table = self.table
         index = table.cursor_row
         still_shown = self.show_all and done.due_on is not None
         if not still_shown:
@@ -334,13 +258,6 @@ class FollowupsScreen(WorkNextActions, NoteActions):
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
-        self.sub_title = "Follow-up: all open" if self.show_all else "Follow-up due"
-        self.query_one("#followups-status", Static).update("Loading…")
+        self.sub_title = "Follow-up: all open" if self.show_all else self.list_title
+        self.set_status("Loading…")
         self.reload()
-
-    def action_refresh(self) -> None:
-        self.query_one("#followups-status", Static).update("Loading…")
-        self.reload()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

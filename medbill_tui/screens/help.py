@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
+
+from medbill_tui.screens.dialog import DialogScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +40,15 @@ def help_rows(app: App[Any], active: dict[str, ActiveBinding]) -> list[HelpRow]:
     return sorted(rows, key=lambda row: not row.binding_id)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     """A table of key, what it does and its binding id (for a keymap file).
 
     | Key(s) | Description |
     | :- | :- |
     | escape / ? | Close. |
     """
+
+    dialog_id = "help-dialog"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark", "close", "Close", id="help.close"),
@@ -59,15 +61,14 @@ class HelpScreen(ModalScreen[None]):
         self.title_text = title
         self.rows = rows
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="help-dialog"):
-            yield Label(f"Keys: {self.title_text}", id="help-title")
-            yield DataTable[str](cursor_type="row", id="help-table")
-            yield Static(
-                "Move a key with a keymap file (MEDBILL_KEYMAP): id = key, e.g. app.help = f1",
-                id="help-hint",
-            )
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(f"Keys: {self.title_text}", id="help-title", classes="dialog-title")
+        yield DataTable[str](cursor_type="row", id="help-table")
+        yield Static(
+            "Move a key with a keymap file (MEDBILL_KEYMAP): id = key, e.g. app.help = f1",
+            id="help-hint",
+            classes="dialog-hint",
+        )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -14,18 +14,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from medbill_tui.domain.followup import CALL_OUTCOMES, DATE_HELP, DateInvalid, next_action_date
 from medbill_tui.records.followups import Entity, FollowupSaved, NoteEntry, PayerCall
 from medbill_tui.screens.base import ServiceScreen
-from medbill_tui.screens.reason import DIALOG_CSS
+from medbill_tui.screens.dialog import DialogScreen
 from medbill_tui.widgets.text import fmt_date
 
-NOTE_CSS = (
-    DIALOG_CSS.format(name="NoteScreen")
-    + """
+NOTE_CSS = """
 NoteScreen Horizontal {
     height: auto;
 }
@@ -47,10 +44,9 @@ NoteScreen Input, NoteScreen Select {
     width: 1fr;
 }
 """
-)
 
 
-class NoteScreen(ModalScreen[NoteEntry | None]):
+class NoteScreen(DialogScreen[NoteEntry | None]):
     """A note and a next-action date (optional unless `date_required`); with `allow_call`
     (a claim) ctrl+t shows the payer-call fields. Dismisses with a NoteEntry, or None.
 
@@ -96,33 +92,31 @@ class NoteScreen(ModalScreen[NoteEntry | None]):
         self.date_hint = date_hint
         self.body_required = body_required
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.title_text), classes="dialog-title", id="note-title")
-            with Vertical(id="call-fields", classes="" if self.call else "hidden"):
-                with Horizontal():
-                    yield Label("Rep name", classes="field-label")
-                    yield Input(placeholder="who answered", max_length=60, id="call-rep")
-                    yield Label("Ref", classes="field-label", id="call-ref-label")
-                    yield Input(placeholder="call reference", max_length=40, id="call-ref")
-                with Horizontal():
-                    yield Label("Outcome", classes="field-label")
-                    yield Select(
-                        [(o, o) for o in CALL_OUTCOMES],
-                        allow_blank=False,
-                        value=CALL_OUTCOMES[0],
-                        id="call-outcome",
-                    )
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(Text(self.title_text), classes="dialog-title", id="note-title")
+        with Vertical(id="call-fields", classes="" if self.call else "hidden"):
             with Horizontal():
-                yield Label(self.body_label, classes="field-label")
-                yield Input(
-                    placeholder="e.g. called payer, resubmitted", max_length=500, id="note-body"
+                yield Label("Rep name", classes="field-label")
+                yield Input(placeholder="who answered", max_length=60, id="call-rep")
+                yield Label("Ref", classes="field-label", id="call-ref-label")
+                yield Input(placeholder="call reference", max_length=40, id="call-ref")
+            with Horizontal():
+                yield Label("Outcome", classes="field-label")
+                yield Select(
+                    [(o, o) for o in CALL_OUTCOMES],
+                    allow_blank=False,
+                    value=CALL_OUTCOMES[0],
+                    id="call-outcome",
                 )
-            with Horizontal():
-                yield Label(self.date_label, classes="field-label")
-                yield Input(placeholder=f"{DATE_HELP}", max_length=12, id="note-date")
-            yield Static(self._default_hint(), id="note-hint", classes="dialog-hint")
-        yield Footer()
+        with Horizontal():
+            yield Label(self.body_label, classes="field-label")
+            yield Input(
+                placeholder="e.g. called payer, resubmitted", max_length=500, id="note-body"
+            )
+        with Horizontal():
+            yield Label(self.date_label, classes="field-label")
+            yield Input(placeholder=f"{DATE_HELP}", max_length=12, id="note-date")
+        yield Static(self._default_hint(), id="note-hint", classes="dialog-hint")
 
     def _default_hint(self) -> str:
         toggle = " · ctrl+t: payer call" if self.allow_call else ""

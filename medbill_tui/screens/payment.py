@@ -11,22 +11,20 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from medbill_tui.domain.patient_payments import METHODS
 from medbill_tui.records.payments import PaymentEntry, PaymentPreview, Receipt
 from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.screens.dialog import DialogScreen
 from medbill_tui.screens.form import ConfirmScreen
-from medbill_tui.screens.reason import DIALOG_CSS
 from medbill_tui.widgets.text import money
 
 HINT = "Enter: next box, then done · Esc cancels · visits: encounter numbers to pay first"
 
 
-class PaymentScreen(ModalScreen[PaymentEntry | None]):
+class PaymentScreen(DialogScreen[PaymentEntry | None]):
     """Type a payment or refund; dismisses with a PaymentEntry, or None.
 
     | Key(s) | Description |
@@ -34,8 +32,6 @@ class PaymentScreen(ModalScreen[PaymentEntry | None]):
     | enter | Next box, then done. |
     | escape | Cancel. |
     """
-
-    DEFAULT_CSS = DIALOG_CSS.format(name="PaymentScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="payment.cancel", tooltip="Post nothing"),
@@ -45,25 +41,21 @@ class PaymentScreen(ModalScreen[PaymentEntry | None]):
         super().__init__()
         self.title_text = title
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Select[str](
-                [("payment", "payment"), ("refund of a credit", "refund")],
-                value="payment",
-                allow_blank=False,
-                id="pay-kind",
-            )
-            yield Input(placeholder="amount, e.g. 40.00", id="pay-amount")
-            yield Select[str](
-                [(m, m) for m in METHODS], value="cash", allow_blank=False, id="pay-method"
-            )
-            yield Input(placeholder="check or card reference", id="pay-ref")
-            yield Input(
-                placeholder="visits to pay first, e.g. 1203, 1188 (optional)", id="pay-visits"
-            )
-            yield Static(HINT, id="pay-hint", classes="dialog-hint")
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(Text(self.title_text), classes="dialog-title")
+        yield Select[str](
+            [("payment", "payment"), ("refund of a credit", "refund")],
+            value="payment",
+            allow_blank=False,
+            id="pay-kind",
+        )
+        yield Input(placeholder="amount, e.g. 40.00", id="pay-amount")
+        yield Select[str](
+            [(m, m) for m in METHODS], value="cash", allow_blank=False, id="pay-method"
+        )
+        yield Input(placeholder="check or card reference", id="pay-ref")
+        yield Input(placeholder="visits to pay first, e.g. 1203, 1188 (optional)", id="pay-visits")
+        yield Static(HINT, id="pay-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#pay-amount", Input).focus()

@@ -54,6 +54,7 @@ class QueueScreen(WorkNextActions, BalanceActions):
     | a | Unbilled: key a new encounter. |
     | c | Unbilled: create the claim of this encounter (preview, then confirm). |
     | C | Unbilled: create the claims of every clean encounter (preview, then confirm). |
+    | P | Unbilled: bill the patient, no claim (self-pay; an insured visit asks why). |
     | h / u | Unbilled and pending claims: put on hold with a reason / release. |
     | / | Filter by patient / account and payer. |
     | x | Clear the filter. |
@@ -84,6 +85,14 @@ class QueueScreen(WorkNextActions, BalanceActions):
             "All claims",
             id="queue.create-all-claims",
             tooltip="Create claims for every clean encounter (preview first)",
+        ),
+        Binding(
+            "P",
+            "bill_patient",
+            "Bill patient",
+            id="queue.bill-patient",
+            show=False,
+            tooltip="Unbilled: bill the patient instead of a payer (self-pay, or with a reason)",
         ),
         Binding("h", "hold", "Hold", id="queue.hold", tooltip="Put on hold, with a reason"),
         Binding("u", "release", "Release", id="queue.release", tooltip="Release from hold"),
@@ -141,7 +150,7 @@ class QueueScreen(WorkNextActions, BalanceActions):
     ]
 
     UNBILLED_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"new_encounter", "create_claim", "create_all_claims"}
+        {"new_encounter", "create_claim", "create_all_claims", "bill_patient"}
     )
 
     def __init__(self, kind: QueueKind, *, page_size: int) -> None:

@@ -20,13 +20,14 @@ from medbill_tui.records.queues import (
 )
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.claim_run import ClaimRunReady, ClaimRunScreen, HoldChanged, run_summary
+from medbill_tui.screens.conflict import ConfirmScreen
 from medbill_tui.screens.encounter_detail import EncounterDetailScreen
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.queue_submit import SubmitActions
 from medbill_tui.screens.reason import ReasonScreen
 from medbill_tui.widgets.encounter_messages import EntryOutcome
 from medbill_tui.widgets.queue_table import QueueTable, row_key
-from medbill_tui.widgets.text import fmt_date, plural
+from medbill_tui.widgets.text import fmt_date, money, plural
 
 
 def seen_claim(row: PendingClaimRow | RejectionRow) -> Seen | None:
@@ -169,6 +170,44 @@ class QueueActions(SubmitActions):
 
         self.app.push_screen(ReasonScreen(title, "Why is it on hold?"), held)
 
+    def action_bill_patient(self) -> None:
+        """Bill the visit to the patient instead of a payer: a self-pay visit after y/n, an
+        insured one with the reason."""
+        row = self.current_row
+        if not isinstance(row, UnbilledRow):
+            return
+        encounter_id = row.encounter_id
+        what = f"encounter {encounter_id} ({row.patient_name}, {fmt_date(row.dos)})"
+
+        def answered(reason: str | bool | None) -> None:
+            if reason:
+                self.bill_patient(encounter_id, reason if isinstance(reason, str) else "")
+
+        if row.self_pay:
+            question = f"Bill the patient {money(row.charges)} for self-pay {what}?"
+            self.app.push_screen(
+                ConfirmScreen(question, yes="Yes, bill the patient", no="No, leave it"), answered
+            )
+        else:
+            self.app.push_screen(
+                ReasonScreen(
+                    f"Bill the patient {money(row.charges)} for {what}",
+                    f"It has insurance ({row.payer_name}): why the patient instead?",
+                ),
+                answered,
+            )
+
+    @work(thread=True, exit_on_error=False, group="queue-hold", exclusive=True)
+    def bill_patient(self, encounter_id: int, reason: str) -> None:
+        amount = self.services.claims.bill_patient(encounter_id, reason)
+        self.post_message(
+            HoldChanged(
+                f"Encounter {encounter_id}: {money(amount)} billed to the patient",
+                f"e{encounter_id}",
+                "Billed to patient",
+            )
+        )
+
     def action_release(self) -> None:
         row = self.current_row
         if isinstance(row, PendingClaimRow):
@@ -234,5 +273,5 @@ class QueueActions(SubmitActions):
     def on_hold_changed(self, message: HoldChanged) -> None:
         if message.leaving:
             self._keep_place(message.leaving)
-        self.notify(message.what, title="Hold", timeout=6)
+        self.notify(message.what, title=message.title, timeout=6)
         self.action_refresh()

@@ -7,34 +7,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
-DIALOG_CSS = """
-{name} {{
-    align: center middle;
-}}
-{name} > Vertical {{
-    width: 66;
-    max-width: 100%;
-    height: auto;
-    border: thick $border;
-    padding: 0 1;
-    background: $surface;
-}}
-{name} .dialog-title {{
-    text-style: bold;
-    width: 100%;
-}}
-{name} .dialog-hint {{
-    margin-top: 1;
-    color: $text-muted;
-}}
-"""
+from medbill_tui.screens.dialog import DialogScreen
 
 
-class ReasonScreen(ModalScreen[str | None]):
+class ReasonScreen(DialogScreen[str | None]):
     """Ask why (a hold's reason); dismisses with the text, or None when cancelled.
 
     | Key(s) | Description |
@@ -42,8 +20,6 @@ class ReasonScreen(ModalScreen[str | None]):
     | enter | Done (a reason is required). |
     | escape | Cancel. |
     """
-
-    DEFAULT_CSS = DIALOG_CSS.format(name="ReasonScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="reason.cancel", tooltip="Do nothing"),
@@ -54,13 +30,11 @@ class ReasonScreen(ModalScreen[str | None]):
         self.title_text = title
         self.prompt = prompt
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Label(self.prompt)
-            yield Input(placeholder="e.g. waiting for the op note", max_length=200, id="reason")
-            yield Static("Enter: done · Esc: cancel", id="reason-hint", classes="dialog-hint")
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(Text(self.title_text), classes="dialog-title")
+        yield Label(self.prompt)
+        yield Input(placeholder="e.g. waiting for the op note", max_length=200, id="reason")
+        yield Static("Enter: done · Esc: cancel", id="reason-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -77,7 +51,7 @@ class ReasonScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class DiscardScreen(ModalScreen[bool]):
+class DiscardScreen(DialogScreen[bool]):
     """ "Throw away the unsaved entries?" — dismisses with True for yes.
 
     | Key(s) | Description |
@@ -85,8 +59,6 @@ class DiscardScreen(ModalScreen[bool]):
     | y | Yes, throw them away. |
     | n / escape | No, keep editing. |
     """
-
-    DEFAULT_CSS = DIALOG_CSS.format(name="DiscardScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Discard", id="discard.yes", tooltip="Throw the entries away"),
@@ -97,13 +69,9 @@ class DiscardScreen(ModalScreen[bool]):
         super().__init__()
         self.question = question
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.question), classes="dialog-title")
-            yield Static(
-                "y: yes, throw them away · n or Esc: no, keep editing", classes="dialog-hint"
-            )
-        yield Footer()
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(Text(self.question), classes="dialog-title")
+        yield Static("y: yes, throw them away · n or Esc: no, keep editing", classes="dialog-hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

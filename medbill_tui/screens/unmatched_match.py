@@ -11,14 +11,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from medbill_tui.records.unmatched import MatchCandidate, MatchOutcome, UnmatchedRow
+from medbill_tui.screens.dialog import DialogScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.widgets.form_table import PickTable
 from medbill_tui.widgets.text import fmt_date, fmt_date_short, money
@@ -84,7 +83,7 @@ class CandidateTable(PickTable):
     ]
 
 
-class MatchScreen(ModalScreen[MatchOutcome | None]):
+class MatchScreen(DialogScreen[MatchOutcome | None]):
     """Find the claim for one unmatched payment and post it; dismisses with the outcome.
 
     | Key(s) | Description |
@@ -95,23 +94,9 @@ class MatchScreen(ModalScreen[MatchOutcome | None]):
     | escape | Cancel (nothing is posted). |
     """
 
+    dialog_id = "match-dialog"
+
     DEFAULT_CSS = """
-    MatchScreen {
-        align: center middle;
-    }
-    #match-dialog {
-        width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $border;
-        padding: 0 1;
-        background: $surface;
-    }
-    #match-title {
-        text-style: bold;
-        width: 100%;
-    }
     #match-status {
         color: $text-muted;
     }
@@ -133,20 +118,19 @@ class MatchScreen(ModalScreen[MatchOutcome | None]):
     def medbill(self) -> MedbillApp:
         return cast("MedbillApp", self.app)
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         row = self.row
-        with Vertical(id="match-dialog"):
-            yield Label(
-                Text(f"Payment {row.patient_control_no} · {row.payer_name} · trace {row.trace_no}"),
-                id="match-title",
-            )
-            paid = f"Paid {money(row.paid)} of {money(row.charge)} charged"
-            named = f" · {row.patient_name}" if row.patient_name else ""
-            yield Static(Text(paid + named))
-            yield Input(placeholder="claim no., account no. or last name", id="match-search")
-            yield CandidateTable(id="match-table")
-            yield Static("Looking for likely claims…", id="match-status", markup=False)
-        yield Footer()
+        yield Label(
+            Text(f"Payment {row.patient_control_no} · {row.payer_name} · trace {row.trace_no}"),
+            id="match-title",
+            classes="dialog-title",
+        )
+        paid = f"Paid {money(row.paid)} of {money(row.charge)} charged"
+        named = f" · {row.patient_name}" if row.patient_name else ""
+        yield Static(Text(paid + named))
+        yield Input(placeholder="claim no., account no. or last name", id="match-search")
+        yield CandidateTable(id="match-table")
+        yield Static("Looking for likely claims…", id="match-status", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

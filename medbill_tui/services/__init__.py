@@ -1,6 +1,6 @@
 """Use cases: what screens and the CLI ask for. Each call is one unit of work.
 
-`Services` builds each service (and imports its module, with the SQL and the ORM models
+`Services` builds each service (and imports its module, with the repositories and their SQL
 behind it) the first time it is used, so the app paints its first screen without loading
 the use cases it has not needed yet (see docs/performance.md, cold start).
 """
@@ -48,11 +48,12 @@ class Services:
     engine: Engine
     clock: Clock
     actor: str
+    role: str
+    """The actor's role (biller, supervisor, admin): what `can` allows. No default: a
+    forgotten role must not grant anything."""
     page_size: int = DEFAULT_PAGE_SIZE
     inbox: Path = Path("inbox")
     """The folder inbound X12 files are dropped in (the inbox screen lists it)."""
-    role: str = "admin"
-    """The actor's role (biller, supervisor, admin): what `can` allows."""
     outbox: Path = Path("outbox")
     letters: Path = Path("letters")
     receipts: Path = Path("receipts")
@@ -128,9 +129,13 @@ class Services:
     def denials(self) -> DenialService:
         from medbill_tui.services.denials import DenialService
 
-        supervisor = can(self.role, "write-off-over-limit")
         return DenialService(
-            self.engine, self.clock, self.actor, self.letters, supervisor=supervisor
+            self.engine,
+            self.clock,
+            self.actor,
+            self.letters,
+            supervisor=can(self.role, "write-off-over-limit"),
+            may_override_contractual=can(self.role, "bill-patient-contractual"),
         )
 
     @cached_property
@@ -188,6 +193,8 @@ class Services:
 def build_services(
     engine: Engine,
     clock: Clock,
+    *,
+    role: str,
     actor: str = "tester",
     page_size: int = 200,
     outbox: Path | None = None,
@@ -197,13 +204,12 @@ def build_services(
     statements_dir: Path | None = None,
     dunning: DunningPolicy | None = None,
     receipts: Path | None = None,
-    role: str | None = "admin",
     lease_minutes: int = 30,
 ) -> Services:
     """Wire the services of one session onto `engine` (each is made when first used).
 
-    `role` is the actor's: the app and the CLI pass the one `identify` found for the login;
-    the default suits tests and scripts on a database of their own.
+    `role` is the actor's, and required: the app and the CLI pass the one `identify` found
+    for the login; tests and scripts say which role they act as.
     """
     return Services(
         engine=engine,
@@ -211,7 +217,7 @@ def build_services(
         actor=actor,
         page_size=page_size,
         inbox=inbox or Path("inbox"),
-        role=role or "biller",
+        role=role,
         outbox=outbox or Path("outbox"),
         letters=letters or Path("letters"),
         receipts=receipts or Path("receipts"),

@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from sqlalchemy import Connection, Engine
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories.audit import (
     VIEW,
@@ -24,6 +23,9 @@ from medbill_tui.db.repositories.audit import (
 from medbill_tui.db.uow import read_connection
 from medbill_tui.records.audit import AuditCursor, AuditEvent, AuditFilter
 from medbill_tui.services.errors import translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 ENTITIES = (
     "patient",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.orm import Session
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories.claims import (
     ClaimConflict,
     batches_for,
     insert_claims,
+    lock_claim_status,
+    lock_claim_version,
     lock_unbilled,
     refresh_rejected_claim,
     scrub_encounters,
@@ -18,12 +19,18 @@ from medbill_tui.db.repositories.claims import (
     set_encounter_hold,
     split_clean,
 )
+from medbill_tui.db.repositories.patient_billing import PatientBillingRefused, bill_to_patient
 from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.domain.claim_state import REJECTED
 from medbill_tui.records.claims import ClaimRun
 from medbill_tui.records.conflicts import FieldChange, Seen
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.conflicts import Conflict, conflict_words, describe
-from medbill_tui.services.errors import ServiceError, translate_errors
+from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 
 class ClaimRefused(ServiceError):
@@ -77,10 +84,8 @@ class ClaimService:
 
         def action(conn: Connection) -> None:
             self._check_seen(conn, claim_id, seen, "send again")
-            status = conn.execute(
-                text("SELECT status FROM claim WHERE id = :c FOR UPDATE"), {"c": claim_id}
-            ).scalar()
-            if status not in ("rejected_999", "rejected_277ca"):
+            status = lock_claim_status(conn, claim_id)
+            if status not in REJECTED:
                 raise ClaimConflict("only a rejected claim can be sent again")
             refresh_rejected_claim(conn, claim_id, self.actor)
 
@@ -111,10 +116,7 @@ class ClaimService:
         """Lock the claim; refuse when its version is no longer the one the biller saw."""
         if seen is None:
             return
-        row = conn.execute(
-            text("SELECT claim_no, status, version FROM claim WHERE id = :c FOR UPDATE"),
-            {"c": claim_id},
-        ).one_or_none()
+        row = lock_claim_version(conn, claim_id)
         if row is None or row.version == seen.version:
             return
         changes: tuple[FieldChange, ...] = ()
@@ -130,6 +132,21 @@ class ClaimService:
     @translate_errors
     def release_encounter(self, encounter_id: int) -> None:
         self._guarded(lambda conn: set_encounter_hold(conn, encounter_id, False, "", self.actor))
+
+    @translate_errors
+    def bill_patient(self, encounter_id: int, reason: str = "") -> Decimal:
+        """Bill an unbilled visit to the patient instead of a payer (no claim): its charges
+        become the patient's balance and go on the next statement. A visit with insurance
+        needs a reason. Returns the amount billed."""
+
+        def work(session: Session) -> Decimal:
+            try:
+                bill = bill_to_patient(session.connection(), encounter_id, self.actor, reason)
+            except PatientBillingRefused as exc:
+                raise ClaimRefused(sentence(exc)) from None
+            return bill.amount
+
+        return run_in_transaction(self.engine, work)
 
     def _guarded(self, action: Callable[[Connection], None]) -> None:
         def work(session: Session) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories.drafts import last_change
 from medbill_tui.domain.conflicts import changed_fields
 from medbill_tui.records.conflicts import ConflictInfo, FieldChange
 from medbill_tui.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 
 class Conflict(ServiceError):

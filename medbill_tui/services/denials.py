@@ -8,19 +8,21 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import TypeVar
-
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import denials as repo
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.reference import carc_description, practice_address
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records.detail import DenialDetail
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import record_view
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 APPEAL_FOLLOW_UP_DAYS = 30
 APPEAL_WINDOW_DAYS = 180
@@ -43,6 +45,7 @@ class DenialService:
         letters: Path,
         write_off_limit: Decimal = Decimal("100.00"),
         supervisor: bool = False,
+        may_override_contractual: bool = False,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -50,6 +53,7 @@ class DenialService:
         self.letters = letters
         self.write_off_limit = write_off_limit
         self.supervisor = supervisor
+        self.may_override_contractual = may_override_contractual
 
     def _do(self, work_item_id: int, action: Callable[[Connection, repo.DenialContext], T]) -> T:
         def work(session: Session) -> T:
@@ -99,9 +103,16 @@ class DenialService:
         )
 
     @translate_errors
-    def transfer_to_patient(self, work_item_id: int) -> Decimal:
+    def transfer_to_patient(self, work_item_id: int, override: str | None = None) -> Decimal:
+        """Move the denied amount to the patient; a contractual (CO) amount only with a
+        supervisor's `override` note."""
+        if override is not None and not self.may_override_contractual:
+            raise DenialActionRefused(
+                "Moving a contractual (CO) amount to the patient needs a supervisor"
+            )
         return self._do(
-            work_item_id, lambda conn, ctx: repo.transfer_to_patient(conn, ctx, self.actor)
+            work_item_id,
+            lambda conn, ctx: repo.transfer_to_patient(conn, ctx, self.actor, override),
         )
 
     @translate_errors
@@ -129,12 +140,8 @@ class DenialService:
         def action(conn: Connection, ctx: repo.DenialContext) -> Path:
             if ctx.status != "open":
                 raise repo.DenialRefused(f"this denial is already {ctx.status}")
-            practice = conn.execute(
-                text("SELECT name, address1, city, state, zip FROM practice ORDER BY id LIMIT 1")
-            ).one()
-            official = conn.execute(
-                text("SELECT description FROM carc WHERE code = :c"), {"c": ctx.carc}
-            ).scalar()
+            practice = practice_address(conn)
+            official = carc_description(conn, ctx.carc)
             letter = Template(
                 resources.files("medbill_tui.data")
                 .joinpath("appeal_letter.txt")

@@ -4,14 +4,16 @@ record is opened, dropped when it is saved."""
 from __future__ import annotations
 
 from datetime import datetime
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import drafts as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.records.conflicts import Draft
 from medbill_tui.services.errors import translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 
 class DraftService:

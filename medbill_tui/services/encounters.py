@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from typing import NoReturn
-
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, NoReturn
 
 from medbill_tui.db.codesets import CodeHit, search_codes
 from medbill_tui.db.repositories import encounters as repo
 from medbill_tui.db.repositories.claims import refresh_rejected_claim
 from medbill_tui.db.repositories.drafts import delete_draft
-from medbill_tui.db.repositories.fees import fee_for
+from medbill_tui.db.repositories.fees import fee_for, payer_id_for_coverage
 from medbill_tui.db.repositories.scrub_input import DbCodeBook
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.encounter_form import merge_findings, parse_form
@@ -31,6 +28,10 @@ from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import viewing
 from medbill_tui.services.conflicts import Conflict, conflict_words, form_conflict
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 
 class EntryInvalid(ServiceError):
@@ -106,9 +107,7 @@ class EncounterService:
         with read_connection(self.engine) as conn:
             payer_id = None
             if coverage_id is not None:
-                payer_id = conn.execute(
-                    text("SELECT payer_id FROM coverage WHERE id = :id"), {"id": coverage_id}
-                ).scalar()
+                payer_id = payer_id_for_coverage(conn, coverage_id)
             return fee_for(conn, code.strip().upper(), modifier.strip().upper(), payer_id)
 
     def _check(self, conn: Connection, form: EncounterForm) -> tuple[FormFinding, ...]:

@@ -48,12 +48,9 @@ def translate_errors(func: Callable[P, T]) -> Callable[P, T]:
         except Exception as exc:
             # imported here, not at the top: the app's first frame imports this module and
             # must not wait for SQLAlchemy (loaded by then whenever a service has run)
-            from sqlalchemy.exc import DBAPIError, OperationalError
+            from medbill_tui.db.uow import is_lost_connection
 
-            lost = isinstance(exc, OperationalError) or (
-                isinstance(exc, DBAPIError) and exc.connection_invalidated
-            )
-            if lost:
+            if is_lost_connection(exc):
                 raise ServiceUnavailable(LOST_CONNECTION) from exc
             raise
 

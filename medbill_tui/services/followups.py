@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
-
-from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import denials as denial_repo
 from medbill_tui.db.repositories import followups as repo
@@ -30,6 +27,10 @@ from medbill_tui.records.followups import (
 from medbill_tui.records.queues import Cursor, Page, QueueFilter, Timers
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 ENTITIES: tuple[Entity, ...] = ("claim", "patient")

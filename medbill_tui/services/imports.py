@@ -14,15 +14,16 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Protocol
 
 from medbill_tui.db.repositories import acks as repo
 from medbill_tui.db.repositories import edi_store
-from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.db.uow import (
+    ConstraintViolated,
+    constraint_violations,
+    read_connection,
+    run_in_transaction,
+)
 from medbill_tui.edi.detect import UnsupportedTransaction
 from medbill_tui.edi.segments import X12SyntaxError
 from medbill_tui.edi.stream import (
@@ -46,6 +47,10 @@ from medbill_tui.records.claims import InboxEntry
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, translate_errors
 from medbill_tui.services.remittances import RemitOutcome, RemittanceService
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 IMPORTED_KINDS = ("999", "277CA", "835")
 MB = 1024 * 1024
@@ -78,6 +83,11 @@ class ImportResult:
     warnings: tuple[str, ...] = ()
     message: str = ""
     payments: tuple[RemitOutcome, ...] = ()
+
+    @property
+    def refused(self) -> bool:
+        """The file, or a payment in it, was refused (a dry run answers as the real run)."""
+        return self.status == "not-posted" or any(p.refused for p in self.payments)
 
 
 class _Validation(Protocol):
@@ -201,11 +211,12 @@ class ImportService:
             return _already(name, kind, prior)
         validation = self._validation(path, scan.size)
         try:
-            return run_in_transaction(
-                self.engine,
-                lambda session: self._work(session, path, name, scan, validation, dry_run),
-            )
-        except IntegrityError:
+            with constraint_violations():
+                return run_in_transaction(
+                    self.engine,
+                    lambda session: self._work(session, path, name, scan, validation, dry_run),
+                )
+        except ConstraintViolated:
             # Someone imported the same bytes at this very moment: theirs counts.
             words = f"{name} was imported by someone else just now"
             return ImportResult(name, kind, "already-imported", message=words)
@@ -239,6 +250,9 @@ class ImportService:
         gs06 = scan.gs.get(6)
         if kind == "999":
             gs06 = scan.ak1.get(2) if scan.ak1 is not None else ""
+        reused = edi_store.interchange_reused(
+            conn, scan.isa.get(6).strip(), scan.isa.get(13), scan.sha256
+        )
         file_id = repo.record_inbound(
             conn,
             kind=kind,
@@ -260,7 +274,11 @@ class ImportService:
                 result = self._apply_acks(conn, path, name, scan, file_id, dry_run)
         except X12SyntaxError as exc:
             raise ImportFailed(f"{name}: {exc}") from None
-        warnings = (*scan.warnings, *(str(issue) for issue in validation.result().issues))
+        warnings = (
+            *((reused,) if reused else ()),
+            *scan.warnings,
+            *(str(issue) for issue in validation.result().issues),
+        )
         edi_store.set_warnings(conn, file_id, warnings)
         if dry_run or result.status == "not-posted":
             session.rollback()

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
-
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import patient_payments as repo
+from medbill_tui.db.repositories.reference import practice_name
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.patient_payments import PaymentRefused, parse_amount, receipt_text
 from medbill_tui.records.payments import PaymentPreview, Receipt
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -106,7 +108,7 @@ class PatientPaymentService:
                 receipt = post(conn)
             except PaymentRefused as exc:
                 raise PaymentNotPosted(sentence(exc)) from None
-            practice = conn.execute(text("SELECT name FROM practice ORDER BY id LIMIT 1")).scalar()
+            practice = practice_name(conn)
             return receipt, str(practice or "")
 
         receipt, practice = run_in_transaction(self.engine, work)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
-
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, NoReturn
 
 from medbill_tui.db.repositories import patients as repo
+from medbill_tui.db.repositories.reference import payer_options
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.patient_rules import check_authorization, check_coverage, check_patient
 from medbill_tui.records.forms import (
@@ -22,6 +20,10 @@ from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import viewing
 from medbill_tui.services.conflicts import Conflict, conflict_words, form_conflict
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 
 class FormInvalid(ServiceError):
@@ -85,8 +87,7 @@ class PatientService:
     @translate_errors
     def payers(self) -> tuple[PayerOption, ...]:
         with read_connection(self.engine) as conn:
-            rows = conn.execute(text("SELECT id, name FROM payer ORDER BY name, id")).all()
-        return tuple(PayerOption(r.id, r.name) for r in rows)
+            return payer_options(conn)
 
     @translate_errors
     def load_coverage(self, coverage_id: int) -> CoverageForm:

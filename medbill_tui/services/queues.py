@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, text
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import edi_view
 from medbill_tui.db.repositories.details import DetailRepository
+from medbill_tui.db.repositories.health import ping
 from medbill_tui.db.repositories.queue_balances import receivables_trend
 from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.db.uow import read_connection
@@ -27,6 +28,9 @@ from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import viewing
 from medbill_tui.services.errors import translate_errors
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
 
 class QueueService:
     """Pages and counts of the four work queues. Blocking: call from a thread worker."""
@@ -40,7 +44,7 @@ class QueueService:
     def ping(self) -> None:
         """Raise ServiceUnavailable unless the database answers."""
         with read_connection(self.engine) as conn:
-            conn.execute(text("SELECT 1"))
+            ping(conn)
 
     @translate_errors
     def summaries(self) -> tuple[QueueSummary, ...]:

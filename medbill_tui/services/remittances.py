@@ -6,22 +6,27 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Protocol
 
 from medbill_tui.db.repositories import ledger_check, remit_lookup
 from medbill_tui.db.repositories import remits as repo
 from medbill_tui.db.repositories.remit_posting import RemitPosting
 from medbill_tui.db.repositories.remit_repost import repost_remittance
 from medbill_tui.db.repositories.remit_undo import undo_remittance
-from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.db.uow import (
+    ConstraintViolated,
+    constraint_violations,
+    read_connection,
+    run_in_transaction,
+)
 from medbill_tui.domain.routing import RuleSet
 from medbill_tui.edi.x835 import BalanceTally, ClaimPay, ProviderAdjustment, Remit835, RemitHead
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 
 class PostingFailed(ServiceError):
@@ -35,12 +40,18 @@ class RemitOutcome:
     trace_no: str
     payer_name: str
     amount: Decimal
-    status: str  # posted | preview | already-posted | unbalanced | refused
+    status: str  # posted | preview | already-posted | conflict | unbalanced | refused
     matched: int = 0
     unmatched: int = 0
     paid: Decimal = Decimal("0.00")
     denials: int = 0
     message: str = ""
+
+    @property
+    def refused(self) -> bool:
+        """Money in this payment was not posted (a repeat of a posted one is not refused: the
+        same payment again rightly changes nothing)."""
+        return self.status in ("unbalanced", "refused", "conflict")
 
 
 class PaymentSource(Protocol):
@@ -86,8 +97,8 @@ class _WholePayment:
         return raw
 
 
-class _Unbalanced(Exception):
-    """The payment does not balance: stop writing it."""
+class _NotPostable(Exception):
+    """Wrong signs or no balance: stop writing the payment (its savepoint rolls back)."""
 
 
 RAW_EVERY = 1000
@@ -123,36 +134,38 @@ class RemittanceService:
         self, session: Session, source: PaymentSource, file_id: int | None, *, dry_run: bool
     ) -> RemitOutcome:
         """Post one payment claim by claim as `source` reads it, inside the caller's
-        transaction (a savepoint of its own). It balances (each claim, and BPR02 against the
-        claims less the PLBs) or none of it stays; it is posted once (same payer and TRN02)."""
+        transaction (a savepoint of its own). Its money has the right signs and it balances
+        (each claim, and BPR02 against the claims less the PLBs), or none of it stays; it is
+        posted once (same payer and TRN02)."""
         head = source.head
         base = RemitOutcome(head.trace_no, head.payer_name, head.amount, "refused")
         tally = BalanceTally()
         claims = source.claims()
         nested = session.begin_nested()
         try:
-            summary = self._write(session, source, claims, tally, file_id)
-        except _Unbalanced:
+            with constraint_violations():
+                summary = self._write(session, source, claims, tally, file_id)
+        except _NotPostable:
             nested.rollback()
             _read_rest(source, claims, tally)
-            return _unbalanced(base, tally.problems(head, source.plb))
+            refusal = _refusal(base, tally, source)
+            assert refusal is not None
+            return refusal
         except repo.PostingRefused as exc:
             nested.rollback()
             _read_rest(source, claims, tally)
-            problems = tally.problems(head, source.plb)
-            if problems:
-                return _unbalanced(base, problems)
-            status = "already-posted" if "already posted" in str(exc) else "refused"
-            return _with(base, status, sentence(exc))
-        except IntegrityError:
+            status = {repo.AlreadyPosted: "already-posted", repo.PaymentConflict: "conflict"}.get(
+                type(exc), "refused"
+            )
+            return _refusal(base, tally, source) or _with(base, status, sentence(exc))
+        except ConstraintViolated:
             nested.rollback()  # posted by someone else just now: say who and when
             _read_rest(source, claims, tally)
-            problems = tally.problems(head, source.plb)
-            if problems:
-                return _unbalanced(base, problems)
             prior = remit_lookup.posted_before(session.connection(), head)
             words = f"Payment {head.trace_no} was posted by someone else just now"
-            return _with(base, "already-posted", sentence(prior) if prior else words)
+            return _refusal(base, tally, source) or _with(
+                base, "already-posted", sentence(prior) if prior else words
+            )
         if dry_run:
             nested.rollback()
         else:
@@ -176,18 +189,20 @@ class RemittanceService:
         tally: BalanceTally,
         file_id: int | None,
     ) -> repo.PostingSummary:
+        if tally.signs(source.head):
+            raise _NotPostable
         posting = RemitPosting(
             session.connection(), source.head, file_id, self.actor, self.clock.today(), self.rules
         )
         for count, claim in enumerate(claims, start=1):
             tally.add(claim)
-            if tally.unbalanced_claims:
-                raise _Unbalanced
+            if tally.bad_claims:
+                raise _NotPostable
             posting.add(claim)
             if count % RAW_EVERY == 0:
                 _hand_raw(source, posting)
         if tally.problems(source.head, source.plb):
-            raise _Unbalanced
+            raise _NotPostable
         _hand_raw(source, posting)
         return posting.finish(source.plb)
 
@@ -247,8 +262,17 @@ def _read_rest(source: PaymentSource, claims: Iterator[ClaimPay], tally: Balance
     source.take_raw()
 
 
-def _unbalanced(base: RemitOutcome, problems: list[str]) -> RemitOutcome:
-    return _with(base, "unbalanced", "not posted: it does not balance — " + "; ".join(problems[:3]))
+def _refusal(base: RemitOutcome, tally: BalanceTally, source: PaymentSource) -> RemitOutcome | None:
+    """Why the whole payment, once read, may not be posted: wrong signs first, then balance."""
+    wrong_signs = tally.signs(source.head)
+    if wrong_signs:
+        return _with(base, "refused", "not posted: " + "; ".join(wrong_signs[:3]))
+    problems = tally.problems(source.head, source.plb)
+    if problems:
+        return _with(
+            base, "unbalanced", "not posted: it does not balance — " + "; ".join(problems[:3])
+        )
+    return None
 
 
 def _with(base: RemitOutcome, status: str, message: str) -> RemitOutcome:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import reports as repo
 from medbill_tui.db.uow import read_connection
@@ -18,6 +17,9 @@ from medbill_tui.records.reports import (
 )
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 class ReportInvalid(ServiceError):

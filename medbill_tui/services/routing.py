@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories.routing import past_denials
 from medbill_tui.db.uow import read_connection
 from medbill_tui.domain.routing import RuleSet
 from medbill_tui.domain.routing_replay import ReplayReport, replay
 from medbill_tui.services.errors import translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 class RoutingService:

@@ -15,9 +15,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-
-from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import statements as repo
 from medbill_tui.db.repositories.audit import record_audit
@@ -38,6 +36,10 @@ from medbill_tui.records.statements import (
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 from medbill_tui.services.users import require
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 Progress = Callable[[int, int], None]
 
@@ -78,14 +80,15 @@ class StatementService:
         actor: str,
         out_dir: Path,
         policy: DunningPolicy,
-        role: str = "admin",
+        *,
+        role: str | None,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
         self.out_dir = out_dir
         self.policy = policy
-        self.role = role  # referring to collections needs a supervisor or an admin
+        self.role = role  # collections need a supervisor or an admin; None may do nothing
 
     def _as_of(self, as_of: date | None) -> date:
         try:

@@ -8,9 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import submissions as repo
 from medbill_tui.db.uow import run_in_transaction
@@ -19,6 +17,10 @@ from medbill_tui.edi.x837p import Envelope, write_837p
 from medbill_tui.records.claims import SubmissionGroup, SubmissionRun, SubmittedFile
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 Progress = Callable[[int, int], None]
 

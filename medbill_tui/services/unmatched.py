@@ -4,10 +4,7 @@ they may belong to, posting one to the chosen claim, or closing it as not ours."
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
-
-from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import unmatched as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
@@ -20,6 +17,10 @@ from medbill_tui.records.unmatched import (
 )
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine
-
 from medbill_tui.db.repositories import users as repo
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.uow import read_connection, run_in_transaction
@@ -19,6 +17,7 @@ from medbill_tui.records.users import AppUserRecord
 from medbill_tui.services.errors import ServiceError, translate_errors
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
 _LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")

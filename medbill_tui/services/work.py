@@ -10,10 +10,7 @@ the item as free.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
-
-from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import work as repo
 from medbill_tui.db.repositories.audit import record_audit
@@ -22,6 +19,10 @@ from medbill_tui.records.work import QUEUE_KINDS, Released, WorkLease, until_wor
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 from medbill_tui.services.users import require
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -52,7 +53,8 @@ class WorkService:
         clock: Clock,
         actor: str,
         lease_minutes: int = 30,
-        role: str | None = None,
+        *,
+        role: str | None,
     ) -> None:
         self.engine = engine
         self.clock = clock

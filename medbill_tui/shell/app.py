@@ -19,7 +19,7 @@ from medbill_tui.records.queues import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 from medbill_tui.runtime.config import DEFAULT_PAGE_SIZE
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.services.errors import NotFound, ServiceError, ServiceUnavailable
-from medbill_tui.shell.binding_ids import BINDING_IDS
+from medbill_tui.shell.binding_ids import BINDING_IDS, QUEUE_BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
 from medbill_tui.shell.messages import SummariesLoaded
@@ -42,12 +42,12 @@ REPEAT_SECONDS = 3.0
 UNEXPECTED = "Something went wrong while loading. It has been logged; try again (r)."
 
 
-def _queue_binding(kind: QueueKind, slug: str) -> Binding:
+def _queue_binding(kind: QueueKind) -> Binding:
     return Binding(
         QUEUE_KEYS[kind],
         f"open_queue('{kind.value}')",
         QUEUE_TITLES[kind],
-        id=f"app.queue-{slug}",
+        id=QUEUE_BINDING_IDS[kind],
         group=QUEUES,
         tooltip=f"Open {QUEUE_TITLES[kind].lower()}",
     )
@@ -72,10 +72,10 @@ class MedbillApp(SessionMixin):
     COMMANDS = App.COMMANDS | {ScreensProvider}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        _queue_binding(QueueKind.UNBILLED, "unbilled"),
-        _queue_binding(QueueKind.PENDING_CLAIMS, "pending"),
-        _queue_binding(QueueKind.DENIALS, "denials"),
-        _queue_binding(QueueKind.BALANCES, "balances"),
+        _queue_binding(QueueKind.UNBILLED),
+        _queue_binding(QueueKind.PENDING_CLAIMS),
+        _queue_binding(QueueKind.DENIALS),
+        _queue_binding(QueueKind.BALANCES),
         Binding(
             "5",
             "patients",
@@ -116,7 +116,7 @@ class MedbillApp(SessionMixin):
             group=QUEUES,
             tooltip="Payments the import could not tie to a claim",
         ),
-        _queue_binding(QueueKind.REJECTIONS, "rejections"),
+        _queue_binding(QueueKind.REJECTIONS),
         Binding(
             "w",
             "followups",

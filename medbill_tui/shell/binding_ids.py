@@ -8,6 +8,17 @@ theirs differ: a new, renamed or removed binding id is changed here too.
 
 from __future__ import annotations
 
+from medbill_tui.records.queues import QueueKind
+
+QUEUE_BINDING_IDS: dict[QueueKind, str] = {
+    QueueKind.UNBILLED: "app.queue-unbilled",
+    QueueKind.PENDING_CLAIMS: "app.queue-pending",
+    QueueKind.REJECTIONS: "app.queue-rejections",
+    QueueKind.DENIALS: "app.queue-denials",
+    QueueKind.BALANCES: "app.queue-balances",
+}
+"""The id of the app binding that opens each queue."""
+
 BINDING_IDS: frozenset[str] = frozenset(
     {
         "account.payment",
@@ -123,6 +134,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "prompt.cancel",
         "queue.back",
         "queue.balances-by-claim",
+        "queue.bill-patient",
         "queue.clear-filter",
         "queue.create-all-claims",
         "queue.create-claim",

@@ -1,5 +1,5 @@
-"""Command palette (ctrl+p) entries: go to the dashboard or one of the four queues, or key
-a new encounter."""
+"""Command palette (ctrl+p) entries: go to the dashboard, a queue or another screen, or key
+a new encounter; each names the key that does the same, as the keymap has it."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
+from textual.binding import BindingsMap
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from medbill_tui.records.queues import QUEUE_KEYS, QUEUE_TITLES, QueueKind
+from medbill_tui.records.queues import QUEUE_TITLES, QueueKind
+from medbill_tui.shell.binding_ids import QUEUE_BINDING_IDS
+from medbill_tui.shell.keymap import key_words, keys_in_effect
 
 if TYPE_CHECKING:
     from medbill_tui.shell.app import MedbillApp
@@ -25,59 +28,86 @@ def new_encounter(app: MedbillApp) -> None:
         queue.call_after_refresh(queue.action_new_encounter)
 
 
+def keys_for(app: MedbillApp, binding_id: str, bindings: BindingsMap | None = None) -> str:
+    """The keys that run `binding_id` now, in words ('key 5'): the app's own bindings (or
+    `bindings`) with the keymap in effect applied, so a remapped key is the one named."""
+    # Textual keeps the app's bindings and its keymap here; neither has a public getter.
+    source = app._bindings if bindings is None else bindings
+    return key_words(keys_in_effect(source, app._keymap, binding_id))
+
+
 class ScreensProvider(Provider):
-    """Lists the screens a biller can go to; typing narrows them by name."""
+    """Lists the screens a biller can go to; typing narrows them by name. Each names the key
+    that opens it, read from the bindings after the keymap (MEDBILL_KEYMAP)."""
 
     def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
+        from medbill_tui.screens.queue import QueueScreen  # imported on first use, not at start
+
         app = cast("MedbillApp", self.app)
+        queue_bindings = BindingsMap(QueueScreen.BINDINGS)
+        new_key = keys_for(app, "queue.new-encounter", queue_bindings)
         entries: list[tuple[str, str, Callable[[], object]]] = [
-            ("Dashboard", "The four queues with counts and amounts", app.show_dashboard)
-        ]
-        entries.append(
+            ("Dashboard", "The four queues with counts and amounts", app.show_dashboard),
             (
                 "New encounter",
-                "Charge entry for a new visit (from the unbilled queue, key a)",
+                f"Charge entry for a new visit (from the unbilled queue, {new_key})",
                 partial(new_encounter, app),
-            )
-        )
-        entries += [
+            ),
+        ]
+        screens: list[tuple[str, str, str, Callable[[], object]]] = [
             (
                 "Patients",
-                "Find, add or correct a patient and their coverage (key 5)",
+                "Find, add or correct a patient and their coverage",
+                "app.patients",
                 app.action_patients,
             ),
             (
                 "Inbox",
-                "Import 999, 277CA and 835 files waiting in the inbox (key 6)",
+                "Import 999, 277CA and 835 files waiting in the inbox",
+                "app.inbox",
                 app.action_inbox,
             ),
             (
                 "Authorizations pending",
-                "Prior authorizations waiting for the payer (key 7)",
+                "Prior authorizations waiting for the payer",
+                "app.pending-auths",
                 app.action_pending_auths,
             ),
-            ("Reports", "Aging, denials, payments and productivity (key 0)", app.action_reports),
+            (
+                "Reports",
+                "Aging, denials, payments and productivity",
+                "app.reports",
+                app.action_reports,
+            ),
             (
                 "Follow-up due",
-                "Claims and accounts to chase today, deadlines first (key w)",
+                "Claims and accounts to chase today, deadlines first",
+                "app.followups",
                 app.action_followups,
             ),
             (
                 "Unmatched remittances",
-                "Payments the import could not tie to a claim (key 9)",
+                "Payments the import could not tie to a claim",
+                "app.unmatched",
                 app.action_unmatched,
             ),
             (
                 "Statements run",
-                "Patient statements: preview, send, collections (ctrl+t)",
+                "Patient statements: preview, send, collections",
+                "app.statements",
                 app.action_statements,
             ),
+        ]
+        entries += [
+            (name, f"{words} ({keys_for(app, binding_id)})", command)
+            for name, words, binding_id, command in screens
         ]
         for kind in QueueKind:
             entries.append(
                 (
                     f"Queue: {QUEUE_TITLES[kind]}",
-                    f"Open the {QUEUE_TITLES[kind].lower()} queue (key {QUEUE_KEYS[kind]})",
+                    f"Open the {QUEUE_TITLES[kind].lower()} queue "
+                    f"({keys_for(app, QUEUE_BINDING_IDS[kind])})",
                     partial(app.open_queue, kind),
                 )
             )

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from textual.binding import BindingsMap
+from textual.keys import format_key
 
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 _KEY = re.compile(r"^(?:[a-z0-9_]+\+)*(?:[a-z0-9_\-]+|[^\s,+])$")
@@ -57,6 +60,27 @@ def unknown_ids(keymap: Mapping[str, str], known: Iterable[str]) -> list[str]:
     """Binding ids in `keymap` that no binding of the app has (likely typos)."""
     known_set = set(known)
     return sorted(binding_id for binding_id in keymap if binding_id not in known_set)
+
+
+def keys_in_effect(bindings: BindingsMap, keymap: Mapping[str, str], binding_id: str) -> list[str]:
+    """The keys that run the binding `binding_id` of `bindings` once `keymap` is applied (by
+    Textual's own rules, on a copy), in the order they are bound."""
+    mapped = bindings.copy()
+    mapped.apply_keymap(keymap)
+    return [key for key, binding in mapped if binding.id == binding_id]
+
+
+def key_words(keys: Sequence[str]) -> str:
+    """Keys as a sentence names them: 'key 5', 'ctrl+t', 'key 5 or f5' ('no key' for none)."""
+    if not keys:
+        return "no key"
+    shown = " or ".join(_key_name(key) for key in keys)
+    return shown if "+" in keys[0] else f"key {shown}"
+
+
+def _key_name(key: str) -> str:
+    modifiers, _, last = key.rpartition("+")
+    return f"{modifiers}+{format_key(last)}" if modifiers else format_key(last)
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, str]]:

@@ -84,3 +84,14 @@ class PickTable(DataTable[Cell]):
         if self.row_count == 0:
             return None
         return self.key_at(self.cursor_row)
+
+
+class ListTable(PickTable):
+    """A pick table that fills its screen down to the status line under it."""
+
+    DEFAULT_CSS = """
+    ListTable {
+        height: 1fr;
+        max-height: 100%;
+    }
+    """

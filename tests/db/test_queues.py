@@ -69,12 +69,18 @@ def seeded(engine: Engine) -> dict[str, Any]:
             if i % 3 == 0:
                 status = "rejected_999" if i % 2 else "rejected_277ca"
                 turned = b.claim(p, dos, status, created=dos, submitted=dos, amount="70.00")
-                why = (
-                    "999 rejected the file: NM1 #12 NM109: invalid member id"
-                    if i % 2
-                    else "277CA rejected it (A7:164): entity's member id is not valid"
-                )
-                ids["rejections"].append(b.rejection(turned, p[0], DAYS[i % 2], why))
+                if i % 2:
+                    why = "999 rejected the file: NM1 #12 NM109: invalid member id"
+                    facts = {"source": "999", "reason": "NM1 #12 NM109: invalid member id"}
+                else:
+                    why = "277CA rejected it (A7:164): entity's member id is not valid"
+                    facts = {
+                        "source": "277CA",
+                        "stc_category": "A7",
+                        "stc_status": "164",
+                        "reason": "entity's member id is not valid",
+                    }
+                ids["rejections"].append(b.rejection(turned, p[0], DAYS[i % 2], why, **facts))
                 ids["pending"].append(turned)
         b.claim(patients[0], DAYS[0], "paid", created=DAYS[0], amount="1.00")  # not pending
         for n, p in enumerate(patients):

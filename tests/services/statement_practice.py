@@ -96,7 +96,8 @@ def account_no(conn: Connection, patient: Patient) -> str:
 def service(
     engine: Engine, today: date, out: Path, policy: DunningPolicy = POLICY
 ) -> StatementService:
-    return StatementService(engine, Clock(pinned=today), "biller1", out, policy)
+    # a supervisor: the tests confirm referrals to collections too
+    return StatementService(engine, Clock(pinned=today), "biller1", out, policy, role="supervisor")
 
 
 def counts(engine: Engine) -> tuple[int, int, int, int]:

@@ -56,6 +56,7 @@ def services(engine: Engine, tmp: Path, day: date = DEMO_TODAY) -> Services:
         engine,
         Clock(day),
         actor=ACTOR,
+        role="admin",  # every method of every service is walked, supervisors' ones too
         outbox=tmp / "out",
         letters=tmp / "letters",
         receipts=tmp / "receipts",
@@ -71,6 +72,18 @@ def _denial(c: Ctx) -> int:
           SELECT sum(amount) FROM ledger_entry le WHERE le.claim_id = cl.id
           AND le.responsibility = CASE cv.priority WHEN 1 THEN 'primary' ELSE 'secondary' END) > 0
         ORDER BY w.id LIMIT 1"""))  # fmt: skip
+
+
+def _patient_denial(c: Ctx) -> int:
+    """An open denial the patient may be billed for (not a contractual CO amount)."""
+    return int(
+        c.one("""SELECT w.id FROM work_item w JOIN claim cl ON cl.id = w.claim_id
+        JOIN coverage cv ON cv.id = cl.coverage_id
+        WHERE w.kind = 'denial' AND w.status = 'open' AND w.group_code <> 'CO' AND (
+          SELECT sum(amount) FROM ledger_entry le WHERE le.claim_id = cl.id
+          AND le.responsibility = CASE cv.priority WHEN 1 THEN 'primary' ELSE 'secondary' END) > 0
+        ORDER BY w.id LIMIT 1""")
+    )
 
 
 def _claim(c: Ctx, status: str) -> int:
@@ -139,6 +152,8 @@ CASES = [
          lambda c, cid: c.svc.claims.release_claim(cid),
          lambda c: c.svc.claims.hold_claim(cid := (c.svc.claims.create().claim_ids[0]), "x")
          or cid),
+    Case("claims.bill_patient", ("bill-patient", "encounter"),
+         lambda c, eid: c.svc.claims.bill_patient(eid, "patient asked"), _unbilled),
     Case("claims.hold_encounter", ("hold", "encounter"),
          lambda c, eid: c.svc.claims.hold_encounter(eid, "no notes"), _unbilled),
     Case("claims.release_encounter", ("release", "encounter"),
@@ -167,7 +182,7 @@ CASES = [
     Case("denials.write_off", ("work", "work_item"),
          lambda c, w: c.svc.denials.write_off(w, "small balance"), _denial),
     Case("denials.transfer_to_patient", ("work", "work_item"),
-         lambda c, w: c.svc.denials.transfer_to_patient(w), _denial),
+         lambda c, w: c.svc.denials.transfer_to_patient(w), _patient_denial),
     Case("denials.add_note", ("note", "claim"),
          lambda c, w: c.svc.denials.add_note(w, "called", DEMO_TODAY), _denial),
     Case("denials.resubmit", ("work", "work_item"),
@@ -341,7 +356,7 @@ def test_the_trail_reads_back_newest_first_in_pages(engine: Engine, tmp_path: Pa
     svc = services(engine, tmp_path)
     svc.audit.login()
     for user in ("ann", "bob", "ann"):
-        svc_user = build_services(engine, Clock(DEMO_TODAY), actor=user)
+        svc_user = build_services(engine, Clock(DEMO_TODAY), actor=user, role="biller")
         svc_user.audit.login("cli")
     svc.audit.logout("quit")
     everything = svc.audit.page(AuditFilter())

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, bindparam, text
 
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.denials import DenialActionRefused, DenialService
@@ -16,12 +16,22 @@ from tests.conftest import DEMO_TODAY
 
 
 def service(engine: Engine, tmp_path: Path, supervisor: bool = False) -> DenialService:
-    return DenialService(engine, Clock(DEMO_TODAY), "b1", tmp_path / "letters",
-                         Decimal("100.00"), supervisor)  # fmt: skip
+    return DenialService(
+        engine,
+        Clock(DEMO_TODAY),
+        "b1",
+        tmp_path / "letters",
+        Decimal("100.00"),
+        supervisor,
+        may_override_contractual=supervisor,
+    )
 
 
-def a_denial(engine: Engine, most: bool = False) -> tuple[int, int, Decimal]:
-    """An open denial whose payer still owes money on the claim: (item, claim, owed)."""
+def a_denial(
+    engine: Engine, most: bool = False, groups: tuple[str, ...] = ("CO", "OI", "PI", "PR", "OA")
+) -> tuple[int, int, Decimal]:
+    """An open denial of one of `groups` whose payer still owes money on the claim:
+    (item, claim, owed)."""
     order = "DESC" if most else "ASC"
     with engine.connect() as conn:
         row = conn.execute(
@@ -33,7 +43,11 @@ def a_denial(engine: Engine, most: bool = False) -> tuple[int, int, Decimal]:
                           WHERE le.claim_id = c.id AND le.responsibility =
                           CASE cv.priority WHEN 1 THEN 'primary' ELSE 'secondary' END) s ON TRUE
             WHERE w.kind = 'denial' AND w.status = 'open' AND s.owed > 0
-            ORDER BY least(w.amount, s.owed) {order}, w.id LIMIT 1""")
+              AND w.group_code IN :groups
+            ORDER BY least(w.amount, s.owed) {order}, w.id LIMIT 1""").bindparams(
+                bindparam("groups", expanding=True)
+            ),
+            {"groups": list(groups)},
         ).one()
     return int(row[0]), int(row[1]), Decimal(row[2])
 
@@ -78,7 +92,7 @@ def test_large_write_off_needs_a_supervisor(demo_engine: Engine, tmp_path: Path)
 
 
 def test_transfer_to_patient_moves_the_amount(demo_engine: Engine, tmp_path: Path) -> None:
-    item, claim, owed = a_denial(demo_engine)
+    item, claim, owed = a_denial(demo_engine, groups=("PR", "OI"))
     before = claim_balance(demo_engine, claim)
     service(demo_engine, tmp_path).transfer_to_patient(item)
     after = claim_balance(demo_engine, claim)
@@ -138,3 +152,31 @@ def test_resubmit_creates_a_corrected_claim(demo_engine: Engine, tmp_path: Path)
     )
     assert moved == balance_before - old_total + new.total_charge
     assert RemittanceService(demo_engine, Clock(DEMO_TODAY), "x").check_ledger() == ()
+
+
+def test_a_contractual_amount_is_not_billed_to_the_patient(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    item, claim, owed = a_denial(demo_engine, groups=("CO",))
+    before = claim_balance(demo_engine, claim)
+    with pytest.raises(DenialActionRefused, match="contractual obligation"):
+        service(demo_engine, tmp_path).transfer_to_patient(item)
+    with pytest.raises(DenialActionRefused, match="needs a supervisor"):
+        service(demo_engine, tmp_path).transfer_to_patient(item, "patient signed a waiver")
+    with pytest.raises(DenialActionRefused, match="contractual obligation"):
+        service(demo_engine, tmp_path, supervisor=True).transfer_to_patient(item, "  ")
+    assert claim_balance(demo_engine, claim) == before and item_status(demo_engine, item) == "open"
+    boss = service(demo_engine, tmp_path, supervisor=True)
+    assert boss.transfer_to_patient(item, "patient signed a waiver") == owed
+    after = claim_balance(demo_engine, claim)
+    assert after.get("patient", Decimal(0)) == before.get("patient", Decimal(0)) + owed
+    with demo_engine.connect() as conn:
+        body = conn.execute(
+            text("SELECT body FROM note WHERE entity = 'claim' AND entity_id = :c"), {"c": claim}
+        ).scalar_one()
+        audit = conn.execute(
+            text("SELECT detail FROM audit_event WHERE action = 'override' AND entity_id = :c"),
+            {"c": claim},
+        ).scalar_one()
+    assert "by supervisor override: patient signed a waiver" in body
+    assert audit.startswith("Contractual CO-") and "waiver" not in audit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,8 @@ def test_acknowledgments_move_claims_and_fill_the_rejections_list(
     with demo_engine.connect() as conn:
         items = conn.execute(
             text(
-                "SELECT w.detail, c.status FROM work_item w JOIN claim c ON c.id = w.claim_id "
+                "SELECT w.detail, c.status, w.source, w.stc_category, w.stc_status, w.reason "
+                "FROM work_item w JOIN claim c ON c.id = w.claim_id "
                 "WHERE w.kind = 'rejection' AND w.id > :last"
             ),
             {"last": last_item},
@@ -78,7 +80,9 @@ def test_acknowledgments_move_claims_and_fill_the_rejections_list(
         ).scalar_one()
     assert len(items) == second.rejected
     assert all(status == "rejected_277ca" and "277CA rejected it" in detail
-               for detail, status in items)  # fmt: skip
+               for detail, status, *_ in items)  # fmt: skip
+    for _, _, source, category, code, reason in items:  # the facts, in columns
+        assert source == "277CA" and category and code and reason
     assert history == first.accepted + second.accepted + second.rejected
     after = snapshot(demo_engine)
     assert after["submitted"] == submitted - first.accepted
@@ -132,9 +136,23 @@ def test_real_277ca_for_unknown_claims_goes_to_the_unmatched_list(demo_engine: E
     result = importer(demo_engine).import_file(X12_FIXTURES / "277ca-imsweb-rejected.x12")
     assert result.unmatched == 1 and result.warnings  # pyx12 is stricter than this sample
     with demo_engine.connect() as conn:
-        detail = conn.execute(text("SELECT detail FROM work_item WHERE kind = 'unmatched'"
-                                   )).scalar_one()  # fmt: skip
-    assert "277CA for unknown claim" in detail
+        item = conn.execute(
+            text(
+                "SELECT detail, source, patient_control_no, payer_claim_no, stc_category, "
+                "stc_status, stc_entity, reason, amount FROM work_item WHERE kind = 'unmatched'"
+            )
+        ).one()
+    assert "277CA for unknown claim" in item.detail
+    assert tuple(item)[1:8] == (
+        "277CA",
+        "3920394930203",
+        "1107000000001120",
+        "A7",
+        "562",
+        "85",
+        item.reason,
+    )
+    assert item.reason and item.reason in item.detail and item.amount == Decimal("199.14")
 
 
 @pytest.mark.parametrize(

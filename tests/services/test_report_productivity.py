@@ -18,7 +18,8 @@ from tests.conftest import DEMO_TODAY
 
 
 def open_denials(engine: Engine, n: int) -> list[int]:
-    """Open denials whose payer still owes on the claim (so every action applies)."""
+    """Open denials whose payer still owes on the claim (so every action applies), the first
+    of them not a contractual (CO) one (so it may be moved to the patient)."""
     with engine.connect() as conn:
         return list(
             conn.execute(
@@ -26,7 +27,7 @@ def open_denials(engine: Engine, n: int) -> list[int]:
                         AND w.amount <= 100 AND EXISTS (
                             SELECT 1 FROM ledger_entry le WHERE le.claim_id = w.claim_id
                             GROUP BY le.responsibility HAVING sum(le.amount) > 0)
-                        ORDER BY w.opened_on, w.id LIMIT :n"""),
+                        ORDER BY w.group_code = 'CO', w.opened_on, w.id LIMIT :n"""),
                 {"n": n},
             ).scalars()
         )

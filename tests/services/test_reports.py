@@ -168,7 +168,8 @@ def test_denials_by_reason_payer_and_outcome(demo_engine: Engine, tmp_path: Path
     with demo_engine.connect() as conn:
         item = conn.execute(
             text("SELECT w.id FROM work_item w WHERE w.kind = 'denial' AND w.status = 'open' "
-                 "AND w.opened_on >= :s AND EXISTS (SELECT 1 FROM ledger_entry le "
+                 "AND w.group_code <> 'CO' AND w.opened_on >= :s "
+                 "AND EXISTS (SELECT 1 FROM ledger_entry le "
                  "WHERE le.claim_id = w.claim_id GROUP BY le.responsibility "
                  "HAVING sum(le.amount) > 0) ORDER BY w.id LIMIT 1"), {"s": start},
         ).scalar_one()  # fmt: skip

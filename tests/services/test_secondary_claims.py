@@ -357,3 +357,44 @@ def test_remittance_undo_on_the_command_line_says_it_voided_the_secondary_claim(
     lines = done.stdout.splitlines()
     assert lines[0].startswith("reversed ") and len(lines) == 2
     assert lines[1].startswith(f"secondary claim {secondary.claim_no} void: after undoing")
+
+
+def test_the_sandbox_pays_a_secondary_claim_as_a_secondary_payer(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    """At most what the primary left (OA-23 for the primary's share, PR-2 for any rest), and
+    the secondary claim's balance comes to zero without a credit, for any of several seeds."""
+    s = _setup(demo_engine, tmp_path)
+    sent = next((tmp_path / "out").iterdir()).read_text()
+    assert _import(demo_engine, tmp_path, "p.835", _primary_835(sent, 3)).status == "imported"
+    with demo_engine.connect() as conn:
+        _, secondary = _claims(conn, s.patient_id)
+    for old in (tmp_path / "out").iterdir():
+        old.unlink()
+    content = _send(demo_engine, tmp_path, [secondary.id])
+    lines = read_837p(content).claims[0].lines
+    assert [(ln.prior_paid, ln.prior_remaining) for ln in lines] == [
+        (Decimal("70.00"), Decimal("30.00")),
+        (Decimal("24.00"), Decimal("6.00")),
+    ]
+    for seed in range(1, 6):
+        era = respond(content, seed=seed, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY)
+        assert era.era_835 is not None
+        claim_segments = [seg.elements for seg in iter_segments(era.era_835)]
+        clp = next(e for e in claim_segments if e[0] == "CLP")
+        assert clp[2] == "2" and Decimal(clp[4]) <= PR_TOTAL
+        assert ("CAS", "OA", "23", "90") in claim_segments  # 120 - 30 left by the primary
+    answer = respond(content, seed=1, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY,
+                     ack_reject_rate=0.0)  # fmt: skip
+    for name, body in (("s.999", answer.ack_999), ("s.277", answer.ack_277ca),
+                       ("s.835", answer.era_835)):  # fmt: skip
+        assert _import(demo_engine, tmp_path, name, body or "").status == "imported"
+    with demo_engine.connect() as conn:
+        owed = _balances(conn, s.patient_id)
+        status = conn.execute(
+            text("SELECT status FROM claim WHERE id = :c"), {"c": secondary.id}
+        ).scalar_one()
+    assert owed["secondary"] == 0 and owed["primary"] == 0, owed
+    # what the secondary left (if it paid less than all) is the patient's; never a credit
+    assert 0 <= owed.get("patient", Decimal(0)) <= PR_TOTAL and status == "paid"
+    assert _remits(demo_engine).check_ledger() == ()

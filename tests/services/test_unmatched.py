@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
+from medbill_tui.db.repositories import stored_clp
 from medbill_tui.db.repositories import unmatched as repo
 from medbill_tui.domain.posting import plan_claim_posting
 from medbill_tui.edi.x835 import ClaimPay, parse_835_all
@@ -235,10 +236,10 @@ def test_two_billers_posting_at_once_post_once(demo_engine: Engine, unknown: Unk
 def test_rows_rebuild_the_same_plan_as_the_file(demo_engine: Engine, unknown: Unknown) -> None:
     """Without the file's bytes the CLP is rebuilt from the stored rows: same ledger plan."""
     with demo_engine.connect() as conn:
-        item = conn.execute(text(repo._ITEM_SQL + " WHERE w.id = :id"),
+        item = conn.execute(text(repo.ITEM_SQL + " WHERE w.id = :id"),
                             {"id": unknown.row.work_item_id}).one()  # fmt: skip
-        from_file = repo.claim_pay(conn, item)
-        from_rows = repo._from_rows(conn, item)
+        from_file = stored_clp.claim_pay(conn, item)
+        from_rows = stored_clp.from_rows(conn, item)
     assert from_file == unknown.sent
     expected = plan_claim_posting(unknown.sent, "primary", "patient")
     rebuilt = plan_claim_posting(from_rows, "primary", "patient")
@@ -264,14 +265,9 @@ def test_real_835_and_277ca_fill_the_list(demo_engine: Engine) -> None:
     assert "DOE, SANDY" in {r.patient_name for r in payments}
     with pytest.raises(UnmatchedRefused, match="277CA"):
         service(demo_engine).post(acks[0].work_item_id, 1)
-    # Items written before they named their payment are still found, each its own.
-    with demo_engine.begin() as conn:
-        conn.execute(text(r"UPDATE work_item SET detail = regexp_replace(detail, "
-                          r"' \[claim payment \d+\]', '') WHERE kind = 'unmatched'"))  # fmt: skip
-    legacy = [r for r in open_rows(demo_engine) if r.source == "835"]
-    assert len(legacy) == 9 and all(r.claim_payment_id for r in legacy)
+    assert {r.patient_control_no for r in acks} == {"3920394930203"}
     # Post one to a demo claim of another payer (the biller confirmed it): the ledger agrees.
-    first = legacy[0]
+    first = payments[0]
     with demo_engine.connect() as conn:
         claim_id = conn.execute(
             text("SELECT id FROM claim WHERE total_charge >= :p AND status = 'accepted_999' "

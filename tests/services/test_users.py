@@ -140,3 +140,27 @@ def test_a_biller_cannot_refer_to_collections(engine: Engine, tmp_path: Path) ->
                        "collections; you are a biller"):  # fmt: skip
         service.confirm_collections(["A1"])
     assert rows(engine, "SELECT count(*) FROM audit_event") == before
+
+
+def test_services_are_not_built_without_a_role(engine: Engine) -> None:
+    """A forgotten role must not grant anything: it is a TypeError, not an admin."""
+    with pytest.raises(TypeError, match="role"):
+        build_services(engine, Clock(pinned=DEMO_TODAY), actor="b")  # type: ignore[call-arg]
+
+
+def test_services_built_for_a_biller_refuse_supervisor_actions(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    biller = build_services(
+        demo_engine, Clock(pinned=DEMO_TODAY), actor="b", role="biller", statements_dir=tmp_path
+    )
+    taken = biller.work.next("denials")
+    assert taken is not None
+    before = rows(demo_engine, "SELECT count(*) FROM audit_event")
+    with pytest.raises(RoleRefused, match="you are a biller"):
+        biller.work.reassign(taken.work_item_id, TEST_LOGIN)
+    with pytest.raises(RoleRefused, match="you are a biller"):
+        biller.statements.confirm_collections(["A1"])
+    assert rows(demo_engine, "SELECT count(*) FROM audit_event") == before
+    owner = f"SELECT owner FROM work_item WHERE id = {taken.work_item_id}"
+    assert rows(demo_engine, owner) == [("b",)]

@@ -62,6 +62,7 @@ def services(demo_engine: Engine, tmp_path: Path) -> Iterator[Services]:
     yield build_services(
         demo_engine,
         Clock(pinned=DEMO_TODAY),
+        role="admin",  # screens reach every action, supervisors' write-offs included
         outbox=tmp_path / "outbox",
         letters=tmp_path / "letters",
         receipts=tmp_path / "receipts",

@@ -23,11 +23,12 @@ def open_denials(services: Services) -> list[DenialRow]:
     return [row for row in page.rows if isinstance(row, DenialRow)]
 
 
-def small_denial(services: Services) -> DenialRow:
-    """An open denial whose payer still owes something, below the write-off limit."""
+def small_denial(services: Services, groups: tuple[str, ...] = ("CO", "PR", "OI")) -> DenialRow:
+    """An open denial of one of `groups` whose payer still owes something, below the write-off
+    limit."""
     with services.engine.connect() as conn:
         for row in open_denials(services):
-            if not 0 < row.amount <= 100:
+            if not 0 < row.amount <= 100 or row.group_code not in groups:
                 continue
             ctx_balance = conn.execute(
                 text("SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE claim_id = :c "
@@ -88,7 +89,7 @@ async def test_transfer_note_appeal_and_done_next(
     make_app: Callable[..., MedbillApp], services: Services, tmp_path: Path
 ) -> None:
     services.denials.letters = tmp_path / "letters"
-    first = small_denial(services)
+    first = small_denial(services, ("PR", "OI"))
     app = make_app()
     spy = NoteSpy(app)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -147,3 +148,54 @@ async def test_transfer_note_appeal_and_done_next(
             status = conn.execute(text("SELECT status FROM work_item WHERE id = :i"),
                                   {"i": target.work_item_id}).scalar_one()  # fmt: skip
         assert status == "done"
+
+
+async def test_a_contractual_denial_is_not_moved_to_the_patient_without_a_supervisor(
+    make_app: Callable[..., MedbillApp], services: Services
+) -> None:
+    row = small_denial(services, ("CO",))
+    services.role = "biller"
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(DenialScreen(row.work_item_id))
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("contractual obligation" in msg for msg, _, sev in spy.notes if sev == "error")
+    with services.engine.connect() as conn:
+        moved = conn.execute(
+            text("SELECT count(*) FROM ledger_entry WHERE claim_id = :c AND kind = 'transfer'"),
+            {"c": row.claim_id},
+        ).scalar_one()
+    assert moved == 0
+
+
+async def test_a_supervisor_moves_a_contractual_amount_with_a_note(
+    make_app: Callable[..., MedbillApp], services: Services
+) -> None:
+    row = small_denial(services, ("CO",))
+    services.role = "supervisor"
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(DenialScreen(row.work_item_id))
+        await settle(pilot)
+        await pilot.press("t")
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"waiver on file", "enter")
+        await settle(pilot)
+        assert "Transferred" in spy.titles()
+    with services.engine.connect() as conn:
+        memo = conn.execute(
+            text(
+                "SELECT memo FROM ledger_entry WHERE claim_id = :c AND kind = 'transfer' "
+                "AND responsibility = 'patient'"
+            ),
+            {"c": row.claim_id},
+        ).scalar_one()
+    assert "supervisor override" in memo

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable
 
 from medbill_tui.records.queues import QueueKind
@@ -148,3 +148,29 @@ async def test_no_color_keeps_the_cursor_visible(
         table = app.screen.query_one(QueueTable)
         style = table.get_component_rich_style("datatable--cursor")
         assert style.bold and style.underline
+
+
+async def test_the_palette_names_the_keys_of_the_keymap(
+    make_app: Callable[..., MedbillApp], tmp_path: Path
+) -> None:
+    """A key moved by the keymap file is the key the command palette names (and a key the
+    keymap leaves alone keeps its name)."""
+    keymap = tmp_path / "keys.toml"
+    keymap.write_text('app.queue-denials = "d"\napp.patients = "f5,p"\n', encoding="utf-8")
+    app = make_app(keymap_file=keymap)
+
+    async def palette(words: str) -> list[str]:
+        await pilot.press("ctrl+p", *words)
+        await pilot.pause(0.3)
+        results = app.screen.query_one(CommandList)
+        texts = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+        await pilot.press("escape")
+        await settle(pilot)
+        return texts
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert await palette("denials") == ["Queue: Denials\nOpen the denials queue (key d)"]
+        patients = await palette("patients")
+        assert patients[0].endswith("a patient and their coverage (key f5 or p)")
+        assert (await palette("balances"))[0].endswith("(key 4)")

@@ -69,9 +69,15 @@ def throwaway() -> Iterator[Throwaway]:
 @pytest.fixture
 def app_on(tmp_path: Path) -> Callable[[Engine], MedbillApp]:
     def make(engine: Engine) -> MedbillApp:
-        services = build_services(engine, Clock(pinned=DEMO_TODAY), outbox=tmp_path / "outbox",
-                                  letters=tmp_path / "letters", receipts=tmp_path / "receipts",
-                                  inbox=tmp_path / "inbox")  # fmt: skip
+        services = build_services(
+            engine,
+            Clock(pinned=DEMO_TODAY),
+            role="biller",  # reads queues only
+            outbox=tmp_path / "outbox",
+            letters=tmp_path / "letters",
+            receipts=tmp_path / "receipts",
+            inbox=tmp_path / "inbox",
+        )
         return MedbillApp(services)
 
     return make

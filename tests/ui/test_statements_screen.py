@@ -22,9 +22,15 @@ from tests.ui.conftest import NoteSpy, settle
 
 @pytest.fixture
 def statement_services(demo_engine: Engine, tmp_path: Path) -> Services:
-    return build_services(demo_engine, Clock(pinned=DEMO_TODAY), outbox=tmp_path / "outbox",
-                          letters=tmp_path / "letters", inbox=tmp_path / "inbox",
-                          statements_dir=tmp_path / "statements")  # fmt: skip
+    return build_services(
+        demo_engine,
+        Clock(pinned=DEMO_TODAY),
+        role="supervisor",  # confirms a referral to collections
+        outbox=tmp_path / "outbox",
+        letters=tmp_path / "letters",
+        inbox=tmp_path / "inbox",
+        statements_dir=tmp_path / "statements",
+    )
 
 
 def status(screen: StatementsScreen) -> str:

@@ -169,10 +169,12 @@ async def test_n_in_the_unmatched_list_takes_the_newest_and_marks_it_held(
 
     with services.engine.begin() as conn:  # two 277CAs for claims we do not know
         older, newer = conn.execute(
-            text("INSERT INTO work_item (kind, opened_on, detail) VALUES "
-                 "('unmatched', '2026-10-01', '277CA for unknown claim X1 (A7:164)'), "
-                 "('unmatched', '2026-10-20', '277CA for unknown claim X2 (A7:164)') "
-                 "RETURNING id"),
+            text("INSERT INTO work_item (kind, opened_on, detail, source, patient_control_no, "
+                 "stc_category, stc_status) VALUES "
+                 "('unmatched', '2026-10-01', '277CA for unknown claim X1 (A7:164)', '277CA', "
+                 "'X1', 'A7', '164'), "
+                 "('unmatched', '2026-10-20', '277CA for unknown claim X2 (A7:164)', '277CA', "
+                 "'X2', 'A7', '164') RETURNING id"),
         ).scalars()  # fmt: skip
     app = make_app()
     spy = NoteSpy(app)

@@ -150,6 +150,28 @@ def test_statement_for_a_guarantor_with_several_patients_fits_80_columns(step: S
     assert ("collection agency" in text) is (step is Step.FINAL)
 
 
+def test_a_statement_of_visits_billed_directly_says_nothing_of_insurance() -> None:
+    direct = replace(
+        visit(
+            "Rosa Diaz",
+            "G0007",
+            date(2025, 12, 1),
+            "150.00",
+            insurance_paid="0.00",
+            adjusted="0.00",
+        ),
+        billed_direct=True,
+    )
+    text = render_statement(PRACTICE, account("150.00"), Step.FIRST, START, [direct], POLICY)
+    assert "insurance" not in text.lower() and "ins. paid" not in text.lower()
+    assert "billed to you directly" in text and "AMOUNT DUE: $150.00" in text
+    insured = visit("Luis Diaz", "G0008", date(2025, 11, 3), "30.00")
+    mixed = render_statement(
+        PRACTICE, account("180.00"), Step.FIRST, START, [direct, insured], POLICY
+    )
+    assert "Ins. paid" in mixed and "billed to you directly" in mixed
+
+
 def test_file_names_are_safe() -> None:
     assert file_name("A/12 3", Step.REMINDER) == "A_12_3_reminder.txt"
     assert file_name("G0007", Step.FIRST) == "G0007_first.txt"

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from medbill_tui.db.demo.adjudicate import Adjudicator
-from medbill_tui.db.demo.claim_rows import ONE, EncounterBill
+from medbill_tui.db.demo.claim_rows import ONE, EncounterBill, RejectionColumns
 from medbill_tui.db.demo.codes import HOLD_REASONS
 from medbill_tui.db.demo.reference import PAYERS, money
 from medbill_tui.db.demo.remits import payday
@@ -135,10 +135,16 @@ class ClaimWriter(Adjudicator):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _rejection(self, day: date, status: str, why: str) -> None:
-        """The open rejection work item, worded as importing the 999 or 277CA words it."""
+        """The open rejection work item, as importing the 999 or 277CA opens it: its facts in
+        columns, its detail worded the same way."""
         if status == "rejected_999":
+            facts = RejectionColumns("999", why)
             detail = f"999 rejected the file: {why}"
         else:
             code, _, words = why.partition(" ")
+            category, _, stc_status = code.partition(":")
+            facts = RejectionColumns("277CA", words, category, stc_status)
             detail = f"277CA rejected it ({code}): {words}"
-        self.work_item("rejection", None, None, None, self.enc.total, day, detail=detail)
+        self.work_item(
+            "rejection", None, None, None, self.enc.total, day, detail=detail, facts=facts
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from medbill_tui.db.demo.codes import PATIENT_PAYMENT_MEMOS
 from medbill_tui.db.demo.people import PatientInfo
@@ -22,6 +23,18 @@ ZERO = Decimal("0.00")
 ONE = Decimal("1")
 STEP = timedelta(seconds=20)
 PAY_AMOUNTS = tuple(Decimal(f"{n}.00") for n in (10, 20, 25, 40, 50))
+
+
+class RejectionColumns(NamedTuple):
+    """A rejection's facts in the order of the demo's work_item columns after `action`."""
+
+    source: str | None = None
+    reason: str | None = None
+    stc_category: str | None = None
+    stc_status: str | None = None
+
+
+NO_FACTS = RejectionColumns()
 
 
 @dataclass(slots=True)
@@ -131,6 +144,7 @@ class ClaimRows:
         opened: date,
         done_on: date | None = None,
         detail: str | None = None,
+        facts: RejectionColumns | None = None,
     ) -> int:
         wid = self.e.new_id("work_item")
         due = opened + timedelta(days={"denial": 60, "rejection": 7}.get(kind, 14))
@@ -161,6 +175,7 @@ class ClaimRows:
                 detail,
                 category,
                 action,
+                *(facts or NO_FACTS),
             )
         )
         return wid

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audit
-from medbill_tui.edi.x277ca import Ack277CA
+from medbill_tui.domain.claim_state import ClaimStatus
+from medbill_tui.edi.x277ca import Ack277CA, ClaimAck
 from medbill_tui.edi.x999 import Ack999, AckSet
+
+S = ClaimStatus
+_SENT = frozenset({S.SUBMITTED})
+"""The claims a 999 answers: sent and not yet answered."""
+_NOT_ACKNOWLEDGED = frozenset({S.SUBMITTED, S.ACCEPTED_999})
+"""The claims a 277CA answers: sent, perhaps accepted by a 999, not yet acknowledged."""
 
 
 class UnknownBatch(LookupError):
@@ -82,27 +90,19 @@ def record_inbound(
 
 
 def _move(
-    conn: Connection, claim_id: int, allowed_from: tuple[str, ...], to: str, actor: str, detail: str
+    conn: Connection,
+    claim_id: int,
+    waiting: frozenset[ClaimStatus],
+    to: ClaimStatus,
+    actor: str,
+    detail: str,
 ) -> bool:
-    """Change a claim's status when it is in one of `allowed_from`; write its history."""
-    row = conn.execute(
-        text(
-            "UPDATE claim SET status = :to, version = version + 1 "
-            "WHERE id = :id AND status = ANY(:from) "
-            "RETURNING (SELECT status FROM claim WHERE id = :id) AS old"
-        ),
-        {"to": to, "id": claim_id, "from": list(allowed_from)},
-    ).one_or_none()
-    if row is None:
-        return False
-    conn.execute(
-        text(
-            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
-            "VALUES (:id, now(), :a, :f, :t, :d)"
-        ),
-        {"id": claim_id, "a": actor, "f": row.old, "t": to, "d": detail[:2000]},
+    """Move a claim still `waiting` for this answer; one in any other state (answered already,
+    paid, resent) is left as it is: an acknowledgment only applies to the claim it answers."""
+    moved = claim_status.move(
+        conn, [claim_id], to, actor, detail[:2000], expected_from=waiting, skip_illegal=True
     )
-    return True
+    return bool(moved)
 
 
 def _ack(
@@ -133,13 +133,55 @@ def _ack(
     )
 
 
-def _rejection_item(conn: Connection, claim_id: int, detail: str, today: object) -> None:
+@dataclass(frozen=True, slots=True)
+class RejectionFacts:
+    """What a 999 or 277CA said about a rejected claim, kept as the work item's columns."""
+
+    source: str
+    reason: str
+    stc_category: str | None = None
+    stc_status: str | None = None
+    stc_entity: str | None = None
+    error_segment: str | None = None
+    error_element: int | None = None
+    error_code: str | None = None
+
+    @classmethod
+    def of_999(cls, tset: AckSet) -> RejectionFacts:
+        first = tset.errors[0] if tset.errors else None
+        if first is None:
+            return cls("999", _set_words(tset))
+        return cls(
+            "999",
+            _set_words(tset),
+            error_segment=first.segment_id[:3] or None,
+            error_element=first.element_position,
+            error_code=(first.element_code or first.segment_code)[:3] or None,
+        )
+
+    @classmethod
+    def of_277ca(cls, claim: ClaimAck) -> RejectionFacts:
+        return cls(
+            "277CA",
+            claim.words,
+            stc_category=claim.status_category[:30],
+            stc_status=claim.status_code[:30],
+            stc_entity=claim.entity[:3] or None,
+        )
+
+
+def _rejection_item(
+    conn: Connection, claim_id: int, detail: str, facts: RejectionFacts, today: object
+) -> None:
     conn.execute(
         text("""INSERT INTO work_item (kind, claim_id, patient_id, amount, opened_on, due_on,
-                    detail)
+                    detail, source, reason, stc_category, stc_status, stc_entity,
+                    error_segment, error_element, error_code)
                 SELECT 'rejection', c.id, c.patient_id, c.total_charge, :today,
-                       CAST(:today AS date) + 7, :d FROM claim c WHERE c.id = :id"""),
-        {"id": claim_id, "today": today, "d": detail[:4000]},
+                       CAST(:today AS date) + 7, :d, :source, :reason, :stc_category,
+                       :stc_status, :stc_entity, :error_segment, :error_element, :error_code
+                FROM claim c WHERE c.id = :id"""),
+        {"id": claim_id, "today": today, "d": detail[:4000], **asdict(facts)},
     )
 
 
@@ -185,15 +227,19 @@ def apply_999(conn: Connection, ack: Ack999, file_id: int, actor: str, today: ob
             )
             if accepted:
                 moved = _move(
-                    conn, sub.claim_id, ("submitted",), "accepted_999", actor, "999: file accepted"
+                    conn, sub.claim_id, _SENT, S.ACCEPTED_999, actor, "999: file accepted"
                 )
                 counts.accepted += 1
             else:
-                moved = _move(
-                    conn, sub.claim_id, ("submitted",), "rejected_999", actor, f"999: {detail}"
-                )
+                moved = _move(conn, sub.claim_id, _SENT, S.REJECTED_999, actor, f"999: {detail}")
                 if moved:
-                    _rejection_item(conn, sub.claim_id, f"999 rejected the file: {detail}", today)
+                    _rejection_item(
+                        conn,
+                        sub.claim_id,
+                        f"999 rejected the file: {detail}",
+                        RejectionFacts.of_999(tset),
+                        today,
+                    )
                 counts.rejected += 1
             if not moved:
                 counts.unchanged += 1
@@ -214,6 +260,30 @@ def _segments(tset: AckSet) -> str | None:
     return ", ".join(refs) or None
 
 
+def _unknown_claim_item(conn: Connection, claim: ClaimAck, code: str, today: object) -> None:
+    """An unmatched item for a 277CA answer about a claim we do not have."""
+    facts = RejectionFacts.of_277ca(claim)
+    conn.execute(
+        text("""INSERT INTO work_item (kind, amount, opened_on, detail, source,
+                    patient_control_no, payer_claim_no, stc_category, stc_status, stc_entity,
+                    reason)
+                VALUES ('unmatched', :amt, :today, :d, '277CA', :pcn, :payer_claim_no,
+                        :stc_category, :stc_status, :stc_entity, :reason)"""),
+        {
+            "amt": claim.total_charge,
+            "today": today,
+            "d": f"277CA for unknown claim {claim.patient_control_no} ({code}: "
+            f"{claim.words}); payer claim no. {claim.payer_claim_no or 'none'}",
+            "pcn": claim.patient_control_no[:38],
+            "payer_claim_no": claim.payer_claim_no[:50] or None,
+            "stc_category": facts.stc_category,
+            "stc_status": facts.stc_status,
+            "stc_entity": facts.stc_entity,
+            "reason": facts.reason,
+        },
+    )
+
+
 def apply_277ca(
     conn: Connection, ack: Ack277CA, file_id: int, actor: str, today: object
 ) -> AckCounts:
@@ -227,16 +297,7 @@ def apply_277ca(
             f":{claim.entity}" if claim.entity else ""
         )
         if row is None:
-            conn.execute(
-                text("""INSERT INTO work_item (kind, amount, opened_on, detail)
-                        VALUES ('unmatched', :amt, :today, :d)"""),
-                {
-                    "amt": claim.total_charge,
-                    "today": today,
-                    "d": f"277CA for unknown claim {claim.patient_control_no} ({code}: "
-                    f"{claim.words}); payer claim no. {claim.payer_claim_no or 'none'}",
-                },
-            )
+            _unknown_claim_item(conn, claim, code, today)
             counts.unmatched += 1
             continue
         sub = conn.execute(
@@ -253,8 +314,8 @@ def apply_277ca(
             moved = _move(
                 conn,
                 row.id,
-                ("submitted", "accepted_999"),
-                "acknowledged_277ca",
+                _NOT_ACKNOWLEDGED,
+                S.ACKNOWLEDGED_277CA,
                 actor,
                 f"277CA {code}: {claim.words}",
             )
@@ -264,13 +325,19 @@ def apply_277ca(
             moved = _move(
                 conn,
                 row.id,
-                ("submitted", "accepted_999"),
-                "rejected_277ca",
+                _NOT_ACKNOWLEDGED,
+                S.REJECTED_277CA,
                 actor,
                 f"277CA {code}: {claim.words}",
             )
             if moved:
-                _rejection_item(conn, row.id, f"277CA rejected it ({code}): {claim.words}", today)
+                _rejection_item(
+                    conn,
+                    row.id,
+                    f"277CA rejected it ({code}): {claim.words}",
+                    RejectionFacts.of_277ca(claim),
+                    today,
+                )
             counts.rejected += 1
         else:
             _ack(conn, file_id, "277CA", sub, row.id, "pending", code, claim.words, None)

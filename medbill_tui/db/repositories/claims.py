@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, TextClause, bindparam, text
 
+from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.claim_status import ClaimMoveRefused
 from medbill_tui.db.repositories.secondary import crossover_sql
-from medbill_tui.domain.claim_state import ClaimStatus, check_transition
+from medbill_tui.domain.claim_state import REJECTED, ClaimStatus
 from medbill_tui.domain.scrub_model import Finding, Severity
 from medbill_tui.domain.scrubber import scrub
-from medbill_tui.records.claims import PayerBatch, SkippedEncounter
+from medbill_tui.records.claims import ClaimVersion, PayerBatch, SkippedEncounter
 
 from .scrub_input import DbCodeBook, load_scrub_inputs
 
@@ -200,33 +202,19 @@ def set_claim_hold(conn: Connection, claim_id: int, hold: bool, reason: str, act
     ).one_or_none()
     if row is None:
         raise ClaimConflict(f"claim {claim_id} does not exist")
-    current = ClaimStatus(row.status)
-    target = ClaimStatus.HOLD if hold else ClaimStatus.READY
-    if not hold and current != ClaimStatus.HOLD:
+    if not hold and row.status != ClaimStatus.HOLD:
         raise ClaimConflict("this claim is not on hold")
     try:
-        check_transition(current, target)
-    except ValueError as exc:
+        claim_status.move(
+            conn,
+            [claim_id],
+            ClaimStatus.HOLD if hold else ClaimStatus.READY,
+            actor,
+            reason or ("released" if not hold else None),
+            columns={"hold_reason": reason if hold else None},
+        )
+    except ClaimMoveRefused as exc:
         raise ClaimConflict(str(exc)) from None
-    conn.execute(
-        text(
-            "UPDATE claim SET status = :s, hold_reason = :r, version = version + 1 WHERE id = :id"
-        ),
-        {"s": target.value, "r": reason if hold else None, "id": claim_id},
-    )
-    conn.execute(
-        text(
-            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
-            "VALUES (:id, now(), :a, :f, :t, :d)"
-        ),
-        {
-            "id": claim_id,
-            "a": actor,
-            "f": current.value,
-            "t": target.value,
-            "d": reason or ("released" if not hold else None),
-        },
-    )
     record_audit(conn, actor, "hold" if hold else "release", "claim", claim_id, reason or None)
 
 
@@ -290,14 +278,20 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
                   AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id)"""),
         {"c": claim_id, "a": actor},
     )
-    row = conn.execute(
+    (moved,) = claim_status.move(
+        conn,
+        [claim_id],
+        ClaimStatus.READY,
+        actor,
+        "corrected after rejection; send again",
+        expected_from=REJECTED,
+    )
+    conn.execute(
         text("""UPDATE claim SET total_charge = (SELECT coalesce(sum(amount), 0) FROM claim_line
-                                                 WHERE claim_id = :c),
-                                 status = 'ready', version = version + 1
-                WHERE id = :c RETURNING claim_no, total_charge,
-                      (SELECT status FROM claim WHERE id = :c) AS old"""),
+                                                 WHERE claim_id = :c)
+                WHERE id = :c"""),
         {"c": claim_id},
-    ).one()
+    )
     conn.execute(
         text(
             """INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind, responsibility,
@@ -313,14 +307,9 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
         ),
         {"c": claim_id, "a": actor},
     )
-    conn.execute(
-        text(
-            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
-            "VALUES (:c, now(), :a, :old, 'ready', 'corrected after rejection; send again')"
-        ),
-        {"c": claim_id, "a": actor, "old": row.old},
+    record_audit(
+        conn, actor, "resend", "claim", claim_id, f"corrected after {moved.from_status.value}"
     )
-    record_audit(conn, actor, "resend", "claim", claim_id, f"corrected after {row.old}")
     conn.execute(
         text(
             "UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
@@ -329,3 +318,21 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
         ),
         {"c": claim_id, "a": actor},
     )
+
+
+def lock_claim_status(conn: Connection, claim_id: int) -> str | None:
+    """Lock the claim's row (FOR UPDATE) and return its status (None: no such claim)."""
+    status = conn.execute(
+        text("SELECT status FROM claim WHERE id = :c FOR UPDATE"), {"c": claim_id}
+    ).scalar()
+    return None if status is None else str(status)
+
+
+def lock_claim_version(conn: Connection, claim_id: int) -> ClaimVersion | None:
+    """Lock the claim's row (FOR UPDATE) and return its number, status and version (None: no
+    such claim)."""
+    row = conn.execute(
+        text("SELECT claim_no, status, version FROM claim WHERE id = :c FOR UPDATE"),
+        {"c": claim_id},
+    ).one_or_none()
+    return None if row is None else ClaimVersion(row.claim_no, row.status, row.version)

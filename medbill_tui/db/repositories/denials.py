@@ -8,7 +8,11 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.claim_status import ClaimMoveRefused
+from medbill_tui.domain.claim_state import ClaimStatus
+from medbill_tui.domain.posting import patient_billing_refusal
 from medbill_tui.edi.codelists import carc_words, rarc_words
 from medbill_tui.records.detail import DenialDetail
 
@@ -163,12 +167,24 @@ def write_off(
     return amount
 
 
-def transfer_to_patient(conn: Connection, ctx: DenialContext, actor: str) -> Decimal:
+def transfer_to_patient(
+    conn: Connection, ctx: DenialContext, actor: str, override: str | None = None
+) -> Decimal:
+    """Move the denied amount to the patient. A contractual (CO) amount is refused unless
+    `override` carries a supervisor's note (the caller checks the role)."""
     _require_open(ctx)
     amount = min(ctx.amount, ctx.open_balance)
     if amount <= 0:
         raise DenialRefused("nothing is owed by the payer on this claim any more")
+    refusal = patient_billing_refusal(ctx.group_code, ctx.carc)
+    if refusal and not (override and override.strip()):
+        raise DenialRefused(refusal)
     memo = f"denied {ctx.group_code}-{ctx.carc}: moved to the patient"
+    if refusal and override:
+        memo += " (contractual: supervisor override, see the claim's notes)"
+        words = f"Contractual {ctx.group_code}-{ctx.carc} amount {amount} moved to the patient"
+        note(conn, ctx, actor, f"{words} by supervisor override: {override.strip()}", None)
+        record_audit(conn, actor, "override", "claim", ctx.claim_id, words)
     _entry(conn, ctx, "transfer", ctx.responsibility, -amount, actor, memo)
     _entry(conn, ctx, "transfer", "patient", amount, actor, memo)
     close(conn, ctx, actor, f"transferred {amount} to the patient")
@@ -245,23 +261,22 @@ def resubmit(conn: Connection, ctx: DenialContext, actor: str, today: date) -> s
                 "m": f"claim {new.claim_no}",
             },
         )
-    old_status = conn.execute(
-        text("SELECT status FROM claim WHERE id = :c"), {"c": ctx.claim_id}
-    ).scalar_one()
+    try:
+        claim_status.move(
+            conn,
+            [ctx.claim_id],
+            ClaimStatus.REPLACED,
+            actor,
+            f"corrected and resubmitted as {new.claim_no}",
+        )
+    except ClaimMoveRefused as exc:
+        raise DenialRefused(str(exc)) from None
     conn.execute(
-        text("""WITH moved AS (UPDATE claim SET status = 'replaced', version = version + 1
-                               WHERE id = :old RETURNING id, status)
-                INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
-                VALUES (:old, now(), :a, :from, 'replaced', :d),
-                       (:new, now(), :a, NULL, 'ready', :d2)"""),
-        {
-            "old": ctx.claim_id,
-            "new": new.id,
-            "a": actor,
-            "from": old_status,
-            "d": f"corrected and resubmitted as {new.claim_no}",
-            "d2": f"corrected claim replacing {ctx.claim_no}",
-        },
+        text(
+            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
+            "VALUES (:new, now(), :a, NULL, 'ready', :d)"
+        ),
+        {"new": new.id, "a": actor, "d": f"corrected claim replacing {ctx.claim_no}"},
     )
     record_audit(conn, actor, "create", "claim", new.id, f"corrects claim {ctx.claim_no}")
     close(conn, ctx, actor, f"resubmitted as {new.claim_no}")

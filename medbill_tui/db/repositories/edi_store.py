@@ -67,3 +67,23 @@ def set_warnings(conn: Connection, file_id: int, warnings: tuple[str, ...]) -> N
         text("UPDATE edi_file SET warnings = :w WHERE id = :f"),
         {"w": "\n".join(warnings) or None, "f": file_id},
     )
+
+
+def interchange_reused(conn: Connection, sender: str, isa13: str, sha256: str) -> str | None:
+    """Words when an inbound file from the same sender (ISA06) with the same interchange control
+    number (ISA13) but other bytes was imported before; None otherwise."""
+    row = conn.execute(
+        text(
+            "SELECT file_name, created_by, created_at FROM edi_file "
+            "WHERE direction = 'in' AND sender_id = :sender AND isa13 = :isa "
+            "AND sha256 <> :sha ORDER BY id LIMIT 1"
+        ),
+        {"sender": sender[:15], "isa": isa13[:9], "sha": sha256},
+    ).one_or_none()
+    if row is None:
+        return None
+    return (
+        f"interchange {isa13} from sender {sender} was already used by {row.file_name} "
+        f"(imported by {row.created_by} on {row.created_at:%m/%d/%Y %H:%M}) with other "
+        f"content: the sender reused a control number, or this file was altered"
+    )

@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.claim_sql import status_in
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.details import DetailRepository, RecordNotFound
 from medbill_tui.db.repositories.queues import _like_prefix
+from medbill_tui.domain.claim_state import REJECTED
 from medbill_tui.domain.encounter_form import encode_pointers, parse_date
 from medbill_tui.domain.scrub_model import AuthInfo, CoverageInfo, EncounterForScrub, PatientInfo
 from medbill_tui.records.forms import (
@@ -329,7 +331,7 @@ def write_encounter(
 
 CORRECTABLE_SQL = (
     "EXISTS (SELECT 1 FROM claim c WHERE c.encounter_id = encounter.id AND "
-    "(c.status IN ('rejected_999', 'rejected_277ca') OR EXISTS (SELECT 1 FROM work_item w "
+    f"({status_in(REJECTED, 'c.status')} OR EXISTS (SELECT 1 FROM work_item w "
     "WHERE w.claim_id = c.id AND w.kind = 'denial' AND w.status = 'open')))"
 )
 """A billed encounter may still be corrected while its claim is rejected or has an open
@@ -349,8 +351,8 @@ def rejected_claim(conn: Connection, encounter_id: int) -> int | None:
     """The encounter's claim that a 999 or 277CA rejected (it may be corrected and resent)."""
     found = conn.execute(
         text(
-            "SELECT id FROM claim WHERE encounter_id = :e AND status IN "
-            "('rejected_999', 'rejected_277ca') ORDER BY id DESC LIMIT 1"
+            f"SELECT id FROM claim WHERE encounter_id = :e AND {status_in(REJECTED)} "
+            "ORDER BY id DESC LIMIT 1"
         ),
         {"e": encounter_id},
     ).scalar()

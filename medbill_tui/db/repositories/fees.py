@@ -22,6 +22,14 @@ def payer_id_for_code(conn: Connection, payer_code: str) -> int:
     return int(found)
 
 
+def payer_id_for_coverage(conn: Connection, coverage_id: int) -> int | None:
+    """The payer of a coverage, whose fee schedule prices its charges (None: no such coverage)."""
+    found = conn.execute(
+        text("SELECT payer_id FROM coverage WHERE id = :id"), {"id": coverage_id}
+    ).scalar()
+    return None if found is None else int(found)
+
+
 def current_fees(conn: Connection, payer_id: int | None) -> dict[FeeKey, Decimal]:
     """The schedule of one payer (None: the default schedule)."""
     rows = conn.execute(

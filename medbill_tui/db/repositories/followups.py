@@ -10,9 +10,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
+from medbill_tui.db.claim_sql import status_in
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.queues import patient_match_sql
 from medbill_tui.db.repositories.work import HOLDER_SQL
+from medbill_tui.domain.claim_state import AWAITING_PAYMENT
 from medbill_tui.records.followups import (
     RANK_DENIAL,
     RANK_OTHER,
@@ -23,9 +25,6 @@ from medbill_tui.records.followups import (
     FollowupRow,
 )
 from medbill_tui.records.queues import Cursor, Page, QueueFilter
-
-ACCEPTED_STATES = ("accepted_999", "acknowledged_277ca")
-"""Claim states that count as accepted by the payer and waiting for its payment."""
 
 
 class FollowupRefused(Exception):
@@ -240,7 +239,7 @@ def due_page(
             after_due=date.fromisoformat(str(after[1])),
             after_id=int(after[2]),
         )
-    accepted = ", ".join(f"'{state}'" for state in ACCEPTED_STATES)
+    accepted = status_in(AWAITING_PAYMENT, "c.status")
     sql = f"""
         SELECT pg.*, CASE WHEN pg.claim_id IS NOT NULL
                      THEN (SELECT coalesce(sum(l.amount), 0) FROM ledger_entry l
@@ -255,7 +254,7 @@ def due_page(
                    coalesce(w.group_code, '') AS group_code, coalesce(w.carc, '') AS carc,
                    coalesce(c.submitted_on, c.created_on) AS since,
                    CASE WHEN w.kind = 'denial' THEN {RANK_DENIAL}
-                        WHEN c.status IN ({accepted})
+                        WHEN {accepted}
                              AND coalesce(c.submitted_on, c.created_on) <= :unpaid_since
                         THEN {RANK_UNPAID} ELSE {RANK_OTHER} END AS rank
             FROM work_item w

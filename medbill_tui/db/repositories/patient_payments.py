@@ -15,7 +15,9 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.claim_sql import status_not_in
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.domain.claim_state import RETIRED
 from medbill_tui.domain.money import ZERO
 from medbill_tui.domain.patient_payments import (
     METHODS,
@@ -104,10 +106,10 @@ def _post(
     actor: str,
 ) -> int:
     """Ledger rows (encounter, signed amount, memo), each tied to the visit's latest claim."""
-    insert = text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind,
+    insert = text(f"""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind,
                     responsibility, amount, service_date, posted_by, memo)
                 SELECT :p, e.id, (SELECT max(c.id) FROM claim c WHERE c.encounter_id = e.id
-                                  AND c.status NOT IN ('void', 'replaced')),
+                                  AND {status_not_in(RETIRED, "c.status")}),
                        'payment', 'patient', :amt, e.dos, :a, :m
                 FROM encounter e WHERE e.id = :e AND e.patient_id = :p
                 RETURNING id""")

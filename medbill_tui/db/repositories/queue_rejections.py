@@ -12,19 +12,22 @@ from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.records.queues import Cursor, RejectionRow
 
-PREFIXES = ("999 rejected the file: ", "277CA rejected it ")
-"""How acks.py starts a rejection's detail; the queue shows the words after it."""
 
-
-def reason_words(detail: str | None) -> str:
-    """'277CA A7:164 Entity's contract/member number…' from the work item's detail text."""
-    words = (detail or "").strip()
-    if words.startswith(PREFIXES[0]):
-        return "999: " + words.removeprefix(PREFIXES[0])
-    if words.startswith(PREFIXES[1]):
-        rest = words.removeprefix(PREFIXES[1])  # "(A7:164): words"
-        code, _, said = rest.partition("): ")
-        return f"277CA {code.lstrip('(')} {said}".strip()
+def reason_words(
+    source: str | None,
+    reason: str | None,
+    stc_category: str | None = None,
+    stc_status: str | None = None,
+    stc_entity: str | None = None,
+) -> str:
+    """'277CA A7:164 Entity's contract/member number…' or '999: NM1 segment …', from the
+    rejection's columns (source, the acknowledgment's words, the 277CA STC codes)."""
+    words = (reason or "").strip()
+    if source == "999":
+        return f"999: {words}"
+    if source == "277CA":
+        code = ":".join(c for c in (stc_category or "", stc_status or "", stc_entity or "") if c)
+        return f"277CA {code} {words}".strip()
     return words or "rejected (no reason given)"
 
 
@@ -44,7 +47,8 @@ def rejections_page(
     result = conn.execute(
         text(f"""SELECT w.id, w.claim_id, c.claim_no, p.account_no,
                         p.last_name || ', ' || p.first_name AS patient, py.name AS payer,
-                        w.opened_on, w.detail, w.amount,
+                        w.opened_on, w.source, w.reason, w.stc_category,
+                        w.stc_status, w.stc_entity, w.amount,
                         c.encounter_id, c.status, c.version, {HOLDER_SQL} AS holder
                  FROM work_item w
                  JOIN claim c ON c.id = w.claim_id
@@ -64,7 +68,7 @@ def rejections_page(
             account_no=r.account_no,
             payer_name=r.payer,
             rejected_on=r.opened_on,
-            reason=reason_words(r.detail),
+            reason=reason_words(r.source, r.reason, r.stc_category, r.stc_status, r.stc_entity),
             days=age_in_days(r.opened_on, today),
             amount=Decimal(r.amount),
             encounter_id=r.encounter_id,

@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
-from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL
+from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL, pending_claim_sql, status_in, status_list
 from medbill_tui.db.repositories.queue_balances import BalanceQueries
 from medbill_tui.db.repositories.queue_rejections import rejections_page
+from medbill_tui.db.repositories.reference import payer_options
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
@@ -67,21 +68,27 @@ def patient_match_sql(filt: QueueFilter, params: dict[str, Any], column: str) ->
 
 
 ANSWERS = {
-    "accepted_999": "999 ok",
-    "rejected_999": "999 rej",
-    "acknowledged_277ca": "277 ok",
-    "rejected_277ca": "277 rej",
+    ClaimStatus.ACCEPTED_999: "999 ok",
+    ClaimStatus.REJECTED_999: "999 rej",
+    ClaimStatus.ACKNOWLEDGED_277CA: "277 ok",
+    ClaimStatus.REJECTED_277CA: "277 rej",
 }
 """The claim states only a 999 or 277CA moves a claim to, and how the queue shows them."""
 
-ANSWER_STATES = "(" + ", ".join(f"'{state}'" for state in ANSWERS) + ")"
+ANSWER_STATES = f"({status_list(ANSWERS)})"
+
+
+_WAITING_999 = (ClaimStatus.SUBMITTED,)
+_WAITING_277CA = (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED_999)
+_WAITING_PAYMENT = (ClaimStatus.ACKNOWLEDGED_277CA,)
+"""The states each timer of the pending queue watches (no 999, no 277CA, no payment yet)."""
 
 
 def last_ack_text(status: str | None, at: datetime | None) -> str:
     """'999 ok 11/03' or '277 rej 11/05': the latest clearinghouse answer, short."""
     if status is None or at is None:
         return ""
-    return f"{ANSWERS[status]} {at:%m/%d}"
+    return f"{ANSWERS[ClaimStatus(status)]} {at:%m/%d}"
 
 
 class QueueRepository:
@@ -140,7 +147,7 @@ class QueueRepository:
         sql = f"""
             SELECT e.id, e.dos, {PATIENT_NAME} AS patient, p.account_no,
                    pr.last_name || ', ' || pr.first_name AS provider,
-                   coalesce(py.name, 'Self-pay') AS payer,
+                   coalesce(py.name, 'Self-pay') AS payer, e.coverage_id IS NULL AS self_pay,
                    coalesce((SELECT sum(c.amount) FROM charge c WHERE c.encounter_id = e.id), 0)
                      AS charges
             FROM encounter e
@@ -165,6 +172,7 @@ class QueueRepository:
                 age_days=age_in_days(r.dos, self.today),
                 errors=counts.get(r.id, (0, 0))[0],
                 warnings=counts.get(r.id, (0, 0))[1],
+                self_pay=r.self_pay,
             )
             for r in result
         ]
@@ -184,7 +192,7 @@ class QueueRepository:
     def pending_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
         """Claims out with payers and not yet adjudicated, longest waiting first."""
         params: dict[str, Any] = {"limit": limit + 1}
-        where = PENDING_CLAIM_SQL.replace("status", "c.status", 1)
+        where = pending_claim_sql("c.status")
         if after is not None:
             where += " AND (coalesce(c.submitted_on, c.created_on), c.id) > (:after_d, :after_id)"
             params["after_d"] = date.fromisoformat(str(after[0]))
@@ -237,14 +245,14 @@ class QueueRepository:
         if not timer:
             return ""
         states, days = {
-            "no-999": ("'submitted'", self.timers.no_999),
-            "no-277ca": ("'submitted','accepted_999'", self.timers.no_277ca),
-            "no-payment": ("'acknowledged_277ca'", self.timers.no_payment),
-        }.get(timer, ("", 0))
+            "no-999": (_WAITING_999, self.timers.no_999),
+            "no-277ca": (_WAITING_277CA, self.timers.no_277ca),
+            "no-payment": (_WAITING_PAYMENT, self.timers.no_payment),
+        }.get(timer, ((), 0))
         if not states:
             raise ValueError(f"unknown timer {timer!r}")
         params["timer_since"] = self.today - timedelta(days=days)
-        return f" AND c.status IN ({states}) AND c.submitted_on <= :timer_since"
+        return f" AND {status_in(states, 'c.status')} AND c.submitted_on <= :timer_since"
 
     def rejections_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
         """Claims turned back by a 999 or 277CA and not yet sent again, oldest first."""
@@ -381,5 +389,4 @@ class QueueRepository:
         )
 
     def payers(self) -> tuple[PayerOption, ...]:
-        rows = self.conn.execute(text("SELECT id, name FROM payer ORDER BY name, id")).all()
-        return tuple(PayerOption(id=r.id, name=r.name) for r in rows)
+        return payer_options(self.conn)

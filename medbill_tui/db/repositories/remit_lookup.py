@@ -3,6 +3,7 @@ that payment was posted already, our claims its CLPs match, and the list of remi
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -35,20 +36,37 @@ def payer_of(conn: Connection, remit: Remit835 | RemitHead) -> int:
     return int(row)
 
 
-def already_posted(conn: Connection, payer_id: int, trace_no: str) -> str | None:
+def signed_amount(remit: Remit835 | RemitHead) -> Decimal:
+    """BPR02 as the ledger sees it: a debit (BPR03 = D) takes money back."""
+    return -remit.amount if remit.credit_debit == "D" else remit.amount
+
+
+def already_posted(
+    conn: Connection, payer_id: int, remit: Remit835 | RemitHead
+) -> tuple[str, bool] | None:
+    """Words for the payment (payer and TRN02) posted before, and whether it differs from this
+    one in amount or date (a conflict, not a repeat); None when it was never posted."""
     row = conn.execute(
         text(
-            "SELECT imported_by, imported_at, status FROM remittance "
+            "SELECT id, imported_by, imported_at, status, amount, paid_on FROM remittance "
             "WHERE payer_id = :p AND trace_no = :t"
         ),
-        {"p": payer_id, "t": trace_no},
+        {"p": payer_id, "t": remit.trace_no[:50]},
     ).one_or_none()
     if row is None:
         return None
-    return (
-        f"payment {trace_no} was already posted by {row.imported_by} on "
-        f"{row.imported_at:%m/%d/%Y %H:%M} ({row.status}); nothing changed"
-    )
+    who = f"by {row.imported_by} on {row.imported_at:%m/%d/%Y %H:%M} ({row.status})"
+    amount = signed_amount(remit)
+    paid_on = remit.paid_on or row.paid_on
+    if row.amount != amount or row.paid_on != paid_on:
+        return (
+            f"payment {remit.trace_no} conflicts with remittance {row.id}, the payment with "
+            f"the same payer and trace number posted {who}: that one is {row.amount:.2f} "
+            f"paid {row.paid_on:%m/%d/%Y}, this one {amount:.2f} paid {paid_on:%m/%d/%Y}; "
+            f"this one was not posted — ask the payer which is right",
+            True,
+        )
+    return f"payment {remit.trace_no} was already posted {who}; nothing changed", False
 
 
 _CONTEXT_SQL = """SELECT c.id, c.claim_no, c.payer_claim_no, c.patient_id, c.encounter_id,
@@ -72,7 +90,8 @@ def claim_context(conn: Connection, claim_id: int) -> Any:
 
 def posted_before(conn: Connection, remit: Remit835 | RemitHead) -> str | None:
     """Who posted this payment (payer and TRN02) and when, in words; None when not posted."""
-    return already_posted(conn, payer_of(conn, remit), remit.trace_no)
+    prior = already_posted(conn, payer_of(conn, remit), remit)
+    return prior[0] if prior else None
 
 
 def claim_contexts(conn: Connection, claims: tuple[ClaimPay, ...]) -> dict[str, Any]:

@@ -18,9 +18,15 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
-from medbill_tui.db.repositories.remit_lookup import already_posted, claim_contexts, payer_of
+from medbill_tui.db.repositories.remit_lookup import (
+    already_posted,
+    claim_contexts,
+    payer_of,
+    signed_amount,
+)
 from medbill_tui.db.repositories.remits import (
-    PostingRefused,
+    AlreadyPosted,
+    PaymentConflict,
     PostingSummary,
     _add_matched,
     _Batch,
@@ -44,8 +50,9 @@ _RAW_PARTS = """CREATE TEMPORARY TABLE IF NOT EXISTS remit_raw_part (
 class RemitPosting:
     """One 835 payment being posted: `add` each claim, `add_raw` its segments, then `finish`.
 
-    Raises `PostingRefused` when the payment was posted before (same payer and TRN02). All of
-    it or, when the caller rolls back its transaction (or savepoint), none of it."""
+    Raises `AlreadyPosted` (or `PaymentConflict`, another amount or date) when the payment was
+    posted before (same payer and TRN02). All of it or, when the caller rolls back its
+    transaction (or savepoint), none of it."""
 
     def __init__(
         self,
@@ -58,9 +65,10 @@ class RemitPosting:
         chunk_claims: int | None = None,
     ) -> None:
         payer_id = payer_of(conn, head)
-        prior = already_posted(conn, payer_id, head.trace_no)
+        prior = already_posted(conn, payer_id, head)
         if prior is not None:
-            raise PostingRefused(prior)
+            words, differs = prior
+            raise PaymentConflict(words) if differs else AlreadyPosted(words)
         self.conn = conn
         self.head = head
         self.actor = actor
@@ -76,7 +84,7 @@ class RemitPosting:
                 "p": payer_id,
                 "t": head.trace_no[:50],
                 "m": (head.method or "NON")[:3],
-                "amt": head.signed_amount,
+                "amt": signed_amount(head),
                 "d": self.paid_on,
                 "a": actor,
                 "f": file_id,
@@ -171,7 +179,7 @@ class RemitPosting:
             ctx = contexts.get(claim.pcn)
             _payment_rows(batch, remit_id, cp_id, ctx.id if ctx else None, claim, sp_ids, lines)
             if ctx is None:
-                batch.items.append(self._unmatched_item(claim, cp_id))
+                batch.unmatched.append(self._unmatched_item(claim, cp_id))
                 summary.unmatched += 1
                 continue
             _add_matched(
@@ -190,17 +198,12 @@ class RemitPosting:
 
     def _unmatched_item(self, claim: ClaimPay, cp_id: int) -> dict[str, Any]:
         return {
-            "kind": "unmatched",
-            "c": None,
-            "p": None,
-            "g": None,
-            "carc": None,
-            "rarc": None,
+            "cp": cp_id,
             "amt": claim.paid,
             "d": self.today,
-            "due": None,
-            "cat": None,
-            "act": None,
+            "pcn": claim.pcn[:38],
+            "pcc": claim.payer_claim_no[:50] or None,
+            "name": claim.patient_name[:100] or None,
             "detail": f"835 {self.head.trace_no}: payment for unknown claim {claim.pcn} "
             f"({claim.patient_name or 'no name'}), paid {claim.paid} "
             f"[claim payment {cp_id}]",

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, text
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.remit_lookup import claim_context
 from medbill_tui.db.repositories.remits import PostingRefused, PostingSummary, post_matched_claim
-from medbill_tui.db.repositories.unmatched import claim_pay
+from medbill_tui.db.repositories.stored_clp import claim_pay
 from medbill_tui.domain.posting import ZERO
 
 

@@ -14,8 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.bulk import execute_rows
 from medbill_tui.db.repositories.secondary import sync_secondary_claims
+from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
 from medbill_tui.domain.routing import DenialFacts, RuleSet
 from medbill_tui.edi.x835 import ClaimPay
@@ -24,6 +26,14 @@ from medbill_tui.runtime.denial_rules import active_rules
 
 class PostingRefused(Exception):
     """The remittance cannot be posted (unknown payer, already posted); nothing changed."""
+
+
+class AlreadyPosted(PostingRefused):
+    """The same payment (payer, TRN02, amount and date) was posted before: a repeat."""
+
+
+class PaymentConflict(PostingRefused):
+    """A payment with the same payer and TRN02 but another amount or date was posted before."""
 
 
 LIVE = (
@@ -68,6 +78,7 @@ class _Batch:
     remarks: list[dict[str, Any]] = field(default_factory=list)
     ledger: list[dict[str, Any]] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[dict[str, Any]] = field(default_factory=list)
     payer_numbers: list[dict[str, Any]] = field(default_factory=list)
 
@@ -136,11 +147,10 @@ _INSERTS = {
     "items": """INSERT INTO work_item (kind, claim_id, patient_id, group_code, carc, rarc,
                     amount, opened_on, due_on, detail, category, action)
                 VALUES (:kind, :c, :p, :g, :carc, :rarc, :amt, :d, :due, :detail, :cat, :act)""",
+    "unmatched": """INSERT INTO work_item (kind, amount, opened_on, detail, source,
+                        claim_payment_id, patient_control_no, payer_claim_no, patient_name)
+                    VALUES ('unmatched', :amt, :d, :detail, '835', :cp, :pcn, :pcc, :name)""",
     "payer_numbers": "UPDATE claim SET payer_claim_no = :pcc WHERE id = :id",
-    "statuses": """WITH moved AS (UPDATE claim SET status = :new, version = version + 1
-                                  WHERE id = :id AND status = :old RETURNING id)
-                   INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
-                   SELECT id, now(), :a, :old, :new, :detail FROM moved""",
 }
 
 
@@ -149,6 +159,29 @@ def _write(conn: Connection, batch: _Batch) -> None:
         rows = getattr(batch, name)
         if rows:
             execute_rows(conn, sql, rows)  # multi-row INSERTs: far fewer statements
+    _move_claims(conn, batch.statuses)
+
+
+def _move_claims(conn: Connection, moves: list[dict[str, Any]]) -> None:
+    """The payer's decisions, one `claim_status.move` per new state. A claim the decision
+    does not fit (void, replaced, not sent) or that changed since it was read keeps its state;
+    its money is posted all the same. For one claim twice, the first decision counts."""
+    first: dict[int, dict[str, Any]] = {}
+    for m in moves:
+        first.setdefault(m["id"], m)
+    by_target: dict[str, list[dict[str, Any]]] = {}
+    for m in first.values():
+        by_target.setdefault(m["new"], []).append(m)
+    for to, group in by_target.items():
+        claim_status.move(
+            conn,
+            [m["id"] for m in group],
+            ClaimStatus(to),
+            group[0]["a"],
+            [m["detail"] for m in group],
+            as_read=[ClaimStatus(m["old"]) for m in group],
+            skip_illegal=True,
+        )
 
 
 def _reverse_claim(conn: Connection, claim_id: int, remit_id: int, actor: str) -> int:

@@ -28,12 +28,11 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.claim_sql import status_not_in
+from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audits
-from medbill_tui.domain.claim_state import ClaimStatus, check_transition
+from medbill_tui.domain.claim_state import RETIRED, UNSENT, ClaimStatus
 from medbill_tui.edi.x837p import Adjustments, LineAdjudication, OtherPayer, Person
-
-UNSENT = frozenset({"draft", "ready", "hold", "rejected_999", "rejected_277ca"})
-"""Statuses of a claim the payer has not adjudicated and that may simply be voided."""
 
 FOLLOW_UP_DAYS = 14
 
@@ -83,7 +82,7 @@ _STATE = f"""
         SELECT c.id, c.claim_no, c.status, c.submitted_on FROM claim c
         JOIN coverage cv ON cv.id = c.coverage_id
         WHERE c.encounter_id = e.id AND cv.priority = 2
-          AND c.status NOT IN ('void', 'replaced')
+          AND {status_not_in(RETIRED, "c.status")}
           AND {crossover_sql("c")}
         ORDER BY c.id DESC LIMIT 1) live ON TRUE
     WHERE e.id = ANY(:ids) ORDER BY e.id"""
@@ -183,16 +182,15 @@ def _plan(rows: list[dict[str, Any]], trace_no: str, today: date, undo: bool) ->
 def _void(conn: Connection, voids: list[dict[str, Any]], actor: str) -> list[str]:
     if not voids:
         return []
-    for v in voids:
-        check_transition(ClaimStatus(v["old"]), ClaimStatus.VOID)
-    params = [{**v, "a": actor} for v in voids]
-    conn.execute(
-        text("""WITH moved AS (UPDATE claim SET status = 'void', version = version + 1
-                               WHERE id = :id AND status = :old RETURNING id)
-                INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
-                SELECT id, now(), :a, :old, 'void', :why FROM moved"""),
-        params,
+    claim_status.move(  # locked and read just now: every one of them moves
+        conn,
+        [v["id"] for v in voids],
+        ClaimStatus.VOID,
+        actor,
+        [v["why"] for v in voids],
+        as_read=[ClaimStatus(v["old"]) for v in voids],
     )
+    params = [{**v, "a": actor} for v in voids]
     conn.execute(
         text(
             "UPDATE work_item SET status = 'void', closed_at = now(), owner = NULL, "

@@ -67,7 +67,8 @@ _VISITS_SQL = f"""
            -coalesce(sum(le.amount) FILTER (WHERE {_EFFECTIVE_KIND} = 'payment'
                                             AND le.responsibility = 'patient'), 0) AS pt_paid,
            coalesce(sum(le.amount) FILTER (WHERE le.responsibility <> 'patient'), 0) AS pending,
-           coalesce(sum(le.amount) FILTER (WHERE le.responsibility = 'patient'), 0) AS due
+           coalesce(sum(le.amount) FILTER (WHERE le.responsibility = 'patient'), 0) AS due,
+           bool_and(le.claim_id IS NULL) AS direct
     FROM unnest(CAST(:gids AS integer[])) AS chosen(id)
     JOIN patient p ON coalesce(p.guarantor_id, p.id) = chosen.id
     JOIN ledger_entry le ON le.patient_id = p.id AND le.posted_at < :cutoff
@@ -152,6 +153,7 @@ def visits(
                 r.pt_paid,
                 r.pending,
                 r.due,
+                bool(r.direct),
             )
         )
     return result

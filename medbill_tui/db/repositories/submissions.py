@@ -12,8 +12,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.secondary import primary_payments
+from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.encounter_form import decode_pointers
 from medbill_tui.edi.x837p import Address, BillingProvider, ClaimOut, LineOut, Person
 
@@ -273,18 +275,14 @@ def record_submission(
         rows,
     )
     ids = [c.claim_id for c in claims]
-    conn.execute(
-        text(
-            "UPDATE claim SET status = 'submitted', submitted_on = :today, "
-            "version = version + 1 WHERE id = ANY(:ids)"
-        ),
-        {"today": today, "ids": ids},
-    )
-    conn.execute(
-        text("""INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
-                SELECT id, now(), :actor, 'ready', 'submitted', :detail
-                FROM claim WHERE id = ANY(:ids)"""),
-        {"actor": actor, "ids": ids, "detail": f"sent in {file_name} (ISA13 {isa13:09d})"},
+    claim_status.move(  # locked as ready by lock_ready_claims: all of them move
+        conn,
+        ids,
+        ClaimStatus.SUBMITTED,
+        actor,
+        f"sent in {file_name} (ISA13 {isa13:09d})",
+        expected_from={ClaimStatus.READY},
+        columns={"submitted_on": today},
     )
     record_audit(
         conn, actor, "export", "edi_file", file_id, f"837P {file_name}: {len(claims)} claims"

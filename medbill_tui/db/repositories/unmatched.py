@@ -2,26 +2,28 @@
 could not find, the claims they may belong to, and posting one to the claim a biller chose.
 
 An unmatched 835 CLP is kept as a `claim_payment` with no claim and a `work_item` of kind
-'unmatched' whose detail names it ("[claim payment 123]"; items written before that are found
-by trace number and patient control number). Posting sets the link once and writes the ledger
-entries exactly as a matched import would (`remits.post_matched_claim`).
+'unmatched' that points at it (`claim_payment_id`) and keeps what the payer sent about the
+patient (`patient_control_no`, `patient_name`); a 277CA item keeps its claim number and STC
+codes. Posting sets the link once and writes the ledger entries exactly as a matched import
+would (`remits.post_matched_claim`); the CLP comes from `stored_clp`.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
+from medbill_tui.db.claim_sql import status_not_in
 from medbill_tui.db.repositories import remit_lookup, remits
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.queues import PATIENT_NAME, _like_prefix, patient_match_sql
+from medbill_tui.db.repositories.stored_clp import claim_pay
 from medbill_tui.db.repositories.work import HOLDER_SQL
-from medbill_tui.edi.x835 import Adjustment, ClaimPay, Remit835, ServicePay, parse_835_all
+from medbill_tui.domain.claim_state import ClaimStatus
+from medbill_tui.edi.x835 import ClaimPay
 from medbill_tui.records.queues import Cursor, Page, QueueFilter
 from medbill_tui.records.unmatched import (
     MatchCandidate,
@@ -30,59 +32,37 @@ from medbill_tui.records.unmatched import (
     UnmatchedRow,
 )
 
-log = logging.getLogger(__name__)
+UNPOSTABLE = frozenset({ClaimStatus.VOID, ClaimStatus.DRAFT})
+"""Claims a payment may not be posted to: never sent, or voided."""
 
 
 class MatchRefused(Exception):
     """The unmatched item cannot be posted or closed as asked; nothing changed."""
 
 
-CLAIM_PAYMENT_ID_SQL = r"""coalesce(
-    substring(w.detail from '\[claim payment (\d+)\]')::bigint,
-    CASE WHEN w.detail LIKE '835 %' THEN
-        (SELECT x.id FROM claim_payment x JOIN remittance xr ON xr.id = x.remittance_id
-         WHERE x.claim_id IS NULL AND w.detail LIKE
-               '835 ' || xr.trace_no || ': payment for unknown claim ' || x.patient_control_no
-               || ' (%'
-         ORDER BY x.id LIMIT 1) END)"""
-"""The claim_payment an unmatched work item `w` stands for (NULL for a 277CA item)."""
-
-_ITEM_SQL = f"""
-    SELECT w.id, w.status, w.opened_on, w.amount, w.detail, {HOLDER_SQL} AS holder,
+ITEM_SQL = f"""
+    SELECT w.id, w.status, w.opened_on, w.amount, w.detail, w.outcome, {HOLDER_SQL} AS holder,
+           w.patient_control_no AS item_pcn, w.patient_name,
            cp.id AS cp_id, cp.claim_id,
            cp.patient_control_no, cp.status_code, cp.charge, cp.paid, r.id AS remittance_id,
            r.trace_no, r.payer_id, r.paid_on, r.status AS remit_status, py.name AS payer
     FROM work_item w
-    LEFT JOIN claim_payment cp ON cp.id = {CLAIM_PAYMENT_ID_SQL}
+    LEFT JOIN claim_payment cp ON cp.id = w.claim_payment_id
     LEFT JOIN remittance r ON r.id = cp.remittance_id
     LEFT JOIN payer py ON py.id = r.payer_id"""
-
-_ACK_PCN = re.compile(r"^277CA for unknown claim (\S+)")
-
-
-def _name_in(detail: str, pcn: str) -> str:
-    """The patient name the 835 sent, as the import wrote it into the item's detail."""
-    head = f"payment for unknown claim {pcn} ("
-    start = detail.find(head)
-    if start < 0:
-        return ""
-    start += len(head)
-    end = detail.find("), paid ", start)
-    name = detail[start:end] if end > start else ""
-    return "" if name == "no name" else name
+"""An unmatched item with its payment, remittance and payer (none for a 277CA item)."""
 
 
 def _row(r: Row[Any]) -> UnmatchedRow:
     detail = r.detail or ""
     if r.cp_id is None:
-        found = _ACK_PCN.match(detail)
         return UnmatchedRow(
             r.id,
             "277CA",
             r.opened_on,
             "",
             "",
-            found.group(1) if found else "",
+            r.item_pcn or "",
             "",
             Decimal(r.amount),
             Decimal("0.00"),
@@ -98,7 +78,7 @@ def _row(r: Row[Any]) -> UnmatchedRow:
         payer_name=r.payer,
         trace_no=r.trace_no,
         patient_control_no=r.patient_control_no,
-        patient_name=_name_in(detail, r.patient_control_no),
+        patient_name=r.patient_name or "",
         charge=Decimal(r.charge),
         paid=Decimal(r.paid),
         status_code=r.status_code,
@@ -116,7 +96,7 @@ def unmatched_page(conn: Connection, after: Cursor | None, limit: int) -> Page[U
         where += " AND (w.opened_on, w.id) < (:after_d, :after_id)"
         params["after_d"] = date.fromisoformat(str(after[0]))
         params["after_id"] = int(after[1])
-    sql = f"{_ITEM_SQL} WHERE {where} ORDER BY w.opened_on DESC, w.id DESC LIMIT :limit"
+    sql = f"{ITEM_SQL} WHERE {where} ORDER BY w.opened_on DESC, w.id DESC LIMIT :limit"
     found = conn.execute(text(sql), params).all()
     rows = [_row(r) for r in found[:limit]]
     cursor: Cursor | None = None
@@ -130,8 +110,8 @@ def _item(conn: Connection, work_item_id: int, lock: bool) -> Row[Any]:
     if lock:  # the item, then its payment: both stay locked until the transaction ends
         cp_id = conn.execute(
             text(
-                f"SELECT {CLAIM_PAYMENT_ID_SQL} FROM work_item w WHERE w.id = :id "
-                "AND w.kind = 'unmatched' FOR UPDATE"
+                "SELECT claim_payment_id FROM work_item WHERE id = :id AND kind = 'unmatched' "
+                "FOR UPDATE"
             ),
             {"id": work_item_id},
         ).scalar()
@@ -140,154 +120,11 @@ def _item(conn: Connection, work_item_id: int, lock: bool) -> Row[Any]:
                 text("SELECT id FROM claim_payment WHERE id = :id FOR UPDATE"), {"id": cp_id}
             )
     row = conn.execute(
-        text(_ITEM_SQL + " WHERE w.id = :id AND w.kind = 'unmatched'"), {"id": work_item_id}
+        text(ITEM_SQL + " WHERE w.id = :id AND w.kind = 'unmatched'"), {"id": work_item_id}
     ).one_or_none()
     if row is None:
         raise MatchRefused(f"there is no unmatched item {work_item_id}")
     return row
-
-
-def _from_rows(conn: Connection, r: Row[Any]) -> ClaimPay:
-    """The CLP rebuilt from the stored rows (when the file's bytes are not kept)."""
-    params = {"cp": r.cp_id}
-    adjustments = conn.execute(
-        text(
-            "SELECT service_payment_id AS sp, group_code, carc, amount FROM adjustment "
-            "WHERE claim_payment_id = :cp ORDER BY id"
-        ),
-        params,
-    ).all()
-    services = conn.execute(  # posting hands service ids out last-first
-        text(
-            "SELECT id, code, charge, paid, units FROM service_payment "
-            "WHERE claim_payment_id = :cp ORDER BY id DESC"
-        ),
-        params,
-    ).all()
-    remarks = (
-        conn.execute(
-            text("SELECT code FROM remark WHERE claim_payment_id = :cp ORDER BY id"), params
-        )
-        .scalars()
-        .all()
-    )
-    pr = conn.execute(
-        text("SELECT patient_responsibility, payer_claim_no FROM claim_payment WHERE id = :cp"),
-        params,
-    ).one()
-
-    def adj(sp: int | None) -> tuple[Adjustment, ...]:
-        return tuple(
-            Adjustment(a.group_code, a.carc, Decimal(a.amount)) for a in adjustments if a.sp == sp
-        )
-
-    lines = tuple(
-        ServicePay(
-            code=s.code,
-            qualifier="HC",
-            modifiers=(),
-            charge=Decimal(s.charge),
-            paid=Decimal(s.paid),
-            units=Decimal(s.units),
-            service_date=None,
-            service_end=None,
-            adjustments=adj(s.id),
-            remarks=(),
-            allowed=None,
-            line_control_no="",
-        )
-        for s in services
-    )
-    return ClaimPay(
-        r.patient_control_no,
-        r.status_code,
-        Decimal(r.charge),
-        Decimal(r.paid),
-        Decimal(pr.patient_responsibility),
-        "",
-        pr.payer_claim_no or "",
-        "",
-        "",
-        adj(None),
-        lines,
-        tuple(remarks),
-        "",
-        "",
-        "",
-        "",
-        None,
-        None,
-        None,
-    )
-
-
-def as_interchange(raw: bytes) -> str:
-    """A stored payment as a file the 835 reader takes: kept as it is when it is a whole file,
-    wrapped in an ISA/GS envelope when only its ST..SE segments were kept."""
-    text_ = raw.decode("utf-8", "replace")
-    if text_.startswith("ISA") or len(text_) < 4:
-        return text_
-    element = text_[2]
-    term = text_.split("\n", 1)[0].rstrip()[-1]
-    component = ":"
-    svc = text_.find(f"SVC{element}")
-    if svc >= 0 and not text_[svc + 6 : svc + 7].isalnum():
-        component = text_[svc + 6]  # SVC01 is a qualifier (HC, AD, ...) then the separator
-    repetition = next(c for c in "^{!" if c not in (element, component, term))
-    isa = [
-        "ISA",
-        "00",
-        " " * 10,
-        "00",
-        " " * 10,
-        "ZZ",
-        "MEDBILL".ljust(15),
-        "ZZ",
-        "MEDBILL".ljust(15),
-        "000101",
-        "0000",
-        repetition,
-        "00501",
-        "000000001",
-        "0",
-        "P",
-        component,
-    ]
-    gs = ["GS", "HP", "MEDBILL", "MEDBILL", "20000101", "0000", "1", "X", "005010X221A1"]
-    tail = element.join(["GE", "1", "1"]) + term + element.join(["IEA", "1", "000000001"])
-    return element.join(isa) + term + element.join(gs) + term + text_ + tail + term
-
-
-def claim_pay(conn: Connection, r: Row[Any]) -> ClaimPay:
-    """The CLP exactly as the payer sent it: re-read from the stored payment when it is kept
-    (claim_payment ids follow the CLP order of their remittance), else rebuilt from rows."""
-    raw = conn.execute(
-        text("SELECT raw FROM remittance WHERE id = :id"), {"id": r.remittance_id}
-    ).scalar()
-    if raw is not None:
-        index = int(
-            conn.execute(
-                text("SELECT count(*) FROM claim_payment WHERE remittance_id = :r AND id < :id"),
-                {"r": r.remittance_id, "id": r.cp_id},
-            ).scalar_one()
-        )
-        sets: tuple[Remit835, ...]
-        try:
-            sets = parse_835_all(as_interchange(bytes(raw)))
-        except ValueError:
-            log.warning("remittance %s: its stored payment does not parse", r.remittance_id)
-            sets = ()
-        for remit in sets:
-            if remit.trace_no[:50] != r.trace_no or index >= len(remit.claims):
-                continue
-            found = remit.claims[index]
-            if (found.pcn[:38], found.paid, found.charge) == (
-                r.patient_control_no,
-                r.paid,
-                r.charge,
-            ):
-                return found
-    return _from_rows(conn, r)
 
 
 def load_payment(conn: Connection, work_item_id: int) -> tuple[UnmatchedPayment, ClaimPay]:
@@ -349,7 +186,7 @@ def candidates(
                 + CASE WHEN c.payer_id = :payer THEN 1 ELSE 0 END) AS score
         FROM claim c JOIN encounter e ON e.id = c.encounter_id
         JOIN patient p ON p.id = c.patient_id JOIN payer py ON py.id = c.payer_id
-        WHERE c.status NOT IN ('void', 'draft') AND {where}
+        WHERE {status_not_in(UNPOSTABLE, "c.status")} AND {where}
         ORDER BY score DESC, e.dos DESC, c.id DESC LIMIT :limit"""
     return tuple(
         MatchCandidate(
@@ -372,8 +209,9 @@ def candidates(
 
 def _require_open(r: Row[Any]) -> None:
     if r.status != "open":
-        outcome = (r.detail or "").rpartition("; ")[2]
-        raise MatchRefused(f"this item was already dealt with ({outcome}); nothing changed")
+        raise MatchRefused(
+            f"this item was already dealt with ({r.outcome or r.status}); nothing changed"
+        )
 
 
 def post_to_claim(
@@ -391,7 +229,7 @@ def post_to_claim(
     ctx = remit_lookup.claim_context(conn, claim_id)
     if ctx is None:
         raise MatchRefused(f"there is no claim {claim_id}")
-    if ctx.status in ("void", "draft"):
+    if ctx.status in UNPOSTABLE:
         raise MatchRefused(
             f"claim {ctx.claim_no} is {ctx.status}: post the payment to the "
             "claim that was sent to the payer"
@@ -469,7 +307,7 @@ def _close(
         text(
             "UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
             "lease_until = NULL, claim_id = coalesce(:c, claim_id), "
-            "patient_id = coalesce(:p, patient_id), "
+            "patient_id = coalesce(:p, patient_id), outcome = :o, "
             "detail = coalesce(detail || '; ', '') || :o WHERE id = :id"
         ),
         {"id": work_item_id, "o": f"{outcome} by {actor}", "c": claim_id, "p": patient_id},
