@@ -170,3 +170,32 @@ def test_a_payment_found_unbalanced_after_its_first_chunks_posts_nothing(
         assert check_ledger(conn) == ()
     assert traces == ["EARLY1", "MAIN2"]
     assert after["claims"] == before["claims"] and after["balances"] == before["balances"]
+
+
+def test_a_clp_with_a_mangled_claim_number_matches_by_payer_claim_number(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with engine.begin() as conn:
+        first, second, *_ = build_practice(conn, patients=2, claims_per_patient=1)
+    earlier = tmp_path / "earlier.835"
+    earlier.write_text(write_835([Era("EARLY1", [paid(first)])], control=1))
+    later = tmp_path / "later.835"
+    mangled = ClaimPay("XX" + first.claim_no, "1", first.charge, (), (), f"PY{first.claim_no}")
+    unknown = ClaimPay("XX" + second.claim_no, "1", second.charge, (), (), "PYNOSUCH")
+    later.write_text(write_835([Era("LATE1", [mangled, unknown, paid(second)])], control=2))
+    service = ImportService(engine, Clock(DEMO_TODAY), "chunks")
+    service.import_file(earlier)
+    result = service.import_file(later)
+    assert [(p.matched, p.unmatched) for p in result.payments] == [(2, 1)]
+    with engine.connect() as conn:
+        matched = conn.execute(
+            text(
+                "SELECT cp.patient_control_no, cp.claim_id FROM claim_payment cp JOIN remittance "
+                "r ON r.id = cp.remittance_id WHERE r.trace_no = 'LATE1' ORDER BY cp.id"
+            )
+        ).all()
+    assert [tuple(m) for m in matched] == [
+        ("XX" + first.claim_no, first.claim_id),
+        ("XX" + second.claim_no, None),
+        (second.claim_no, second.claim_id),
+    ]

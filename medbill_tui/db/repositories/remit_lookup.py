@@ -95,16 +95,21 @@ def posted_before(conn: Connection, remit: Remit835 | RemitHead) -> str | None:
 
 
 def claim_contexts(conn: Connection, claims: tuple[ClaimPay, ...]) -> dict[str, Any]:
-    """Our claim for each CLP, by patient control number or payer claim number (one query)."""
+    """Our claim for each CLP, by patient control number, else by payer claim number.
+
+    Two queries, not one with an OR: the claim numbers are found through their unique index,
+    and only the CLPs they leave are looked up by payer claim number (no index: a scan of the
+    claims, which an OR made for every chunk of a payment, joins and all)."""
     rows = conn.execute(
-        text(_CONTEXT_SQL + " WHERE c.claim_no = ANY(:pcns) OR c.payer_claim_no = ANY(:pccs)"),
-        {
-            "pcns": [c.pcn for c in claims],
-            "pccs": [c.payer_claim_no for c in claims if c.payer_claim_no],
-        },
+        text(_CONTEXT_SQL + " WHERE c.claim_no = ANY(:pcns)"), {"pcns": [c.pcn for c in claims]}
     ).all()
     by_pcn = {r.claim_no: r for r in rows}
-    by_payer_no = {r.payer_claim_no: r for r in rows if r.payer_claim_no}
+    left = [c.payer_claim_no for c in claims if c.pcn not in by_pcn and c.payer_claim_no]
+    if left:
+        rows = conn.execute(
+            text(_CONTEXT_SQL + " WHERE c.payer_claim_no = ANY(:pccs)"), {"pccs": left}
+        ).all()
+    by_payer_no = {r.payer_claim_no: r for r in rows if r.payer_claim_no} if left else {}
     out: dict[str, Any] = {}
     for claim in claims:
         found = by_pcn.get(claim.pcn) or by_payer_no.get(claim.payer_claim_no or "\0")
