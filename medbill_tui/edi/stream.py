@@ -1,8 +1,9 @@
 """Inbound X12 files of any size: one streamed pass checks, a second streams transaction sets.
 
 `scan_file` reads a file in chunks (never whole), hashes it, checks the envelope and tells its
-kind; `stream_sets` yields its ST..SE sets one at a time for the parsers (`iter_835`,
-`iter_999`, `iter_277ca`), so memory is bounded by the largest set, not by the file.
+kind; `stream_sets` yields its ST..SE sets one at a time for the parsers (`iter_999`,
+`iter_277ca`), so memory is bounded by the largest set, not by the file; `stream_segments`
+yields the sets' segments one at a time (the 835 reader, `x835_reader`, goes claim by claim).
 `detect_file` reads only the head (up to the first ST) to tell the kind.
 
 Both passes walk the segments through the same `EnvelopeWalk`: structural problems (a set
@@ -93,9 +94,20 @@ class EnvelopeWalk:
         """Check every segment; yield each ST..SE set when `collect` (else yield nothing).
 
         `head_only` stops at the first ST (enough to tell the kind)."""
+        body: list[Segment] = []
+        for gs, seg in self.walk_segments(segments, collect, head_only):
+            body.append(seg)
+            if seg.elements[0] == "SE":
+                yield TransactionSet(gs, tuple(body))
+                body = []
+
+    def walk_segments(
+        self, segments: Iterator[Segment], collect: bool, head_only: bool = False
+    ) -> Iterator[tuple[Segment, Segment]]:
+        """Check every segment; yield each segment of a set (ST to SE) with the GS of its group
+        when `collect` (else yield nothing): nothing but the segment at hand is held."""
         gs: Segment | None = None
         st: Segment | None = None
-        body: list[Segment] = []
         iea: Segment | None = None
         last: Segment | None = None
         groups = in_group = 0
@@ -109,8 +121,6 @@ class EnvelopeWalk:
                     f"the file is truncated: it ends with {sid}, not IEA", seg.number
                 )
             if st is not None:
-                if collect:
-                    body.append(seg)
                 if sid == "SE":
                     count = seg.number - st.number + 1
                     if seg.get(1) != str(count) or seg.get(2) != st.get(2):
@@ -119,10 +129,6 @@ class EnvelopeWalk:
                             f"the set has {count}, control {st.get(2)!r}"
                         )
                         self._warn(words, seg.number)
-                    if collect:
-                        assert gs is not None
-                        yield TransactionSet(gs, tuple(body))
-                        body = []
                     st, in_group = None, in_group + 1
                 elif sid == "AK1" and self.ak1 is None:
                     self.ak1 = seg
@@ -130,6 +136,9 @@ class EnvelopeWalk:
                     raise X12SyntaxError(
                         f"{sid} inside transaction set {st.get(2)!r}: its SE is missing", seg.number
                     )
+                if collect:
+                    assert gs is not None
+                    yield gs, seg
                 continue
             if iea is not None:
                 raise X12SyntaxError(
@@ -144,7 +153,7 @@ class EnvelopeWalk:
                 if head_only:
                     return
                 if collect:
-                    body = [seg]
+                    yield gs, seg
             elif sid == "GS":
                 if gs is not None:
                     raise X12SyntaxError("GS inside another group: the GE is missing", seg.number)
@@ -244,6 +253,20 @@ def stream_sets(path: Path, scan: Scan, chunk_bytes: int = CHUNK_BYTES) -> Itera
         stream = X12Stream(handle, chunk_bytes)
         walk = EnvelopeWalk(scan.detected.kind)
         yield from walk.walk(stream.segments(), collect=True)
+        if stream.sha256 != scan.sha256:
+            raise FileChanged("the file changed while it was being imported; try again")
+
+
+def stream_segments(
+    path: Path, scan: Scan, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[tuple[Segment, Segment]]:
+    """Each segment of the file's sets (ST to SE) with its group's GS, one at a time, for a
+    reader that must not hold a whole set (an 835 of 300,000 claims in one ST set); raises
+    `FileChanged` if the file's bytes changed."""
+    with path.open("rb") as handle:
+        stream = X12Stream(handle, chunk_bytes)
+        walk = EnvelopeWalk(scan.detected.kind)
+        yield from walk.walk_segments(stream.segments(), collect=True)
         if stream.sha256 != scan.sha256:
             raise FileChanged("the file changed while it was being imported; try again")
 

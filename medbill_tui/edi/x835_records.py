@@ -1,13 +1,14 @@
 """Records of an 835 remittance (005010X221A1) and its balance checks.
 
 Plain, frozen records: one `Remit835` per transaction set (one payment), one `ClaimPay` per
-CLP with its CAS adjustments and SVC lines, `ProviderAdjustment` per PLB pair. Money is Decimal.
+CLP with its CAS adjustments and SVC lines, `ProviderAdjustment` per PLB pair, `RemitHead` for
+what a set says before its claims (a set read claim by claim). Money is Decimal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -103,6 +104,53 @@ class ProviderAdjustment:
 
 
 @dataclass(frozen=True, slots=True)
+class RemitHead:
+    """What an 835 set says before its claims: payment, trace number, payer and payee."""
+
+    payer_name: str
+    payer_id: str
+    originator_id: str
+    payee_name: str
+    payee_npi: str
+    payee_tin: str
+    trace_no: str
+    handling: str
+    credit_debit: str
+    method: str
+    amount: Decimal
+    paid_on: date | None
+    produced_on: date | None
+    control: str
+    interchange_control: str
+    warnings: tuple[str, ...]
+
+    def with_claims(
+        self, claims: tuple[ClaimPay, ...], plb: tuple[ProviderAdjustment, ...]
+    ) -> Remit835:
+        """The whole payment: this head with its claims and provider adjustments."""
+        return Remit835(
+            self.payer_name,
+            self.payer_id,
+            self.originator_id,
+            self.payee_name,
+            self.payee_npi,
+            self.payee_tin,
+            self.trace_no,
+            self.handling,
+            self.credit_debit,
+            self.method,
+            self.amount,
+            self.paid_on,
+            self.produced_on,
+            claims,
+            plb,
+            self.control,
+            self.interchange_control,
+            self.warnings,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Remit835:
     """One 835 transaction set: one payment (or notice) from one payer to one payee."""
 
@@ -124,6 +172,28 @@ class Remit835:
     control: str
     interchange_control: str
     warnings: tuple[str, ...]
+
+    @property
+    def head(self) -> RemitHead:
+        """The payment without its claims and provider adjustments."""
+        return RemitHead(
+            self.payer_name,
+            self.payer_id,
+            self.originator_id,
+            self.payee_name,
+            self.payee_npi,
+            self.payee_tin,
+            self.trace_no,
+            self.handling,
+            self.credit_debit,
+            self.method,
+            self.amount,
+            self.paid_on,
+            self.produced_on,
+            self.control,
+            self.interchange_control,
+            self.warnings,
+        )
 
 
 def _sum(values: Iterable[Decimal]) -> Decimal:
@@ -155,13 +225,17 @@ def claim_balance_errors(claim: ClaimPay) -> tuple[str, ...]:
 def remit_balance_error(remit: Remit835) -> str | None:
     """Words when BPR02 is not the sum of CLP04 minus the sum of PLB amounts, else None."""
     paid = _sum(c.paid for c in remit.claims)
-    withheld = _sum(p.amount for p in remit.plb)
+    return _total_error(remit.head, paid, remit.plb)
+
+
+def _total_error(head: RemitHead, paid: Decimal, plb: Iterable[ProviderAdjustment]) -> str | None:
+    withheld = _sum(p.amount for p in plb)
     expected = paid - withheld
-    amount = -remit.amount if remit.credit_debit == "D" else remit.amount
+    amount = -head.amount if head.credit_debit == "D" else head.amount
     if amount == expected:
         return None
     return (
-        f"payment {remit.trace_no}: claims paid {paid} - provider adjustments {withheld} = "
+        f"payment {head.trace_no}: claims paid {paid} - provider adjustments {withheld} = "
         f"{expected}, but BPR02 says {amount} (off by {amount - expected})"
     )
 
@@ -171,7 +245,7 @@ ORIGINAL_CLAIM_STATUSES = frozenset({"1", "2", "3", "4"})
 negative (a take-back is a reversal, CLP02 = 22, or a PLB recoupment)."""
 
 
-def payment_sign_error(remit: Remit835) -> str | None:
+def payment_sign_error(remit: Remit835 | RemitHead) -> str | None:
     """Words when BPR02 is negative (a debit says so in BPR03 = D, never by a minus sign)."""
     if remit.amount >= ZERO:
         return None
@@ -209,3 +283,42 @@ def claim_sign_errors(claim: ClaimPay) -> tuple[str, ...]:
                 f"than the charge {line.charge}, with no adjustment explaining it"
             )
     return tuple(out)
+
+
+KEPT_PROBLEMS = 3
+
+
+@dataclass(slots=True)
+class BalanceTally:
+    """The checks of one payment whose claims stream by: a running sum of CLP04 and the first
+    few claims' problems (the words say no more), never the claims themselves. Signs first
+    (`claim_sign_errors`), then balance (`claim_balance_errors`, `remit_balance_error`)."""
+
+    paid: Decimal = ZERO
+    claims: int = 0
+    bad_claims: int = 0
+    sign_problems: list[str] = field(default_factory=list)
+    claim_problems: list[str] = field(default_factory=list)
+
+    def add(self, claim: ClaimPay) -> None:
+        """Count one claim: its CLP04 and its own problems, if any."""
+        self.claims += 1
+        self.paid += claim.paid
+        signs = claim_sign_errors(claim)
+        errors = claim_balance_errors(claim)
+        if signs or errors:
+            self.bad_claims += 1
+            if len(self.sign_problems) < KEPT_PROBLEMS:
+                self.sign_problems += signs
+            if len(self.claim_problems) < KEPT_PROBLEMS:
+                self.claim_problems += errors
+
+    def signs(self, head: RemitHead) -> list[str]:
+        """Negative money where there may be none, the payment's first (as `sign_problems`)."""
+        total = payment_sign_error(head)
+        return [total, *self.sign_problems] if total else list(self.sign_problems)
+
+    def problems(self, head: RemitHead, plb: Iterable[ProviderAdjustment]) -> list[str]:
+        """Every kept imbalance, the payment's total first (as `remit_balance_error` says it)."""
+        total = _total_error(head, self.paid, plb)
+        return [total, *self.claim_problems] if total else list(self.claim_problems)

@@ -3,8 +3,10 @@
 Files of any size are streamed, never read whole: a first pass (`edi.stream.scan_file`) hashes
 the bytes and checks the envelope chunk by chunk; the transaction then streams the file again
 one transaction set at a time into the parsers and the database (a changed hash on the second
-pass fails the import). pyx12 validates a large file in a child process at the same time and
-its findings become the file's warnings before the commit. See docs/architecture.md.
+pass fails the import); an 835 is read and posted claim by claim, so even one ST set of
+300,000 claims is never in memory whole. pyx12 validates a large file in a child process at
+the same time and its findings become the file's warnings before the commit. See
+docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -22,9 +24,16 @@ from medbill_tui.db.uow import (
     read_connection,
     run_in_transaction,
 )
-from medbill_tui.edi.detect import TransactionSet, UnsupportedTransaction
-from medbill_tui.edi.segments import Delimiters, X12SyntaxError
-from medbill_tui.edi.stream import FileChanged, Scan, detect_file, scan_file, stream_sets
+from medbill_tui.edi.detect import UnsupportedTransaction
+from medbill_tui.edi.segments import X12SyntaxError
+from medbill_tui.edi.stream import (
+    FileChanged,
+    Scan,
+    detect_file,
+    scan_file,
+    stream_segments,
+    stream_sets,
+)
 from medbill_tui.edi.validate import (
     BackgroundValidation,
     ValidationIssue,
@@ -32,7 +41,7 @@ from medbill_tui.edi.validate import (
     validate_x12_file,
 )
 from medbill_tui.edi.x277ca import iter_277ca
-from medbill_tui.edi.x835 import parse_835_set
+from medbill_tui.edi.x835 import read_835_sets
 from medbill_tui.edi.x999 import iter_999
 from medbill_tui.records.claims import InboxEntry
 from medbill_tui.runtime.clock import Clock
@@ -315,15 +324,13 @@ class ImportService:
     def _post_835(
         self, session: Session, path: Path, name: str, scan: Scan, file_id: int, dry_run: bool
     ) -> ImportResult:
-        """Post each payment (ST set) as it is read: one payment's records in memory at once."""
+        """Post each payment (ST set) claim by claim as it is read: one chunk of claims in
+        memory at once, whatever the size of the set."""
         poster = RemittanceService(self.engine, self.clock, self.actor)
         inter = scan.interchange()
         outcomes: list[RemitOutcome] = []
-        for tset in stream_sets(path, scan):
-            remit = parse_835_set(tset, inter)
-            raw = set_bytes(tset, scan.delimiters)
-            outcomes.append(poster.post_in(session, remit, raw, file_id, dry_run=dry_run))
-            del tset, remit, raw
+        for reader in read_835_sets(inter, stream_segments(path, scan), keep_raw=True):
+            outcomes.append(poster.post_read(session, reader, file_id, dry_run=dry_run))
         posted = [o for o in outcomes if o.status in ("posted", "preview")]
         status = "dry-run" if dry_run else ("imported" if posted else "not-posted")
         return ImportResult(
@@ -335,12 +342,6 @@ class ImportService:
             message="; ".join(o.message for o in outcomes if o.message),
             payments=tuple(outcomes),
         )
-
-
-def set_bytes(tset: TransactionSet, delimiters: Delimiters) -> bytes:
-    """One payment's own ST..SE segments, one per line (kept as `remittance.raw`)."""
-    element, end = delimiters.element, delimiters.segment + "\n"
-    return "".join(element.join(seg.elements) + end for seg in tset.segments).encode("utf-8")
 
 
 def _already(name: str, kind: str, prior: repo.PriorImport) -> ImportResult:

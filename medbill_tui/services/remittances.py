@@ -1,13 +1,16 @@
-"""835 remittances: preview, post exactly once, undo; and the ledger check."""
+"""835 remittances: preview, post exactly once (claim by claim as the file is read), undo; and
+the ledger check."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from medbill_tui.db.repositories import credits, ledger_check, remit_lookup
 from medbill_tui.db.repositories import remits as repo
+from medbill_tui.db.repositories.remit_posting import RemitPosting
 from medbill_tui.db.repositories.remit_repost import repost_remittance
 from medbill_tui.db.repositories.remit_undo import undo_remittance
 from medbill_tui.db.uow import (
@@ -17,13 +20,7 @@ from medbill_tui.db.uow import (
     run_in_transaction,
 )
 from medbill_tui.domain.routing import RuleSet
-from medbill_tui.edi.x835 import (
-    Remit835,
-    claim_balance_errors,
-    claim_sign_errors,
-    payment_sign_error,
-    remit_balance_error,
-)
+from medbill_tui.edi.x835 import BalanceTally, ClaimPay, ProviderAdjustment, Remit835, RemitHead
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.runtime.denial_rules import active_rules
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
@@ -58,17 +55,55 @@ class RemitOutcome:
         return self.status in ("unbalanced", "refused", "conflict")
 
 
-def sign_problems(remit: Remit835) -> list[str]:
-    """Negative money where there may be none (see `claim_sign_errors`)."""
-    problems = [p for claim in remit.claims for p in claim_sign_errors(claim)]
-    total = payment_sign_error(remit)
-    return [total, *problems] if total else problems
+class PaymentSource(Protocol):
+    """One 835 payment as it is read: its head, its claims once each, then its PLBs."""
+
+    @property
+    def head(self) -> RemitHead: ...
+
+    @property
+    def plb(self) -> Sequence[ProviderAdjustment]:
+        """Complete once every claim is read."""
+        ...
+
+    def claims(self) -> Iterator[ClaimPay]: ...
+
+    def take_raw(self) -> bytes | None:
+        """The payment's segments read since the last call (None: not kept)."""
+        ...
 
 
-def balance_problems(remit: Remit835) -> list[str]:
-    problems = [p for claim in remit.claims for p in claim_balance_errors(claim)]
-    total = remit_balance_error(remit)
-    return [total, *problems] if total else problems
+@dataclass(slots=True)
+class _WholePayment:
+    """A payment already in memory, with its raw segments (if kept)."""
+
+    remit: Remit835
+    raw: bytes | None
+
+    @property
+    def head(self) -> RemitHead:
+        return self.remit.head
+
+    @property
+    def plb(self) -> Sequence[ProviderAdjustment]:
+        return self.remit.plb
+
+    def claims(self) -> Iterator[ClaimPay]:
+        return iter(self.remit.claims)
+
+    def take_raw(self) -> bytes | None:
+        raw = self.raw
+        if raw is not None:
+            self.raw = b""
+        return raw
+
+
+class _NotPostable(Exception):
+    """Wrong signs or no balance: stop writing the payment (its savepoint rolls back)."""
+
+
+RAW_EVERY = 1000
+"""Claims read between two hand-overs of the payment's raw segments to the posting."""
 
 
 class RemittanceService:
@@ -94,56 +129,92 @@ class RemittanceService:
     ) -> RemitOutcome:
         """Post one payment inside the caller's transaction (a savepoint each, so one refused
         payment in a file leaves the file's others alone)."""
-        base = RemitOutcome(remit.trace_no, remit.payer_name, remit.amount, "refused")
-        wrong_signs = sign_problems(remit)
-        if wrong_signs:
-            return _with(base, "refused", "not posted: " + "; ".join(wrong_signs[:3]))
-        problems = balance_problems(remit)
-        if problems:
-            return _with(
-                base, "unbalanced", "not posted: it does not balance — " + "; ".join(problems[:3])
-            )
+        return self.post_read(session, _WholePayment(remit, raw), file_id, dry_run=dry_run)
+
+    def post_read(
+        self, session: Session, source: PaymentSource, file_id: int | None, *, dry_run: bool
+    ) -> RemitOutcome:
+        """Post one payment claim by claim as `source` reads it, inside the caller's
+        transaction (a savepoint of its own). Its money has the right signs and it balances
+        (each claim, and BPR02 against the claims less the PLBs), or none of it stays; it is
+        posted once (same payer and TRN02)."""
+        head = source.head
+        base = RemitOutcome(head.trace_no, head.payer_name, head.amount, "refused")
+        tally = BalanceTally()
+        claims = source.claims()
         nested = session.begin_nested()
         try:
             with constraint_violations():
-                summary = repo.post_remittance(
-                    session.connection(),
-                    remit,
-                    raw,
-                    file_id,
-                    self.actor,
-                    self.clock.today(),
-                    self.rules or active_rules(),
-                )
+                summary = self._write(session, source, claims, tally, file_id)
                 if summary.remittance_id is not None:  # a payment paid past a balance
                     credits.open_credits_for_remittance(
                         session.connection(), summary.remittance_id, self.actor, self.clock.today()
                     )
+        except _NotPostable:
+            nested.rollback()
+            _read_rest(source, claims, tally)
+            refusal = _refusal(base, tally, source)
+            assert refusal is not None
+            return refusal
         except repo.PostingRefused as exc:
             nested.rollback()
+            _read_rest(source, claims, tally)
             status = {repo.AlreadyPosted: "already-posted", repo.PaymentConflict: "conflict"}.get(
                 type(exc), "refused"
             )
-            return _with(base, status, sentence(exc))
+            return _refusal(base, tally, source) or _with(base, status, sentence(exc))
         except ConstraintViolated:
             nested.rollback()  # posted by someone else just now: say who and when
-            prior = remit_lookup.posted_before(session.connection(), remit)
-            words = f"Payment {remit.trace_no} was posted by someone else just now"
-            return _with(base, "already-posted", sentence(prior) if prior else words)
+            _read_rest(source, claims, tally)
+            prior = remit_lookup.posted_before(session.connection(), head)
+            words = f"Payment {head.trace_no} was posted by someone else just now"
+            return _refusal(base, tally, source) or _with(
+                base, "already-posted", sentence(prior) if prior else words
+            )
         if dry_run:
             nested.rollback()
         else:
             nested.commit()
         return RemitOutcome(
-            remit.trace_no,
-            remit.payer_name,
-            remit.amount,
+            head.trace_no,
+            head.payer_name,
+            head.amount,
             "preview" if dry_run else "posted",
             summary.matched,
             summary.unmatched,
             summary.paid,
             summary.denials,
         )
+
+    def _write(
+        self,
+        session: Session,
+        source: PaymentSource,
+        claims: Iterator[ClaimPay],
+        tally: BalanceTally,
+        file_id: int | None,
+    ) -> repo.PostingSummary:
+        if tally.signs(source.head):
+            raise _NotPostable
+        posting = RemitPosting(
+            session.connection(),
+            source.head,
+            file_id,
+            self.actor,
+            self.clock.today(),
+            self.rules or active_rules(),
+        )
+        for count, claim in enumerate(claims, start=1):
+            tally.add(claim)
+            if tally.bad_claims:
+                raise _NotPostable
+            posting.add(claim)
+            if count % RAW_EVERY == 0:
+                _hand_raw(source, posting)
+        if tally.problems(source.head, source.plb):
+            raise _NotPostable
+        _hand_raw(source, posting)
+        return posting.finish(source.plb)
 
     @translate_errors
     def undo(self, remittance_id: int, reason: str, notes: list[str] | None = None) -> int:
@@ -193,6 +264,34 @@ class RemittanceService:
     def check_ledger(self) -> tuple[ledger_check.LedgerProblem, ...]:
         with read_connection(self.engine) as conn:
             return ledger_check.check_ledger(conn)
+
+
+def _hand_raw(source: PaymentSource, posting: RemitPosting) -> None:
+    raw = source.take_raw()
+    if raw is not None:
+        posting.add_raw(raw)
+
+
+def _read_rest(source: PaymentSource, claims: Iterator[ClaimPay], tally: BalanceTally) -> None:
+    """Read the payment's claims that were not posted, for its balance check only."""
+    for count, claim in enumerate(claims, start=1):
+        tally.add(claim)
+        if count % RAW_EVERY == 0:
+            source.take_raw()
+    source.take_raw()
+
+
+def _refusal(base: RemitOutcome, tally: BalanceTally, source: PaymentSource) -> RemitOutcome | None:
+    """Why the whole payment, once read, may not be posted: wrong signs first, then balance."""
+    wrong_signs = tally.signs(source.head)
+    if wrong_signs:
+        return _with(base, "refused", "not posted: " + "; ".join(wrong_signs[:3]))
+    problems = tally.problems(source.head, source.plb)
+    if problems:
+        return _with(
+            base, "unbalanced", "not posted: it does not balance — " + "; ".join(problems[:3])
+        )
+    return None
 
 
 def _with(base: RemitOutcome, status: str, message: str) -> RemitOutcome:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from medbill_tui.edi.detect import UnsupportedTransaction
+from medbill_tui.edi.detect import UnsupportedTransaction, read_interchange
 from medbill_tui.edi.segments import (
     MAX_SEGMENT_CHARS,
     X12Stream,
@@ -17,8 +17,14 @@ from medbill_tui.edi.segments import (
     clean_text,
     iter_segments,
 )
-from medbill_tui.edi.stream import FileChanged, detect_file, scan_file, stream_sets
-from medbill_tui.edi.x835 import iter_835, parse_835_all, parse_835_set
+from medbill_tui.edi.stream import (
+    FileChanged,
+    detect_file,
+    scan_file,
+    stream_segments,
+    stream_sets,
+)
+from medbill_tui.edi.x835 import iter_835, parse_835_all, parse_835_set, read_835_sets
 from medbill_tui.edi.x999 import iter_999, parse_999_all
 from tests.conftest import X12_FIXTURES
 from tests.edi.large_x12 import write_835
@@ -92,6 +98,73 @@ def test_memory_stays_bounded_while_a_large_835_is_read(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert claims == 60 * 12 and scan.size == size
     assert peak < size / 4, f"peak {peak:,} bytes for a {size:,}-byte file"
+
+
+def test_the_claim_by_claim_reader_reads_what_the_whole_set_parser_reads(tmp_path: Path) -> None:
+    generated = tmp_path / "gen.835"
+    write_835(generated, payments=3, claims=7)
+    paths = [
+        X12_FIXTURES / "835-stupidedi-secondary-payments.x12",
+        X12_FIXTURES / "835-stupidedi-multiple-claims-single-check.x12",
+        X12_FIXTURES / "835-pyx12-mult-loops.x12",
+        generated,
+    ]
+    for path in paths:
+        scan = scan_file(path, "835", chunk_bytes=64)
+        inter = scan.interchange()
+        remits, raws = [], []
+        for reader in read_835_sets(inter, stream_segments(path, scan, 64), keep_raw=True):
+            parts = [reader.take_raw() or b""]
+            claims = []
+            for claim in reader.claims():
+                claims.append(claim)
+                parts.append(reader.take_raw() or b"")
+            parts.append(reader.take_raw() or b"")
+            remits.append(reader.head.with_claims(tuple(claims), tuple(reader.plb)))
+            raws.append(b"".join(parts))
+        assert tuple(remits) == parse_835_all(path.read_bytes())
+        whole = read_interchange(path.read_bytes(), "835")
+        element, end = whole.delimiters.element, whole.delimiters.segment + "\n"
+        assert raws == [
+            "".join(element.join(seg.elements) + end for seg in tset.segments).encode()
+            for tset in whole.sets
+        ]
+
+
+def test_a_set_left_unread_is_skipped_to_its_end(tmp_path: Path) -> None:
+    path = tmp_path / "gen.835"
+    write_835(path, payments=3, claims=5)
+    scan = scan_file(path)
+    readers = read_835_sets(scan.interchange(), stream_segments(path, scan, 100))
+    heads = []
+    for number, reader in enumerate(readers):
+        heads.append(reader.head.trace_no)
+        if number == 1:
+            assert next(reader.claims()).pcn == "LARGE00002X00001"  # then left half read
+        assert reader.take_raw() is None
+    assert heads == ["LARGE0000001", "LARGE0000002", "LARGE0000003"]
+
+
+def test_memory_stays_bounded_while_one_set_of_many_claims_is_read(tmp_path: Path) -> None:
+    """One ST set of 1,500 claims (~36 MB): read claim by claim, with its raw segments taken
+    every 20 claims, it holds a chunk of the file and 20 claims' segments, not the set."""
+    path = tmp_path / "one-set.835"
+    size = write_835(path, payments=1, claims=1_500, memo=24_000)
+    assert size > 36_000_000
+    tracemalloc.start()
+    try:
+        scan = scan_file(path)
+        reader = next(read_835_sets(scan.interchange(), stream_segments(path, scan), True))
+        claims = raw = 0
+        for claims, _ in enumerate(reader.claims(), start=1):
+            if claims % 20 == 0:
+                raw += len(reader.take_raw() or b"")
+        raw += len(reader.take_raw() or b"")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert claims == 1_500 and raw > size * 0.99
+    assert peak < size / 5, f"peak {peak:,} bytes for a {size:,}-byte set"
 
 
 @pytest.mark.parametrize(

@@ -301,6 +301,7 @@ NO_RECORD = {
         "read-only: a list, search, look-up or preview"),
     "queues.ping": "a connection check while the database is away: reads nothing",
     "remittances.post_in": "runs inside imports.import_*, which audits the import and posting",
+    "remittances.post_read": "runs inside imports.import_*, which audits the import and posting",
     **dict.fromkeys(
         ["drafts.save", "drafts.find", "drafts.discard"],
         "a person's own unsaved copy of a form, autosaved as they type: the save it becomes "

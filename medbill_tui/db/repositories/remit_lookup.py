@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from medbill_tui.edi.x835 import ClaimPay, Remit835
+from medbill_tui.edi.x835 import ClaimPay, Remit835, RemitHead
 
 
-def payer_of(conn: Connection, remit: Remit835) -> int:
+def payer_of(conn: Connection, remit: Remit835 | RemitHead) -> int:
     """The id of the payer the 835 names, by payer code or name."""
     row = conn.execute(
         text(
@@ -38,12 +38,14 @@ def payer_of(conn: Connection, remit: Remit835) -> int:
     return int(row)
 
 
-def signed_amount(remit: Remit835) -> Decimal:
+def signed_amount(remit: Remit835 | RemitHead) -> Decimal:
     """BPR02 as the ledger sees it: a debit (BPR03 = D) takes money back."""
     return -remit.amount if remit.credit_debit == "D" else remit.amount
 
 
-def already_posted(conn: Connection, payer_id: int, remit: Remit835) -> tuple[str, bool] | None:
+def already_posted(
+    conn: Connection, payer_id: int, remit: Remit835 | RemitHead
+) -> tuple[str, bool] | None:
     """Words for the payment (payer and TRN02) posted before, and whether it differs from this
     one in amount or date (a conflict, not a repeat); None when it was never posted."""
     row = conn.execute(
@@ -89,7 +91,7 @@ def claim_context(conn: Connection, claim_id: int) -> Any:
     ).one_or_none()
 
 
-def posted_before(conn: Connection, remit: Remit835) -> str | None:
+def posted_before(conn: Connection, remit: Remit835 | RemitHead) -> str | None:
     """Who posted this payment (payer and TRN02) and when, in words; None when not posted."""
     prior = already_posted(conn, payer_of(conn, remit), remit)
     return prior[0] if prior else None
@@ -108,19 +110,27 @@ class ClaimMatches:
 def match_claims(
     conn: Connection, claims: Sequence[ClaimPay], payer_id: int | None
 ) -> ClaimMatches:
-    """Our claim for each CLP, by patient control number or payer claim number (one query),
-    only among the claims billed to `payer_id` (the payer the 835 names; None: any)."""
+    """Our claim for each CLP, by patient control number, else by payer claim number, only
+    among the claims billed to `payer_id` (the payer the 835 names; None: any).
+
+    Two queries, not one with an OR: the claim numbers are found through their unique index,
+    and only the CLPs they leave are looked up by payer claim number (no index: a scan of the
+    claims, which an OR made for every chunk of a payment, joins and all)."""
     rows = conn.execute(
-        text(_CONTEXT_SQL + " WHERE c.claim_no = ANY(:pcns) OR c.payer_claim_no = ANY(:pccs)"),
-        {
-            "pcns": [c.pcn for c in claims],
-            "pccs": [c.payer_claim_no for c in claims if c.payer_claim_no],
-        },
+        text(_CONTEXT_SQL + " WHERE c.claim_no = ANY(:pcns)"), {"pcns": [c.pcn for c in claims]}
     ).all()
     ours = [r for r in rows if payer_id is None or r.payer_id == payer_id]
     by_pcn = {r.claim_no: r for r in ours}
-    by_payer_no = {r.payer_claim_no: r for r in ours if r.payer_claim_no}
-    others = {r.claim_no: r for r in rows if r not in ours}
+    others = {r.claim_no: r for r in rows if payer_id is not None and r.payer_id != payer_id}
+    left = [c.payer_claim_no for c in claims if c.pcn not in by_pcn and c.payer_claim_no]
+    by_payer_no: dict[str, Any] = {}
+    if left:
+        more = conn.execute(
+            text(_CONTEXT_SQL + " WHERE c.payer_claim_no = ANY(:pccs)"), {"pccs": left}
+        ).all()
+        by_payer_no = {
+            r.payer_claim_no: r for r in more if payer_id is None or r.payer_id == payer_id
+        }
     found: dict[str, Any] = {}
     elsewhere: dict[str, str] = {}
     for claim in claims:

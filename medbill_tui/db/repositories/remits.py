@@ -1,5 +1,6 @@
-"""Posting 835 remittances to the append-only ledger: one payment's rows in a fixed number of
-statements, and one claim payment of an already posted remittance (unmatched, repost).
+"""Posting 835 remittances to the append-only ledger: the rows of a chunk of claims in a fixed
+number of statements (`remit_posting.RemitPosting` posts a payment chunk by chunk), and one
+claim payment of an already posted remittance (unmatched, repost).
 
 `LIVE` says which ledger entries count; undoing a payment is `remit_undo`, the ledger's
 self-check `ledger_check`, reading an 835's payer and claims `remit_lookup`."""
@@ -14,19 +15,12 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories import claim_status
-from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.bulk import execute_rows
-from medbill_tui.db.repositories.remit_lookup import (
-    already_posted,
-    match_claims,
-    payer_of,
-    signed_amount,
-)
 from medbill_tui.db.repositories.secondary import sync_secondary_claims
 from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
 from medbill_tui.domain.routing import DenialFacts, RuleSet
-from medbill_tui.edi.x835 import ClaimPay, Remit835
+from medbill_tui.edi.x835 import ClaimPay
 
 
 class PostingRefused(Exception):
@@ -330,7 +324,7 @@ def post_matched_claim(
     rules: RuleSet,
 ) -> PostingSummary:
     """Post one CLP of an already posted remittance to our claim `ctx` (from
-    `claim_context`), exactly as `post_remittance` posts a matched claim."""
+    `claim_context`), exactly as `RemitPosting` posts a matched claim."""
     summary = PostingSummary(trace_no, "", claim.paid, remittance_id=remit_id)
     batch = _Batch()
     payer_code = conn.execute(
@@ -346,114 +340,5 @@ def post_matched_claim(
     _write(conn, batch)
     summary.notes += sync_secondary_claims(
         conn, remit_id, trace_no, actor, paid_on, undo=False, only=[ctx.id]
-    )
-    return summary
-
-
-def post_remittance(
-    conn: Connection,
-    remit: Remit835,
-    raw: bytes | None,
-    file_id: int | None,
-    actor: str,
-    today: date,
-    rules: RuleSet,
-) -> PostingSummary:
-    """Post one 835 payment in the caller's transaction (all of it or, on error, none).
-    Denials are routed by `rules` (the service passes the active ones).
-
-    A fixed number of statements whatever the number of claims: contexts in one query, ids
-    allocated in bulk, every table written with one executemany.
-    """
-    payer_id = payer_of(conn, remit)
-    prior = already_posted(conn, payer_id, remit)
-    if prior is not None:
-        words, differs = prior
-        raise PaymentConflict(words) if differs else AlreadyPosted(words)
-    summary = PostingSummary(remit.trace_no, remit.payer_name, remit.amount)
-    paid_on = remit.paid_on or today
-    remit_id = conn.execute(
-        text("""INSERT INTO remittance (payer_id, trace_no, method, amount, paid_on, raw,
-                    imported_by, edi_file_id)
-                VALUES (:p, :t, :m, :amt, :d, :raw, :a, :f) RETURNING id"""),
-        {
-            "p": payer_id,
-            "t": remit.trace_no[:50],
-            "m": (remit.method or "NON")[:3],
-            "amt": signed_amount(remit),
-            "d": paid_on,
-            "raw": raw,
-            "a": actor,
-            "f": file_id,
-        },
-    ).scalar_one()
-    summary.remittance_id = int(remit_id)
-    matches = match_claims(conn, remit.claims, payer_id)
-    contexts = matches.found
-    lines = {
-        (r.claim_id, r.code): r.id
-        for r in conn.execute(
-            text(
-                "SELECT DISTINCT ON (claim_id, code) claim_id, code, id FROM claim_line "
-                "WHERE claim_id = ANY(:ids) ORDER BY claim_id, code, line_no"
-            ),
-            {"ids": [c.id for c in contexts.values()]},
-        )
-    }
-    cp_ids = _new_ids(conn, "claim_payment", len(remit.claims))
-    sp_ids = _new_ids(conn, "service_payment", sum(len(c.services) for c in remit.claims))
-    batch = _Batch()
-    for cp_id, claim in zip(cp_ids, remit.claims, strict=True):
-        ctx = contexts.get(claim.pcn)
-        problem = None
-        if ctx is not None and claim.status == "22":
-            problem = reversal_problem(conn, ctx.id, claim, remit_id)
-            ctx = None if problem else ctx
-        _payment_rows(batch, remit_id, cp_id, ctx.id if ctx else None, claim, sp_ids, lines)
-        if ctx is None:
-            batch.unmatched.append(
-                {
-                    "cp": cp_id,
-                    "amt": claim.paid,
-                    "d": today,
-                    "pcn": claim.pcn[:38],
-                    "pcc": claim.payer_claim_no[:50] or None,
-                    "name": claim.patient_name[:100] or None,
-                    "detail": f"835 {remit.trace_no}: "
-                    + (
-                        problem
-                        or matches.elsewhere.get(
-                            claim.pcn, f"payment for unknown claim {claim.pcn}"
-                        )
-                    )
-                    + f" ({claim.patient_name or 'no name'}), paid {claim.paid} "
-                    f"[claim payment {cp_id}]",
-                }
-            )
-            summary.unmatched += 1
-            continue
-        _add_matched(
-            conn, batch, summary, ctx, claim, remit_id, paid_on, actor, rules, remit.payer_id
-        )
-    _write(conn, batch)
-    if remit.plb:
-        conn.execute(
-            text(
-                "INSERT INTO remittance_plb (remittance_id, reason, reference, amount) "
-                "VALUES (:r, :reason, :ref, :amt)"
-            ),
-            [
-                {"r": remit_id, "reason": p.reason[:2], "ref": p.reference[:50], "amt": p.amount}
-                for p in remit.plb
-            ],
-        )
-    summary.notes += sync_secondary_claims(conn, remit_id, remit.trace_no, actor, today, undo=False)
-    record_audit(
-        conn,
-        actor,
-        "post",
-        "remittance",
-        remit_id,
-        f"835 {remit.trace_no}: {summary.matched} claims",
     )
     return summary
