@@ -46,6 +46,10 @@ CHILD = textwrap.dedent(
 def claims_for(conn: Connection, b: Builder, prefix: str, count: int) -> None:
     """`count` acknowledged claims numbered as `write_835(payments=1, pcn=prefix)` numbers its
     CLPs, each with the 99213 and 36415 lines of 60.00 it pays, and their charges."""
+    # the claims are billed to the payer the 835 names (N1*PR), or none of them would match
+    conn.execute(
+        text("UPDATE payer SET name = 'LARGE TEST PAYER' WHERE id = :p"), {"p": b.payers[0]}
+    )
     patient, coverage = b.patient(prefix, payer=b.payers[0])
     params = {
         "n": count,

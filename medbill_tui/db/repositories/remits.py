@@ -164,13 +164,18 @@ def _write(conn: Connection, batch: _Batch) -> None:
 def _move_claims(conn: Connection, moves: list[dict[str, Any]]) -> None:
     """The payer's decisions, one `claim_status.move` per new state. A claim the decision
     does not fit (void, replaced, not sent) or that changed since it was read keeps its state;
-    its money is posted all the same. For one claim twice, the first decision counts."""
-    first: dict[int, dict[str, Any]] = {}
+    its money is posted all the same. For one claim twice, the first decision counts, but a
+    reversal (CLP02 = 22) never outweighs the payer's new decision in the same file (the
+    correction), whichever comes first: the claim ends as the correction says."""
+    chosen: dict[int, dict[str, Any]] = {}
     for m in moves:
-        first.setdefault(m["id"], m)
+        held = chosen.get(m["id"])
+        if held is None or (held.get("reversal") and not m.get("reversal")):
+            chosen[m["id"]] = m
     by_target: dict[str, list[dict[str, Any]]] = {}
-    for m in first.values():
-        by_target.setdefault(m["new"], []).append(m)
+    for m in chosen.values():
+        if m["new"] != m["old"]:
+            by_target.setdefault(m["new"], []).append(m)
     for to, group in by_target.items():
         claim_status.move(
             conn,
@@ -262,6 +267,7 @@ def _add_matched(
                 "new": "acknowledged_277ca",
                 "a": actor,
                 "detail": f"835 {trace_no}: payer reversed its earlier payment",
+                "reversal": True,
             }
         )
         return
@@ -306,11 +312,10 @@ def _add_matched(
     summary.denials += len(plan.denials)
     if claim.payer_claim_no:
         batch.payer_numbers.append({"pcc": claim.payer_claim_no[:50], "id": ctx.id})
-    if plan.status != ctx.status:
-        words = f"835 {trace_no}: {claim.status_words}, paid {claim.paid}"
-        batch.statuses.append(
-            {"id": ctx.id, "old": ctx.status, "new": plan.status, "a": actor, "detail": words}
-        )
+    words = f"835 {trace_no}: {claim.status_words}, paid {claim.paid}"
+    batch.statuses.append(  # kept even when unchanged: it outweighs a reversal in the file
+        {"id": ctx.id, "old": ctx.status, "new": plan.status, "a": actor, "detail": words}
+    )
 
 
 def post_matched_claim(
