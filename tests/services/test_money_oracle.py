@@ -21,7 +21,7 @@ import random
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +35,7 @@ from medbill_tui.db.engine import make_engine
 from medbill_tui.db.repositories.claims import insert_claims
 from medbill_tui.edi.sandbox import respond
 from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, Envelope, LinePay, write_835
-from medbill_tui.edi.x837_read import Claim837, read_837p
+from medbill_tui.edi.x837_read import Claim837, Line837, read_837p
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.imports import ImportResult, ImportService
 from medbill_tui.services.remittances import RemittanceService
@@ -204,7 +204,7 @@ def _claim_of(conn: Connection, encounter_id: int) -> int:
 # --- the 835 text ---------------------------------------------------------------------------
 
 
-def _line_pay(spec: LineSpec, line: object) -> LinePay:
+def _line_pay(spec: LineSpec, line: Line837) -> LinePay:
     adjustments: list[tuple[str, str, Decimal]] = []
     if spec.denial:
         adjustments.append(("CO", spec.denial, spec.charge))
@@ -213,7 +213,7 @@ def _line_pay(spec: LineSpec, line: object) -> LinePay:
     if spec.pr:
         adjustments.append(("PR", spec.pr_reason, spec.pr))
     allowed = ZERO if spec.denial else spec.paid + spec.pr
-    return LinePay(line, spec.paid, allowed, tuple(adjustments), "")  # type: ignore[arg-type]
+    return LinePay(line, spec.paid, allowed, tuple(adjustments), "")
 
 
 def _claim_payment(practice: Practice, clp: Clp) -> ClaimPayment:
@@ -276,7 +276,7 @@ def check_step(
             )
         ).all()
         by_patient = {(r[0], r[1]): Decimal(r[2]) for r in rows}
-        claim_states = dict(conn.execute(text("SELECT id, status FROM claim")).all())
+        claim_states = {r[0]: r[1] for r in conn.execute(text("SELECT id, status FROM claim"))}
         denials = set(
             conn.execute(
                 text("SELECT claim_id FROM work_item WHERE kind = 'denial' AND status = 'open'")
