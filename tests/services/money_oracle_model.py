@@ -107,6 +107,8 @@ class Model:
     """claim -> payments posted and not reversed, oldest first."""
     posted: dict[tuple[int, int], Era] = field(default_factory=dict)
     """(payer, TRN02) -> the payment posted under it."""
+    unmatched: int = 0
+    """CLPs sent to the unmatched list so far."""
     pcns: int = 0
 
     def __post_init__(self) -> None:
@@ -155,6 +157,7 @@ class Model:
                 self._move(clp)
                 paid.add(clp.claim)
                 matched += 1
+        self.unmatched += unmatched
         return Expect("posted", matched, unmatched, tuple(denied), tuple(reversed_ & paid))
 
     def _move(self, clp: Clp) -> None:

@@ -253,6 +253,8 @@ def check_step(
     step: str,
 ) -> None:
     statuses = [p.status for p in result.payments]
+    refused = [p.refused for p in result.payments]
+    assert refused == [expect.payment == "conflict"], (step, result)
     if expect.payment == "posted":
         assert (result.status, statuses) == ("imported", ["posted"]), (step, result)
         assert (result.accepted, result.unmatched) == (expect.matched, expect.unmatched), (
@@ -276,6 +278,9 @@ def check_step(
             )
         ).all()
         by_patient = {(r[0], r[1]): Decimal(r[2]) for r in rows}
+        waiting = conn.execute(
+            text("SELECT count(*) FROM work_item WHERE kind = 'unmatched'")
+        ).scalar_one()
         claim_states = {r[0]: r[1] for r in conn.execute(text("SELECT id, status FROM claim"))}
         denials = set(
             conn.execute(
@@ -289,6 +294,7 @@ def check_step(
         if model.balance[(i, resp)]
     }
     assert by_claim == want_claims, step
+    assert waiting == model.unmatched, (step, "unmatched list")
     want_patients = {
         (pid, resp): model.patient_total(n, resp)
         for n, pid in enumerate(practice.patient_ids)
