@@ -226,6 +226,10 @@ class Model:
                     return replace(era, isa=number)
                 return replace(era, isa=number, clps=_one_more_dollar(era.clps))
             kind = "pay"
+        if kind.startswith(("reverse", "correct")) and not self.live.get(claim) and seed % 3:
+            # mostly a claim with a payment to take back (a third stay with nothing posted)
+            claim = next((c for c in sorted(self.live) if self.live[c]), claim)
+            payer = self.claims[claim].payer
         clps: tuple[Clp, ...]
         if kind == "pay":
             clps = (self.payment(claim, seed),)

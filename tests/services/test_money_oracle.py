@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, text
 
@@ -316,6 +316,9 @@ def run_events(practice: Practice, events: list[tuple[str, int, int]]) -> None:
             era = model.event(kind, claim, seed, n)
             body = render(practice, era)
             expect = model.apply(era)
+            event(
+                f"{kind}: {expect.payment}, {expect.matched} matched, {expect.unmatched} unmatched"
+            )
             result = _import(engine, Path(folder), f"{n:02d}.835", body)
             check_step(engine, practice, model, expect, result, f"step {n}: {kind} {era}")
 
