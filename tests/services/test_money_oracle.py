@@ -323,16 +323,9 @@ def run_events(practice: Practice, events: list[tuple[str, int, int]]) -> None:
             check_step(engine, practice, model, expect, result, f"step {n}: {kind} {era}")
 
 
-# Kinds on which the product disagrees with the model today, left out until it is fixed (run
-# them with MEDBILL_ORACLE_ALL_KINDS=1): a correction in the same file as its reversal, before
-# or after it, posts the right money but leaves the claim acknowledged_277ca instead of paid
-# (issue 14: the same final claim state as reversal and correction in two files, which is paid).
-DISAGREES = (
-    () if os.environ.get("MEDBILL_ORACLE_ALL_KINDS") else ("correct-after", "correct-before")
-)
 events = st.lists(
     st.tuples(
-        st.sampled_from([k for k in KINDS if k not in DISAGREES]),
+        st.sampled_from(KINDS),
         st.integers(0, len(CLAIMS) - 1),
         st.integers(0, 10_000),
     ),
