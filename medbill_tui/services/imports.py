@@ -87,7 +87,9 @@ class ImportResult:
     @property
     def refused(self) -> bool:
         """The file, or a payment in it, was refused (a dry run answers as the real run)."""
-        return self.status == "not-posted" or any(p.refused for p in self.payments)
+        if self.payments:  # a payment posted before, met again, is not refused: it is done
+            return any(p.refused for p in self.payments)
+        return self.status == "not-posted"
 
 
 class _Validation(Protocol):

@@ -123,3 +123,15 @@ def test_a_reused_interchange_number_with_other_content_is_a_warning(
     assert (
         "already used by 835-stupidedi-multiple-claims-single-check.x12" in imported["warnings"][0]
     )
+
+
+def test_a_payment_already_posted_from_another_file_exits_0(db_url: str, tmp_path: Path) -> None:
+    first = medbill("import", str(REAL_835), url=db_url)
+    assert first.returncode == 0, first.stdout + first.stderr
+    copy = tmp_path / "copy.835.x12"  # the same payment in another interchange
+    text = REAL_835.read_text(encoding="ascii")
+    copy.write_text(text.replace("*000000195*", "*000000196*"), encoding="ascii")
+    again = medbill("import", str(copy), "--format", "json", url=db_url)
+    assert again.returncode == 0, again.stdout + again.stderr
+    (payment,) = json.loads(again.stdout)[0]["payments"]
+    assert payment["status"] == "already-posted"
