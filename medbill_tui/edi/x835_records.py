@@ -128,50 +128,16 @@ class RemitHead:
         self, claims: tuple[ClaimPay, ...], plb: tuple[ProviderAdjustment, ...]
     ) -> Remit835:
         """The whole payment: this head with its claims and provider adjustments."""
-        return Remit835(
-            self.payer_name,
-            self.payer_id,
-            self.originator_id,
-            self.payee_name,
-            self.payee_npi,
-            self.payee_tin,
-            self.trace_no,
-            self.handling,
-            self.credit_debit,
-            self.method,
-            self.amount,
-            self.paid_on,
-            self.produced_on,
-            claims,
-            plb,
-            self.control,
-            self.interchange_control,
-            self.warnings,
-        )
+        fields = {name: getattr(self, name) for name in RemitHead.__dataclass_fields__}
+        return Remit835(**fields, claims=claims, plb=plb)
 
 
 @dataclass(frozen=True, slots=True)
-class Remit835:
+class Remit835(RemitHead):
     """One 835 transaction set: one payment (or notice) from one payer to one payee."""
 
-    payer_name: str
-    payer_id: str
-    originator_id: str
-    payee_name: str
-    payee_npi: str
-    payee_tin: str
-    trace_no: str
-    handling: str
-    credit_debit: str
-    method: str
-    amount: Decimal
-    paid_on: date | None
-    produced_on: date | None
-    claims: tuple[ClaimPay, ...]
-    plb: tuple[ProviderAdjustment, ...]
-    control: str
-    interchange_control: str
-    warnings: tuple[str, ...]
+    claims: tuple[ClaimPay, ...] = ()
+    plb: tuple[ProviderAdjustment, ...] = ()
 
     @property
     def head(self) -> RemitHead:
