@@ -39,29 +39,8 @@ DENIALS: tuple[tuple[str, str, str, int], ...] = (
 
 # 837 SBR09 -> CLP06 (the 835 list has no CI/BL/FI/11)
 FILING = {"CI": "12", "BL": "12", "FI": "OF", "11": "ZZ"}
-CLP06 = frozenset(
-    [
-        "12",
-        "13",
-        "14",
-        "15",
-        "16",
-        "17",
-        "AM",
-        "CH",
-        "DS",
-        "HM",
-        "LM",
-        "MA",
-        "MB",
-        "MC",
-        "OF",
-        "TV",
-        "VA",
-        "WC",
-        "ZZ",
-    ]
-)
+CLP06_CODES = "12 13 14 15 16 17 AM CH DS HM LM MA MB MC OF TV VA WC ZZ"
+CLP06 = frozenset(CLP06_CODES.split())
 
 
 def amt(value: Decimal) -> str:
