@@ -193,6 +193,7 @@ class QueueActions(SubmitActions):
                 ReasonScreen(
                     f"Bill the patient {money(row.charges)} for {what}",
                     f"It has insurance ({row.payer_name}): why the patient instead?",
+                    "e.g. not a covered service; the patient agreed in writing",
                 ),
                 answered,
             )

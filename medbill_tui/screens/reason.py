@@ -25,15 +25,21 @@ class ReasonScreen(DialogScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="reason.cancel", tooltip="Do nothing"),
     ]
 
-    def __init__(self, title: str, prompt: str = "Reason:") -> None:
+    def __init__(
+        self,
+        title: str,
+        prompt: str = "Reason:",
+        placeholder: str = "e.g. waiting for the op note",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.prompt = prompt
+        self.placeholder = placeholder
 
     def compose_dialog(self) -> ComposeResult:
         yield Label(Text(self.title_text), classes="dialog-title")
         yield Label(self.prompt)
-        yield Input(placeholder="e.g. waiting for the op note", max_length=200, id="reason")
+        yield Input(placeholder=self.placeholder, max_length=200, id="reason")
         yield Static("Enter: done · Esc: cancel", id="reason-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
