@@ -9,6 +9,9 @@ from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.text import NONE_SHOWN, fmt_date, money
 
+ENCOUNTER_STATUS_WORDS = {"hold": "on hold", "patient": "billed to the patient (no claim)"}
+"""A visit's status in words where the stored word is not enough."""
+
 
 class EncounterDetailScreen(DetailScreen):
     """Patient, visit, diagnoses, service lines, ledger and balance of one encounter."""
@@ -31,7 +34,7 @@ class EncounterDetailScreen(DetailScreen):
         assert isinstance(detail, EncounterDetail)
         visit = [
             ("DOS", fmt_date(detail.dos)),
-            ("Status", detail.status),
+            ("Status", ENCOUNTER_STATUS_WORDS.get(detail.status, detail.status)),
             ("Place", detail.pos),
             ("Claims", ", ".join(f"#{claim_id}" for claim_id in detail.claim_ids) or "none"),
             ("Provider", f"{detail.provider_name} (NPI {detail.provider_npi})"),
