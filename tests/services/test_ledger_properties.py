@@ -357,6 +357,19 @@ DENIALS_AND_DEBIT = [
     ("post", [(99, "unknown", 1), (5, "reverse", 0)], "L6"),
 ]
 
+# Found by CI: a payment whose reversal (CLP02 = 22) found nothing left to take back waited
+# unmatched; undone and posted again, its cash on the ledger must still be its BPR02.
+REVERSAL_UNMATCHED_THEN_REPOST = [
+    ("post", [(43, "reverse", 4706)], "L6"),
+    ("post", [(43, "reverse", 4706)], "L6"),
+    ("denial", 46, "patient"),
+    ("repost", 61),
+    ("undo", 49),
+    ("post", [(43, "reverse", 4706)], "L6"),
+    ("undo", 61),
+    ("repost", 28),
+]
+
 
 @settings(
     max_examples=25,
@@ -369,6 +382,7 @@ DENIALS_AND_DEBIT = [
 @given(ops=operations)
 @example(ops=REVERSE_THEN_UNDO)
 @example(ops=DENIALS_AND_DEBIT)
+@example(ops=REVERSAL_UNMATCHED_THEN_REPOST)
 def test_any_sequence_keeps_the_ledger_consistent(
     practice: Practice, tmp_path: Path, ops: list[tuple]
 ) -> None:

@@ -189,12 +189,16 @@ def _move_claims(conn: Connection, moves: list[dict[str, Any]]) -> None:
 
 
 _REVERSIBLE = f"""le.claim_id = :c AND le.kind <> 'reversal' AND {LIVE}
-    AND le.remittance_id IN (
-        SELECT cp.remittance_id FROM claim_payment cp JOIN remittance r ON r.id = cp.remittance_id
+    AND le.remittance_id = (
+        SELECT min(cp.remittance_id) FROM claim_payment cp
+        JOIN remittance r ON r.id = cp.remittance_id
         WHERE cp.claim_id = :c AND cp.status_code <> '22' AND r.status = 'posted'
-          AND cp.remittance_id <> :r AND (cp.payer_claim_no = :pcc OR :pcc = ''))"""
-"""SQL: the live entries an earlier payment of this payer claim number (CLP07) posted on
-claim :c (not those of payment :r, the one reversing it)."""
+          AND cp.remittance_id <> :r AND (cp.payer_claim_no = :pcc OR :pcc = '')
+          AND EXISTS (SELECT 1 FROM ledger_entry le2 WHERE le2.remittance_id = cp.remittance_id
+                      AND le2.claim_id = :c AND le2.kind <> 'reversal'
+                      AND {LIVE.replace("le.id", "le2.id")}))"""
+"""SQL: the live entries of the one earlier payment of this payer claim number (CLP07) on
+claim :c that a reversal in payment :r takes back: the oldest whose entries still count."""
 
 
 def reversal_problem(conn: Connection, claim_id: int, claim: ClaimPay, remit_id: int) -> str | None:
