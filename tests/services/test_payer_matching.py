@@ -37,18 +37,30 @@ def _paid_by(sent_837: str, payer: tuple[str, str], payer_claim_no: str, trace: 
 
 def sent_claim(engine: Engine, tmp_path: Path, account: str) -> tuple[int, str]:
     """A one-line claim of 80.00 to Acme Health (P1), sent and acknowledged: (id, its 837)."""
+    return sent_claims(engine, tmp_path, [account])[0]
+
+
+def sent_claims(engine: Engine, tmp_path: Path, accounts: list[str]) -> list[tuple[int, str]]:
+    """`sent_claim` for each account (one practice), each claim in its own 837."""
+    out = []
     with engine.begin() as conn:
         b = Builder(conn)
-        pid, cov = b.patient("Payer", "Pia", account=account)
-        eid = b.encounter((pid, cov), DOS, charges=("80.00",))
-        insert(conn, "encounter_diagnosis", encounter_id=eid, seq=1, code="I10")
-        (claim_id,) = insert_claims(conn, [eid], "b1", DEMO_TODAY)
-    sent = _send(engine, tmp_path, [claim_id])
-    answer = respond(sent, seed=1, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY,
-                     ack_reject_rate=0.0)  # fmt: skip
-    for name, body in (("a.999", answer.ack_999), ("a.277", answer.ack_277ca)):
-        assert _import(engine, tmp_path, name, body or "").status == "imported"
-    return claim_id, sent
+        claim_ids = []
+        for account in accounts:
+            pid, cov = b.patient("Payer", "Pia", account=account)
+            eid = b.encounter((pid, cov), DOS, charges=("80.00",))
+            insert(conn, "encounter_diagnosis", encounter_id=eid, seq=1, code="I10")
+            claim_ids += insert_claims(conn, [eid], "b1", DEMO_TODAY)
+    for n, claim_id in enumerate(claim_ids):
+        folder = tmp_path / f"claim{n}"
+        folder.mkdir(parents=True)
+        sent = _send(engine, folder, [claim_id])
+        answer = respond(sent, seed=1, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY,
+                         ack_reject_rate=0.0)  # fmt: skip
+        for name, body in (("a.999", answer.ack_999), ("a.277", answer.ack_277ca)):
+            assert _import(engine, folder, name, body or "").status == "imported"
+        out.append((claim_id, sent))
+    return out
 
 
 def test_a_payment_from_another_payer_goes_to_the_unmatched_list(

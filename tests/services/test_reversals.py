@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 
 from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, LinePay
 from medbill_tui.edi.x837_read import read_837p
-from tests.services.test_payer_matching import _paid_by, era_of, sent_claim
+from tests.services.test_payer_matching import _paid_by, era_of, sent_claim, sent_claims
 from tests.services.test_secondary_claims import _import, _remits
 
 
@@ -97,3 +97,47 @@ def test_ledger_check_compares_each_payment_with_the_cash_on_the_ledger(
         "payment 720000001001 says 80.00 but the ledger holds 80.01, unmatched 0, "
         "provider adjustments 0"
     ]
+
+
+def _owed(engine: Engine, claim_id: int) -> Decimal:
+    with engine.connect() as conn:
+        return Decimal(
+            conn.execute(
+                text("SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE claim_id = :c "
+                     "AND responsibility = 'primary'"), {"c": claim_id},
+            ).scalar_one()
+        )  # fmt: skip
+
+
+def test_a_plb_take_back_posts_against_the_claim_it_names(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    (first, sent_first), (second, sent_second) = sent_claims(
+        demo_engine, tmp_path, ["ZPLB0001", "ZPLB0002"]
+    )
+    paid = _paid_by(sent_first, ("ACME HEALTH", "P1"), "A-3", 730_000_001)
+    assert _import(demo_engine, tmp_path, "first.835", paid).accepted == 1
+    assert _owed(demo_engine, first) == 0
+    # the next check pays the second claim less 20.00 the payer recovers on the first (WO)
+    body = _paid_by(sent_second, ("ACME HEALTH", "P1"), "A-4", 730_000_002)
+    segments = [seg.strip() for seg in body.split("~")]
+    se = next(i for i, seg in enumerate(segments) if seg.startswith("SE*"))
+    count = int(segments[se].split("*")[1])
+    segments[se] = segments[se].replace(f"SE*{count}*", f"SE*{count + 1}*")
+    segments.insert(se, "PLB*1234567893*20261231*WO:A-3*20")
+    body = "~".join(segments).replace("BPR*I*80*", "BPR*I*60*")
+    assert "BPR*I*60*" in body
+    result = _import(demo_engine, tmp_path, "second.835", body)
+    assert result.accepted == 1 and result.payments[0].status == "posted"
+    assert _owed(demo_engine, first) == Decimal("20.00") and _owed(demo_engine, second) == 0
+    assert _remits(demo_engine).check_ledger() == ()
+    with demo_engine.connect() as conn:
+        remit, marked = conn.execute(
+            text("SELECT remittance_id, claim_id FROM remittance_plb WHERE reason = 'WO'")
+        ).one()
+    assert marked == first
+    _remits(demo_engine).undo(remit, "wrong check")
+    assert _owed(demo_engine, first) == 0 and _remits(demo_engine).check_ledger() == ()
+    _remits(demo_engine).repost(remit)
+    assert _owed(demo_engine, first) == Decimal("20.00")
+    assert _remits(demo_engine).check_ledger() == ()

@@ -81,11 +81,18 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                                          WHERE le.kind = 'payment' OR (o.kind = 'payment'
                                            AND o.remittance_id = le.remittance_id)
                                          GROUP BY le.remittance_id) le ON le.remittance_id = r.id
-                              LEFT JOIN (SELECT remittance_id, sum(paid) AS paid
-                                         FROM claim_payment WHERE claim_id IS NOT NULL
-                                           AND status_code <> '22'
-                                         GROUP BY remittance_id) cp ON cp.remittance_id = r.id
-                                AND r.status = 'posted'
+                              LEFT JOIN (SELECT cp.remittance_id,
+                                                sum(cp.paid) - coalesce(max(tb.amt), 0) AS paid
+                                         FROM claim_payment cp
+                                         LEFT JOIN (SELECT remittance_id, sum(amount) AS amt
+                                                    FROM remittance_plb
+                                                    WHERE claim_id IS NOT NULL
+                                                    GROUP BY remittance_id) tb
+                                           ON tb.remittance_id = cp.remittance_id
+                                         WHERE cp.claim_id IS NOT NULL
+                                           AND cp.status_code <> '22'
+                                         GROUP BY cp.remittance_id) cp
+                                ON cp.remittance_id = r.id AND r.status = 'posted'
                               WHERE coalesce(-le.total, 0) <> coalesce(cp.paid, 0)""",
         # The 835's own words against the ledger: BPR02 is the cash this payment put on the
         # ledger (its payments, less the earlier payments its reversals took back), plus what
@@ -106,6 +113,7 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                               WHERE claim_id IS NULL GROUP BY remittance_id) um
                      ON um.remittance_id = r.id
                    LEFT JOIN (SELECT remittance_id, sum(amount) AS amt FROM remittance_plb
+                              WHERE claim_id IS NULL
                               GROUP BY remittance_id) plb ON plb.remittance_id = r.id
                    WHERE r.raw IS NOT NULL AND r.status = 'posted'
                      AND coalesce(-le.cash, 0) + coalesce(um.paid, 0) - coalesce(plb.amt, 0)

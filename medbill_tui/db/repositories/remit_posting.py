@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.plb_take_backs import post_take_backs
 from medbill_tui.db.repositories.remit_lookup import (
     already_posted,
     match_claims,
@@ -145,6 +146,8 @@ class RemitPosting:
                     for p in plb
                 ],
             )
+        if plb:
+            post_take_backs(conn, remit_id, self.actor)
         self._store_raw()
         summary = self.summary
         if summary.matched + summary.unmatched >= ANALYZE_AFTER_CLAIMS:

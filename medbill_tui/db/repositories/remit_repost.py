@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.plb_take_backs import repost_take_backs
 from medbill_tui.db.repositories.remit_lookup import claim_context
 from medbill_tui.db.repositories.remits import PostingRefused, PostingSummary, post_matched_claim
 from medbill_tui.db.repositories.stored_clp import claim_pay
@@ -55,6 +56,7 @@ def repost_remittance(
         summary.denials += part.denials
         summary.reversals += part.reversals
         summary.notes += part.notes
+    repost_take_backs(conn, remittance_id, actor)
     record_audit(
         conn,
         actor,

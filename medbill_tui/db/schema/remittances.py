@@ -89,7 +89,8 @@ class Remark(Base):
 
 
 class RemittancePlb(Base):
-    """A provider-level adjustment (PLB) of a remittance: not tied to any one claim."""
+    """A provider-level adjustment (PLB) of a remittance; `claim_id` when it was a take-back
+    posted against the claim its reference names (WO, 72)."""
 
     __tablename__ = "remittance_plb"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -97,3 +98,4 @@ class RemittancePlb(Base):
     reason: Mapped[str] = mapped_column(String(2))
     reference: Mapped[str] = mapped_column(String(50))
     amount: Mapped[Decimal] = mapped_column(Money)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"))

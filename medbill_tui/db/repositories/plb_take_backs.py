@@ -1,0 +1,58 @@
+"""PLB take-backs: a provider-level adjustment that recovers money on one claim it names.
+
+A WO (overpayment recovery) or 72 (authorized return) PLB with a positive amount and a
+reference naming one of our claims billed to the paying payer (its payer claim number, else
+our claim number) is money the payer kept from this check for that claim: it posts against the
+claim as a positive `payment` row of the payer's side, and the PLB row remembers the claim.
+Other PLBs (interest, withholds, FB forward balances, whose claim-level money already moved
+through CLP02 = 22 reversals) stay at the provider level.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+TAKE_BACK_REASONS = ("WO", "72")
+
+_NAMED = """
+    SELECT p.id AS plb_id, p.amount, p.reason, c.id AS claim_id, c.patient_id, c.encounter_id,
+           e.dos, CASE cv.priority WHEN 1 THEN 'primary' WHEN 2 THEN 'secondary'
+                       ELSE 'tertiary' END AS resp
+    FROM remittance_plb p
+    JOIN remittance r ON r.id = p.remittance_id
+    JOIN LATERAL (SELECT c.id, c.patient_id, c.encounter_id, c.coverage_id FROM claim c
+                  WHERE c.payer_id = r.payer_id
+                    AND (c.payer_claim_no = p.reference OR c.claim_no = p.reference)
+                  ORDER BY c.payer_claim_no = p.reference DESC, c.id DESC LIMIT 1) c ON TRUE
+    JOIN encounter e ON e.id = c.encounter_id
+    JOIN coverage cv ON cv.id = c.coverage_id
+    WHERE p.remittance_id = :r AND p.reason IN ('WO', '72') AND p.amount > 0
+      AND p.reference <> ''"""
+
+_LEDGER = """INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, remittance_id, kind,
+                 responsibility, amount, service_date, posted_by, memo)
+             SELECT patient_id, encounter_id, claim_id, :r, 'payment', resp, amount, dos, :a,
+                    'PLB ' || reason || ': the payer took back ' || amount
+             FROM named"""
+
+
+def post_take_backs(conn: Connection, remittance_id: int, actor: str) -> int:
+    """Post the remittance's take-backs against the claims they name; how many."""
+    done = conn.execute(
+        text(f"""WITH named AS ({_NAMED}),
+                      marked AS (UPDATE remittance_plb p SET claim_id = n.claim_id
+                                 FROM named n WHERE p.id = n.plb_id RETURNING p.id)
+                 {_LEDGER}"""),
+        {"r": remittance_id, "a": actor},
+    )
+    return done.rowcount
+
+
+def repost_take_backs(conn: Connection, remittance_id: int, actor: str) -> int:
+    """Post again the take-backs an undone remittance had posted (the claims they named)."""
+    done = conn.execute(
+        text(f"""WITH named AS ({_NAMED.replace("p.amount > 0", "p.claim_id = c.id")})
+                 {_LEDGER}"""),
+        {"r": remittance_id, "a": actor},
+    )
+    return done.rowcount
