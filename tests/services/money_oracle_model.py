@@ -4,7 +4,8 @@ Written from issue 14's rules alone, never from the posting code: a payment take
 its CO-45 and its PR off the payer's balance and puts the PR on the patient; a denial moves no
 money; CLP02 = 22 puts back exactly what the earlier payment of the same payer claim number
 moved, or nothing (unmatched); another payer's CLP changes nothing (unmatched); the same payer +
-TRN02 again is "already-posted" when the content is the same and a "conflict" when it is not.
+TRN02 again is "already-posted" when the content is the same and a "conflict" when it is not;
+a PLB WO naming a claim (a payer claim number it was paid under) puts the amount back on it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ KINDS = (
     "cross",
     "again",
     "conflict",
+    "take-back",
 )
 
 
@@ -71,11 +73,14 @@ class Era:
     trace: int
     isa: int
     clps: tuple[Clp, ...]
+    take_back: tuple[int, str, Decimal] | None = None
+    """A PLB WO: (claim, a payer claim number it was paid under, the amount kept back)."""
 
     @property
     def total(self) -> Decimal:
         """What the payment moves (BPR02, or the PLB FB carried forward when negative)."""
-        return sum((c.paid for c in self.clps), ZERO)
+        kept = self.take_back[2] if self.take_back else ZERO
+        return sum((c.paid for c in self.clps), ZERO) - kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +162,9 @@ class Model:
                 self._move(clp)
                 paid.add(clp.claim)
                 matched += 1
+        if era.take_back is not None:  # the payer keeps money it paid on that claim
+            claim, _, amount = era.take_back
+            self.balance[(claim, "primary")] += amount
         self.unmatched += unmatched
         return Expect("posted", matched, unmatched, tuple(denied), tuple(reversed_ & paid))
 
@@ -231,6 +239,17 @@ class Model:
             claim = next((c for c in sorted(self.live) if self.live[c]), claim)
             payer = self.claims[claim].payer
         clps: tuple[Clp, ...]
+        if kind == "take-back":  # a payment of this claim, less a WO on a claim paid before
+            pay = self.payment(claim, seed)
+            owner = next(
+                (c for c in sorted(self.live) if self.live[c] and self.claims[c].payer == payer),
+                None,
+            )
+            amount = _cents(min(pay.paid - CENT, Decimal(1 + seed % 2000) / 100))
+            if owner is not None and amount > 0:
+                back = (owner, self.live[owner][-1].pcn, amount)
+                return Era(payer, number, number, (pay,), back)
+            kind = "pay"
         if kind == "pay":
             clps = (self.payment(claim, seed),)
         elif kind == "deny":

@@ -1,6 +1,7 @@
 """An independent oracle for the money (issue 14, item 11).
 
 Random sequences of remittance events (payment, denial, overpayment, reversal right or wrong,
+PLB take-back,
 correction before or after its reversal, another payer's CLP, the same payment again, the same
 TRN02 with another amount) are written as real 835 files by the sandbox writer and imported
 through `ImportService.import_file`. After every file each claim's and account's balance per
@@ -235,10 +236,28 @@ def render(practice: Practice, era: Era) -> str:
     env = practice.envelopes[era.clps[0].claim]
     # Random(0)'s first draw (0.84) adds no provider-level adjustment of the writer's own
     body = write_835(env, era.trace, payments, random.Random(0))
+    if era.take_back is not None:
+        body = _with_take_back(body, era)
     if era.isa != era.trace:
         old, new = f"{era.trace:09d}", f"{era.isa:09d}"
         body = body.replace(f"*{old}*", f"*{new}*", 1).replace(f"IEA*1*{old}", f"IEA*1*{new}")
     return body
+
+
+def _with_take_back(body: str, era: Era) -> str:
+    """The 835 with the PLB WO of `era` before its SE, BPR02 less what the payer keeps."""
+    assert era.take_back is not None
+    _, reference, amount = era.take_back
+    segments = [seg.strip() for seg in body.split("~")]
+    bpr = next(i for i, seg in enumerate(segments) if seg.startswith("BPR*"))
+    elements = segments[bpr].split("*")
+    elements[2] = f"{era.total:f}"
+    segments[bpr] = "*".join(elements)
+    se = next(i for i, seg in enumerate(segments) if seg.startswith("SE*"))
+    count = int(segments[se].split("*")[1])
+    segments[se] = segments[se].replace(f"SE*{count}*", f"SE*{count + 1}*", 1)
+    segments.insert(se, f"PLB*1234567893*20261231*WO:{reference}*{amount:f}")
+    return "~".join(segments)
 
 
 # --- what must hold after every file --------------------------------------------------------

@@ -1,9 +1,10 @@
 """PLB take-backs: a provider-level adjustment that recovers money on one claim it names.
 
 A WO (overpayment recovery) or 72 (authorized return) PLB with a positive amount and a
-reference naming one of our claims billed to the paying payer (its payer claim number, else
-our claim number) is money the payer kept from this check for that claim: it posts against the
-claim as a positive `payment` row of the payer's side, and the PLB row remembers the claim.
+reference naming one of our claims billed to the paying payer (a payer claim number it was
+paid under, or our claim number) is money the payer kept from this check for that claim: it
+posts against the claim as a positive `payment` row of the payer's side, and the PLB row
+remembers the claim.
 Other PLBs (interest, withholds, FB forward balances, whose claim-level money already moved
 through CLP02 = 22 reversals) stay at the provider level.
 """
@@ -22,8 +23,11 @@ _NAMED = """
     JOIN remittance r ON r.id = p.remittance_id
     JOIN LATERAL (SELECT c.id, c.patient_id, c.encounter_id, c.coverage_id FROM claim c
                   WHERE c.payer_id = r.payer_id
-                    AND (c.payer_claim_no = p.reference OR c.claim_no = p.reference)
-                  ORDER BY c.payer_claim_no = p.reference DESC, c.id DESC LIMIT 1) c ON TRUE
+                    AND c.id IN (SELECT x.id FROM claim x WHERE x.payer_claim_no = p.reference
+                                 UNION SELECT x.id FROM claim x WHERE x.claim_no = p.reference
+                                 UNION SELECT cp.claim_id FROM claim_payment cp
+                                 WHERE cp.payer_claim_no = p.reference)
+                  ORDER BY c.id DESC LIMIT 1) c ON TRUE
     JOIN encounter e ON e.id = c.encounter_id
     JOIN coverage cv ON cv.id = c.coverage_id
     WHERE p.remittance_id = :r AND p.reason IN ('WO', '72') AND p.amount > 0

@@ -189,6 +189,7 @@ def _move_claims(conn: Connection, moves: list[dict[str, Any]]) -> None:
 
 
 _REVERSIBLE = f"""le.claim_id = :c AND le.kind <> 'reversal' AND {LIVE}
+    AND NOT (le.kind = 'payment' AND le.amount > 0)
     AND le.remittance_id = (
         SELECT min(cp.remittance_id) FROM claim_payment cp
         JOIN remittance r ON r.id = cp.remittance_id
@@ -198,7 +199,8 @@ _REVERSIBLE = f"""le.claim_id = :c AND le.kind <> 'reversal' AND {LIVE}
                       AND le2.claim_id = :c AND le2.kind <> 'reversal'
                       AND {LIVE.replace("le.id", "le2.id")}))"""
 """SQL: the live entries of the one earlier payment of this payer claim number (CLP07) on
-claim :c that a reversal in payment :r takes back: the oldest whose entries still count."""
+claim :c that a reversal in payment :r takes back: the oldest whose entries still count. A
+positive payment row is a PLB take-back the same check made, not part of the claim's payment."""
 
 
 def reversal_problem(conn: Connection, claim_id: int, claim: ClaimPay, remit_id: int) -> str | None:

@@ -46,6 +46,11 @@ class Claim(Base):
             postgresql_include=["total_charge"],
             postgresql_where=text(PENDING_CLAIM_SQL),
         ),
+        Index(
+            "ix_claim_payer_claim_no",
+            "payer_claim_no",
+            postgresql_where=text("payer_claim_no IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     claim_no: Mapped[str] = mapped_column(String(20), unique=True)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     ForeignKey,
+    Index,
     LargeBinary,
     Numeric,
     String,
@@ -43,6 +44,13 @@ class ClaimPayment(Base):
     """A CLP loop of a remittance; claim_id is null while unmatched."""
 
     __tablename__ = "claim_payment"
+    __table_args__ = (
+        Index(
+            "ix_claim_payment_payer_claim_no",
+            "payer_claim_no",
+            postgresql_where=text("payer_claim_no IS NOT NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     remittance_id: Mapped[int] = mapped_column(ForeignKey("remittance.id"), index=True)
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"), index=True)
