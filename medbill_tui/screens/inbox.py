@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import Worker
 
+from medbill_tui.errors import ServiceError
 from medbill_tui.records.claims import InboxEntry
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.form import ConfirmScreen, is_service_error
@@ -48,6 +49,8 @@ class ImportProgress(Message):
 @dataclass
 class ImportFinished(Message):
     outcomes: tuple[FileOutcome, ...]
+    entries: tuple[InboxEntry, ...]
+    """The inbox as it is after the import: shown with the results in the same frame."""
 
 
 def summarize(outcome: ImportResult | str) -> str:
@@ -313,8 +316,12 @@ class InboxScreen(ServiceScreen):
             name = Path(path).name
             self.post_message(ImportProgress(number - 1, len(paths), name))
             outcomes.append((name, self.run_one(path, False)))
+        try:
+            entries = self.services.imports.inbox(self.services.inbox)
+        except ServiceError:  # the results still show; the list is as it was
+            entries = self.entries
         self.post_message(ImportProgress(len(paths), len(paths), ""))
-        self.post_message(ImportFinished(tuple(outcomes)))
+        self.post_message(ImportFinished(tuple(outcomes), entries))
 
     def on_import_progress(self, message: ImportProgress) -> None:
         self.query_one("#inbox-progress", ProgressBar).update(progress=message.done)
@@ -330,9 +337,10 @@ class InboxScreen(ServiceScreen):
         done = sum(
             1 for _, o in message.outcomes if not isinstance(o, str) and o.status == "imported"
         )
+        self.entries = message.entries
+        self.fill()
         self.set_status(f"Imported {plural(done, 'file')} of {len(message.outcomes)}")
         self.notify(f"Imported {plural(done, 'file')}", title="Inbox")
-        self.load()
 
     def worker_failed(self, worker: Worker[Any]) -> None:
         self.busy = False
