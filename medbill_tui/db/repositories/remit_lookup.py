@@ -77,8 +77,7 @@ _CONTEXT_SQL = """SELECT c.id, c.claim_no, c.payer_claim_no, c.patient_id, c.enc
                                AND s.priority = cv.priority + 1
                                AND s.effective_from <= e.dos
                                AND (s.effective_to IS NULL OR s.effective_to >= e.dos))
-                         AS has_next
-                       , py.name AS payer_name
+                         AS has_next, py.name AS payer_name
                 FROM claim c JOIN encounter e ON e.id = c.encounter_id
                 JOIN coverage cv ON cv.id = c.coverage_id JOIN payer py ON py.id = c.payer_id"""
 """What posting needs to know of one of our claims (the rows `remits._add_matched` takes)."""
@@ -107,30 +106,25 @@ class ClaimMatches:
     elsewhere: dict[str, str]
 
 
-def match_claims(
-    conn: Connection, claims: Sequence[ClaimPay], payer_id: int | None
-) -> ClaimMatches:
+def match_claims(conn: Connection, claims: Sequence[ClaimPay], payer_id: int) -> ClaimMatches:
     """Our claim for each CLP, by patient control number, else by payer claim number, only
-    among the claims billed to `payer_id` (the payer the 835 names; None: any).
+    among the claims billed to `payer_id` (the payer the 835 names).
 
     Two queries, not one with an OR: the claim numbers are found through their unique index,
-    and only the CLPs they leave are looked up by payer claim number (no index: a scan of the
-    claims, which an OR made for every chunk of a payment, joins and all)."""
+    and only the CLPs they leave are looked up by payer claim number (its partial index,
+    migration 0014; an OR scanned every claim, joins and all, for every chunk of a payment)."""
     rows = conn.execute(
         text(_CONTEXT_SQL + " WHERE c.claim_no = ANY(:pcns)"), {"pcns": [c.pcn for c in claims]}
     ).all()
-    ours = [r for r in rows if payer_id is None or r.payer_id == payer_id]
-    by_pcn = {r.claim_no: r for r in ours}
-    others = {r.claim_no: r for r in rows if payer_id is not None and r.payer_id != payer_id}
+    by_pcn = {r.claim_no: r for r in rows if r.payer_id == payer_id}
+    others = {r.claim_no: r for r in rows if r.payer_id != payer_id}
     left = [c.payer_claim_no for c in claims if c.pcn not in by_pcn and c.payer_claim_no]
     by_payer_no: dict[str, Any] = {}
     if left:
         more = conn.execute(
             text(_CONTEXT_SQL + " WHERE c.payer_claim_no = ANY(:pccs)"), {"pccs": left}
         ).all()
-        by_payer_no = {
-            r.payer_claim_no: r for r in more if payer_id is None or r.payer_id == payer_id
-        }
+        by_payer_no = {r.payer_claim_no: r for r in more if r.payer_id == payer_id}
     found: dict[str, Any] = {}
     elsewhere: dict[str, str] = {}
     for claim in claims:
@@ -144,11 +138,6 @@ def match_claims(
                 f"that sent it"
             )
     return ClaimMatches(found, elsewhere)
-
-
-def claim_contexts(conn: Connection, claims: Sequence[ClaimPay]) -> dict[str, Any]:
-    """Our claim for each CLP whatever payer it is billed to (see `match_claims`)."""
-    return match_claims(conn, claims, None).found
 
 
 def remittance_list(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:

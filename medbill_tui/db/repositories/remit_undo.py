@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
-from medbill_tui.db.repositories.remits import LIVE, PostingRefused
+from medbill_tui.db.repositories.remits import LIVE, PostingRefused, live
 from medbill_tui.db.repositories.secondary import sync_secondary_claims
 
 
@@ -33,7 +33,7 @@ def undo_remittance(
     later = conn.execute(
         text(f"""SELECT r.trace_no FROM ledger_entry le JOIN ledger_entry y ON y.reverses_id = le.id
                  JOIN remittance r ON r.id = y.remittance_id AND r.id <> le.remittance_id
-                 WHERE le.remittance_id = :id AND {LIVE.replace("le.id", "y.id")} LIMIT 1"""),
+                 WHERE le.remittance_id = :id AND {live("y")} LIMIT 1"""),
         {"id": remittance_id},
     ).scalar()
     if later is not None:

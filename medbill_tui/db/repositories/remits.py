@@ -35,11 +35,17 @@ class PaymentConflict(PostingRefused):
     """A payment with the same payer and TRN02 but another amount or date was posted before."""
 
 
-LIVE = (
-    "NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id AND NOT EXISTS "
-    "(SELECT 1 FROM ledger_entry z WHERE z.reverses_id = x.id))"
-)
-"""SQL: entry `le` counts (it is not reversed, or its reversal was itself reversed)."""
+def live(alias: str) -> str:
+    """SQL: ledger row `alias` counts (it is not reversed, or its reversal was itself
+    reversed)."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = {alias}.id AND NOT "
+        f"EXISTS (SELECT 1 FROM ledger_entry z WHERE z.reverses_id = x.id))"
+    )
+
+
+LIVE = live("le")
+"""SQL: entry `le` counts."""
 
 
 @dataclass
@@ -188,19 +194,25 @@ def _move_claims(conn: Connection, moves: list[dict[str, Any]]) -> None:
         )
 
 
-_REVERSIBLE = f"""le.claim_id = :c AND le.kind <> 'reversal' AND {LIVE}
-    AND NOT (le.kind = 'payment' AND le.amount > 0)
+def _claim_entry_counts(alias: str) -> str:
+    """SQL: ledger row `alias` is one of a CLP's own entries that still counts (not a reversal,
+    not a PLB take-back, which is a positive payment row the same check made)."""
+    return (
+        f"{alias}.kind <> 'reversal' AND NOT ({alias}.kind = 'payment' AND {alias}.amount > 0) "
+        f"AND {live(alias)}"
+    )
+
+
+_REVERSIBLE = f"""le.claim_id = :c AND {_claim_entry_counts("le")}
     AND le.remittance_id = (
         SELECT min(cp.remittance_id) FROM claim_payment cp
         JOIN remittance r ON r.id = cp.remittance_id
         WHERE cp.claim_id = :c AND cp.status_code <> '22' AND r.status = 'posted'
           AND cp.remittance_id <> :r AND (cp.payer_claim_no = :pcc OR :pcc = '')
           AND EXISTS (SELECT 1 FROM ledger_entry le2 WHERE le2.remittance_id = cp.remittance_id
-                      AND le2.claim_id = :c AND le2.kind <> 'reversal'
-                      AND {LIVE.replace("le.id", "le2.id")}))"""
+                      AND le2.claim_id = :c AND {_claim_entry_counts("le2")}))"""
 """SQL: the live entries of the one earlier payment of this payer claim number (CLP07) on
-claim :c that a reversal in payment :r takes back: the oldest whose entries still count. A
-positive payment row is a PLB take-back the same check made, not part of the claim's payment."""
+claim :c that a reversal in payment :r takes back: the oldest whose entries still count."""
 
 
 def reversal_problem(conn: Connection, claim_id: int, claim: ClaimPay, remit_id: int) -> str | None:
