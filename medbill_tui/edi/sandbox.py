@@ -17,14 +17,8 @@ from datetime import date
 from decimal import Decimal
 
 from medbill_tui.edi.detect import Interchange, TransactionSet, gc_paused, read_interchange
-from medbill_tui.edi.sandbox_835 import (
-    ClaimDecision,
-    ClaimPayment,
-    Envelope,
-    adjudicate,
-    amt,
-    write_835,
-)
+from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, adjudicate, amt, write_835
+from medbill_tui.edi.sandbox_envelope import Envelope
 from medbill_tui.edi.sandbox_memory import SandboxMemory
 from medbill_tui.edi.segments import SegmentWriter, clean_text, composite
 from medbill_tui.edi.x837_read import Batch837, Claim837, batch_from_interchange
@@ -92,15 +86,10 @@ def _respond(
     rng = random.Random(digest)
     base = int(digest[:12], 16)
     control = 100_000_000 + base % 800_000_000
-    env = Envelope(
-        sender_qualifier=batch.receiver_qualifier,
-        sender_id=batch.receiver_id,
-        receiver_qualifier=batch.sender_qualifier,
-        receiver_id=batch.sender_id,
-        gs_sender=batch.group_receiver,
-        gs_receiver=batch.group_sender,
+    env = Envelope.answering(
+        batch,
+        today,
         usage=batch.usage if batch.usage in ("P", "T", "I") else "T",
-        today=today,
         minutes=8 * 60 + base % 480,
     )
     set_rate = reject_rate / 2 if ack_reject_rate is None else ack_reject_rate

@@ -12,7 +12,7 @@ docs/architecture.md.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -252,9 +252,8 @@ class ImportService:
         gs06 = scan.gs.get(6)
         if kind == "999":
             gs06 = scan.ak1.get(2) if scan.ak1 is not None else ""
-        reused = edi_store.interchange_reused(
-            conn, scan.isa.get(6).strip(), scan.isa.get(13), scan.sha256
-        )
+        sender = scan.isa.get(6).strip()
+        reused = edi_store.interchange_reused(conn, sender, scan.isa.get(13), scan.sha256)
         file_id = repo.record_inbound(
             conn,
             kind=kind,
@@ -263,7 +262,7 @@ class ImportService:
             content=content,
             isa13=scan.isa.get(13),
             gs06=gs06,
-            sender=scan.isa.get(6).strip(),
+            sender=sender,
             receiver=scan.isa.get(8).strip(),
             warnings=None,
             actor=self.actor,
@@ -284,18 +283,7 @@ class ImportService:
         edi_store.set_warnings(conn, file_id, warnings)
         if dry_run or result.status == "not-posted":
             session.rollback()
-        return ImportResult(
-            result.file_name,
-            result.kind,
-            result.status,
-            result.accepted,
-            result.rejected,
-            result.unmatched,
-            result.unchanged,
-            warnings,
-            result.message,
-            result.payments,
-        )
+        return replace(result, warnings=warnings)
 
     def _apply_acks(
         self, conn: Connection, path: Path, name: str, scan: Scan, file_id: int, dry_run: bool

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Engine, text
 
-from medbill_tui.edi.sandbox_835 import Envelope, amt
+from medbill_tui.edi.sandbox_835 import amt
+from medbill_tui.edi.sandbox_envelope import Envelope
 from medbill_tui.edi.segments import SegmentWriter, composite
 from tests.factories import Builder, insert
 

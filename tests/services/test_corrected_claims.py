@@ -3,7 +3,6 @@ paid on the original and pays the replacement, and no false credit is left anywh
 
 from __future__ import annotations
 
-import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,13 +10,14 @@ from sqlalchemy import Engine, text
 
 from medbill_tui.db.repositories.claims import insert_claims
 from medbill_tui.edi.sandbox import SandboxMemory, respond
-from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, Envelope, LinePay, write_835
+from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, LinePay
 from medbill_tui.edi.segments import iter_segments
 from medbill_tui.edi.x837_read import read_837p
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.denials import DenialService
 from tests.conftest import DEMO_TODAY
 from tests.factories import Builder, insert
+from tests.services.test_payer_matching import era_of
 from tests.services.test_secondary_claims import DOS, _import, _remits, _send
 
 
@@ -32,14 +32,6 @@ def _partly_paid(sent_837: str) -> ClaimPayment:
     )  # fmt: skip
     decision = ClaimDecision(claim, True, ("A1", "20", ""), None, "26300000901")
     return ClaimPayment(decision, "1", lines)
-
-
-def _era(sent_837: str, payment: ClaimPayment) -> str:
-    batch = read_837p(sent_837)
-    env = Envelope(batch.receiver_qualifier, batch.receiver_id, batch.sender_qualifier,
-                   batch.sender_id, batch.group_receiver, batch.group_sender, "T", DEMO_TODAY,
-                   600)  # fmt: skip
-    return write_835(env, 600_000_001, [payment], random.Random(0))
 
 
 def _sums(engine: Engine, claim_id: int) -> dict[str, Decimal]:
@@ -68,7 +60,10 @@ def test_a_corrected_claim_keeps_its_money(demo_engine: Engine, tmp_path: Path) 
     memory = SandboxMemory()
     payment = _partly_paid(sent)
     memory.remember(payment)
-    assert _import(demo_engine, tmp_path, "o.835", _era(sent, payment)).status == "imported"
+    assert (
+        _import(demo_engine, tmp_path, "o.835", era_of(sent, payment, 600_000_001)).status
+        == "imported"
+    )
     with demo_engine.connect() as conn:
         item = conn.execute(
             text("SELECT id FROM work_item WHERE claim_id = :c AND kind = 'denial'"),

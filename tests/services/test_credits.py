@@ -16,7 +16,8 @@ from sqlalchemy import Engine, text
 
 from medbill_tui.db.repositories.claims import insert_claims
 from medbill_tui.edi.sandbox import respond
-from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, Envelope, LinePay, write_835
+from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, LinePay, write_835
+from medbill_tui.edi.sandbox_envelope import Envelope
 from medbill_tui.edi.x837_read import read_837p
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.credits import CreditGone, CreditRefused, CreditService
@@ -67,17 +68,7 @@ class Visit:
             lines.append(LinePay(replace(line, charge=charge), paid, charge - co, cas, ""))
         claim = replace(claim, charge=sign * claim.charge)
         decision = ClaimDecision(claim, True, ("A1", "20", ""), None, "26300000999")
-        env = Envelope(
-            batch.receiver_qualifier,
-            batch.receiver_id,
-            batch.sender_qualifier,
-            batch.sender_id,
-            batch.group_receiver,
-            batch.group_sender,
-            "T",
-            DEMO_TODAY,
-            600,
-        )
+        env = Envelope.answering(batch, DEMO_TODAY, usage="T", minutes=600)
         payment = ClaimPayment(decision, status, tuple(lines))
         return write_835(env, 700_000_000 + trace, [payment], random.Random(0))
 

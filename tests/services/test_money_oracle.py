@@ -35,7 +35,8 @@ from sqlalchemy import Connection, Engine, text
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.repositories.claims import insert_claims
 from medbill_tui.edi.sandbox import respond
-from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, Envelope, LinePay, write_835
+from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, LinePay, write_835
+from medbill_tui.edi.sandbox_envelope import Envelope
 from medbill_tui.edi.x837_read import Claim837, Line837, read_837p
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.imports import ImportResult, ImportService
@@ -53,6 +54,7 @@ from tests.services.money_oracle_model import (
     Model,
     OracleClaim,
 )
+from tests.services.test_payer_matching import with_take_back
 
 DOS = date(2026, 10, 5)
 PAYERS = (("ACME HEALTH", "P1"), ("BLUE PLAN", "P2"))
@@ -166,17 +168,7 @@ def practice(pg: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         for kind, ack in (("999", answer.ack_999), ("277", answer.ack_277ca)):
             assert _import(engine, folder, f"{n}.{kind}", ack or "").status == "imported"
         batch = read_837p(body)
-        env = Envelope(
-            batch.receiver_qualifier,
-            batch.receiver_id,
-            batch.sender_qualifier,
-            batch.sender_id,
-            batch.group_receiver,
-            batch.group_sender,
-            "T",
-            DEMO_TODAY,
-            600,
-        )
+        env = Envelope.answering(batch, DEMO_TODAY, usage="T", minutes=600)
         sent.update((c.pcn, (c, env)) for c in batch.claims)
     with engine.connect() as conn:
         numbers = [
@@ -248,16 +240,7 @@ def _with_take_back(body: str, era: Era) -> str:
     """The 835 with the PLB WO of `era` before its SE, BPR02 less what the payer keeps."""
     assert era.take_back is not None
     _, reference, amount = era.take_back
-    segments = [seg.strip() for seg in body.split("~")]
-    bpr = next(i for i, seg in enumerate(segments) if seg.startswith("BPR*"))
-    elements = segments[bpr].split("*")
-    elements[2] = f"{era.total:f}"
-    segments[bpr] = "*".join(elements)
-    se = next(i for i, seg in enumerate(segments) if seg.startswith("SE*"))
-    count = int(segments[se].split("*")[1])
-    segments[se] = segments[se].replace(f"SE*{count}*", f"SE*{count + 1}*", 1)
-    segments.insert(se, f"PLB*1234567893*20261231*WO:{reference}*{amount:f}")
-    return "~".join(segments)
+    return with_take_back(body, reference, amount, era.total)
 
 
 # --- what must hold after every file --------------------------------------------------------

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 
 from medbill_tui.db.repositories.claims import insert_claims
 from medbill_tui.edi.sandbox import respond
-from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, Envelope, LinePay, write_835
+from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, LinePay, write_835
+from medbill_tui.edi.sandbox_envelope import Envelope
 from medbill_tui.edi.x837_read import read_837p
 from tests.conftest import DEMO_TODAY
 from tests.factories import Builder, insert
@@ -20,10 +22,23 @@ from tests.services.test_secondary_claims import DOS, _import, _remits, _send
 def era_of(sent_837: str, payment: ClaimPayment, trace: int) -> str:
     """The 835 answering `sent_837` with one claim payment (trace number from `trace`)."""
     batch = read_837p(sent_837)
-    env = Envelope(batch.receiver_qualifier, batch.receiver_id, batch.sender_qualifier,
-                   batch.sender_id, batch.group_receiver, batch.group_sender, "T", DEMO_TODAY,
-                   600)  # fmt: skip
+    env = Envelope.answering(batch, DEMO_TODAY, usage="T", minutes=600)
     return write_835(env, trace, [payment], random.Random(0))
+
+
+def with_take_back(body: str, reference: str, amount: Decimal, bpr02: Decimal) -> str:
+    """The 835 `body` (one ST set) with a PLB WO of `amount` naming `reference` before its SE,
+    and BPR02 set to `bpr02` (what the check pays once the payer keeps that amount)."""
+    segments = [seg.strip() for seg in body.split("~")]
+    bpr = next(i for i, seg in enumerate(segments) if seg.startswith("BPR*"))
+    elements = segments[bpr].split("*")
+    elements[2] = f"{bpr02:f}"
+    segments[bpr] = "*".join(elements)
+    se = next(i for i, seg in enumerate(segments) if seg.startswith("SE*"))
+    count = int(segments[se].split("*")[1])
+    segments[se] = segments[se].replace(f"SE*{count}*", f"SE*{count + 1}*", 1)
+    segments.insert(se, f"PLB*1234567893*20261231*WO:{reference}*{amount:f}")
+    return "~".join(segments)
 
 
 def _paid_by(sent_837: str, payer: tuple[str, str], payer_claim_no: str, trace: int) -> str:

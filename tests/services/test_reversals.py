@@ -10,7 +10,13 @@ from sqlalchemy import Engine, text
 
 from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, LinePay
 from medbill_tui.edi.x837_read import read_837p
-from tests.services.test_payer_matching import _paid_by, era_of, sent_claim, sent_claims
+from tests.services.test_payer_matching import (
+    _paid_by,
+    era_of,
+    sent_claim,
+    sent_claims,
+    with_take_back,
+)
 from tests.services.test_secondary_claims import _import, _remits
 
 
@@ -120,13 +126,8 @@ def test_a_plb_take_back_posts_against_the_claim_it_names(
     assert _owed(demo_engine, first) == 0
     # the next check pays the second claim less 20.00 the payer recovers on the first (WO)
     body = _paid_by(sent_second, ("ACME HEALTH", "P1"), "A-4", 730_000_002)
-    segments = [seg.strip() for seg in body.split("~")]
-    se = next(i for i, seg in enumerate(segments) if seg.startswith("SE*"))
-    count = int(segments[se].split("*")[1])
-    segments[se] = segments[se].replace(f"SE*{count}*", f"SE*{count + 1}*")
-    segments.insert(se, "PLB*1234567893*20261231*WO:A-3*20")
-    body = "~".join(segments).replace("BPR*I*80*", "BPR*I*60*")
-    assert "BPR*I*60*" in body
+    body = with_take_back(body, "A-3", Decimal("20.00"), Decimal("60.00"))
+    assert "BPR*I*60.00*" in body and "PLB*1234567893*20261231*WO:A-3*20.00~" in body
     result = _import(demo_engine, tmp_path, "second.835", body)
     assert result.accepted == 1 and result.payments[0].status == "posted"
     assert _owed(demo_engine, first) == Decimal("20.00") and _owed(demo_engine, second) == 0

@@ -13,7 +13,8 @@ from sqlalchemy import Connection, Engine, text
 
 from medbill_tui.db.repositories.claims import insert_claims
 from medbill_tui.edi.sandbox import respond
-from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, Envelope, LinePay, write_835
+from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, LinePay, write_835
+from medbill_tui.edi.sandbox_envelope import Envelope
 from medbill_tui.edi.segments import Segment, iter_segments
 from medbill_tui.edi.validate import validate_x12
 from medbill_tui.edi.x837_read import read_837p
@@ -100,9 +101,7 @@ def _primary_835(
     if sign < 0:
         claim = replace(claim, charge=-claim.charge)
     decision = ClaimDecision(claim, True, ("A1", "20", ""), None, "26300000777")
-    env = Envelope(batch.receiver_qualifier, batch.receiver_id, batch.sender_qualifier,
-                   batch.sender_id, batch.group_receiver, batch.group_sender, "T", DEMO_TODAY,
-                   600)  # fmt: skip
+    env = Envelope.answering(batch, DEMO_TODAY, usage="T", minutes=600)
     rng = random.Random(0)  # its first draw (0.84) adds no provider-level adjustment
     payment = ClaimPayment(decision, status, tuple(lines))
     return write_835(env, 500_000_000 + trace_seed, [payment], rng)
