@@ -29,7 +29,10 @@ class SandboxMemory:
         path = folder / FILE_NAME
         if not path.exists():
             return cls()
-        return cls(json.loads(path.read_text(encoding="utf-8")))
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(kept, dict) or not all(isinstance(v, dict) for v in kept.values()):
+            raise ValueError(f"{FILE_NAME} is not the payer's memory (an object of payments)")
+        return cls(kept)
 
     def save(self, folder: Path) -> None:
         (folder / FILE_NAME).write_text(json.dumps(self.paid, indent=1), encoding="utf-8")

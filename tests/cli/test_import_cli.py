@@ -135,3 +135,16 @@ def test_a_payment_already_posted_from_another_file_exits_0(db_url: str, tmp_pat
     assert again.returncode == 0, again.stdout + again.stderr
     (payment,) = json.loads(again.stdout)[0]["payments"]
     assert payment["status"] == "already-posted"
+
+
+@pytest.mark.parametrize("memory", ["{not json", "[1, 2]"])
+def test_sandbox_refuses_a_memory_it_cannot_read(db_url: str, tmp_path: Path, memory: str) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / ".sandbox-payer-memory.json").write_text(memory)
+    sent = X12_FIXTURES / "837p-stupidedi-commercial-health-insurance.x12"
+    result = medbill("sandbox", "respond", str(sent), "--out", str(inbox), url=db_url)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "cannot read the sandbox payer's memory" in result.stderr
+    assert [p.name for p in inbox.iterdir()] == [".sandbox-payer-memory.json"]
+    assert (inbox / ".sandbox-payer-memory.json").read_text() == memory
