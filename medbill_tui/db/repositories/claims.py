@@ -11,6 +11,7 @@ from sqlalchemy import Connection, TextClause, bindparam, text
 from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.claim_status import ClaimMoveRefused
+from medbill_tui.db.repositories.notes import write_note
 from medbill_tui.db.repositories.secondary import crossover_sql
 from medbill_tui.domain.claim_state import REJECTED, ClaimStatus
 from medbill_tui.domain.scrub_model import Finding, Severity
@@ -219,16 +220,7 @@ def set_encounter_hold(
             if hold
             else "this encounter is not on hold"
         )
-    conn.execute(
-        text(
-            "INSERT INTO note (entity, entity_id, author, body) VALUES ('encounter', :id, :a, :b)"
-        ),
-        {
-            "id": encounter_id,
-            "a": actor,
-            "b": _hold_note(hold, reason),
-        },
-    )
+    write_note(conn, "encounter", encounter_id, actor, _hold_note(hold, reason))
     record_audit(conn, actor, "hold" if hold else "release", "encounter", encounter_id, reason)
 
 

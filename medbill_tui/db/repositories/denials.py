@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.claim_status import ClaimMoveRefused
+from medbill_tui.db.repositories.notes import write_note
 from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.posting import patient_billing_refusal
 from medbill_tui.edi.codelists import carc_words, rarc_words
@@ -119,10 +120,7 @@ def _entry(
 def note(
     conn: Connection, ctx: DenialContext, actor: str, body: str, follow_up_on: date | None
 ) -> None:
-    conn.execute(
-        text("INSERT INTO note (entity, entity_id, author, body) VALUES ('claim', :c, :a, :b)"),
-        {"c": ctx.claim_id, "a": actor, "b": body},
-    )
+    write_note(conn, "claim", ctx.claim_id, actor, body)
     record_audit(conn, actor, "note", "claim", ctx.claim_id, None)  # the note itself may hold PHI
     if follow_up_on is not None:
         conn.execute(

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Row, text
 
 from medbill_tui.db.claim_sql import status_in
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.notes import write_note
 from medbill_tui.db.repositories.queues import patient_match_sql
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.claim_state import AWAITING_PAYMENT
@@ -60,14 +61,7 @@ def lock_target(conn: Connection, entity: Entity, entity_id: int) -> Target:
 
 def add_note(conn: Connection, target: Target, actor: str, body: str) -> int:
     """Write a note on the claim or account; returns its id."""
-    note_id = conn.execute(
-        text(
-            "INSERT INTO note (entity, entity_id, author, body) "
-            "VALUES (:e, :id, :a, :b) RETURNING id"
-        ),
-        {"e": target.entity, "id": target.entity_id, "a": actor, "b": body},
-    ).scalar_one()
-    return int(note_id)
+    return write_note(conn, target.entity, target.entity_id, actor, body)
 
 
 def _open_item(conn: Connection, target: Target) -> int | None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.notes import write_note
 
 BILLABLE = ("unbilled", "hold")
 BILLED_TO_PATIENT = "patient"
@@ -74,12 +75,6 @@ def bill_to_patient(conn: Connection, encounter_id: int, actor: str, reason: str
         {"s": BILLED_TO_PATIENT, "id": encounter_id},
     )
     if why:
-        conn.execute(
-            text(
-                "INSERT INTO note (entity, entity_id, author, body) "
-                "VALUES ('encounter', :id, :a, :b)"
-            ),
-            {"id": encounter_id, "a": actor, "b": f"Billed to the patient: {why}"},
-        )
+        write_note(conn, "encounter", encounter_id, actor, f"Billed to the patient: {why}")
     record_audit(conn, actor, "bill-patient", "encounter", encounter_id, f"{memo} ({total})")
     return PatientBill(encounter_id, total, bool(row.self_pay))
