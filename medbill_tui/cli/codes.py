@@ -10,6 +10,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from medbill_tui.cli.common import CommandError
+from medbill_tui.errors import ConfigError
 from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.codes import LOADABLE_SETS, CodeLoadRefused, CodeService
 from medbill_tui.services.users import require
@@ -26,9 +27,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     search.add_argument("--format", choices=("plain", "json"), default="plain")
     search.add_argument("--limit", type=int, default=20)
     load = codes_sub.add_parser(
-        "load", help="replace a code set from a CMS release file or the X12 CARC/RARC list (CSV)"
+        "load",
+        help="replace a code set from a CMS release file, the X12 CARC/RARC list (CSV) or a "
+        "quarter's NCCI PTP (all its files) or MUE file",
     )
-    load.add_argument("file", type=Path)
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE")
     load.add_argument("--set", dest="code_set", required=True, choices=LOADABLE_SETS)
 
 
@@ -53,22 +56,33 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
             print("no codes match")
         return 0
     require(runtime.role, "change-rules")
-    path: Path = args.file
+    paths: list[Path] = args.files
+    if len(paths) > 1 and args.code_set != "ncci-ptp":
+        raise ConfigError(f"--set {args.code_set} loads one file; only ncci-ptp takes several")
+    files = [(path.name, _read_text(path)) for path in paths]
+    names = ", ".join(name for name, _ in files)
+    try:
+        if args.code_set in ("ncci-ptp", "mue"):
+            count = service.load_ncci(files, args.code_set)
+        else:
+            count = service.load(files[0][1], args.code_set, names)
+    except CodeLoadRefused as exc:
+        lines = [f"{names}: {len(exc.errors)} bad row(s); nothing was loaded"]
+        lines += [f"  {e}" for e in exc.errors[:50]]
+        if len(exc.errors) > 50:
+            lines.append(f"  … and {len(exc.errors) - 50} more")
+        raise CommandError("\n".join(lines)) from None
+    what = {"ncci-ptp": "PTP edits", "mue": "MUEs"}.get(args.code_set, f"{args.code_set} codes")
+    print(f"loaded {count:,} {what} from {names}")
+    return 0
+
+
+def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from None
     try:
-        content = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        content = raw.decode("latin-1")
-    try:
-        count = service.load(content, args.code_set, path.name)
-    except CodeLoadRefused as exc:
-        lines = [f"{path}: {len(exc.errors)} bad row(s); nothing was loaded"]
-        lines += [f"  {e}" for e in exc.errors[:50]]
-        if len(exc.errors) > 50:
-            lines.append(f"  … and {len(exc.errors) - 50} more")
-        raise CommandError("\n".join(lines)) from None
-    print(f"loaded {count:,} {args.code_set} codes from {path.name}")
-    return 0
+        return raw.decode("latin-1")

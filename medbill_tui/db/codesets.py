@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
+from medbill_tui.db.code_tables import CodeLoadError, copy_rows, record_release
+from medbill_tui.db.ncci_edits import ensure_sample_edits
 from medbill_tui.db.repositories.audit import record_event
 from medbill_tui.db.shipped_data import read_data_csv
 from medbill_tui.domain.codefiles import CodeRow, ParsedFile, dotted_icd10
@@ -25,16 +27,6 @@ _CODE_LIKE = re.compile(r"^[A-Za-z]?[0-9][0-9A-Za-z.]*$|^[A-Za-z][0-9]|^[A-Za-z]
 """A code prefix rather than words: one letter, or a letter/digit then digits."""
 
 
-class CodeLoadError(Exception):
-    """A release file had bad rows; nothing was loaded. `errors` lists them."""
-
-    def __init__(self, errors: tuple[Any, ...]) -> None:
-        self.errors = errors
-        shown = "; ".join(str(e) for e in errors[:10])
-        more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
-        super().__init__(f"{len(errors)} bad row(s), nothing loaded: {shown}{more}")
-
-
 @dataclass(frozen=True, slots=True)
 class CodeHit:
     """One search result."""
@@ -43,29 +35,6 @@ class CodeHit:
     code: str
     description: str
     billable: bool
-
-
-def _copy(
-    conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
-) -> None:
-    """COPY rows into `table` on the connection's own transaction (psycopg 3)."""
-    dbapi: Any = conn.connection.dbapi_connection
-    with dbapi.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
-        for row in rows:
-            cp.write_row(row)
-
-
-def _record_release(
-    conn: Connection, code_set: str, release: str, source: str, count: int, actor: str
-) -> None:
-    conn.execute(
-        text(
-            "INSERT INTO code_set_release (code_set, release, source, row_count, loaded_by) "
-            "VALUES (:s, :r, :src, :n, :a) ON CONFLICT (code_set) DO UPDATE SET "
-            "release = :r, source = :src, row_count = :n, loaded_by = :a, loaded_at = now()"
-        ),
-        {"s": code_set, "r": release, "src": source, "n": count, "a": actor},
-    )
 
 
 def builtin_icd10cm_rows() -> list[CodeRow]:
@@ -85,13 +54,13 @@ def replace_icd10cm(
 ) -> int:
     """Replace the ICD-10-CM set inside the caller's transaction."""
     conn.execute(text("DELETE FROM icd10cm_code"))
-    _copy(
+    copy_rows(
         conn,
         "icd10cm_code",
         ("code", "description", "billable"),
         [(r.code, r.description, r.billable) for r in rows],
     )
-    _record_release(conn, "icd10cm", release, source, len(rows), actor)
+    record_release(conn, "icd10cm", release, source, len(rows), actor)
     return len(rows)
 
 
@@ -102,7 +71,7 @@ def replace_hcpcs(
     release lacks stay, marked unverified (encounters may use them)."""
     conn.execute(text("UPDATE procedure_code SET verified = false WHERE code_set = 'HCPCS'"))
     conn.execute(text("CREATE TEMP TABLE hcpcs_load (code text, label text) ON COMMIT DROP"))
-    _copy(conn, "hcpcs_load", ("code", "label"), [(r.code, r.description) for r in rows])
+    copy_rows(conn, "hcpcs_load", ("code", "label"), [(r.code, r.description) for r in rows])
     conn.execute(
         text(
             "INSERT INTO procedure_code (code, code_set, label, verified) "
@@ -111,7 +80,7 @@ def replace_hcpcs(
             "label = procedure_code.label"
         )
     )
-    _record_release(conn, "hcpcs", release, source, len(rows), actor)
+    record_release(conn, "hcpcs", release, source, len(rows), actor)
     return len(rows)
 
 
@@ -122,8 +91,8 @@ def replace_adjustment_codes(
     lacks keep the words shipped with the app (edi/codelists.py)."""
     table = {"carc": "carc", "rarc": "rarc"}[code_set]
     conn.execute(text(f"DELETE FROM {table}"))
-    _copy(conn, table, ("code", "description"), [(r.code, r.description) for r in rows])
-    _record_release(conn, code_set, release, source, len(rows), actor)
+    copy_rows(conn, table, ("code", "description"), [(r.code, r.description) for r in rows])
+    record_release(conn, code_set, release, source, len(rows), actor)
     return len(rows)
 
 
@@ -164,21 +133,22 @@ def ensure_builtin_code_sets(engine: Engine, actor: str = "system") -> dict[str,
             )
         if counts[1] == 0:
             rows = [(r["code"], r["name"]) for r in read_data_csv("pos.csv")]
-            _copy(conn, "pos_code", ("code", "name"), rows)
-            _record_release(
+            copy_rows(conn, "pos_code", ("code", "name"), rows)
+            record_release(
                 conn, "pos", "CMS POS 2026", "medbill_tui/data/pos.csv", len(rows), actor
             )
             loaded["pos"] = len(rows)
         if counts[2] == 0:
             mods = [(r["code"], r["description"]) for r in read_data_csv("modifiers.csv")]
-            _copy(conn, "modifier_code", ("code", "description"), mods)
+            copy_rows(conn, "modifier_code", ("code", "description"), mods)
             loaded["modifiers"] = len(mods)
         if counts[3] == 0:
             procs = [
                 (r["code"], r["code_set"], r["label"]) for r in read_data_csv("procedure_codes.csv")
             ]
-            _copy(conn, "procedure_code", ("code", "code_set", "label"), procs)
+            copy_rows(conn, "procedure_code", ("code", "code_set", "label"), procs)
             loaded["procedures"] = len(procs)
+        loaded |= ensure_sample_edits(conn, actor)
     return loaded
 
 

@@ -13,11 +13,14 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-from medbill_tui.domain.ncci import NcciPair, index_by_column2, ncci_pairs_from_rows
+from medbill_tui.domain.ncci import NcciPair, UnitLimit, index_by_column2
+from medbill_tui.domain.ncci_files import parse_mue_file, parse_ptp_file
 from medbill_tui.domain.routing import RuleSet, parse_rules
 
 DENIAL_RULES_NAME = "denial_routing.toml"
 DENIAL_RULES_SOURCE = f"medbill_tui/data/{DENIAL_RULES_NAME} (the shipped default)"
+PTP_SAMPLE = "ncci_ptp_sample.txt"
+MUE_SAMPLE = "mue_sample.csv"
 
 
 def data_text(name: str) -> str:
@@ -42,8 +45,20 @@ def standard_modifiers() -> Mapping[str, str]:
 
 @cache
 def ncci_pairs() -> tuple[NcciPair, ...]:
-    """The shipped procedure-to-procedure pairs (`data/ncci_pairs.csv`)."""
-    return ncci_pairs_from_rows(read_data_csv("ncci_pairs.csv"))
+    """The shipped sample of PTP edits (`data/ncci_ptp_sample.txt`, CMS's layout)."""
+    parsed = parse_ptp_file(data_text(PTP_SAMPLE))
+    if parsed.errors:
+        raise ValueError(f"{PTP_SAMPLE}: {parsed.errors[0]}")
+    return parsed.pairs
+
+
+@cache
+def mue_limits() -> tuple[UnitLimit, ...]:
+    """The shipped sample of MUEs (`data/mue_sample.csv`, CMS's layout)."""
+    parsed = parse_mue_file(data_text(MUE_SAMPLE))
+    if parsed.errors:
+        raise ValueError(f"{MUE_SAMPLE}: {parsed.errors[0]}")
+    return parsed.limits
 
 
 @cache

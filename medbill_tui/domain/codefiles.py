@@ -27,9 +27,11 @@ class BadRow:
 
     line_no: int
     reason: str
+    file: str = ""
 
     def __str__(self) -> str:
-        return f"line {self.line_no}: {self.reason}"
+        where = f"{self.file} line" if self.file else "line"
+        return f"{where} {self.line_no}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from medbill_tui.domain.ncci import NcciPair
+from medbill_tui.domain.ncci import NcciPair, UnitLimit
 
 CodeSet = Literal["CPT", "HCPCS"]
 
@@ -69,6 +69,10 @@ class CodeBook(Protocol):
         """The NCCI pairs whose column-2 code is `code` (bundled into their column 1)."""
         ...
 
+    def unit_limit(self, code: str) -> UnitLimit | None:
+        """The code's medically unlikely edit (MUE), or None when it has none."""
+        ...
+
 
 def clean_code(raw: str) -> str:
     """Trim and upper-case a code as typed."""
@@ -110,13 +114,15 @@ def is_evaluation_and_management(code: str) -> bool:
 
 @dataclass(frozen=True)
 class InMemoryCodeBook:
-    """A CodeBook over plain dictionaries (tests); `ncci` is keyed by column-2 code."""
+    """A CodeBook over plain dictionaries (tests); `ncci` is keyed by column-2 code, `mue` by
+    code."""
 
     icd: Mapping[str, IcdCode] = field(default_factory=dict)
     procedures: Mapping[str, ProcedureInfo] = field(default_factory=dict)
     modifiers: Mapping[str, str] = field(default_factory=dict)
     places: Mapping[str, str] = field(default_factory=dict)
     ncci: Mapping[str, tuple[NcciPair, ...]] = field(default_factory=dict)
+    mue: Mapping[str, UnitLimit] = field(default_factory=dict)
 
     def icd10(self, code: str) -> IcdCode | None:
         """Look up a code in either form."""
@@ -137,3 +143,7 @@ class InMemoryCodeBook:
     def bundled_pairs(self, code: str) -> tuple[NcciPair, ...]:
         """The pairs bundling `code` into another."""
         return self.ncci.get(clean_code(code), ())
+
+    def unit_limit(self, code: str) -> UnitLimit | None:
+        """The code's MUE."""
+        return self.mue.get(clean_code(code))

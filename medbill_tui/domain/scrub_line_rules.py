@@ -249,6 +249,8 @@ def check_ncci_pairs(ctx: ScrubContext) -> Iterator[Issue]:
         billed.setdefault(clean_code(code), []).append(("another encounter that day", cleaned, 0))
     for entry in ctx.lines:
         for pair in ctx.codes.bundled_pairs(entry.code):
+            if not pair.applies_on(ctx.enc.dos):
+                continue
             for partner, partner_mods, number in billed.get(pair.column1, ()):
                 if number != entry.number and not _bypassed(pair, entry.modifiers, partner_mods):
                     yield _ncci_issue(entry, pair, partner)

@@ -105,7 +105,7 @@ class EncounterForScrub:
     """Everything the scrubber checks; `coverage` None means self-pay.
 
     `other_lines_same_day` are (code, modifiers) already billed for this patient on this
-    date of service in other encounters.
+    date of service in other encounters, `other_units_same_day` their (code, units).
     """
 
     today: date
@@ -119,6 +119,7 @@ class EncounterForScrub:
     diagnoses: tuple[str, ...]
     lines: tuple[LineInput, ...]
     other_lines_same_day: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    other_units_same_day: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from medbill_tui.domain import scrub_dx_rules as dx
 from medbill_tui.domain import scrub_line_rules as ln
 from medbill_tui.domain import scrub_rules as hdr
+from medbill_tui.domain import scrub_visit_rules as visits
 from medbill_tui.domain.codes import CodeBook, IcdCode, ProcedureInfo
 from medbill_tui.domain.scrub_model import (
     AuthInfo,
@@ -91,6 +92,13 @@ _RULE_LIST: tuple[Rule, ...] = (
     ),
     Rule("DUP-LINE", "No line repeats a code already billed that day", ln.check_duplicate_lines),
     Rule("NCCI-PAIR", "No bundled procedure pairs without a valid modifier", ln.check_ncci_pairs),
+    Rule(
+        "EM-PROC-25",
+        "A visit billed with a surgical procedure the same day carries modifier 25",
+        visits.check_visit_with_procedure,
+    ),
+    Rule("EM-TWICE", "One visit per patient per day", visits.check_second_visit),
+    Rule("MUE", "Units within the code's medically unlikely edit", visits.check_unit_limits),
     Rule("MOD-VALID", "Up to 4 known, non-repeated 2-character modifiers", ln.check_modifiers),
     Rule("UNITS-POSITIVE", "Units are more than 0", ln.check_units),
     Rule("CHARGE-POSITIVE", "Charges are more than $0.00, in whole cents", ln.check_charge),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from medbill_tui.db.codesets import CodeHit, CodeLoadError, load_release_file, search_codes
+from medbill_tui.db.code_tables import CodeLoadError
+from medbill_tui.db.codesets import CodeHit, load_release_file, search_codes
+from medbill_tui.db.ncci_edits import load_ncci_file
 from medbill_tui.db.uow import read_connection
 from medbill_tui.domain.codefiles import (
     BadRow,
@@ -12,13 +15,14 @@ from medbill_tui.domain.codefiles import (
     parse_hcpcs_file,
     parse_icd10cm_order_file,
 )
+from medbill_tui.domain.ncci_files import ParsedMue, ParsedPtp, parse_mue_file, parse_ptp_files
 from medbill_tui.services.errors import ServiceError, translate_errors
 from medbill_tui.services.users import require
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-LOADABLE_SETS = ("icd10cm", "hcpcs", "carc", "rarc")
+LOADABLE_SETS = ("icd10cm", "hcpcs", "carc", "rarc", "ncci-ptp", "mue")
 
 
 class CodeLoadRefused(ServiceError):
@@ -46,8 +50,11 @@ class CodeService:
     @translate_errors
     def load(self, content: str, code_set: str, source: str) -> int:
         """Replace `code_set` (one of LOADABLE_SETS) with the release file's rows in one
-        transaction; returns how many. Any bad row: CodeLoadRefused and nothing changes."""
+        transaction; returns how many. Any bad row: CodeLoadRefused and nothing changes.
+        """
         require(self.role, "change-rules")
+        if code_set in ("ncci-ptp", "mue"):
+            return self.load_ncci([(source, content)], code_set)
         if code_set == "icd10cm":
             parsed = parse_icd10cm_order_file(content.splitlines())
         elif code_set in ("carc", "rarc"):
@@ -56,5 +63,23 @@ class CodeService:
             parsed = parse_hcpcs_file(content)
         try:
             return load_release_file(self.engine, parsed, code_set, source, self.actor)
+        except CodeLoadError as exc:
+            raise CodeLoadRefused(exc.errors) from None
+
+    @translate_errors
+    def load_ncci(self, files: Sequence[tuple[str, str]], code_set: str) -> int:
+        """Replace the NCCI PTP edits (a quarter comes in up to four files) or the MUEs
+        (`code_set` "ncci-ptp" or "mue") with the (name, text) files' rows in one transaction.
+        Any bad line: CodeLoadRefused and nothing changes."""
+        require(self.role, "change-rules")
+        if code_set == "ncci-ptp":
+            edits: ParsedPtp | ParsedMue = parse_ptp_files(files)
+        elif len(files) == 1:
+            edits = parse_mue_file(files[0][1])
+        else:
+            raise ValueError("MUEs load from one file")
+        source = ", ".join(name for name, _ in files)
+        try:
+            return load_ncci_file(self.engine, edits, source, self.actor)
         except CodeLoadError as exc:
             raise CodeLoadRefused(exc.errors) from None

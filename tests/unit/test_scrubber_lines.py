@@ -33,9 +33,9 @@ def test_lines_required() -> None:
 
 
 def test_at_most_fifty_lines() -> None:
-    fifty = tuple(line("99213", "76") for _ in range(50))
+    fifty = tuple(line("81003", "76") for _ in range(50))
     assert scrub(enc(lines=fifty), BOOK) == ()
-    findings = scrub(enc(lines=(*fifty, line("99213", "76"))), BOOK)
+    findings = scrub(enc(lines=(*fifty, line("81003", "76"))), BOOK)
     assert pairs(findings) == [("MAX-LINES", "line.51.code")]
 
 
@@ -150,7 +150,7 @@ def test_duplicate_of_line_billed_elsewhere_that_day() -> None:
     findings = scrub(enc(other_lines_same_day=(("36415", ()),)), BOOK)
     assert pairs(findings) == [("DUP-LINE", "line.3.code")]
     assert "another encounter" in findings[0].message and "10/20/2026" in findings[0].message
-    assert scrub(enc(other_lines_same_day=(("36415", ("91",)), ("99214", ()))), BOOK) == ()
+    assert scrub(enc(other_lines_same_day=(("36415", ("91",)), ("93000", ()))), BOOK) == ()
 
 
 # --- bundled pairs ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from medbill_tui.db.shipped_data import ncci_by_column2, standard_modifiers
+from medbill_tui.db.shipped_data import mue_limits, ncci_by_column2, standard_modifiers
 from medbill_tui.domain.codes import IcdCode, InMemoryCodeBook, ProcedureInfo
 from medbill_tui.domain.npi import npi_with_check_digit
 from medbill_tui.domain.scrubber import (
@@ -51,6 +51,7 @@ BOOK = InMemoryCodeBook(
     places={"11": "Office", "02": "Telehealth", "10": "Telehealth in patient's home"},
     modifiers=standard_modifiers(),
     ncci=ncci_by_column2(),
+    mue={limit.code: limit for limit in mue_limits()},
 )
 
 PATIENT = PatientInfo(

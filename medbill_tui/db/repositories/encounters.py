@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -169,18 +170,21 @@ def scrub_input_for_form(
         )
     billing_npi = conn.execute(text("SELECT npi FROM practice ORDER BY id LIMIT 1")).scalar()
     same_day: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    same_day_units: tuple[tuple[str, Decimal], ...] = ()
     if dos is not None:
+        others = conn.execute(
+            text(
+                "SELECT c.* FROM charge c JOIN encounter e ON e.id = c.encounter_id "
+                "WHERE e.patient_id = :p AND e.dos = :d AND e.status <> 'void' "
+                "AND e.id IS DISTINCT FROM :self"
+            ),
+            {"p": form.patient_id, "d": dos, "self": form.encounter_id},
+        ).all()
         same_day = tuple(
             (r.code, tuple(m for m in (r.modifier1, r.modifier2, r.modifier3, r.modifier4) if m))
-            for r in conn.execute(
-                text(
-                    "SELECT c.* FROM charge c JOIN encounter e ON e.id = c.encounter_id "
-                    "WHERE e.patient_id = :p AND e.dos = :d AND e.status <> 'void' "
-                    "AND e.id IS DISTINCT FROM :self"
-                ),
-                {"p": form.patient_id, "d": dos, "self": form.encounter_id},
-            )
+            for r in others
         )
+        same_day_units = tuple((r.code, Decimal(r.units)) for r in others)
     return EncounterForScrub(
         today=today,
         dos=dos,
@@ -195,6 +199,7 @@ def scrub_input_for_form(
         diagnoses=diagnoses,
         lines=lines,
         other_lines_same_day=same_day,
+        other_units_same_day=same_day_units,
     )
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, TextClause, bindparam, text
 
-from medbill_tui.db.shipped_data import ncci_by_column2
 from medbill_tui.domain.codes import IcdCode, ProcedureInfo, normalize_icd10
 from medbill_tui.domain.encounter_form import decode_pointers
-from medbill_tui.domain.ncci import NcciPair
+from medbill_tui.domain.ncci import NcciPair, UnitLimit
 from medbill_tui.domain.scrub_model import (
     AuthInfo,
     CoverageInfo,
@@ -23,8 +23,8 @@ from medbill_tui.domain.scrub_model import (
 
 
 class DbCodeBook:
-    """A CodeBook over the code-set tables, prefetched for a known set of ICD-10 codes, and the
-    shipped NCCI pairs."""
+    """A CodeBook over the code-set tables, prefetched for a known set of ICD-10 codes; a
+    procedure code's NCCI edits are read the first time the scrubber asks for them."""
 
     def __init__(self, conn: Connection, icd_codes: Iterable[str]) -> None:
         wanted = sorted({c for c in (normalize_icd10(x) for x in icd_codes) if c})
@@ -49,6 +49,9 @@ class DbCodeBook:
             r.code: r.description
             for r in conn.execute(text("SELECT code, description FROM modifier_code"))
         }
+        self._conn = conn
+        self._pairs: dict[str, tuple[NcciPair, ...]] = {}
+        self._limits: dict[str, UnitLimit | None] = {}
         self._pos: dict[str, str] = {
             r.code: r.name for r in conn.execute(text("SELECT code, name FROM pos_code"))
         }
@@ -65,8 +68,57 @@ class DbCodeBook:
     def pos(self, code: str) -> str | None:
         return self._pos.get(code.strip())
 
+    def _edits(self, code: str) -> str:
+        key = code.strip().upper()
+        if key not in self._limits:
+            pairs, limits = edits_for(self._conn, [key])
+            self._pairs[key] = pairs.get(key, ())
+            self._limits[key] = limits.get(key)
+        return key
+
     def bundled_pairs(self, code: str) -> tuple[NcciPair, ...]:
-        return ncci_by_column2().get(code.strip().upper(), ())
+        return self._pairs[self._edits(code)]
+
+    def unit_limit(self, code: str) -> UnitLimit | None:
+        return self._limits[self._edits(code)]
+
+
+def _pair(row: Any) -> NcciPair:
+    return NcciPair(
+        row.column1,
+        row.column2,
+        row.modifier_indicator,
+        row.rationale,
+        row.effective_on,
+        row.deleted_on,
+    )
+
+
+def edits_for(
+    conn: Connection, codes: Iterable[str]
+) -> tuple[Mapping[str, tuple[NcciPair, ...]], Mapping[str, UnitLimit]]:
+    """The PTP edits bundling each of `codes` (by column 2) and each code's MUE: two queries."""
+    wanted = sorted({c.strip().upper() for c in codes if c.strip()})
+    if not wanted:
+        return {}, {}
+    pairs: dict[str, list[NcciPair]] = {}
+    for row in conn.execute(
+        text(
+            "SELECT * FROM ncci_ptp WHERE column2 IN :codes ORDER BY column2, column1, effective_on"
+        ).bindparams(bindparam("codes", expanding=True)),
+        {"codes": wanted},
+    ):
+        pairs.setdefault(row.column2, []).append(_pair(row))
+    limits = {
+        row.code: UnitLimit(row.code, row.max_units, row.adjudication_indicator, row.rationale)
+        for row in conn.execute(
+            text("SELECT * FROM mue WHERE code IN :codes").bindparams(
+                bindparam("codes", expanding=True)
+            ),
+            {"codes": wanted},
+        )
+    }
+    return {code: tuple(found) for code, found in pairs.items()}, limits
 
 
 def _expanding(sql: str) -> TextClause:
@@ -124,10 +176,11 @@ def load_scrub_inputs(
             LineInput(r.code, mods, Decimal(r.units), Decimal(r.amount), pointers)
         )
     same_day: dict[int, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    same_day_units: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     for r in conn.execute(
         _expanding(
             """SELECT e.id AS encounter_id, c.code, c.modifier1, c.modifier2, c.modifier3,
-                      c.modifier4
+                      c.modifier4, c.units
                FROM encounter e
                JOIN encounter o ON o.patient_id = e.patient_id AND o.dos = e.dos
                     AND o.id <> e.id AND o.status <> 'void'
@@ -138,6 +191,7 @@ def load_scrub_inputs(
     ):
         mods = tuple(m for m in (r.modifier1, r.modifier2, r.modifier3, r.modifier4) if m)
         same_day[r.encounter_id].append((r.code, mods))
+        same_day_units[r.encounter_id].append((r.code, Decimal(r.units)))
     out: dict[int, EncounterForScrub] = {}
     for h in heads:
         coverage = None
@@ -175,5 +229,6 @@ def load_scrub_inputs(
             diagnoses=tuple(dx[h.id]),
             lines=tuple(lines[h.id]),
             other_lines_same_day=tuple(same_day[h.id]),
+            other_units_same_day=tuple(same_day_units[h.id]),
         )
     return out

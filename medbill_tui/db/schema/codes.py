@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Index, Integer, String, Text, literal_column, text
+from sqlalchemy import Date, Index, Integer, SmallInteger, String, Text, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from medbill_tui.db.schema.base import Base, created_at_column
@@ -93,3 +93,29 @@ class Rarc(Base):
     __tablename__ = "rarc"
     code: Mapped[str] = mapped_column(String(6), primary_key=True)
     description: Mapped[str] = mapped_column(Text)
+
+
+class NcciPtpEdit(Base):
+    """A practitioner NCCI procedure-to-procedure edit: `column2` is not billed with `column1`
+    from `effective_on` through `deleted_on` (NULL: still in force) unless the modifier
+    indicator is 1 and a bypass modifier is present; indicator 9: withdrawn."""
+
+    __tablename__ = "ncci_ptp"
+    __table_args__ = (Index("ix_ncci_ptp_column2", "column2"),)
+    column1: Mapped[str] = mapped_column(String(5), primary_key=True)
+    column2: Mapped[str] = mapped_column(String(5), primary_key=True)
+    effective_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    deleted_on: Mapped[date | None] = mapped_column(Date)
+    modifier_indicator: Mapped[str] = mapped_column(String(1))
+    rationale: Mapped[str] = mapped_column(Text, server_default=text("''"))
+
+
+class MueLimit(Base):
+    """A practitioner medically unlikely edit: the most units of `code` per line
+    (indicator 1) or per day (2 policy, 3 clinical)."""
+
+    __tablename__ = "mue"
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    max_units: Mapped[int] = mapped_column(Integer)
+    adjudication_indicator: Mapped[int] = mapped_column(SmallInteger)
+    rationale: Mapped[str] = mapped_column(Text, server_default=text("''"))
