@@ -94,10 +94,7 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
         if args.format == "json":
             print(lease_json(lease))
         elif lease is None:
-            print(
-                f"nothing free in the {args.queue} queue: every open item is held"
-                + (" or not yet due" if args.queue == "followups" else "")
-            )
+            print(service.why_nothing(args.queue))
         else:
             print(lease_plain(lease))
         return 0

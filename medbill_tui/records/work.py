@@ -65,3 +65,22 @@ def until_words(lease_until: datetime) -> str:
     local = lease_until.astimezone()
     now = datetime.now(local.tzinfo)
     return f"{local:%H:%M}" if local.date() == now.date() else f"{local:%m/%d %H:%M}"
+
+
+def nothing_free_words(
+    queue: str, open_items: int, held: int, resting: int, just_taken: int, *, minutes: int
+) -> str:
+    """Why `n` / `work next` found nothing in `queue`: each reason with its count."""
+    if open_items == 0:
+        return f"Nothing to take: the {queue} list is empty."
+    reasons = []
+    if held:
+        reasons.append(f"{held} held by someone")
+    if resting:
+        reasons.append(f"{resting} waiting for a later follow-up date")
+    if just_taken:
+        reasons.append(
+            f"{just_taken} handed to you in the last {minutes} minutes (Enter on the list "
+            "opens one)"
+        )
+    return f"Nothing to take in {queue}: " + ("; ".join(reasons) or "nothing is free") + "."

@@ -25,10 +25,12 @@ HELD_MARK = "@"
 
 @dataclass
 class WorkTaken(Message):
-    """`next` answered: the item now held by the biller, or None when nothing was free."""
+    """`next` answered: the item now held by the biller, or None when nothing was free (and
+    `why`, in words)."""
 
     queue: Queue
     lease: WorkLease | None
+    why: str = ""
 
 
 @dataclass
@@ -120,17 +122,14 @@ class WorkNextActions(ServiceScreen):
 
     @work(thread=True, exit_on_error=False, group=TAKE_GROUP, exclusive=True)
     def take_next(self, queue: Queue) -> None:
-        self.post_message(WorkTaken(queue, self.services.work.next(queue)))
+        lease = self.services.work.next(queue)
+        why = self.services.work.why_nothing(queue) if lease is None else ""
+        self.post_message(WorkTaken(queue, lease, why))
 
     def on_work_taken(self, message: WorkTaken) -> None:
         self._taking = False
         if message.lease is None:
-            due = " or not due yet" if message.queue == "followups" else ""
-            self.notify(
-                f"Nothing to take: every open item is held by someone{due}.",
-                title="Next",
-                timeout=6,
-            )
+            self.notify(message.why, title="Next", timeout=8)
             return
         self._took = True
         self.notify(taken_words(message.lease), title="Next", timeout=6)

@@ -14,8 +14,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import work as repo
 from medbill_tui.db.repositories.audit import record_audit
-from medbill_tui.db.uow import run_in_transaction
-from medbill_tui.records.work import QUEUE_KINDS, Released, WorkLease, until_words
+from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.records.work import (
+    QUEUE_KINDS,
+    Released,
+    WorkLease,
+    nothing_free_words,
+    until_words,
+)
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 from medbill_tui.services.users import require
@@ -93,6 +99,16 @@ class WorkService:
             return repo.lease(conn, item)
 
         return self._write(work)
+
+    @translate_errors
+    def why_nothing(self, queue: str) -> str:
+        """In words, why `next` found nothing to take in `queue` just now."""
+        kind = queue_kind(queue)
+        with read_connection(self.engine) as conn:
+            counts = repo.why_nothing_free(
+                conn, kind, self.actor, self.lease_minutes, self.clock.today()
+            )
+        return nothing_free_words(queue, *counts, minutes=self.lease_minutes)
 
     @translate_errors
     def release(self, work_item_id: int) -> Released:

@@ -26,7 +26,7 @@ def test_credits_are_taken_listed_and_refunded_by_supervisors_only(
     lease = json.loads(taken.stdout)
     assert (lease["work_item_id"], lease["kind"], lease["owner"]) == (item.id, "credit", TEST_LOGIN)
     none = medbill("work", "next", "credits", url=url, **TODAY)
-    assert none.returncode == 0 and "nothing free in the credits queue" in none.stdout
+    assert none.returncode == 0 and "Nothing to take in credits: 1 held by someone" in none.stdout
     listed = medbill("credits", "list", "--format", "json", url=url, **TODAY)
     (row,) = json.loads(listed.stdout)
     assert (row["work_item_id"], row["amount"], row["held_by"]) == (item.id, "160.00", TEST_LOGIN)

@@ -200,3 +200,47 @@ def test_release_mine_frees_what_a_session_holds(demo_engine: Engine) -> None:
     assert alice.release_mine() == sorted(m.work_item_id for m in mine if m is not None)
     assert item_row(demo_engine, theirs.work_item_id) == ("bob", True)
     assert alice.release_mine() == []
+
+
+def test_next_passes_over_an_appealed_denial_until_its_follow_up(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    """The review's trap: `n` kept handing back a denial just appealed (follow-up in January)."""
+    denials = open_ids(demo_engine, "denial")
+    alice = service(demo_engine, "alice")
+    taken = alice.next("denials")
+    assert taken is not None and taken.work_item_id == denials[0]
+    DenialService(demo_engine, Clock(pinned=DEMO_TODAY), "alice", letters=tmp_path).appeal(
+        taken.work_item_id, "The visit was medically necessary."
+    )
+    alice.release(taken.work_item_id)
+    bob = service(demo_engine, "bob")
+    nxt = bob.next("denials")  # bob never took it, but it rests until its follow-up date
+    assert nxt is not None and nxt.work_item_id == denials[1]
+    with demo_engine.connect() as conn:
+        follow_up = conn.execute(
+            text("SELECT follow_up_on FROM work_item WHERE id = :id"), {"id": denials[0]}
+        ).scalar_one()
+    assert follow_up > DEMO_TODAY
+    later = WorkService(demo_engine, Clock(pinned=follow_up), "carol", role="biller")
+    assert (due := later.next("denials")) is not None and due.work_item_id == denials[0]
+
+
+def test_next_never_hands_the_same_item_back_twice_in_a_row(demo_engine: Engine) -> None:
+    alice, bob = service(demo_engine, "alice"), service(demo_engine, "bob")
+    first = alice.next("denials")
+    assert first is not None
+    alice.release(first.work_item_id)  # back to the list without finishing it
+    second = alice.next("denials")
+    assert second is not None and second.work_item_id != first.work_item_id
+    again = bob.next("denials")  # someone else gets it
+    assert again is not None and again.work_item_id == first.work_item_id
+    with demo_engine.begin() as conn:  # every other denial is held
+        conn.execute(text("UPDATE work_item SET owner = 'dan', lease_until = now() + "
+                          "interval '1 hour' WHERE kind = 'denial' AND status = 'open' "
+                          "AND id <> :id"), {"id": second.work_item_id})  # fmt: skip
+    alice.release(second.work_item_id)
+    assert alice.next("denials") is None
+    why = alice.why_nothing("denials")
+    assert why.startswith("Nothing to take in denials:")
+    assert "1 handed to you in the last 30 minutes" in why and "held by someone" in why

@@ -124,7 +124,7 @@ def note(
     record_audit(conn, actor, "note", "claim", ctx.claim_id, None)  # the note itself may hold PHI
     if follow_up_on is not None:
         conn.execute(
-            text("UPDATE work_item SET due_on = :d WHERE id = :id"),
+            text("UPDATE work_item SET due_on = :d, follow_up_on = :d WHERE id = :id"),
             {"d": follow_up_on, "id": ctx.work_item_id},
         )
 

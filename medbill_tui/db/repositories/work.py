@@ -27,6 +27,12 @@ HOLDER_SQL = f"CASE WHEN {HELD_SQL} THEN w.owner END"
 """The login holding the item now, NULL when free (alias `w`): for the work lists' column."""
 
 _FREE = "(lease_until IS NULL OR lease_until <= now())"
+_TAKEABLE = f"""{_FREE}
+    AND (follow_up_on IS NULL OR follow_up_on <= :today)
+    AND NOT (last_taken_by IS NOT DISTINCT FROM :actor
+             AND last_taken_at > now() - make_interval(mins => :minutes))"""
+"""Free, not resting until a follow-up date, and not handed to this biller within a lease's
+length (they just worked it: `n` moves on; Enter on the list still opens it)."""
 
 _ORDER: dict[str, tuple[str, str]] = {
     # kind: (extra condition, order) — each list's own order, so `n` takes the first free row
@@ -56,13 +62,15 @@ class ItemState:
 
 def take_next(conn: Connection, kind: str, actor: str, minutes: int, today: date) -> int | None:
     """Lease the next free open item of `kind` to `actor` for `minutes`; its id, or None when
-    every open item is held (or, for follow-ups, none is due by `today`)."""
+    every open item is held, resting until a follow-up date after `today` (follow-ups: not due
+    by `today`), or was handed to `actor` within the last `minutes`."""
     extra, order = _ORDER[kind]
     found = conn.execute(
         text(f"""UPDATE work_item w
-                 SET owner = :actor, lease_until = now() + make_interval(mins => :minutes)
+                 SET owner = :actor, lease_until = now() + make_interval(mins => :minutes),
+                     last_taken_by = :actor, last_taken_at = now()
                  FROM (SELECT id FROM work_item
-                       WHERE kind = :kind AND status = 'open' AND {_FREE} {extra}
+                       WHERE kind = :kind AND status = 'open' AND {_TAKEABLE} {extra}
                        ORDER BY {order}
                        LIMIT 1
                        FOR UPDATE SKIP LOCKED) pick
@@ -71,6 +79,28 @@ def take_next(conn: Connection, kind: str, actor: str, minutes: int, today: date
         {"actor": actor, "minutes": minutes, "kind": kind, "today": today},
     ).scalar_one_or_none()
     return None if found is None else int(found)
+
+
+def why_nothing_free(
+    conn: Connection, kind: str, actor: str, minutes: int, today: date
+) -> tuple[int, int, int, int]:
+    """Why `take_next` found nothing: the open items of `kind`, and how many of them are held,
+    resting until a later date, and were just handed to `actor` (an item counts once, in that
+    order)."""
+    extra, _ = _ORDER[kind]
+    resting = "coalesce(follow_up_on > :today, false)" + (
+        " OR coalesce(due_on, opened_on) > :today" if extra else ""
+    )
+    row = conn.execute(
+        text(f"""SELECT count(*),
+                        count(*) FILTER (WHERE NOT {_FREE}),
+                        count(*) FILTER (WHERE {_FREE} AND ({resting})),
+                        count(*) FILTER (WHERE {_FREE} AND NOT ({resting})
+                                         AND last_taken_by = :actor)
+                 FROM work_item WHERE kind = :kind AND status = 'open'"""),
+        {"kind": kind, "actor": actor, "today": today},
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
 
 def lock_item(conn: Connection, work_item_id: int) -> ItemState:

@@ -96,6 +96,13 @@ class WorkItem(Base):
     """Credits: the side holding the credit (primary, secondary, tertiary, patient)."""
     remittance_id: Mapped[int | None] = mapped_column(ForeignKey("remittance.id"))
     """Credits: the payment (835) that made it."""
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    """A date the biller set to come back to the item (a note's follow-up, an appeal's answer):
+    `n` passes it over until then."""
+    last_taken_by: Mapped[str | None] = mapped_column(String(64))
+    last_taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Who took the item last with `n` / `work next`, and when: `n` does not hand the same
+    biller the item again within a lease's length."""
 
 
 class Note(Base):
