@@ -35,7 +35,7 @@ def queue_ids(services: Services, kind: QueueKind) -> list[int]:
 async def test_n_in_the_denials_queue_takes_the_next_free_denial_and_leaving_gives_it_back(
     make_app: Callable[..., MedbillApp], services: Services
 ) -> None:
-    first, second, third = queue_ids(services, QueueKind.DENIALS)[:3]
+    first, second, third, fourth = queue_ids(services, QueueKind.DENIALS)[:4]
     bob = WorkService(services.engine, services.clock, "bob", role="biller")
     bobs = bob.next("denials")
     assert bobs is not None and bobs.work_item_id == first
@@ -63,17 +63,17 @@ async def test_n_in_the_denials_queue_takes_the_next_free_denial_and_leaving_giv
         assert holder(services, second) is None
         assert holder(services, first) == "bob"  # someone else's lease is left alone
 
-        await pilot.press("n")
-        await settle(pilot)
-        assert isinstance(app.screen, DenialScreen) and app.screen.work_item_id == second
-        await pilot.press("d")  # done and next: the next free one, taken too
+        await pilot.press("n")  # not the one just handed back: the next free one
         await settle(pilot)
         assert isinstance(app.screen, DenialScreen) and app.screen.work_item_id == third
-        assert holder(services, third) == services.actor
+        await pilot.press("d")  # done and next: the next free one, taken too
+        await settle(pilot)
+        assert isinstance(app.screen, DenialScreen) and app.screen.work_item_id == fourth
+        assert holder(services, fourth) == services.actor
         await pilot.press("escape")
         await settle(pilot)
-        assert holder(services, third) is None and holder(services, second) is None
-        assert second not in queue_ids(services, QueueKind.DENIALS)  # finished: closed
+        assert holder(services, fourth) is None and holder(services, third) is None
+        assert third not in queue_ids(services, QueueKind.DENIALS)  # finished: closed
         assert str(table.get_cell_at((0, 7))).strip() == "bob"
 
 
