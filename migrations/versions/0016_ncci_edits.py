@@ -1,7 +1,7 @@
 """NCCI edits as loadable data: practitioner PTP edits and MUEs
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-07 13:10:00.000000
 
 `ncci_ptp` and `mue` hold the quarter a practice loads with `medbill codes load FILE --set
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """The next-item loop respects dates: a work item's follow-up date and who took it last
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07 13:20:00.000000
 
 `work_item.follow_up_on` is the date a biller set to come back to an item (a denial's note or
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
