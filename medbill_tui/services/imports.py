@@ -133,6 +133,20 @@ class _Skipped:
         return None
 
 
+class _Nothing:
+    """A TA1 file (ISA, TA1, IEA): pyx12 reads only interchanges with functional groups, and
+    our own envelope walk and TA1 reader check all there is."""
+
+    def result(self) -> ValidationResult:
+        return ValidationResult(True, ())
+
+    def cancel(self) -> None:
+        return None
+
+
+_NOT_CHECKED = _Nothing()
+
+
 class ImportService:
     """Reads acknowledgment and remittance files and ties them to batches and claims.
 
@@ -213,7 +227,7 @@ class ImportService:
             prior = repo.prior_import(conn, scan.sha256)
         if prior is not None:
             return _already(name, kind, prior)
-        validation = self._validation(path, scan.size)
+        validation = _NOT_CHECKED if kind == "TA1" else self._validation(path, scan.size)
         try:
             with constraint_violations():
                 return run_in_transaction(
