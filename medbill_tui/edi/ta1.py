@@ -55,6 +55,16 @@ class Ta1:
             words += f": {ack_error_words('interchange', self.note_code)} (TA105 {self.note_code})"
         return words
 
+    @property
+    def reason(self) -> str:
+        """The answer as a rejection's reason, the note first (a list column shows the start):
+        "TA1 006: the sender ID is not valid (interchange 000000042 rejected)"."""
+        status = TA1_STATUS_WORDS.get(self.status, f"unknown TA1 status {self.status!r}")
+        if not self.note_code or self.note_code == "000":
+            return f"TA1: interchange {self.interchange_control} {status}"
+        words = ack_error_words("interchange", self.note_code)
+        return f"TA1 {self.note_code}: {words} (interchange {self.interchange_control} {status})"
+
 
 def read_ta1(segment: Segment, isa: Segment) -> Ta1:
     """One TA1 segment of the interchange whose ISA is `isa`; raise on a malformed one."""

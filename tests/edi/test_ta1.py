@@ -26,6 +26,8 @@ def test_a_file_of_ta1s_is_a_ta1_file(tmp_path: Path) -> None:
     assert first.rejected and not second.rejected
     assert first.words == "interchange 000000042 rejected: the sender ID is not valid (TA105 006)"
     assert second.words == "interchange 000000043 accepted"
+    assert first.reason == "TA1 006: the sender ID is not valid (interchange 000000042 rejected)"
+    assert second.reason == "TA1: interchange 000000043 accepted"
     assert parse_ta1(text) == (first, second)
 
 

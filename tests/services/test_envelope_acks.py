@@ -129,7 +129,7 @@ def test_a_ta1_rejecting_the_interchange_rejects_every_claim_of_it(
     isa13, _, claims = sent(demo_engine, tmp_path)
     result = imported(demo_engine, tmp_path, "r.ta1", ta1(isa13, "R", "006"))
     assert (result.kind, result.rejected, result.warnings) == ("TA1", len(claims), ())
-    words = f"TA1: interchange {isa13} rejected: the sender ID is not valid (TA105 006)"
+    words = f"TA1 006: the sender ID is not valid (interchange {isa13} rejected)"
     assert set(rejections(demo_engine, claims)) == {("rejected_999", "TA1", words)}
     with demo_engine.connect() as conn:
         acks = conn.execute(text("SELECT DISTINCT kind, status, code FROM acknowledgment")).all()

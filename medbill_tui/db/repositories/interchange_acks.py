@@ -39,7 +39,7 @@ def apply_ta1(conn: Connection, ta1: Ta1, file_id: int, actor: str, today: objec
         {"f": batch.id},
     ).all()
     counts = AckCounts()
-    words = f"TA1: {ta1.words}"
+    words = ta1.reason
     status = "rejected" if ta1.rejected else "accepted"
     for sub in subs:
         record_ack(
