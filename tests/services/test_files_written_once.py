@@ -92,8 +92,8 @@ def test_a_deadlocked_first_attempt_leaves_exactly_one_file(
     assert "error" not in outcome, outcome
     assert isa_sequence(demo_engine) == first_isa + 2  # two attempts, the second committed
     (name, content, written), *others = sent_files(demo_engine)
-    assert others == [] and written
     assert listing(out) == [name] and (out / name).read_bytes() == content
+    assert others == [] and written
     with demo_engine.connect() as conn:
         statuses = conn.execute(
             text("SELECT DISTINCT status FROM claim WHERE id = ANY(:ids)"), {"ids": claim_ids}
