@@ -1,4 +1,4 @@
-"""`medbill claims create [--dry-run] [--format plain|json]`."""
+"""`medbill claims create|submit|outbox` (`outbox` in `cli/outbox.py`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from medbill_tui.cli import outbox as outbox_cli
 from medbill_tui.cli.progress import ProgressLine
 from medbill_tui.domain.money import fmt_money, money_str
 from medbill_tui.records.claims import ClaimRun, SubmissionRun
@@ -33,6 +34,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     submit.add_argument("--out", type=Path, metavar="DIR", help="outbox folder (MEDBILL_OUTBOX)")
     submit.add_argument("--dry-run", action="store_true", help="report only; send nothing")
     submit.add_argument("--format", choices=("plain", "json"), default="plain")
+    outbox_cli.add_parser(claims_sub)
 
 
 def claim_run_json(run: ClaimRun) -> str:
@@ -105,6 +107,7 @@ def submission_json(run: SubmissionRun) -> str:
                 }
                 for f in run.files
             ],
+            "repaired": list(run.repaired),
         },
         indent=2,
     )
@@ -124,10 +127,15 @@ def submission_plain(run: SubmissionRun) -> str:
             )
         )
     lines += [f"wrote {f.path} (ISA13 {f.isa13}, {f.claims} claims)" for f in run.files]
+    lines += [
+        f"wrote again {path} (sent before, it never reached the outbox)" for path in run.repaired
+    ]
     return "\n".join(lines)
 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
+    if args.claims_command == "outbox":
+        return outbox_cli.run(runtime, args)
     if args.claims_command == "submit":
         progress = ProgressLine("Sending claims")
         sender = SubmissionService(

@@ -25,7 +25,7 @@ from medbill_tui.edi.segments import (
     iter_segments,
 )
 
-Kind = Literal["837P", "999", "277CA", "835", "270", "271", "276", "277"]
+Kind = Literal["837P", "999", "277CA", "835", "270", "271", "276", "277", "TA1"]
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -51,6 +51,9 @@ class Detected:
     gs08: str
     st_count: int
 
+
+TA1_ONLY = Detected(kind="TA1", gs08="", st_count=0)
+"""An interchange holding only TA1 interchange acknowledgments (no functional group)."""
 
 # (GS01, start of GS08) -> kind; checked in order
 _KINDS: tuple[tuple[str, str, Kind], ...] = (
@@ -83,6 +86,7 @@ _WHAT = {
     "271": "a 271 eligibility response",
     "276": "a 276 claim status request",
     "277": "a 277 claim status response",
+    "TA1": "a TA1 interchange acknowledgment",
 }
 
 _IGNORED = {
@@ -127,9 +131,7 @@ def _head(segments: list[Segment]) -> Detected:
     groups = [s for s in segments if s.elements[0] == "GS"]
     if not groups:
         if any(s.id == "TA1" for s in segments):
-            raise UnsupportedTransaction(
-                "this interchange holds only a TA1 interchange acknowledgment, no transactions"
-            )
+            return TA1_ONLY
         raise X12SyntaxError("there is no GS (functional group) segment", segments[-1].number)
     kinds = {kind_of_group(gs) for gs in groups}
     if len(kinds) > 1:

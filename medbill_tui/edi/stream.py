@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medbill_tui.edi.detect import (
+    TA1_ONLY,
     Detected,
     Interchange,
     Kind,
@@ -30,6 +31,8 @@ from medbill_tui.edi.detect import (
 from medbill_tui.edi.segments import CHUNK_BYTES, Delimiters, Segment, X12Stream, X12SyntaxError
 
 MAX_WARNINGS = 20
+MAX_TA1 = 1000
+"""The most TA1 segments (one per interchange answered) a file may hold; all are kept."""
 
 
 class FileChanged(X12SyntaxError):
@@ -44,11 +47,12 @@ class Scan:
     size: int
     delimiters: Delimiters
     isa: Segment
-    gs: Segment
+    gs: Segment | None
     ak1: Segment | None
     detected: Detected
     warnings: tuple[str, ...]
     segments: int
+    ta1s: tuple[Segment, ...] = ()
 
     def interchange(self) -> Interchange:
         """The envelope as the parsers want it (its sets come from `stream_sets`)."""
@@ -68,7 +72,7 @@ class EnvelopeWalk:
         self.segments = 0
         self.warnings: list[str] = []
         self._dropped = 0
-        self.ta1 = False
+        self.ta1s: list[Segment] = []
 
     def _warn(self, words: str, number: int) -> None:
         if len(self.warnings) < MAX_WARNINGS:
@@ -175,7 +179,9 @@ class EnvelopeWalk:
                 check_isa_version(seg)
                 self.isa = seg
             elif sid == "TA1":
-                self.ta1 = True
+                if len(self.ta1s) == MAX_TA1:
+                    raise X12SyntaxError(f"more than {MAX_TA1} TA1 segments", seg.number)
+                self.ta1s.append(seg)
             else:
                 raise X12SyntaxError(f"{sid} segment outside a transaction set", seg.number)
         if last is None or self.isa is None:
@@ -196,13 +202,9 @@ class EnvelopeWalk:
             raise X12SyntaxError(
                 f"the file is truncated: it ends with {last.id}, not IEA", last.number
             )
-        if self.kind is None:
-            if self.ta1:
-                raise UnsupportedTransaction(
-                    "this interchange holds only a TA1 interchange acknowledgment, no transactions"
-                )
+        if self.kind is None and not self.ta1s:
             raise X12SyntaxError("there is no GS (functional group) segment", last.number)
-        if not self.st_count:
+        if self.kind is not None and not self.st_count:
             assert self.gs_first is not None
             raise X12SyntaxError("there is no ST (transaction set) segment", self.gs_first.number)
         if st is not None:
@@ -221,7 +223,12 @@ class EnvelopeWalk:
             self.warnings.append(f"… and {self._dropped} more envelope warning(s)")
 
     def detected(self) -> Detected:
-        """The kind, the first group's GS08 and the number of sets seen."""
+        """The kind, the first group's GS08 and the number of sets seen (a file of TA1s only:
+        `TA1_ONLY`)."""
+        if self.kind is None and self.ta1s:
+            if self.expected is not None:
+                require_kind(TA1_ONLY, self.expected)
+            return TA1_ONLY
         assert self.kind is not None and self.gs_first is not None
         return Detected(self.kind, self.gs_first.get(8), self.st_count)
 
@@ -233,7 +240,7 @@ def scan_file(path: Path, expected: Kind | None = None, chunk_bytes: int = CHUNK
         walk = EnvelopeWalk(expected)
         for _ in walk.walk(stream.segments(), collect=False):
             pass
-    assert walk.isa is not None and walk.gs_first is not None
+    assert walk.isa is not None
     return Scan(
         stream.sha256,
         stream.size,
@@ -244,6 +251,7 @@ def scan_file(path: Path, expected: Kind | None = None, chunk_bytes: int = CHUNK
         walk.detected(),
         tuple(walk.warnings),
         walk.segments,
+        tuple(walk.ta1s),
     )
 
 

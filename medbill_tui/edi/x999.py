@@ -19,6 +19,9 @@ from medbill_tui.edi.detect import (
 )
 from medbill_tui.edi.segments import Delimiters, Segment, X12SyntaxError
 
+GROUP_REJECTED = frozenset({"R", "M", "W", "X"})
+"""AK901 codes that reject the whole functional group (E is "accepted, errors noted")."""
+
 
 @dataclass(frozen=True, slots=True)
 class AckError:
@@ -76,11 +79,35 @@ class Ack999:
     receiver_id: str
     ack_control: str
     warnings: tuple[str, ...]
+    loose_set_statuses: tuple[str, ...] = ()
+    """IK501 of IK5 segments sent without an AK2 (no set named to tie them to)."""
 
     @property
     def accepted(self) -> bool:
         """AK901 A or E: the whole group went through."""
         return self.group_status in ("A", "E")
+
+    @property
+    def rejects_group(self) -> bool:
+        """The whole group was rejected, every set in it: AK901 R, M, W or X ("a rejection of
+        a functional group is a rejection of all transaction sets in that functional group"),
+        or no set accepted (AK904 0) while every IK5 it holds says rejected."""
+        if self.group_status in GROUP_REJECTED:
+            return True
+        statuses = [*(s.status for s in self.sets), *self.loose_set_statuses]
+        return (
+            self.sets_accepted == 0
+            and bool(statuses)
+            and all(status not in ("A", "E") for status in statuses)
+        )
+
+    @property
+    def group_words(self) -> str:
+        """Why the group was rejected, in words (AK901 and AK905-AK909)."""
+        words = f"the whole group {self.group_control} was {self.group_status_words}"
+        if self.group_codes:
+            words += " (" + "; ".join(ack_error_words("group", c) for c in self.group_codes) + ")"
+        return words
 
 
 def parse_999(text: str | bytes) -> Ack999:
@@ -130,10 +157,11 @@ def _parse_set(tset: TransactionSet, inter: Interchange) -> list[Ack999]:
     ak2: _Ak2 | None = None
     ik3: _Ik3 | None = None
     sets: list[AckSet] = []
+    loose: list[str] = []
     for seg in tset.segments[1:-1]:
         sid = seg.id
         if sid == "AK1":
-            ak1, sets = seg, []
+            ak1, sets, loose = seg, [], []
         elif ak1 is None:
             raise X12SyntaxError(f"{sid} before the AK1 segment", seg.number)
         elif sid == "AK2":
@@ -152,7 +180,8 @@ def _parse_set(tset: TransactionSet, inter: Interchange) -> list[Ack999]:
                 ik3.contexts.append(seg)
         elif sid == "IK5":
             if ak2 is None:
-                # some senders leave out AK2 for accepted sets; nothing to tie it to
+                # some senders leave out AK2; no set is named, only the status counts
+                loose.append(seg.get(1))
                 continue
             sets.append(_ack_set(ak2, seg, delims))
             ak2 = ik3 = None
@@ -179,6 +208,7 @@ def _parse_set(tset: TransactionSet, inter: Interchange) -> list[Ack999]:
                     receiver_id=inter.receiver_id,
                     ack_control=tset.control,
                     warnings=warnings,
+                    loose_set_statuses=tuple(loose),
                 )
             )
             ak1 = None

@@ -80,6 +80,8 @@ class SubmissionRun:
     dry_run: bool
     groups: tuple[SubmissionGroup, ...]
     files: tuple[SubmittedFile, ...] = ()
+    repaired: tuple[str, ...] = ()
+    """Files of earlier runs written again because they never reached the outbox."""
 
     @property
     def claims(self) -> int:

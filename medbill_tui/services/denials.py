@@ -12,13 +12,17 @@ from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import denials as repo
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.outbox import store_appeal_letter
 from medbill_tui.db.repositories.reference import carc_description, practice_address
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records.detail import DenialDetail
+from medbill_tui.records.outbox import UnwrittenFile
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import record_view
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+from medbill_tui.services.outbox import record_written
+from medbill_tui.services.outbox_files import AttemptFiles, run_writing_files
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -134,10 +138,15 @@ class DenialService:
 
     @translate_errors
     def appeal(self, work_item_id: int, argument: str = "") -> Path:
-        """Write an appeal letter from the template and set a follow-up date; returns its path."""
-        today = self.clock.today()
+        """Write an appeal letter from the template and set a follow-up date; returns its path.
 
-        def action(conn: Connection, ctx: repo.DenialContext) -> Path:
+        The letter's text is stored with the note; the file is renamed into the letters folder
+        only after the commit (a rollback leaves nothing there; a letter whose rename never
+        happened is written again by `medbill claims outbox --repair`)."""
+        today = self.clock.today()
+        stored: list[UnwrittenFile] = []
+
+        def action(conn: Connection, ctx: repo.DenialContext, files: AttemptFiles) -> Path:
             if ctx.status != "open":
                 raise repo.DenialRefused(f"this denial is already {ctx.status}")
             practice = practice_address(conn)
@@ -161,12 +170,15 @@ class DenialService:
                 argument=argument.strip() or "[State why the denial is wrong.]",
                 biller=self.actor,
             )
+            path = self.letters / f"appeal_{ctx.claim_no}_{today:%Y%m%d}.txt"
             try:
-                self.letters.mkdir(parents=True, exist_ok=True)
-                path = self.letters / f"appeal_{ctx.claim_no}_{today:%Y%m%d}.txt"
-                path.write_text(letter, encoding="utf-8")
+                files.write(path, letter.encode("utf-8"))
             except OSError as exc:
                 raise repo.DenialRefused(f"cannot write the letter: {exc.strerror}") from None
+            stored.clear()
+            stored.append(
+                store_appeal_letter(conn, ctx.claim_id, work_item_id, path.name, letter, self.actor)
+            )
             record_audit(
                 conn, self.actor, "export", "claim", ctx.claim_id, f"appeal letter {path.name}"
             )
@@ -179,4 +191,13 @@ class DenialService:
             )
             return path
 
-        return self._do(work_item_id, action)
+        def work(session: Session, files: AttemptFiles) -> Path:
+            conn = session.connection()
+            try:
+                return action(conn, repo.load_denial(conn, work_item_id), files)
+            except repo.DenialRefused as exc:
+                raise DenialActionRefused(sentence(exc)) from None
+
+        path, placed = run_writing_files(self.engine, work)
+        record_written(self.engine, stored if placed else [], self.actor)
+        return path

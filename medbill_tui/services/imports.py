@@ -1,4 +1,4 @@
-"""Importing inbound X12 files (999, 277CA; 835 through the remittance service).
+"""Importing inbound X12 files (999, TA1, 277CA; 835 through the remittance service).
 
 Files of any size are streamed, never read whole: a first pass (`edi.stream.scan_file`) hashes
 the bytes and checks the envelope chunk by chunk; the transaction then streams the file again
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from medbill_tui.db.repositories import acks as repo
 from medbill_tui.db.repositories import edi_store
+from medbill_tui.db.repositories.interchange_acks import apply_ta1
 from medbill_tui.db.uow import (
     ConstraintViolated,
     constraint_violations,
@@ -34,6 +35,7 @@ from medbill_tui.edi.stream import (
     stream_segments,
     stream_sets,
 )
+from medbill_tui.edi.ta1 import read_ta1s
 from medbill_tui.edi.validate import (
     BackgroundValidation,
     ValidationIssue,
@@ -52,7 +54,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
-IMPORTED_KINDS = ("999", "277CA", "835")
+IMPORTED_KINDS = ("999", "277CA", "835", "TA1")
 MB = 1024 * 1024
 
 
@@ -129,6 +131,20 @@ class _Skipped:
 
     def cancel(self) -> None:
         return None
+
+
+class _Nothing:
+    """A TA1 file (ISA, TA1, IEA): pyx12 reads only interchanges with functional groups, and
+    our own envelope walk and TA1 reader check all there is."""
+
+    def result(self) -> ValidationResult:
+        return ValidationResult(True, ())
+
+    def cancel(self) -> None:
+        return None
+
+
+_NOT_CHECKED = _Nothing()
 
 
 class ImportService:
@@ -211,7 +227,7 @@ class ImportService:
             prior = repo.prior_import(conn, scan.sha256)
         if prior is not None:
             return _already(name, kind, prior)
-        validation = self._validation(path, scan.size)
+        validation = _NOT_CHECKED if kind == "TA1" else self._validation(path, scan.size)
         try:
             with constraint_violations():
                 return run_in_transaction(
@@ -249,7 +265,7 @@ class ImportService:
         content, stored_sha = edi_store.store_content(conn, path, self.limits.inline_max_bytes)
         if stored_sha != scan.sha256:
             raise ImportFailed(f"{name}: {FileChanged.__doc__}; nothing was imported")
-        gs06 = scan.gs.get(6)
+        gs06 = scan.gs.get(6) if scan.gs is not None else ""
         if kind == "999":
             gs06 = scan.ak1.get(2) if scan.ak1 is not None else ""
         sender = scan.isa.get(6).strip()
@@ -295,6 +311,9 @@ class ImportService:
             if scan.detected.kind == "999":
                 for ack in iter_999(inter, stream_sets(path, scan)):
                     _add(total, repo.apply_999(conn, ack, file_id, self.actor, today))
+            elif scan.detected.kind == "TA1":
+                for ta1 in read_ta1s(scan.ta1s, scan.isa):
+                    _add(total, apply_ta1(conn, ta1, file_id, self.actor, today))
             else:
                 for ack277 in iter_277ca(inter, stream_sets(path, scan)):
                     _add(total, repo.apply_277ca(conn, ack277, file_id, self.actor, today))

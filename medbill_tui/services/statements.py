@@ -2,16 +2,15 @@
 
 A run is one transaction. It locks the dunning history (one run at a time), decides per
 guarantor (`domain.statements.decide`), writes each statement into a hidden temporary folder
-while it records the run, the statements (with their text) and an audit event, and only
-after the commit renames that folder to `<as-of>_run<id>` in the statements directory. An
-error or Ctrl+C before the commit leaves no rows and no folder; the text is in the database
-too, so a statement is never lost even if the rename itself were interrupted.
+(`services/outbox_files.py`: each attempt its own) while it records the run, the statements
+(with their text) and an audit event, and only after the commit renames that folder to
+`<as-of>_run<id>` in the statements directory. An error or Ctrl+C before the commit leaves no
+rows and no folder; the text is in the database too, so a statement is never lost even if the
+rename itself were interrupted.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -35,6 +34,7 @@ from medbill_tui.records.statements import (
 )
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+from medbill_tui.services.outbox_files import AttemptFiles, run_writing_files
 from medbill_tui.services.users import require
 
 if TYPE_CHECKING:
@@ -121,18 +121,16 @@ class StatementService:
                 planned = _entries(repo.accounts(conn, day), self.policy, day)
             return StatementRunResult(day, True, tuple(e for _, e in planned))
         out = out_dir or self.out_dir
-        temps: list[Path] = []
 
-        def work(session: Session) -> tuple[StatementRunResult, Path | None]:
+        def work(session: Session, attempt: AttemptFiles) -> StatementRunResult:
             conn = session.connection()
             repo.lock_dunning(conn)
             self._check_not_before_last(conn, day)
             planned = _entries(repo.accounts(conn, day), self.policy, day)
             run_id = repo.next_run_id(conn)
             final = out / run_folder_name(day, run_id)
-            temp = out / f".{final.name}.part"
             sends = [(a, e) for a, e in planned if e.decision.action is Action.SEND]
-            events = self._write(conn, sends, day, run_id, temp, temps, progress)
+            events = self._write(conn, sends, day, run_id, final, attempt, progress)
             entries = [e for _, e in planned]
             files = {ev.guarantor_id: str(final / (ev.file_name or "")) for ev in events}
             entries = [
@@ -163,19 +161,9 @@ class StatementService:
             record_audit(
                 conn, self.actor, "statements.run", "statement_run", run_id, _audit_detail(result)
             )
-            return result, (temp if sends else None)
+            return result
 
-        try:
-            result, temp = run_in_transaction(self.engine, work)
-        except BaseException:
-            for folder in temps:
-                shutil.rmtree(folder, ignore_errors=True)
-            raise
-        for folder in temps:
-            if folder != temp:
-                shutil.rmtree(folder, ignore_errors=True)
-        if temp is not None:
-            os.replace(temp, result.folder)
+        result, _ = run_writing_files(self.engine, work)
         return result
 
     def _write(
@@ -184,22 +172,22 @@ class StatementService:
         sends: list[tuple[StatementAccount, StatementEntry]],
         day: date,
         run_id: int,
-        temp: Path,
-        temps: list[Path],
+        final: Path,
+        files: AttemptFiles,
         progress: Progress | None,
     ) -> list[repo.NewEvent]:
-        """Render every statement into `temp` and return the rows that record them."""
+        """Render every statement into the temporary folder that becomes `final` after the
+        commit and return the rows that record them."""
         if not sends:
             return []
         practice = repo.practice_info(conn)
         lines = repo.visits(conn, [a.guarantor_id for a, _ in sends], day)
         try:
-            temp.mkdir(parents=True)
+            temp = files.folder(final)
         except OSError as exc:
             raise StatementsFailed(
-                f"Cannot write statements to {temp.parent}: {exc.strerror}. Nothing was sent."
+                f"Cannot write statements to {final.parent}: {exc.strerror}. Nothing was sent."
             ) from None
-        temps.append(temp)
         events: list[repo.NewEvent] = []
         for number, (account, entry) in enumerate(sends, 1):
             step = entry.decision.step or Step.FIRST

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -11,12 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import submissions as repo
-from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.db.repositories.outbox import KIND_837P
 from medbill_tui.edi.validate import ValidationIssue, validate_x12
 from medbill_tui.edi.x837p import Envelope, write_837p
 from medbill_tui.records.claims import SubmissionGroup, SubmissionRun, SubmittedFile
+from medbill_tui.records.outbox import UnwrittenFile
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+from medbill_tui.services.outbox import OutboxService, record_written
+from medbill_tui.services.outbox_files import AttemptFiles, run_writing_files
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -50,12 +52,16 @@ class SubmissionService:
         """Send the ready claims (all when None): one interchange per clearinghouse.
 
         One transaction: if building, validating or writing any file fails, no claim is marked
-        submitted and no file is left in the outbox.
+        submitted and no file is left in the outbox; only the attempt that commits leaves its
+        files (renamed after the commit). First, files of earlier runs that committed but never
+        reached the outbox are written again (`SubmissionRun.repaired`).
         """
         out = out_dir or self.outbox
-        written: list[tuple[Path, Path]] = []
+        repaired = () if dry_run else self._repair(out)
+        sent: list[UnwrittenFile] = []
 
-        def work(session: Session) -> SubmissionRun:
+        def work(session: Session, files: AttemptFiles) -> SubmissionRun:
+            sent.clear()
             conn = session.connection()
             try:
                 default = repo.default_clearinghouse(conn)
@@ -69,12 +75,12 @@ class SubmissionService:
                 session.rollback()
                 return SubmissionRun(True, groups)
             if not claims:
-                return SubmissionRun(False, ())
+                return SubmissionRun(False, (), repaired=repaired)
             billing = repo.billing_provider(conn)
             by_house: dict[int, list[repo.ReadyClaim]] = defaultdict(list)
             for claim in claims:
                 by_house[claim.clearinghouse_id].append(claim)
-            files: list[SubmittedFile] = []
+            done_files: list[SubmittedFile] = []
             done = 0
             for house_id, batch in sorted(by_house.items()):
                 ch = houses[house_id]
@@ -99,16 +105,13 @@ class SubmissionService:
                     raise SubmissionFailed(_explain(check.issues[0], result.claim_segments))
                 name = f"837P_{isa13:09d}_{now:%Y%m%d}.x12"
                 final = out / name
-                temp = out / f".{name}.part"
                 try:
-                    out.mkdir(parents=True, exist_ok=True)
-                    temp.write_bytes(result.text.encode("ascii"))
+                    files.write(final, result.text.encode("ascii"))
                 except OSError as exc:
                     raise SubmissionFailed(
                         f"Cannot write to the outbox {out}: {exc.strerror}"
                     ) from None
-                written.append((temp, final))
-                repo.record_submission(
+                file_id = repo.record_submission(
                     conn,
                     content=result.text.encode("ascii"),
                     file_name=name,
@@ -121,22 +124,30 @@ class SubmissionService:
                     actor=self.actor,
                     today=self.clock.today(),
                 )
+                sent.append(UnwrittenFile(KIND_837P, file_id, name))
                 amount = sum((c.out.total for c in batch), Decimal("0.00"))
-                files.append(SubmittedFile(str(final), ch.name, f"{isa13:09d}", len(batch), amount))
+                done_files.append(
+                    SubmittedFile(str(final), ch.name, f"{isa13:09d}", len(batch), amount)
+                )
                 done += len(batch)
                 if progress is not None:
                     progress(done, len(claims))
-            return SubmissionRun(False, groups, tuple(files))
+            return SubmissionRun(False, groups, tuple(done_files), repaired)
 
-        try:
-            run = run_in_transaction(self.engine, work)
-        except BaseException:
-            for temp, _ in written:
-                temp.unlink(missing_ok=True)
-            raise
-        for temp, final in written:
-            os.replace(temp, final)
+        run, placed = run_writing_files(self.engine, work)
+        names = {path.name for path in placed}
+        record_written(self.engine, [f for f in sent if f.file_name in names], self.actor)
         return run
+
+    def _repair(self, out: Path) -> tuple[str, ...]:
+        """Write again the 837Ps committed earlier whose rename never happened (a crash)."""
+        report = OutboxService(self.engine, self.actor, out, None).repair()
+        if report.failed:
+            raise SubmissionFailed(
+                f"Nothing was sent: a file sent before is missing from the outbox and could "
+                f"not be written again ({report.failed[0]})"
+            )
+        return report.missing
 
 
 def _groups(

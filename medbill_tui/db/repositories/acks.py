@@ -89,7 +89,7 @@ def record_inbound(
     return int(file_id)
 
 
-def _move(
+def move_waiting(
     conn: Connection,
     claim_id: int,
     waiting: frozenset[ClaimStatus],
@@ -105,7 +105,7 @@ def _move(
     return bool(moved)
 
 
-def _ack(
+def record_ack(
     conn: Connection,
     file_id: int,
     kind: str,
@@ -170,7 +170,7 @@ class RejectionFacts:
         )
 
 
-def _rejection_item(
+def open_rejection(
     conn: Connection, claim_id: int, detail: str, facts: RejectionFacts, today: object
 ) -> None:
     conn.execute(
@@ -214,7 +214,7 @@ def apply_999(conn: Connection, ack: Ack999, file_id: int, actor: str, today: ob
         detail = _set_words(tset)
         for sub in subs:
             status = "accepted" if accepted else "rejected"
-            _ack(
+            record_ack(
                 conn,
                 file_id,
                 "999",
@@ -226,14 +226,16 @@ def apply_999(conn: Connection, ack: Ack999, file_id: int, actor: str, today: ob
                 _segments(tset),
             )
             if accepted:
-                moved = _move(
+                moved = move_waiting(
                     conn, sub.claim_id, _SENT, S.ACCEPTED_999, actor, "999: file accepted"
                 )
                 counts.accepted += 1
             else:
-                moved = _move(conn, sub.claim_id, _SENT, S.REJECTED_999, actor, f"999: {detail}")
+                moved = move_waiting(
+                    conn, sub.claim_id, _SENT, S.REJECTED_999, actor, f"999: {detail}"
+                )
                 if moved:
-                    _rejection_item(
+                    open_rejection(
                         conn,
                         sub.claim_id,
                         f"999 rejected the file: {detail}",
@@ -243,7 +245,51 @@ def apply_999(conn: Connection, ack: Ack999, file_id: int, actor: str, today: ob
                 counts.rejected += 1
             if not moved:
                 counts.unchanged += 1
+    if ack.rejects_group:
+        named = [t.control.lstrip("0") or "0" for t in ack.sets]
+        _reject_group(conn, ack, batch.id, named, file_id, actor, today, counts)
     return counts
+
+
+def _reject_group(
+    conn: Connection,
+    ack: Ack999,
+    batch_id: int,
+    named: list[str],
+    file_id: int,
+    actor: str,
+    today: object,
+    counts: AckCounts,
+) -> None:
+    """Reject every claim of the group that no AK2 of the 999 named (all of them when it named
+    none): the group's rejection is every set's."""
+    subs = conn.execute(
+        text(
+            "SELECT id, claim_id FROM submission WHERE edi_file_id = :f "
+            "AND NOT (coalesce(nullif(ltrim(st02, '0'), ''), '0') = ANY(:named)) ORDER BY id"
+        ),
+        {"f": batch_id, "named": named},
+    ).all()
+    words = ack.group_words
+    code = ack.group_codes[0][:3] if ack.group_codes else None
+    facts = RejectionFacts("999", words, error_segment="AK9", error_code=code)
+    for sub in subs:
+        record_ack(
+            conn,
+            file_id,
+            "999",
+            sub.id,
+            sub.claim_id,
+            "rejected",
+            f"AK9 {ack.group_status}",
+            words,
+            None,
+        )
+        if move_waiting(conn, sub.claim_id, _SENT, S.REJECTED_999, actor, words):
+            open_rejection(conn, sub.claim_id, words, facts, today)
+        else:
+            counts.unchanged += 1
+        counts.rejected += 1
 
 
 def _set_words(tset: AckSet) -> str:
@@ -305,13 +351,13 @@ def apply_277ca(
             {"c": row.id},
         ).scalar()
         if claim.accepted:
-            _ack(conn, file_id, "277CA", sub, row.id, "accepted", code, claim.words, None)
+            record_ack(conn, file_id, "277CA", sub, row.id, "accepted", code, claim.words, None)
             if claim.payer_claim_no:
                 conn.execute(
                     text("UPDATE claim SET payer_claim_no = :p WHERE id = :id"),
                     {"p": claim.payer_claim_no, "id": row.id},
                 )
-            moved = _move(
+            moved = move_waiting(
                 conn,
                 row.id,
                 _NOT_ACKNOWLEDGED,
@@ -321,8 +367,8 @@ def apply_277ca(
             )
             counts.accepted += 1
         elif claim.accepted is False:
-            _ack(conn, file_id, "277CA", sub, row.id, "rejected", code, claim.words, None)
-            moved = _move(
+            record_ack(conn, file_id, "277CA", sub, row.id, "rejected", code, claim.words, None)
+            moved = move_waiting(
                 conn,
                 row.id,
                 _NOT_ACKNOWLEDGED,
@@ -331,7 +377,7 @@ def apply_277ca(
                 f"277CA {code}: {claim.words}",
             )
             if moved:
-                _rejection_item(
+                open_rejection(
                     conn,
                     row.id,
                     f"277CA rejected it ({code}): {claim.words}",
@@ -340,7 +386,7 @@ def apply_277ca(
                 )
             counts.rejected += 1
         else:
-            _ack(conn, file_id, "277CA", sub, row.id, "pending", code, claim.words, None)
+            record_ack(conn, file_id, "277CA", sub, row.id, "pending", code, claim.words, None)
             moved = False
         if not moved:
             counts.unchanged += 1

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -38,6 +39,11 @@ class EdiFile(Base):
             unique=True,
             postgresql_where=text("direction = 'in'"),
         ),
+        Index(
+            "ix_edi_file_unwritten",
+            "id",
+            postgresql_where=text("direction = 'out' AND written_at IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     direction: Mapped[str] = mapped_column(String(3))
@@ -55,6 +61,26 @@ class EdiFile(Base):
     warnings: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
     created_by: Mapped[str] = mapped_column(String(64))
+    written_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Outbound: when the file reached its folder (NULL: committed, file not written yet)."""
+
+
+class AppealLetter(Base):
+    """An appeal letter's text, kept so that a letter lost before it reached its folder can be
+    written again."""
+
+    __tablename__ = "appeal_letter"
+    __table_args__ = (
+        Index("ix_appeal_letter_unwritten", "id", postgresql_where=text("written_at IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
+    work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+    created_by: Mapped[str] = mapped_column(String(64))
+    written_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Submission(Base):
