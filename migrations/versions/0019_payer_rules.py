@@ -1,8 +1,8 @@
 """Payer rules as data, and who signs: appeal window and payment timer per payer, the
 practice's phone number, a user's full name
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07 13:40:00.000000
 
 `payer.appeal_days` (default 180, the app's former global) dates a denial's appeal deadline
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
