@@ -190,3 +190,11 @@ def test_bad_claims_change_nothing(demo_engine: Engine, where: str | None, words
         claims(demo_engine).rebill(claim_no)
     with demo_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*), max(version) FROM claim")).one() == before
+
+
+def test_a_void_claim_is_refused(demo_engine: Engine) -> None:
+    claim_no = a_claim(demo_engine, "status = 'ready'")
+    with demo_engine.begin() as conn:
+        conn.execute(text("UPDATE claim SET status = 'void' WHERE claim_no = :n"), {"n": claim_no})
+    with pytest.raises(ClaimRefused, match=f"Claim {claim_no} is void: nothing changed"):
+        claims(demo_engine).correct(claim_no)
