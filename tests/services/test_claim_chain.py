@@ -4,6 +4,7 @@ corrected / void / rebill actions on a sent claim."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, text
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimRefused, ClaimService
 from medbill_tui.services.denials import DenialActionRefused
+from medbill_tui.services.encounters import EncounterService
 from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.users import RoleRefused
 from tests.conftest import DEMO_TODAY
@@ -198,3 +200,29 @@ def test_a_void_claim_is_refused(demo_engine: Engine) -> None:
         conn.execute(text("UPDATE claim SET status = 'void' WHERE claim_no = :n"), {"n": claim_no})
     with pytest.raises(ClaimRefused, match=f"Claim {claim_no} is void: nothing changed"):
         claims(demo_engine).correct(claim_no)
+
+
+def test_a_corrected_visit_saved_updates_the_waiting_claim(demo_engine: Engine) -> None:
+    paid = a_claim(demo_engine, "status = 'paid' AND payer_claim_no IS NOT NULL")
+    made = claims(demo_engine).correct(paid)
+    visits = EncounterService(demo_engine, Clock(DEMO_TODAY), "b1")
+    with demo_engine.connect() as conn:
+        encounter = conn.execute(
+            text("SELECT encounter_id FROM claim WHERE id = :c"), {"c": made.claim_id}
+        ).scalar_one()
+    form = visits.load(encounter)  # a visit whose corrected claim waits is open to edit
+    first = replace(form.lines[0], charge=str(Decimal(form.lines[0].charge) + 10))
+    visits.save(replace(form, lines=(first, *form.lines[1:])), form)
+    with demo_engine.connect() as conn:
+        total, lines = conn.execute(
+            text(
+                "SELECT total_charge, (SELECT sum(amount) FROM claim_line WHERE claim_id = :c) "
+                "FROM claim WHERE id = :c"
+            ),
+            {"c": made.claim_id},
+        ).one()
+        charges = conn.execute(
+            text("SELECT sum(amount) FROM charge WHERE encounter_id = :e"), {"e": encounter}
+        ).scalar_one()
+    assert total == lines == charges
+    ledger_clean(demo_engine)

@@ -256,6 +256,14 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
     )
 
 
+def refresh_ready_replacement(conn: Connection, claim_id: int, actor: str) -> None:
+    """After the visit was corrected: the corrected claim waiting to be sent takes the new
+    lines and total; its charge on the ledger is reversed and posted again."""
+    _rebill_lines(conn, claim_id, actor)
+    _charge_again(conn, claim_id, actor)
+    record_audit(conn, actor, "update", "claim", claim_id, "lines from the corrected visit")
+
+
 def _rebill_lines(conn: Connection, claim_id: int, actor: str) -> None:
     """The claim's lines become the encounter's charges; its live charge entries reversed."""
     conn.execute(text("DELETE FROM claim_line WHERE claim_id = :c"), {"c": claim_id})
