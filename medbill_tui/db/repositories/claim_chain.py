@@ -148,7 +148,11 @@ def replace_claim(
         )
     except ClaimMoveRefused as exc:
         raise ChainRefused(str(exc)) from None
-    kind = {"7": "replacement", "8": "void", "1": "original"}[freq]
+    kind = {
+        ChainAction.CORRECT: "corrected claim",
+        ChainAction.VOID: "void",
+        ChainAction.REBILL: "rebill",
+    }[action]
     conn.execute(
         text(
             "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
