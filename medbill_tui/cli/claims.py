@@ -1,4 +1,5 @@
-"""`medbill claims create|submit|outbox` (`outbox` in `cli/outbox.py`)."""
+"""`medbill claims create|submit|outbox` (`outbox` in `cli/outbox.py`), and
+`claims void|correct|rebill CLAIM_NO [--reason TEXT]`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from tabulate import tabulate
 from medbill_tui.cli import outbox as outbox_cli
 from medbill_tui.cli.progress import ProgressLine
 from medbill_tui.domain.money import fmt_money, money_str
-from medbill_tui.records.claims import ClaimRun, SubmissionRun
+from medbill_tui.records.claims import ClaimReplaced, ClaimRun, SubmissionRun
 from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.submissions import SubmissionService
@@ -35,6 +36,28 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     submit.add_argument("--dry-run", action="store_true", help="report only; send nothing")
     submit.add_argument("--format", choices=("plain", "json"), default="plain")
     outbox_cli.add_parser(claims_sub)
+    for action, words in CHAIN_HELP.items():
+        chain = claims_sub.add_parser(action, help=words)
+        chain.add_argument("claim_no", metavar="CLAIM_NO", help="our claim number (C…)")
+        chain.add_argument("--reason", default="", metavar="TEXT", help="why (kept in history)")
+
+
+CHAIN_HELP = {
+    "void": "void a sent claim (frequency 8; supervisors and admins)",
+    "correct": "send a corrected claim from the visit's charges (frequency 7)",
+    "rebill": "bill again as an original a claim the payer never received (frequency 1)",
+}
+FREQUENCY_WORDS = {"7": "replacement (7)", "8": "void (8)", "1": "original (1)"}
+
+
+def chain_plain(action: str, made: ClaimReplaced) -> str:
+    """`claim C100601 (void (8)) replaces C100145; ready to send; 1 open item closed`."""
+    closed = f"; {made.closed_items} open item(s) closed" if made.closed_items else ""
+    money = "; its money is reversed when the payer confirms" if action == "void" else ""
+    return (
+        f"claim {made.claim_no} ({FREQUENCY_WORDS[made.frequency]}) replaces "
+        f"{made.replaced_no}; ready to send{closed}{money}"
+    )
 
 
 def claim_run_json(run: ClaimRun) -> str:
@@ -136,6 +159,12 @@ def submission_plain(run: SubmissionRun) -> str:
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
     if args.claims_command == "outbox":
         return outbox_cli.run(runtime, args)
+    if args.claims_command in CHAIN_HELP:
+        claims = ClaimService(runtime.engine, runtime.clock, runtime.actor, role=runtime.role)
+        act = {"void": claims.void, "correct": claims.correct, "rebill": claims.rebill}
+        made = act[args.claims_command](args.claim_no, args.reason)
+        print(chain_plain(args.claims_command, made))
+        return 0
     if args.claims_command == "submit":
         progress = ProgressLine("Sending claims")
         sender = SubmissionService(

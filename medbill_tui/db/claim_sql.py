@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from medbill_tui.domain.claim_state import PENDING, ClaimStatus
+from medbill_tui.domain.claim_state import PENDING, RETIRED, ClaimStatus
 
 
 def status_list(states: Iterable[ClaimStatus]) -> str:
@@ -39,3 +39,8 @@ PENDING_CLAIM_SQL = pending_claim_sql()
 """The pending-claims queue's predicate, shared by its partial index and its query so the
 planner can prove the index applies. Its text is the index predicate of migrations 0001 and
 0011 ("status IN ('ready','batched',…,'hold')"); tests/db/test_claim_status_sql.py checks both."""
+
+
+LIVE_CLAIM_SQL = status_not_in(RETIRED)
+"""Not void and not replaced: the predicate of the one-live-replacement index (migration 0015,
+"status NOT IN ('void','replaced')")."""

@@ -33,15 +33,18 @@ TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
     S.BATCHED: frozenset({S.SUBMITTED, S.READY}),
     # An 835 may adjudicate a claim whose 999/277CA never came in (not every clearinghouse
     # forwards them for every payer): the payer's decision is the answer.
+    # -> REPLACED: corrected or rebilled before the payer answered (domain/claim_chain.py);
+    # -> CLOSED: a void claim the payer confirmed by taking back its payment.
     S.SUBMITTED: frozenset(
         {S.ACCEPTED_999, S.REJECTED_999, S.ACKNOWLEDGED_277CA, S.REJECTED_277CA}
-        | {S.PAID, S.PARTIAL, S.DENIED}
+        | {S.PAID, S.PARTIAL, S.DENIED, S.REPLACED, S.CLOSED}
     ),
     S.ACCEPTED_999: frozenset(
         {S.ACKNOWLEDGED_277CA, S.REJECTED_277CA, S.PAID, S.PARTIAL, S.DENIED}
+        | {S.REPLACED, S.CLOSED}
     ),
     S.REJECTED_999: frozenset({S.READY, S.VOID, S.HOLD}),
-    S.ACKNOWLEDGED_277CA: frozenset({S.PAID, S.PARTIAL, S.DENIED}),
+    S.ACKNOWLEDGED_277CA: frozenset({S.PAID, S.PARTIAL, S.DENIED, S.REPLACED, S.CLOSED}),
     S.REJECTED_277CA: frozenset({S.READY, S.VOID, S.HOLD}),
     # -> ACKNOWLEDGED_277CA: the payer reversed its decision (835 CLP02 = 22); the claim is with
     # the payer again until its corrected decision comes.

@@ -23,6 +23,7 @@ Action = Literal[
     "load-demo",
     "bill-patient-contractual",
     "refund-payer",
+    "void-claim",
 ]
 
 NEEDS: Final[dict[Action, Role]] = {
@@ -33,6 +34,7 @@ NEEDS: Final[dict[Action, Role]] = {
     "confirm-collections": "supervisor",
     "bill-patient-contractual": "supervisor",
     "refund-payer": "supervisor",
+    "void-claim": "supervisor",
     "admin-users": "admin",
     "load-demo": "admin",
 }
@@ -48,6 +50,7 @@ WORDS: Final[dict[Action, str]] = {
     "load-demo": "replace the database with the demo practice",
     "bill-patient-contractual": "move a contractual (CO) amount to the patient",
     "refund-payer": "refund a payer's overpayment",
+    "void-claim": "void a claim the payer has",
 }
 
 

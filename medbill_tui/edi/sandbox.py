@@ -64,7 +64,8 @@ def respond(
     835 denies; `ack_reject_rate`: chance per transaction set that the 999 rejects it (default
     `reject_rate / 2`). With `memory`, a replacement claim (frequency 7) first gets the
     reversal of what was paid on its original, and what is paid now is remembered (the caller
-    keeps it). Raises the parsers' errors when `text_837` is not a readable 837P.
+    keeps it); a void (8) gets only that reversal. The 835 never pays a void. Raises the
+    parsers' errors when `text_837` is not a readable 837P.
     """
     with gc_paused():
         return _respond(text_837, seed, reject_rate, deny_rate, today, ack_reject_rate, memory)
@@ -105,18 +106,24 @@ def _respond(
     payments = adjudicate(accepted, rng, deny_rate)
     if memory is not None:
         payments = _with_take_backs(payments, memory)
+    payments = [p for p in payments if p.decision.claim.frequency != "8" or p.status == "22"]
+    if not payments:  # only voids, with nothing to take back
+        return SandboxResponse(ack, ack_277, None)
     era = write_835(env, control + 2, payments, rng)
     return SandboxResponse(ack, ack_277, era)
 
 
 def _with_take_backs(payments: Sequence[ClaimPayment], memory: SandboxMemory) -> list[ClaimPayment]:
     """Each replacement's payment preceded by the reversal of what was paid on its original;
-    every payment that moved money remembered."""
+    every payment that moved money remembered. A void (frequency 8) gets the reversal and
+    nothing more: the payer pays nothing on a void."""
     out: list[ClaimPayment] = []
     for payment in payments:
         reversal = memory.take_back(payment.decision.claim)
         if reversal is not None:
             out.append(reversal)
+        if payment.decision.claim.frequency == "8":
+            continue
         out.append(payment)
         memory.remember(payment)
     return out

@@ -1,6 +1,7 @@
 """What the sandbox payer remembers of the claims it paid, so that it answers a replacement
 claim (frequency 7, REF*F8) as a real payer does: it takes back (CLP02 = 22) what it paid on
-the original, then pays the replacement. Kept as JSON next to the answers it writes."""
+the original, then pays the replacement; a void (8) gets the take-back alone. Kept as JSON
+next to the answers it writes."""
 
 from __future__ import annotations
 
@@ -50,9 +51,9 @@ class SandboxMemory:
         }
 
     def take_back(self, replacement: Claim837) -> ClaimPayment | None:
-        """The reversal of the payment on the claim `replacement` replaces (None when this
-        payer paid nothing on it); it is forgotten, so it is taken back once."""
-        if replacement.frequency != "7" or not replacement.original_ref:
+        """The reversal of the payment on the claim `replacement` replaces or voids (None when
+        this payer paid nothing on it); it is forgotten, so it is taken back once."""
+        if replacement.frequency not in ("7", "8") or not replacement.original_ref:
             return None
         kept = self.paid.pop(replacement.original_ref, None)
         if kept is None:

@@ -130,3 +130,16 @@ class ClaimEdi:
     last_segment: int
     segments: tuple[tuple[int, str], ...]
     acks: tuple[AckLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimReplaced:
+    """A corrected claim, void or rebill made from a sent claim (ready to send)."""
+
+    claim_id: int
+    claim_no: str
+    frequency: str
+    """7 replacement, 8 void, 1 original (a rebill, or a correction the payer had no number for)"""
+    replaced_no: str
+    closed_items: int
+    """Open work items of the replaced claim closed with it."""

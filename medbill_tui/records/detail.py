@@ -108,6 +108,20 @@ class ClaimDetail:
     history: tuple[HistoryLine, ...]
     open_denials: tuple[str, ...] = field(default=())
     balance: Decimal = Decimal("0.00")
+    payer_claim_no: str | None = None
+    replaces: str = ""
+    """The claim number this claim replaces (corrected, void or rebill), or empty."""
+    replaced_by: tuple[ChainLink, ...] = field(default=())
+    """The claims that replaced or voided this one, oldest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLink:
+    """A claim that took the place of another: its number, frequency and status label."""
+
+    claim_no: str
+    frequency: str
+    status_label: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.worker import Worker
 
-from medbill_tui.records.detail import ClaimDetail, Detail, HistoryLine, PaymentLine
+from medbill_tui.records.detail import ChainLink, ClaimDetail, Detail, HistoryLine, PaymentLine
 from medbill_tui.records.followups import Entity, EntityFollowup
+from medbill_tui.screens.claim_chain_actions import ClaimChainActions
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.note import NoteActions
 from medbill_tui.widgets import detail_render as r
+from medbill_tui.widgets.loaded_messages import DetailLoaded
 from medbill_tui.widgets.text import fmt_date, fmt_datetime, money
 
 FREQUENCIES = {"1": "original", "7": "replacement", "8": "void"}
@@ -62,9 +65,23 @@ def follow_up(item: EntityFollowup | None) -> RenderableType:
     return r.stack(head, r.table(("When", "Who", "Note"), rows, wrap=(2,), keep=(0,)))
 
 
-class ClaimDetailScreen(NoteActions, DetailScreen):
+def chain(detail: ClaimDetail) -> list[tuple[str, str]]:
+    """The claim's place in its chain (replaces / replaced by / voided by), as fields; none
+    for a claim that replaces nothing and was never replaced."""
+    fields = [("Replaces", detail.replaces)] if detail.replaces else []
+    return fields + [
+        (_by(link), f"{link.claim_no} ({link.status_label})") for link in detail.replaced_by
+    ]
+
+
+def _by(link: ChainLink) -> str:
+    return "Voided by" if link.frequency == "8" else "Replaced by"
+
+
+class ClaimDetailScreen(ClaimChainActions, NoteActions, DetailScreen):
     """Header, status, lines, diagnoses, payments, history, open denials, balance, and the
-    follow-up with its notes (n adds a note, p records a payer call)."""
+    follow-up with its notes (n adds a note, p records a payer call); on a sent claim `v`
+    voids it, `c` sends a corrected claim, `b` rebills it (each asks first)."""
 
     what = "claim"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,6 +118,20 @@ class ClaimDetailScreen(NoteActions, DetailScreen):
     def note_saved(self, saved: object) -> None:
         self.load()
 
+    def loaded_claim(self) -> ClaimDetail | None:
+        return self.detail if isinstance(self.detail, ClaimDetail) else None
+
+    def chain_done(self) -> None:
+        self.load()
+
+    def on_detail_loaded(self, message: DetailLoaded) -> None:
+        super().on_detail_loaded(message)
+        self.refresh_bindings()  # v / c / b show for what the claim allows
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        if worker.group == "detail":  # a refused action keeps the claim on screen
+            super().worker_failed(worker)
+
     def title_text(self) -> str:
         if isinstance(self.detail, ClaimDetail):
             return f"Claim {self.detail.claim_no} · {self.detail.patient.name}"
@@ -120,6 +151,7 @@ class ClaimDetailScreen(NoteActions, DetailScreen):
             ("Submitted", fmt_date(detail.submitted_on)),
             ("Charge", money(detail.total_charge)),
             ("Balance", money(detail.balance)),
+            *chain(detail),
         ]
         denials: RenderableType = (
             Text("\n".join(f"  • {denial}" for denial in detail.open_denials))

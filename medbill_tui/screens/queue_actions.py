@@ -243,7 +243,11 @@ class QueueActions(SubmitActions):
         if not isinstance(row, PendingClaimRow | RejectionRow):
             return None
         if not row.status.startswith("rejected"):
-            self.notify(f"Claim {row.claim_no} was not rejected.", timeout=4)
+            self.notify(
+                f"Claim {row.claim_no} was not rejected: open it (Enter) to void, correct or "
+                "rebill it.",
+                timeout=6,
+            )
             return None
         return row
 

@@ -94,7 +94,7 @@ class Services:
     def claims(self) -> ClaimService:
         from medbill_tui.services.claims import ClaimService
 
-        return ClaimService(self.engine, self.clock, self.actor)
+        return ClaimService(self.engine, self.clock, self.actor, role=self.role)
 
     @cached_property
     def patients(self) -> PatientService:

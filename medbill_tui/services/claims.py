@@ -6,6 +6,14 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from medbill_tui.db.repositories.claim_chain import (
+    ChainRefused,
+    claim_id_of,
+    live_replacement,
+    lock_unreplaced,
+    replace_claim,
+    replaced_words,
+)
 from medbill_tui.db.repositories.claims import (
     ClaimConflict,
     batches_for,
@@ -20,13 +28,15 @@ from medbill_tui.db.repositories.claims import (
     split_clean,
 )
 from medbill_tui.db.repositories.patient_billing import PatientBillingRefused, bill_to_patient
-from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.db.uow import ConstraintViolated, constraint_violations, run_in_transaction
+from medbill_tui.domain.claim_chain import ChainAction
 from medbill_tui.domain.claim_state import REJECTED
-from medbill_tui.records.claims import ClaimRun
+from medbill_tui.records.claims import ClaimReplaced, ClaimRun
 from medbill_tui.records.conflicts import FieldChange, Seen
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.conflicts import Conflict, conflict_words, describe
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
+from medbill_tui.services.users import require
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -45,10 +55,12 @@ class ClaimChanged(ClaimRefused, Conflict):
 class ClaimService:
     """Create claims from clean encounters; hold and release. Blocking: call from a worker."""
 
-    def __init__(self, engine: Engine, clock: Clock, actor: str) -> None:
+    def __init__(self, engine: Engine, clock: Clock, actor: str, role: str | None = None) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
+        self.role = role
+        """The actor's role: voiding needs a supervisor (None may not void)."""
 
     @translate_errors
     def create(
@@ -84,12 +96,59 @@ class ClaimService:
 
         def action(conn: Connection) -> None:
             self._check_seen(conn, claim_id, seen, "send again")
+            lock_unreplaced(conn, claim_id)
             status = lock_claim_status(conn, claim_id)
             if status not in REJECTED:
                 raise ClaimConflict("only a rejected claim can be sent again")
             refresh_rejected_claim(conn, claim_id, self.actor)
 
         self._guarded(action)
+
+    @translate_errors
+    def void(self, claim_no: str, reason: str = "") -> ClaimReplaced:
+        """A void claim (frequency 8, REF*F8 = the payer's claim number) ready to send; the
+        claim's money is reversed when the payer confirms (its 835 takes the payment back).
+        Supervisors and admins only (RoleRefused otherwise)."""
+        require(self.role, "void-claim")
+        return self._replace(claim_no, ChainAction.VOID, reason)
+
+    @translate_errors
+    def correct(self, claim_no: str, reason: str = "") -> ClaimReplaced:
+        """A corrected claim from the visit's charges as they stand now: frequency 7 with
+        REF*F8 when the payer has a claim number, else a new original."""
+        return self._replace(claim_no, ChainAction.CORRECT, reason)
+
+    @translate_errors
+    def rebill(self, claim_no: str, reason: str = "") -> ClaimReplaced:
+        """The visit billed again as an original (frequency 1): for a sent claim the payer
+        never received (no payer claim number, not adjudicated)."""
+        return self._replace(claim_no, ChainAction.REBILL, reason)
+
+    def _replace(self, claim_no: str, action: ChainAction, reason: str) -> ClaimReplaced:
+        today = self.clock.today()
+
+        def work(session: Session) -> ClaimReplaced:
+            conn = session.connection()
+            claim_id = claim_id_of(conn, claim_no)
+            with constraint_violations():
+                made = replace_claim(conn, claim_id, action, self.actor, today, reason)
+            return ClaimReplaced(
+                made.claim_id, made.claim_no, made.frequency, made.replaced_no, made.closed_items
+            )
+
+        try:
+            return run_in_transaction(self.engine, work)
+        except ChainRefused as exc:
+            raise ClaimRefused(sentence(exc)) from None
+        except ConstraintViolated:  # another session's replacement won the unique index
+            raise ClaimRefused(self._replaced_by(claim_no)) from None
+
+    def _replaced_by(self, claim_no: str) -> str:
+        with self.engine.connect() as conn:
+            found = live_replacement(conn, claim_id_of(conn, claim_no))
+        if found is None:
+            return f"Claim {claim_no} changed meanwhile; nothing changed"
+        return sentence(replaced_words(claim_no, found))
 
     @translate_errors
     def hold_claim(self, claim_id: int, reason: str, seen: Seen | None = None) -> None:
@@ -156,3 +215,5 @@ class ClaimService:
             run_in_transaction(self.engine, work)
         except ClaimConflict as exc:
             raise ClaimRefused(str(exc)) from None
+        except ChainRefused as exc:
+            raise ClaimRefused(sentence(exc)) from None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from medbill_tui.db.codesets import CodeHit, search_codes
 from medbill_tui.db.repositories import encounters as repo
-from medbill_tui.db.repositories.claims import refresh_rejected_claim
+from medbill_tui.db.repositories.claims import refresh_ready_replacement, refresh_rejected_claim
 from medbill_tui.db.repositories.drafts import delete_draft
 from medbill_tui.db.repositories.fees import fee_for, payer_id_for_coverage
 from medbill_tui.db.repositories.scrub_input import DbCodeBook
@@ -162,6 +162,9 @@ class EncounterService:
             rejected = repo.rejected_claim(conn, eid)
             if rejected is not None:
                 refresh_rejected_claim(conn, rejected, self.actor)
+            corrected = repo.ready_replacement(conn, eid)
+            if corrected is not None:
+                refresh_ready_replacement(conn, corrected, self.actor)
             delete_draft(conn, self.actor, "encounter", form.encounter_id)
             return SavedEncounter(eid, version, findings)
 

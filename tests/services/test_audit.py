@@ -178,6 +178,15 @@ CASES = [
          lambda c, cid: c.svc.claims.resend_rejected(cid),
          lambda c: int(c.one("SELECT id FROM claim WHERE status IN ('rejected_999', "
                              "'rejected_277ca') ORDER BY id LIMIT 1"))),
+    Case("claims.void", ("void", "claim"), lambda c, no: c.svc.claims.void(no),
+         lambda c: str(c.one("SELECT claim_no FROM claim WHERE status = 'paid' "
+                             "AND payer_claim_no IS NOT NULL ORDER BY id LIMIT 1"))),
+    Case("claims.correct", ("correct", "claim"), lambda c, no: c.svc.claims.correct(no),
+         lambda c: str(c.one("SELECT claim_no FROM claim WHERE status = 'denied' "
+                             "ORDER BY id LIMIT 1"))),
+    Case("claims.rebill", ("rebill", "claim"), lambda c, no: c.svc.claims.rebill(no),
+         lambda c: str(c.one("SELECT claim_no FROM claim WHERE status IN ('submitted', "
+                             "'accepted_999') AND payer_claim_no IS NULL ORDER BY id LIMIT 1"))),
     Case("encounters.save", ("create", "encounter"),
          lambda c, form: c.svc.encounters.save(form),
          lambda c: form_for(a_patient(c.engine))),

@@ -14,6 +14,7 @@ from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, LinePay
 from medbill_tui.edi.segments import iter_segments
 from medbill_tui.edi.x837_read import read_837p
 from medbill_tui.runtime.clock import Clock
+from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.denials import DenialService
 from tests.conftest import DEMO_TODAY
 from tests.factories import Builder, insert
@@ -43,7 +44,8 @@ def _sums(engine: Engine, claim_id: int) -> dict[str, Decimal]:
     return {r[0]: r[1] for r in rows}
 
 
-def test_a_corrected_claim_keeps_its_money(demo_engine: Engine, tmp_path: Path) -> None:
+def _paid_original(demo_engine: Engine, tmp_path: Path) -> tuple[int, SandboxMemory]:
+    """A claim sent, acknowledged and partly paid by the sandbox payer, which remembers it."""
     with demo_engine.begin() as conn:
         b = Builder(conn)
         pid, cov = b.patient("Corrected", "Cora", account="ZCOR0001")
@@ -64,6 +66,13 @@ def test_a_corrected_claim_keeps_its_money(demo_engine: Engine, tmp_path: Path) 
         _import(demo_engine, tmp_path, "o.835", era_of(sent, payment, 600_000_001)).status
         == "imported"
     )
+    for old in (tmp_path / "out").iterdir():
+        old.unlink()
+    return original, memory
+
+
+def test_a_corrected_claim_keeps_its_money(demo_engine: Engine, tmp_path: Path) -> None:
+    original, memory = _paid_original(demo_engine, tmp_path)
     with demo_engine.connect() as conn:
         item = conn.execute(
             text("SELECT id FROM work_item WHERE claim_id = :c AND kind = 'denial'"),
@@ -74,8 +83,6 @@ def test_a_corrected_claim_keeps_its_money(demo_engine: Engine, tmp_path: Path) 
         replacement = conn.execute(
             text("SELECT id FROM claim WHERE claim_no = :n"), {"n": new_no}
         ).scalar_one()
-    for old in (tmp_path / "out").iterdir():
-        old.unlink()
     corrected = _send(demo_engine, tmp_path, [replacement])
     answer = respond(corrected, seed=2, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY,
                      ack_reject_rate=0.0, memory=memory)  # fmt: skip
@@ -90,4 +97,48 @@ def test_a_corrected_claim_keeps_its_money(demo_engine: Engine, tmp_path: Path) 
     assert all(amount == 0 for amount in left.values()), left  # no false credit
     assert all(amount >= 0 for amount in _sums(demo_engine, replacement).values())
     assert memory.paid.keys() == {clps[1][7]}  # the replacement's payment is remembered
+    assert _remits(demo_engine).check_ledger() == ()
+
+
+def test_a_void_takes_the_payment_back_and_nothing_more(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    original, memory = _paid_original(demo_engine, tmp_path)
+    claims = ClaimService(demo_engine, Clock(DEMO_TODAY), "sue", role="supervisor")
+    with demo_engine.connect() as conn:
+        claim_no = conn.execute(
+            text("SELECT claim_no FROM claim WHERE id = :c"), {"c": original}
+        ).scalar_one()
+    void = claims.void(claim_no, "billed in error")
+    assert _remits(demo_engine).check_ledger() == ()
+    assert sum(_sums(demo_engine, original).values()) != 0, "money stays until the payer says"
+    sent = _send(demo_engine, tmp_path, [void.claim_id])
+    clm = next(s for s in iter_segments(sent) if s.id == "CLM")
+    f8 = [s.elements for s in iter_segments(sent) if s.id == "REF" and s.elements[1] == "F8"]
+    assert clm.elements[5].endswith(":8") and f8 == [("REF", "F8", "26300000901")]
+    answer = respond(
+        sent,
+        seed=3,
+        reject_rate=0.0,
+        deny_rate=0.0,
+        today=DEMO_TODAY,
+        ack_reject_rate=0.0,
+        memory=memory,
+    )
+    assert answer.era_835 is not None
+    clps = [s.elements for s in iter_segments(answer.era_835) if s.id == "CLP"]
+    assert [(c[2], c[7]) for c in clps] == [("22", "26300000901")]  # the take-back alone
+    for name, body in (
+        ("v.999", answer.ack_999),
+        ("v.277", answer.ack_277ca),
+        ("v.835", answer.era_835),
+    ):
+        assert _import(demo_engine, tmp_path, name, body or "").status == "imported"
+    assert all(amount == 0 for amount in _sums(demo_engine, original).values())
+    assert _sums(demo_engine, void.claim_id) == {}
+    with demo_engine.connect() as conn:
+        status = conn.execute(
+            text("SELECT status FROM claim WHERE id = :c"), {"c": void.claim_id}
+        ).scalar_one()
+    assert status == "closed" and memory.paid == {}
     assert _remits(demo_engine).check_ledger() == ()

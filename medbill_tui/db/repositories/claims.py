@@ -226,7 +226,46 @@ def set_encounter_hold(
 
 def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
     """After the encounter was corrected: the rejected claim takes the new lines and total,
-    its charge on the ledger is reversed and posted again, and it is ready to send again."""
+    its charge on the ledger is reversed and posted again, and it is ready to send again.
+    A void (frequency 8) keeps the voided claim's lines and charges nothing."""
+    void = conn.execute(
+        text("SELECT frequency = '8' FROM claim WHERE id = :c"), {"c": claim_id}
+    ).scalar_one()
+    if not void:
+        _rebill_lines(conn, claim_id, actor)
+    (moved,) = claim_status.move(
+        conn,
+        [claim_id],
+        ClaimStatus.READY,
+        actor,
+        "corrected after rejection; send again",
+        expected_from=REJECTED,
+    )
+    if not void:
+        _charge_again(conn, claim_id, actor)
+    record_audit(
+        conn, actor, "resend", "claim", claim_id, f"corrected after {moved.from_status.value}"
+    )
+    conn.execute(
+        text(
+            "UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
+            "lease_until = NULL, detail = coalesce(detail || '; ', '') || 'corrected by ' || :a "
+            "WHERE claim_id = :c AND kind = 'rejection' AND status = 'open'"
+        ),
+        {"c": claim_id, "a": actor},
+    )
+
+
+def refresh_ready_replacement(conn: Connection, claim_id: int, actor: str) -> None:
+    """After the visit was corrected: the corrected claim waiting to be sent takes the new
+    lines and total; its charge on the ledger is reversed and posted again."""
+    _rebill_lines(conn, claim_id, actor)
+    _charge_again(conn, claim_id, actor)
+    record_audit(conn, actor, "update", "claim", claim_id, "lines from the corrected visit")
+
+
+def _rebill_lines(conn: Connection, claim_id: int, actor: str) -> None:
+    """The claim's lines become the encounter's charges; its live charge entries reversed."""
     conn.execute(text("DELETE FROM claim_line WHERE claim_id = :c"), {"c": claim_id})
     conn.execute(
         text("""INSERT INTO claim_line (claim_id, charge_id, line_no, code, modifiers, units,
@@ -247,14 +286,10 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
                   AND NOT EXISTS (SELECT 1 FROM ledger_entry x WHERE x.reverses_id = le.id)"""),
         {"c": claim_id, "a": actor},
     )
-    (moved,) = claim_status.move(
-        conn,
-        [claim_id],
-        ClaimStatus.READY,
-        actor,
-        "corrected after rejection; send again",
-        expected_from=REJECTED,
-    )
+
+
+def _charge_again(conn: Connection, claim_id: int, actor: str) -> None:
+    """The claim's total from its lines, charged again (not on a secondary claim)."""
     conn.execute(
         text("""UPDATE claim SET total_charge = (SELECT coalesce(sum(amount), 0) FROM claim_line
                                                  WHERE claim_id = :c)
@@ -273,17 +308,6 @@ def refresh_rejected_claim(conn: Connection, claim_id: int, actor: str) -> None:
                 JOIN coverage cv ON cv.id = c.coverage_id WHERE c.id = :c
                   AND NOT """
             + crossover_sql("c")
-        ),
-        {"c": claim_id, "a": actor},
-    )
-    record_audit(
-        conn, actor, "resend", "claim", claim_id, f"corrected after {moved.from_status.value}"
-    )
-    conn.execute(
-        text(
-            "UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
-            "lease_until = NULL, detail = coalesce(detail || '; ', '') || 'corrected by ' || :a "
-            "WHERE claim_id = :c AND kind = 'rejection' AND status = 'open'"
         ),
         {"c": claim_id, "a": actor},
     )

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
-from medbill_tui.db.repositories import claim_status
+from medbill_tui.db.repositories import claim_chain, claim_status
 from medbill_tui.db.repositories.audit import record_audit
-from medbill_tui.db.repositories.claim_status import ClaimMoveRefused
 from medbill_tui.db.repositories.notes import write_note
+from medbill_tui.domain.claim_chain import ChainAction
 from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.posting import patient_billing_refusal
 from medbill_tui.edi.codelists import carc_words, rarc_words
@@ -213,95 +213,17 @@ def transfer_to_patient(
 
 
 def resubmit(conn: Connection, ctx: DenialContext, actor: str, today: date) -> str:
-    """A corrected claim from the encounter's current charges: a replacement (frequency 7,
-    REF*F8) when the payer has a claim number for the original, else a fresh original."""
-    _require_open(ctx)
-    replacement = bool(ctx.payer_claim_no)
-    new = conn.execute(
-        text("""INSERT INTO claim (claim_no, encounter_id, patient_id, coverage_id, payer_id,
-                    frequency, original_payer_claim_no, status, total_charge, created_on)
-                SELECT 'C' || nextval('claim_no_seq'), c.encounter_id, c.patient_id,
-                       c.coverage_id, c.payer_id, :freq, :orig, 'ready',
-                       (SELECT coalesce(sum(amount), 0) FROM charge
-                        WHERE encounter_id = c.encounter_id), :today
-                FROM claim c WHERE c.id = :old RETURNING id, claim_no, total_charge"""),
-        {
-            "freq": "7" if replacement else "1",
-            "orig": ctx.payer_claim_no if replacement else None,
-            "today": today,
-            "old": ctx.claim_id,
-        },
-    ).one()
-    conn.execute(
-        text("""INSERT INTO claim_line (claim_id, charge_id, line_no, code, modifiers, units,
-                    amount, dx_pointers)
-                SELECT :new, id, line_no, code,
-                       concat_ws(':', modifier1, modifier2, modifier3, modifier4), units, amount,
-                       dx_pointers
-                FROM charge WHERE encounter_id = :e"""),
-        {"new": new.id, "e": ctx.encounter_id},
-    )
-    charge = conn.execute(
-        text(
-            "SELECT id, amount, responsibility FROM ledger_entry WHERE claim_id = :c AND "
-            "kind = 'charge' AND NOT EXISTS (SELECT 1 FROM ledger_entry x "
-            "WHERE x.reverses_id = ledger_entry.id)"
-        ),
-        {"c": ctx.claim_id},
-    ).all()
-    for entry in charge:  # the new claim carries the charge from now on
-        conn.execute(
-            text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind,
-                        responsibility, amount, service_date, posted_by, reverses_id, memo)
-                    VALUES (:p, :e, :c, 'reversal', :r, :amt, :d, :a, :rev, :m)"""),
-            {
-                "p": ctx.patient_id,
-                "e": ctx.encounter_id,
-                "c": ctx.claim_id,
-                "r": entry.responsibility,
-                "amt": -entry.amount,
-                "d": ctx.dos,
-                "a": actor,
-                "rev": entry.id,
-                "m": f"replaced by claim {new.claim_no}",
-            },
-        )
-    if charge:  # a secondary claim has no charge of its own: its balance came by transfer
-        conn.execute(
-            text("""INSERT INTO ledger_entry (patient_id, encounter_id, claim_id, kind,
-                        responsibility, amount, service_date, posted_by, memo)
-                    VALUES (:p, :e, :c, 'charge', :r, :amt, :d, :a, :m)"""),
-            {
-                "p": ctx.patient_id,
-                "e": ctx.encounter_id,
-                "c": new.id,
-                "r": ctx.responsibility,
-                "amt": new.total_charge,
-                "d": ctx.dos,
-                "a": actor,
-                "m": f"claim {new.claim_no}",
-            },
-        )
+    """A corrected claim from the encounter's current charges (`claim_chain.replace_claim`):
+    a replacement (frequency 7, REF*F8) when the payer has a claim number for the original,
+    else a fresh original. Every open item of the claim closes with it; a claim already
+    replaced is refused naming its replacement."""
     try:
-        claim_status.move(
-            conn,
-            [ctx.claim_id],
-            ClaimStatus.REPLACED,
-            actor,
-            f"corrected and resubmitted as {new.claim_no}",
-        )
-    except ClaimMoveRefused as exc:
+        claim_chain.lock_unreplaced(conn, ctx.claim_id)
+        _require_open(ctx)
+        made = claim_chain.replace_claim(conn, ctx.claim_id, ChainAction.CORRECT, actor, today)
+    except claim_chain.ChainRefused as exc:
         raise DenialRefused(str(exc)) from None
-    conn.execute(
-        text(
-            "INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail) "
-            "VALUES (:new, now(), :a, NULL, 'ready', :d)"
-        ),
-        {"new": new.id, "a": actor, "d": f"corrected claim replacing {ctx.claim_no}"},
-    )
-    record_audit(conn, actor, "create", "claim", new.id, f"corrects claim {ctx.claim_no}")
-    close(conn, ctx, actor, f"resubmitted as {new.claim_no}")
-    return str(new.claim_no)
+    return made.claim_no
 
 
 def denial_detail(conn: Connection, work_item_id: int, today: date) -> DenialDetail:

@@ -16,6 +16,7 @@ from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records.detail import (
     AccountDetail,
     AccountEncounterRow,
+    ChainLink,
     ClaimDetail,
     DiagnosisLine,
     EncounterDetail,
@@ -138,7 +139,9 @@ class DetailRepository:
         c = self._one(
             """SELECT c.id, c.claim_no, c.encounter_id, c.patient_id, py.name AS payer,
                       cv.member_id, c.status, c.frequency, e.dos, c.created_on, c.submitted_on,
-                      c.total_charge
+                      c.total_charge, c.payer_claim_no,
+                      (SELECT o.claim_no FROM claim o WHERE o.id = c.replaces_claim_id)
+                        AS replaces
                FROM claim c JOIN payer py ON py.id = c.payer_id
                JOIN coverage cv ON cv.id = c.coverage_id
                JOIN encounter e ON e.id = c.encounter_id
@@ -177,6 +180,21 @@ class DetailRepository:
             history=self._history(claim_id),
             open_denials=self._open_denials(claim_id),
             balance=sum((line.amount for line in ledger), ZERO),
+            payer_claim_no=c.payer_claim_no,
+            replaces=c.replaces or "",
+            replaced_by=self._replaced_by(claim_id),
+        )
+
+    def _replaced_by(self, claim_id: int) -> tuple[ChainLink, ...]:
+        rows = self.conn.execute(
+            text(
+                "SELECT claim_no, frequency, status FROM claim WHERE replaces_claim_id = :id "
+                "ORDER BY id"
+            ),
+            {"id": claim_id},
+        ).all()
+        return tuple(
+            ChainLink(r.claim_no, r.frequency, LABELS[ClaimStatus(r.status)]) for r in rows
         )
 
     def _payments(self, claim_id: int) -> tuple[PaymentLine, ...]:

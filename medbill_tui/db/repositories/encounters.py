@@ -338,10 +338,12 @@ def write_encounter(
 CORRECTABLE_SQL = (
     "EXISTS (SELECT 1 FROM claim c WHERE c.encounter_id = encounter.id AND "
     f"({status_in(REJECTED, 'c.status')} OR EXISTS (SELECT 1 FROM work_item w "
-    "WHERE w.claim_id = c.id AND w.kind = 'denial' AND w.status = 'open')))"
+    "WHERE w.claim_id = c.id AND w.kind = 'denial' AND w.status = 'open') "
+    "OR (c.status = 'ready' AND c.replaces_claim_id IS NOT NULL AND c.frequency <> '8')))"
 )
 """A billed encounter may still be corrected while its claim is rejected or has an open
-denial (the denial's resubmit then bills the corrected charges)."""
+denial (the denial's resubmit then bills the corrected charges), or while a corrected claim
+of it waits to be sent (a save puts the corrected charges on it)."""
 
 
 def correctable(conn: Connection, encounter_id: int) -> bool:
@@ -359,6 +361,18 @@ def rejected_claim(conn: Connection, encounter_id: int) -> int | None:
         text(
             f"SELECT id FROM claim WHERE encounter_id = :e AND {status_in(REJECTED)} "
             "ORDER BY id DESC LIMIT 1"
+        ),
+        {"e": encounter_id},
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def ready_replacement(conn: Connection, encounter_id: int) -> int | None:
+    """The encounter's corrected claim (or rebill) that waits to be sent, None when none does."""
+    found = conn.execute(
+        text(
+            "SELECT id FROM claim WHERE encounter_id = :e AND status = 'ready' "
+            "AND replaces_claim_id IS NOT NULL AND frequency <> '8' ORDER BY id DESC LIMIT 1"
         ),
         {"e": encounter_id},
     ).scalar()

@@ -16,7 +16,8 @@ from medbill_tui.domain.claim_state import ClaimStatus
 _NO_CHARGE_CHECK = frozenset(
     {ClaimStatus.READY, ClaimStatus.HOLD, ClaimStatus.VOID, ClaimStatus.DRAFT, ClaimStatus.REPLACED}
 )
-"""Claims whose charge entries need not add up to their total (check "claim charge")."""
+"""Claims whose charge entries need not add up to their total (check "claim charge"); nor
+need a void (frequency 8), which repeats the voided claim's total and charges nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                                      GROUP BY le.claim_id) s
                                    ON s.claim_id = c.id
                                  WHERE {status_not_in(_NO_CHARGE_CHECK, "c.status")}
+                                   AND c.frequency <> '8'
                                    AND coalesce(s.total, 0) <> c.total_charge
                                  OFFSET 0) c
                            WHERE NOT """

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.claim_chain import settle_confirmed_voids
 from medbill_tui.db.repositories.plb_take_backs import post_take_backs
 from medbill_tui.db.repositories.remit_lookup import (
     already_posted,
@@ -149,6 +150,7 @@ class RemitPosting:
         if plb:
             post_take_backs(conn, remit_id, self.actor)
         self._store_raw()
+        settle_confirmed_voids(conn, remit_id, self.actor)
         summary = self.summary
         if summary.matched + summary.unmatched >= ANALYZE_AFTER_CLAIMS:
             # This payment's own rows are not in the planner's statistics yet (they count once

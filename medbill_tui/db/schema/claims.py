@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL
+from medbill_tui.db.claim_sql import LIVE_CLAIM_SQL, PENDING_CLAIM_SQL
 from medbill_tui.db.schema.base import Base, Money
 
 CLAIM_NO_SEQUENCE = Sequence("claim_no_seq", start=100001, metadata=Base.metadata)
@@ -51,6 +51,12 @@ class Claim(Base):
             "payer_claim_no",
             postgresql_where=text("payer_claim_no IS NOT NULL"),
         ),
+        Index(
+            "ux_claim_one_live_replacement",
+            "replaces_claim_id",
+            unique=True,
+            postgresql_where=text(f"replaces_claim_id IS NOT NULL AND {LIVE_CLAIM_SQL}"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     claim_no: Mapped[str] = mapped_column(String(20), unique=True)
@@ -67,6 +73,8 @@ class Claim(Base):
     submitted_on: Mapped[date | None] = mapped_column(Date)
     hold_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    replaces_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"))
+    """The claim this one replaces (corrected, void or rebilled), NULL for a first claim."""
 
 
 class ClaimLine(Base):
