@@ -112,6 +112,11 @@ def save_patient(
             "someone else changed this patient since you opened it; "
             "your entries are kept on screen — reopen to see theirs"
         )
+    conn.execute(  # the patient is the subscriber of these: same sex (837P DMG03)
+        text("UPDATE coverage SET subscriber_sex = :sex WHERE patient_id = :id "
+             "AND relationship = '18' AND subscriber_sex IS DISTINCT FROM :sex"),
+        {"sex": values["sex"], "id": form.patient_id},
+    )
     _audit(conn, actor, "update", "patient", updated.id)
     return int(updated.id), int(updated.version), str(updated.account_no)
 
@@ -138,6 +143,7 @@ def coverage_form(conn: Connection, coverage_id: int) -> CoverageForm:
         subscriber_first_name=c.subscriber_first_name or "",
         subscriber_last_name=c.subscriber_last_name or "",
         subscriber_dob=fmt(c.subscriber_dob),
+        subscriber_sex=(c.subscriber_sex or "") if c.relationship != "18" else "",
         coverage_id=c.id,
         version=c.version,
     )
@@ -179,23 +185,28 @@ def save_coverage(
         "sf": checked.subscriber_first_name,
         "sl": checked.subscriber_last_name,
         "sd": checked.subscriber_dob,
+        "ss": checked.subscriber_sex,
     }
+    sex = "CASE WHEN :rel = '18' THEN (SELECT sex FROM patient WHERE id = :p) ELSE :ss END"
     if form.coverage_id is None:
         cid = conn.execute(
-            text("""INSERT INTO coverage (patient_id, payer_id, member_id, group_no, relationship,
-                        priority, effective_from, effective_to, subscriber_first_name,
-                        subscriber_last_name, subscriber_dob)
-                    VALUES (:p, :payer, :member, :group, :rel, :prio, :from, :to, :sf, :sl, :sd)
+            text(f"""INSERT INTO coverage (patient_id, payer_id, member_id, group_no,
+                        relationship, priority, effective_from, effective_to,
+                        subscriber_first_name, subscriber_last_name, subscriber_dob,
+                        subscriber_sex)
+                    VALUES (:p, :payer, :member, :group, :rel, :prio, :from, :to, :sf, :sl, :sd,
+                            {sex})
                     RETURNING id"""),
             values,
         ).scalar_one()
         _audit(conn, actor, "create", "coverage", cid, f"patient {form.patient_id}")
         return int(cid)
     done = conn.execute(
-        text("""UPDATE coverage SET payer_id = :payer, member_id = :member, group_no = :group,
+        text(f"""UPDATE coverage SET payer_id = :payer, member_id = :member, group_no = :group,
                     relationship = :rel, priority = :prio, effective_from = :from,
                     effective_to = :to, subscriber_first_name = :sf,
-                    subscriber_last_name = :sl, subscriber_dob = :sd, version = version + 1
+                    subscriber_last_name = :sl, subscriber_dob = :sd, subscriber_sex = {sex},
+                    version = version + 1
                 WHERE id = :id AND patient_id = :p
                   AND (CAST(:v AS integer) IS NULL OR version = :v) RETURNING id"""),
         {**values, "id": form.coverage_id, "v": form.version},
