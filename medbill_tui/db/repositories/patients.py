@@ -113,8 +113,10 @@ def save_patient(
             "your entries are kept on screen — reopen to see theirs"
         )
     conn.execute(  # the patient is the subscriber of these: same sex (837P DMG03)
-        text("UPDATE coverage SET subscriber_sex = :sex WHERE patient_id = :id "
-             "AND relationship = '18' AND subscriber_sex IS DISTINCT FROM :sex"),
+        text(
+            "UPDATE coverage SET subscriber_sex = :sex WHERE patient_id = :id "
+            "AND relationship = '18' AND subscriber_sex IS DISTINCT FROM :sex"
+        ),
         {"sex": values["sex"], "id": form.patient_id},
     )
     _audit(conn, actor, "update", "patient", updated.id)
@@ -153,7 +155,9 @@ def save_coverage(
     conn: Connection, form: CoverageForm, checked: CheckedCoverage, actor: str
 ) -> int:
     """Insert or update a coverage; refuses two overlapping coverages at the same priority."""
-    conn.execute(text("SELECT id FROM patient WHERE id = :p FOR UPDATE"), {"p": form.patient_id})
+    patient_sex = conn.execute(
+        text("SELECT sex FROM patient WHERE id = :p FOR UPDATE"), {"p": form.patient_id}
+    ).scalar()
     clash = conn.execute(
         text("""SELECT py.name FROM coverage cv JOIN payer py ON py.id = cv.payer_id
                 WHERE cv.patient_id = :p AND cv.priority = :prio
@@ -185,27 +189,27 @@ def save_coverage(
         "sf": checked.subscriber_first_name,
         "sl": checked.subscriber_last_name,
         "sd": checked.subscriber_dob,
-        "ss": checked.subscriber_sex,
+        # the patient is the subscriber: their own sex (837P DMG03)
+        "ss": patient_sex if checked.relationship == "18" else checked.subscriber_sex,
     }
-    sex = "CASE WHEN :rel = '18' THEN (SELECT sex FROM patient WHERE id = :p) ELSE :ss END"
     if form.coverage_id is None:
         cid = conn.execute(
-            text(f"""INSERT INTO coverage (patient_id, payer_id, member_id, group_no,
+            text("""INSERT INTO coverage (patient_id, payer_id, member_id, group_no,
                         relationship, priority, effective_from, effective_to,
                         subscriber_first_name, subscriber_last_name, subscriber_dob,
                         subscriber_sex)
                     VALUES (:p, :payer, :member, :group, :rel, :prio, :from, :to, :sf, :sl, :sd,
-                            {sex})
+                            :ss)
                     RETURNING id"""),
             values,
         ).scalar_one()
         _audit(conn, actor, "create", "coverage", cid, f"patient {form.patient_id}")
         return int(cid)
     done = conn.execute(
-        text(f"""UPDATE coverage SET payer_id = :payer, member_id = :member, group_no = :group,
+        text("""UPDATE coverage SET payer_id = :payer, member_id = :member, group_no = :group,
                     relationship = :rel, priority = :prio, effective_from = :from,
                     effective_to = :to, subscriber_first_name = :sf,
-                    subscriber_last_name = :sl, subscriber_dob = :sd, subscriber_sex = {sex},
+                    subscriber_last_name = :sl, subscriber_dob = :sd, subscriber_sex = :ss,
                     version = version + 1
                 WHERE id = :id AND patient_id = :p
                   AND (CAST(:v AS integer) IS NULL OR version = :v) RETURNING id"""),
