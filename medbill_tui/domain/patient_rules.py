@@ -149,8 +149,7 @@ def check_coverage(form: CoverageForm) -> tuple[CheckedCoverage | None, list[Fie
             errors.append(
                 FieldError(
                     "subscriber_sex",
-                    "The patient is not the subscriber: enter the subscriber's sex "
-                    "(F, M, or U if it is not known)",
+                    "Subscriber's sex: enter F, M, or U if not known",
                 )
             )
     if errors or start is None or form.payer_id is None:
