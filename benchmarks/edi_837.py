@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from medbill_tui.edi.validate import validate_x12
+from medbill_tui.edi.x837_records import ClaimAdjudication, LineAdjudication
 from medbill_tui.edi.x837p import (
     Address,
     BillingProvider,
@@ -44,10 +45,20 @@ def make_claims(n: int, seed: int = 1) -> list[ClaimOut]:
                     Decimal(rng.randint(2000, 30000)) / 100, Decimal(1), (1,), date(2026, 10, 1))
             for _ in range(rng.randint(1, 4))
         )  # fmt: skip
-        other = None
+        others: tuple[OtherPayer, ...] = ()
         if rng.random() < 0.1:
-            other = OtherPayer("MEDICARE", "04412", "1EG4TE5MK73", sub, Decimal("10.00"),
-                               (("CO", "45", Decimal("5.00")),))  # fmt: skip
+            paid = tuple(
+                LineAdjudication(
+                    ln.code, ln.modifiers, ln.charge / 2, ln.units, (("CO", "45", ln.charge / 2),)
+                )
+                for ln in lines
+            )
+            done = ClaimAdjudication(
+                sum((p.paid for p in paid), Decimal("0.00")), (), date(2026, 10, 20), paid
+            )
+            others = (OtherPayer("MEDICARE", "04412", "1EG4TE5MK73", sub, adjudication=done),)
+        elif rng.random() < 0.1:
+            others = (OtherPayer("BLUE PLAN", "62319", "XB77", sub, "S"),)
         out.append(ClaimOut(
             pcn=f"C{k:07d}", total=sum((line.charge for line in lines), Decimal("0.00")),
             pos="11", frequency="1", payer_name="ACME HEALTH", payer_id="62318",
@@ -55,8 +66,8 @@ def make_claims(n: int, seed: int = 1) -> list[ClaimOut]:
             diagnoses=tuple(rng.sample(ICD, rng.randint(1, 4))), lines=lines,
             rendering_npi="1234567893", rendering_last="LEE", rendering_first="ANN",
             patient=Person("KID", "A", date(2015, 1, 1), "F", addr) if k % 7 == 0 else None,
-            relationship="19" if k % 7 == 0 else "18", other_payer=other,
-            payer_responsibility="S" if other else "P",
+            relationship="19" if k % 7 == 0 else "18", other_payers=others,
+            payer_responsibility="S" if others and others[0].adjudication else "P",
         ))  # fmt: skip
     return out
 

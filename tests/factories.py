@@ -65,6 +65,7 @@ class Builder:
             member_id=f"M{n}",
             priority=1,
             effective_from=date(2020, 1, 1),
+            subscriber_sex="F",
         )
         return pid, cov
 

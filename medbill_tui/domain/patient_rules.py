@@ -102,6 +102,8 @@ class CheckedCoverage:
     subscriber_first_name: str | None
     subscriber_last_name: str | None
     subscriber_dob: date | None
+    subscriber_sex: str | None = None
+    """None when the patient is the subscriber (the patient's own sex is stored then)."""
 
 
 def check_coverage(form: CoverageForm) -> tuple[CheckedCoverage | None, list[FieldError]]:
@@ -140,6 +142,16 @@ def check_coverage(form: CoverageForm) -> tuple[CheckedCoverage | None, list[Fie
                 "The patient is not the subscriber: enter the subscriber's name",
             )
         )
+    sub_sex = None
+    if relationship != "18" and relationship in RELATIONSHIPS:
+        sub_sex = form.subscriber_sex.strip().upper()
+        if sub_sex not in ("F", "M", "U"):
+            errors.append(
+                FieldError(
+                    "subscriber_sex",
+                    "Subscriber's sex: enter F, M, or U if not known",
+                )
+            )
     if errors or start is None or form.payer_id is None:
         return None, errors
     return CheckedCoverage(
@@ -153,6 +165,7 @@ def check_coverage(form: CoverageForm) -> tuple[CheckedCoverage | None, list[Fie
         sub_first,
         sub_last,
         sub_dob,
+        sub_sex,
     ), errors
 
 

@@ -11,6 +11,7 @@ import codecs
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import BinaryIO
 
 ISA_LENGTH = 106
@@ -344,6 +345,12 @@ class Composite:
 
 def composite(*components: object) -> Composite:
     return Composite(tuple(components))
+
+
+def amount(value: Decimal) -> str:
+    """X12 decimal: no trailing zeros, no exponent (40.00 -> 40, 40.50 -> 40.5)."""
+    text = f"{value.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _ascii(text: str) -> str:

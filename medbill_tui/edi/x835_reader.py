@@ -83,7 +83,14 @@ def _freeze_service(svc: _Svc, component: str) -> ServicePay:
         remarks=tuple(svc.remarks),
         allowed=svc.allowed,
         line_control_no=svc.control,
+        submitted_code=_procedure(seg.get(6), component),
     )
+
+
+def _procedure(composite: str, component: str) -> str:
+    """The procedure code of an SVC01/SVC06 composite (qualifier:code:modifiers)."""
+    parts = composite.split(component)
+    return parts[1] if len(parts) > 1 else parts[0]
 
 
 def _freeze_claim(clp: _Clp, component: str) -> ClaimPay:

@@ -47,6 +47,8 @@ class ServicePay:
     remarks: tuple[str, ...]
     allowed: Decimal | None
     line_control_no: str
+    submitted_code: str = ""
+    """SVC06: the procedure we billed when the payer adjudicated another (down-coding)."""
 
     def remark_words(self) -> tuple[str, ...]:
         """Each LQ*HE remark code in words."""

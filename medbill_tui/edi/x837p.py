@@ -2,41 +2,28 @@
 
 One interchange holds one functional group with one transaction set: the submitter (1000A),
 the receiver (1000B), one billing provider (2000A) and, per claim, a subscriber loop (2000B),
-a patient loop (2000C) when the patient is not the subscriber, the claim (2300) with its
-other-payer loops (2320/2330) for secondary claims, and its service lines (2400).
+a patient loop (2000C) when the patient is not the subscriber, the claim (2300) with a
+2320/2330 for every other coverage of the patient, and its service lines (2400) with their
+2430 loops (`x837_cob`). `amount`, `Address`, `Person`, `LineOut` and `OtherPayer` are
+re-exported for callers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
-from medbill_tui.edi.segments import Delimiters, SegmentWriter, composite
+from medbill_tui.edi.segments import Delimiters, SegmentWriter, amount, composite
+from medbill_tui.edi.x837_cob import write_line_adjudications, write_other_payers
+from medbill_tui.edi.x837_records import Address as Address
+from medbill_tui.edi.x837_records import LineOut as LineOut
+from medbill_tui.edi.x837_records import OtherPayer as OtherPayer
+from medbill_tui.edi.x837_records import Person as Person
 
 VERSION = "005010X222A1"
 DEFAULT_DELIMITERS = Delimiters()
-
-
-@dataclass(frozen=True, slots=True)
-class Address:
-    line1: str
-    city: str
-    state: str
-    zip: str
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """A subscriber or patient."""
-
-    last_name: str
-    first_name: str
-    dob: date | None
-    sex: str
-    address: Address | None
-    member_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,58 +52,6 @@ class Envelope:
     usage: str = "P"
 
 
-Adjustments = tuple[tuple[str, str, Decimal], ...]
-"""CAS triplets as (group, CARC, amount)."""
-
-
-@dataclass(frozen=True, slots=True)
-class LineAdjudication:
-    """How the other payer adjudicated one service line (2430: SVD, CAS, DTP*573, AMT*EAF)."""
-
-    paid: Decimal
-    units: Decimal
-    adjustments: Adjustments
-    adjudicated_on: date
-
-    @property
-    def remaining_liability(self) -> Decimal:
-        """What the patient still owes on the line after that payer: its PR adjustments."""
-        return sum((a for g, _, a in self.adjustments if g == "PR"), Decimal("0.00"))
-
-
-@dataclass(frozen=True, slots=True)
-class LineOut:
-    code: str
-    modifiers: tuple[str, ...]
-    charge: Decimal
-    units: Decimal
-    pointers: tuple[int, ...]
-    service_date: date
-    adjudication: LineAdjudication | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class OtherPayer:
-    """The payer that already adjudicated a secondary claim (2320/2330A/2330B).
-
-    `adjustments` are its claim-level CAS only (line ones go with each line's adjudication);
-    `remaining_liability` (AMT*EAF) is what the patient owes after it, None to leave it out.
-    """
-
-    payer_name: str
-    payer_id: str
-    member_id: str
-    subscriber: Person
-    paid: Decimal
-    adjustments: Adjustments
-    filing_indicator: str = "CI"
-    relationship: str = "18"
-    group_no: str = ""
-    remaining_liability: Decimal | None = None
-    payer_claim_no: str = ""
-    adjudicated_on: date | None = None
-
-
 @dataclass(frozen=True, slots=True)
 class ClaimOut:
     """One claim as the writer needs it; `patient` None means the patient is the subscriber."""
@@ -140,7 +75,8 @@ class ClaimOut:
     relationship: str = "18"
     prior_auth: str = ""
     original_claim_no: str = ""
-    other_payer: OtherPayer | None = None
+    other_payers: tuple[OtherPayer, ...] = ()
+    """Every other coverage of the patient on the date of service, in SBR01 order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +85,6 @@ class Written837:
 
     text: str
     claim_segments: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-
-def amount(value: Decimal) -> str:
-    """X12 decimal: no trailing zeros, no exponent (40.00 -> 40, 40.50 -> 40.5)."""
-    text = f"{value.quantize(Decimal('0.01')):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _pad(value: str, width: int) -> str:
@@ -302,9 +232,7 @@ def _claim(w: SegmentWriter, claim: ClaimOut) -> None:
         "XX",
         claim.rendering_npi,
     )
-    other = claim.other_payer
-    if other is not None:
-        _other_payer(w, other, any(line.adjudication for line in claim.lines))
+    written = write_other_payers(w, claim.total, claim.lines, claim.other_payers)
     for n, line in enumerate(claim.lines, start=1):
         w.add("LX", str(n))
         w.add(
@@ -318,77 +246,4 @@ def _claim(w: SegmentWriter, claim: ClaimOut) -> None:
             composite(*line.pointers[:4]),
         )
         w.add("DTP", "472", "D8", line.service_date.strftime("%Y%m%d"))
-        if other is not None and line.adjudication is not None:
-            _line_adjudication(w, line, line.adjudication, other.payer_id)
-
-
-CAS_GROUPS = frozenset({"CO", "CR", "OA", "PI", "PR"})
-"""The claim adjustment group codes an 837 accepts (an 835's OI goes out as OA)."""
-
-
-def _cas(w: SegmentWriter, adjustments: Adjustments) -> None:
-    """CAS segments: one per group (six reasons each, at most five segments)."""
-    by_group: dict[str, dict[str, Decimal]] = {}
-    for group, carc, value in adjustments:
-        if value:
-            reasons = by_group.setdefault(group if group in CAS_GROUPS else "OA", {})
-            reasons[carc] = reasons.get(carc, Decimal("0.00")) + value
-    segments: list[list[object]] = []
-    for group in sorted(by_group):
-        pairs = list(by_group[group].items())
-        for start in range(0, len(pairs), 6):
-            triplets: list[object] = [group]
-            for carc, value in pairs[start : start + 6]:
-                triplets += [carc, amount(value), ""]
-            segments.append(triplets)
-    for triplets in segments[:5]:
-        w.add("CAS", *triplets)
-
-
-def _other_payer(w: SegmentWriter, other: OtherPayer, lines_adjudicated: bool) -> None:
-    """2320 (SBR, CAS, AMT*D, AMT*EAF, OI), 2330A subscriber, 2330B payer."""
-    w.add(
-        "SBR",
-        "P",
-        other.relationship or "18",
-        other.group_no,
-        "",
-        "",
-        "",
-        "",
-        "",
-        other.filing_indicator,
-    )
-    _cas(w, other.adjustments)
-    w.add("AMT", "D", amount(other.paid))
-    if other.remaining_liability:
-        w.add("AMT", "EAF", amount(other.remaining_liability))
-    w.add("OI", "", "", "Y", "", "", "Y")
-    sub = other.subscriber
-    w.add("NM1", "IL", "1", sub.last_name, sub.first_name, "", "", "", "MI", other.member_id)
-    if sub.address is not None:
-        w.add("N3", sub.address.line1)
-        w.add("N4", sub.address.city, sub.address.state, sub.address.zip)
-    w.add("NM1", "PR", "2", other.payer_name, "", "", "", "", "PI", other.payer_id)
-    if other.adjudicated_on is not None and not lines_adjudicated:
-        w.add("DTP", "573", "D8", other.adjudicated_on.strftime("%Y%m%d"))
-    if other.payer_claim_no:
-        w.add("REF", "F8", other.payer_claim_no)
-
-
-def _line_adjudication(
-    w: SegmentWriter, line: LineOut, adj: LineAdjudication, payer_id: str
-) -> None:
-    """2430: SVD (payer, paid, procedure, units), CAS, DTP*573, AMT*EAF."""
-    w.add(
-        "SVD",
-        payer_id,
-        amount(adj.paid),
-        composite("HC", line.code, *line.modifiers[:4]),
-        "",
-        amount(adj.units),
-    )
-    _cas(w, adj.adjustments)
-    w.add("DTP", "573", "D8", adj.adjudicated_on.strftime("%Y%m%d"))
-    if adj.remaining_liability:
-        w.add("AMT", "EAF", amount(adj.remaining_liability))
+        write_line_adjudications(w, n - 1, claim.other_payers, written)

@@ -152,6 +152,8 @@ class CoverageForm:
     subscriber_first_name: str = ""
     subscriber_last_name: str = ""
     subscriber_dob: str = ""
+    subscriber_sex: str = ""
+    """F, M or U (unknown); asked only when the patient is not the subscriber."""
     coverage_id: int | None = None
     version: int | None = None
 

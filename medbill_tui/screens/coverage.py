@@ -79,6 +79,7 @@ class CoverageScreen(RecordFormScreen[CoverageForm]):
         "subscriber_first_name",
         "subscriber_last_name",
         "subscriber_dob",
+        "subscriber_sex",
     )
 
     def __init__(self, patient_id: int, coverage_id: int | None) -> None:
@@ -149,6 +150,15 @@ class CoverageScreen(RecordFormScreen[CoverageForm]):
                     label_width=LW,
                     editor_width=10,
                     error_label="Subscriber's date of birth",
+                    width=40,
+                )
+                yield FormField(
+                    "subscriber_sex",
+                    "Sex",
+                    text_input(max_length=1, restrict=r"[MFUmfu]?"),
+                    editor_width=1,
+                    hint="M/F/U (U: not known)",
+                    error_label="Subscriber's sex",
                 )
 
     def on_mount(self) -> None:

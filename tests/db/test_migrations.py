@@ -220,3 +220,42 @@ def test_append_only_tables_refuse_update_and_delete(engine: Engine, table: str)
 def test_the_head_read_from_the_files_is_alembics() -> None:
     """The start-up check reads the head without loading Alembic; it must find the same one."""
     assert _head_from_files() == alembic_head_revision() == head_revision()
+
+
+def test_0020_gives_self_coverages_the_patients_sex(pg: PgCluster) -> None:
+    name = f"mig20_{os.getpid()}"
+    engine = make_engine(pg.create_database(name))
+    try:
+        upgrade(engine, "0019")
+        with engine.begin() as conn:
+            pid = conn.execute(
+                text(
+                    "INSERT INTO patient (account_no, first_name, last_name, dob, sex, "
+                    "address1, city, state, zip) VALUES ('A1', 'Ann', 'Lee', '1980-01-01', "
+                    "'F', '1 Main St', 'Town', 'NY', '10001') RETURNING id"
+                )
+            ).scalar_one()
+            payer = conn.execute(
+                text(
+                    "INSERT INTO payer (name, payer_code, claim_filing_indicator) "
+                    "VALUES ('Acme', 'P1', 'CI') RETURNING id"
+                )
+            ).scalar_one()
+            for relationship, priority in (("18", 1), ("19", 2)):
+                conn.execute(
+                    text(
+                        "INSERT INTO coverage (patient_id, payer_id, member_id, relationship, "
+                        "priority, effective_from) VALUES (:p, :py, 'M1', :r, :n, "
+                        "'2020-01-01')"
+                    ),
+                    {"p": pid, "py": payer, "r": relationship, "n": priority},
+                )
+        upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT relationship, subscriber_sex FROM coverage ORDER BY priority")
+            ).all()
+        assert [tuple(r) for r in rows] == [("18", "F"), ("19", None)]
+    finally:
+        engine.dispose()
+        pg.drop_database(name)

@@ -98,7 +98,49 @@ def test_coverage_rules(demo_engine: Engine) -> None:
             replace(form, member_id="", relationship="19", effective_to="12/31/2025", payer_id=None)
         )
     fields = {e.field for e in caught.value.errors}
-    assert fields == {"payer", "member_id", "effective_to", "subscriber_last_name"}
+    assert fields == {
+        "payer",
+        "member_id",
+        "effective_to",
+        "subscriber_last_name",
+        "subscriber_sex",
+    }
+
+
+def test_the_subscribers_sex_is_stored_with_the_coverage(demo_engine: Engine) -> None:
+    """Asked when the patient is not the subscriber (F, M, or U when not known); the patient's
+    own when they are, and it follows the patient's record."""
+    patient = svc(demo_engine).save(NEW)
+    pid = patient.patient_id or 0
+    payer = svc(demo_engine).payers()[0].id
+    own = CoverageForm(pid, payer, "OWN1", "", "18", "1", "01/01/2026")
+    child = replace(
+        own,
+        member_id="KID1",
+        relationship="19",
+        priority="2",
+        subscriber_first_name="Max",
+        subscriber_last_name="Doe",
+    )
+    with pytest.raises(FormInvalid, match="sex: enter F, M, or U"):
+        svc(demo_engine).save_coverage(child)
+    with pytest.raises(FormInvalid, match="F, M, or U if not known"):
+        svc(demo_engine).save_coverage(replace(child, subscriber_sex="X"))
+    dependent = svc(demo_engine).save_coverage(replace(child, subscriber_sex="m"))
+    self_id = svc(demo_engine).save_coverage(own)
+    assert svc(demo_engine).load_coverage(dependent).subscriber_sex == "M"
+    assert svc(demo_engine).load_coverage(self_id).subscriber_sex == ""  # not asked
+    loaded = svc(demo_engine).load(pid)
+    svc(demo_engine).save(replace(loaded, sex="M"))
+    with demo_engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT c.relationship, c.subscriber_sex, p.sex FROM coverage c "
+                "JOIN patient p ON p.id = c.patient_id WHERE p.id = :p ORDER BY c.id"
+            ),
+            {"p": pid},
+        ).all()
+    assert [tuple(r) for r in rows] == [("19", "M", "M"), ("18", "M", "M")]
 
 
 def test_authorization_request_then_outcome(demo_engine: Engine) -> None:

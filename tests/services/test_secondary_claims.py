@@ -232,14 +232,13 @@ def test_the_secondary_claim_goes_out_with_the_primary_payment(
     svd = [i for i, seg in enumerate(claim) if seg[0] == "SVD"]
     assert [claim[i] for i in svd] == [("SVD", "P1", "70", "HC:99213", "", "1"),
                                        ("SVD", "P1", "24", "HC:36415", "", "1")]  # fmt: skip
-    assert claim[svd[0] + 1 : svd[0] + 5] == [
+    assert claim[svd[0] + 1 : svd[0] + 4] == [
         ("CAS", "CO", "45", "20"), ("CAS", "PR", "1", "30"), ("DTP", "573", "D8", "20261102"),
-        ("AMT", "EAF", "30"),
     ]  # fmt: skip
-    assert claim[svd[1] + 1 : svd[1] + 5] == [
+    assert claim[svd[1] + 1 : svd[1] + 4] == [
         ("CAS", "CO", "45", "10"), ("CAS", "PR", "2", "6"), ("DTP", "573", "D8", "20261102"),
-        ("AMT", "EAF", "6"),
     ]  # fmt: skip
+    assert [seg for seg in claim if seg[:2] == ("AMT", "EAF")] == [("AMT", "EAF", "36")]
     subscriber = next(seg for seg in iter_segments(content) if seg.id == "SBR")
     assert subscriber.get(1) == "S"
     assert _remits(demo_engine).check_ledger() == ()
@@ -373,8 +372,8 @@ def test_the_sandbox_pays_a_secondary_claim_as_a_secondary_payer(
     content = _send(demo_engine, tmp_path, [secondary.id])
     lines = read_837p(content).claims[0].lines
     assert [(ln.prior_paid, ln.prior_remaining) for ln in lines] == [
-        (Decimal("70.00"), Decimal("30.00")),
-        (Decimal("24.00"), Decimal("6.00")),
+        (Decimal("70.00"), None),  # AMT*EAF goes once, at 2320 (RFI 1391)
+        (Decimal("24.00"), None),
     ]
     for seed in range(1, 6):
         era = respond(content, seed=seed, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY)

@@ -123,13 +123,17 @@ async def test_subscriber_needed_when_patient_is_not_the_card_holder(
         assert form.query_one("#subscriber").display
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "subscriber_last_name" in field_errors(form)
+        assert {"subscriber_last_name", "subscriber_sex"} <= set(field_errors(form))
         assert app.focused is form.fields()["subscriber_last_name"].editor
-        fill(form, subscriber_first_name="Pat", subscriber_last_name="Parent")
+        fill(form, subscriber_first_name="Pat", subscriber_last_name="Parent", subscriber_sex="f")
         await pilot.press("ctrl+s")
         await settle(pilot)
         row = one_row(demo_engine, "SELECT * FROM coverage WHERE id = :c", c=patient.coverage_id)
-        assert (row.relationship, row.subscriber_last_name) == ("19", "Parent")
+        assert (row.relationship, row.subscriber_last_name, row.subscriber_sex) == (
+            "19",
+            "Parent",
+            "F",
+        )
 
 
 async def test_request_answer_and_leave_the_pending_list(

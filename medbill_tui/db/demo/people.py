@@ -77,6 +77,7 @@ class Household:
     payer: str
     member_id: str
     group: str | None
+    sex: str
 
 
 def age_on(dob: date, day: date) -> int:
@@ -220,6 +221,7 @@ class PatientMaker:
                     home.first,
                     home.last,
                     home.dob,
+                    home.sex,
                     1,
                     max(dob, date(self.today.year - 2, 1, 1)),
                     None,
@@ -231,16 +233,16 @@ class PatientMaker:
         if primary is None:
             return info
         info.primary, info.primary_payer, member, group = self._coverage(
-            rows, pid, primary, 1, age, first, last, dob
+            rows, pid, primary, 1, age, (first, last, dob, sex)
         )
         if 25 <= age < 60 and primary in COMMERCIAL:
             self.households.append(
-                Household(pid, first, last, dob, address, phone, primary, member, group)
+                Household(pid, first, last, dob, address, phone, primary, member, group, sex)
             )
         secondary = _secondary_payer(rng, age, primary)
         if secondary is not None:
             info.secondary, info.secondary_payer, _, _ = self._coverage(
-                rows, pid, secondary, 2, age, first, last, dob
+                rows, pid, secondary, 2, age, (first, last, dob, sex)
             )
         if rng.random() < 0.05:
             codes = rng.choice(AUTH_STARTERS)
@@ -258,20 +260,22 @@ class PatientMaker:
         payer: str,
         priority: int,
         age: int,
-        first: str,
-        last: str,
-        dob: date,
+        patient: tuple[str, str, date, str],
     ) -> tuple[int, int, str, str | None]:
+        """A coverage of the patient (first, last, dob, sex): theirs, a parent's or a spouse's."""
         rng = self.rng
         self.coverage_id += 1
-        relationship, sub_first, sub_last, sub_dob = "18", first, last, dob
+        first, last, dob, _ = patient
+        relationship, sub_first, sub_last, sub_dob, sub_sex = "18", first, last, dob, patient[3]
         if age < 18 and payer != "medicaid":
             relationship = "19"
-            sub_first = rng.choice(self.pools.female if rng.random() < 0.5 else self.pools.male)
+            sub_sex = "F" if rng.random() < 0.5 else "M"
+            sub_first = rng.choice(self.pools.female if sub_sex == "F" else self.pools.male)
             sub_dob = dob - timedelta(days=rng.randint(20 * 365, 42 * 365))
         elif priority == 2 and payer not in ("medicaid", "supplement"):
             relationship = "01"  # on the spouse's plan
-            sub_first = rng.choice(self.pools.male if rng.random() < 0.5 else self.pools.female)
+            sub_sex = "M" if rng.random() < 0.5 else "F"
+            sub_first = rng.choice(self.pools.male if sub_sex == "M" else self.pools.female)
             sub_dob = dob + timedelta(days=rng.randint(-3000, 3000))
         group = None
         if payer not in ("medicare", "medicaid", "supplement"):
@@ -292,6 +296,7 @@ class PatientMaker:
                 sub_first,
                 sub_last,
                 sub_dob,
+                sub_sex,
                 priority,
                 effective,
                 None,

@@ -105,6 +105,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "subscriber_first_name",
             "subscriber_last_name",
             "subscriber_dob",
+            "subscriber_sex",
             "priority",
             "effective_from",
             "effective_to",

@@ -112,6 +112,13 @@ def save_patient(
             "someone else changed this patient since you opened it; "
             "your entries are kept on screen — reopen to see theirs"
         )
+    conn.execute(  # the patient is the subscriber of these: same sex (837P DMG03)
+        text(
+            "UPDATE coverage SET subscriber_sex = :sex WHERE patient_id = :id "
+            "AND relationship = '18' AND subscriber_sex IS DISTINCT FROM :sex"
+        ),
+        {"sex": values["sex"], "id": form.patient_id},
+    )
     _audit(conn, actor, "update", "patient", updated.id)
     return int(updated.id), int(updated.version), str(updated.account_no)
 
@@ -138,6 +145,7 @@ def coverage_form(conn: Connection, coverage_id: int) -> CoverageForm:
         subscriber_first_name=c.subscriber_first_name or "",
         subscriber_last_name=c.subscriber_last_name or "",
         subscriber_dob=fmt(c.subscriber_dob),
+        subscriber_sex=(c.subscriber_sex or "") if c.relationship != "18" else "",
         coverage_id=c.id,
         version=c.version,
     )
@@ -147,7 +155,9 @@ def save_coverage(
     conn: Connection, form: CoverageForm, checked: CheckedCoverage, actor: str
 ) -> int:
     """Insert or update a coverage; refuses two overlapping coverages at the same priority."""
-    conn.execute(text("SELECT id FROM patient WHERE id = :p FOR UPDATE"), {"p": form.patient_id})
+    patient_sex = conn.execute(
+        text("SELECT sex FROM patient WHERE id = :p FOR UPDATE"), {"p": form.patient_id}
+    ).scalar()
     clash = conn.execute(
         text("""SELECT py.name FROM coverage cv JOIN payer py ON py.id = cv.payer_id
                 WHERE cv.patient_id = :p AND cv.priority = :prio
@@ -179,13 +189,17 @@ def save_coverage(
         "sf": checked.subscriber_first_name,
         "sl": checked.subscriber_last_name,
         "sd": checked.subscriber_dob,
+        # the patient is the subscriber: their own sex (837P DMG03)
+        "ss": patient_sex if checked.relationship == "18" else checked.subscriber_sex,
     }
     if form.coverage_id is None:
         cid = conn.execute(
-            text("""INSERT INTO coverage (patient_id, payer_id, member_id, group_no, relationship,
-                        priority, effective_from, effective_to, subscriber_first_name,
-                        subscriber_last_name, subscriber_dob)
-                    VALUES (:p, :payer, :member, :group, :rel, :prio, :from, :to, :sf, :sl, :sd)
+            text("""INSERT INTO coverage (patient_id, payer_id, member_id, group_no,
+                        relationship, priority, effective_from, effective_to,
+                        subscriber_first_name, subscriber_last_name, subscriber_dob,
+                        subscriber_sex)
+                    VALUES (:p, :payer, :member, :group, :rel, :prio, :from, :to, :sf, :sl, :sd,
+                            :ss)
                     RETURNING id"""),
             values,
         ).scalar_one()
@@ -195,7 +209,8 @@ def save_coverage(
         text("""UPDATE coverage SET payer_id = :payer, member_id = :member, group_no = :group,
                     relationship = :rel, priority = :prio, effective_from = :from,
                     effective_to = :to, subscriber_first_name = :sf,
-                    subscriber_last_name = :sl, subscriber_dob = :sd, version = version + 1
+                    subscriber_last_name = :sl, subscriber_dob = :sd, subscriber_sex = :ss,
+                    version = version + 1
                 WHERE id = :id AND patient_id = :p
                   AND (CAST(:v AS integer) IS NULL OR version = :v) RETURNING id"""),
         {**values, "id": form.coverage_id, "v": form.version},

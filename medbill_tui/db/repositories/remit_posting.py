@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -177,16 +178,15 @@ class RemitPosting:
         conn, remit_id, summary = self.conn, self.remit_id, self.summary
         matches = match_claims(conn, claims, self.payer_id)
         contexts = matches.found
-        lines = {
-            (r.claim_id, r.code): r.id
-            for r in conn.execute(
-                text(
-                    "SELECT DISTINCT ON (claim_id, code) claim_id, code, id FROM claim_line "
-                    "WHERE claim_id = ANY(:ids) ORDER BY claim_id, code, line_no"
-                ),
-                {"ids": [c.id for c in contexts.values()]},
-            )
-        }
+        lines: dict[int, list[tuple[int, str, Decimal]]] = {}
+        for r in conn.execute(
+            text(
+                "SELECT claim_id, code, id, amount FROM claim_line "
+                "WHERE claim_id = ANY(:ids) ORDER BY claim_id, line_no"
+            ),
+            {"ids": [c.id for c in contexts.values()]},
+        ):
+            lines.setdefault(r.claim_id, []).append((r.id, r.code, Decimal(r.amount)))
         cp_ids = _new_ids(conn, "claim_payment", len(claims))
         sp_ids = _new_ids(conn, "service_payment", sum(len(c.services) for c in claims))
         batch = _Batch()

@@ -20,6 +20,7 @@ from medbill_tui.db.repositories.secondary import sync_secondary_claims
 from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.posting import ZERO, plan_claim_posting
 from medbill_tui.domain.routing import DenialFacts, RuleSet
+from medbill_tui.edi.line_match import match_services, service_keys
 from medbill_tui.edi.x835 import ClaimPay
 
 
@@ -95,7 +96,7 @@ def _payment_rows(
     claim_id: int | None,
     claim: ClaimPay,
     sp_ids: list[int],
-    lines: dict[tuple[int, str], int],
+    lines: dict[int, list[tuple[int, str, Decimal]]],
 ) -> None:
     batch.payments.append(
         {
@@ -114,9 +115,12 @@ def _payment_rows(
         {"cp": cp_id, "sp": None, "g": a.group, "carc": a.carc[:5], "amt": a.amount}
         for a in claim.adjustments
     ]
-    for service in claim.services:
+    ours = lines.get(claim_id or 0, [])
+    keys = service_keys(claim.services)
+    matched = match_services([(code, charge) for _, code, charge in ours], keys)
+    for service, index in zip(claim.services, matched, strict=True):
         sp = sp_ids.pop()
-        line_id = lines.get((claim_id or 0, service.code))
+        line_id = ours[index][0] if index is not None else None
         batch.services.append(
             {
                 "id": sp,

@@ -19,7 +19,6 @@ Only primary → secondary is automatic; a tertiary payer is billed by hand.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,7 +31,6 @@ from medbill_tui.db.claim_sql import status_not_in
 from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audits
 from medbill_tui.domain.claim_state import RETIRED, UNSENT, ClaimStatus
-from medbill_tui.edi.x837p import Adjustments, LineAdjudication, OtherPayer, Person
 
 FOLLOW_UP_DAYS = 14
 
@@ -257,136 +255,3 @@ def _create(
     )
     record_audits(conn, actor, "create", "claim", [(e["c"], e["d"]) for e in events])
     return [f"{c.claim_no}: {e['d']}" for (c, _), e in zip(pairs, events, strict=True)]
-
-
-@dataclass(frozen=True, slots=True)
-class PrimaryPayment:
-    """The primary payer's latest posted decision on a secondary claim's encounter."""
-
-    payer_name: str
-    payer_id: str
-    filing_indicator: str
-    member_id: str
-    group_no: str
-    relationship: str
-    subscriber_first: str
-    subscriber_last: str
-    subscriber_dob: date | None
-    paid: Decimal
-    payer_claim_no: str
-    paid_on: date
-    adjustments: Adjustments
-    services: tuple[tuple[str, Decimal, Decimal, Adjustments], ...]  # code, paid, units, CAS
-
-    def other_payer(self, patient: Person) -> OtherPayer:
-        """The 2320/2330 loops: `patient` is the subscriber when the relationship is 18."""
-        if self.relationship == "18":
-            subscriber = patient
-        else:
-            last = self.subscriber_last or patient.last_name
-            subscriber = Person(
-                last,
-                self.subscriber_first,
-                self.subscriber_dob,
-                "U",
-                patient.address,
-                self.member_id,
-            )
-        liability = sum((a for g, _, a in self.adjustments if g == "PR"), Decimal("0.00")) + sum(
-            (a for *_, cas in self.services for g, _, a in cas if g == "PR"), Decimal("0.00")
-        )
-        return OtherPayer(
-            self.payer_name,
-            self.payer_id,
-            self.member_id,
-            subscriber,
-            self.paid,
-            self.adjustments,
-            self.filing_indicator,
-            self.relationship,
-            self.group_no,
-            liability or None,
-            self.payer_claim_no,
-            self.paid_on,
-        )
-
-    def line_adjudications(self, codes: Sequence[str]) -> list[LineAdjudication | None]:
-        """Each line's 2430, matching the 835's SVC lines to ours by code, in order."""
-        unused = list(self.services)
-        out: list[LineAdjudication | None] = []
-        for code in codes:
-            found = next((s for s in unused if s[0] == code), None)
-            if found is None:
-                out.append(None)
-                continue
-            unused.remove(found)
-            out.append(LineAdjudication(found[1], found[2], found[3], self.paid_on))
-        return out
-
-
-_PRIMARY = """
-    SELECT DISTINCT ON (s.id) s.id AS claim_id, cp.id AS cp_id, cp.paid, cp.payer_claim_no,
-           r.paid_on, py.name AS payer_name, py.payer_code, py.claim_filing_indicator,
-           pc.member_id, pc.group_no, pc.relationship, pc.subscriber_first_name,
-           pc.subscriber_last_name, pc.subscriber_dob
-    FROM claim s JOIN coverage sc ON sc.id = s.coverage_id
-    JOIN claim p ON p.encounter_id = s.encounter_id AND p.id <> s.id
-    JOIN coverage pc ON pc.id = p.coverage_id AND pc.priority < sc.priority
-    JOIN claim_payment cp ON cp.claim_id = p.id AND cp.status_code <> '22'
-    JOIN remittance r ON r.id = cp.remittance_id AND r.status = 'posted'
-    JOIN payer py ON py.id = p.payer_id
-    WHERE s.id = ANY(:ids)
-    ORDER BY s.id, pc.priority DESC, cp.id DESC"""
-
-
-def primary_payments(conn: Connection, claim_ids: Sequence[int]) -> dict[int, PrimaryPayment]:
-    """For the secondary claims among `claim_ids`, what the primary payer decided (three
-    queries whatever their number; none of the claims is secondary: one)."""
-    heads = conn.execute(text(_PRIMARY), {"ids": list(claim_ids)}).all()
-    if not heads:
-        return {}
-    cps = [h.cp_id for h in heads]
-    claim_cas: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
-    line_cas: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
-    for a in conn.execute(
-        text(
-            "SELECT claim_payment_id, service_payment_id, group_code, carc, amount "
-            "FROM adjustment WHERE claim_payment_id = ANY(:cps) ORDER BY id"
-        ),
-        {"cps": cps},
-    ):
-        triplet = (a.group_code, a.carc, Decimal(a.amount))
-        if a.service_payment_id is None:
-            claim_cas[a.claim_payment_id].append(triplet)
-        else:
-            line_cas[a.service_payment_id].append(triplet)
-    services: dict[int, list[tuple[str, Decimal, Decimal, Adjustments]]] = defaultdict(list)
-    for sp in conn.execute(
-        text(
-            "SELECT id, claim_payment_id, code, paid, units FROM service_payment "
-            "WHERE claim_payment_id = ANY(:cps) ORDER BY claim_payment_id, id"
-        ),
-        {"cps": cps},
-    ):
-        services[sp.claim_payment_id].append(
-            (sp.code, Decimal(sp.paid), Decimal(sp.units), tuple(line_cas[sp.id]))
-        )
-    return {
-        h.claim_id: PrimaryPayment(
-            h.payer_name,
-            h.payer_code,
-            h.claim_filing_indicator,
-            h.member_id,
-            h.group_no or "",
-            h.relationship,
-            h.subscriber_first_name or "",
-            h.subscriber_last_name or "",
-            h.subscriber_dob,
-            Decimal(h.paid),
-            h.payer_claim_no or "",
-            h.paid_on,
-            tuple(claim_cas[h.cp_id]),
-            tuple(services[h.cp_id]),
-        )
-        for h in heads
-    }

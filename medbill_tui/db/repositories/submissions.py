@@ -14,10 +14,11 @@ from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audit
-from medbill_tui.db.repositories.secondary import primary_payments
+from medbill_tui.db.repositories.other_payers import other_payers
 from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.encounter_form import decode_pointers
-from medbill_tui.edi.x837p import Address, BillingProvider, ClaimOut, LineOut, Person
+from medbill_tui.edi.x837_records import Address, LineOut, Person
+from medbill_tui.edi.x837p import BillingProvider, ClaimOut
 
 SANDBOX = {
     "name": "Sandbox Clearinghouse",
@@ -114,8 +115,8 @@ def lock_ready_claims(conn: Connection, claim_ids: Sequence[int] | None) -> list
 
 
 def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> list[ReadyClaim]:
-    """The 837P records of the claims (three queries whatever their number, three more when
-    some are secondary claims: the primary payer's payment goes in 2320/2330/2430)."""
+    """The 837P records of the claims (six queries whatever their number): each with its
+    other payers, their payments and line adjudications (2320/2330/2430)."""
     if not claim_ids:
         return []
     heads = conn.execute(
@@ -123,6 +124,7 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
                        e.pos, e.dos, p.first_name, p.last_name, p.dob, p.sex, p.address1, p.city,
                        p.state, p.zip, cv.member_id, cv.group_no, cv.relationship, cv.priority,
                        cv.subscriber_first_name, cv.subscriber_last_name, cv.subscriber_dob,
+                       cv.subscriber_sex,
                        py.name AS payer_name, py.payer_code, py.claim_filing_indicator,
                        coalesce(py.clearinghouse_id, :ch) AS clearinghouse_id,
                        pr.npi, pr.first_name AS pr_first, pr.last_name AS pr_last,
@@ -149,7 +151,10 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
         {"ids": claim_ids},
     ):
         lines[r.claim_id].append(r)
-    primaries = primary_payments(conn, claim_ids)
+    claim_lines = {
+        h.id: [(int(line.line_no), _line_out(line, h.dos)) for line in lines[h.id]] for h in heads
+    }
+    others = other_payers(conn, claim_lines)
     out = []
     for h in heads:
         address = Address(h.address1, h.city, h.state, h.zip)
@@ -161,29 +166,11 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
                 h.subscriber_last_name or h.last_name,
                 h.subscriber_first_name or "",
                 h.subscriber_dob,
-                "U",
+                h.subscriber_sex or "U",
                 address,
                 h.member_id,
             )
             dependent = Person(h.last_name, h.first_name, h.dob, h.sex, address)
-        primary = primaries.get(h.id)
-        adjudications = (
-            primary.line_adjudications([line.code for line in lines[h.id]])
-            if primary
-            else [None] * len(lines[h.id])
-        )
-        claim_lines = tuple(
-            LineOut(
-                line.code,
-                tuple(m for m in line.modifiers.split(":") if m),
-                Decimal(line.amount),
-                Decimal(line.units),
-                decode_pointers(line.dx_pointers),
-                h.dos,
-                adjudication,
-            )
-            for line, adjudication in zip(lines[h.id], adjudications, strict=True)
-        )
         claim = ClaimOut(
             pcn=h.claim_no,
             total=Decimal(h.total_charge),
@@ -198,16 +185,27 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
             relationship=h.relationship if dependent else "18",
             group_no=h.group_no or "",
             diagnoses=tuple(dx[h.encounter_id]),
-            lines=claim_lines,
+            lines=tuple(line for _, line in claim_lines[h.id]),
             rendering_npi=h.npi,
             rendering_last=h.pr_last,
             rendering_first=h.pr_first,
             prior_auth=h.auth_number or "",
             original_claim_no=h.original_payer_claim_no or "",
-            other_payer=primary.other_payer(patient) if primary else None,
+            other_payers=others.get(h.id, ()),
         )
         out.append(ReadyClaim(h.id, h.clearinghouse_id, h.payer_name, claim))
     return out
+
+
+def _line_out(line: Any, dos: date) -> LineOut:
+    return LineOut(
+        line.code,
+        tuple(m for m in line.modifiers.split(":") if m),
+        Decimal(line.amount),
+        Decimal(line.units),
+        decode_pointers(line.dx_pointers),
+        dos,
+    )
 
 
 def next_control_numbers(conn: Connection) -> tuple[int, int, int]:

@@ -24,6 +24,7 @@ from medbill_tui.db.repositories.stored_clp import claim_pay
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.routing import RuleSet
+from medbill_tui.edi.line_match import match_services, service_keys
 from medbill_tui.edi.x835 import ClaimPay
 from medbill_tui.records.queues import Cursor, Page, QueueFilter
 from medbill_tui.records.unmatched import (
@@ -260,13 +261,7 @@ def post_to_claim(
     conn.execute(
         text("UPDATE claim_payment SET claim_id = :c WHERE id = :cp AND claim_id IS NULL"), params
     )
-    conn.execute(
-        text("""UPDATE service_payment sp SET claim_line_id =
-                    (SELECT cl.id FROM claim_line cl WHERE cl.claim_id = :c AND cl.code = sp.code
-                     ORDER BY cl.line_no LIMIT 1)
-                WHERE sp.claim_payment_id = :cp AND sp.claim_line_id IS NULL"""),
-        params,
-    )
+    _match_lines(conn, r.cp_id, ctx.id, clp)
     summary = remits.post_matched_claim(
         conn, ctx, clp, r.remittance_id, r.trace_no, r.paid_on, actor, rules
     )
@@ -327,3 +322,35 @@ def close_not_ours(conn: Connection, work_item_id: int, actor: str, reason: str)
     _require_open(r)
     _close(conn, work_item_id, actor, f"closed, no money moved: {reason}")
     record_audit(conn, actor, "close", "work_item", work_item_id, f"not ours: {reason}")
+
+
+def _match_lines(conn: Connection, cp_id: int, claim_id: int, clp: ClaimPay) -> None:
+    """Link the payment's service rows (ids handed out last-first: 835 order is by id
+    descending) to the claim's lines, as posting does."""
+    services = (
+        conn.execute(
+            text(
+                "SELECT id FROM service_payment WHERE claim_payment_id = :cp "
+                "AND claim_line_id IS NULL ORDER BY id DESC"
+            ),
+            {"cp": cp_id},
+        )
+        .scalars()
+        .all()
+    )
+    if len(services) != len(clp.services):
+        return
+    ours = conn.execute(
+        text("SELECT id, code, amount FROM claim_line WHERE claim_id = :c ORDER BY line_no"),
+        {"c": claim_id},
+    ).all()
+    matched = match_services(
+        [(line.code, Decimal(line.amount)) for line in ours], service_keys(clp.services)
+    )
+    rows = [
+        {"sp": sp, "l": ours[i].id}
+        for sp, i in zip(services, matched, strict=True)
+        if i is not None
+    ]
+    if rows:
+        conn.execute(text("UPDATE service_payment SET claim_line_id = :l WHERE id = :sp"), rows)

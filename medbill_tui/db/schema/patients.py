@@ -66,7 +66,10 @@ class Coverage(Base):
     """A patient's insurance policy at a priority (1 primary, 2 secondary, 3 tertiary)."""
 
     __tablename__ = "coverage"
-    __table_args__ = (CheckConstraint("priority BETWEEN 1 AND 3", name="priority"),)
+    __table_args__ = (
+        CheckConstraint("priority BETWEEN 1 AND 3", name="priority"),
+        CheckConstraint("subscriber_sex IN ('F', 'M', 'U')", name="subscriber_sex"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     payer_id: Mapped[int] = mapped_column(ForeignKey("payer.id"))
@@ -76,6 +79,8 @@ class Coverage(Base):
     subscriber_first_name: Mapped[str | None] = mapped_column(String(35))
     subscriber_last_name: Mapped[str | None] = mapped_column(String(60))
     subscriber_dob: Mapped[date | None] = mapped_column(Date)
+    subscriber_sex: Mapped[str | None] = mapped_column(String(1))
+    """F, M or U; the patient's own when the patient is the subscriber (NULL on old rows)."""
     priority: Mapped[int] = mapped_column(SmallInteger)
     effective_from: Mapped[date] = mapped_column(Date)
     effective_to: Mapped[date | None] = mapped_column(Date)
