@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from medbill_tui.db.repositories import submissions as repo
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.validate import ValidationIssue, validate_x12
+from medbill_tui.edi.x837_edits import EditFailure, edit_837p
 from medbill_tui.edi.x837p import Envelope, write_837p
 from medbill_tui.records.claims import SubmissionGroup, SubmissionRun, SubmittedFile
 from medbill_tui.runtime.clock import Clock
@@ -26,7 +27,7 @@ Progress = Callable[[int, int], None]
 
 
 class SubmissionFailed(ServiceError):
-    """Nothing was sent; the message names the claim and the segment at fault."""
+    """Nothing was sent; the message names the claim and the segment or edit at fault."""
 
 
 class SubmissionService:
@@ -97,6 +98,9 @@ class SubmissionService:
                 check = validate_x12(result.text)
                 if not check.ok:
                     raise SubmissionFailed(_explain(check.issues[0], result.claim_segments))
+                failures = edit_837p(result.text)
+                if failures:
+                    raise SubmissionFailed(_refuse(failures))
                 name = f"837P_{isa13:09d}_{now:%Y%m%d}.x12"
                 final = out / name
                 temp = out / f".{name}.part"
@@ -155,3 +159,14 @@ def _explain(issue: ValidationIssue, ranges: dict[str, tuple[int, int]]) -> str:
     claim = next((pcn for pcn, (a, b) in ranges.items() if a <= issue.segment_no <= b), None)
     where = f"claim {claim}, " if claim else ""
     return f"Nothing was sent: {where}{issue} — correct the claim and send again"
+
+
+SHOWN_FAILURES = 3
+"""How many failed edits the message spells out (the rest are counted)."""
+
+
+def _refuse(failures: Sequence[EditFailure]) -> str:
+    shown = "; ".join(str(f) for f in failures[:SHOWN_FAILURES])
+    more = len(failures) - SHOWN_FAILURES
+    rest = f"; and {more} more" if more > 0 else ""
+    return f"Nothing was sent: {shown}{rest} — correct the claim and send again"
