@@ -23,6 +23,7 @@ from medbill_tui.edi.x837p import (
     amount,
     write_837p,
 )
+from tests.edi.x12sdk_837 import assert_x12sdk_reads_837p
 
 ENV = Envelope("ACME BILLING", "ACMEBILL01", "JANE DOE", "5035550100", "SANDBOX CH",
                "SANDBOXCH", 7, 8, 9, datetime(2026, 11, 2, 10, 30))  # fmt: skip
@@ -100,6 +101,10 @@ def test_generated_claims_validate_clean(batch: list[ClaimOut]) -> None:
     written = write_837p(ENV, BILLING, batch)
     result = validate_x12(written.text)
     assert result.ok, [str(i) for i in result.issues]
+    unknown = {"2010BA"} if any(c.subscriber.sex == "U" for c in batch) else set()
+    if any(c.patient is not None and c.patient.sex == "U" for c in batch):
+        unknown.add("2010CA")
+    assert_x12sdk_reads_837p(written.text, unknown_sex_at=unknown)
     segments = list(iter_segments(written.text))
     check_envelope(segments)
     assert set(written.claim_segments) == {c.pcn for c in batch}
@@ -133,6 +138,7 @@ def test_secondary_claim_loops_carry_the_primary_adjudication() -> None:
                      other_payer=other)  # fmt: skip
     text = write_837p(ENV, BILLING, [claim]).text
     assert validate_x12(text).ok
+    assert_x12sdk_reads_837p(text)
     body = [s.split("*") for s in text.replace("\n", "").split("~") if s]
     assert ["SBR", "S", "18", "", "", "", "", "", "", "CI"] in body
     sbr = body.index(["SBR", "P", "18", "", "", "", "", "", "", "MB"])

@@ -27,7 +27,9 @@ from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.submissions import SubmissionService
 from tests.cli.test_cli import medbill
 from tests.conftest import DEMO_TODAY
+from tests.edi.x12sdk_837 import assert_both_parsers_read_837p
 from tests.factories import Builder, insert
+from tests.services.pending_fixes import WRITER_SENDS_EAF_TWICE
 
 DOS = date(2026, 10, 5)
 ACCOUNT = "ZSEC0001"
@@ -71,7 +73,9 @@ def _setup(engine: Engine, tmp_path: Path) -> Setup:
 def _send(engine: Engine, tmp_path: Path, ids: list[int]) -> str:
     run = SubmissionService(engine, Clock(DEMO_TODAY), "b1", tmp_path / "out").submit(ids)
     assert run.claims == len(ids)
-    return Path(run.files[0].path).read_text()
+    sent = Path(run.files[0].path).read_text()
+    assert_both_parsers_read_837p(sent)
+    return sent
 
 
 def _import(engine: Engine, tmp_path: Path, name: str, body: str) -> Any:
@@ -208,6 +212,7 @@ def _segments_of(content: str, pcn: str) -> list[Segment]:
     return segments[start:end]
 
 
+@WRITER_SENDS_EAF_TWICE
 def test_the_secondary_claim_goes_out_with_the_primary_payment(
     demo_engine: Engine, tmp_path: Path
 ) -> None:
@@ -311,6 +316,7 @@ def test_reversal_voids_and_a_later_835_replaces_the_unsent_secondary_claim(
     assert _remits(demo_engine).check_ledger() == ()
 
 
+@WRITER_SENDS_EAF_TWICE
 def test_a_rejected_secondary_claim_is_resent_without_a_new_charge(
     demo_engine: Engine, tmp_path: Path
 ) -> None:
@@ -358,6 +364,7 @@ def test_remittance_undo_on_the_command_line_says_it_voided_the_secondary_claim(
     assert lines[1].startswith(f"secondary claim {secondary.claim_no} void: after undoing")
 
 
+@WRITER_SENDS_EAF_TWICE
 def test_the_sandbox_pays_a_secondary_claim_as_a_secondary_payer(
     demo_engine: Engine, tmp_path: Path
 ) -> None:
