@@ -1,4 +1,5 @@
-"""Sending ready claims: 837P files per clearinghouse, validated, written, recorded at once."""
+"""Sending ready claims: 837P files per clearinghouse, validated (pyx12, then our front-end
+edits), written, recorded at once."""
 
 from __future__ import annotations
 
@@ -50,8 +51,9 @@ class SubmissionService:
     ) -> SubmissionRun:
         """Send the ready claims (all when None): one interchange per clearinghouse.
 
-        One transaction: if building, validating or writing any file fails, no claim is marked
-        submitted and no file is left in the outbox.
+        One transaction: if building, validating (pyx12, then the front-end edits of
+        `edi.x837_edits`) or writing any file fails, no claim is marked submitted and no file is
+        left in the outbox.
         """
         out = out_dir or self.outbox
         written: list[tuple[Path, Path]] = []
