@@ -3,8 +3,10 @@
 Everything is decided by a random generator seeded from the caller's seed and the 837 text, so
 the same input and seed give the same bytes, and control numbers never come from the clock.
 The 999 accepts each transaction set (now and then it rejects one with a realistic IK3/IK4, and
-always when the SE count is wrong); the 277CA accepts or rejects each claim of the accepted sets;
-the 835 (see `sandbox_835`) pays the accepted claims. All three validate clean with pyx12 4.0.
+always when the SE count is wrong); the 277CA accepts or rejects each claim of the accepted sets,
+and always rejects a claim that fails the front-end edits (`x837_edits`: A7:400 out of balance,
+else A7:21, the failed edit in STC12); the 835 (see `sandbox_835`) pays the accepted claims. All
+three validate clean with pyx12 4.0.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, adjudicate,
 from medbill_tui.edi.sandbox_envelope import Envelope
 from medbill_tui.edi.sandbox_memory import SandboxMemory
 from medbill_tui.edi.segments import SegmentWriter, clean_text, composite
+from medbill_tui.edi.x837_edits import BALANCING_RULES, EditFailure, edit_interchange
 from medbill_tui.edi.x837_read import Batch837, Claim837, batch_from_interchange
 
 __all__ = ["ClaimDecision", "Envelope", "SandboxMemory", "SandboxResponse", "respond"]
@@ -98,7 +101,10 @@ def _respond(
     claims = [c for c in batch.claims if c.set_control in accepted_sets]
     if not claims:
         return SandboxResponse(ack, None, None)
-    decisions = _decide(claims, rng, reject_rate, today, control)
+    failed: dict[str, EditFailure] = {}
+    for failure in edit_interchange(inter):
+        failed.setdefault(failure.claim, failure)
+    decisions = _decide(claims, rng, reject_rate, today, control, failed)
     ack_277 = _write_277ca(env, control + 1, batch, decisions)
     accepted = [d for d in decisions if d.accepted]
     if not accepted:
@@ -203,19 +209,42 @@ def _element_error(w: SegmentWriter, tset: TransactionSet, rng: random.Random) -
     return True
 
 
+MESSAGE_CHARS = 264
+"""STC12 (free-form message text) holds at most 264 characters."""
+
+
+def _edit_rejection(claim: Claim837, failure: EditFailure) -> ClaimDecision:
+    """The 277CA answer to a claim that fails a front-end edit, as a clearinghouse gives it."""
+    code = "400" if failure.rule in BALANCING_RULES else "21"
+    entity = ""
+    if failure.rule == "SEX-CODE":
+        entity = "IL" if failure.loop.startswith("2010BA") else "QC"
+    message = f"EDIT {failure.rule} {failure.loop}: {failure.words}"[:MESSAGE_CHARS]
+    return ClaimDecision(claim, False, ("A7", code, entity), None, "", message)
+
+
 def _decide(
-    claims: Sequence[Claim837], rng: random.Random, reject_rate: float, today: date, control: int
+    claims: Sequence[Claim837],
+    rng: random.Random,
+    reject_rate: float,
+    today: date,
+    control: int,
+    failed: dict[str, EditFailure],
 ) -> list[ClaimDecision]:
+    """Each claim's answer; a claim failing an edit is rejected for it, after the same draws
+    as any other claim (the others' answers do not depend on it)."""
     weights = [r[4] for r in REJECTIONS]
     out: list[ClaimDecision] = []
     stem = f"{today:%y}{today.timetuple().tm_yday:03d}{control % 10_000:04d}"
     for index, claim in enumerate(claims):
+        failure = failed.get(claim.pcn)
         if rng.random() < reject_rate:
             cat, code, entity, extra, _ = rng.choices(REJECTIONS, weights)[0]
-            out.append(ClaimDecision(claim, False, (cat, code, entity), extra, ""))
+            decision = ClaimDecision(claim, False, (cat, code, entity), extra, "")
         else:
             status = ("A2", "20", "") if rng.random() < 0.8 else ("A1", "20", "")
-            out.append(ClaimDecision(claim, True, status, None, f"{stem}{index + 1:06d}"))
+            decision = ClaimDecision(claim, True, status, None, f"{stem}{index + 1:06d}")
+        out.append(decision if failure is None else _edit_rejection(claim, failure))
     return out
 
 
@@ -327,7 +356,7 @@ def _claim_277(
     status = composite(*d.status)
     extra = composite(*d.extra) if d.extra else ""
     action = "WQ" if d.accepted else "U"
-    w.add("STC", status, day, action, amt(claim.charge), "", "", "", "", "", extra)
+    w.add("STC", status, day, action, amt(claim.charge), "", "", "", "", "", extra, "", d.message)
     if d.payer_claim_no:
         w.add("REF", "1K", d.payer_claim_no)
     w.add("DTP", "472", *_dates(claim, today))

@@ -58,6 +58,8 @@ class ClaimDecision:
     status: tuple[str, str, str]
     extra: tuple[str, str, str] | None
     payer_claim_no: str
+    message: str = ""
+    """Free text for a rejection (STC12), e.g. the front-end edit the claim failed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Sending ready claims: 837P files per clearinghouse, validated, written, recorded at once."""
+"""Sending ready claims: 837P files per clearinghouse, validated (pyx12, then our front-end
+edits), written, recorded at once."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 from medbill_tui.db.repositories import submissions as repo
 from medbill_tui.db.repositories.outbox import KIND_837P
 from medbill_tui.edi.validate import ValidationIssue, validate_x12
+from medbill_tui.edi.x837_edits import EditFailure, edit_837p
 from medbill_tui.edi.x837p import Envelope, write_837p
 from medbill_tui.records.claims import SubmissionGroup, SubmissionRun, SubmittedFile
 from medbill_tui.records.outbox import UnwrittenFile
@@ -28,7 +30,7 @@ Progress = Callable[[int, int], None]
 
 
 class SubmissionFailed(ServiceError):
-    """Nothing was sent; the message names the claim and the segment at fault."""
+    """Nothing was sent; the message names the claim and the segment or edit at fault."""
 
 
 class SubmissionService:
@@ -51,10 +53,11 @@ class SubmissionService:
     ) -> SubmissionRun:
         """Send the ready claims (all when None): one interchange per clearinghouse.
 
-        One transaction: if building, validating or writing any file fails, no claim is marked
-        submitted and no file is left in the outbox; only the attempt that commits leaves its
-        files (renamed after the commit). First, files of earlier runs that committed but never
-        reached the outbox are written again (`SubmissionRun.repaired`).
+        One transaction: if building, validating (pyx12, then the front-end edits of
+        `edi.x837_edits`) or writing any file fails, no claim is marked submitted and no file is
+        left in the outbox; only the attempt that commits leaves its files (renamed after the
+        commit). First, files of earlier runs that committed but never reached the outbox are
+        written again (`SubmissionRun.repaired`).
         """
         out = out_dir or self.outbox
         repaired = () if dry_run else self._repair(out)
@@ -103,6 +106,9 @@ class SubmissionService:
                 check = validate_x12(result.text)
                 if not check.ok:
                     raise SubmissionFailed(_explain(check.issues[0], result.claim_segments))
+                failures = edit_837p(result.text)
+                if failures:
+                    raise SubmissionFailed(_refuse(failures))
                 name = f"837P_{isa13:09d}_{now:%Y%m%d}.x12"
                 final = out / name
                 try:
@@ -166,3 +172,14 @@ def _explain(issue: ValidationIssue, ranges: dict[str, tuple[int, int]]) -> str:
     claim = next((pcn for pcn, (a, b) in ranges.items() if a <= issue.segment_no <= b), None)
     where = f"claim {claim}, " if claim else ""
     return f"Nothing was sent: {where}{issue} — correct the claim and send again"
+
+
+SHOWN_FAILURES = 3
+"""How many failed edits the message spells out (the rest are counted)."""
+
+
+def _refuse(failures: Sequence[EditFailure]) -> str:
+    shown = "; ".join(str(f) for f in failures[:SHOWN_FAILURES])
+    more = len(failures) - SHOWN_FAILURES
+    rest = f"; and {more} more" if more > 0 else ""
+    return f"Nothing was sent: {shown}{rest} — correct the claim and send again"

@@ -28,6 +28,7 @@ from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.submissions import SubmissionService
 from tests.conftest import DEMO_TODAY, X12_FIXTURES
 from tests.edi.remit_reading import read_835_file
+from tests.edi.x12sdk_837 import assert_both_parsers_read_837p
 
 CasRow = tuple[str, str, Decimal]
 
@@ -230,8 +231,10 @@ def test_sandbox_835_for_the_demo_practice_matches_x12sdk(
     assert run.files
     claims = plb = 0
     for index, sent in enumerate(run.files):
+        text = Path(sent.path).read_text()
+        assert_both_parsers_read_837p(text)
         answer = respond(
-            Path(sent.path).read_text(),
+            text,
             seed=index,
             reject_rate=0.05,
             deny_rate=0.2,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medbill_tui.edi.segments import check_envelope, iter_segments
 from medbill_tui.edi.validate import validate_x12
+from medbill_tui.edi.x837_edits import edit_837p
 from medbill_tui.edi.x837_records import ClaimAdjudication, LineAdjudication
 from medbill_tui.edi.x837p import (
     Address,
@@ -23,6 +25,7 @@ from medbill_tui.edi.x837p import (
     write_837p,
 )
 from tests.edi.cob_reading import assert_balanced
+from tests.edi.x12sdk_837 import assert_x12sdk_reads_837p
 
 ENV = Envelope("ACME BILLING", "ACMEBILL01", "JANE DOE", "5035550100", "SANDBOX CH",
                "SANDBOXCH", 7, 8, 9, datetime(2026, 11, 2, 10, 30))  # fmt: skip
@@ -138,6 +141,21 @@ def test_generated_claims_validate_clean_and_balance(batch: list[ClaimOut]) -> N
     written = write_837p(ENV, BILLING, batch)
     result = validate_x12(written.text)
     assert result.ok, [str(i) for i in result.issues]
+    unknown = {"2010BA"} if any(c.subscriber.sex == "U" for c in batch) else set()
+    if any(c.patient is not None and c.patient.sex == "U" for c in batch):
+        unknown.add("2010CA")
+    if not _a_line_with_two_2430s(written.text):
+        assert_x12sdk_reads_837p(written.text, unknown_sex_at=unknown)
+    else:
+        # Pinned (x12sdk 2.2.0): a line adjudicated by two payers (a tertiary claim), or unbundled
+        # by one, carries two 2430 loops; the guide gives Loop 2430 LINE ADJUDICATION
+        # INFORMATION "Repeat: 15". x12sdk sometimes keeps only one 2430 of such a line, then
+        # counts fewer segments than SE01 and refuses the set: that, and only that, is allowed.
+        try:
+            assert_x12sdk_reads_837p(written.text, unknown_sex_at=unknown)
+        except pytest.fail.Exception as exc:
+            assert "SE segment count" in str(exc)
+    assert edit_837p(written.text) == []  # our front-end edits, independent of the writer
     segments = list(iter_segments(written.text))
     check_envelope(segments)
     assert set(written.claim_segments) == {c.pcn for c in batch}
@@ -152,6 +170,19 @@ def test_generated_claims_validate_clean_and_balance(batch: list[ClaimOut]) -> N
         assert ids.count("SVD") == len(claim.lines) * len(decided)
         assert ids.count("OI") == len(claim.other_payers)
         assert_balanced(claim, mine)
+
+
+def _a_line_with_two_2430s(text: str) -> bool:
+    svds = 0
+    for segment in text.replace("\n", "").split("~"):
+        tag = segment.split("*", 1)[0]
+        if tag in ("LX", "HL", "SE"):
+            svds = 0
+        elif tag == "SVD":
+            svds += 1
+            if svds > 1:
+                return True
+    return False
 
 
 def test_amounts_are_plain_decimals() -> None:

@@ -27,6 +27,7 @@ from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.submissions import SubmissionService
 from medbill_tui.services.users import RoleRefused
 from tests.conftest import DEMO_TODAY
+from tests.edi.x12sdk_837 import assert_both_parsers_read_837p
 from tests.factories import Builder, insert
 
 DOS = date(2026, 10, 5)
@@ -146,6 +147,7 @@ def a_visit(engine: Engine, tmp: Path) -> Visit:
         (claim_id,) = insert_claims(conn, [eid], "b1", DEMO_TODAY)
     run = SubmissionService(engine, Clock(DEMO_TODAY), "b1", tmp / "out").submit([claim_id])
     sent = Path(run.files[0].path).read_text()
+    assert_both_parsers_read_837p(sent)
     answer = respond(
         sent, seed=1, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY, ack_reject_rate=0.0
     )

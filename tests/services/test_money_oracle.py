@@ -43,6 +43,7 @@ from medbill_tui.services.imports import ImportResult, ImportService
 from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.submissions import SubmissionService
 from tests.conftest import DEMO_TODAY, PgCluster
+from tests.edi.x12sdk_837 import assert_both_parsers_read_837p
 from tests.factories import Builder, insert
 from tests.services.money_oracle_model import (
     KINDS,
@@ -162,6 +163,7 @@ def practice(pg: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     sent: dict[str, tuple[Claim837, Envelope]] = {}
     for n, file in enumerate(run.files):
         body = Path(file.path).read_text()
+        assert_both_parsers_read_837p(body)
         answer = respond(
             body, seed=1, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY, ack_reject_rate=0.0
         )

@@ -15,6 +15,7 @@ from medbill_tui.services.encounters import EncounterService
 from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.submissions import SubmissionService
 from tests.conftest import DEMO_TODAY
+from tests.edi.x12sdk_837 import assert_both_parsers_read_837p
 
 
 def a_rejected_claim(engine: Engine) -> tuple[int, int]:
@@ -72,6 +73,8 @@ def test_correcting_the_visit_makes_the_claim_ready_and_it_is_sent_again(
     assert open_items == 0
     sent = SubmissionService(demo_engine, Clock(DEMO_TODAY), "b1", tmp_path).submit([claim_id])
     assert sent.claims == 1
+    resent = Path(sent.files[0].path).read_text()
+    assert_both_parsers_read_837p(resent)
     assert RemittanceService(demo_engine, Clock(DEMO_TODAY), "b1").check_ledger() == ()
 
 

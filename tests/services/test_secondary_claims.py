@@ -27,6 +27,7 @@ from medbill_tui.services.remittances import RemittanceService
 from medbill_tui.services.submissions import SubmissionService
 from tests.cli.test_cli import medbill
 from tests.conftest import DEMO_TODAY
+from tests.edi.x12sdk_837 import assert_both_parsers_read_837p
 from tests.factories import Builder, insert
 
 DOS = date(2026, 10, 5)
@@ -71,7 +72,9 @@ def _setup(engine: Engine, tmp_path: Path) -> Setup:
 def _send(engine: Engine, tmp_path: Path, ids: list[int]) -> str:
     run = SubmissionService(engine, Clock(DEMO_TODAY), "b1", tmp_path / "out").submit(ids)
     assert run.claims == len(ids)
-    return Path(run.files[0].path).read_text()
+    sent = Path(run.files[0].path).read_text()
+    assert_both_parsers_read_837p(sent)
+    return sent
 
 
 def _import(engine: Engine, tmp_path: Path, name: str, body: str) -> Any:
