@@ -1,4 +1,4 @@
-"""`medbill users add|list|disable|enable|role`: who may use the app, with which role.
+"""`medbill users add|list|disable|enable|role|name`: who may use the app, with which role.
 
 A person is their login on this host. Only an admin changes users; each change is audited.
 """
@@ -24,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add = actions.add_parser("add", help="let a login on this host use the app")
     add.add_argument("login", metavar="LOGIN")
     add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--name", default="", help="the full name letters are signed with")
     listing = actions.add_parser("list", help="every user, their role and whether active")
     listing.add_argument("--format", choices=("plain", "json"), default="plain")
     for name, words in (
@@ -32,6 +33,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ):
         action = actions.add_parser(name, help=words)
         action.add_argument("login", metavar="LOGIN")
+    naming = actions.add_parser("name", help="set the full name a user's letters are signed with")
+    naming.add_argument("login", metavar="LOGIN")
+    naming.add_argument("full_name", nargs="+", metavar="NAME")
     role = actions.add_parser("role", help="give a user another role")
     role.add_argument("login", metavar="LOGIN")
     role.add_argument("role", choices=ROLES, metavar="ROLE")
@@ -43,6 +47,7 @@ def _json(user: AppUserRecord) -> dict[str, object]:
         "role": user.role,
         "active": user.active,
         "created_at": user.created_at.isoformat(),
+        "full_name": user.full_name,
     }
 
 
@@ -64,19 +69,29 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
             print(json.dumps([_json(u) for u in users], indent=2))
             return 0
         rows = [
-            [u.login, u.role, "active" if u.active else "disabled", u.created_at.date().isoformat()]
+            [
+                u.login,
+                u.full_name,
+                u.role,
+                "active" if u.active else "disabled",
+                u.created_at.date().isoformat(),
+            ]
             for u in users
         ]
-        print(tabulate(rows, headers=["Login", "Role", "State", "Since"]))
+        print(tabulate(rows, headers=["Login", "Name", "Role", "State", "Since"]))
         return 0
     if command == "add":
-        user = service.add(args.login, args.role)
+        user = service.add(args.login, args.role, args.name)
         print(f"added {user.login} as {user.role}")
         if not _on_this_host(user.login):
             print(
                 f"note: there is no login {user.login!r} on this host yet; they can use the "
                 "app once it exists here (or on another host using this database)"
             )
+        return 0
+    if command == "name":
+        user = service.set_name(args.login, " ".join(args.full_name))
+        print(f"{user.login} signs as {user.full_name or user.login}")
         return 0
     if command == "role":
         user = service.set_role(args.login, args.role)

@@ -10,6 +10,7 @@ from itertools import groupby
 
 from medbill_tui.domain.money import fmt_money
 from medbill_tui.domain.statements import pay_by
+from medbill_tui.domain.us_format import phone_text, us_date, zip_text
 from medbill_tui.records.statements import (
     ZERO,
     DunningPolicy,
@@ -32,22 +33,22 @@ TITLES = {
 MESSAGES = {
     Step.FIRST: (
         "Your insurance has processed the visits below; the amount due is your share. "
-        "Please pay by {pay_by}. Questions about this bill? Call our billing office."
+        "Please pay by {pay_by}. Questions about this bill? Call our billing office{phone}."
     ),
     Step.REMINDER: (
         "REMINDER: we have not received payment of the balance above. Please pay by "
-        "{pay_by}, or call our billing office to arrange a payment plan."
+        "{pay_by}, or call our billing office{phone} to arrange a payment plan."
     ),
     Step.FINAL: (
         "FINAL NOTICE: the balance above is past due. If it is not paid by {pay_by}, this "
-        "account may be referred to a collection agency. Please call our billing office "
+        "account may be referred to a collection agency. Please call our billing office{phone} "
         "today to arrange payment."
     ),
 }
 
 DIRECT_FIRST = (
     "The visits below are billed to you directly; the amount due is yours to pay. "
-    "Please pay by {pay_by}. Questions about this bill? Call our billing office."
+    "Please pay by {pay_by}. Questions about this bill? Call our billing office{phone}."
 )
 """The first statement's words when no visit on it went through insurance."""
 
@@ -58,8 +59,7 @@ def _money(amount: Decimal) -> str:
 
 
 def _place(city: str, state: str, zip_code: str) -> str:
-    zip_text = f"{zip_code[:5]}-{zip_code[5:]}" if len(zip_code) == 9 else zip_code
-    return f"{city}, {state} {zip_text}".strip(", ")
+    return f"{city}, {state} {zip_text(zip_code)}".strip(", ")
 
 
 def _pair(left: str, right: str) -> str:
@@ -84,7 +84,7 @@ def _visit_rows(visits: list[VisitLine]) -> list[str]:
             shown = tuple(
                 "" if v.billed_direct and i == 1 else _money(a) for i, a in enumerate(amounts)
             )
-            lines.append(_row(v.dos.isoformat(), v.provider, shown))
+            lines.append(_row(us_date(v.dos), v.provider, shown))
             notes = ["billed to you directly"] if v.billed_direct else []
             if v.patient_paid:
                 notes.append(f"you paid {fmt_money(v.patient_paid)}")
@@ -96,10 +96,11 @@ def _visit_rows(visits: list[VisitLine]) -> list[str]:
 
 
 @lru_cache(maxsize=32)
-def _message(step: Step, pay_date: date, direct: bool) -> tuple[str, ...]:
+def _message(step: Step, pay_date: date, direct: bool, phone: str) -> tuple[str, ...]:
     """The step's words, wrapped (the same for every statement of a run)."""
     words = DIRECT_FIRST if direct and step is Step.FIRST else MESSAGES[step]
-    return tuple(textwrap.wrap(words.format(pay_by=pay_date.isoformat()), WIDTH))
+    at = f" at {phone_text(phone)}" if phone else ""
+    return tuple(textwrap.wrap(words.format(pay_by=us_date(pay_date), phone=at), WIDTH))
 
 
 def render_statement(
@@ -116,11 +117,14 @@ def render_statement(
     direct = bool(visits) and all(v.billed_direct for v in visits)
     lines = [
         _pair(practice.name, TITLES[step]),
-        _pair(practice.address1, f"Statement date: {as_of.isoformat()}"),
+        _pair(practice.address1, f"Statement date: {us_date(as_of)}"),
         _pair(
             _place(practice.city, practice.state, practice.zip), f"Account: {account.account_no}"
         ),
-        _pair("", f"Amount due: ${fmt_money(due)}"),
+        _pair(
+            f"Billing office: {phone_text(practice.phone)}" if practice.phone else "",
+            f"Amount due: ${fmt_money(due)}",
+        ),
         "",
         account.name[:WIDTH],
         account.address1[:WIDTH],
@@ -138,9 +142,9 @@ def render_statement(
     shown = tuple("" if direct and i == 1 else _money(t) for i, t in enumerate(totals))
     lines += [RULE, _row("Totals", "", shown), ""]
     lines.append(_pair("", f"AMOUNT DUE: ${fmt_money(due)}"))
-    lines.append(_pair("", f"PLEASE PAY BY: {pay_date.isoformat()}"))
+    lines.append(_pair("", f"PLEASE PAY BY: {us_date(pay_date)}"))
     lines.append("")
-    lines += _message(step, pay_date, direct)
+    lines += _message(step, pay_date, direct, practice.phone)
     lines += [
         "",
         "- - - - - - - - - - - - detach and return this part with your payment - - - - -",

@@ -132,6 +132,7 @@ class PracticeInfo:
     city: str
     state: str
     zip: str
+    phone: str = ""
 
 
 @dataclass(frozen=True, slots=True)

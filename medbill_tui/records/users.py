@@ -14,3 +14,5 @@ class AppUserRecord:
     role: str
     active: bool
     created_at: datetime
+    full_name: str = ""
+    """How letters are signed; empty: not given (letters then use the host account's name)."""

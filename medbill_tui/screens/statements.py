@@ -88,7 +88,7 @@ class StatementsScreen(ServiceScreen):
 
     | Key(s) | Description |
     | :- | :- |
-    | y | Send the statements shown (and close paid cycles), with progress. |
+    | s | Send the statements shown and close paid cycles: count and total first, y/n. |
     | c | Refer the highlighted proposed account to collections (asks y/n). |
     | r | Preview again. |
     | escape | Back. |
@@ -105,11 +105,11 @@ class StatementsScreen(ServiceScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="statements.back", tooltip="Close statements"),
         Binding(
-            "y",
+            "s",
             "send",
             "Send",
             id="statements.send",
-            tooltip="Send the statements shown, with progress",
+            tooltip="Send the statements shown (says how many and how much, then asks)",
         ),
         Binding(
             "c",
@@ -210,6 +210,20 @@ class StatementsScreen(ServiceScreen):
             return
         if not result.sent and not result.having(Action.CLOSE):
             self.notify("No statement is due today.", title="Statements", timeout=6)
+            return
+        closing = len(result.having(Action.CLOSE))
+        question = f"Send {plural(len(result.sent), 'statement')} for ${money(result.amount)}"
+        if closing:
+            question += f" and close {plural(closing, 'paid cycle')}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._start_sending(result)
+
+        self.app.push_screen(ConfirmScreen(f"{question}?", "send them now", "not now"), answered)
+
+    def _start_sending(self, result: StatementRunResult) -> None:
+        if self.busy:
             return
         self.busy = True
         bar = self.query_one("#statements-progress", ProgressBar)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pwd
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,7 +15,9 @@ from medbill_tui.db.repositories import denials as repo
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.outbox import store_appeal_letter
 from medbill_tui.db.repositories.reference import carc_description, practice_address
+from medbill_tui.db.repositories.users import find_user
 from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.domain.us_format import phone_text, us_date, zip_text
 from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records.detail import DenialDetail
 from medbill_tui.records.outbox import UnwrittenFile
@@ -29,8 +32,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 APPEAL_FOLLOW_UP_DAYS = 30
-APPEAL_WINDOW_DAYS = 180
-"""Days from the denial a payer usually allows for an appeal (shown as the appeal due date)."""
 T = TypeVar("T")
 
 
@@ -74,9 +75,7 @@ class DenialService:
         """The denial as the denial screen shows it (read-only)."""
         with self.engine.begin() as conn:
             try:
-                found = repo.denial_detail(
-                    conn, work_item_id, self.clock.today(), APPEAL_WINDOW_DAYS
-                )
+                found = repo.denial_detail(conn, work_item_id, self.clock.today())
             except repo.DenialRefused as exc:
                 raise DenialActionRefused(sentence(exc)) from None
             record_view(conn, self.actor, "claim", found.claim_id, f"denial {work_item_id}")
@@ -151,6 +150,7 @@ class DenialService:
                 raise repo.DenialRefused(f"this denial is already {ctx.status}")
             practice = practice_address(conn)
             official = carc_description(conn, ctx.carc)
+            denied_on = ctx.denied_on or today
             letter = Template(
                 resources.files("medbill_tui.data")
                 .joinpath("appeal_letter.txt")
@@ -158,17 +158,22 @@ class DenialService:
             ).safe_substitute(
                 practice_name=practice.name,
                 practice_address=f"{practice.address1}, {practice.city}, {practice.state} "
-                f"{practice.zip}",
+                f"{zip_text(practice.zip)}",
+                practice_phone=f"Phone: {phone_text(practice.phone)}" if practice.phone else "",
                 today=today.strftime("%B %d, %Y"),
                 payer_name=ctx.payer_name,
                 patient_name=ctx.patient_name,
+                patient_dob=us_date(ctx.patient_dob) if ctx.patient_dob else "(not on file)",
+                member_id=ctx.member_id or "(not on file)",
                 claim_no=ctx.claim_no,
                 payer_claim_no=ctx.payer_claim_no or "(not given)",
-                dos=ctx.dos.strftime("%m/%d/%Y"),
+                dos=us_date(ctx.dos),
                 amount=f"{ctx.amount:,.2f}",
                 reason=f"{ctx.group_code}-{ctx.carc} {carc_words(ctx.carc, official)}",
+                denied_on=us_date(denied_on),
+                appeal_by=us_date(denied_on + timedelta(days=ctx.appeal_days)),
                 argument=argument.strip() or "[State why the denial is wrong.]",
-                biller=self.actor,
+                biller=signer_name(conn, self.actor),
             )
             path = self.letters / f"appeal_{ctx.claim_no}_{today:%Y%m%d}.txt"
             try:
@@ -201,3 +206,16 @@ class DenialService:
         path, placed = run_writing_files(self.engine, work)
         record_written(self.engine, stored if placed else [], self.actor)
         return path
+
+
+def signer_name(conn: Connection, login: str) -> str:
+    """Who signs a letter: the user's full name, else their host account's name (GECOS), else
+    the login."""
+    user = find_user(conn, login)
+    if user is not None and user.full_name:
+        return user.full_name
+    try:
+        gecos = pwd.getpwnam(login).pw_gecos.split(",")[0].strip()
+    except KeyError:
+        gecos = ""
+    return gecos if gecos and gecos != login else login

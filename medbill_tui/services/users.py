@@ -41,6 +41,14 @@ def require(role: str | None, action: Action) -> None:
         raise RoleRefused(refusal(role, action))
 
 
+def _checked_name(full_name: str) -> str:
+    """A person's name as letters print it: one line, at most 100 characters."""
+    name = " ".join(full_name.split())
+    if len(name) > 100 or not all(ch.isprintable() for ch in name):
+        raise UserInvalid("A name is one line of at most 100 characters; nothing was changed")
+    return name
+
+
 def _check_role(role: str) -> None:
     if not is_role(role):
         raise UserInvalid(f"{role!r} is not a role: use one of {', '.join(ROLES)}")
@@ -125,9 +133,10 @@ class UserService:
             )
 
     @translate_errors
-    def add(self, login: str, role: str) -> AppUserRecord:
-        """Add a user with `role` (admins only)."""
+    def add(self, login: str, role: str, full_name: str = "") -> AppUserRecord:
+        """Add a user with `role` and the name letters are signed with (admins only)."""
         login = login.strip()
+        full_name = _checked_name(full_name)
         if not _LOGIN.fullmatch(login):
             raise UserInvalid(
                 f"{login!r} is not a login name (letters, digits, _ . -; at most 64, "
@@ -144,7 +153,7 @@ class UserService:
                 raise UserInvalid(
                     f"{login!r} is already a user ({old.role}, {state}); nothing was changed"
                 )
-            new_id = repo.insert_user(conn, login, role)
+            new_id = repo.insert_user(conn, login, role, full_name)
             record_audit(conn, self.actor, "user.add", "app_user", new_id, f"role {role}")
             user = repo.find_user(conn, login)
             assert user is not None
@@ -194,6 +203,25 @@ class UserService:
     def enable(self, login: str) -> AppUserRecord:
         """Let a disabled login use the app again (admins only)."""
         return self._change(login.strip(), active=True)
+
+    @translate_errors
+    def set_name(self, login: str, full_name: str) -> AppUserRecord:
+        """Set the name a user's letters are signed with (admins only; empty clears it)."""
+        name = _checked_name(full_name)
+
+        def work(session: Session) -> AppUserRecord:
+            conn = session.connection()
+            self._as_admin(conn)
+            user = self._existing(conn, login.strip())
+            repo.set_full_name(conn, user.login, name)
+            record_audit(
+                conn, self.actor, "user.name", "app_user", repo.user_id(conn, user.login), None
+            )
+            changed = repo.find_user(conn, user.login)
+            assert changed is not None
+            return changed
+
+        return run_in_transaction(self.engine, work)
 
     @translate_errors
     def set_role(self, login: str, role: str) -> AppUserRecord:

@@ -41,14 +41,16 @@ def empty_url(pg: PgCluster) -> Iterator[str]:
 
 
 def test_admin_adds_lists_and_disables_users(db_url: str) -> None:
-    added = medbill("users", "add", "zoe", "--role", "biller", url=db_url)
+    added = medbill("users", "add", "zoe", "--role", "biller", "--name", "Zoe  Park", url=db_url)
     assert added.returncode == 0, added.stderr
     assert added.stdout.startswith("added zoe as biller")
+    named = medbill("users", "name", "zoe", "Zoë", "Park-Lee", url=db_url)
+    assert named.returncode == 0 and named.stdout.strip() == "zoe signs as Zoë Park-Lee"
     assert medbill("users", "disable", "zoe", url=db_url).stdout.strip() == "zoe is disabled"
     listed = json.loads(medbill("users", "list", "--format", "json", url=db_url).stdout)
-    assert [(u["login"], u["role"], u["active"]) for u in listed] == [
-        (TEST_LOGIN, "admin", True),
-        ("zoe", "biller", False),
+    assert [(u["login"], u["role"], u["active"], u["full_name"]) for u in listed] == [
+        (TEST_LOGIN, "admin", True, ""),
+        ("zoe", "biller", False, "Zoë Park-Lee"),
     ]
     plain = medbill("users", "list", url=db_url).stdout
     assert "zoe" in plain and "disabled" in plain
@@ -56,6 +58,7 @@ def test_admin_adds_lists_and_disables_users(db_url: str) -> None:
     assert again.returncode == 1 and "already a user (biller, disabled)" in again.stderr
     assert sql(db_url, "SELECT action FROM audit_event WHERE entity = 'app_user' ORDER BY id") == [
         ("user.add",),
+        ("user.name",),
         ("user.disable",),
     ]
 

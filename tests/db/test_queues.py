@@ -241,6 +241,13 @@ def test_pending_timer_filters(engine: Engine) -> None:
     lenient = QueueService(engine, Clock(TODAY), Timers(no_payment=60))
     rows = all_pages(lenient, QueueKind.PENDING_CLAIMS, 10, QueueFilter(timer="no-payment"))
     assert rows == []
+    with engine.begin() as conn:  # this payer pays within 45 days: a claim 40 days old waits
+        conn.execute(text("UPDATE payer SET payment_timer_days = 45"))
+    assert found("no-payment") == set()
+    with engine.begin() as conn:  # a quick payer: 40 days is late even under a lenient setting
+        conn.execute(text("UPDATE payer SET payment_timer_days = 21"))
+    rows = all_pages(lenient, QueueKind.PENDING_CLAIMS, 10, QueueFilter(timer="no-payment"))
+    assert [r.claim_id for r in rows] == [ids["late pay"]]
     with pytest.raises(ValueError, match="unknown timer"):
         svc.page(QueueKind.PENDING_CLAIMS, QueueFilter(timer="soon"), None, 10)
 

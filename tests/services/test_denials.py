@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -124,6 +124,40 @@ def test_appeal_writes_a_letter_and_sets_follow_up(demo_engine: Engine, tmp_path
         due = conn.execute(text("SELECT due_on FROM work_item WHERE id = :i"),
                            {"i": item}).scalar_one()  # fmt: skip
     assert due == date(2026, 12, 2)
+
+
+def test_appeal_letter_has_what_a_payer_asks_for(demo_engine: Engine, tmp_path: Path) -> None:
+    """The review's letter: ZIP printed 286211932, no member id or DOB, signed 'root', an
+    appeal window of 180 days whatever the payer (Medicare's is 120)."""
+    item, claim, _ = a_denial(demo_engine)
+    with demo_engine.begin() as conn:
+        row = conn.execute(
+            text("""SELECT cv.member_id, p.dob, pr.zip, pr.phone, w.opened_on, c.claim_no
+                    FROM claim c JOIN coverage cv ON cv.id = c.coverage_id
+                    JOIN patient p ON p.id = c.patient_id, practice pr, work_item w
+                    WHERE c.id = :c AND w.id = :w"""),
+            {"c": claim, "w": item},
+        ).one()
+        conn.execute(
+            text("UPDATE payer SET appeal_days = 120 WHERE id = "
+                 "(SELECT payer_id FROM claim WHERE id = :c)"), {"c": claim},
+        )  # fmt: skip
+        conn.execute(
+            text("INSERT INTO app_user (login, role, full_name) VALUES "
+                 "('b1', 'biller', 'Terry Tester') ON CONFLICT (login) DO UPDATE "
+                 "SET full_name = 'Terry Tester'")
+        )  # fmt: skip
+    letter = service(demo_engine, tmp_path).appeal(item, "").read_text()
+    assert f"{row.zip[:5]}-{row.zip[5:]}" in letter and row.zip not in letter
+    assert f"Member ID:            {row.member_id}" in letter
+    assert f"Date of birth:        {row.dob:%m/%d/%Y}" in letter
+    assert f"Our claim number:     {row.claim_no}" in letter
+    due = row.opened_on + timedelta(days=120)
+    assert f"(appeal due by {due:%m/%d/%Y})" in letter
+    assert f"Phone: ({row.phone[:3]}) {row.phone[3:6]}-{row.phone[6:]}" in letter
+    assert "Sincerely,\n\nTerry Tester\nBilling office, " in letter
+    detail = service(demo_engine, tmp_path).detail(item)
+    assert detail.appeal_due == due
 
 
 def test_resubmit_creates_a_corrected_claim(demo_engine: Engine, tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def status(screen: StatementsScreen) -> str:
     return str(screen.query_one("#statements-status").render())
 
 
-async def test_preview_then_y_sends_with_progress_and_a_rerun_has_nothing(
+async def test_preview_then_s_asks_with_count_and_total_then_sends_and_a_rerun_has_nothing(
     statement_services: Services, tmp_path: Path
 ) -> None:
     held = statement_services.statements.preview().sent[1].account_no
@@ -57,6 +57,10 @@ async def test_preview_then_y_sends_with_progress_and_a_rerun_has_nothing(
         assert status(screen).startswith(f"As of {DEMO_TODAY}: {sends:,} statements for ")
         assert [screen.table.get_row_at(0)[2]] == ["statement"]
         assert screen.table.virtual_size.width <= screen.table.scrollable_content_region.width
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"Send {sends:,} statements for $" in app.screen.question
         await pilot.press("y")
         await settle(pilot)
         assert "Statements sent" in notes.titles()
@@ -64,7 +68,7 @@ async def test_preview_then_y_sends_with_progress_and_a_rerun_has_nothing(
         assert len(folders) == 1 and len(list(folders[0].iterdir())) == sends
         assert screen.result is not None and not screen.result.sent  # the preview again
         assert f"{sends:,} not due" in status(screen) and "nothing to send" in status(screen)
-        await pilot.press("y")
+        await pilot.press("s")
         assert notes.notes[-1][0] == "No statement is due today."
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)

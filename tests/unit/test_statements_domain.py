@@ -10,6 +10,7 @@ import pytest
 
 from medbill_tui.domain.statement_text import render_statement
 from medbill_tui.domain.statements import decide, file_name, pay_by
+from medbill_tui.domain.us_format import us_date
 from medbill_tui.records.statements import (
     Action,
     CycleState,
@@ -114,7 +115,8 @@ def test_zero_minimum_still_needs_a_positive_balance() -> None:
 
 
 PRACTICE = PracticeInfo("Maple Street Family Medicine and Associates of Springfield Valley",
-                        "400 Maple St", "Springfield", "IL", "62701")  # fmt: skip
+                        "400 Maple St", "Springfield", "IL", "627011932",
+                        "2175550142")  # fmt: skip
 
 
 def visit(patient: str, account_no: str, dos: date, due: str, **kw: str) -> VisitLine:
@@ -145,7 +147,9 @@ def test_statement_for_a_guarantor_with_several_patients_fits_80_columns(step: S
     assert "AMOUNT DUE: $1,234,637.89" in text
     totals = next(line for line in lines if line.startswith("Totals"))
     assert totals.split()[-1] == "1234637.89"  # no separators once it fills the column
-    assert f"PLEASE PAY BY: {pay_by(step, START, POLICY)}" in text
+    assert f"PLEASE PAY BY: {us_date(pay_by(step, START, POLICY))}" in text
+    assert "12/09/2025  A. Lee" in text and "Springfield, IL 62701-1932" in text
+    assert "Billing office: (217) 555-0142" in text and text.count("(217) 555-0142") == 2
     assert ("FINAL NOTICE" in text) is (step is Step.FINAL)
     assert ("collection agency" in text) is (step is Step.FINAL)
 

@@ -82,6 +82,12 @@ def _p(*args: object, auth: str = "") -> PayerDef:
     )
 
 
+DEFAULT_APPEAL_DAYS = 180
+APPEAL_DAYS = {"medicare": 120, "medicaid": 90, "hmo": 60}
+"""Days to appeal a denial where the demo payer differs from the default (Medicare: 120)."""
+PAYMENT_TIMER_DAYS = {"medicaid": 45, "hmo": 45}
+"""Days an accepted claim waits for payment where the demo payer is slower than the setting."""
+
 PAYERS: tuple[PayerDef, ...] = (
     # key, name, payer code, filing indicator, timely days, method, allowed ratio, payday,
     # min/max days to pay, denial %, copay, coinsurance %
@@ -199,6 +205,7 @@ def build_reference(rng: random.Random, fake: Faker, *, local_state: str) -> Ref
             local_state,
             zip9,
             True,
+            "55555501" + tin[-2:],  # a fictional number (555-01xx), drawn from nothing new
         )
     ]
 
@@ -218,7 +225,16 @@ def build_reference(rng: random.Random, fake: Faker, *, local_state: str) -> Ref
         weights.append(rng.randint(3, 10) if active else 1)
 
     payers: list[Row] = [
-        (i + 1, p.name, p.code, p.filing_indicator, p.timely_days, p.auth_codes)
+        (
+            i + 1,
+            p.name,
+            p.code,
+            p.filing_indicator,
+            p.timely_days,
+            p.auth_codes,
+            APPEAL_DAYS.get(p.key, DEFAULT_APPEAL_DAYS),
+            PAYMENT_TIMER_DAYS.get(p.key),
+        )
         for i, p in enumerate(PAYERS)
     ]
 

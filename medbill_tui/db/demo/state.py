@@ -45,7 +45,19 @@ DEMO_ACTOR = "demo"
 TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "practice",
-        ("id", "name", "npi", "tin", "taxonomy", "address1", "city", "state", "zip", "is_demo"),
+        (
+            "id",
+            "name",
+            "npi",
+            "tin",
+            "taxonomy",
+            "address1",
+            "city",
+            "state",
+            "zip",
+            "is_demo",
+            "phone",
+        ),
     ),
     ("provider", ("id", "npi", "first_name", "last_name", "taxonomy", "active")),
     (
@@ -57,6 +69,8 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "claim_filing_indicator",
             "timely_filing_days",
             "auth_required_codes",
+            "appeal_days",
+            "payment_timer_days",
         ),
     ),
     ("fee_schedule", ("id", "payer_id", "code", "modifier", "price")),

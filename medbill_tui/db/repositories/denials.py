@@ -39,6 +39,10 @@ class DenialContext:
     payer_claim_no: str | None
     patient_name: str
     status: str
+    member_id: str = ""
+    patient_dob: date | None = None
+    appeal_days: int = 180
+    denied_on: date | None = None
 
 
 def load_denial(conn: Connection, work_item_id: int, *, lock: bool = True) -> DenialContext:
@@ -48,7 +52,8 @@ def load_denial(conn: Connection, work_item_id: int, *, lock: bool = True) -> De
                              ELSE 'tertiary' END AS resp,
                         w.amount, coalesce(w.group_code, '') AS group_code,
                         coalesce(w.carc, '') AS carc, py.name AS payer, c.payer_claim_no,
-                        p.last_name || ', ' || p.first_name AS patient, w.status
+                        p.last_name || ', ' || p.first_name AS patient, w.status,
+                        cv.member_id, p.dob, py.appeal_days, w.opened_on
                  FROM work_item w JOIN claim c ON c.id = w.claim_id
                  JOIN encounter e ON e.id = c.encounter_id
                  JOIN coverage cv ON cv.id = c.coverage_id JOIN payer py ON py.id = c.payer_id
@@ -82,6 +87,10 @@ def load_denial(conn: Connection, work_item_id: int, *, lock: bool = True) -> De
         row.payer_claim_no,
         row.patient,
         row.status,
+        row.member_id or "",
+        row.dob,
+        int(row.appeal_days),
+        row.opened_on,
     )
 
 
@@ -217,16 +226,16 @@ def resubmit(conn: Connection, ctx: DenialContext, actor: str, today: date) -> s
     return made.claim_no
 
 
-def denial_detail(
-    conn: Connection, work_item_id: int, today: date, appeal_window_days: int
-) -> DenialDetail:
-    """The denial as the denial screen shows it (no lock)."""
+def denial_detail(conn: Connection, work_item_id: int, today: date) -> DenialDetail:
+    """The denial as the denial screen shows it (no lock); its appeal is due the payer's
+    appeal days after the denial."""
     row = conn.execute(
         text("""SELECT w.id, w.claim_id, c.claim_no, p.last_name || ', ' || p.first_name AS patient,
                        py.name AS payer, e.dos, coalesce(w.group_code, '') AS group_code,
                        coalesce(w.carc, '') AS carc, coalesce(w.rarc, '') AS rarc, w.amount,
                        w.opened_on, w.due_on, w.status, w.owner, w.detail, w.category,
-                       w.action, ca.description AS carc_text, ra.description AS rarc_text
+                       w.action, ca.description AS carc_text, ra.description AS rarc_text,
+                       py.appeal_days
                 FROM work_item w JOIN claim c ON c.id = w.claim_id
                 JOIN encounter e ON e.id = c.encounter_id
                 JOIN payer py ON py.id = c.payer_id JOIN patient p ON p.id = c.patient_id
@@ -249,7 +258,7 @@ def denial_detail(
         amount=Decimal(row.amount),
         denied_on=row.opened_on,
         days_since=max((today - row.opened_on).days, 0),
-        appeal_due=row.opened_on + timedelta(days=appeal_window_days),
+        appeal_due=row.opened_on + timedelta(days=row.appeal_days),
         follow_up_on=row.due_on,
         status=row.status,
         owner=row.owner,

@@ -211,12 +211,14 @@ def due_page(
 ) -> Page[FollowupRow]:
     """Open follow-ups due on or before `as_of` (all open ones when None), and open denials
     due within `warning_days` of `today`; ordered (rank, due, id): denials near their
-    deadline first, then claims accepted with no payment after `no_payment_days`, then the
+    deadline first, then claims accepted with no payment after their payer's payment timer
+    (`no_payment_days` when it has none), then the
     rest. Amounts are what is still owed, summed for the page's rows only."""
     params: dict[str, Any] = {
         "limit": limit + 1,
         "appeal_by": today + timedelta(days=warning_days),
         "unpaid_since": today - timedelta(days=no_payment_days),
+        "today": today,
     }
     due = "TRUE" if as_of is None else "coalesce(w.due_on, w.opened_on) <= :due_by"
     if as_of is not None:
@@ -249,7 +251,10 @@ def due_page(
                    coalesce(c.submitted_on, c.created_on) AS since,
                    CASE WHEN w.kind = 'denial' THEN {RANK_DENIAL}
                         WHEN {accepted}
-                             AND coalesce(c.submitted_on, c.created_on) <= :unpaid_since
+                             AND coalesce(c.submitted_on, c.created_on) <= CASE
+                                 WHEN py.payment_timer_days IS NULL
+                                 THEN CAST(:unpaid_since AS date)
+                                 ELSE CAST(:today AS date) - py.payment_timer_days END
                         THEN {RANK_UNPAID} ELSE {RANK_OTHER} END AS rank
             FROM work_item w
             LEFT JOIN claim c ON c.id = w.claim_id

@@ -240,7 +240,8 @@ class QueueRepository:
         return self._page(rows, keys, limit)
 
     def _timer_sql(self, timer: str, params: dict[str, Any]) -> str:
-        """Claims that have waited longer than the setting for their next answer."""
+        """Claims that have waited longer than the setting for their next answer (the no-payment
+        timer: the payer's `payment_timer_days` when set)."""
         if not timer:
             return ""
         states, days = {
@@ -251,6 +252,13 @@ class QueueRepository:
         if not states:
             raise ValueError(f"unknown timer {timer!r}")
         params["timer_since"] = self.today - timedelta(days=days)
+        if timer == "no-payment":  # the payer's own timer when it has one (alias py)
+            params["today"] = self.today
+            return (
+                f" AND {status_in(states, 'c.status')} AND c.submitted_on <= "
+                "CASE WHEN py.payment_timer_days IS NULL THEN CAST(:timer_since AS date) "
+                "ELSE CAST(:today AS date) - py.payment_timer_days END"
+            )
         return f" AND {status_in(states, 'c.status')} AND c.submitted_on <= :timer_since"
 
     def rejections_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:

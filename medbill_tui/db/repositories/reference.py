@@ -18,9 +18,9 @@ def practice_address(conn: Connection) -> PracticeInfo:
     """The practice's name and address (the first practice row); raises NoResultFound when
     none is set up."""
     row = conn.execute(
-        text("SELECT name, address1, city, state, zip FROM practice ORDER BY id LIMIT 1")
+        text("SELECT name, address1, city, state, zip, phone FROM practice ORDER BY id LIMIT 1")
     ).one()
-    return PracticeInfo(row.name, row.address1, row.city, row.state, row.zip)
+    return PracticeInfo(row.name, row.address1, row.city, row.state, row.zip, row.phone)
 
 
 def payer_options(conn: Connection) -> tuple[PayerOption, ...]:

@@ -103,11 +103,11 @@ def cutoff(as_of: date) -> object:
 def practice_info(conn: Connection) -> PracticeInfo:
     """The practice that sends the statements (a plain placeholder if none is set up)."""
     row = conn.execute(
-        text("SELECT name, address1, city, state, zip FROM practice ORDER BY id LIMIT 1")
+        text("SELECT name, address1, city, state, zip, phone FROM practice ORDER BY id LIMIT 1")
     ).first()
     if row is None:
         return PracticeInfo("Billing office", "", "", "", "")
-    return PracticeInfo(row.name, row.address1, row.city, row.state, row.zip)
+    return PracticeInfo(row.name, row.address1, row.city, row.state, row.zip, row.phone)
 
 
 def accounts(conn: Connection, as_of: date) -> list[StatementAccount]:

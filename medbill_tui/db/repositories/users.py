@@ -8,11 +8,11 @@ from sqlalchemy import Connection, Row, text
 
 from medbill_tui.records.users import AppUserRecord
 
-_COLUMNS = "login, role, active, created_at"
+_COLUMNS = "login, role, active, created_at, coalesce(full_name, '') AS full_name"
 
 
 def _record(row: Row[Any]) -> AppUserRecord:
-    return AppUserRecord(row.login, row.role, row.active, row.created_at)
+    return AppUserRecord(row.login, row.role, row.active, row.created_at, row.full_name)
 
 
 def find_user(conn: Connection, login: str, *, lock: bool = False) -> AppUserRecord | None:
@@ -46,10 +46,19 @@ def user_id(conn: Connection, login: str) -> int:
     return int(conn.execute(text(sql), {"l": login}).scalar_one())
 
 
-def insert_user(conn: Connection, login: str, role: str) -> int:
+def insert_user(conn: Connection, login: str, role: str, full_name: str = "") -> int:
     """Add an active user; returns its id."""
-    sql = "INSERT INTO app_user (login, role) VALUES (:l, :r) RETURNING id"
-    return int(conn.execute(text(sql), {"l": login, "r": role}).scalar_one())
+    sql = "INSERT INTO app_user (login, role, full_name) VALUES (:l, :r, :n) RETURNING id"
+    params = {"l": login, "r": role, "n": full_name or None}
+    return int(conn.execute(text(sql), params).scalar_one())
+
+
+def set_full_name(conn: Connection, login: str, full_name: str) -> None:
+    """Change how a user signs letters (empty: not given)."""
+    conn.execute(
+        text("UPDATE app_user SET full_name = :n WHERE login = :l"),
+        {"l": login, "n": full_name or None},
+    )
 
 
 def update_user(

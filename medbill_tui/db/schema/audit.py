@@ -19,6 +19,8 @@ class AppUser(Base):
     login: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(server_default=text("true"))
+    full_name: Mapped[str | None] = mapped_column(String(100))
+    """How letters are signed (the login when unset)."""
     created_at: Mapped[datetime] = created_at_column()
 
 

@@ -24,6 +24,8 @@ class Practice(Base):
     state: Mapped[str] = mapped_column(String(2))
     zip: Mapped[str] = mapped_column(String(9))
     is_demo: Mapped[bool] = mapped_column(server_default=text("false"))
+    phone: Mapped[str] = mapped_column(String(10), server_default=text("''"))
+    """The billing office's number, printed on statements and appeal letters."""
 
 
 class Provider(Base):
@@ -47,6 +49,10 @@ class Payer(Base):
     payer_code: Mapped[str] = mapped_column(String(80), unique=True)
     claim_filing_indicator: Mapped[str] = mapped_column(String(2))
     timely_filing_days: Mapped[int] = mapped_column(Integer, server_default=text("365"))
+    appeal_days: Mapped[int] = mapped_column(Integer, server_default=text("180"))
+    """Days from a denial to its appeal deadline, unless a routing rule says otherwise."""
+    payment_timer_days: Mapped[int | None] = mapped_column(Integer)
+    """Days an accepted claim may wait for payment (NULL: MEDBILL_TIMER_PAYMENT_DAYS)."""
     auth_required_codes: Mapped[str] = mapped_column(Text, server_default=text("''"))
     """Space-separated codes this payer wants pre-approved."""
     clearinghouse_id: Mapped[int | None] = mapped_column(ForeignKey("clearinghouse.id"))
