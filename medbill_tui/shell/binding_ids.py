@@ -116,6 +116,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "menu.up",
         "note.cancel",
         "note.payer-call",
+        "outcome.cancel",
         "patient-search.back",
         "patient-search.down",
         "patient-search.new",
