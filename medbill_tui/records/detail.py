@@ -145,6 +145,17 @@ class AccountDetail:
     encounters: tuple[AccountEncounterRow, ...]
 
 
+OTHER_OUTCOME = "other (see the note)"
+DENIAL_OUTCOMES: tuple[str, ...] = (
+    "paid after the payer reprocessed it",
+    "the payer corrected its own error",
+    "the balance is right as it stands",
+    "settled with the patient",
+    OTHER_OUTCOME,
+)
+"""How a denial closed with `d` was resolved (the denial screen's list; kept on the item)."""
+
+
 @dataclass(frozen=True, slots=True)
 class DenialDetail:
     """One denial work item as the denial screen shows it."""

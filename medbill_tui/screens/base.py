@@ -3,7 +3,8 @@ and forwarding of worker failures to the app's one error handler."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -11,6 +12,19 @@ from textual.worker import Worker, WorkerState
 if TYPE_CHECKING:
     from medbill_tui.screens.host import MedbillHost
     from medbill_tui.services import Services
+
+
+@runtime_checkable
+class LeaveGuard(Protocol):
+    """A screen that may hold unsaved changes: the app asks it before leaving it."""
+
+    def unsaved(self) -> bool:
+        """True while there are changes that leaving would lose."""
+        ...
+
+    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+        """Ask whether to lose the changes; call `proceed` on yes."""
+        ...
 
 
 class ServiceScreen(Screen[None]):

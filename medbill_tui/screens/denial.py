@@ -23,6 +23,7 @@ from medbill_tui.records.detail import ClaimDetail, DenialDetail
 from medbill_tui.records.followups import NoteEntry
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.claim_detail import payments
+from medbill_tui.screens.denial_outcome import DenialOutcomeScreen
 from medbill_tui.screens.dialog import DialogScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.note import NoteScreen
@@ -100,8 +101,8 @@ class DenialScreen(ServiceScreen):
     | a | Appeal: write the letter. |
     | w | Write off (asks for a reason). |
     | t | Transfer to the patient (asks first). |
-    | n | Note, with an optional follow-up date. |
-    | d | Done: close it and open the next denial. |
+    | m | Note (memo), with an optional follow-up date. |
+    | d | Done: say how it was resolved (and a note), close it and open the next denial. |
     | escape | Back. |
     """
 
@@ -136,13 +137,13 @@ class DenialScreen(ServiceScreen):
             id="denial.transfer",
             tooltip="Move the denied amount to the patient",
         ),
-        Binding("n", "note", "Note", id="denial.note", tooltip="Add a note and a follow-up date"),
+        Binding("m", "note", "Note", id="denial.note", tooltip="Add a note and a follow-up date"),
         Binding(
             "d",
             "done_next",
             "Done+next",
             id="denial.done-next",
-            tooltip="Close this denial and open the next",
+            tooltip="Say how it was resolved, close it and open the next",
         ),
     ]
 
@@ -339,13 +340,21 @@ class DenialScreen(ServiceScreen):
         self.post_message(DenialActionDone(f"Note saved{when}", "Note"))
 
     def action_done_next(self) -> None:
-        if self.ready():
-            self.set_busy(True, "Closing…")
-            self.done_next()
+        if not self.ready():
+            return
+
+        def answered(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self.set_busy(True, "Closing…")
+                self.done_next(*result)
+
+        self.app.push_screen(
+            DenialOutcomeScreen("Close this denial: how was it resolved?"), answered
+        )
 
     @work(thread=True, exit_on_error=False, group=ACTION_GROUP)
-    def done_next(self) -> None:
-        self.services.denials.done(self.work_item_id, "worked")
+    def done_next(self, outcome: str, note: str) -> None:
+        self.services.denials.done(self.work_item_id, outcome, note)
         taken = self.services.work.next("denials")  # the next one nobody holds, now yours
         next_id = None if taken is None else taken.work_item_id
         self.post_message(

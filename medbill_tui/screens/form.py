@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import on, work
-from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -19,7 +18,6 @@ from medbill_tui.domain.conflicts import reapply
 from medbill_tui.errors import ServiceError
 from medbill_tui.records.conflicts import ConflictInfo
 from medbill_tui.records.forms import FieldError
-from medbill_tui.records.queues import QUEUE_KEYS as QUEUE_KEYS_BY_KIND
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.conflict import (
     Choice,
@@ -33,8 +31,6 @@ from medbill_tui.screens.conflict import (
 from medbill_tui.widgets.form_field import FormField, form_fields, form_values, set_form_values
 
 KEPT = "your entries are kept"
-QUEUE_KEYS = tuple(sorted(QUEUE_KEYS_BY_KIND.values()))
-"""The app's keys that open a queue from anywhere, leaving the form: asked about first."""
 
 
 def field_errors(error: BaseException | None) -> tuple[FieldError, ...]:
@@ -71,7 +67,7 @@ class FormScreen(ServiceScreen):
     | enter | Next field (in a text box). |
     | escape | Back (asks first when there are unsaved changes). |
     | f1 / ctrl+g | Keys of this screen. |
-    | 1-4, 8 | The app's queue keys: ask first when there are unsaved changes. |
+    | 0-9, w, ctrl+t | Keys opening another screen ask first when changes are unsaved. |
 
     Edit conflicts: a save refused because someone else saved first (`conflict_of`) keeps
     the entries as a draft and asks (`ConflictScreen`): reload theirs, or keep mine on top
@@ -91,10 +87,6 @@ class FormScreen(ServiceScreen):
         ),
         Binding("escape", "back", "Back", id="form.back", tooltip="Leave (asks if unsaved)"),
         Binding("f1,ctrl+g", "app.help", "Keys", id="form.help", tooltip="Show every key"),
-        *(
-            Binding(key, f"guard_leave('{key}')", show=False, id=f"form.guard-{key}")
-            for key in QUEUE_KEYS
-        ),
     ]
 
     save_group: ClassVar[str] = "form-save"
@@ -228,14 +220,17 @@ class FormScreen(ServiceScreen):
         else:
             self.app.pop_screen()
 
-    def action_guard_leave(self, key: str) -> None:
-        """A queue key pressed outside a text box: ask before the app leaves the form."""
-        if not self.dirty:
-            raise SkipAction()  # the app's own binding opens the queue
+    def unsaved(self) -> bool:
+        """True while the form holds changes not saved yet (the app asks before leaving)."""
+        return self.dirty
+
+    def confirm_leave(self, proceed: Callable[[], None]) -> None:
+        """The app is about to leave this form (a queue or screen key, wherever the focus
+        is): ask as Escape does; `proceed` runs on yes."""
 
         def leave() -> None:
             self.mark_clean()
-            self.app.simulate_key(key)
+            proceed()
 
         self.confirm_discard(leave)
 

@@ -211,13 +211,13 @@ def saved_words(saved: FollowupSaved) -> str:
 
 
 class NoteActions(ServiceScreen):
-    """Adds `n` (note with a next-action date) to a screen about a claim or an account.
+    """Adds `m` (note with a next-action date) to a screen about a claim or an account.
     Subclasses say what the note is about (`note_target`) and may bind `p` to
     `action_payer_call` for claims."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "n",
+            "m",
             "note",
             "Note",
             id="followup.note",

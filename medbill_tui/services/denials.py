@@ -82,13 +82,18 @@ class DenialService:
             return found
 
     @translate_errors
-    def done(self, work_item_id: int, outcome: str) -> int | None:
-        """Close the denial (if still open) and return the next open one in queue order
-        (opened_on, id), or None when it was the last."""
+    def done(self, work_item_id: int, outcome: str, note: str = "") -> int | None:
+        """Close the denial (if still open) saying how it was resolved, with an optional note,
+        and return the next open one in queue order (opened_on, id), or None when it was the
+        last."""
+        if not outcome.strip():
+            raise DenialActionRefused("Say how the denial was resolved before closing it")
 
         def action(conn: Connection, ctx: repo.DenialContext) -> int | None:
             if ctx.status == "open":
-                repo.close(conn, ctx, self.actor, outcome.strip() or "worked")
+                if note.strip():
+                    repo.note(conn, ctx, self.actor, note.strip(), None)
+                repo.close(conn, ctx, self.actor, outcome.strip())
             return repo.next_open_denial(conn, ctx.work_item_id)
 
         return self._do(work_item_id, action)

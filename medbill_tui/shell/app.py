@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from medbill_tui.errors import NotFound, ServiceError, ServiceUnavailable
 from medbill_tui.records.queues import QUEUE_KEYS, QUEUE_TITLES, QueueKind
 from medbill_tui.runtime.config import DEFAULT_PAGE_SIZE
+from medbill_tui.screens.base import LeaveGuard
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.shell.binding_ids import BINDING_IDS, QUEUE_BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
@@ -303,6 +304,15 @@ class MedbillApp(SessionMixin):
     def _open_top(self, screen: Screen[Any]) -> None:
         if not self.signed_in:  # pressed as the dashboard appeared: it opens once signed in
             self._open_when_signed_in = screen
+            return
+        guards = [s for s in reversed(self.screen_stack) if isinstance(s, LeaveGuard)]
+        self._leave_asking([g for g in guards if g.unsaved()], screen)
+
+    def _leave_asking(self, guards: list[LeaveGuard], screen: Screen[Any]) -> None:
+        """Ask each screen with unsaved changes (top first) before leaving them all for
+        `screen`; a no keeps everything as it is."""
+        if guards:
+            guards[0].confirm_leave(lambda: self._leave_asking(guards[1:], screen))
             return
         self.show_dashboard()
         self.push_screen(screen)

@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from medbill_tui.records.queues import DenialRow, QueueFilter, QueueKind
 from medbill_tui.screens.denial import DenialScreen, NoteScreen, PromptScreen
+from medbill_tui.screens.denial_outcome import DenialOutcomeScreen
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.services import Services
 from medbill_tui.shell.app import MedbillApp
@@ -116,7 +117,7 @@ async def test_transfer_note_appeal_and_done_next(
         following = rows[1]
         app.switch_screen(DenialScreen(target.work_item_id))
         await settle(pilot)
-        await pilot.press("n")
+        await pilot.press("m")
         assert isinstance(app.screen, NoteScreen)
         await pilot.press(*"called payer", "enter", *"13/45/2025", "enter")
         await settle(pilot)
@@ -139,7 +140,9 @@ async def test_transfer_note_appeal_and_done_next(
         assert len(letters) == 1 and "auth was on file" in letters[0].read_text()
         assert any(str(letters[0]) in msg for msg, _, _ in spy.notes)
 
-        await pilot.press("d")
+        await pilot.press("d")  # the review: d closed it with one key, no outcome, no note
+        assert isinstance(app.screen, DenialOutcomeScreen)
+        await pilot.press("2", *"rep fixed the modifier", "enter")  # typed ahead: all kept
         await settle(pilot)
         nxt = app.screen
         assert isinstance(nxt, DenialScreen) and nxt.work_item_id == following.work_item_id
@@ -148,6 +151,18 @@ async def test_transfer_note_appeal_and_done_next(
             status = conn.execute(text("SELECT status FROM work_item WHERE id = :i"),
                                   {"i": target.work_item_id}).scalar_one()  # fmt: skip
         assert status == "done"
+        with services.engine.connect() as conn:
+            outcome, audit = conn.execute(
+                text("SELECT w.outcome, a.detail FROM work_item w JOIN audit_event a "
+                     "ON a.entity = 'work_item' AND a.entity_id = w.id AND a.action = 'work' "
+                     "WHERE w.id = :i"), {"i": target.work_item_id},
+            ).one()  # fmt: skip
+            note = conn.execute(
+                text("SELECT body FROM note WHERE entity = 'claim' AND entity_id = :c "
+                     "ORDER BY id DESC LIMIT 1"), {"c": target.claim_id},
+            ).scalar_one()  # fmt: skip
+        assert outcome == audit == "the payer corrected its own error"
+        assert note == "rep fixed the modifier"
 
 
 async def test_a_contractual_denial_is_not_moved_to_the_patient_without_a_supervisor(

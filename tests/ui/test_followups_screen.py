@@ -58,7 +58,7 @@ async def test_note_then_work_the_list_done_and_next(
         await settle(pilot)
         app.push_screen(ClaimDetailScreen(claim_id))
         await settle(pilot)
-        await pilot.press("n")
+        await pilot.press("m")
         assert isinstance(app.screen, NoteScreen)
         await pilot.press(*"left voicemail", "enter", *"13/45", "enter")
         await settle(pilot)
@@ -144,7 +144,7 @@ async def test_payer_call_and_account_note(
         await settle(pilot)
         await pilot.press("p")  # no payer call on an account: still the account screen
         assert isinstance(app.screen, AccountDetailScreen)
-        await pilot.press("n")
+        await pilot.press("m")
         assert isinstance(app.screen, NoteScreen) and not app.screen.allow_call
         await pilot.press(*"promised to pay Friday", "enter", *"+3", "enter")
         await settle(pilot)

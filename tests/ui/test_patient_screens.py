@@ -274,8 +274,16 @@ async def test_escape_asks_before_discarding_changes(
         assert isinstance(top(app), ConfirmScreen)
         await pilot.press("escape")
         assert top(app) is screen
-        await pilot.press("escape", "y")
-        assert top(app) is search
+        screen.query_one(AuthorizationTable).focus()  # the review: 9 left without a question
+        for key in ("9", "5", "w", "ctrl+t", "0"):
+            await pilot.press(key)
+            assert isinstance(top(app), ConfirmScreen), key
+            await pilot.press("n")
+            assert top(app) is screen and screen.values()["city"] == "Somewhere else"
+        await pilot.press("9", "y")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "UnmatchedScreen"
+        assert screen not in app.screen_stack and search not in app.screen_stack
 
 
 async def test_keys_are_listed_with_ids(make_app: Callable[..., MedbillApp]) -> None:

@@ -142,9 +142,10 @@ def close(conn: Connection, ctx: DenialContext, actor: str, outcome: str) -> Non
     conn.execute(
         text(
             "UPDATE work_item SET status = 'done', closed_at = now(), owner = NULL, "
-            "lease_until = NULL, detail = coalesce(detail || '; ', '') || :o WHERE id = :id"
+            "lease_until = NULL, outcome = :outcome, "
+            "detail = coalesce(detail || '; ', '') || :o WHERE id = :id"
         ),
-        {"id": ctx.work_item_id, "o": f"{outcome} by {actor}"},
+        {"id": ctx.work_item_id, "o": f"{outcome} by {actor}", "outcome": outcome[:500]},
     )
     record_audit(conn, actor, "work", "work_item", ctx.work_item_id, outcome)
 
