@@ -175,3 +175,18 @@ class DenialDetail:
 
 Detail = EncounterDetail | ClaimDetail | AccountDetail
 """What a detail screen shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class VisitProblem:
+    """Why a billed visit is open for correction: an open rejection or denial of one of its
+    claims, in words (what charge entry shows at its top until the item is closed)."""
+
+    work_item_id: int
+    kind: str
+    """'rejection' or 'denial'."""
+    claim_no: str
+    headline: str
+    """'Rejected by the 999: IK4 invalid date in DTP03' or 'Denied CO-16: …'."""
+    codes: str
+    """The segment / element / code (999), STC codes (277CA) or RARCs (denial), in words."""

@@ -12,7 +12,7 @@ from medbill_tui.db.claim_sql import status_in
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.details import DetailRepository
 from medbill_tui.db.repositories.errors import RecordNotFound
-from medbill_tui.db.repositories.queues import _like_prefix
+from medbill_tui.db.repositories.queue_match import like_prefix
 from medbill_tui.domain.claim_state import REJECTED
 from medbill_tui.domain.encounter_form import encode_pointers, parse_date
 from medbill_tui.domain.scrub_model import AuthInfo, CoverageInfo, EncounterForScrub, PatientInfo
@@ -38,12 +38,12 @@ def find_patients(conn: Connection, query: str, limit: int = 20) -> tuple[Patien
         return ()
     params: dict[str, Any] = {"limit": limit}
     conditions = ["upper(account_no) LIKE :acct"]
-    params["acct"] = _like_prefix(q.upper())
+    params["acct"] = like_prefix(q.upper())
     last, _, first = (part.strip() for part in q.partition(","))
-    params["last"] = _like_prefix(last.lower())
+    params["last"] = like_prefix(last.lower())
     name = "lower(last_name) LIKE :last"
     if first:
-        params["first"] = _like_prefix(first.lower())
+        params["first"] = like_prefix(first.lower())
         name += " AND lower(first_name) LIKE :first"
     conditions.append(f"({name})")
     dob = parse_date(q)
