@@ -133,16 +133,34 @@ class AccountEncounterRow:
     status: str
     charges: Decimal
     balance: Decimal
+    editable: bool = False
+    """Charge entry may open it (unbilled, on hold, or billed with a rejected or denied
+    claim); otherwise it opens read-only."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountClaimRow:
+    """One claim of a visit on an account."""
+
+    claim_id: int
+    claim_no: str
+    encounter_id: int
+    payer_name: str
+    status_label: str
+    amount: Decimal
+    balance: Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class AccountDetail:
-    """An account (patient) with its balances by responsibility and its encounters."""
+    """An account (patient) with its balances by responsibility, its encounters and their
+    claims."""
 
     patient: PatientHeader
     address: str
     balances: tuple[BalanceRow, ...]
     encounters: tuple[AccountEncounterRow, ...]
+    claims: tuple[AccountClaimRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
