@@ -64,6 +64,7 @@ class MedbillApp(SessionMixin):
     | 9 | Unmatched remittances: payments for claims the import could not find. |
     | w | Follow-up due: claims and accounts whose next action has come. |
     | ? | Keys of the current screen. |
+    | ctrl+f | Find a claim or patient by claim, payer claim or account number, or name. |
     | ctrl+p | Command palette. |
     | q | Quit (from the dashboard). |
     """
@@ -143,6 +144,15 @@ class MedbillApp(SessionMixin):
             show=False,
             id="app.statements",
             tooltip="Patient statements: preview, send, refer to collections",
+        ),
+        Binding(
+            "ctrl+f",
+            "find",
+            "Find",
+            show=False,  # every footer is full; ? and the palette list it
+            priority=True,  # typing in a box too (an Input's ctrl+f deletes a word)
+            id="app.find",
+            tooltip="Find a claim (ours or the payer's number) or a patient, from anywhere",
         ),
         Binding("ctrl+q", "quit", "Quit now", show=False, priority=True, id="app.force-quit"),
     ]
@@ -272,6 +282,8 @@ class MedbillApp(SessionMixin):
             return len(self.screen_stack) == 1
         if action == "statements":
             return not isinstance(self.screen, ModalScreen)
+        if action == "find":  # not over a dialog (a question waits for its answer)
+            return not self.screen.has_class("dialog")
         if action in {"followups", "credits"}:
             return not isinstance(self.screen, ModalScreen)
         if action in {
@@ -349,6 +361,26 @@ class MedbillApp(SessionMixin):
         from medbill_tui.screens.statements import StatementsScreen
 
         self._open_top(StatementsScreen())
+
+    def action_find(self) -> None:
+        """Find a claim or a patient and open it over the current screen (Escape comes
+        back here)."""
+        from medbill_tui.screens.find import FindScreen, Found
+
+        def chosen(found: Found | None) -> None:
+            if found is None:
+                return
+            if found.kind == "claim":
+                from medbill_tui.screens.claim_detail import ClaimDetailScreen
+
+                self.push_screen(ClaimDetailScreen(found.record_id))
+            else:
+                from medbill_tui.screens.account_detail import AccountDetailScreen
+
+                self.push_screen(AccountDetailScreen(found.record_id))
+
+        if self.signed_in:
+            self.push_screen(FindScreen(), chosen)
 
     def show_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
