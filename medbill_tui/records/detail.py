@@ -205,6 +205,6 @@ class VisitProblem:
     """'rejection' or 'denial'."""
     claim_no: str
     headline: str
-    """'Rejected by the 999: IK4 invalid date in DTP03' or 'Denied CO-16: …'."""
+    """'rejected (999): IK4: invalid date in DTP03' or 'denied 265.00, CO-16: …'."""
     codes: str
     """The segment / element / code (999), STC codes (277CA) or RARCs (denial), in words."""

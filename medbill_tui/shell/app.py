@@ -22,7 +22,7 @@ from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.shell.binding_ids import BINDING_IDS, QUEUE_BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
-from medbill_tui.shell.session import SessionMixin
+from medbill_tui.shell.session import KeepsDraft, SessionMixin
 from medbill_tui.widgets.loaded_messages import SummariesLoaded
 
 if TYPE_CHECKING:
@@ -280,22 +280,22 @@ class MedbillApp(SessionMixin):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit_top":
             return len(self.screen_stack) == 1
-        if action == "statements":
-            return not isinstance(self.screen, ModalScreen)
         if action == "find":  # not over a dialog (a question waits for its answer)
             return not self.screen.has_class("dialog")
-        if action in {"followups", "credits"}:
+        if action == "help":
             return not isinstance(self.screen, ModalScreen)
         if action in {
+            "statements",
+            "followups",
+            "credits",
             "open_queue",
-            "help",
             "patients",
             "inbox",
             "pending_auths",
             "unmatched",
             "reports",
-        }:
-            return not isinstance(self.screen, ModalScreen)
+        }:  # these leave every screen but the dashboard: none below may hold entries
+            return not any(isinstance(screen, ModalScreen) for screen in self.screen_stack)
         return True
 
     # navigation ------------------------------------------------------------------------
@@ -315,6 +315,10 @@ class MedbillApp(SessionMixin):
     def _open_top(self, screen: Screen[Any]) -> None:
         if not self.signed_in:  # pressed as the dashboard appeared: it opens once signed in
             self._open_when_signed_in = screen
+            return
+        if any(isinstance(s, ModalScreen) and isinstance(s, KeepsDraft) for s in self.screen_stack):
+            # charge entry is open below (the palette, from it): keep it, open over it
+            self.push_screen(screen)
             return
         self.show_dashboard()
         self.push_screen(screen)

@@ -19,10 +19,11 @@ from medbill_tui.edi.codelists import (
 from medbill_tui.records.detail import VisitProblem
 
 SOURCES = {
-    "999": "the clearinghouse's 999",
-    "277CA": "the payer's 277CA",
-    "TA1": "the clearinghouse's TA1",
+    "999": "rejected (999)",
+    "277CA": "rejected by the payer (277CA)",
+    "TA1": "rejected (TA1)",
 }
+"""Who turned the claim back, by the rejection's source."""
 
 
 def _ack_kind(source: str | None, segment: str, element: int | None) -> str:
@@ -64,12 +65,11 @@ def status_codes(r: Row[Any]) -> str:
 def _problem(r: Row[Any]) -> VisitProblem:
     if r.kind == "denial":
         code = "-".join(c for c in (r.group_code, r.carc) if c)
-        headline = f"Denied {r.amount:,.2f}, {code}: {carc_words(r.carc or '', r.carc_text)}"
+        headline = f"denied {r.amount:,.2f}, {code}: {carc_words(r.carc or '', r.carc_text)}"
         codes = f"RARC {r.rarc}: {rarc_words(r.rarc, r.rarc_text)}" if r.rarc else ""
     else:
-        by = SOURCES.get(r.source or "", "the payer")
-        reason = reason_words(None, r.reason)
-        headline = f"Rejected by {by}: {reason}"
+        by = SOURCES.get(r.source or "", "rejected")
+        headline = f"{by}: {reason_words(None, r.reason)}"
         codes = error_place(r) or status_codes(r)
     return VisitProblem(
         work_item_id=r.id, kind=r.kind, claim_no=r.claim_no, headline=headline, codes=codes
