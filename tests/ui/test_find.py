@@ -169,6 +169,15 @@ async def test_charge_entry_from_a_rejection_says_why_and_keeps_the_way_back(
             "ON c.id = w.claim_id WHERE w.kind = 'rejection' AND w.status = 'open' "
             "ORDER BY w.opened_on, w.id LIMIT 1",
         )
+        with app.services.engine.begin() as conn:  # where the 999 pointed, as its import keeps it
+            conn.execute(
+                text(
+                    "UPDATE work_item SET error_segment = 'NM1', error_element = 9, "
+                    "error_code = '1' WHERE claim_id = (SELECT id FROM claim "
+                    "WHERE claim_no = :c) AND kind = 'rejection'"
+                ),
+                {"c": first.claim_no},
+            )
         await pilot.press("8")
         await settle(pilot)
         rejections = app.screen
@@ -179,7 +188,7 @@ async def test_charge_entry_from_a_rejection_says_why_and_keeps_the_way_back(
         assert entry.encounter_id == first.encounter_id
         banner = str(entry.query_one("#entry-problem").render())
         assert f"{first.claim_no} rejected (999): IK" in banner
-        assert "segment " in banner and ": code 8 (" in banner
+        assert "segment NM1, element NM109: code 1 (a required element is missing)" in banner
         assert "^o patient" in banner and "^y coverage" in banner
         assert f"rejected claim {first.claim_no}" in str(entry.sub_title)
 

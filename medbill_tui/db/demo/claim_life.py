@@ -19,11 +19,6 @@ from medbill_tui.db.demo.state import DAY_DELTAS, between, pick
 
 SEND_LAGS = (0, 0, 0, 1, 1, 2)
 REJECT_999 = ("IK3: subscriber loop segment error", "IK4: invalid date in DTP03")
-REJECT_999_PLACES = {
-    REJECT_999[0]: ("NM1", None, "8"),  # IK3 NM1 … 8: the segment has element errors
-    REJECT_999[1]: ("DTP", 3, "8"),  # IK4 3 … 8: invalid date
-}
-"""Where each 999 rejection points (segment, element, code), as the import keeps it."""
 REJECT_277 = (
     "A7:21 missing or invalid information",
     "A6:496 subscriber not found",
@@ -143,7 +138,7 @@ class ClaimWriter(Adjudicator):
         """The open rejection work item, as importing the 999 or 277CA opens it: its facts in
         columns, its detail worded the same way."""
         if status == "rejected_999":
-            facts = RejectionColumns("999", why, None, None, *REJECT_999_PLACES[why])
+            facts = RejectionColumns("999", why)
             detail = f"999 rejected the file: {why}"
         else:
             code, _, words = why.partition(" ")

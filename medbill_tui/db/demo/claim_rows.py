@@ -32,9 +32,6 @@ class RejectionColumns(NamedTuple):
     reason: str | None = None
     stc_category: str | None = None
     stc_status: str | None = None
-    error_segment: str | None = None
-    error_element: int | None = None
-    error_code: str | None = None
 
 
 NO_FACTS = RejectionColumns()
