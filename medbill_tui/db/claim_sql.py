@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from medbill_tui.domain.claim_state import PENDING, RETIRED, ClaimStatus
+from medbill_tui.domain.claim_state import PENDING, REJECTED, RETIRED, ClaimStatus
 
 
 def status_list(states: Iterable[ClaimStatus]) -> str:
@@ -44,3 +44,14 @@ planner can prove the index applies. Its text is the index predicate of migratio
 LIVE_CLAIM_SQL = status_not_in(RETIRED)
 """Not void and not replaced: the predicate of the one-live-replacement index (migration 0015,
 "status NOT IN ('void','replaced')")."""
+
+
+CORRECTABLE_SQL = (
+    "EXISTS (SELECT 1 FROM claim c WHERE c.encounter_id = encounter.id AND "
+    f"({status_in(REJECTED, 'c.status')} OR EXISTS (SELECT 1 FROM work_item w "
+    "WHERE w.claim_id = c.id AND w.kind = 'denial' AND w.status = 'open') "
+    "OR (c.status = 'ready' AND c.replaces_claim_id IS NOT NULL AND c.frequency <> '8')))"
+)
+"""A billed encounter may still be corrected while its claim is rejected or has an open
+denial (the denial's resubmit then bills the corrected charges), or while a corrected claim
+of it waits to be sent (a save puts the corrected charges on it)."""

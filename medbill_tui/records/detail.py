@@ -133,16 +133,34 @@ class AccountEncounterRow:
     status: str
     charges: Decimal
     balance: Decimal
+    editable: bool = False
+    """Charge entry may open it (unbilled, on hold, or billed with a rejected or denied
+    claim); otherwise it opens read-only."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountClaimRow:
+    """One claim of a visit on an account."""
+
+    claim_id: int
+    claim_no: str
+    encounter_id: int
+    payer_name: str
+    status_label: str
+    amount: Decimal
+    balance: Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class AccountDetail:
-    """An account (patient) with its balances by responsibility and its encounters."""
+    """An account (patient) with its balances by responsibility, its encounters and their
+    claims."""
 
     patient: PatientHeader
     address: str
     balances: tuple[BalanceRow, ...]
     encounters: tuple[AccountEncounterRow, ...]
+    claims: tuple[AccountClaimRow, ...] = ()
 
 
 OTHER_OUTCOME = "other (see the note)"
@@ -186,3 +204,18 @@ class DenialDetail:
 
 Detail = EncounterDetail | ClaimDetail | AccountDetail
 """What a detail screen shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class VisitProblem:
+    """Why a billed visit is open for correction: an open rejection or denial of one of its
+    claims, in words (what charge entry shows at its top until the item is closed)."""
+
+    work_item_id: int
+    kind: str
+    """'rejection' or 'denial'."""
+    claim_no: str
+    headline: str
+    """'rejected (999): IK4: invalid date in DTP03' or 'denied 265.00, CO-16: …'."""
+    codes: str
+    """The segment / element / code (999), STC codes (277CA) or RARCs (denial), in words."""

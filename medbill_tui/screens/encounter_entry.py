@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from medbill_tui.records.forms import EncounterForm, FormFinding
-from medbill_tui.screens.encounter_drafts import ChargeEntryBase
+from medbill_tui.screens.encounter_fixing import FixingEntryBase
 from medbill_tui.widgets.encounter_codes import answer_asks, with_fees
 from medbill_tui.widgets.encounter_findings import (
     FindingsPanel,
@@ -51,7 +51,7 @@ QUIET_UNTIL_SAVE = frozenset({"DX-REQUIRED", "LINES-REQUIRED"})
 """'Nothing entered yet' findings: not shown on a form still being keyed until a save."""
 
 
-class EncounterEntryScreen(ChargeEntryBase):
+class EncounterEntryScreen(FixingEntryBase):
     """The charge-entry form. Modal, so the queue keys (1-4) cannot drop unsaved entries.
 
     Tab / shift+Tab go through every field in a fixed order. Enter moves on: in the patient
@@ -65,6 +65,7 @@ class EncounterEntryScreen(ChargeEntryBase):
       make the corrected claim at once). |
     | ctrl+n / F8 | Go to the field of the next finding. |
     | ctrl+r | Put your entries back after a conflict (their version reloaded). |
+    | ctrl+o / ctrl+y (F6 / F7) | The visit's patient / coverage form. |
     | ctrl+up / ctrl+down (alt+up / alt+down) | Move a diagnosis up / down. |
     | escape | Back (asks before throwing entries away). |
     | F1 | Keys. |
@@ -170,6 +171,7 @@ class EncounterEntryScreen(ChargeEntryBase):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static("", id="entry-problem", markup=False)
         yield Static("", id="entry-status")
         yield EncounterFormView(
             id="entry-form",
@@ -190,11 +192,13 @@ class EncounterEntryScreen(ChargeEntryBase):
         else:
             self._show_status("Loading the encounter…")
             self.load_encounter(self.encounter_id)
+            self.look_for_problems()
 
     def _set_title(self) -> None:
         what = "New encounter" if self.encounter_id is None else f"Encounter {self.encounter_id}"
         if self.correcting_claim:
             what = f"Correcting {what.lower()} · denied claim {self.correcting_claim}"
+        what = self.problem_title(what)
         counts = counts_text(self.findings)
         self.sub_title = f"{what} · {counts}" if counts else what
 

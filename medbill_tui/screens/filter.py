@@ -1,4 +1,4 @@
-"""A small dialog that narrows a queue by patient / account text and by payer."""
+"""A small dialog that narrows a queue by a claim, patient or account and by payer."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from medbill_tui.records.queues import QUEUE_TITLES, PayerOption, QueueFilter, Q
 from medbill_tui.screens.dialog import DialogScreen
 
 HINT = "Enter applies · Esc cancels · Tab moves between the fields"
-TEXT_HELP = "e.g. smith   or   smith, jo   or   A00001"
+TEXT_HELP = "e.g. smith   smith, jo   A000024   C100027"
 
 
 def describe_filter(filt: QueueFilter, payers: tuple[PayerOption, ...]) -> str:
@@ -83,18 +83,22 @@ class FilterScreen(DialogScreen[QueueFilter | None]):
     ]
 
     def __init__(
-        self, kind: QueueKind, current: QueueFilter, payers: tuple[PayerOption, ...]
+        self,
+        kind: QueueKind | None,
+        current: QueueFilter,
+        payers: tuple[PayerOption, ...],
+        title: str = "",
     ) -> None:
+        """`kind` None: a list that is not a queue (the follow-ups), named by `title`."""
         super().__init__()
         self.kind = kind
         self.current = current
         self.payers = payers
+        self.title_words = title or (QUEUE_TITLES[kind] if kind is not None else "the list")
 
     def compose_dialog(self) -> ComposeResult:
-        yield Label(
-            f"Filter {QUEUE_TITLES[self.kind].lower()}", id="filter-title", classes="dialog-title"
-        )
-        yield Label("Patient last name (or 'last, first') or account number:")
+        yield Label(f"Filter {self.title_words.lower()}", id="filter-title", classes="dialog-title")
+        yield Label("Claim no., payer claim no., account no. or last name:")
         yield Input(self.current.text, placeholder=TEXT_HELP, id="filter-text")
         yield Label("Payer:")
         yield Select[int](

@@ -23,12 +23,14 @@ from medbill_tui.records.followups import (
     FollowupSaved,
     NoteEntry,
 )
-from medbill_tui.records.queues import Cursor, Page
+from medbill_tui.records.queues import Cursor, Page, PayerOption, QueueFilter
 from medbill_tui.records.work import Queue, WorkLease
+from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.note import NoteActions, NoteScreen
 from medbill_tui.screens.pick_list import PickListScreen, list_bindings
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
 from medbill_tui.widgets.form_table import Cell, ListTable
+from medbill_tui.widgets.loaded_messages import PayersLoaded
 from medbill_tui.widgets.text import fmt_date, fmt_date_short, money, plural
 
 DONE_GROUP = "followups-done"
@@ -103,6 +105,7 @@ class FollowupsScreen(PickListScreen[FollowupRow], WorkNextActions, NoteActions)
     | n | Take the next follow-up due that nobody holds and open it (@: someone holds it). |
     | m / p | Note with a next-action date / payer call, on the highlighted row. |
     | a | Due only / every open follow-up. |
+    | / / x | Filter by claim, payer claim or account number, name, payer / clear it. |
     | r | Reload. |
     | escape | Back. |
     """
@@ -129,6 +132,22 @@ class FollowupsScreen(PickListScreen[FollowupRow], WorkNextActions, NoteActions)
             id="followups.toggle-all",
             tooltip="Show every open follow-up, or only those due",
         ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="followups.filter",
+            show=False,  # the footer is full
+            tooltip="Narrow by claim, payer claim or account number, name or payer",
+        ),
+        Binding(
+            "x",
+            "clear_filter",
+            "Clear",
+            id="followups.clear-filter",
+            show=False,
+            tooltip="Clear the filter",
+        ),
         *list_bindings("followups"),
     ]
 
@@ -139,11 +158,24 @@ class FollowupsScreen(PickListScreen[FollowupRow], WorkNextActions, NoteActions)
     def __init__(self, page_size: int = 200) -> None:
         super().__init__(page_size)
         self.show_all = False
+        self.filter = QueueFilter()
+        self.payers: tuple[PayerOption, ...] = ()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load_payers()
 
     def load_page(self, after: Cursor | None) -> Page[FollowupRow]:
         return self.services.followups.due_page(
-            show_all=self.show_all, after=after, limit=self.page_size
+            show_all=self.show_all, filt=self.filter, after=after, limit=self.page_size
         )
+
+    @work(thread=True, exit_on_error=False, group="payers", exclusive=True)
+    def load_payers(self) -> None:
+        self.post_message(PayersLoaded(self.services.queues.payers()))
+
+    def on_payers_loaded(self, message: PayersLoaded) -> None:
+        self.payers = message.payers
 
     def row_key(self, row: FollowupRow) -> str:
         return str(row.work_item_id)
@@ -155,6 +187,8 @@ class FollowupsScreen(PickListScreen[FollowupRow], WorkNextActions, NoteActions)
         owed = sum((r.amount for r in self.rows), Decimal("0.00"))
         more = "+" if self.next_cursor is not None else ""
         which = "open" if self.show_all else "due"
+        if self.filter.active:
+            which += " matching the filter (x clears)"
         text = f"{plural(len(self.rows), 'follow-up')}{more} {which} · owed {money(owed)}"
         text += " · a: due only" if self.show_all else " · a: all open"
         if self.rows:
@@ -258,6 +292,27 @@ class FollowupsScreen(PickListScreen[FollowupRow], WorkNextActions, NoteActions)
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
-        self.sub_title = "Follow-up: all open" if self.show_all else self.list_title
+        self._show_title()
+        self.set_status("Loading…")
+        self.reload()
+
+    def _show_title(self) -> None:
+        title = "Follow-up: all open" if self.show_all else self.list_title
+        words = describe_filter(self.filter, self.payers)
+        self.sub_title = f"{title} · {words}" if words else title
+
+    def action_filter(self) -> None:
+        self.app.push_screen(
+            FilterScreen(None, self.filter, self.payers, title="Follow-ups"), self._apply_filter
+        )
+
+    def action_clear_filter(self) -> None:
+        self._apply_filter(QueueFilter())
+
+    def _apply_filter(self, chosen: QueueFilter | None) -> None:
+        if chosen is None or chosen == self.filter:
+            return
+        self.filter = chosen
+        self._show_title()
         self.set_status("Loading…")
         self.reload()

@@ -316,9 +316,7 @@ class QueueScreen(WorkNextActions, BalanceActions):
             self.query_one(QueueTable).move_cursor(row=self.rows.index(row))
         if self.kind is QueueKind.DENIALS:
             self.app.push_screen(DenialScreen(lease.work_item_id))
-        elif lease.encounter_id is not None:
-            if isinstance(row, RejectionRow):
-                self.notify(row.reason, title=f"Rejected: claim {row.claim_no}", timeout=10)
+        elif lease.encounter_id is not None:  # charge entry shows why at its top
             self.open_entry(lease.encounter_id)
 
     def work_released(self) -> None:

@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import edi_view
 from medbill_tui.db.repositories.details import DetailRepository
+from medbill_tui.db.repositories.find import find
 from medbill_tui.db.repositories.health import ping
 from medbill_tui.db.repositories.queue_balances import receivables_trend
 from medbill_tui.db.repositories.queues import QueueRepository
+from medbill_tui.db.repositories.visit_problems import visit_problems
 from medbill_tui.db.uow import read_connection
 from medbill_tui.records.claims import ClaimEdi
-from medbill_tui.records.detail import AccountDetail, ClaimDetail, EncounterDetail
+from medbill_tui.records.detail import AccountDetail, ClaimDetail, EncounterDetail, VisitProblem
+from medbill_tui.records.find import FindResult
 from medbill_tui.records.queues import (
     AgingOverview,
     BalanceTotals,
@@ -75,6 +78,13 @@ class QueueService:
         return QueueRepository(conn, self.clock.today(), self.timers, self.timers.aging_from)
 
     @translate_errors
+    def find(self, words: str, limit: int = 8) -> FindResult:
+        """Claims numbered `words` (ours or the payer's) and patients it names (account
+        number or name prefixes), for ctrl+f."""
+        with read_connection(self.engine) as conn:
+            return find(conn, words, limit)
+
+    @translate_errors
     def payers(self) -> tuple[PayerOption, ...]:
         with read_connection(self.engine) as conn:
             return QueueRepository(conn, self.clock.today()).payers()
@@ -109,3 +119,10 @@ class DetailService:
         """The claim's last 837P (its segments marked) and the acknowledgments about it."""
         with viewing(self.engine, self.actor, "claim", claim_id, "837P view") as conn:
             return edi_view.claim_edi(conn, claim_id)
+
+    @translate_errors
+    def visit_problems(self, encounter_id: int) -> tuple[VisitProblem, ...]:
+        """Why the visit is open for correction: its claims' open rejections and denials, in
+        words (shown above charge entry; the encounter's own open is audited there)."""
+        with read_connection(self.engine) as conn:
+            return visit_problems(conn, encounter_id)

@@ -23,7 +23,7 @@ from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.shell.binding_ids import BINDING_IDS, QUEUE_BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
-from medbill_tui.shell.session import SessionMixin
+from medbill_tui.shell.session import KeepsDraft, SessionMixin
 from medbill_tui.widgets.loaded_messages import SummariesLoaded
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ class MedbillApp(SessionMixin):
     | 9 | Unmatched remittances: payments for claims the import could not find. |
     | w | Follow-up due: claims and accounts whose next action has come. |
     | ? | Keys of the current screen. |
+    | ctrl+f | Find a claim or patient by claim, payer claim or account number, or name. |
     | ctrl+p | Command palette. |
     | q | Quit (from the dashboard). |
     """
@@ -144,6 +145,15 @@ class MedbillApp(SessionMixin):
             show=False,
             id="app.statements",
             tooltip="Patient statements: preview, send, refer to collections",
+        ),
+        Binding(
+            "ctrl+f",
+            "find",
+            "Find",
+            show=False,  # every footer is full; ? and the palette list it
+            priority=True,  # typing in a box too (an Input's ctrl+f deletes a word)
+            id="app.find",
+            tooltip="Find a claim (ours or the payer's number) or a patient, from anywhere",
         ),
         Binding("ctrl+q", "quit", "Quit now", show=False, priority=True, id="app.force-quit"),
     ]
@@ -271,20 +281,22 @@ class MedbillApp(SessionMixin):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit_top":
             return len(self.screen_stack) == 1
-        if action == "statements":
-            return not isinstance(self.screen, ModalScreen)
-        if action in {"followups", "credits"}:
+        if action == "find":  # not over a dialog (a question waits for its answer)
+            return not self.screen.has_class("dialog")
+        if action == "help":
             return not isinstance(self.screen, ModalScreen)
         if action in {
+            "statements",
+            "followups",
+            "credits",
             "open_queue",
-            "help",
             "patients",
             "inbox",
             "pending_auths",
             "unmatched",
             "reports",
-        }:
-            return not isinstance(self.screen, ModalScreen)
+        }:  # these leave every screen but the dashboard: none below may hold entries
+            return not any(isinstance(screen, ModalScreen) for screen in self.screen_stack)
         return True
 
     # navigation ------------------------------------------------------------------------
@@ -304,6 +316,10 @@ class MedbillApp(SessionMixin):
     def _open_top(self, screen: Screen[Any]) -> None:
         if not self.signed_in:  # pressed as the dashboard appeared: it opens once signed in
             self._open_when_signed_in = screen
+            return
+        if any(isinstance(s, ModalScreen) and isinstance(s, KeepsDraft) for s in self.screen_stack):
+            # charge entry is open below (the palette, from it): keep it, open over it
+            self.push_screen(screen)
             return
         guards = [s for s in reversed(self.screen_stack) if isinstance(s, LeaveGuard)]
         self._leave_asking([g for g in guards if g.unsaved()], screen)
@@ -359,6 +375,26 @@ class MedbillApp(SessionMixin):
         from medbill_tui.screens.statements import StatementsScreen
 
         self._open_top(StatementsScreen())
+
+    def action_find(self) -> None:
+        """Find a claim or a patient and open it over the current screen (Escape comes
+        back here)."""
+        from medbill_tui.screens.find import FindScreen, Found
+
+        def chosen(found: Found | None) -> None:
+            if found is None:
+                return
+            if found.kind == "claim":
+                from medbill_tui.screens.claim_detail import ClaimDetailScreen
+
+                self.push_screen(ClaimDetailScreen(found.record_id))
+            else:
+                from medbill_tui.screens.account_detail import AccountDetailScreen
+
+                self.push_screen(AccountDetailScreen(found.record_id))
+
+        if self.signed_in:
+            self.push_screen(FindScreen(), chosen)
 
     def show_dashboard(self) -> None:
         while len(self.screen_stack) > 1:

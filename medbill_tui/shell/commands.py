@@ -57,6 +57,12 @@ class ScreensProvider(Provider):
         ]
         screens: list[tuple[str, str, str, Callable[[], object]]] = [
             (
+                "Find a claim or patient",
+                "By claim number, payer claim number, account number or name",
+                "app.find",
+                app.action_find,
+            ),
+            (
                 "Patients",
                 "Find, add or correct a patient and their coverage",
                 "app.patients",

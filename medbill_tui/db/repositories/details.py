@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.claim_sql import CORRECTABLE_SQL
 from medbill_tui.db.repositories.errors import RecordNotFound as RecordNotFound
 from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
 from medbill_tui.domain.money import ZERO, fmt_money
 from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records.detail import (
+    AccountClaimRow,
     AccountDetail,
     AccountEncounterRow,
     ChainLink,
@@ -270,12 +272,14 @@ class DetailRepository:
         balances = QueueRepository(self.conn, self.today).account_balances(patient_id)
         rows = self.conn.execute(
             text(
-                """SELECT e.id, e.dos, e.status,
-                     coalesce((SELECT sum(amount) FROM charge c WHERE c.encounter_id = e.id), 0)
-                       AS charges,
+                f"""SELECT encounter.id, encounter.dos, encounter.status,
+                     coalesce((SELECT sum(amount) FROM charge c
+                               WHERE c.encounter_id = encounter.id), 0) AS charges,
                      coalesce((SELECT sum(amount) FROM ledger_entry le
-                               WHERE le.encounter_id = e.id), 0) AS balance
-                   FROM encounter e WHERE e.patient_id = :id ORDER BY e.dos DESC, e.id DESC"""
+                               WHERE le.encounter_id = encounter.id), 0) AS balance,
+                     encounter.status IN ('unbilled', 'hold') OR {CORRECTABLE_SQL} AS editable
+                   FROM encounter WHERE encounter.patient_id = :id
+                   ORDER BY encounter.dos DESC, encounter.id DESC"""
             ),
             {"id": patient_id},
         ).all()
@@ -290,7 +294,35 @@ class DetailRepository:
                     status=r.status,
                     charges=Decimal(r.charges),
                     balance=Decimal(r.balance),
+                    editable=bool(r.editable),
                 )
                 for r in rows
             ),
+            claims=self.account_claims(patient_id),
+        )
+
+    def account_claims(self, patient_id: int) -> tuple[AccountClaimRow, ...]:
+        """Every claim of the patient's visits, newest first, with what is owed on each."""
+        rows = self.conn.execute(
+            text(
+                """SELECT c.id, c.claim_no, c.encounter_id, py.name AS payer, c.status,
+                     c.total_charge,
+                     coalesce((SELECT sum(amount) FROM ledger_entry le
+                               WHERE le.claim_id = c.id), 0) AS balance
+                   FROM claim c JOIN payer py ON py.id = c.payer_id
+                   WHERE c.patient_id = :id ORDER BY c.id DESC"""
+            ),
+            {"id": patient_id},
+        ).all()
+        return tuple(
+            AccountClaimRow(
+                claim_id=r.id,
+                claim_no=r.claim_no,
+                encounter_id=r.encounter_id,
+                payer_name=r.payer,
+                status_label=LABELS[ClaimStatus(r.status)],
+                amount=Decimal(r.total_charge),
+                balance=Decimal(r.balance),
+            )
+            for r in rows
         )

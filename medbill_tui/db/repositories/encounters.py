@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from medbill_tui.db.claim_sql import status_in
+from medbill_tui.db.claim_sql import CORRECTABLE_SQL, status_in
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.details import DetailRepository
 from medbill_tui.db.repositories.errors import RecordNotFound
-from medbill_tui.db.repositories.queues import _like_prefix
+from medbill_tui.db.repositories.queue_match import like_prefix
 from medbill_tui.domain.claim_state import REJECTED
 from medbill_tui.domain.encounter_form import encode_pointers, parse_date
 from medbill_tui.domain.scrub_model import AuthInfo, CoverageInfo, EncounterForScrub, PatientInfo
@@ -38,12 +38,12 @@ def find_patients(conn: Connection, query: str, limit: int = 20) -> tuple[Patien
         return ()
     params: dict[str, Any] = {"limit": limit}
     conditions = ["upper(account_no) LIKE :acct"]
-    params["acct"] = _like_prefix(q.upper())
+    params["acct"] = like_prefix(q.upper())
     last, _, first = (part.strip() for part in q.partition(","))
-    params["last"] = _like_prefix(last.lower())
+    params["last"] = like_prefix(last.lower())
     name = "lower(last_name) LIKE :last"
     if first:
-        params["first"] = _like_prefix(first.lower())
+        params["first"] = like_prefix(first.lower())
         name += " AND lower(first_name) LIKE :first"
     conditions.append(f"({name})")
     dob = parse_date(q)
@@ -333,17 +333,6 @@ def write_encounter(
         conn, actor, action, "encounter", row.id, f"{len(diagnoses)} diagnoses, {len(lines)} lines"
     )
     return int(row.id), int(row.version)
-
-
-CORRECTABLE_SQL = (
-    "EXISTS (SELECT 1 FROM claim c WHERE c.encounter_id = encounter.id AND "
-    f"({status_in(REJECTED, 'c.status')} OR EXISTS (SELECT 1 FROM work_item w "
-    "WHERE w.claim_id = c.id AND w.kind = 'denial' AND w.status = 'open') "
-    "OR (c.status = 'ready' AND c.replaces_claim_id IS NOT NULL AND c.frequency <> '8')))"
-)
-"""A billed encounter may still be corrected while its claim is rejected or has an open
-denial (the denial's resubmit then bills the corrected charges), or while a corrected claim
-of it waits to be sent (a save puts the corrected charges on it)."""
 
 
 def correctable(conn: Connection, encounter_id: int) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Row, text
 from medbill_tui.db.claim_sql import status_in
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.notes import write_note
-from medbill_tui.db.repositories.queues import patient_match_sql
+from medbill_tui.db.repositories.queue_match import item_match_sql
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.claim_state import AWAITING_PAYMENT
 from medbill_tui.records.followups import (
@@ -223,7 +223,7 @@ def due_page(
     due = "TRUE" if as_of is None else "coalesce(w.due_on, w.opened_on) <= :due_by"
     if as_of is not None:
         params["due_by"] = as_of
-    narrow = patient_match_sql(filt, params, "coalesce(w.patient_id, c.patient_id)")
+    narrow = item_match_sql(filt, params, "w.claim_id", "coalesce(w.patient_id, c.patient_id)")
     if filt.payer_id is not None:
         narrow += " AND c.payer_id = :payer_id"
         params["payer_id"] = filt.payer_id

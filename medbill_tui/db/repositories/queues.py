@@ -15,6 +15,11 @@ from sqlalchemy import Connection, Row, text
 
 from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL, pending_claim_sql, status_in, status_list
 from medbill_tui.db.repositories.queue_balances import BalanceQueries
+from medbill_tui.db.repositories.queue_match import (
+    account_match_sql,
+    claim_match_sql,
+    patient_match_sql,
+)
 from medbill_tui.db.repositories.queue_rejections import rejections_page
 from medbill_tui.db.repositories.reference import payer_options
 from medbill_tui.db.repositories.scrubbing import scrub_encounters
@@ -40,32 +45,6 @@ from medbill_tui.records.queues import (
 )
 
 PATIENT_NAME = "p.last_name || ', ' || p.first_name"
-
-
-def _like_prefix(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
-
-
-def patient_match_sql(filt: QueueFilter, params: dict[str, Any], column: str) -> str:
-    """SQL condition restricting `column` (a patient id) to patients the filter text matches.
-
-    The text matches an account number prefix, a last-name prefix, or "last, first" prefixes.
-    """
-    words = filt.text.strip()
-    if not words:
-        return ""
-    last, _, first = (part.strip() for part in words.partition(","))
-    params["acct_prefix"] = _like_prefix(words.upper())
-    params["last_prefix"] = _like_prefix(last.lower())
-    name_sql = "lower(last_name) LIKE :last_prefix"
-    if first:
-        params["first_prefix"] = _like_prefix(first.lower())
-        name_sql += " AND lower(first_name) LIKE :first_prefix"
-    return (
-        f" AND {column} IN (SELECT id FROM patient WHERE upper(account_no) LIKE :acct_prefix"
-        f" OR ({name_sql}))"
-    )
 
 
 ANSWERS = {
@@ -196,7 +175,7 @@ class QueueRepository:
             where += " AND (coalesce(c.submitted_on, c.created_on), c.id) > (:after_d, :after_id)"
             params["after_d"] = date.fromisoformat(str(after[0]))
             params["after_id"] = int(after[1])
-        where += patient_match_sql(filt, params, "c.patient_id")
+        where += claim_match_sql(filt, params, "c.id")
         if filt.payer_id is not None:
             where += " AND c.payer_id = :payer_id"
             params["payer_id"] = filt.payer_id
@@ -264,7 +243,7 @@ class QueueRepository:
     def rejections_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
         """Claims turned back by a 999 or 277CA and not yet sent again, oldest first."""
         params: dict[str, Any] = {"limit": limit + 1}
-        narrow = patient_match_sql(filt, params, "w.patient_id")
+        narrow = claim_match_sql(filt, params, "w.claim_id")
         if filt.payer_id is not None:
             narrow += " AND c.payer_id = :payer_id"
             params["payer_id"] = filt.payer_id
@@ -279,7 +258,7 @@ class QueueRepository:
             where += " AND (w.opened_on, w.id) > (:after_d, :after_id)"
             params["after_d"] = date.fromisoformat(str(after[0]))
             params["after_id"] = int(after[1])
-        where += patient_match_sql(filt, params, "w.patient_id")
+        where += claim_match_sql(filt, params, "w.claim_id")
         if filt.payer_id is not None:
             where += " AND c.payer_id = :payer_id"
             params["payer_id"] = filt.payer_id
@@ -326,10 +305,12 @@ class QueueRepository:
         balances = BalanceQueries(self.conn, self.today, self.aging_from)
         rows: list[Any]
         if filt.by_claim:
-            where = balances.claim_where(filt, params, patient_match_sql(filt, params, "p.id"))
+            claims = claim_match_sql(filt, params, "c.id")
+            where = balances.claim_where(filt, params, claims)
             rows, keys = balances.claims(where, params, after)
         else:
-            where = balances.account_where(filt, params, patient_match_sql(filt, params, "p.id"))
+            accounts = account_match_sql(filt, params, "p.id")
+            where = balances.account_where(filt, params, accounts)
             rows, keys = balances.accounts(where, params, after)
         return self._page(rows, keys, limit)
 
@@ -337,10 +318,11 @@ class QueueRepository:
         """Money per aging bucket over every row the filter keeps (the queue's top line)."""
         params: dict[str, Any] = {}
         balances = BalanceQueries(self.conn, self.today, self.aging_from)
-        patients = patient_match_sql(filt, params, "p.id")
         if filt.by_claim:
-            return balances.claim_totals(balances.claim_where(filt, params, patients), params)
-        return balances.account_totals(balances.account_where(filt, params, patients), params)
+            claims = claim_match_sql(filt, params, "c.id")
+            return balances.claim_totals(balances.claim_where(filt, params, claims), params)
+        accounts = account_match_sql(filt, params, "p.id")
+        return balances.account_totals(balances.account_where(filt, params, accounts), params)
 
     def account_balances(self, patient_id: int) -> tuple[BalanceRow, ...]:
         """One account's balances by responsibility (the account detail's header)."""

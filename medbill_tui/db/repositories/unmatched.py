@@ -19,7 +19,8 @@ from sqlalchemy import Connection, Row, text
 from medbill_tui.db.claim_sql import status_not_in
 from medbill_tui.db.repositories import remit_lookup, remits
 from medbill_tui.db.repositories.audit import record_audit
-from medbill_tui.db.repositories.queues import PATIENT_NAME, _like_prefix, patient_match_sql
+from medbill_tui.db.repositories.queue_match import like_prefix, patient_match_sql
+from medbill_tui.db.repositories.queues import PATIENT_NAME
 from medbill_tui.db.repositories.stored_clp import claim_pay
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.claim_state import ClaimStatus
@@ -169,7 +170,7 @@ def candidates(
     }
     words = words.strip()
     if words:
-        params["claim_prefix"] = _like_prefix(words.upper())
+        params["claim_prefix"] = like_prefix(words.upper())
         patients = patient_match_sql(QueueFilter(text=words), params, "c.patient_id")
         where = f"(upper(c.claim_no) LIKE :claim_prefix OR ({patients.removeprefix(' AND ')}))"
     else:
