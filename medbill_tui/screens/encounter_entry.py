@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerState
 
 from medbill_tui.records.forms import EncounterForm, FormFinding
 from medbill_tui.screens.encounter_drafts import ChargeEntryBase
-from medbill_tui.widgets.encounter_codes import answer_asks, with_fees
+from medbill_tui.widgets.encounter_codes import answer_asks, holds_words, with_fees
 from medbill_tui.widgets.encounter_findings import (
     FindingsPanel,
     counts_text,
@@ -58,6 +58,10 @@ class EncounterEntryScreen(ChargeEntryBase):
     field it picks the match, in a diagnosis the next one (a blank one: the first service
     line), in a service line the next line's code (a blank code: Save).
 
+    Words (or an ICD-10-CM category) in a diagnosis or procedure field open a pick list under
+    it: up/down choose, Enter puts the code in the field, Escape closes it and keeps the text.
+    Text typed while a button has the cursor goes to the field before it.
+
     | Key(s) | Description |
     | :- | :- |
     | ctrl+s | Save. |
@@ -66,6 +70,9 @@ class EncounterEntryScreen(ChargeEntryBase):
     | ctrl+n / F8 | Go to the field of the next finding. |
     | ctrl+r | Put your entries back after a conflict (their version reloaded). |
     | ctrl+up / ctrl+down (alt+up / alt+down) | Move a diagnosis up / down. |
+    | up / down | The same field one line (or diagnosis) up / down; in a pick list, the
+      previous / next code. |
+    | ctrl+d | Delete the service line under the cursor (the lines below move up). |
     | escape | Back (asks before throwing entries away). |
     | F1 | Keys. |
     """
@@ -121,6 +128,33 @@ class EncounterEntryScreen(ChargeEntryBase):
             tooltip="Move this diagnosis down",
         ),
         Binding(
+            "ctrl+d",
+            "delete_line",
+            "Delete line",
+            id="entry.delete-line",
+            show=False,  # the footer is full at 80 columns: the lines' heading names it
+            priority=True,  # before the field's own ctrl+d (delete to the right)
+            tooltip="Delete the service line under the cursor",
+        ),
+        Binding(
+            "up",
+            "row(-1)",
+            "Line up",
+            id="entry.row-up",
+            show=False,
+            priority=True,  # before the form's scrolling; other fields keep their own
+            tooltip="The same field one line up (in a pick list: the previous code)",
+        ),
+        Binding(
+            "down",
+            "row(1)",
+            "Line down",
+            id="entry.row-down",
+            show=False,
+            priority=True,
+            tooltip="The same field one line down (in a pick list: the next code)",
+        ),
+        Binding(
             "ctrl+r",
             "restore_draft",
             "Put mine back",
@@ -156,7 +190,16 @@ class EncounterEntryScreen(ChargeEntryBase):
             return self.correcting_claim is None
         if action == "save_and_resubmit":
             return self.correcting_claim is not None
+        if action == "delete_line":  # None: ctrl+d stays the field's own elsewhere
+            return True if row_and_part(self._focused_id()) is not None else None
+        if action == "row":
+            focused = self._focused_id()
+            in_rows = focused.startswith("dx-") or row_and_part(focused) is not None
+            return True if in_rows or self.form_view.open_picks() is not None else None
         return super().check_action(action, parameters)
+
+    def _focused_id(self) -> str:
+        return (self.focused.id or "") if self.focused is not None else ""
 
     def action_save_and_resubmit(self) -> None:
         self.action_save(True)
@@ -222,7 +265,7 @@ class EncounterEntryScreen(ChargeEntryBase):
     @work(thread=True, exit_on_error=False, group="entry-codes", exclusive=True)
     def look_up_codes(self, asks: tuple[CodeAsk, ...]) -> None:
         encounters = self.services.encounters
-        answers = answer_asks(asks, encounters.search_codes, encounters.fee)
+        answers = answer_asks(asks, encounters.search_codes, encounters.fee, encounters.pick_codes)
         self.post_message(CodesLookedUp(answers))
 
     @work(thread=True, exit_on_error=False, group="entry-check", exclusive=True)
@@ -298,6 +341,7 @@ class EncounterEntryScreen(ChargeEntryBase):
         widget_id = event.input.id or ""
         if widget_id.startswith("dx-"):
             self._lookups.add(CodeAsk(widget_id, "icd10cm", event.value))
+            self.form_view.follow_diagnoses()
         elif widget_id == "pos":
             self._lookups.add(CodeAsk("pos", "pos", event.value))
         else:
@@ -326,6 +370,8 @@ class EncounterEntryScreen(ChargeEntryBase):
     def on_codes_looked_up(self, message: CodesLookedUp) -> None:
         for answer in message.answers:
             self.form_view.show_answer(answer)
+            if answer.state == "no-match" and answer.ask.key == self._focused_id():
+                self._show_status(answer.words)
 
     # checking -----------------------------------------------------------------------------
 
@@ -385,9 +431,47 @@ class EncounterEntryScreen(ChargeEntryBase):
     @on(Input.Submitted)
     async def _enter(self, event: Input.Submitted) -> None:
         event.stop()
-        accepted = await self.form_view.enter_pressed(event.input.id or "", event.value)
+        widget_id = event.input.id or ""
+        if self.form_view.pick():
+            return
+        ask = self._code_ask(widget_id, event.value)
+        if ask is not None and holds_words(event.value):  # the codes first, then on
+            self.form_view.pick_when_found(widget_id)
+            self._lookups.add(ask, now=True)
+            return
+        accepted = await self.form_view.enter_pressed(widget_id, event.value)
         if accepted is not None:  # the line's fee now, not after the typing pause
             self._lookups.add(self.form_view.line_ask(accepted), now=True)
+
+    def _code_ask(self, widget_id: str, value: str) -> CodeAsk | None:
+        """The look-up of a diagnosis or procedure field (None for other fields)."""
+        if widget_id.startswith("dx-"):
+            return CodeAsk(widget_id, "icd10cm", value)
+        place = row_and_part(widget_id)
+        if place is not None and place[1] == "code":
+            return self.form_view.line_ask(place[0])
+        return None
+
+    def action_row(self, step: int) -> None:
+        picks = self.form_view.open_picks()
+        if picks is not None:
+            picks.move(step)
+        else:
+            self.form_view.move_row(self._focused_id(), step)
+
+    async def action_delete_line(self) -> None:
+        place = row_and_part(self._focused_id())
+        if place is None:
+            return
+        await self.form_view.delete_line(*place)
+        self._show_status(f"Line {place[0] + 1} deleted; the lines below moved up.")
+        self._schedule_check()
+        self.draft_soon()
+
+    def action_leave(self) -> None:
+        if self.form_view.close_picks():  # Escape closes the pick list first
+            return
+        super().action_leave()
 
     def action_next_finding(self) -> None:
         wanted = {widget_id_for(f.field, self.fields) for f in self.findings}
