@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from medbill_tui.records.forms import EncounterForm, FormFinding
-from medbill_tui.screens.encounter_drafts import ChargeEntryBase
+from medbill_tui.screens.encounter_keys import ChargeEntryKeys
 from medbill_tui.widgets.encounter_codes import answer_asks, holds_words, with_fees
 from medbill_tui.widgets.encounter_findings import (
     FindingsPanel,
@@ -51,7 +51,7 @@ QUIET_UNTIL_SAVE = frozenset({"DX-REQUIRED", "LINES-REQUIRED"})
 """'Nothing entered yet' findings: not shown on a form still being keyed until a save."""
 
 
-class EncounterEntryScreen(ChargeEntryBase):
+class EncounterEntryScreen(ChargeEntryKeys):
     """The charge-entry form. Modal, so the queue keys (1-4) cannot drop unsaved entries.
 
     Tab / shift+Tab go through every field in a fixed order. Enter moves on: in the patient
@@ -128,33 +128,6 @@ class EncounterEntryScreen(ChargeEntryBase):
             tooltip="Move this diagnosis down",
         ),
         Binding(
-            "ctrl+d",
-            "delete_line",
-            "Delete line",
-            id="entry.delete-line",
-            show=False,  # the footer is full at 80 columns: the lines' heading names it
-            priority=True,  # before the field's own ctrl+d (delete to the right)
-            tooltip="Delete the service line under the cursor",
-        ),
-        Binding(
-            "up",
-            "row(-1)",
-            "Line up",
-            id="entry.row-up",
-            show=False,
-            priority=True,  # before the form's scrolling; other fields keep their own
-            tooltip="The same field one line up (in a pick list: the previous code)",
-        ),
-        Binding(
-            "down",
-            "row(1)",
-            "Line down",
-            id="entry.row-down",
-            show=False,
-            priority=True,
-            tooltip="The same field one line down (in a pick list: the next code)",
-        ),
-        Binding(
             "ctrl+r",
             "restore_draft",
             "Put mine back",
@@ -190,16 +163,7 @@ class EncounterEntryScreen(ChargeEntryBase):
             return self.correcting_claim is None
         if action == "save_and_resubmit":
             return self.correcting_claim is not None
-        if action == "delete_line":  # None: ctrl+d stays the field's own elsewhere
-            return True if row_and_part(self._focused_id()) is not None else None
-        if action == "row":
-            focused = self._focused_id()
-            in_rows = focused.startswith("dx-") or row_and_part(focused) is not None
-            return True if in_rows or self.form_view.open_picks() is not None else None
         return super().check_action(action, parameters)
-
-    def _focused_id(self) -> str:
-        return (self.focused.id or "") if self.focused is not None else ""
 
     def action_save_and_resubmit(self) -> None:
         self.action_save(True)
@@ -451,27 +415,6 @@ class EncounterEntryScreen(ChargeEntryBase):
         if place is not None and place[1] == "code":
             return self.form_view.line_ask(place[0])
         return None
-
-    def action_row(self, step: int) -> None:
-        picks = self.form_view.open_picks()
-        if picks is not None:
-            picks.move(step)
-        else:
-            self.form_view.move_row(self._focused_id(), step)
-
-    async def action_delete_line(self) -> None:
-        place = row_and_part(self._focused_id())
-        if place is None:
-            return
-        await self.form_view.delete_line(*place)
-        self._show_status(f"Line {place[0] + 1} deleted; the lines below moved up.")
-        self._schedule_check()
-        self.draft_soon()
-
-    def action_leave(self) -> None:
-        if self.form_view.close_picks():  # Escape closes the pick list first
-            return
-        super().action_leave()
 
     def action_next_finding(self) -> None:
         wanted = {widget_id_for(f.field, self.fields) for f in self.findings}

@@ -65,9 +65,7 @@ def test_picks_leave_out_categories_and_put_the_practice_codes_first(
         plain = search_codes(conn, "hypertension", limit=50)
         picks = search_codes(conn, "hypertension", billable_only=True, used_first=True, limit=50)
         uses = dict(
-            conn.execute(
-                text("SELECT code, count(*) FROM encounter_diagnosis GROUP BY code")
-            ).all()
+            conn.execute(text("SELECT code, count(*) FROM encounter_diagnosis GROUP BY code")).all()
         )
         lines = search_codes(conn, "office", "procedure", used_first=True)
     assert len(children) > 50 and all(h.billable and h.code.startswith("E11.") for h in children)

@@ -36,7 +36,9 @@ async def test_words_and_categories_open_a_pick_list(
         await idle(pilot)
         listed = picks(app, "dx-picks")
         assert listed.field_id == "dx-0" and listed.display
-        assert listed.choices[0].code == first and all("." in c.code or len(c.code) == 3 for c in listed.choices)
+        assert listed.choices[0].code == first and all(
+            "." in c.code or len(c.code) == 3 for c in listed.choices
+        )
         await pilot.press("enter")  # picks; the cursor stays
         await idle(pilot)
         assert (value(app, "dx-0"), focused_id(app)) == (first, "dx-0")
