@@ -3,8 +3,9 @@
 The official CARC and RARC lists (X12 publishes them) load into `carc` / `rarc` with
 `medbill codes load FILE --set carc|rarc`; their words win over the ones we ship.
 
-ICD-10-CM comes from the `simple-icd-10-cm` package (CMS April 1, 2026 release); POS,
-modifiers and our procedure-code labels from CSV files shipped in `medbill_tui/data/`.
+ICD-10-CM comes from the `simple-icd-10-cm` package (CMS April 1, 2026 release); HCPCS
+Level II from the CMS release bundled in `medbill_tui/data/` (`shipped_data.HCPCS_RELEASE`);
+POS, modifiers and our procedure-code labels from CSV files shipped there too.
 """
 
 from __future__ import annotations
@@ -18,11 +19,25 @@ from sqlalchemy import Connection, Engine, text
 from medbill_tui.db.code_tables import CodeLoadError, copy_rows, record_release
 from medbill_tui.db.ncci_edits import ensure_sample_edits
 from medbill_tui.db.repositories.audit import record_event
-from medbill_tui.db.shipped_data import read_data_csv
+from medbill_tui.db.shipped_data import (
+    HCPCS_FILE,
+    HCPCS_RELEASE,
+    bundled_hcpcs,
+    read_data_csv,
+)
 from medbill_tui.domain.codefiles import CodeRow, ParsedFile, dotted_icd10
 
 ICD10_RELEASE = "2026-04-01 (simple-icd-10-cm 1.5.0)"
 CODE_SETS = ("icd10cm", "hcpcs", "cpt", "pos")
+RECENT_USES = 20_000
+"""How many of the latest diagnoses / charges count as "what this practice uses" when
+ranking picks (a bounded look back: the cost does not grow with the history)."""
+_USES_SQL = {
+    "icd10cm": "SELECT code, count(*) AS uses FROM (SELECT code FROM encounter_diagnosis "
+    "ORDER BY id DESC LIMIT :recent) recent GROUP BY code",
+    "procedure": "SELECT code, count(*) AS uses FROM (SELECT code FROM charge "
+    "ORDER BY id DESC LIMIT :recent) recent GROUP BY code",
+}
 _CODE_LIKE = re.compile(r"^[A-Za-z]?[0-9][0-9A-Za-z.]*$|^[A-Za-z][0-9]|^[A-Za-z]$")
 """A code prefix rather than words: one letter, or a letter/digit then digits."""
 
@@ -81,6 +96,22 @@ def replace_hcpcs(
         )
     )
     record_release(conn, "hcpcs", release, source, len(rows), actor)
+    return len(rows)
+
+
+def add_bundled_hcpcs(conn: Connection, actor: str) -> int:
+    """Add the bundled HCPCS Level II release inside the caller's transaction: codes not yet
+    known get its words; codes already there keep their labels (ours, or the practice's)."""
+    rows = bundled_hcpcs()
+    conn.execute(
+        text(
+            "INSERT INTO procedure_code (code, code_set, label) "
+            "SELECT c, 'HCPCS', l FROM unnest(CAST(:codes AS text[]), CAST(:labels AS text[])) "
+            "AS t(c, l) ON CONFLICT (code) DO NOTHING"
+        ),
+        {"codes": [code for code, _ in rows], "labels": [label for _, label in rows]},
+    )
+    record_release(conn, "hcpcs", HCPCS_RELEASE, f"medbill_tui/data/{HCPCS_FILE}", len(rows), actor)
     return len(rows)
 
 
@@ -148,6 +179,11 @@ def ensure_builtin_code_sets(engine: Engine, actor: str = "system") -> dict[str,
             ]
             copy_rows(conn, "procedure_code", ("code", "code_set", "label"), procs)
             loaded["procedures"] = len(procs)
+        hcpcs_known = conn.execute(
+            text("SELECT EXISTS (SELECT 1 FROM code_set_release WHERE code_set = 'hcpcs')")
+        ).scalar()
+        if not hcpcs_known:
+            loaded["hcpcs"] = add_bundled_hcpcs(conn, actor)
         loaded |= ensure_sample_edits(conn, actor)
     return loaded
 
@@ -158,53 +194,64 @@ def _tsquery(words: str) -> str:
 
 
 def search_codes(
-    conn: Connection, query: str, code_set: str = "icd10cm", limit: int = 20
+    conn: Connection,
+    query: str,
+    code_set: str = "icd10cm",
+    limit: int = 20,
+    *,
+    billable_only: bool = False,
+    used_first: bool = False,
 ) -> tuple[CodeHit, ...]:
-    """Codes whose code starts with `query` (dots optional) or whose words match it."""
+    """Codes whose code starts with `query` (dots optional) or whose words match it.
+
+    `code_set` "procedure" searches CPT and HCPCS together. `billable_only` leaves out
+    ICD-10-CM categories; `used_first` puts the codes this practice used most lately
+    (its last RECENT_USES diagnoses or charges) first, the rest after in the usual order.
+    """
     q = query.strip()
     if not q:
         return ()
-    params: dict[str, Any] = {"limit": limit}
+    params: dict[str, Any] = {"limit": limit, "recent": RECENT_USES}
     by_code = bool(_CODE_LIKE.match(q)) and " " not in q
+    if by_code:
+        params["prefix"] = (
+            dotted_icd10(q).replace(".", "") if code_set == "icd10cm" else q.upper()
+        ) + "%"
+    elif code_set != "pos":
+        params["tsq"] = _tsquery(q)
+        if not params["tsq"]:
+            return ()
     if code_set == "icd10cm":
+        select = "SELECT c.code, c.description, c.billable FROM icd10cm_code c"
         if by_code:
-            params["prefix"] = dotted_icd10(q).replace(".", "") + "%"
-            sql = (
-                "SELECT code, description, billable FROM icd10cm_code "
-                "WHERE replace(code, '.', '') LIKE :prefix "
-                "ORDER BY replace(code, '.', '') LIMIT :limit"
-            )
+            where, order = "replace(c.code, '.', '') LIKE :prefix", "replace(c.code, '.', '')"
         else:
-            params["tsq"] = _tsquery(q)
-            if not params["tsq"]:
-                return ()
-            sql = (
-                "SELECT code, description, billable FROM icd10cm_code "
-                "WHERE to_tsvector('english', description) @@ to_tsquery('english', :tsq) "
-                "ORDER BY billable DESC, length(description), code LIMIT :limit"
-            )
-    elif code_set in ("hcpcs", "cpt"):
-        params["set"] = code_set.upper()
-        if by_code:
-            params["prefix"] = q.upper() + "%"
-            where = "code LIKE :prefix"
-        else:
-            params["tsq"] = _tsquery(q)
-            if not params["tsq"]:
-                return ()
-            where = "to_tsvector('english', label) @@ to_tsquery('english', :tsq)"
-        sql = (
-            f"SELECT code, label AS description, verified AS billable FROM procedure_code "
-            f"WHERE code_set = :set AND {where} ORDER BY code LIMIT :limit"
+            where = "to_tsvector('english', c.description) @@ to_tsquery('english', :tsq)"
+            order = "c.billable DESC, length(c.description), c.code"
+        if billable_only:
+            where += " AND c.billable"
+        uses = "icd10cm"
+    elif code_set in ("hcpcs", "cpt", "procedure"):
+        select = (
+            "SELECT c.code, c.label AS description, c.verified AS billable FROM procedure_code c"
         )
+        params["sets"] = ["CPT", "HCPCS"] if code_set == "procedure" else [code_set.upper()]
+        match = (
+            "c.code LIKE :prefix"
+            if by_code
+            else "to_tsvector('english', c.label) @@ to_tsquery('english', :tsq)"
+        )
+        where, order, uses = f"c.code_set = ANY(:sets) AND {match}", "c.code", "procedure"
     elif code_set == "pos":
         params["prefix"] = q + "%"
         params["words"] = "%" + q.lower() + "%"
-        sql = (
-            "SELECT code, name AS description, true AS billable FROM pos_code "
-            "WHERE code LIKE :prefix OR lower(name) LIKE :words ORDER BY code LIMIT :limit"
-        )
+        select = "SELECT c.code, c.name AS description, true AS billable FROM pos_code c"
+        where, order, uses = "c.code LIKE :prefix OR lower(c.name) LIKE :words", "c.code", ""
     else:
         raise ValueError(f"unknown code set {code_set!r}; choose one of {', '.join(CODE_SETS)}")
+    if used_first and uses:
+        select += f" LEFT JOIN ({_USES_SQL[uses]}) u ON u.code = c.code"
+        order = f"coalesce(u.uses, 0) DESC, {order}"
+    sql = f"{select} WHERE {where} ORDER BY {order} LIMIT :limit"
     rows = conn.execute(text(sql), params).all()
     return tuple(CodeHit(code_set, r.code, r.description, bool(r.billable)) for r in rows)

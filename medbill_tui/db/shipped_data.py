@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
+from medbill_tui.domain.codefiles import parse_hcpcs_file
 from medbill_tui.domain.ncci import NcciPair, UnitLimit, index_by_column2
 from medbill_tui.domain.ncci_files import parse_mue_file, parse_ptp_file
 from medbill_tui.domain.routing import RuleSet, parse_rules
@@ -20,6 +21,9 @@ from medbill_tui.domain.routing import RuleSet, parse_rules
 DENIAL_RULES_NAME = "denial_routing.toml"
 DENIAL_RULES_SOURCE = f"medbill_tui/data/{DENIAL_RULES_NAME} (the shipped default)"
 PTP_SAMPLE = "ncci_ptp_sample.txt"
+HCPCS_FILE = "hcpcs_2020.csv"
+HCPCS_RELEASE = "2020 HCPCS Level II (CMS HCPC2020_ANWEB, 2019-11-02)"
+"""The bundled HCPCS Level II release (see data/SOURCES.md); a newer one loads over it."""
 MUE_SAMPLE = "mue_sample.csv"
 
 
@@ -41,6 +45,15 @@ def standard_modifiers() -> Mapping[str, str]:
     """The shipped common modifiers (`data/modifiers.csv`): code -> plain description."""
     rows = read_data_csv("modifiers.csv")
     return MappingProxyType({row["code"]: row["description"] for row in rows})
+
+
+@cache
+def bundled_hcpcs() -> tuple[tuple[str, str], ...]:
+    """(code, label) of every code of the bundled HCPCS Level II release (`HCPCS_FILE`)."""
+    parsed = parse_hcpcs_file(data_text(HCPCS_FILE))
+    if parsed.errors:
+        raise ValueError(f"{HCPCS_FILE}: {parsed.errors[0]}")
+    return tuple((row.code, row.description) for row in parsed.rows)
 
 
 @cache

@@ -12,8 +12,8 @@ from textual.widgets import Footer, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from medbill_tui.records.forms import EncounterForm, FormFinding
-from medbill_tui.screens.encounter_fixing import FixingEntryBase
-from medbill_tui.widgets.encounter_codes import answer_asks, with_fees
+from medbill_tui.screens.encounter_keys import ChargeEntryKeys
+from medbill_tui.widgets.encounter_codes import answer_asks, holds_words, with_fees
 from medbill_tui.widgets.encounter_findings import (
     FindingsPanel,
     counts_text,
@@ -51,12 +51,16 @@ QUIET_UNTIL_SAVE = frozenset({"DX-REQUIRED", "LINES-REQUIRED"})
 """'Nothing entered yet' findings: not shown on a form still being keyed until a save."""
 
 
-class EncounterEntryScreen(FixingEntryBase):
+class EncounterEntryScreen(ChargeEntryKeys):
     """The charge-entry form. Modal, so the queue keys (1-4) cannot drop unsaved entries.
 
     Tab / shift+Tab go through every field in a fixed order. Enter moves on: in the patient
     field it picks the match, in a diagnosis the next one (a blank one: the first service
     line), in a service line the next line's code (a blank code: Save).
+
+    Words (or an ICD-10-CM category) in a diagnosis or procedure field open a pick list under
+    it: up/down choose, Enter puts the code in the field, Escape closes it and keeps the text.
+    Text typed while a button has the cursor goes to the field before it.
 
     | Key(s) | Description |
     | :- | :- |
@@ -67,6 +71,9 @@ class EncounterEntryScreen(FixingEntryBase):
     | ctrl+r | Put your entries back after a conflict (their version reloaded). |
     | ctrl+o / ctrl+y (F6 / F7) | The visit's patient / coverage form. |
     | ctrl+up / ctrl+down (alt+up / alt+down) | Move a diagnosis up / down. |
+    | up / down | The same field one line (or diagnosis) up / down; in a pick list, the
+      previous / next code. |
+    | ctrl+d | Delete the service line under the cursor (the lines below move up). |
     | escape | Back (asks before throwing entries away). |
     | F1 | Keys. |
     """
@@ -226,7 +233,7 @@ class EncounterEntryScreen(FixingEntryBase):
     @work(thread=True, exit_on_error=False, group="entry-codes", exclusive=True)
     def look_up_codes(self, asks: tuple[CodeAsk, ...]) -> None:
         encounters = self.services.encounters
-        answers = answer_asks(asks, encounters.search_codes, encounters.fee)
+        answers = answer_asks(asks, encounters.search_codes, encounters.fee, encounters.pick_codes)
         self.post_message(CodesLookedUp(answers))
 
     @work(thread=True, exit_on_error=False, group="entry-check", exclusive=True)
@@ -302,6 +309,7 @@ class EncounterEntryScreen(FixingEntryBase):
         widget_id = event.input.id or ""
         if widget_id.startswith("dx-"):
             self._lookups.add(CodeAsk(widget_id, "icd10cm", event.value))
+            self.form_view.follow_diagnoses()
         elif widget_id == "pos":
             self._lookups.add(CodeAsk("pos", "pos", event.value))
         else:
@@ -330,6 +338,8 @@ class EncounterEntryScreen(FixingEntryBase):
     def on_codes_looked_up(self, message: CodesLookedUp) -> None:
         for answer in message.answers:
             self.form_view.show_answer(answer)
+            if answer.state == "no-match" and answer.ask.key == self._focused_id():
+                self._show_status(answer.words)
 
     # checking -----------------------------------------------------------------------------
 
@@ -389,9 +399,26 @@ class EncounterEntryScreen(FixingEntryBase):
     @on(Input.Submitted)
     async def _enter(self, event: Input.Submitted) -> None:
         event.stop()
-        accepted = await self.form_view.enter_pressed(event.input.id or "", event.value)
+        widget_id = event.input.id or ""
+        if self.form_view.pick():
+            return
+        ask = self._code_ask(widget_id, event.value)
+        if ask is not None and holds_words(event.value):  # the codes first, then on
+            self.form_view.pick_when_found(widget_id)
+            self._lookups.add(ask, now=True)
+            return
+        accepted = await self.form_view.enter_pressed(widget_id, event.value)
         if accepted is not None:  # the line's fee now, not after the typing pause
             self._lookups.add(self.form_view.line_ask(accepted), now=True)
+
+    def _code_ask(self, widget_id: str, value: str) -> CodeAsk | None:
+        """The look-up of a diagnosis or procedure field (None for other fields)."""
+        if widget_id.startswith("dx-"):
+            return CodeAsk(widget_id, "icd10cm", value)
+        place = row_and_part(widget_id)
+        if place is not None and place[1] == "code":
+            return self.form_view.line_ask(place[0])
+        return None
 
     def action_next_finding(self) -> None:
         wanted = {widget_id_for(f.field, self.fields) for f in self.findings}

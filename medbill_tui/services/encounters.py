@@ -102,6 +102,13 @@ class EncounterService:
             return search_codes(conn, query, code_set, limit)
 
     @translate_errors
+    def pick_codes(self, query: str, code_set: str, limit: int = 50) -> tuple[CodeHit, ...]:
+        """Codes to pick for words or an ICD-10-CM category (`code_set` "icd10cm" or
+        "procedure"): billable ones only, those this practice used most lately first."""
+        with read_connection(self.engine) as conn:
+            return search_codes(conn, query, code_set, limit, billable_only=True, used_first=True)
+
+    @translate_errors
     def fee(self, code: str, modifier: str, coverage_id: int | None) -> Decimal | None:
         """The fee-schedule price of a code for the coverage's payer (default schedule else)."""
         with read_connection(self.engine) as conn:

@@ -75,7 +75,8 @@ class EntryInput(Input):
 
 
 class CodeInput(EntryInput):
-    """A code field (ICD-10-CM, CPT/HCPCS, modifier, POS): letters become capitals as typed."""
+    """A code field (ICD-10-CM, CPT/HCPCS, modifier, POS): letters become capitals as typed.
+    With `words`, it takes words to search for too (spaces, commas, hyphens)."""
 
     def __init__(
         self,
@@ -86,6 +87,7 @@ class CodeInput(EntryInput):
         max_length: int = 8,
         placeholder: str = "",
         tooltip: str | None = None,
+        words: bool = False,
     ) -> None:
         super().__init__(
             value,
@@ -93,7 +95,7 @@ class CodeInput(EntryInput):
             width=width,
             placeholder=placeholder,
             max_length=max_length,
-            restrict=r"[A-Za-z0-9.]*",
+            restrict=r"[A-Za-z0-9. ,'-]*" if words else r"[A-Za-z0-9.]*",
             tooltip=tooltip,
         )
 

@@ -4,16 +4,19 @@ the services)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import Protocol
 
 from medbill_tui.records.forms import EncounterForm
-from medbill_tui.widgets.encounter_messages import CodeAnswer, CodeAsk, FieldMap
+from medbill_tui.widgets.encounter_messages import CodeAnswer, CodeAsk, CodeChoice, FieldMap
 
 Search = Callable[[str, str, int], Sequence["CodeHitLike"]]
 """(query, code set, limit) -> hits."""
+Pick = Callable[[str, str, int], Sequence["CodeHitLike"]]
+"""(query, code set, limit) -> the billable codes to offer, the practice's most used first."""
 Price = Callable[[str, str, int | None], Decimal | None]
 """(code, modifier, coverage id) -> the fee-schedule price, or None."""
 
@@ -29,6 +32,17 @@ class CodeHitLike(Protocol):
 
     @property
     def billable(self) -> bool: ...
+
+
+PICK_LIMIT = 50
+"""How many codes a pick list offers at most."""
+_WORDS = re.compile(r"[A-Za-z]{3}|\s")
+"""Three letters in a row (or a space): words, not a code (codes have at most two)."""
+
+
+def holds_words(text: str) -> bool:
+    """True when a code field holds words to search for rather than a code."""
+    return bool(_WORDS.search(text.strip()))
 
 
 def _bare(code: str) -> str:
@@ -62,15 +76,37 @@ def describe_code(ask: CodeAsk, hits: Sequence[CodeHitLike]) -> tuple[str, str]:
     return "unknown", "unknown code"
 
 
-def answer_asks(asks: Sequence[CodeAsk], search: Search, price: Price) -> tuple[CodeAnswer, ...]:
-    """Look every code up; a line's fee only when its code exists."""
+def _choices(hits: Sequence[CodeHitLike]) -> tuple[CodeChoice, ...]:
+    return tuple(CodeChoice(hit.code, hit.description) for hit in hits)
+
+
+def _answer_words(ask: CodeAsk, pick: Pick) -> CodeAnswer:
+    kind = "icd10cm" if ask.code_set == "icd10cm" else "procedure"
+    query = " ".join(ask.query.split())
+    choices = _choices(pick(query, kind, PICK_LIMIT))
+    if not choices:
+        return CodeAnswer(ask, "no-match", f"No code matches {query!r}: your text is kept")
+    return CodeAnswer(ask, "words", f"{len(choices)} codes: ↑↓ then Enter picks", None, choices)
+
+
+def answer_asks(
+    asks: Sequence[CodeAsk], search: Search, price: Price, pick: Pick | None = None
+) -> tuple[CodeAnswer, ...]:
+    """Look every code up; a line's fee only when its code exists. With `pick`, a diagnosis
+    or procedure field holding words, or an ICD-10-CM category, gets codes to choose from."""
     answers = []
     for ask in asks:
+        if pick is not None and ask.code_set != "pos" and holds_words(ask.query):
+            answers.append(_answer_words(ask, pick))
+            continue
         state, words = describe_code(ask, search(ask.query.strip(), ask.code_set, 5))
         fee = None
         if ask.want_fee and state == "ok":
             fee = price(ask.query, ask.modifier, ask.coverage_id)
-        answers.append(CodeAnswer(ask, state, words, fee))
+        choices: tuple[CodeChoice, ...] = ()
+        if pick is not None and state == "not-billable":
+            choices = _choices(pick(ask.query.strip(), "icd10cm", PICK_LIMIT))
+        answers.append(CodeAnswer(ask, state, words, fee, choices))
     return tuple(answers)
 
 

@@ -14,9 +14,13 @@ from textual.widgets import Static
 
 from medbill_tui.records.forms import FormFinding
 from medbill_tui.widgets.code_input import CodeInput, FieldLabel
+from medbill_tui.widgets.code_picks import CodePicks
 from medbill_tui.widgets.encounter_findings import mark
+from medbill_tui.widgets.encounter_messages import CodeChoice
 
 MAX_DIAGNOSES = 12
+DX_TEXT_LENGTH = 40
+"""A diagnosis field takes words too (searched for codes), so it holds more than a code."""
 
 
 class NoteLine(Static):
@@ -35,9 +39,11 @@ class NoteLine(Static):
         super().__init__("", id=id)
         self.words = ""
         self.finding: FormFinding | None = None
+        self.searching = False
+        """The field holds words being searched: their result reads before its finding."""
 
-    def show_words(self, words: str) -> None:
-        self.words = words
+    def show_words(self, words: str, *, searching: bool = False) -> None:
+        self.words, self.searching = words, searching
         self._render_note()
 
     def show_finding(self, finding: FormFinding | None) -> None:
@@ -45,7 +51,9 @@ class NoteLine(Static):
         self._render_note()
 
     def _render_note(self) -> None:
-        if self.finding is not None:
+        if self.finding is not None and self.searching:
+            self.update(Text(f"{mark(self.finding)} {self.words}"))
+        elif self.finding is not None:
             self.update(Text(f"{mark(self.finding)} {self.finding.message}"))
         else:
             self.update(Text(self.words))
@@ -67,7 +75,9 @@ class DiagnosisRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield FieldLabel(f"{self.index + 1:>2}", id=f"dx-label-{self.index}")
-        yield CodeInput(self._code, id=f"dx-{self.index}", width=9, max_length=8)
+        yield CodeInput(
+            self._code, id=f"dx-{self.index}", width=9, max_length=DX_TEXT_LENGTH, words=True
+        )
         yield NoteLine(id=f"dx-words-{self.index}")
 
     @property
@@ -100,10 +110,20 @@ class DiagnosisList(Vertical):
             classes="entry-heading",
         )
         yield DiagnosisRow(0)
+        yield CodePicks(id="dx-picks")
 
     @property
     def rows(self) -> list[DiagnosisRow]:
         return list(self.query(DiagnosisRow))
+
+    @property
+    def picks(self) -> CodePicks:
+        return self.query_one(CodePicks)
+
+    def show_picks(self, row: DiagnosisRow, choices: tuple[CodeChoice, ...]) -> None:
+        """Open the pick list under `row`."""
+        self.move_child(self.picks, after=row)
+        self.picks.open(f"dx-{row.index}", choices)
 
     def values(self) -> list[str]:
         return [row.input.value for row in self.rows]
@@ -114,14 +134,18 @@ class DiagnosisList(Vertical):
         if count >= MAX_DIAGNOSES:
             return None
         row = DiagnosisRow(count)
-        await self.mount(row)
+        await self.mount(row, before=self.picks)
         return row
 
     async def set_codes(self, codes: Sequence[str]) -> None:
         """Show `codes` plus one blank row (when there is room)."""
+        self.picks.close()
         await self.query(DiagnosisRow).remove()
         wanted = min(len(codes) + 1, MAX_DIAGNOSES)
         await self.mount_all(
-            DiagnosisRow(index, codes[index] if index < len(codes) else "")
-            for index in range(max(wanted, 1))
+            (
+                DiagnosisRow(index, codes[index] if index < len(codes) else "")
+                for index in range(max(wanted, 1))
+            ),
+            before=self.picks,
         )

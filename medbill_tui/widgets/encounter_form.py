@@ -9,15 +9,16 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.css.query import NoMatches
-from textual.widgets import Button, Input
+from textual.widgets import Input
 
 from medbill_tui.domain.encounter_form import encode_pointers, parse_pointers
 from medbill_tui.records.forms import EncounterForm, FormFinding, PatientContext, ProviderOption
 from medbill_tui.widgets.code_input import EntryInput, FieldLabel
 from medbill_tui.widgets.encounter_codes import procedure_code_set
 from medbill_tui.widgets.encounter_dx import DiagnosisList, NoteLine
+from medbill_tui.widgets.encounter_fields import CodeFieldsView, TypeThroughButton
 from medbill_tui.widgets.encounter_findings import severities, widget_id_for
 from medbill_tui.widgets.encounter_header import VisitFields
 from medbill_tui.widgets.encounter_lines import ServiceLines, row_and_part
@@ -27,7 +28,7 @@ from medbill_tui.widgets.encounter_patient import PatientLookup
 HEADER_FIELDS = ("patient", "coverage", "auth", "provider", "dos", "pos")
 
 
-class EncounterFormView(VerticalScroll, can_focus=False):
+class EncounterFormView(CodeFieldsView, can_focus=False):
     """Patient, visit fields, diagnoses, service lines and the save buttons, scrolling
     when they do not fit (80x24 shows a typical visit whole)."""
 
@@ -65,8 +66,10 @@ class EncounterFormView(VerticalScroll, can_focus=False):
         yield DiagnosisList(id="dx-list")
         yield ServiceLines(id="line-list")
         with Horizontal(id="entry-buttons"):
-            yield Button("Save (ctrl+s)", id="save-button", compact=True)
-            yield Button(f"{self.bill_label} (ctrl+b)", id="save-claim-button", compact=True)
+            yield TypeThroughButton("Save (ctrl+s)", id="save-button", compact=True)
+            yield TypeThroughButton(
+                f"{self.bill_label} (ctrl+b)", id="save-claim-button", compact=True
+            )
 
     @property
     def patient_id(self) -> int | None:
@@ -98,6 +101,7 @@ class EncounterFormView(VerticalScroll, can_focus=False):
         visit.set_visit(form.dos, form.pos)
         await self.query_one(DiagnosisList).set_codes(form.diagnoses)
         await self.query_one(ServiceLines).set_lines(form.lines)
+        self.follow_diagnoses()
 
     def fill_charges(self, charges: tuple[tuple[str, str], ...]) -> None:
         """Put fee-schedule prices into lines whose charge is still empty."""
@@ -186,7 +190,9 @@ class EncounterFormView(VerticalScroll, can_focus=False):
             self.query_one(VisitFields).show_pos_words(answer.words)
             return
         note_id = f"dx-words-{key[3:]}" if key.startswith("dx-") else key[:-5] + "-words"
-        self.query_one(f"#{note_id}", NoteLine).show_words(answer.words)
+        searching = answer.state in ("words", "no-match")
+        self.query_one(f"#{note_id}", NoteLine).show_words(answer.words, searching=searching)
+        self.offer_choices(field, answer)
         place = row_and_part(key)
         if place is not None and answer.fee is not None:
             row = self.query_one(ServiceLines).rows[place[0]]
@@ -244,7 +250,7 @@ class EncounterFormView(VerticalScroll, can_focus=False):
         accepted = index if lines.rows[index].field("code").value.strip() else None
         if index + 1 < len(lines.rows):
             self.focus_field(f"line-{index + 1}-code")
-        elif (row := await lines.add_row()) is not None:
+        elif (row := await lines.add_row(self._default_pointers())) is not None:
             row.field("code").focus()
         else:
             self.focus_field("save-button")

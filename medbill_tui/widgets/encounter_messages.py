@@ -34,14 +34,25 @@ class CodeAsk:
 
 
 @dataclass(frozen=True, slots=True)
+class CodeChoice:
+    """A code offered in a field's pick list, with its words."""
+
+    code: str
+    words: str
+
+
+@dataclass(frozen=True, slots=True)
 class CodeAnswer:
-    """What a code means: `state` is "ok", "not-billable", "partial" (a prefix of codes) or
-    "unknown"; `words` is what to show next to the field."""
+    """What a code means: `state` is "ok", "not-billable", "partial" (a prefix of codes),
+    "unknown", "words" (the field holds words: `choices` match them) or "no-match" (words
+    nothing matches); `words` is what to show next to the field. `choices` are the billable
+    codes to pick from for words or an ICD-10-CM category, the practice's most used first."""
 
     ask: CodeAsk
     state: str
     words: str
     fee: Decimal | None = None
+    choices: tuple[CodeChoice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,41 @@ def test_search_by_words_prefers_billable_codes(engine: Engine) -> None:
     assert nothing == () and punctuation == ()
 
 
+def test_bundled_hcpcs_level2_is_loaded_and_searchable(engine: Engine) -> None:
+    with engine.connect() as conn:
+        count = conn.execute(
+            text("SELECT count(*) FROM procedure_code WHERE code_set = 'HCPCS' AND verified")
+        ).scalar()
+        release = conn.execute(
+            text("SELECT release FROM code_set_release WHERE code_set = 'hcpcs'")
+        ).scalar()
+        ours = conn.execute(text("SELECT label FROM procedure_code WHERE code = 'J1885'")).scalar()
+        wheelchairs = search_codes(conn, "wheelchair", "hcpcs")
+    assert count is not None and count > 6_000
+    assert release is not None and "HCPC2020_ANWEB" in release
+    assert ours == "Ketorolac injection, per 15 mg"  # our own label wins over the release's
+    assert len(wheelchairs) == 20 and all(h.code[0] in "AEK" for h in wheelchairs)
+
+
+def test_picks_leave_out_categories_and_put_the_practice_codes_first(
+    demo_engine: Engine,
+) -> None:
+    with demo_engine.connect() as conn:
+        children = search_codes(conn, "E11", billable_only=True, limit=200)
+        plain = search_codes(conn, "hypertension", limit=50)
+        picks = search_codes(conn, "hypertension", billable_only=True, used_first=True, limit=50)
+        uses = dict(
+            conn.execute(text("SELECT code, count(*) FROM encounter_diagnosis GROUP BY code")).all()
+        )
+        lines = search_codes(conn, "office", "procedure", used_first=True)
+    assert len(children) > 50 and all(h.billable and h.code.startswith("E11.") for h in children)
+    counts = [uses.get(h.code, 0) for h in picks]
+    assert counts[0] > 0 and counts == sorted(counts, reverse=True)[: len(counts)]
+    assert picks[0].code != plain[0].code  # the practice's own code outranks the shortest words
+    assert {h.code for h in picks} <= {h.code for h in plain if h.billable} | set(uses)
+    assert lines and lines[0].code.startswith("992")
+
+
 def test_search_other_sets(engine: Engine) -> None:
     with engine.connect() as conn:
         assert search_codes(conn, "11", "pos")[0].description == "Office"
@@ -82,7 +117,7 @@ def test_hcpcs_release_verifies_codes_and_keeps_practice_additions(engine: Engin
         conn.execute(
             text(
                 "INSERT INTO procedure_code (code, code_set, label) VALUES "
-                "('A9999', 'HCPCS', 'practice-added supply')"
+                "('A9989', 'HCPCS', 'practice-added supply')"
             )
         )
     parsed = parse_hcpcs_file(hcpcs_record("A4550", "3", "Trays", "Surgical trays"))
@@ -90,7 +125,7 @@ def test_hcpcs_release_verifies_codes_and_keeps_practice_additions(engine: Engin
     with engine.connect() as conn:
         rows = dict(
             conn.execute(
-                text("SELECT code, verified FROM procedure_code WHERE code IN ('A4550', 'A9999')")
+                text("SELECT code, verified FROM procedure_code WHERE code IN ('A4550', 'A9989')")
             ).all()
         )
-    assert rows == {"A4550": True, "A9999": False}
+    assert rows == {"A4550": True, "A9989": False}

@@ -134,7 +134,7 @@ async def test_key_a_new_encounter_end_to_end(
         await idle(pilot)
         assert value(app, "line-0-charge") == f"{fee_visit:.2f}"
         assert value(app, "line-1-charge") == f"{fee_draw:.2f}"
-        assert value(app, "line-1-pointers") == "1"
+        assert value(app, "line-1-pointers") == "12"  # every diagnosis, by default
         assert "✖" not in str(screen.sub_title)
         await pilot.press("enter")  # a blank code: on to Save
         assert focused_id(app) == "save-button"
@@ -168,7 +168,7 @@ async def test_key_a_new_encounter_end_to_end(
     assert (enc.dos, enc.pos, enc.status) == (DEMO_TODAY, "11", "unbilled")
     assert [tuple(c) for c in charges] == [
         ("99213", Decimal(1), fee_visit, "12"),
-        ("36415", Decimal(1), fee_draw, "1"),
+        ("36415", Decimal(1), fee_draw, "12"),
     ]
 
 
@@ -257,10 +257,10 @@ async def test_diagnoses_move_and_pointers_follow(
         await pilot.press("ctrl+up")
         assert [value(app, f"dx-{i}") for i in range(3)] == ["E11.9", "J06.9", "I10"]
         assert focused_id(app) == "dx-1"
-        assert (value(app, "line-0-pointers"), value(app, "line-1-pointers")) == ("1", "32")
+        assert (value(app, "line-0-pointers"), value(app, "line-1-pointers")) == ("132", "32")
         await pilot.press("alt+up")
         assert [value(app, f"dx-{i}") for i in range(3)] == ["J06.9", "E11.9", "I10"]
-        assert (value(app, "line-0-pointers"), value(app, "line-1-pointers")) == ("2", "31")
+        assert (value(app, "line-0-pointers"), value(app, "line-1-pointers")) == ("231", "31")
         await pilot.press("ctrl+down", "ctrl+down")  # the last filled one stays last
         assert [value(app, f"dx-{i}") for i in range(3)] == ["E11.9", "I10", "J06.9"]
         assert focused_id(app) == "dx-2"

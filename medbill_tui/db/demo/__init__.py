@@ -36,6 +36,7 @@ from medbill_tui.db.demo.copy import (
 )
 from medbill_tui.db.demo.generate import generate
 from medbill_tui.db.demo.state import ID_TABLES, TABLE_NAMES, TABLES, Batch
+from medbill_tui.db.shipped_data import HCPCS_FILE, HCPCS_RELEASE, bundled_hcpcs
 
 __all__ = ["DemoCancelled", "DemoRefused", "DemoResult", "load_demo"]
 
@@ -139,6 +140,24 @@ def _load(
     return counts
 
 
+def _add_bundled_hcpcs(cur: psycopg.Cursor[Any]) -> None:
+    """The demo empties procedure_code: put the bundled HCPCS Level II release back (the
+    practice's own codes keep their labels), as a fresh install has it."""
+    rows = bundled_hcpcs()
+    cur.execute(
+        "INSERT INTO procedure_code (code, code_set, label) SELECT c, 'HCPCS', l "
+        "FROM unnest(%s::text[], %s::text[]) AS t(c, l) ON CONFLICT (code) DO NOTHING",
+        ([code for code, _ in rows], [label for _, label in rows]),
+    )
+    cur.execute(
+        "INSERT INTO code_set_release (code_set, release, source, row_count, loaded_by) "
+        "VALUES ('hcpcs', %s, %s, %s, 'demo') ON CONFLICT (code_set) DO UPDATE SET "
+        "release = EXCLUDED.release, source = EXCLUDED.source, row_count = EXCLUDED.row_count, "
+        "loaded_by = EXCLUDED.loaded_by, loaded_at = now()",
+        (HCPCS_RELEASE, f"medbill_tui/data/{HCPCS_FILE}", len(rows)),
+    )
+
+
 def _replace(
     cur: psycopg.Cursor[Any],
     producer: _Producer,
@@ -174,6 +193,7 @@ def _replace(
     # ledger_balance is filled in one statement after the COPY, not by the trigger per batch.
     cur.execute(f"ALTER TABLE ledger_entry DISABLE TRIGGER {BALANCE_TRIGGER}")
     counts = _load(cur, producer, emptied, progress, cancel)
+    _add_bundled_hcpcs(cur)
     for statement in REBUILD_BALANCES_SQL:
         cur.execute(statement)
     cur.execute(f"ALTER TABLE ledger_entry ENABLE TRIGGER {BALANCE_TRIGGER}")
