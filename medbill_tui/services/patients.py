@@ -153,7 +153,8 @@ class PatientService:
         self, form: CoverageForm, loaded: CoverageForm | None = None, despite: tuple[str, ...] = ()
     ) -> int:
         """Save a coverage (refused with `RecordChanged` when someone else saved it first). A
-        member id another patient has on the same payer is refused with `PossibleDuplicate`
+        member id another patient holds on the same payer (both as the card holder) is refused
+        with `PossibleDuplicate`
         unless their account numbers are in `despite` (then audited)."""
         checked, errors = check_coverage(form)
         if checked is None:
@@ -165,11 +166,10 @@ class PatientService:
             before = (
                 None if form.coverage_id is None else dupes.coverage_key(conn, form.coverage_id)
             )
-            if (
-                before is None
-                or before[0] != checked.payer_id
-                or not _same(before[1], checked.member_id)
-            ):
+            changed = before is None or before[0] != checked.payer_id
+            if before is not None and not changed:
+                changed = not _same(before[1], checked.member_id)
+            if changed and checked.relationship == "18":
                 found = dupes.same_member_id(
                     conn, checked.payer_id, checked.member_id, form.patient_id
                 )

@@ -35,7 +35,7 @@ MEMBER_SQL = f"""
     FROM coverage c JOIN patient p ON p.id = c.patient_id JOIN payer py ON py.id = c.payer_id
     WHERE c.payer_id = :payer
       AND {member_key("c.member_id")} = {member_key("CAST(:member AS text)")}
-      AND c.patient_id <> :self AND p.merged_into_id IS NULL
+      AND c.relationship = '18' AND c.patient_id <> :self AND p.merged_into_id IS NULL
     ORDER BY p.account_no LIMIT {LIMIT}"""
 
 
@@ -65,7 +65,9 @@ def same_name_and_dob(
 def same_member_id(
     conn: Connection, payer_id: int, member_id: str, patient_id: int
 ) -> tuple[DuplicateMatch, ...]:
-    """Other patients (not merged) with a coverage of this payer under this member id."""
+    """Other patients (not merged) who hold this member id on this payer themselves
+    (relationship 18, self). A spouse or child on the card holder's plan shares the card
+    holder's id, so theirs is no sign of a duplicate (the name and date of birth check is)."""
     rows = conn.execute(
         text(MEMBER_SQL), {"payer": payer_id, "member": member_id, "self": patient_id}
     ).all()
@@ -107,9 +109,12 @@ def coverage_key(conn: Connection, coverage_id: int) -> tuple[int, str]:
 
 
 def coverage_keys(conn: Connection, patient_id: int) -> tuple[tuple[int, str], ...]:
-    """The patient's coverages as (payer id, member id)."""
+    """The patient's own coverages (as the card holder) as (payer id, member id)."""
     rows = conn.execute(
-        text("SELECT DISTINCT payer_id, member_id FROM coverage WHERE patient_id = :p"),
+        text(
+            "SELECT DISTINCT payer_id, member_id FROM coverage "
+            "WHERE patient_id = :p AND relationship = '18'"
+        ),
         {"p": patient_id},
     ).all()
     return tuple((int(r.payer_id), r.member_id) for r in rows)
