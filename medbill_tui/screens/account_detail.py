@@ -11,6 +11,7 @@ from medbill_tui.records.queues import BalanceRow
 from medbill_tui.screens.claim_detail import follow_up
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.note import NoteActions
+from medbill_tui.screens.patient_merge import MergeActions
 from medbill_tui.screens.payment import PaymentActions
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.text import fmt_date, money
@@ -44,10 +45,11 @@ def visits(rows: tuple[AccountEncounterRow, ...]) -> RenderableType:
     return r.table(headers, cells, right=(1, 3, 4), keep=(0,))
 
 
-class AccountDetailScreen(PaymentActions, NoteActions, DetailScreen):
+class AccountDetailScreen(MergeActions, PaymentActions, NoteActions, DetailScreen):
     """Patient, address, balances by responsibility in aging buckets, the visits, and the
     account's follow-up with its notes (n adds a note with a next-action date; $ posts a
-    patient payment or refunds a credit)."""
+    patient payment or refunds a credit; M merges a duplicate account into this one, for
+    supervisors and admins)."""
 
     what = "account"
 
@@ -70,6 +72,14 @@ class AccountDetailScreen(PaymentActions, NoteActions, DetailScreen):
         self.load()
 
     def payment_posted(self) -> None:
+        self.load()
+
+    def merge_target(self) -> str | None:
+        if isinstance(self.detail, AccountDetail):
+            return self.detail.patient.account_no
+        return None
+
+    def merge_done(self) -> None:
         self.load()
 
     def title_text(self) -> str:
