@@ -52,4 +52,6 @@ class MergePlan:
 
     def counts_text(self) -> str:
         """`3 visits, 2 claims, …` (kinds with no rows left out)."""
-        return ", ".join(f"{n} {what}" for what, n in self.counts if n) or "nothing"
+        return (
+            ", ".join(f"{n} {what}" for what, n in self.counts if n) or "no rows (an empty account)"
+        )

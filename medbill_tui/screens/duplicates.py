@@ -56,7 +56,6 @@ class DuplicateScreen(DialogScreen[DuplicateChoice]):
     dialog_id = "duplicate-dialog"
 
     DEFAULT_CSS = """
-    #duplicate-dialog { width: 78; }
     #duplicate-matches { height: auto; max-height: 12; }
     """
 

@@ -49,7 +49,6 @@ class MergePickScreen(DialogScreen[str | None]):
     dialog_id = "merge-pick-dialog"
 
     DEFAULT_CSS = """
-    #merge-pick-dialog { width: 78; }
     #merge-candidates { height: auto; max-height: 12; }
     """
 
@@ -122,10 +121,6 @@ class MergeConfirmScreen(DialogScreen[bool]):
     """
 
     dialog_id = "merge-confirm-dialog"
-
-    DEFAULT_CSS = """
-    #merge-confirm-dialog { width: 78; }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Merge", id="merge.yes"),
