@@ -104,11 +104,8 @@ class PatientService:
         def work(session: Session) -> PatientForm:
             conn = session.connection()
             found: tuple[DuplicateMatch, ...] = ()
-            if form.patient_id is None or not self._same_identity(conn, form.patient_id, checked):
-                found = dupes.same_name_and_dob(
-                    conn, checked.last_name, checked.first_name, checked.dob, form.patient_id
-                )
-                _unseen(found, despite)
+            pid = form.patient_id
+            ask = pid is None or not self._same_identity(conn, pid, checked)
             try:
                 pid, _, _ = repo.save_patient(conn, form, checked, self.actor)
             except repo.StaleRecord:
@@ -118,6 +115,11 @@ class PatientService:
                 self._changed(conn, "patient", form.patient_id, what, loaded, theirs, form)
             except repo.PatientConflict as exc:
                 raise SaveRefused(sentence(exc)) from None
+            if ask:  # after every other refusal; raising here rolls the save back
+                found = dupes.same_name_and_dob(
+                    conn, checked.last_name, checked.first_name, checked.dob, pid
+                )
+                _unseen(found, despite)
             self._despite(conn, "patient", pid, found)
             return repo.patient_form(conn, pid)
 
@@ -169,11 +171,6 @@ class PatientService:
             changed = before is None or before[0] != checked.payer_id
             if before is not None and not changed:
                 changed = not _same(before[1], checked.member_id)
-            if changed and checked.relationship == "18":
-                found = dupes.same_member_id(
-                    conn, checked.payer_id, checked.member_id, form.patient_id
-                )
-                _unseen(found, despite)
             try:
                 saved = repo.save_coverage(conn, form, checked, self.actor)
             except repo.StaleRecord:
@@ -183,6 +180,11 @@ class PatientService:
                 self._changed(conn, "coverage", form.coverage_id, what, loaded, theirs, form)
             except repo.PatientConflict as exc:
                 raise SaveRefused(sentence(exc)) from None
+            if changed and checked.relationship == "18":  # raising rolls the save back
+                found = dupes.same_member_id(
+                    conn, checked.payer_id, checked.member_id, form.patient_id
+                )
+                _unseen(found, despite)
             self._despite(conn, "coverage", saved, found)
             return saved
 
