@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("denials", "followups", "payments", "credits"):
         _module(name).add_parser(sub)
     _module("report").add_parsers(sub)
-    for name in ("statements", "users", "server", "work"):
+    for name in ("statements", "users", "server", "work", "patients"):
         _module(name).add_parser(sub)
     return parser
 
@@ -188,6 +188,7 @@ COMMANDS: dict[str, Command] = {
     "users": _on_current_schema(_lazy("users", "run")),
     "audit": _on_current_schema(_lazy("audit", "run")),
     "work": _on_current_schema(_lazy("work", "run")),
+    "patients": _on_current_schema(_lazy("patients", "run")),
 }
 
 

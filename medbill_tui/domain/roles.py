@@ -24,6 +24,7 @@ Action = Literal[
     "bill-patient-contractual",
     "refund-payer",
     "void-claim",
+    "merge-patients",
 ]
 
 NEEDS: Final[dict[Action, Role]] = {
@@ -35,6 +36,7 @@ NEEDS: Final[dict[Action, Role]] = {
     "bill-patient-contractual": "supervisor",
     "refund-payer": "supervisor",
     "void-claim": "supervisor",
+    "merge-patients": "supervisor",
     "admin-users": "admin",
     "load-demo": "admin",
 }
@@ -51,6 +53,7 @@ WORDS: Final[dict[Action, str]] = {
     "bill-patient-contractual": "move a contractual (CO) amount to the patient",
     "refund-payer": "refund a payer's overpayment",
     "void-claim": "void a claim the payer has",
+    "merge-patients": "merge two patient accounts",
 }
 
 

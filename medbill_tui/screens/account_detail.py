@@ -21,6 +21,7 @@ from medbill_tui.screens.account_visits import (
 from medbill_tui.screens.claim_detail import follow_up
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.note import NoteActions
+from medbill_tui.screens.patient_merge import MergeActions
 from medbill_tui.screens.payment import PaymentActions
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.detail_view import DetailScroll
@@ -39,10 +40,11 @@ def balances(rows: tuple[BalanceRow, ...]) -> RenderableType:
     return r.table(("Owed by", *labels, "Total"), cells, right=range(1, len(labels) + 2))
 
 
-class AccountDetailScreen(PaymentActions, NoteActions, DetailScreen):
+class AccountDetailScreen(MergeActions, PaymentActions, NoteActions, DetailScreen):
     """Patient, address, balances by responsibility in aging buckets, the account's
-    follow-up with its notes, and its visits each followed by its claims (n adds a note with
-    a next-action date; $ posts a patient payment or refunds a credit).
+    follow-up with its notes, and its visits each followed by its claims (m adds a note with
+    a next-action date; $ posts a patient payment or refunds a credit; M merges a duplicate
+    account into this one, for supervisors and admins).
 
     | Key(s) | Description |
     | :- | :- |
@@ -129,6 +131,14 @@ class AccountDetailScreen(PaymentActions, NoteActions, DetailScreen):
         self.load()
 
     def payment_posted(self) -> None:
+        self.load()
+
+    def merge_target(self) -> str | None:
+        if isinstance(self.detail, AccountDetail):
+            return self.detail.patient.account_no
+        return None
+
+    def merge_done(self) -> None:
         self.load()
 
     def title_text(self) -> str:

@@ -13,6 +13,7 @@ from textual.widgets import Label, Select
 
 from medbill_tui.records.forms import CoverageForm, PatientContext
 from medbill_tui.records.queues import PayerOption
+from medbill_tui.screens.duplicates import DuplicateActions
 from medbill_tui.screens.record_form import RecordFormScreen
 from medbill_tui.widgets.form_field import (
     FormField,
@@ -50,10 +51,11 @@ def suggested_priority(context: PatientContext) -> str:
     return next((str(p) for p in (1, 2, 3) if p not in taken), "1")
 
 
-class CoverageScreen(RecordFormScreen[CoverageForm]):
+class CoverageScreen(DuplicateActions, RecordFormScreen[CoverageForm]):
     """A patient's coverage: payer, member and group, relationship, priority, dates, and the
     subscriber when the patient is not the card holder. Escape goes back to the patient.
-    Keys: as in RecordFormScreen.
+    Keys: as in RecordFormScreen. A member id another patient holds on the payer asks first
+    (`DuplicateScreen`).
     """
 
     DEFAULT_CSS = """
@@ -208,7 +210,7 @@ class CoverageScreen(RecordFormScreen[CoverageForm]):
         )
 
     def store(self, form: CoverageForm, loaded: CoverageForm | None) -> int:
-        return self.services.patients.save_coverage(form, loaded)
+        return self.services.patients.save_coverage(form, loaded, self.despite)
 
     def form_values(self, record: CoverageForm) -> dict[str, str]:
         values = super().form_values(record)

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
+from medbill_tui.errors import ServiceError
 from medbill_tui.records.forms import (
     AuthorizationOption,
     CoverageOption,
@@ -22,7 +23,7 @@ from medbill_tui.records.forms import (
 )
 from medbill_tui.screens.authorization import AuthorizationScreen
 from medbill_tui.screens.coverage import CoverageScreen
-from medbill_tui.screens.form import FormScreen
+from medbill_tui.screens.duplicates import DuplicateActions, DuplicatesFound, duplicates_of
 from medbill_tui.widgets.form_field import (
     FormField,
     FormRow,
@@ -145,11 +146,12 @@ def dates_text(start: date | None, end: date | None) -> str:
     return f"{fmt_date_short(start)}-{fmt_date_short(end)}"
 
 
-class PatientScreen(FormScreen):
+class PatientScreen(DuplicateActions):
     """Demographics of one patient (or a new one), with their coverages and authorizations.
 
     Saving refuses bad entries field by field and keeps every entry; a save after someone
-    else's is refused with a message. A new patient gets an account number on save.
+    else's is refused with a message. A new patient gets an account number on save. A name
+    and date of birth like another patient's asks first (`DuplicateScreen`).
 
     | Key(s) | Description |
     | :- | :- |
@@ -310,7 +312,13 @@ class PatientScreen(FormScreen):
 
     @work(thread=True, exit_on_error=False, group="patient-save", exclusive=True)
     def save_patient(self, form: PatientForm, loaded: PatientForm | None) -> None:
-        saved = self.services.patients.save(form, loaded)
+        try:
+            saved = self.services.patients.save(form, loaded, self.despite)
+        except ServiceError as exc:
+            if not duplicates_of(exc):
+                raise
+            self.post_message(DuplicatesFound(duplicates_of(exc)))
+            return
         self.drop_draft_after_save()
         self.post_message(PatientLoaded(saved, saved=True))
 
@@ -332,6 +340,7 @@ class PatientScreen(FormScreen):
         set_form_values(self.form_root, {name: getattr(form, name) for name in PATIENT_FIELDS})
         self._show_heading()
         if message.saved:
+            self.despite = ()
             note = f"Saved: new account {form.account_no}." if new else "Saved."
             self.save_done(note)
             self.notify(note, title="Patient saved", timeout=4)

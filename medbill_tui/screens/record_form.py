@@ -14,6 +14,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
+from medbill_tui.errors import ServiceError
+from medbill_tui.screens.duplicates import DuplicatesFound, duplicates_of
 from medbill_tui.screens.form import FormScreen
 from medbill_tui.widgets.form_field import set_form_values
 
@@ -144,7 +146,13 @@ class RecordFormScreen(FormScreen, Generic[RecordT]):
 
     @work(thread=True, exit_on_error=False, group=FormScreen.save_group, exclusive=True)
     def save_record(self, form: RecordT, loaded: RecordT | None) -> None:
-        record_id = self.store(form, loaded)
+        try:
+            record_id = self.store(form, loaded)
+        except ServiceError as exc:
+            if not duplicates_of(exc):
+                raise
+            self.post_message(DuplicatesFound(duplicates_of(exc)))
+            return
         self.drop_draft_after_save()
         self.post_message(RecordSaved(record_id, form))
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.encounters import EncounterService
     from medbill_tui.services.followups import FollowupService
     from medbill_tui.services.imports import ImportService
+    from medbill_tui.services.patient_merge import PatientMergeService
     from medbill_tui.services.patient_payments import PatientPaymentService
     from medbill_tui.services.patients import PatientService
     from medbill_tui.services.queues import DetailService, QueueService
@@ -101,6 +102,12 @@ class Services:
         from medbill_tui.services.patients import PatientService
 
         return PatientService(self.engine, self.clock, self.actor)
+
+    @cached_property
+    def patient_merge(self) -> PatientMergeService:
+        from medbill_tui.services.patient_merge import PatientMergeService
+
+        return PatientMergeService(self.engine, self.clock, self.actor, role=self.role)
 
     @cached_property
     def submissions(self) -> SubmissionService:

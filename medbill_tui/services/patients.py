@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NoReturn
 
+from medbill_tui.db.repositories import patient_duplicates as dupes
 from medbill_tui.db.repositories import patients as repo
+from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.reference import payer_options
 from medbill_tui.db.uow import read_connection, run_in_transaction
-from medbill_tui.domain.patient_rules import check_authorization, check_coverage, check_patient
+from medbill_tui.domain.patient_rules import (
+    CheckedPatient,
+    check_authorization,
+    check_coverage,
+    check_patient,
+)
 from medbill_tui.records.forms import (
     AuthorizationForm,
     CoverageForm,
@@ -15,6 +22,7 @@ from medbill_tui.records.forms import (
     PatientForm,
     PendingAuthRow,
 )
+from medbill_tui.records.patient_merge import DuplicateMatch
 from medbill_tui.records.queues import PayerOption
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import viewing
@@ -46,6 +54,26 @@ class RecordChanged(SaveRefused, Conflict):
     when and what they changed. Nothing was written."""
 
 
+class PossibleDuplicate(ServiceError):
+    """The save looks like another patient (`duplicates`); nothing was written. Saving again
+    with their account numbers in `despite` goes ahead and is audited."""
+
+    def __init__(self, duplicates: tuple[DuplicateMatch, ...]) -> None:
+        self.duplicates = duplicates
+        accounts = ", ".join(d.account_no for d in duplicates)
+        super().__init__(f"Not saved: this may be the same patient as {accounts}")
+
+
+def _unseen(found: tuple[DuplicateMatch, ...], despite: tuple[str, ...]) -> None:
+    """Raise PossibleDuplicate when `found` holds an account the biller has not been shown."""
+    if any(d.account_no not in despite for d in found):
+        raise PossibleDuplicate(found)
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
 class PatientService:
     """Read and save patients, coverages and authorizations. Blocking: call from a worker."""
 
@@ -60,17 +88,24 @@ class PatientService:
             return repo.patient_form(conn, patient_id)
 
     @translate_errors
-    def save(self, form: PatientForm, loaded: PatientForm | None = None) -> PatientForm:
+    def save(
+        self, form: PatientForm, loaded: PatientForm | None = None, despite: tuple[str, ...] = ()
+    ) -> PatientForm:
         """Save demographics; returns the saved form (with id, version, account number).
 
         `loaded` is the form as it was opened: when someone else saved since, the refusal
-        (`RecordChanged`) lists the fields they changed against it."""
+        (`RecordChanged`) lists the fields they changed against it. A new patient, or a new
+        name or date of birth, matching another patient is refused with `PossibleDuplicate`
+        unless every match's account number is in `despite` (then audited)."""
         checked, errors = check_patient(form, self.clock.today())
         if checked is None:
             raise FormInvalid(errors)
 
         def work(session: Session) -> PatientForm:
             conn = session.connection()
+            found: tuple[DuplicateMatch, ...] = ()
+            pid = form.patient_id
+            ask = pid is None or not self._same_identity(conn, pid, checked)
             try:
                 pid, _, _ = repo.save_patient(conn, form, checked, self.actor)
             except repo.StaleRecord:
@@ -80,9 +115,30 @@ class PatientService:
                 self._changed(conn, "patient", form.patient_id, what, loaded, theirs, form)
             except repo.PatientConflict as exc:
                 raise SaveRefused(sentence(exc)) from None
+            if ask:  # after every other refusal; raising here rolls the save back
+                found = dupes.same_name_and_dob(
+                    conn, checked.last_name, checked.first_name, checked.dob, pid
+                )
+                _unseen(found, despite)
+            self._despite(conn, "patient", pid, found)
             return repo.patient_form(conn, pid)
 
         return run_in_transaction(self.engine, work)
+
+    @staticmethod
+    def _same_identity(conn: Connection, patient_id: int, checked: CheckedPatient) -> bool:
+        last, first, dob = dupes.identity(conn, patient_id)
+        return (
+            _same(last, checked.last_name) and _same(first, checked.first_name)
+        ) and dob == checked.dob
+
+    def _despite(
+        self, conn: Connection, entity: str, entity_id: int, found: tuple[DuplicateMatch, ...]
+    ) -> None:
+        if found:
+            accounts = ", ".join(d.account_no for d in found)
+            detail = f"saved despite possible duplicate of {accounts}"
+            record_audit(conn, self.actor, "override", entity, entity_id, detail)
 
     @translate_errors
     def payers(self) -> tuple[PayerOption, ...]:
@@ -95,16 +151,28 @@ class PatientService:
             return repo.coverage_form(conn, coverage_id)
 
     @translate_errors
-    def save_coverage(self, form: CoverageForm, loaded: CoverageForm | None = None) -> int:
-        """Save a coverage (refused with `RecordChanged` when someone else saved it first)."""
+    def save_coverage(
+        self, form: CoverageForm, loaded: CoverageForm | None = None, despite: tuple[str, ...] = ()
+    ) -> int:
+        """Save a coverage (refused with `RecordChanged` when someone else saved it first). A
+        member id another patient holds on the same payer (both as the card holder) is refused
+        with `PossibleDuplicate`
+        unless their account numbers are in `despite` (then audited)."""
         checked, errors = check_coverage(form)
         if checked is None:
             raise FormInvalid(errors)
 
         def work(session: Session) -> int:
             conn = session.connection()
+            found: tuple[DuplicateMatch, ...] = ()
+            before = (
+                None if form.coverage_id is None else dupes.coverage_key(conn, form.coverage_id)
+            )
+            changed = before is None or before[0] != checked.payer_id
+            if before is not None and not changed:
+                changed = not _same(before[1], checked.member_id)
             try:
-                return repo.save_coverage(conn, form, checked, self.actor)
+                saved = repo.save_coverage(conn, form, checked, self.actor)
             except repo.StaleRecord:
                 assert form.coverage_id is not None
                 theirs = repo.coverage_form(conn, form.coverage_id)
@@ -112,6 +180,13 @@ class PatientService:
                 self._changed(conn, "coverage", form.coverage_id, what, loaded, theirs, form)
             except repo.PatientConflict as exc:
                 raise SaveRefused(sentence(exc)) from None
+            if changed and checked.relationship == "18":  # raising rolls the save back
+                found = dupes.same_member_id(
+                    conn, checked.payer_id, checked.member_id, form.patient_id
+                )
+                _unseen(found, despite)
+            self._despite(conn, "coverage", saved, found)
+            return saved
 
         return run_in_transaction(self.engine, work)
 

@@ -21,6 +21,7 @@ QUEUE_BINDING_IDS: dict[QueueKind, str] = {
 
 BINDING_IDS: frozenset[str] = frozenset(
     {
+        "account.merge",
         "account.open",
         "account.payment",
         "app.command-palette",
@@ -54,6 +55,12 @@ BINDING_IDS: frozenset[str] = frozenset(
         "confirm.no",
         "confirm.yes",
         "conflict.keep",
+        "merge.cancel",
+        "merge.no",
+        "merge.yes",
+        "duplicates.back",
+        "duplicates.open",
+        "duplicates.save-anyway",
         "conflict.reload",
         "credits.apply",
         "credits.back",

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from medbill_tui.records.audit import AuditFilter
-from medbill_tui.records.forms import AuthorizationForm
+from medbill_tui.records.forms import AuthorizationForm, PatientForm
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services import Services, build_services
 from medbill_tui.services.audit import cursor_of
@@ -290,6 +290,11 @@ CASES = [
          lambda c: int(c.one("SELECT min(id) FROM patient"))),
     Case("denials.detail", ("view", "claim"),
          lambda c, w: c.svc.denials.detail(w), _denial),
+    Case("patient_merge.merge", ("merge", "patient"),
+         lambda c, pair: c.svc.patient_merge.merge(*pair), lambda c: tuple(
+             c.svc.patients.save(PatientForm(first, "Twin", "03/04/1980", "F", "1 Elm St",
+                                             "Salem", "OR", "97301")).account_no
+             for first in ("Ada", "Ida"))),
     Case("audit.login", ("login", "session"), lambda c, _: c.svc.audit.login()),
     Case("audit.logout", ("logout", "session"), lambda c, _: c.svc.audit.logout("quit")),
 ]  # fmt: skip
@@ -307,7 +312,7 @@ NO_RECORD = {
          "reports.aging", "reports.denials", "reports.payments",
          "reports.productivity", "audit.page", "audit.of_record", "audit.cursor_before",
          "credits.open_items", "credits.visits_owing", "queues.find",
-         "details.visit_problems"],
+         "details.visit_problems", "patient_merge.candidates", "patient_merge.preview"],
         "read-only: a list, search, look-up or preview"),
     "queues.ping": "a connection check while the database is away: reads nothing",
     "remittances.post_in": "runs inside imports.import_*, which audits the import and posting",

@@ -50,10 +50,14 @@ def find_patients(conn: Connection, query: str, limit: int = 20) -> tuple[Patien
     if dob is not None:
         conditions.append("dob = :dob")
         params["dob"] = dob
+    # A merged patient is found as the account it was merged into (once, however many match).
     rows = conn.execute(
         text(
-            "SELECT id, account_no, last_name || ', ' || first_name AS name, dob FROM patient "
-            f"WHERE {' OR '.join(conditions)} ORDER BY last_name, first_name, id LIMIT :limit"
+            "WITH hit AS (SELECT id, merged_into_id, last_name, first_name FROM patient "
+            f"WHERE {' OR '.join(conditions)} ORDER BY last_name, first_name, id LIMIT :limit) "
+            "SELECT s.id, s.account_no, s.last_name || ', ' || s.first_name AS name, s.dob "
+            "FROM hit JOIN patient s ON s.id = coalesce(hit.merged_into_id, hit.id) "
+            "GROUP BY s.id ORDER BY min(hit.last_name), min(hit.first_name), s.id"
         ),
         params,
     ).all()

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from medbill_tui.db.patient_sql import member_key, name_key
 from medbill_tui.db.schema.base import Base
 
 
@@ -42,6 +43,14 @@ class Patient(Base):
                 "first_name_lower": "text_pattern_ops",
             },
         ),
+        # The duplicate check on save: one probe (migration 0020).
+        Index(
+            "ix_patient_name_dob_key",
+            literal_column(name_key("last_name")),
+            literal_column(name_key("first_name")),
+            "dob",
+            postgresql_where=text("merged_into_id IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     account_no: Mapped[str] = mapped_column(String(20), unique=True)
@@ -60,6 +69,8 @@ class Patient(Base):
     """No patient statements go out for this account (or its guarantor) while set."""
     statement_hold_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
+    """Set on a merged patient (kept, never deleted): the account its rows moved to."""
 
 
 class Coverage(Base):
@@ -69,6 +80,7 @@ class Coverage(Base):
     __table_args__ = (
         CheckConstraint("priority BETWEEN 1 AND 3", name="priority"),
         CheckConstraint("subscriber_sex IN ('F', 'M', 'U')", name="subscriber_sex"),
+        Index("ix_coverage_payer_member", "payer_id", literal_column(member_key("member_id"))),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
