@@ -114,11 +114,18 @@ def check_second_visit(ctx: ScrubContext) -> Iterator[Issue]:
             None,
         )
         if clash is not None:
+            preventive = (clash[0] in PREVENTIVE_VISITS) != (entry.code in PREVENTIVE_VISITS)
+            problem = clash[0] if entry.code in PREVENTIVE_VISITS else entry.code
+            fix = (
+                f"If a separate problem was handled, add modifier 25 to the problem visit "
+                f"({problem}); otherwise remove this line."
+                if preventive
+                else "Bill one visit with the level that covers both, or remove this line."
+            )
             yield error(
                 f"line.{entry.number}.code",
                 f"Line {entry.number}: a second visit ({entry.code}) for this patient on "
-                f"{_day(ctx)} — {clash[0]} is already billed ({clash[2]}). Bill one visit "
-                "with the level that covers both, or remove this line.",
+                f"{_day(ctx)} — {clash[0]} is already billed ({clash[2]}). {fix}",
             )
         seen.append((entry.code, entry.modifiers, f"line {entry.number}"))
 

@@ -48,6 +48,7 @@ def test_preventive_and_problem_visit_with_25_is_allowed() -> None:
     assert scrub(enc(lines=both), BOOK) == ()
     without_25 = scrub(enc(lines=(line("G0439"), line("99213"))), BOOK)
     assert found(without_25) == [("EM-TWICE", "line.2.code")]
+    assert "add modifier 25 to the problem visit (99213)" in without_25[0].message
 
 
 def test_units_over_a_line_edit() -> None:
