@@ -4,6 +4,7 @@ same member id on a payer. Each is one probe of its index (migration 0020)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -46,20 +47,7 @@ def same_name_and_dob(
     rows = conn.execute(
         text(NAME_DOB_SQL), {"last": last, "first": first, "dob": dob, "self": patient_id}
     ).all()
-    return tuple(
-        DuplicateMatch(
-            r.id,
-            r.account_no,
-            r.name,
-            r.dob,
-            r.address,
-            r.phone,
-            r.payer,
-            r.member_id,
-            "same name and date of birth",
-        )
-        for r in rows
-    )
+    return tuple(_match(r, "same name and date of birth") for r in rows)
 
 
 def same_member_id(
@@ -76,20 +64,22 @@ def same_member_id(
     for r in rows:
         if r.id not in seen:
             seen.add(r.id)
-            found.append(
-                DuplicateMatch(
-                    r.id,
-                    r.account_no,
-                    r.name,
-                    r.dob,
-                    r.address,
-                    r.phone,
-                    r.payer,
-                    r.member_id,
-                    f"same member id on {r.payer}",
-                )
-            )
+            found.append(_match(r, f"same member id on {r.payer}"))
     return tuple(found)
+
+
+def _match(row: Any, why: str) -> DuplicateMatch:
+    return DuplicateMatch(
+        row.id,
+        row.account_no,
+        row.name,
+        row.dob,
+        row.address,
+        row.phone,
+        row.payer,
+        row.member_id,
+        why,
+    )
 
 
 def identity(conn: Connection, patient_id: int) -> tuple[str, str, date]:
