@@ -342,6 +342,10 @@ class DenialScreen(ServiceScreen):
     def action_done_next(self) -> None:
         if not self.ready():
             return
+        if self.denial is not None and self.denial.status != "open":
+            self.set_busy(True, "Opening the next…")  # closed by its action: nothing to ask
+            self.done_next("", "")
+            return
 
         def answered(result: tuple[str, str] | None) -> None:
             if result is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
@@ -119,6 +119,14 @@ class QueueScreen(WorkNextActions, BalanceActions):
         self.reload()
         self.load_summary()
         self.load_payers()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Columns follow the terminal's width, both ways, with the rows and cursor kept."""
+        self.query_one(QueueTable).relayout(event.size.width, self.rows)
+
+    def on_screen_resume(self) -> None:
+        # WorkNextActions' handler runs too (Textual calls each class's handler in the MRO)
+        self.query_one(QueueTable).relayout(self.app.size.width, self.rows)
 
     # loading ---------------------------------------------------------------------------
 

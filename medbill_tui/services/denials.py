@@ -85,12 +85,12 @@ class DenialService:
     def done(self, work_item_id: int, outcome: str, note: str = "") -> int | None:
         """Close the denial (if still open) saying how it was resolved, with an optional note,
         and return the next open one in queue order (opened_on, id), or None when it was the
-        last."""
-        if not outcome.strip():
-            raise DenialActionRefused("Say how the denial was resolved before closing it")
+        last. A denial already closed (resubmitted, written off …) needs no outcome."""
 
         def action(conn: Connection, ctx: repo.DenialContext) -> int | None:
             if ctx.status == "open":
+                if not outcome.strip():
+                    raise repo.DenialRefused("say how the denial was resolved before closing it")
                 if note.strip():
                     repo.note(conn, ctx, self.actor, note.strip(), None)
                 repo.close(conn, ctx, self.actor, outcome.strip())

@@ -289,6 +289,9 @@ class QueueTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=False, cell_padding=0, id=id)
         self.kind = kind
         self._columns_spec = COLUMNS[kind]
+        self._by_claim = False
+        self.laid_out_for = 0
+        """The width the columns were laid out for (0: not yet)."""
         self.cursor_listener: Callable[[], None] | None = None
         """Called as the cursor moves, before the move is painted: what it changes goes
         out in the same frame (RowHighlighted arrives after it, often a frame later)."""
@@ -300,6 +303,8 @@ class QueueTable(DataTable[Text]):
 
     def setup_columns(self, total_width: int, *, by_claim: bool = False) -> None:
         """Add the queue's columns sized for a table `total_width` cells wide."""
+        self._by_claim = by_claim
+        self.laid_out_for = total_width
         self._columns_spec = columns_for(self.kind, by_claim)
         self.clear(columns=True)
         widths = layout(self._columns_spec, total_width)
@@ -309,6 +314,17 @@ class QueueTable(DataTable[Text]):
                 self.add_column(label, key=col.label)
             else:
                 self.add_column(_cell(col.label, col), width=width + 1, key=col.label)
+
+    def relayout(self, total_width: int, rows: Sequence[QueueRow]) -> None:
+        """Lay the columns out again for a new width (the terminal grew or shrank) and show
+        `rows` in them, the cursor on the same row."""
+        if total_width == self.laid_out_for:
+            return
+        cursor = self.cursor_row
+        self.setup_columns(total_width, by_claim=self._by_claim)
+        self.add_queue_rows(rows)
+        if rows:
+            self.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
 
     def add_queue_rows(self, rows: Sequence[QueueRow]) -> None:
         """Append rows (cells cut to their column with an ellipsis; amounts never cut)."""

@@ -214,7 +214,7 @@ async def test_follow_up_on_an_account_within_the_budget(
         await keys.key("enter")  # open the account
         assert isinstance(app.screen, AccountDetailScreen)
         assert app.screen.patient_id == patient_id
-        await keys.key("n")  # a note with a next-action date
+        await keys.key("m")  # a note with a next-action date
         assert isinstance(app.screen, NoteScreen)
         await keys.data("sent itemized bill")
         await keys.key("enter")  # to the date
@@ -223,7 +223,7 @@ async def test_follow_up_on_an_account_within_the_budget(
         assert isinstance(app.screen, AccountDetailScreen) and "Note" in spy.titles()
     report(keys)
     assert len(keys.keys) <= FOLLOWUP_BUDGET
-    assert keys.sequence() == "4 slash enter enter n enter enter"
+    assert keys.sequence() == "4 slash enter enter m enter enter"
     with demo_engine.connect() as conn:
         item = conn.execute(
             text("SELECT status, due_on, owner, claim_id FROM work_item "

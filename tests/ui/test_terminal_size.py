@@ -67,9 +67,21 @@ async def test_resizing_keeps_the_open_queue_and_its_row(
         await pilot.resize_terminal(100, 30)
         await settle(pilot)
         assert app.screen is queue
-        assert queue.query_one(QueueTable).cursor_row == row
+        table = queue.query_one(QueueTable)
+        assert table.cursor_row == row
         await pilot.press("down")
-        assert queue.query_one(QueueTable).cursor_row == row + 1
+        assert table.cursor_row == row + 1
+        # the review: columns stayed cut after a shrink and narrow after a grow
+        assert table.laid_out_for == 100
+        wide = table.virtual_size.width
+        assert 90 < wide <= table.scrollable_content_region.width
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert table.laid_out_for == 80 and table.cursor_row == row + 1
+        assert table.virtual_size.width <= table.scrollable_content_region.width < wide
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert table.laid_out_for == 120 and table.virtual_size.width > wide
 
 
 def _our_classes() -> list[type[DOMNode]]:

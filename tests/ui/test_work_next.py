@@ -66,7 +66,7 @@ async def test_n_in_the_denials_queue_takes_the_next_free_denial_and_leaving_giv
         await pilot.press("n")  # not the one just handed back: the next free one
         await settle(pilot)
         assert isinstance(app.screen, DenialScreen) and app.screen.work_item_id == third
-        await pilot.press("d")  # done and next: the next free one, taken too
+        await pilot.press("d", "1", "enter")  # done (how: 1) and next: the next free one
         await settle(pilot)
         assert isinstance(app.screen, DenialScreen) and app.screen.work_item_id == fourth
         assert holder(services, fourth) == services.actor
