@@ -121,3 +121,46 @@ async def test_save_then_c_in_the_queue(
         await settle(pilot)
     assert len(keys.keys) == 12 <= BUDGET
     billed(demo_engine, services, spy)
+
+
+VISIT_BUDGET = 45
+"""Issue 16: a new encounter with 2 diagnoses and 3 lines, billed, in at most 45 keys counting
+every character of the data typed."""
+
+
+async def test_three_lines_and_the_claim_within_45_keys_with_data(
+    make_app: Callable[..., MedbillApp], services: Services, demo_engine: Engine
+) -> None:
+    patient = insured_patient(services)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys.key("1", "a")
+        await keys.data(patient.account_no)  # the account number finds the patient
+        await keys.key("enter")
+        for code in ("E119", "I10"):
+            await keys.data(code)
+            await keys.key("enter")
+        await keys.key("enter")  # a blank diagnosis: to the first service line
+        for code in ("99213", "36415", "83036"):
+            await keys.data(code)
+            await keys.key("enter")
+        await keys.key("ctrl+b")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimRunScreen) and app.screen.run.created == 1
+        await keys.key("y")
+        await settle(pilot)
+    total = len(keys.keys) + sum(map(len, keys.typed))
+    print(f"\nkeys {len(keys.keys)} + data {total - len(keys.keys)} = {total}")
+    assert total <= VISIT_BUDGET
+    with demo_engine.connect() as conn:
+        lines = conn.execute(
+            text(
+                "SELECT count(*) FROM claim_line l JOIN claim c ON c.id = l.claim_id "
+                "WHERE c.patient_id = :p AND c.status = 'ready' AND c.created_on = "
+                "(SELECT max(created_on) FROM claim WHERE patient_id = :p)"
+            ),
+            {"p": patient.patient_id},
+        ).scalar_one()
+    assert lines >= 3
