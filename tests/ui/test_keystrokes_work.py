@@ -237,3 +237,59 @@ async def test_follow_up_on_an_account_within_the_budget(
         "open", DEMO_TODAY + timedelta(days=14), services.actor, None,
     )  # fmt: skip
     assert body == "sent itemized bill"
+
+
+# a rejection for a wrong member id, fixed and sent again -------------------------------------
+
+REJECTION_BUDGET = 20
+"""Issue 16: from the dashboard, a rejected claim's member id corrected and the claim sent
+again, in at most 20 keys (the new member id not counted)."""
+
+
+async def test_rejection_fixed_and_resent_within_the_budget(
+    make_app: Callable[..., MedbillApp], services: Services
+) -> None:
+    from medbill_tui.screens.coverage import CoverageScreen
+    from medbill_tui.screens.encounter_entry import EncounterEntryScreen
+
+    with services.engine.connect() as conn:
+        oldest = conn.execute(
+            text(
+                "SELECT c.id, c.claim_no, c.coverage_id FROM work_item w JOIN claim c "
+                "ON c.id = w.claim_id WHERE w.kind = 'rejection' AND w.status = 'open' "
+                "ORDER BY w.opened_on, w.id LIMIT 1"
+            )
+        ).one()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys.key("8")  # the rejections list
+        await settle(pilot)
+        rejections = app.screen
+        await keys.key("n")  # the oldest rejection, in charge entry with the reason on top
+        await settle(pilot)
+        assert isinstance(app.screen, EncounterEntryScreen)
+        await keys.key("ctrl+y")  # the visit's coverage
+        await settle(pilot)
+        assert isinstance(app.screen, CoverageScreen)
+        await keys.key("tab", "ctrl+u")  # to the member id, emptied
+        await keys.data("W987654321")
+        await keys.key("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EncounterEntryScreen)
+        await keys.key("escape")
+        await settle(pilot)
+        assert app.screen is rejections
+        await keys.key("R")  # send it again as it stands
+        await settle(pilot)
+    report(keys)
+    assert len(keys.keys) <= REJECTION_BUDGET
+    with services.engine.connect() as conn:
+        status = conn.execute(
+            text("SELECT status FROM claim WHERE id = :c"), {"c": oldest.id}
+        ).scalar_one()
+        member = conn.execute(
+            text("SELECT member_id FROM coverage WHERE id = :c"), {"c": oldest.coverage_id}
+        ).scalar_one()
+    assert status == "ready" and member == "W987654321"
