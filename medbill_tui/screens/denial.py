@@ -106,21 +106,29 @@ class DenialScreen(ServiceScreen):
     | escape | Back. |
     """
 
+    # most used first: the footer shows what fits at 80 columns; `?` lists every key
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="denial.back", tooltip="Close this view"),
         Binding(
-            "e",
-            "correct",
-            "Correct",
-            id="denial.correct",
-            tooltip="Fix the visit's codes in charge entry, then resubmit",
+            "d",
+            "done_next",
+            "Done+next",
+            id="denial.done-next",
+            tooltip="Say how it was resolved, close it and open the next",
         ),
+        Binding("m", "note", "Note", id="denial.note", tooltip="Add a note and a follow-up date"),
         Binding(
             "r",
             "resubmit",
             "Resubmit",
             id="denial.resubmit",
             tooltip="Make a new claim from the visit as it stands",
+        ),
+        Binding(
+            "e",
+            "correct",
+            "Correct",
+            id="denial.correct",
+            tooltip="Fix the visit's codes in charge entry, then resubmit",
         ),
         Binding("a", "appeal", "Appeal", id="denial.appeal", tooltip="Write an appeal letter"),
         Binding(
@@ -137,14 +145,7 @@ class DenialScreen(ServiceScreen):
             id="denial.transfer",
             tooltip="Move the denied amount to the patient",
         ),
-        Binding("m", "note", "Note", id="denial.note", tooltip="Add a note and a follow-up date"),
-        Binding(
-            "d",
-            "done_next",
-            "Done+next",
-            id="denial.done-next",
-            tooltip="Say how it was resolved, close it and open the next",
-        ),
+        Binding("escape", "back", "Back", id="denial.back", tooltip="Close this view"),
     ]
 
     def __init__(self, work_item_id: int) -> None:

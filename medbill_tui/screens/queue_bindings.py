@@ -5,6 +5,22 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 QUEUE_BINDINGS: list[BindingType] = [
+    # most used first: the footer shows what fits at 80 columns (a queue's own keys only:
+    # check_action hides the rest), and `?` lists every key
+    Binding(
+        "s",
+        "submit",
+        "Send",
+        id="queue.submit",
+        tooltip="Pending claims: preview, then send every ready claim (837P)",
+    ),
+    Binding(
+        "t",
+        "next_timer",
+        "Timers",
+        id="queue.timer",
+        tooltip="Pending claims: no 999 / no 277CA / no payment in time, then all",
+    ),
     Binding("a", "new_encounter", "New", id="queue.new-encounter", tooltip="Key a new encounter"),
     Binding(
         "c",
@@ -41,14 +57,6 @@ QUEUE_BINDINGS: list[BindingType] = [
     Binding("slash", "filter", "Filter", id="queue.filter", tooltip="Narrow the rows"),
     Binding("x", "clear_filter", "Clear", id="queue.clear-filter", tooltip="Clear the filter"),
     Binding(
-        "s",
-        "submit",
-        "Send",
-        id="queue.submit",
-        show=False,
-        tooltip="Pending claims: preview, then send every ready claim (837P)",
-    ),
-    Binding(
         "f",
         "fix_rejected",
         "Fix",
@@ -61,14 +69,6 @@ QUEUE_BINDINGS: list[BindingType] = [
         "Resend",
         id="queue.resend-rejected",
         tooltip="Make a rejected claim ready to send again as it stands now",
-    ),
-    Binding(
-        "t",
-        "next_timer",
-        "Timers",
-        id="queue.timer",
-        show=False,
-        tooltip="Pending claims: no 999 / no 277CA / no payment in time, then all",
     ),
     Binding(
         "b",
