@@ -13,7 +13,6 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from medbill_tui.records.patient_merge import DuplicateMatch
-from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.dialog import DialogScreen
 from medbill_tui.screens.form import FormScreen
 from medbill_tui.widgets.patient_match import match_text
@@ -125,6 +124,6 @@ class DuplicateActions(FormScreen):
                 self.despite = tuple(m.account_no for m in matches)
                 self.action_save()
             elif choice.patient_id is not None:
-                self.app.push_screen(AccountDetailScreen(choice.patient_id))
+                self.medbill.open_account(choice.patient_id)  # via the app: no import cycle
 
         self.app.push_screen(DuplicateScreen(matches, self.what), answered)

@@ -29,6 +29,10 @@ class MedbillHost(Protocol):
         """Show a queue directly above the dashboard."""
         ...
 
+    def open_account(self, patient_id: int) -> None:
+        """Show a patient's account over the current screen."""
+        ...
+
     def action_help(self) -> None:
         """Show the keys of the current screen."""
         ...

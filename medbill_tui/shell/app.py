@@ -389,12 +389,16 @@ class MedbillApp(SessionMixin):
 
                 self.push_screen(ClaimDetailScreen(found.record_id))
             else:
-                from medbill_tui.screens.account_detail import AccountDetailScreen
-
-                self.push_screen(AccountDetailScreen(found.record_id))
+                self.open_account(found.record_id)
 
         if self.signed_in:
             self.push_screen(FindScreen(), chosen)
+
+    def open_account(self, patient_id: int) -> None:
+        """Show a patient's account over the current screen (Escape comes back)."""
+        from medbill_tui.screens.account_detail import AccountDetailScreen
+
+        self.push_screen(AccountDetailScreen(patient_id))
 
     def show_dashboard(self) -> None:
         while len(self.screen_stack) > 1:
