@@ -122,7 +122,8 @@ class EncounterService:
         enc = repo.scrub_input_for_form(
             conn, form, parsed.dos, self.clock.today(), parsed.diagnoses, parsed.lines
         )
-        scrubbed = scrub(enc, DbCodeBook(conn, parsed.diagnoses))
+        book = DbCodeBook(conn, parsed.diagnoses, (line.code for line in enc.lines))
+        scrubbed = scrub(enc, book)
         findings = list(parsed.findings)
         if form.provider_id is None:
             findings.append(

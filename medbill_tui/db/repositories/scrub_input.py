@@ -23,10 +23,12 @@ from medbill_tui.domain.scrub_model import (
 
 
 class DbCodeBook:
-    """A CodeBook over the code-set tables, prefetched for a known set of ICD-10 codes; a
-    procedure code's NCCI edits are read the first time the scrubber asks for them."""
+    """A CodeBook over the code-set tables, prefetched for a known set of ICD-10 codes and the
+    NCCI edits of known procedure codes; another code's edits are read when first asked for."""
 
-    def __init__(self, conn: Connection, icd_codes: Iterable[str]) -> None:
+    def __init__(
+        self, conn: Connection, icd_codes: Iterable[str], procedure_codes: Iterable[str] = ()
+    ) -> None:
         wanted = sorted({c for c in (normalize_icd10(x) for x in icd_codes) if c})
         self._icd: dict[str, IcdCode] = {}
         if wanted:
@@ -52,6 +54,7 @@ class DbCodeBook:
         self._conn = conn
         self._pairs: dict[str, tuple[NcciPair, ...]] = {}
         self._limits: dict[str, UnitLimit | None] = {}
+        self._prefetch_edits(procedure_codes)
         self._pos: dict[str, str] = {
             r.code: r.name for r in conn.execute(text("SELECT code, name FROM pos_code"))
         }
@@ -68,12 +71,19 @@ class DbCodeBook:
     def pos(self, code: str) -> str | None:
         return self._pos.get(code.strip())
 
-    def _edits(self, code: str) -> str:
-        key = code.strip().upper()
-        if key not in self._limits:
-            pairs, limits = edits_for(self._conn, [key])
+    def _prefetch_edits(self, codes: Iterable[str]) -> None:
+        """Read the NCCI edits of `codes` not read yet: two queries for all of them."""
+        wanted = {c.strip().upper() for c in codes if c.strip()} - self._limits.keys()
+        if not wanted:
+            return
+        pairs, limits = edits_for(self._conn, wanted)
+        for key in wanted:
             self._pairs[key] = pairs.get(key, ())
             self._limits[key] = limits.get(key)
+
+    def _edits(self, code: str) -> str:
+        key = code.strip().upper()
+        self._prefetch_edits([key])
         return key
 
     def bundled_pairs(self, code: str) -> tuple[NcciPair, ...]:

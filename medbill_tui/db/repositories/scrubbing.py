@@ -23,7 +23,11 @@ def scrub_encounters(
     for start in range(0, len(encounter_ids), SCRUB_CHUNK):
         chunk = encounter_ids[start : start + SCRUB_CHUNK]
         inputs = load_scrub_inputs(conn, chunk, today)
-        book = DbCodeBook(conn, (code for enc in inputs.values() for code in enc.diagnoses))
+        book = DbCodeBook(
+            conn,
+            (code for enc in inputs.values() for code in enc.diagnoses),
+            (line.code for enc in inputs.values() for line in enc.lines),
+        )
         for eid, enc in inputs.items():
             findings = scrub(enc, book)
             if enc.coverage is None:
