@@ -52,7 +52,12 @@ class WorkReleased(Message):
 def taken_words(lease: WorkLease) -> str:
     """'Claim C100017 (Doe, Jane) is yours until 14:32'."""
     who = f" ({lease.patient_name})" if lease.patient_name else ""
-    return f"{lease.label.capitalize()}{who} is yours until {until_words(lease.lease_until)}"
+    return f"{_first_up(lease.label)}{who} is yours until {until_words(lease.lease_until)}"
+
+
+def _first_up(words: str) -> str:
+    """'claim C100017' -> 'Claim C100017' (str.capitalize would lower the claim number)."""
+    return words[:1].upper() + words[1:]
 
 
 class WorkNextActions(ServiceScreen):
@@ -165,7 +170,7 @@ class WorkNextActions(ServiceScreen):
     def on_work_reassigned(self, message: WorkReassigned) -> None:
         lease = message.lease
         self.notify(
-            f"{lease.label.capitalize()} is now {lease.owner}'s until "
+            f"{_first_up(lease.label)} is now {lease.owner}'s until "
             f"{until_words(lease.lease_until)}",
             title="Given",
             timeout=6,

@@ -56,6 +56,12 @@ async def test_n_in_the_denials_queue_takes_the_next_free_denial_and_leaving_giv
         assert isinstance(app.screen, DenialScreen) and app.screen.work_item_id == second
         assert holder(services, second) == services.actor
         assert any("is yours until" in message for message, _, _ in spy.notes)
+        with services.engine.connect() as conn:
+            claim_no = conn.execute(
+                text("SELECT c.claim_no FROM work_item w JOIN claim c ON c.id = w.claim_id "
+                     "WHERE w.id = :w"), {"w": second},
+            ).scalar_one()  # fmt: skip
+        assert any(f"Claim {claim_no} " in message for message, _, _ in spy.notes)  # not c1…
 
         await pilot.press("escape")  # leaving unfinished gives it back
         await settle(pilot)
