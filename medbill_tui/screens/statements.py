@@ -181,7 +181,7 @@ class StatementsScreen(ServiceScreen):
             )
         if self.rows:
             table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
-        hint = "y sends" if message.result.sent else "nothing to send"
+        hint = "s sends (asks first)" if message.result.sent else "nothing to send"
         self.set_status(f"{summary(message.result)} · {hint}")
         self.show_detail()
 
