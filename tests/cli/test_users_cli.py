@@ -46,6 +46,8 @@ def test_admin_adds_lists_and_disables_users(db_url: str) -> None:
     assert added.stdout.startswith("added zoe as biller")
     named = medbill("users", "name", "zoe", "Zoë", "Park-Lee", url=db_url)
     assert named.returncode == 0 and named.stdout.strip() == "zoe signs as Zoë Park-Lee"
+    too_long = medbill("users", "name", "zoe", "x" * 101, url=db_url)
+    assert too_long.returncode == 1 and "at most 100 characters" in too_long.stderr
     assert medbill("users", "disable", "zoe", url=db_url).stdout.strip() == "zoe is disabled"
     listed = json.loads(medbill("users", "list", "--format", "json", url=db_url).stdout)
     assert [(u["login"], u["role"], u["active"], u["full_name"]) for u in listed] == [
