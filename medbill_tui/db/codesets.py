@@ -152,6 +152,9 @@ def ensure_builtin_code_sets(engine: Engine, actor: str = "system") -> dict[str,
     """Load the packaged code sets into empty tables (idempotent; cheap when already loaded)."""
     loaded: dict[str, int] = {}
     with engine.begin() as conn:
+        # Processes starting together on a fresh database would each fill the same empty
+        # tables; the lock makes the later ones wait and then find them filled.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('medbill.code_sets'))"))
         counts = conn.execute(
             text(
                 "SELECT (SELECT count(*) FROM icd10cm_code), (SELECT count(*) FROM pos_code), "

@@ -129,3 +129,25 @@ def test_hcpcs_release_verifies_codes_and_keeps_practice_additions(engine: Engin
             ).all()
         )
     assert rows == {"A4550": True, "A9989": False}
+
+
+def test_processes_starting_together_fill_the_sample_edits_once(engine: Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from medbill_tui.db.codesets import ensure_builtin_code_sets
+
+    with engine.begin() as conn:
+        expected = conn.execute(text("SELECT count(*) FROM ncci_ptp")).scalar()
+        conn.execute(text("DELETE FROM ncci_ptp; DELETE FROM mue"))
+    together = Barrier(4)
+
+    def start() -> dict[str, int]:
+        together.wait()
+        return ensure_builtin_code_sets(engine)
+
+    with ThreadPoolExecutor(4) as pool:
+        loads = list(pool.map(lambda _: start(), range(4)))
+    assert [load.get("ncci-ptp") for load in loads].count(expected) == 1
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM ncci_ptp")).scalar() == expected

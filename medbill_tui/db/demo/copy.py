@@ -16,7 +16,16 @@ from typing import Any
 from psycopg import Cursor, sql
 
 KEEP_TABLES = frozenset(
-    {"app_user", "alembic_version", "icd10cm_code", "pos_code", "modifier_code", "code_set_release"}
+    {
+        "app_user",
+        "alembic_version",
+        "icd10cm_code",
+        "pos_code",
+        "modifier_code",
+        "code_set_release",
+        "ncci_ptp",
+        "mue",
+    }
 )
 """Tables a demo load never empties."""
 
