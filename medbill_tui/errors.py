@@ -16,5 +16,10 @@ class NotFound(ServiceError):
     """The record asked for does not exist (any more)."""
 
 
+class LeaseHeld(ServiceError):
+    """Someone else holds the work item's lease: the action was refused and nothing changed
+    (the message names who, and until when)."""
+
+
 class ServiceUnavailable(ServiceError):
     """The database cannot be reached right now."""

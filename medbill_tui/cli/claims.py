@@ -160,7 +160,9 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
     if args.claims_command == "outbox":
         return outbox_cli.run(runtime, args)
     if args.claims_command in CHAIN_HELP:
-        claims = ClaimService(runtime.engine, runtime.clock, runtime.actor, role=runtime.role)
+        claims = ClaimService(
+            runtime.engine, runtime.clock, runtime.actor, role=runtime.role, lease=runtime.cli_lease
+        )
         act = {"void": claims.void, "correct": claims.correct, "rebill": claims.rebill}
         made = act[args.claims_command](args.claim_no, args.reason)
         print(chain_plain(args.claims_command, made))

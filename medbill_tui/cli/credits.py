@@ -78,7 +78,9 @@ def credits_plain(rows: list[CreditRow]) -> str:
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
     """Dispatch `medbill credits ACTION` (refusals: exit 1; a biller refunding a payer: 3)."""
-    service = CreditService(runtime.engine, runtime.clock, runtime.actor, role=runtime.role)
+    service = CreditService(
+        runtime.engine, runtime.clock, runtime.actor, role=runtime.role, lease=runtime.cli_lease
+    )
     command = args.credits_command or "list"
     if command == "list":
         rows = service.open_items()

@@ -82,11 +82,15 @@ def _run(app: MedbillApp) -> None:
 
 
 def end_of_run(app: MedbillApp) -> None:
-    """After the app has ended: log the session out (unless a hang-up or termination already
-    did) and close its connections; also when the app closed while still signing in."""
+    """After the app has ended: free the work items this session took, log the session out
+    (unless a hang-up or termination already did) and close its connections; also when the
+    app closed while still signing in."""
     services = app.services_if_signed_in
     if services is None:
         return
+    if app.end_reason == "tui":  # a plain quit: free what this session took (end_session
+        with suppress(ServiceError):  # did it for the other endings); CLI leases stay
+            services.work.release_mine()
     if not app.logged_out:
         with suppress(ServiceError):  # the database went away: the login row stands alone
             services.audit.logout(app.end_reason)

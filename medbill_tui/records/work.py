@@ -51,6 +51,21 @@ class WorkLease:
         return f"item {self.work_item_id}"
 
 
+CLI_SOURCE = "cli"
+"""`lease_source` of a lease taken on the command line: it lasts until released or expired."""
+REASSIGNED_SOURCE = "reassigned"
+"""`lease_source` of a lease a supervisor gave: no session of the new holder took it."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseTerms:
+    """Where the acting user takes leases (`source`: 'cli' or their app session's id) and for
+    how long: an action on a free item takes it on these terms."""
+
+    source: str = CLI_SOURCE
+    minutes: int = 30
+
+
 @dataclass(frozen=True, slots=True)
 class Released:
     """What `release` did: `released` False means nothing changed (`words` says why)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from medbill_tui.db.embedded import running_embedded, start_embedded
 from medbill_tui.db.engine import DatabaseUnavailable, check_connection, make_engine
 from medbill_tui.db.migrate import SchemaStatus, schema_status, upgrade
+from medbill_tui.records.work import CLI_SOURCE, LeaseTerms
 from medbill_tui.runtime.clock import Clock
 
 if TYPE_CHECKING:
@@ -39,6 +40,11 @@ class Runtime:
     """The actor's role once `identify` let them in (None before, or for file-only commands)."""
     first_admin: bool = False
     """This session made the actor the first admin of a database that had no users."""
+
+    @property
+    def cli_lease(self) -> LeaseTerms:
+        """A command's leases: taken at 'cli', they last until released or expired."""
+        return LeaseTerms(CLI_SOURCE, self.settings.lease_minutes)
 
 
 def current_login() -> str:

@@ -1,7 +1,7 @@
 """`n` in the work lists: take the next item nobody holds (with a lease) and open it. Coming
-back to the list from anything opened over it gives back what the biller still holds of the
+back to the list from anything opened over it gives back what this session still holds of the
 list's kinds (a finished item is closed and holds nothing; done-and-next on a denial takes the
-next one, which is given back too)."""
+next one, which is given back too); items taken on the command line stay taken."""
 
 from __future__ import annotations
 
@@ -189,7 +189,8 @@ class WorkNextActions(ServiceScreen):
 
     @work(thread=True, exit_on_error=False, group=RELEASE_GROUP, exclusive=True)
     def release_held(self, kinds: tuple[str, ...], took: bool) -> None:
-        self.post_message(WorkReleased(self.services.work.release_mine(kinds), took))
+        released = self.services.work.release_mine(kinds, why="went back")
+        self.post_message(WorkReleased(released, took))
 
     def on_work_released(self, message: WorkReleased) -> None:
         if message.ids or message.took:

@@ -7,12 +7,14 @@ the use cases it has not needed yet (see docs/performance.md, cold start).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medbill_tui.domain.roles import Action, can
+from medbill_tui.records.work import LeaseTerms
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.runtime.config import DEFAULT_PAGE_SIZE
 
@@ -41,6 +43,11 @@ if TYPE_CHECKING:
     from medbill_tui.services.work import WorkService
 
 
+def new_session_id() -> str:
+    """An app session's id for `work_item.lease_source` ('app:' and 12 hex digits)."""
+    return f"app:{uuid.uuid4().hex[:12]}"
+
+
 @dataclass(eq=False)
 class Services:
     """The service objects of one app session, sharing one engine and one clock.
@@ -65,6 +72,13 @@ class Services:
     lease_minutes: int = 30
     first_admin: bool = False
     """This session's sign-in created the database and made the actor its first admin."""
+    lease_source: str = field(default_factory=new_session_id)
+    """Where this session's leases are taken: its own id, so that ending it frees only them."""
+
+    @property
+    def lease_terms(self) -> LeaseTerms:
+        """Where and for how long an action on a free work item takes it."""
+        return LeaseTerms(self.lease_source, self.lease_minutes)
 
     def can(self, action: Action) -> bool:
         """True when the actor's role may do `action` (see domain/roles.py)."""
@@ -89,13 +103,15 @@ class Services:
     def encounters(self) -> EncounterService:
         from medbill_tui.services.encounters import EncounterService
 
-        return EncounterService(self.engine, self.clock, self.actor)
+        return EncounterService(self.engine, self.clock, self.actor, lease=self.lease_terms)
 
     @cached_property
     def claims(self) -> ClaimService:
         from medbill_tui.services.claims import ClaimService
 
-        return ClaimService(self.engine, self.clock, self.actor, role=self.role)
+        return ClaimService(
+            self.engine, self.clock, self.actor, role=self.role, lease=self.lease_terms
+        )
 
     @cached_property
     def patients(self) -> PatientService:
@@ -131,7 +147,7 @@ class Services:
     def unmatched(self) -> UnmatchedService:
         from medbill_tui.services.unmatched import UnmatchedService
 
-        return UnmatchedService(self.engine, self.clock, self.actor)
+        return UnmatchedService(self.engine, self.clock, self.actor, lease=self.lease_terms)
 
     @cached_property
     def denials(self) -> DenialService:
@@ -144,6 +160,7 @@ class Services:
             self.letters,
             supervisor=can(self.role, "write-off-over-limit"),
             may_override_contractual=can(self.role, "bill-patient-contractual"),
+            lease=self.lease_terms,
         )
 
     @cached_property
@@ -171,7 +188,9 @@ class Services:
     def followups(self) -> FollowupService:
         from medbill_tui.services.followups import FollowupService
 
-        return FollowupService(self.engine, self.clock, self.actor, self.timers)
+        return FollowupService(
+            self.engine, self.clock, self.actor, self.timers, lease=self.lease_terms
+        )
 
     @cached_property
     def payments(self) -> PatientPaymentService:
@@ -189,13 +208,22 @@ class Services:
     def work(self) -> WorkService:
         from medbill_tui.services.work import WorkService
 
-        return WorkService(self.engine, self.clock, self.actor, self.lease_minutes, role=self.role)
+        return WorkService(
+            self.engine,
+            self.clock,
+            self.actor,
+            self.lease_minutes,
+            role=self.role,
+            source=self.lease_source,
+        )
 
     @cached_property
     def credits(self) -> CreditService:
         from medbill_tui.services.credits import CreditService
 
-        return CreditService(self.engine, self.clock, self.actor, role=self.role)
+        return CreditService(
+            self.engine, self.clock, self.actor, role=self.role, lease=self.lease_terms
+        )
 
     @cached_property
     def drafts(self) -> DraftService:

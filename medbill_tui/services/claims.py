@@ -28,11 +28,13 @@ from medbill_tui.db.repositories.claims import (
     split_clean,
 )
 from medbill_tui.db.repositories.patient_billing import PatientBillingRefused, bill_to_patient
+from medbill_tui.db.repositories.work import hold_claim_items
 from medbill_tui.db.uow import ConstraintViolated, constraint_violations, run_in_transaction
 from medbill_tui.domain.claim_chain import ChainAction
 from medbill_tui.domain.claim_state import REJECTED
 from medbill_tui.records.claims import ClaimReplaced, ClaimRun
 from medbill_tui.records.conflicts import FieldChange, Seen
+from medbill_tui.records.work import LeaseTerms
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.conflicts import Conflict, conflict_words, describe
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
@@ -55,12 +57,22 @@ class ClaimChanged(ClaimRefused, Conflict):
 class ClaimService:
     """Create claims from clean encounters; hold and release. Blocking: call from a worker."""
 
-    def __init__(self, engine: Engine, clock: Clock, actor: str, role: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        actor: str,
+        role: str | None = None,
+        lease: LeaseTerms | None = None,
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
         self.role = role
         """The actor's role: voiding needs a supervisor (None may not void)."""
+        self.lease = lease or LeaseTerms()
+        """Where an action that changes a claim's open work items takes the free ones (an
+        item someone else holds refuses the action: LeaseHeld)."""
 
     @translate_errors
     def create(
@@ -100,6 +112,7 @@ class ClaimService:
             status = lock_claim_status(conn, claim_id)
             if status not in REJECTED:
                 raise ClaimConflict("only a rejected claim can be sent again")
+            hold_claim_items(conn, claim_id, self.actor, self.lease, ("rejection",))
             refresh_rejected_claim(conn, claim_id, self.actor)
 
         self._guarded(action)
@@ -130,6 +143,7 @@ class ClaimService:
         def work(session: Session) -> ClaimReplaced:
             conn = session.connection()
             claim_id = claim_id_of(conn, claim_no)
+            hold_claim_items(conn, claim_id, self.actor, self.lease)  # it closes them
             with constraint_violations():
                 made = replace_claim(conn, claim_id, action, self.actor, today, reason)
             return ClaimReplaced(

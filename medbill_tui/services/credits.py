@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import credits as repo
 from medbill_tui.db.repositories.audit import record_audit
-from medbill_tui.db.repositories.work import user_role
+from medbill_tui.db.repositories.work import hold_to_act, user_role
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.money import ZERO
 from medbill_tui.records.credits import CreditRow, CreditWorked, VisitOwing
+from medbill_tui.records.work import LeaseTerms
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 from medbill_tui.services.users import require
@@ -50,11 +51,19 @@ class CreditService:
     payer); None: read it from `app_user` at the time of the refund.
     """
 
-    def __init__(self, engine: Engine, clock: Clock, actor: str, role: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        actor: str,
+        role: str | None = None,
+        lease: LeaseTerms | None = None,
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
         self.role = role
+        self.lease = lease or LeaseTerms()
 
     @translate_errors
     def open_items(self, limit: int = 500) -> list[CreditRow]:
@@ -208,8 +217,10 @@ class CreditService:
         return done
 
     def _open_credit(self, conn: Connection, work_item_id: int) -> repo.CreditState:
-        """The locked item, open and still in credit; a gone credit is closed (`_Gone`)."""
+        """The locked item, held by the acting user (LeaseHeld: someone else's), open and
+        still in credit; a gone credit is closed (`_Gone`)."""
         state = repo.lock_credit(conn, work_item_id)
+        hold_to_act(conn, work_item_id, self.actor, self.lease)
         if state.status != "open":
             raise repo.CreditRefused(
                 f"credit item {work_item_id} is already {state.status}; nothing changed"

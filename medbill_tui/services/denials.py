@@ -1,4 +1,7 @@
-"""Working the denials list: each action is one transaction and closes or updates the item."""
+"""Working the denials list: each action is one transaction and closes or updates the item.
+
+Each action first holds the item for the acting user in its own transaction (`hold_to_act`:
+theirs, or free and taken now); a denial someone else holds is refused (`LeaseHeld`)."""
 
 from __future__ import annotations
 
@@ -16,11 +19,13 @@ from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.outbox import store_appeal_letter
 from medbill_tui.db.repositories.reference import carc_description, practice_address
 from medbill_tui.db.repositories.users import find_user
+from medbill_tui.db.repositories.work import hold_claim_items, hold_to_act
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.domain.us_format import phone_text, us_date, zip_text
 from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records.detail import DenialDetail
 from medbill_tui.records.outbox import UnwrittenFile
+from medbill_tui.records.work import LeaseTerms
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import record_view
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
@@ -51,6 +56,7 @@ class DenialService:
         write_off_limit: Decimal = Decimal("100.00"),
         supervisor: bool = False,
         may_override_contractual: bool = False,
+        lease: LeaseTerms | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -59,16 +65,23 @@ class DenialService:
         self.write_off_limit = write_off_limit
         self.supervisor = supervisor
         self.may_override_contractual = may_override_contractual
+        self.lease = lease or LeaseTerms()
 
     def _do(self, work_item_id: int, action: Callable[[Connection, repo.DenialContext], T]) -> T:
         def work(session: Session) -> T:
             conn = session.connection()
             try:
-                return action(conn, repo.load_denial(conn, work_item_id))
+                return action(conn, self._held(conn, work_item_id))
             except repo.DenialRefused as exc:
                 raise DenialActionRefused(sentence(exc)) from None
 
         return run_in_transaction(self.engine, work)
+
+    def _held(self, conn: Connection, work_item_id: int) -> repo.DenialContext:
+        """The denial, locked, and held by the acting user (LeaseHeld when someone else's)."""
+        ctx = repo.load_denial(conn, work_item_id)
+        hold_to_act(conn, work_item_id, self.actor, self.lease)
+        return ctx
 
     @translate_errors
     def detail(self, work_item_id: int) -> DenialDetail:
@@ -138,7 +151,13 @@ class DenialService:
     def resubmit(self, work_item_id: int) -> str:
         """A corrected claim (replacement when the payer knows the original) ready to send."""
         today = self.clock.today()
-        return self._do(work_item_id, lambda conn, ctx: repo.resubmit(conn, ctx, self.actor, today))
+
+        def action(conn: Connection, ctx: repo.DenialContext) -> str:
+            # the corrected claim closes every open item of the claim: all must be ours or free
+            hold_claim_items(conn, ctx.claim_id, self.actor, self.lease)
+            return repo.resubmit(conn, ctx, self.actor, today)
+
+        return self._do(work_item_id, action)
 
     @translate_errors
     def appeal(self, work_item_id: int, argument: str = "") -> Path:
@@ -204,7 +223,7 @@ class DenialService:
         def work(session: Session, files: AttemptFiles) -> Path:
             conn = session.connection()
             try:
-                return action(conn, repo.load_denial(conn, work_item_id), files)
+                return action(conn, self._held(conn, work_item_id), files)
             except repo.DenialRefused as exc:
                 raise DenialActionRefused(sentence(exc)) from None
 

@@ -12,6 +12,7 @@ from medbill_tui.db.repositories.claims import refresh_ready_replacement, refres
 from medbill_tui.db.repositories.drafts import delete_draft
 from medbill_tui.db.repositories.fees import fee_for, payer_id_for_coverage
 from medbill_tui.db.repositories.scrub_input import DbCodeBook
+from medbill_tui.db.repositories.work import hold_claim_items
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.encounter_form import merge_findings, parse_form
 from medbill_tui.domain.scrubber import scrub
@@ -24,6 +25,7 @@ from medbill_tui.records.forms import (
     ProviderOption,
     SavedEncounter,
 )
+from medbill_tui.records.work import LeaseTerms
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.audit import viewing
 from medbill_tui.services.conflicts import Conflict, conflict_words, form_conflict
@@ -62,10 +64,14 @@ EDITABLE = ("unbilled", "hold")
 class EncounterService:
     """Everything the charge-entry screen asks for. Blocking: call from a thread worker."""
 
-    def __init__(self, engine: Engine, clock: Clock, actor: str) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock, actor: str, lease: LeaseTerms | None = None
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
+        self.lease = lease or LeaseTerms()
+        """A save that fixes a rejected claim closes its rejection: held like any action."""
 
     @translate_errors
     def find_patients(self, query: str, limit: int = 20) -> tuple[PatientHit, ...]:
@@ -169,6 +175,7 @@ class EncounterService:
                 self._conflict(conn, form, loaded, exc)
             rejected = repo.rejected_claim(conn, eid)
             if rejected is not None:
+                hold_claim_items(conn, rejected, self.actor, self.lease, ("rejection",))
                 refresh_rejected_claim(conn, rejected, self.actor)
             corrected = repo.ready_replacement(conn, eid)
             if corrected is not None:

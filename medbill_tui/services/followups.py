@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import denials as denial_repo
 from medbill_tui.db.repositories import followups as repo
+from medbill_tui.db.repositories.work import hold_to_act
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.followup import (
     DENIAL_WARNING_DAYS,
@@ -25,6 +26,7 @@ from medbill_tui.records.followups import (
     PayerCall,
 )
 from medbill_tui.records.queues import Cursor, Page, QueueFilter, Timers
+from medbill_tui.records.work import LeaseTerms
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
@@ -48,12 +50,18 @@ class FollowupService:
     """
 
     def __init__(
-        self, engine: Engine, clock: Clock, actor: str, timers: Timers | None = None
+        self,
+        engine: Engine,
+        clock: Clock,
+        actor: str,
+        timers: Timers | None = None,
+        lease: LeaseTerms | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
         self.timers = timers or Timers()
+        self.lease = lease or LeaseTerms()
 
     def _write(self, work: Callable[[Connection], T]) -> T:
         def unit(session: Session) -> T:
@@ -99,6 +107,9 @@ class FollowupService:
             note_id = repo.add_note(conn, target, self.actor, text)
             if next_on is None:
                 return FollowupSaved(note_id, None, None, False)
+            existing = repo.open_followup(conn, target)
+            if existing is not None:  # moving it changes the item: it must be ours or free
+                hold_to_act(conn, existing, self.actor, self.lease)
             item_id, moved = repo.schedule(conn, target, self.actor, next_on, text, today)
             return FollowupSaved(note_id, item_id, next_on, moved)
 
@@ -112,6 +123,7 @@ class FollowupService:
 
         def work(conn: Connection) -> FollowupDone:
             ctx = repo.load_item(conn, work_item_id)
+            hold_to_act(conn, work_item_id, self.actor, self.lease)
             if ctx.status != "open":
                 when = f" on {ctx.closed_at}" if ctx.closed_at else ""
                 raise repo.FollowupRefused(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import unmatched as repo
+from medbill_tui.db.repositories.work import hold_to_act
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.records.queues import Cursor, Page
 from medbill_tui.records.unmatched import (
@@ -15,6 +16,7 @@ from medbill_tui.records.unmatched import (
     UnmatchedPayment,
     UnmatchedRow,
 )
+from medbill_tui.records.work import LeaseTerms
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.runtime.denial_rules import active_rules
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
@@ -33,10 +35,13 @@ class UnmatchedRefused(ServiceError):
 class UnmatchedService:
     """List, match and close unmatched remittances. Blocking: call from a worker."""
 
-    def __init__(self, engine: Engine, clock: Clock, actor: str) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock, actor: str, lease: LeaseTerms | None = None
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
+        self.lease = lease or LeaseTerms()
 
     def _read(self, work: Callable[[Connection], T]) -> T:
         with read_connection(self.engine) as conn:
@@ -45,10 +50,14 @@ class UnmatchedService:
             except repo.MatchRefused as exc:
                 raise UnmatchedRefused(sentence(exc)) from None
 
-    def _write(self, work: Callable[[Connection], T]) -> T:
+    def _write(self, work_item_id: int, work: Callable[[Connection], T]) -> T:
+        """Run `work` on the item held by the acting user (LeaseHeld: someone else's)."""
+
         def unit(session: Session) -> T:
+            conn = session.connection()
             try:
-                return work(session.connection())
+                hold_to_act(conn, work_item_id, self.actor, self.lease)
+                return work(conn)
             except repo.MatchRefused as exc:
                 raise UnmatchedRefused(sentence(exc)) from None
 
@@ -89,6 +98,7 @@ class UnmatchedService:
         or was paid more than it charged, or the claim's payer is not the remittance's payer
         (unless `allow_other_payer`: the biller confirmed it)."""
         return self._write(
+            work_item_id,
             lambda conn: repo.post_to_claim(
                 conn,
                 work_item_id,
@@ -96,7 +106,7 @@ class UnmatchedService:
                 self.actor,
                 active_rules(),
                 allow_other_payer=allow_other_payer,
-            )
+            ),
         )
 
     @translate_errors
@@ -105,5 +115,6 @@ class UnmatchedService:
         if not reason.strip():
             raise UnmatchedRefused("Give a reason for closing it")
         self._write(
-            lambda conn: repo.close_not_ours(conn, work_item_id, self.actor, reason.strip())
+            work_item_id,
+            lambda conn: repo.close_not_ours(conn, work_item_id, self.actor, reason.strip()),
         )

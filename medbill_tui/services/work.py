@@ -2,6 +2,9 @@
 `release`, `renew`, `reassign` (supervisors) change the lease. Each call is one transaction
 with its audit row; a refusal changes nothing.
 
+A lease records where it was taken (`source`: 'cli', or the app session's id): `release_mine`
+frees only what this session took, so items taken on the command line outlive an app session.
+
 Finishing an item (the denial, rejection, follow-up and unmatched actions that close it) clears
 its owner and lease in the closing transaction; an expired lease needs no job: `next` treats
 the item as free.
@@ -16,11 +19,13 @@ from medbill_tui.db.repositories import work as repo
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.records.work import (
+    CLI_SOURCE,
     QUEUE_KINDS,
+    REASSIGNED_SOURCE,
+    LeaseTerms,
     Released,
     WorkLease,
     nothing_free_words,
-    until_words,
 )
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
@@ -50,7 +55,8 @@ class WorkService:
     """Claiming work items with leases. Blocking: call from a worker.
 
     `role` is the acting user's (`domain/roles.py` `can(role, "reassign-work")` decides who
-    may reassign); None: read it from `app_user` at the time of the reassignment.
+    may reassign); None: read it from `app_user` at the time of the reassignment. `source`:
+    where this user's leases are taken ('cli', or the app session's id).
     """
 
     def __init__(
@@ -61,12 +67,14 @@ class WorkService:
         lease_minutes: int = 30,
         *,
         role: str | None,
+        source: str = CLI_SOURCE,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
         self.lease_minutes = lease_minutes
         self.role = role
+        self.terms = LeaseTerms(source, lease_minutes)
 
     def _write(self, work: Callable[[Connection], T]) -> T:
         def unit(session: Session) -> T:
@@ -85,7 +93,7 @@ class WorkService:
         today = self.clock.today()
 
         def work(conn: Connection) -> WorkLease | None:
-            item = repo.take_next(conn, kind, self.actor, self.lease_minutes, today)
+            item = repo.take_next(conn, kind, self.actor, self.terms, today)
             if item is None:
                 return None
             record_audit(
@@ -126,7 +134,7 @@ class WorkService:
             if item.holder is None:
                 return Released(work_item_id, False, f"Item {work_item_id} is not held by anyone")
             if item.holder != self.actor:
-                held = self._held_words(item)
+                held = item.held_words()
                 return Released(
                     work_item_id,
                     False,
@@ -140,17 +148,22 @@ class WorkService:
 
     @translate_errors
     def renew(self, work_item_id: int) -> WorkLease:
-        """Extend the acting user's lease by the lease length from now. An item whose lease
-        passed is taken again if nobody else took it; someone else's or a closed one is
-        refused."""
+        """Extend the acting user's own lease by the lease length from now. An item nobody
+        holds (its lease passed, or it was never taken), someone else's or a closed one is
+        refused, saying why."""
 
         def work(conn: Connection) -> WorkLease:
             item = self._open_item(conn, work_item_id)
-            if item.holder is not None and item.holder != self.actor:
+            if item.holder is None:
                 raise repo.WorkRefused(
-                    f"item {work_item_id} is held by {self._held_words(item)}; nothing changed"
+                    f"item {work_item_id} is not held by anyone (take it with `work next` "
+                    "or by acting on it); nothing changed"
                 )
-            repo.set_lease(conn, work_item_id, self.actor, self.lease_minutes)
+            if item.holder != self.actor:
+                raise repo.WorkRefused(
+                    f"item {work_item_id} is held by {item.held_words()}; nothing changed"
+                )
+            repo.extend_lease(conn, work_item_id, self.lease_minutes)
             record_audit(
                 conn,
                 self.actor,
@@ -181,7 +194,7 @@ class WorkService:
                 raise repo.WorkRefused(f"the user {login!r} is disabled; nothing changed")
             item = self._open_item(conn, work_item_id)
             before = item.holder or "nobody"
-            repo.set_lease(conn, work_item_id, login, self.lease_minutes)
+            repo.set_lease(conn, work_item_id, login, self.lease_minutes, REASSIGNED_SOURCE)
             record_audit(
                 conn,
                 self.actor,
@@ -195,14 +208,18 @@ class WorkService:
         return self._write(work)
 
     @translate_errors
-    def release_mine(self, kinds: tuple[str, ...] | None = None) -> list[int]:
-        """Free every item (of `kinds`, default all) the acting user holds: their session is
-        ending, or they came back to a work list. The ids."""
+    def release_mine(
+        self, kinds: tuple[str, ...] | None = None, why: str = "session ended"
+    ) -> list[int]:
+        """Free every item (of `kinds`, default all) the acting user holds from leases this
+        session took (their session is ending, or they went back to a work list: `why`, for
+        the audit). Leases taken elsewhere (the command line, another session) stay. The
+        ids."""
 
         def work(conn: Connection) -> list[int]:
-            ids = repo.release_all(conn, self.actor, kinds)
+            ids = repo.release_all(conn, self.actor, self.terms.source, kinds)
             for item in ids:
-                record_audit(conn, self.actor, "work-release", "work_item", item, "session ended")
+                record_audit(conn, self.actor, "work-release", "work_item", item, why)
             return ids
 
         return self._write(work)
@@ -214,12 +231,6 @@ class WorkService:
         if item.status != "open":
             raise repo.WorkRefused(f"item {work_item_id} is already {item.status}; nothing changed")
         return item
-
-    @staticmethod
-    def _held_words(item: repo.ItemState) -> str:
-        if item.lease_until is None:
-            return str(item.holder)
-        return f"{item.holder} until {until_words(item.lease_until)}"
 
     def _role(self, conn: Connection) -> str | None:
         if self.role is not None:

@@ -109,16 +109,19 @@ def test_release_frees_only_your_own_item(demo_engine: Engine) -> None:
         alice.release(10**9)
 
 
-def test_renew_extends_your_lease_and_refuses_someone_elses(demo_engine: Engine) -> None:
+def test_renew_extends_only_your_own_lease(demo_engine: Engine) -> None:
     alice, bob = service(demo_engine, "alice"), service(demo_engine, "bob")
     taken = alice.next("denials")
     assert taken is not None
-    expire(demo_engine, taken.work_item_id)
-    renewed = alice.renew(taken.work_item_id)  # nobody took it meanwhile: alice keeps it
+    renewed = alice.renew(taken.work_item_id)
     assert renewed.owner == "alice" and renewed.lease_until > taken.lease_until
     with pytest.raises(WorkRefused, match="held by alice"):
         bob.renew(taken.work_item_id)
     assert item_row(demo_engine, taken.work_item_id) == ("alice", True)
+    expire(demo_engine, taken.work_item_id)
+    with pytest.raises(WorkRefused, match="not held by anyone"):  # renewing never takes
+        alice.renew(taken.work_item_id)
+    assert item_row(demo_engine, taken.work_item_id) == ("alice", False)
 
 
 def test_finishing_a_denial_clears_owner_and_lease(demo_engine: Engine, tmp_path: Path

@@ -64,7 +64,8 @@ def add_note(conn: Connection, target: Target, actor: str, body: str) -> int:
     return write_note(conn, target.entity, target.entity_id, actor, body)
 
 
-def _open_item(conn: Connection, target: Target) -> int | None:
+def open_followup(conn: Connection, target: Target) -> int | None:
+    """The claim's or account's open follow-up item, locked; None when it has none."""
     where = "claim_id = :c" if target.claim_id is not None else "claim_id IS NULL"
     found = conn.execute(
         text(f"""SELECT id FROM work_item
@@ -80,7 +81,7 @@ def schedule(
 ) -> tuple[int, bool]:
     """Create the open follow-up of the claim or account, or move it to `due_on`; the acting
     user becomes its owner. Returns (work item id, moved)."""
-    existing = _open_item(conn, target)
+    existing = open_followup(conn, target)
     if existing is not None:
         conn.execute(
             text("UPDATE work_item SET due_on = :d, owner = :o, detail = :w WHERE id = :id"),

@@ -9,16 +9,26 @@ with no lease (whoever scheduled it); that is an assignment, not a hold.
 `FOR UPDATE SKIP LOCKED` (rows another transaction is taking are passed over, never waited
 for; a row someone else leased meanwhile fails the re-checked WHERE), and the UPDATE around it
 sets the owner and lease in the same transaction.
+
+Every action on an item goes through `hold_to_act` (or `hold_claim_items` for an action on a
+claim, which changes its open items): in the action's own transaction the item row is locked
+and must be the actor's, or free (then it is taken for them); someone else's is refused with
+`LeaseHeld` and the transaction changes nothing. A lease records where it was taken
+(`lease_source`: 'cli' or an app session's id), so a session that ends frees only its own;
+the column means nothing once the lease is gone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Row, bindparam, text
 
-from medbill_tui.records.work import WorkLease
+from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.errors import LeaseHeld
+from medbill_tui.records.work import LeaseTerms, WorkLease, until_words
 
 HELD_SQL = "w.owner IS NOT NULL AND w.lease_until > now()"
 """True while the item's lease holds (alias `w`)."""
@@ -58,17 +68,31 @@ class ItemState:
     owner: str | None
     holder: str | None
     lease_until: datetime | None
+    claim_no: str | None = None
+
+    @property
+    def label(self) -> str:
+        """'claim C100080', else 'item 17'."""
+        return f"claim {self.claim_no}" if self.claim_no else f"item {self.work_item_id}"
+
+    def held_words(self) -> str:
+        """'raj until 14:05' (the holder and, when known, until when)."""
+        if self.lease_until is None:
+            return str(self.holder)
+        return f"{self.holder} until {until_words(self.lease_until)}"
 
 
-def take_next(conn: Connection, kind: str, actor: str, minutes: int, today: date) -> int | None:
-    """Lease the next free open item of `kind` to `actor` for `minutes`; its id, or None when
+def take_next(
+    conn: Connection, kind: str, actor: str, terms: LeaseTerms, today: date
+) -> int | None:
+    """Lease the next free open item of `kind` to `actor` on `terms`; its id, or None when
     every open item is held, resting until a follow-up date after `today` (follow-ups: not due
-    by `today`), or was handed to `actor` within the last `minutes`."""
+    by `today`), or was handed to `actor` within the lease's length."""
     extra, order = _ORDER[kind]
     found = conn.execute(
         text(f"""UPDATE work_item w
                  SET owner = :actor, lease_until = now() + make_interval(mins => :minutes),
-                     last_taken_by = :actor, last_taken_at = now()
+                     lease_source = :source, last_taken_by = :actor, last_taken_at = now()
                  FROM (SELECT id FROM work_item
                        WHERE kind = :kind AND status = 'open' AND {_TAKEABLE} {extra}
                        ORDER BY {order}
@@ -76,7 +100,13 @@ def take_next(conn: Connection, kind: str, actor: str, minutes: int, today: date
                        FOR UPDATE SKIP LOCKED) pick
                  WHERE w.id = pick.id
                  RETURNING w.id"""),
-        {"actor": actor, "minutes": minutes, "kind": kind, "today": today},
+        {
+            "actor": actor,
+            "minutes": terms.minutes,
+            "source": terms.source,
+            "kind": kind,
+            "today": today,
+        },
     ).scalar_one_or_none()
     return None if found is None else int(found)
 
@@ -103,29 +133,109 @@ def why_nothing_free(
     return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
 
-def lock_item(conn: Connection, work_item_id: int) -> ItemState:
-    """Lock one work item (WorkRefused when there is none with that id)."""
-    row = conn.execute(
-        text(f"""SELECT w.id, w.kind, w.status, w.owner, w.lease_until,
+_LOCK_SQL = f"""SELECT w.id, w.kind, w.status, w.owner, w.lease_until, c.claim_no,
                         {HOLDER_SQL} AS holder
-                 FROM work_item w WHERE w.id = :id FOR UPDATE"""),
-        {"id": work_item_id},
-    ).one_or_none()
-    if row is None:
-        raise WorkRefused(f"there is no work item {work_item_id}")
+                 FROM work_item w LEFT JOIN claim c ON c.id = w.claim_id"""
+
+
+def _state(row: Row[Any]) -> ItemState:
     return ItemState(
-        int(row.id), str(row.kind), str(row.status), row.owner, row.holder, row.lease_until
+        int(row.id),
+        str(row.kind),
+        str(row.status),
+        row.owner,
+        row.holder,
+        row.lease_until,
+        row.claim_no,
     )
 
 
-def set_lease(conn: Connection, work_item_id: int, owner: str, minutes: int) -> None:
-    """Give the item to `owner` for `minutes` from now."""
+def _lock_one(conn: Connection, work_item_id: int) -> ItemState | None:
+    row = conn.execute(
+        text(f"{_LOCK_SQL} WHERE w.id = :id FOR UPDATE OF w"), {"id": work_item_id}
+    ).one_or_none()
+    return None if row is None else _state(row)
+
+
+def lock_item(conn: Connection, work_item_id: int) -> ItemState:
+    """Lock one work item (WorkRefused when there is none with that id)."""
+    item = _lock_one(conn, work_item_id)
+    if item is None:
+        raise WorkRefused(f"there is no work item {work_item_id}")
+    return item
+
+
+def hold_to_act(
+    conn: Connection, work_item_id: int, actor: str, terms: LeaseTerms
+) -> ItemState | None:
+    """Lock the item for an action by `actor` in the action's transaction: it is theirs, or
+    free and now taken for them on `terms` (audited); someone else's is refused (`LeaseHeld`,
+    naming who and until when). A closed item holds no lease, and a missing one (None) none
+    either: the action judges them in its own words."""
+    item = _lock_one(conn, work_item_id)
+    if item is None:
+        return None
+    _hold(conn, item, actor, terms)
+    return item
+
+
+def hold_claim_items(
+    conn: Connection,
+    claim_id: int,
+    actor: str,
+    terms: LeaseTerms,
+    kinds: tuple[str, ...] | None = None,
+) -> None:
+    """`hold_to_act` for every open item (of `kinds`, default all) of a claim: an action on
+    the claim changes or closes them. Locked in id order; refused as a whole when anyone
+    else holds one."""
+    only = " AND w.kind IN :kinds" if kinds else ""
+    statement = text(
+        f"{_LOCK_SQL} WHERE w.claim_id = :c AND w.status = 'open'{only} ORDER BY w.id "
+        "FOR UPDATE OF w"
+    )
+    params: dict[str, object] = {"c": claim_id}
+    if kinds:
+        statement = statement.bindparams(bindparam("kinds", expanding=True))
+        params["kinds"] = list(kinds)
+    rows = conn.execute(statement, params).all()
+    items = [_state(row) for row in rows]
+    for item in items:
+        _refuse_if_held_by_another(item, actor)
+    for item in items:
+        _hold(conn, item, actor, terms)
+
+
+def _refuse_if_held_by_another(item: ItemState, actor: str) -> None:
+    if item.status == "open" and item.holder is not None and item.holder != actor:
+        label = item.label[:1].upper() + item.label[1:]
+        raise LeaseHeld(f"{label} is held by {item.held_words()}; nothing changed")
+
+
+def _hold(conn: Connection, item: ItemState, actor: str, terms: LeaseTerms) -> None:
+    _refuse_if_held_by_another(item, actor)
+    if item.status != "open" or item.holder == actor:
+        return
+    set_lease(conn, item.work_item_id, actor, terms.minutes, terms.source)
+    record_audit(conn, actor, "work-take", "work_item", item.work_item_id, "to act on it")
+
+
+def set_lease(conn: Connection, work_item_id: int, owner: str, minutes: int, source: str) -> None:
+    """Give the item to `owner` for `minutes` from now, taken at `source`."""
     conn.execute(
         text(
-            "UPDATE work_item SET owner = :o, "
+            "UPDATE work_item SET owner = :o, lease_source = :s, "
             "lease_until = now() + make_interval(mins => :m) WHERE id = :id"
         ),
-        {"o": owner, "m": minutes, "id": work_item_id},
+        {"o": owner, "s": source, "m": minutes, "id": work_item_id},
+    )
+
+
+def extend_lease(conn: Connection, work_item_id: int, minutes: int) -> None:
+    """Keep the holder's lease `minutes` from now (where it was taken does not change)."""
+    conn.execute(
+        text("UPDATE work_item SET lease_until = now() + make_interval(mins => :m) WHERE id = :id"),
+        {"m": minutes, "id": work_item_id},
     )
 
 
@@ -137,13 +247,17 @@ def clear_lease(conn: Connection, work_item_id: int) -> None:
     )
 
 
-def release_all(conn: Connection, actor: str, kinds: tuple[str, ...] | None = None) -> list[int]:
-    """Free every open item (of `kinds`, default all) `actor` holds; their ids."""
+def release_all(
+    conn: Connection, actor: str, source: str, kinds: tuple[str, ...] | None = None
+) -> list[int]:
+    """Free every open item (of `kinds`, default all) `actor` holds from a lease taken at
+    `source` (an app session: what it took); their ids."""
     only = " AND w.kind IN :kinds" if kinds else ""
     statement = text(f"""UPDATE work_item w SET owner = NULL, lease_until = NULL
-                         WHERE w.status = 'open' AND w.owner = :a AND {HELD_SQL}{only}
+                         WHERE w.status = 'open' AND w.owner = :a AND w.lease_source = :s
+                           AND {HELD_SQL}{only}
                          RETURNING w.id""")
-    params: dict[str, object] = {"a": actor}
+    params: dict[str, object] = {"a": actor, "s": source}
     if kinds:
         statement = statement.bindparams(bindparam("kinds", expanding=True))
         params["kinds"] = list(kinds)

@@ -58,6 +58,8 @@ class WorkItem(Base):
     owner: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_source: Mapped[str | None] = mapped_column(String(40))
+    """Where the lease was taken: 'cli', or the app session that frees it when it ends."""
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     category: Mapped[str | None] = mapped_column(String(20))
     """Denials: the routing rules' category (eligibility, coding, ...)."""
