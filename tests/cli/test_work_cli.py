@@ -108,3 +108,30 @@ def test_reassign_is_for_supervisors(demo_engine: Engine, role: str) -> None:
         assert json.loads(result.stdout)["owner"] == "carol" and owner == "carol"
         nobody = medbill("work", "reassign", str(item), "nobody", url=url, **TODAY)
         assert nobody.returncode == 1 and "no user 'nobody' here" in nobody.stderr
+
+
+def test_renew_renews_only_your_own_lease_and_a_held_claim_is_not_corrected(
+    demo_engine: Engine,
+) -> None:
+    url = url_of(demo_engine)
+    first, second = open_denials(demo_engine)[:2]
+    nobody = medbill("work", "renew", str(first), url=url, **TODAY)
+    assert nobody.returncode == 1 and "is not held by anyone" in nobody.stderr
+    assert medbill("work", "next", "denials", url=url, **TODAY).returncode == 0  # takes `first`
+    mine = medbill("work", "renew", str(first), url=url, **TODAY)
+    assert mine.returncode == 0 and f"held by {TEST_LOGIN}" in mine.stdout
+    with demo_engine.begin() as conn:
+        insert_user(conn, "raj", "biller")
+        conn.execute(text("UPDATE work_item SET owner = 'raj', lease_source = 'cli', "
+                          "lease_until = now() + interval '1 hour' WHERE id = :id"),
+                     {"id": second})  # fmt: skip
+        claim_no, claims = conn.execute(text(
+            "SELECT c.claim_no, (SELECT count(*) FROM claim) FROM work_item w "
+            "JOIN claim c ON c.id = w.claim_id WHERE w.id = :id"), {"id": second},
+        ).one()  # fmt: skip
+    theirs = medbill("work", "renew", str(second), url=url, **TODAY)
+    assert theirs.returncode == 1 and "is held by raj until" in theirs.stderr
+    refused = medbill("claims", "correct", claim_no, url=url, **TODAY)
+    assert refused.returncode == 1 and f"Claim {claim_no} is held by raj until" in refused.stderr
+    with demo_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM claim")).scalar_one() == claims

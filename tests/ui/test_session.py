@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.services import Services
+from medbill_tui.services.work import WorkService
 from medbill_tui.shell.app import MedbillApp
 from tests.conftest import PgCluster
 from tests.ui.conftest import NoteSpy, settle
@@ -21,12 +22,14 @@ from tests.ui.test_drafts import database_gone, drafts
 from tests.ui.test_encounter_entry import entry, insured_patient, open_new_entry
 
 
-async def test_idle_logs_out_and_frees_held_work(
+async def test_idle_logs_out_and_frees_the_work_the_session_took(
     make_app: Callable[..., MedbillApp], demo_engine: Engine
 ) -> None:
     app = make_app(idle_minutes=0.01)  # 0.6 s without a key
     lease = app.services.work.next("denials")  # before: the logoff may come while it settles
-    assert lease is not None
+    cli = WorkService(demo_engine, app.services.clock, app.services.actor, role="biller")
+    by_cli = cli.next("denials")  # the same login on the command line: not the session's
+    assert lease is not None and by_cli is not None
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for _ in range(150):  # a generous deadline, not a timing
@@ -37,7 +40,11 @@ async def test_idle_logs_out_and_frees_held_work(
     with demo_engine.connect() as conn:
         owner = conn.execute(text("SELECT owner FROM work_item WHERE id = :i"),
                              {"i": lease.work_item_id}).scalar_one()  # fmt: skip
+        cli_owner = conn.execute(text("SELECT owner FROM work_item WHERE id = :i "
+                                      "AND lease_until > now()"),
+                                 {"i": by_cli.work_item_id}).scalar_one()  # fmt: skip
     assert owner is None
+    assert cli_owner == app.services.actor  # a CLI lease outlives the app session
 
 
 async def test_keys_keep_the_session_alive(make_app: Callable[..., MedbillApp]) -> None:

@@ -170,9 +170,10 @@ def close(conn: Connection, ctx: ItemContext, actor: str, outcome: str) -> None:
 
 
 def move(conn: Connection, ctx: ItemContext, actor: str, due_on: date) -> None:
-    """Give an open item a new due date (the acting user becomes its owner)."""
+    """Give an open item a new due date (the acting user becomes its owner): done with it
+    until then, so its lease ends."""
     conn.execute(
-        text("UPDATE work_item SET due_on = :d, owner = :o WHERE id = :id"),
+        text("UPDATE work_item SET due_on = :d, owner = :o, lease_until = NULL WHERE id = :id"),
         {"d": due_on, "o": actor, "id": ctx.work_item_id},
     )
     record_audit(conn, actor, "followup-move", "work_item", ctx.work_item_id, f"due {due_on}")
