@@ -187,8 +187,8 @@ def hold_claim_items(
     kinds: tuple[str, ...] | None = None,
 ) -> None:
     """`hold_to_act` for every open item (of `kinds`, default all) of a claim: an action on
-    the claim changes or closes them. Locked in id order; refused as a whole when anyone
-    else holds one."""
+    the claim changes or closes them. Locked in id order; refused when anyone else holds
+    one."""
     only = " AND w.kind IN :kinds" if kinds else ""
     statement = text(
         f"{_LOCK_SQL} WHERE w.claim_id = :c AND w.status = 'open'{only} ORDER BY w.id "
@@ -198,12 +198,8 @@ def hold_claim_items(
     if kinds:
         statement = statement.bindparams(bindparam("kinds", expanding=True))
         params["kinds"] = list(kinds)
-    rows = conn.execute(statement, params).all()
-    items = [_state(row) for row in rows]
-    for item in items:
-        _refuse_if_held_by_another(item, actor)
-    for item in items:
-        _hold(conn, item, actor, terms)
+    for row in conn.execute(statement, params).all():
+        _hold(conn, _state(row), actor, terms)  # a refusal rolls back what was taken before
 
 
 def _refuse_if_held_by_another(item: ItemState, actor: str) -> None:
