@@ -123,7 +123,9 @@ def check_database_url(url: str) -> str:
         raise ConfigError("DATABASE_URL is not a URL; write postgresql://USER@HOST/DATABASE")
     if scheme.lower() not in _SCHEMES:
         shown = scheme if scheme.replace("+", "").isalnum() else "?"
-        raise ConfigError(f"DATABASE_URL has the scheme {shown!r}; use postgresql://")
+        raise ConfigError(
+            f"DATABASE_URL must point at PostgreSQL, not {shown!r}; write postgresql://"
+        )
     try:
         parts = urlsplit(url)
     except ValueError:  # an unbalanced [ in the host

@@ -15,7 +15,7 @@ SECRET = "pw-s3cret"
     ("url", "says"),
     [
         (f"postgresql://ann:{SECRET}@db.example:notaport/medbill", "port"),
-        (f"mysql://ann:{SECRET}@db.example/medbill", "scheme 'mysql'"),
+        (f"mysql://ann:{SECRET}@db.example/medbill", "PostgreSQL, not 'mysql'"),
         (f"postgresql://ann:{SECRET}@db.example:5432", "names no database"),
     ],
 )
