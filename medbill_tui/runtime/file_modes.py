@@ -72,7 +72,8 @@ def give_to_team(path: Path) -> None:
 
 def others_can_read(roots: Iterable[Path], *, limit: int = 1000) -> list[Path]:
     """Files and folders under `roots` (the roots included) that accounts outside the owner
-    and group may read, at most `limit` of them; symbolic links are not followed."""
+    and group may read, at most `limit` of them; symbolic links are not followed, and a
+    server's socket (0777 by design, guarded by its folder) is not a file to read."""
     found: list[Path] = []
     seen: set[Path] = set()
     for root in roots:
@@ -84,7 +85,8 @@ def others_can_read(roots: Iterable[Path], *, limit: int = 1000) -> list[Path]:
                 mode = path.lstat().st_mode
             except OSError:
                 continue
-            if not stat.S_ISLNK(mode) and mode & stat.S_IROTH:
+            readable = stat.S_ISREG(mode) or stat.S_ISDIR(mode)  # not links, not sockets
+            if readable and mode & stat.S_IROTH:
                 found.append(path)
                 if len(found) >= limit:
                     return found
