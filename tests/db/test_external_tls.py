@@ -84,14 +84,8 @@ def as_server(*argv: str, cwd: Path) -> None:
     assert ran.returncode == 0, ran.stderr + (log.read_text() if log.exists() else "")
 
 
-@pytest.fixture
-def tls_server() -> Iterator[TlsServer]:
-    if shutil.which("openssl") is None:
-        pytest.skip("needs openssl to make the test CA")
-    bin_path = postgres_with_tls()
-    if bin_path is None:
-        pytest.skip("needs a PostgreSQL built with TLS (apt-get install postgresql)")
-    root = Path(tempfile.mkdtemp(prefix="mbtls", dir="/tmp"))
+def start_tls_server(root: Path, bin_path: Path) -> TlsServer:
+    """initdb, TLS on, loopback only, one SCRAM login role `ann` owning `medbill`."""
     root.chmod(0o755)  # the server's account (pgserver, when run as root) passes through
     make_certificates(root)
     pgdata = root / "pg"
@@ -123,12 +117,25 @@ def tls_server() -> Iterator[TlsServer]:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f"CREATE ROLE ann LOGIN PASSWORD '{SECRET}'"))
             conn.execute(text("CREATE DATABASE medbill OWNER ann"))
-        admin.dispose()
-        yield TlsServer(port, root / "ca.crt", root / "wrong-ca.crt")
     finally:
         admin.dispose()
-        as_server(str(bin_path / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "-w", "stop",
-                  cwd=root)  # fmt: skip
+    return TlsServer(port, root / "ca.crt", root / "wrong-ca.crt")
+
+
+@pytest.fixture
+def tls_server() -> Iterator[TlsServer]:
+    if shutil.which("openssl") is None:
+        pytest.skip("needs openssl to make the test CA")
+    bin_path = postgres_with_tls()
+    if bin_path is None:
+        pytest.skip("needs a PostgreSQL built with TLS (apt-get install postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="mbtls", dir="/tmp"))
+    try:
+        yield start_tls_server(root, bin_path)
+    finally:
+        if (root / "pg" / "postmaster.pid").exists():
+            as_server(str(bin_path / "pg_ctl"), "-D", str(root / "pg"), "-m", "immediate",
+                      "-w", "stop", cwd=root)  # fmt: skip
         shutil.rmtree(root, ignore_errors=True)
 
 
