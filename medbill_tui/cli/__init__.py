@@ -11,12 +11,14 @@ This module stays light: plain `medbill` paints the app before SQLAlchemy is imp
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `medbill` console script."""
+    os.umask(0o027)  # nothing this process writes is for others; the settings may narrow it
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv:  # the app: no parser needed (`medbill` has no options besides --help)
         from medbill_tui.cli.tui import open_app

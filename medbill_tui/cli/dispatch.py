@@ -31,6 +31,7 @@ from medbill_tui.runtime.bootstrap import (
     identify,
 )
 from medbill_tui.runtime.config import ConfigError, load_settings
+from medbill_tui.runtime.file_modes import restrict_new_files
 from medbill_tui.runtime.logs import configure_logging
 from medbill_tui.services.users import require
 
@@ -199,6 +200,7 @@ def run_command(argv: Sequence[str]) -> int:
         settings = load_settings()
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
+    restrict_new_files(settings.team_group)
     configure_logging(settings, to_file=args.command == "demo")
     if args.command == "server":  # manages the server itself: no connection, no user
         try:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from medbill_tui.cli.common import CommandError
 from medbill_tui.runtime.bootstrap import Runtime
+from medbill_tui.runtime.file_modes import make_folder
 from medbill_tui.services.errors import ServiceError
 from medbill_tui.services.imports import ImportResult, ImportService
 
@@ -128,7 +129,7 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
     except (X12SyntaxError, UnsupportedTransaction, ValueError) as exc:
         raise CommandError(f"{path.name}: {exc}") from None
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        make_folder(out)
         stem = path.stem
         written = []
         for suffix, content in (

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from medbill_tui.db.shared_server import ServerState, server_status, start_server, stop_server
 from medbill_tui.runtime.config import Settings
+from medbill_tui.runtime.file_modes import others_can_read
 
 SYSTEM_DIR = Path("/var/lib/medbill")
 
@@ -23,7 +24,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     actions = parser.add_subparsers(dest="server_command", metavar="ACTION", required=True)
     actions.add_parser("start", help="start it (creating it the first time); print DATABASE_URL")
     actions.add_parser("stop", help="stop it (sessions are disconnected)")
-    actions.add_parser("status", help="running or not, pid, socket, version (exit 1: stopped)")
+    actions.add_parser(
+        "status",
+        help="running or not, pid, socket, version, files others can read (exit 1: stopped)",
+    )
 
 
 def server_dir(settings: Settings) -> Path:
@@ -71,4 +75,22 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     state = server_status(folder)
     print("\n".join(_describe(state)))
+    print("\n".join(_readable_by_others(settings)))
     return 0 if state.running else 1
+
+
+def _readable_by_others(settings: Settings, *, shown: int = 10) -> list[str]:
+    """Warnings for the files and folders under the data, outbox and statements folders that
+    accounts outside the owner and the group may read (PHI must not be)."""
+    roots = [settings.data_dir, settings.outbox]
+    if settings.statements_dir is not None:
+        roots.append(settings.statements_dir)
+    found = others_can_read(roots)
+    if not found:
+        return ["files:   only their owner and group can read the data, outbox and statements"]
+    lines = [f"warning: others can read {path}" for path in found[:shown]]
+    if len(found) > shown:
+        lines.append(f"warning: and {len(found) - shown} more; fix with chmod -R o-rwx")
+    else:
+        lines.append("warning: fix with chmod o-rwx")
+    return lines

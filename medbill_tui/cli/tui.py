@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 def open_app() -> int:
     """Read the settings, open the app and sign in behind its first frame."""
     from medbill_tui.runtime.config import ConfigError, load_settings
+    from medbill_tui.runtime.file_modes import restrict_new_files
     from medbill_tui.runtime.logs import configure_logging
 
     try:
         settings = load_settings()
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
+    restrict_new_files(settings.team_group)
     configure_logging(settings, to_file=True)
     from medbill_tui.shell.app import MedbillApp
 

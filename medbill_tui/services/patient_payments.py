@@ -13,6 +13,7 @@ from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.patient_payments import PaymentRefused, parse_amount, receipt_text
 from medbill_tui.records.payments import PaymentPreview, Receipt
 from medbill_tui.runtime.clock import Clock
+from medbill_tui.runtime.file_modes import make_folder
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ class PatientPaymentService:
         receipt, practice = run_in_transaction(self.engine, work)
         # Written after the commit: the money is posted either way, and a receipt can be
         # printed again from the ledger; a receipt for money never posted would be worse.
-        self.receipts.mkdir(parents=True, exist_ok=True)
+        make_folder(self.receipts)
         path = self.receipts / f"{receipt.kind}_{receipt.account_no}_{receipt.receipt_no}.txt"
         path.write_text(receipt_text(receipt, practice), encoding="utf-8")
         return receipt, path
