@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.encounters import EncounterService
     from medbill_tui.services.followups import FollowupService
     from medbill_tui.services.imports import ImportService
+    from medbill_tui.services.live import LiveService
     from medbill_tui.services.patient_merge import PatientMergeService
     from medbill_tui.services.patient_payments import PatientPaymentService
     from medbill_tui.services.patients import PatientService
@@ -196,6 +197,12 @@ class Services:
         from medbill_tui.services.credits import CreditService
 
         return CreditService(self.engine, self.clock, self.actor, role=self.role)
+
+    @cached_property
+    def live(self) -> LiveService:
+        from medbill_tui.services.live import LiveService
+
+        return LiveService(self.engine)
 
     @cached_property
     def drafts(self) -> DraftService:
