@@ -35,8 +35,8 @@ class ChangeListener:
     def __init__(self, engine: Engine) -> None:
         try:
             proxied = engine.raw_connection()
-        except SQLAlchemyError as exc:
-            raise ListenerLost(str(exc).splitlines()[0]) from None
+        except (SQLAlchemyError, psycopg.Error) as exc:
+            raise ListenerLost(_first_line(exc, "could not connect")) from None
         self._conn: psycopg.Connection[Any] = proxied.driver_connection  # type: ignore[assignment]
         proxied.detach()  # ours until closed: never back in the pool in LISTEN state
         try:
@@ -46,7 +46,7 @@ class ChangeListener:
                 self._conn.execute(f"LISTEN {channel}")
         except psycopg.Error as exc:
             self.close()
-            raise ListenerLost(str(exc).splitlines()[0] if str(exc) else "LISTEN failed") from None
+            raise ListenerLost(_first_line(exc, "LISTEN failed")) from None
 
     def wait(self, timeout: float) -> list[tuple[str, str]]:
         """The notifications (channel, payload) that arrive within `timeout` seconds, with
@@ -76,3 +76,8 @@ def notify_triggers_enabled(conn: Any, table: str, enabled: bool) -> None:
     verb = "ENABLE" if enabled else "DISABLE"
     for trigger in NOTIFY_TRIGGERS[table]:
         conn.execute(f"ALTER TABLE {table} {verb} TRIGGER {trigger}")
+
+
+def _first_line(exc: BaseException, otherwise: str) -> str:
+    words = str(exc).strip()
+    return words.splitlines()[0] if words else otherwise

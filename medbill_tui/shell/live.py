@@ -47,7 +47,9 @@ class ListenerThread(threading.Thread):
         while not self.stopping.is_set():
             try:
                 feed = self.services.live.open_feed()
-            except ServiceError:
+            except Exception as exc:  # whatever it is, try again later: lists stay usable
+                if not isinstance(exc, ServiceError):
+                    log.warning("live lists: could not listen (%s)", type(exc).__name__)
                 delay = RECONNECT_BACKOFF[min(attempt, len(RECONNECT_BACKOFF) - 1)]
                 attempt += 1
                 self.stopping.wait(delay)
@@ -60,7 +62,7 @@ class ListenerThread(threading.Thread):
                     changes = feed.wait(POLL_SECONDS)
                     if changes is not None:
                         self._post(changes)
-            except ServiceError as exc:
+            except Exception as exc:  # a lost connection: listen again after a pause
                 log.warning("live lists: the listening connection was lost (%s)", exc)
                 attempt = 1
             finally:

@@ -109,3 +109,6 @@ async def test_the_old_holder_is_told_at_once_of_a_reassignment(
         await until(pilot, lambda: any(told in words for words, _, _ in spy.notes), told)
         status = str(denial.query_one("#denial-status").render())
         assert "Not yours any more: raj holds it" in status
+        listener = ann._listener
+        assert listener is not None and listener.is_alive()
+    assert not listener.is_alive()  # the app stopped it on its way out
