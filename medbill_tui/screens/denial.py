@@ -30,6 +30,7 @@ from medbill_tui.screens.note import NoteScreen
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.detail_view import DetailScroll
 from medbill_tui.widgets.encounter_messages import EntryOutcome
+from medbill_tui.widgets.live_messages import ListsChanged
 from medbill_tui.widgets.text import fmt_date, money
 
 ACTION_GROUP = "denial-action"
@@ -180,6 +181,18 @@ class DenialScreen(ServiceScreen):
         self.claim = message.claim
         self.sub_title = f"Denial · claim {message.denial.claim_no} · {message.denial.patient_name}"
         self.query_one("#detail-body", Static).update(render_denial(message.denial, message.claim))
+
+    def on_lists_changed(self, message: ListsChanged) -> None:
+        """Someone else took this denial from the biller, or closed it: say so at once."""
+        me = self.services.actor
+        for change in message.changes.of("denials"):
+            if change.work_item_id != self.work_item_id or self.busy:
+                continue
+            if change.was == me and change.handed_over:
+                status = f"Not yours any more: {change.holder} holds it"
+                self.query_one("#denial-status", Static).update(Text(status))
+            if change.status != "open" and self.denial is not None and self.denial.status == "open":
+                self.load()
 
     def worker_failed(self, worker: Worker[Any]) -> None:
         if worker.group == ACTION_GROUP:

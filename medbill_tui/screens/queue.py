@@ -33,6 +33,7 @@ from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
 from medbill_tui.screens.queue_bindings import QUEUE_BINDINGS
+from medbill_tui.screens.queue_live import REREAD_GROUP, LiveRows
 from medbill_tui.screens.work_next import WorkNextActions
 from medbill_tui.widgets.loaded_messages import PageLoaded, PayersLoaded, SummariesLoaded
 from medbill_tui.widgets.queue_table import QueueTable, row_key
@@ -42,11 +43,12 @@ PREFETCH_ROWS = 20
 """Fetch the next page when the cursor is this many rows (or half a page) from the end."""
 
 
-class QueueScreen(WorkNextActions, BalanceActions):
+class QueueScreen(WorkNextActions, BalanceActions, LiveRows):
     """The rows of one queue, a page at a time, with a filter and a status line.
 
     Pages are asked for with the keyset cursor of the previous page, each at most once per
-    filter; a page that arrives after the filter changed is dropped.
+    filter; a page that arrives after the filter changed is dropped. Denials, rejections and
+    pending claims are live: a row someone else changes is shown again in place (LiveRows).
 
     | Key(s) | Description |
     | :- | :- |
@@ -141,7 +143,11 @@ class QueueScreen(WorkNextActions, BalanceActions):
         self._next_cursor = None
         self._loading = False
         self._failed = False
-        self.query_one(QueueTable).clear()
+        self._stale = False
+        self._waiting = {}
+        table = self.query_one(QueueTable)
+        table.clear()
+        table.gone_keys.clear()
         self.sub_title = QUEUE_TITLES[self.kind]
         if self.filter.active:
             self.sub_title += f" · {describe_filter(self.filter, self.payers)}"
@@ -205,6 +211,8 @@ class QueueScreen(WorkNextActions, BalanceActions):
 
     def worker_failed(self, worker: Worker[Any]) -> None:
         self.claims_failed(worker)
+        if worker.group == REREAD_GROUP:
+            self.reread_failed()
         if worker is self._page_worker:  # not a page asked for before the filter changed
             self._loading = False
             self._failed = True
@@ -236,6 +244,8 @@ class QueueScreen(WorkNextActions, BalanceActions):
             rows = f"all {plural(count, 'row')}"
         else:
             rows = f"{plural(count, 'row')} loaded, {'loading' if self._loading else 'more'}…"
+        if self._stale:
+            rows += " · changed, r reloads"
         position = f"Row {self.query_one(QueueTable).cursor_row + 1:,} ·" if count else ""
         # Repaint only a part of the status line whose text changed, and lay the line out
         # again only when a part's length changed: a cursor move then repaints just the few

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.encounters import EncounterService
     from medbill_tui.services.followups import FollowupService
     from medbill_tui.services.imports import ImportService
+    from medbill_tui.services.live import LiveService
     from medbill_tui.services.patient_merge import PatientMergeService
     from medbill_tui.services.patient_payments import PatientPaymentService
     from medbill_tui.services.patients import PatientService
@@ -224,6 +225,12 @@ class Services:
         return CreditService(
             self.engine, self.clock, self.actor, role=self.role, lease=self.lease_terms
         )
+
+    @cached_property
+    def live(self) -> LiveService:
+        from medbill_tui.services.live import LiveService
+
+        return LiveService(self.engine)
 
     @cached_property
     def drafts(self) -> DraftService:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import edi_view
@@ -60,6 +61,13 @@ class QueueService:
     ) -> Page[QueueRow]:
         with read_connection(self.engine) as conn:
             return self._repo(conn).page(kind, filt, after, limit)
+
+    @translate_errors
+    def rows(self, kind: QueueKind, ids: Sequence[int]) -> tuple[QueueRow, ...]:
+        """The rows with these ids still in `kind` (a live list re-reads what changed; an
+        id not answered has left the list). One query, at most len(ids) rows."""
+        with read_connection(self.engine) as conn:
+            return self._repo(conn).rows_by_id(kind, ids)
 
     @translate_errors
     def balance_totals(self, filt: QueueFilter) -> BalanceTotals:

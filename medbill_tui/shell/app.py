@@ -23,6 +23,7 @@ from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.shell.binding_ids import BINDING_IDS, QUEUE_BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
+from medbill_tui.shell.live import LiveListsMixin
 from medbill_tui.shell.session import KeepsDraft, SessionMixin
 from medbill_tui.widgets.loaded_messages import SummariesLoaded
 
@@ -55,7 +56,7 @@ def _queue_binding(kind: QueueKind) -> Binding:
     )
 
 
-class MedbillApp(SessionMixin):
+class MedbillApp(SessionMixin, LiveListsMixin):
     """medbill: the dashboard and the four work queues of a billing office, by keyboard.
 
     | Key(s) | Description |
@@ -204,6 +205,8 @@ class MedbillApp(SessionMixin):
             self.use_keymap(self._user_keymap)
         self.check_size(self.size)
         self.start_session_guards()
+        if self._services is not None:
+            self.start_listening(self._services)
         if self._sign_in is not None:
             self.call_after_refresh(self._begin_sign_in)  # after the first frame is out
 
@@ -211,6 +214,8 @@ class MedbillApp(SessionMixin):
 
     def signed_in_now(self) -> None:
         from medbill_tui.screens.dashboard import DashboardScreen
+
+        self.start_listening(self.services)
 
         if self.services.first_admin:  # this start created the database
             self.notify(

@@ -257,9 +257,15 @@ def row_cells(row: QueueRow) -> tuple[str, ...]:
     )
 
 
-def _cell(value: str, col: Col) -> Text:
+GONE_STYLE = "dim strike"
+"""A row that left the list since it was loaded (closed, sent): kept until the next reload,
+so the rows under the cursor do not move."""
+
+
+def _cell(value: str, col: Col, style: str = "") -> Text:
     return Text(
         " " + value,
+        style=style,
         justify="right" if col.right else "left",
         no_wrap=True,
         overflow="ellipsis",
@@ -292,6 +298,8 @@ class QueueTable(DataTable[Text]):
         self._by_claim = False
         self.laid_out_for = 0
         """The width the columns were laid out for (0: not yet)."""
+        self.gone_keys: set[str] = set()
+        """Rows that left the list since they were loaded (shown struck through)."""
         self.cursor_listener: Callable[[], None] | None = None
         """Called as the cursor moves, before the move is painted: what it changes goes
         out in the same frame (RowHighlighted arrives after it, often a frame later)."""
@@ -328,7 +336,21 @@ class QueueTable(DataTable[Text]):
 
     def add_queue_rows(self, rows: Sequence[QueueRow]) -> None:
         """Append rows (cells cut to their column with an ellipsis; amounts never cut)."""
-        specs = self._columns_spec
         for row in rows:
-            cells = [_cell(value, col) for value, col in zip(row_cells(row), specs, strict=True)]
-            self.add_row(*cells, key=row_key(row))
+            self.add_row(*self._cells(row), key=row_key(row))
+
+    def _cells(self, row: QueueRow) -> list[Text]:
+        style = GONE_STYLE if row_key(row) in self.gone_keys else ""
+        specs = self._columns_spec
+        return [_cell(value, col, style) for value, col in zip(row_cells(row), specs, strict=True)]
+
+    def update_queue_row(self, row: QueueRow, *, gone: bool = False) -> None:
+        """Show `row` again in place (its key's row; the cursor stays where it is); `gone`:
+        it has left the list, strike it through."""
+        key = row_key(row)
+        if gone:
+            self.gone_keys.add(key)
+        else:
+            self.gone_keys.discard(key)
+        for col, cell in zip(self._columns_spec, self._cells(row), strict=True):
+            self.update_cell(key, col.label, cell, update_width=col.auto)

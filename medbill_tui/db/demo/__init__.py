@@ -36,6 +36,7 @@ from medbill_tui.db.demo.copy import (
 )
 from medbill_tui.db.demo.generate import generate
 from medbill_tui.db.demo.state import ID_TABLES, TABLE_NAMES, TABLES, Batch
+from medbill_tui.db.live import NOTIFY_TRIGGERS, notify_triggers_enabled
 from medbill_tui.db.shipped_data import HCPCS_FILE, HCPCS_RELEASE, bundled_hcpcs
 
 __all__ = ["DemoCancelled", "DemoRefused", "DemoResult", "load_demo"]
@@ -192,11 +193,15 @@ def _replace(
         ) from None
     # ledger_balance is filled in one statement after the COPY, not by the trigger per batch.
     cur.execute(f"ALTER TABLE ledger_entry DISABLE TRIGGER {BALANCE_TRIGGER}")
+    for table in NOTIFY_TRIGGERS:  # a demo load tells no list about each of its rows
+        notify_triggers_enabled(cur, table, False)
     counts = _load(cur, producer, emptied, progress, cancel)
     _add_bundled_hcpcs(cur)
     for statement in REBUILD_BALANCES_SQL:
         cur.execute(statement)
     cur.execute(f"ALTER TABLE ledger_entry ENABLE TRIGGER {BALANCE_TRIGGER}")
+    for table in NOTIFY_TRIGGERS:
+        notify_triggers_enabled(cur, table, True)
     create_indexes(cur, indexes)
     restore_foreign_keys(cur, keys)
     reset_sequences(cur, ID_TABLES, counts["claim"])

@@ -64,6 +64,14 @@ _WAITING_PAYMENT = (ClaimStatus.ACKNOWLEDGED_277CA,)
 """The states each timer of the pending queue watches (no 999, no 277CA, no payment yet)."""
 
 
+def _only(ids: list[int] | None, column: str, params: dict[str, Any]) -> str:
+    """' AND column = ANY(:ids)' with the ids bound, or '' (no narrowing) for None."""
+    if ids is None:
+        return ""
+    params["ids"] = ids
+    return f" AND {column} = ANY(CAST(:ids AS bigint[]))"
+
+
 def last_ack_text(status: str | None, at: datetime | None) -> str:
     """'999 ok 11/03' or '277 rej 11/05': the latest clearinghouse answer, short."""
     if status is None or at is None:
@@ -101,6 +109,21 @@ class QueueRepository:
         }
         page: Page[QueueRow] = reader[kind](filt, after, limit)
         return page
+
+    def rows_by_id(self, kind: QueueKind, ids: Sequence[int]) -> tuple[QueueRow, ...]:
+        """The rows of `kind` with these ids (work items; pending claims: claims) that are
+        still in the list, read as a page would show them: one query, at most len(ids) rows.
+        An id missing from the answer has left the list (closed, sent, adjudicated)."""
+        readers: dict[QueueKind, Callable[..., Page[Any]]] = {
+            QueueKind.PENDING_CLAIMS: self.pending_page,
+            QueueKind.REJECTIONS: self.rejections_page,
+            QueueKind.DENIALS: self.denials_page,
+        }
+        wanted = sorted(set(ids))
+        if kind not in readers or not wanted:
+            return ()
+        page = readers[kind](QueueFilter(), None, len(wanted), ids=wanted)
+        return tuple(page.rows)
 
     def _fetch(self, sql: str, params: dict[str, Any]) -> Sequence[Row[Any]]:
         return self.conn.execute(text(sql), params).all()
@@ -167,10 +190,13 @@ class QueueRepository:
             out[eid] = (errors, len(findings) - errors)
         return out
 
-    def pending_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
-        """Claims out with payers and not yet adjudicated, longest waiting first."""
+    def pending_page(
+        self, filt: QueueFilter, after: Cursor | None, limit: int, *, ids: list[int] | None = None
+    ) -> Page[Any]:
+        """Claims out with payers and not yet adjudicated, longest waiting first (`ids`: only
+        these claims)."""
         params: dict[str, Any] = {"limit": limit + 1}
-        where = pending_claim_sql("c.status")
+        where = pending_claim_sql("c.status") + _only(ids, "c.id", params)
         if after is not None:
             where += " AND (coalesce(c.submitted_on, c.created_on), c.id) > (:after_d, :after_id)"
             params["after_d"] = date.fromisoformat(str(after[0]))
@@ -240,20 +266,25 @@ class QueueRepository:
             )
         return f" AND {status_in(states, 'c.status')} AND c.submitted_on <= :timer_since"
 
-    def rejections_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
-        """Claims turned back by a 999 or 277CA and not yet sent again, oldest first."""
+    def rejections_page(
+        self, filt: QueueFilter, after: Cursor | None, limit: int, *, ids: list[int] | None = None
+    ) -> Page[Any]:
+        """Claims turned back by a 999 or 277CA and not yet sent again, oldest first (`ids`:
+        only these work items)."""
         params: dict[str, Any] = {"limit": limit + 1}
-        narrow = claim_match_sql(filt, params, "w.claim_id")
+        narrow = claim_match_sql(filt, params, "w.claim_id") + _only(ids, "w.id", params)
         if filt.payer_id is not None:
             narrow += " AND c.payer_id = :payer_id"
             params["payer_id"] = filt.payer_id
         rows, keys = rejections_page(self.conn, self.today, narrow, params, after)
         return self._page(rows, keys, limit)
 
-    def denials_page(self, filt: QueueFilter, after: Cursor | None, limit: int) -> Page[Any]:
-        """Open denial work items, oldest denial first."""
+    def denials_page(
+        self, filt: QueueFilter, after: Cursor | None, limit: int, *, ids: list[int] | None = None
+    ) -> Page[Any]:
+        """Open denial work items, oldest denial first (`ids`: only these items)."""
         params: dict[str, Any] = {"limit": limit + 1}
-        where = "w.kind = 'denial' AND w.status = 'open'"
+        where = "w.kind = 'denial' AND w.status = 'open'" + _only(ids, "w.id", params)
         if after is not None:
             where += " AND (w.opened_on, w.id) > (:after_d, :after_id)"
             params["after_d"] = date.fromisoformat(str(after[0]))
