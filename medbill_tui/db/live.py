@@ -1,4 +1,4 @@
-"""LISTEN on the work lists' channels (migration 0022 notifies them) on a connection of its own.
+"""LISTEN on the work lists' channels (migration 0023 notifies them) on a connection of its own.
 
 The connection comes from the engine (same DATABASE_URL, embedded or shared server) but is
 detached from its pool: it stays in LISTEN until closed, and is never handed to a query.

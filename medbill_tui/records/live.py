@@ -1,6 +1,6 @@
 """What the database says changed, for the screens showing work lists (LISTEN/NOTIFY).
 
-Migration 0022's triggers send, in the transaction that made the change, one notification per
+Migration 0023's triggers send, in the transaction that made the change, one notification per
 list: `medbill_queue_<list>` with the ids of the items (or claims) that changed. Ids,
 statuses and logins only: never PHI.
 """

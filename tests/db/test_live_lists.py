@@ -1,4 +1,4 @@
-"""Live lists (migration 0022): the transaction that changes a work item or a claim's status
+"""Live lists (migration 0023): the transaction that changes a work item or a claim's status
 notifies its list with ids only, a bulk statement sends a bounded number of notifications,
 and a list re-reads only the rows it was told about."""
 

@@ -1,8 +1,8 @@
 """Live lists: the transaction that changes a work item or a claim's status tells the screens
 showing them (PostgreSQL NOTIFY, delivered at commit)
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-10 10:00:00.000000
 
 Statement-level AFTER triggers with transition tables, so a bulk statement (an 835 import,
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
