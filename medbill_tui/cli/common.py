@@ -39,6 +39,17 @@ def positive_int(value: str) -> int:
     return int(value)
 
 
+def share(value: str) -> float:
+    """An argparse type: a share between 0 and 1, e.g. 0.05."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a share between 0 and 1, e.g. 0.05")
+    return number
+
+
 def fail(message: str, status: int) -> int:
     """Say why on stderr, as `medbill: …`, and hand back the exit status."""
     print(f"medbill: {message}", file=sys.stderr)
