@@ -24,6 +24,10 @@ class CommandError(Exception):
     """A command could not do its work; the message says why (exit status 1)."""
 
 
+class CommandCancelled(Exception):
+    """Ctrl+C stopped the command and it undid its work; the message says so (exit 130)."""
+
+
 def iso_date(value: str) -> date:
     """An argparse type: a YYYY-MM-DD date."""
     try:
