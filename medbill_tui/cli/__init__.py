@@ -20,10 +20,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `medbill` console script."""
     os.umask(0o027)  # nothing this process writes is for others; the settings may narrow it
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv:  # the app: no parser needed (`medbill` has no options besides --help)
-        from medbill_tui.cli.tui import open_app
+    try:
+        if not argv:  # the app: no parser needed (`medbill` has no options besides --help)
+            from medbill_tui.cli.tui import open_app
 
-        return open_app()
-    from medbill_tui.cli.dispatch import run_command
+            return open_app()
+        from medbill_tui.cli.dispatch import run_command
 
-    return run_command(argv)
+        return run_command(argv)
+    except KeyboardInterrupt:  # before a command could start (imports, connecting)
+        print("medbill: interrupted", file=sys.stderr)
+        return 130

@@ -10,6 +10,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from medbill_tui.cli import outbox as outbox_cli
+from medbill_tui.cli.common import EXIT_FAILED, EXIT_OK
 from medbill_tui.cli.progress import ProgressLine
 from medbill_tui.domain.money import fmt_money, money_str
 from medbill_tui.records.claims import ClaimReplaced, ClaimRun, SubmissionRun
@@ -79,6 +80,9 @@ def claim_run_json(run: ClaimRun) -> str:
                 }
                 for s in run.skipped
             ],
+            "not_billable": [
+                {"encounter_id": n.encounter_id, "reason": n.reason} for n in run.not_billable
+            ],
         },
         indent=2,
     )
@@ -102,6 +106,8 @@ def claim_run_plain(run: ClaimRun) -> str:
         )
     for s in run.skipped:
         lines.append(f"skipped encounter {s.encounter_id} ({s.dos}): " + "; ".join(s.reasons))
+    for n in run.not_billable:
+        lines.append(f"not billed: encounter {n.encounter_id}: {n.reason}")
     return "\n".join(lines)
 
 
@@ -179,4 +185,6 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
     service = ClaimService(runtime.engine, runtime.clock, runtime.actor)
     result = service.create(args.encounter, dry_run=args.dry_run)
     print(claim_run_json(result) if args.format == "json" else claim_run_plain(result))
-    return 0
+    # An encounter asked for by id that gets no claim is work not done (exit 1).
+    named_left_out = args.encounter and (result.skipped or result.not_billable)
+    return EXIT_FAILED if named_left_out else EXIT_OK

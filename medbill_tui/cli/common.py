@@ -24,6 +24,10 @@ class CommandError(Exception):
     """A command could not do its work; the message says why (exit status 1)."""
 
 
+class CommandCancelled(Exception):
+    """Ctrl+C stopped the command and it undid its work; the message says so (exit 130)."""
+
+
 def iso_date(value: str) -> date:
     """An argparse type: a YYYY-MM-DD date."""
     try:
@@ -37,6 +41,17 @@ def positive_int(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
     return int(value)
+
+
+def share(value: str) -> float:
+    """An argparse type: a share between 0 and 1, e.g. 0.05."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a share between 0 and 1, e.g. 0.05")
+    return number
 
 
 def fail(message: str, status: int) -> int:

@@ -16,6 +16,7 @@ from medbill_tui.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    CommandCancelled,
     fail,
     iso_date,
     positive_int,
@@ -215,6 +216,8 @@ def run_command(argv: Sequence[str]) -> int:
         return COMMANDS[args.command](runtime, args)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_INTERRUPTED)
+    except CommandCancelled as exc:
+        return fail(str(exc), EXIT_INTERRUPTED)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other tools
         silence_stdout()
         return EXIT_BROKEN_PIPE

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from medbill_tui.cli.common import CommandError
+from medbill_tui.cli.common import CommandError, share
 from medbill_tui.runtime.bootstrap import Runtime
 from medbill_tui.runtime.file_modes import make_folder
 from medbill_tui.services.errors import ServiceError
@@ -24,8 +24,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     respond.add_argument("file", type=Path, metavar="FILE.837")
     respond.add_argument("--out", type=Path, required=True, metavar="DIR")
     respond.add_argument("--seed", type=int, default=1)
-    respond.add_argument("--reject-rate", type=float, default=0.05, metavar="R")
-    respond.add_argument("--deny-rate", type=float, default=0.1, metavar="D")
+    respond.add_argument("--reject-rate", type=share, default=0.05, metavar="R")
+    respond.add_argument("--deny-rate", type=share, default=0.1, metavar="D")
 
 
 def _plain(result: ImportResult) -> str:
@@ -106,9 +106,6 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
     from medbill_tui.edi.segments import X12SyntaxError
 
     path: Path = args.file
-    for rate in (args.reject_rate, args.deny_rate):
-        if not 0 <= rate <= 1:
-            raise CommandError("rates are shares between 0 and 1, e.g. 0.05")
     out: Path = args.out
     try:
         memory = SandboxMemory.load(out)

@@ -60,6 +60,9 @@ def run_remittance(runtime: Runtime, args: argparse.Namespace) -> int:
             print(note)
         return 0
     rows = service.recent()
+    if not rows:
+        print("no payments posted yet")
+        return 0
     table = [
         [
             r["id"],

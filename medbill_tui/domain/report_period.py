@@ -44,7 +44,9 @@ def check_as_of(as_of: date | None, today: date) -> date:
 
 def resolve_range(start: date | None, end: date | None, today: date) -> tuple[date, date]:
     """(start, end), both inclusive: the end defaults to today, the start to DEFAULT_DAYS
-    days ending on the end date. A start after the end is refused."""
+    days ending on the end date. An end after today, or a start after the end, is refused."""
+    if end is not None and end > today:
+        raise PeriodError(f"The end date {end} is in the future (today is {today})")
     last = end or today
     first = start or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:

@@ -28,6 +28,14 @@ class SkippedEncounter:
 
 
 @dataclass(frozen=True, slots=True)
+class NotBillable:
+    """An encounter asked for by id that is not an unbilled visit, and why."""
+
+    encounter_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimRun:
     """What creating claims would do (dry run) or did: claims per payer and what was skipped."""
 
@@ -35,6 +43,8 @@ class ClaimRun:
     batches: tuple[PayerBatch, ...]
     skipped: tuple[SkippedEncounter, ...]
     claim_ids: tuple[int, ...] = ()
+    not_billable: tuple[NotBillable, ...] = ()
+    """Encounters asked for by id that are unknown, billed, held or void."""
 
     @property
     def created(self) -> int:

@@ -143,6 +143,8 @@ def denials_plain(r: DenialsReport) -> str:
         f"Denials opened {r.start} to {r.end}: {_n(r.count)} for {fmt_money(r.amount)} "
         f"({_n(r.open)} open, {_n(r.closed)} closed)"
     )
+    if not r.count:
+        return f"{title}\n\nNo denial was opened in this period."
 
     def counts(g: DenialGroup) -> list[str]:
         return [_n(g.count), _n(g.open), _n(g.closed), fmt_money(g.amount)]

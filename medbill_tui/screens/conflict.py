@@ -1,5 +1,7 @@
-"""The edit-conflict dialog: someone else saved first; see what they changed, then reload
-theirs or keep yours. Either way your entries are kept as a draft: nothing is lost.
+"""The edit-conflict dialog: someone else saved first; see what they changed, then merge
+(your changes on their version: the default), reload theirs, or keep yours over theirs
+(after saying which of their changes that overwrites). Your entries are kept as a draft
+whatever you choose: nothing is lost.
 Also the yes/no question the forms ask (leave unsaved, put a draft back)."""
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, Static
 
-from medbill_tui.records.conflicts import ConflictInfo, Draft
+from medbill_tui.records.conflicts import ConflictInfo, Draft, FieldChange
 from medbill_tui.screens.dialog import DialogScreen
 
-Choice = Literal["reload", "keep"]
+Choice = Literal["merge", "reload", "keep"]
+"""merge: your changes on their version; reload: theirs on screen; keep: yours over theirs."""
+
+SHOWN_OVERWRITES = 8
+"""How many overwritten fields the keep-mine question lists by name."""
 
 NOT_KNOWN = "?"
 """The 'you opened' cell when the screen did not say what it loaded."""
@@ -36,6 +42,22 @@ def changes_table(info: ConflictInfo, width: int = 74) -> Table:
     return table
 
 
+def overwritten(info: ConflictInfo) -> tuple[FieldChange, ...]:
+    """Their changes that keeping your whole form would undo: their value is not yours."""
+    return tuple(c for c in info.changes if c.theirs != c.yours)
+
+
+def overwrite_question(changes: tuple[FieldChange, ...]) -> str:
+    """'Keep mine overwrites 2 of their changes:' then 'street: 12 Oak St → 1 Main St' …"""
+    lines = [f"Keep mine overwrites {len(changes)} of their changes:"]
+    for change in changes[:SHOWN_OVERWRITES]:
+        lines.append(f"  {change.label}: {change.theirs or '—'} → {change.yours or '—'}")
+    if len(changes) > SHOWN_OVERWRITES:
+        lines.append(f"  and {len(changes) - SHOWN_OVERWRITES} more")
+    lines.append("Keep yours over theirs (ctrl+s then saves)?")
+    return "\n".join(lines)
+
+
 def heading(info: ConflictInfo) -> str:
     """Who saved what, when."""
     who = info.saved_by or "Someone else"
@@ -48,8 +70,9 @@ class ConflictScreen(DialogScreen[Choice]):
 
     | Key(s) | Description |
     | :- | :- |
+    | m / escape | Merge: your changes on their version, their other changes stay. |
     | r | Reload theirs (yours kept as a draft: ctrl+r puts them back). |
-    | k / escape | Keep yours on screen (ctrl+s then saves them over theirs). |
+    | k | Keep yours over theirs: lists which of their changes that undoes, asks. |
     """
 
     dialog_id = "conflict-dialog"
@@ -63,6 +86,13 @@ class ConflictScreen(DialogScreen[Choice]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
+            "m,escape",
+            "choose('merge')",
+            "Merge",
+            id="conflict.merge",
+            tooltip="Your changes on their version; the fields you did not touch keep theirs",
+        ),
+        Binding(
             "r",
             "choose('reload')",
             "Reload theirs",
@@ -70,11 +100,11 @@ class ConflictScreen(DialogScreen[Choice]):
             tooltip="Show their saved values; yours are kept as a draft (ctrl+r)",
         ),
         Binding(
-            "k,escape",
-            "choose('keep')",
+            "k",
+            "keep_mine",
             "Keep mine",
             id="conflict.keep",
-            tooltip="Keep your entries on screen; ctrl+s saves them over theirs",
+            tooltip="Your whole form over theirs: says which of their changes it undoes, asks",
         ),
     ]
 
@@ -91,15 +121,32 @@ class ConflictScreen(DialogScreen[Choice]):
             else:
                 yield Static("No field you can see differs (a status or a link did).")
         yield Static(
-            "Your entries are kept as a draft either way.\n"
+            "Your entries are kept as a draft whatever you choose.\n"
+            "m  merge (Esc): your changes on their version, their others stay\n"
             "r  reload theirs (ctrl+r puts yours back)\n"
-            "k  keep mine on screen (ctrl+s saves them over theirs)",
+            "k  keep mine over theirs (says what of theirs it undoes, asks)",
             classes="dialog-keys",
             markup=False,
         )
 
     def action_choose(self, choice: Choice) -> None:
         self.dismiss(choice)
+
+    def action_keep_mine(self) -> None:
+        """Keep the whole form; when that undoes some of their changes, name them and ask."""
+        undone = overwritten(self.info)
+        if not undone:
+            self.dismiss("keep")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss("keep")
+
+        question = ConfirmScreen(
+            overwrite_question(undone), yes="Yes, mine over theirs", no="No, choose again"
+        )
+        self.app.push_screen(question, answered)
 
 
 def conflict_of(error: BaseException | None) -> ConflictInfo | None:

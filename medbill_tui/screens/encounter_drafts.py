@@ -7,8 +7,8 @@ Opening the same encounter (or "new encounter") again offers the draft back; a s
 it in the save's own transaction; throwing the changes away deletes it too.
 
 Conflicts: a save after someone else's (`conflict_of`) keeps the entries as a draft and shows
-what they changed (`ConflictScreen`): reload theirs (ctrl+r puts mine back on top), or keep
-mine on their version.
+what they changed (`ConflictScreen`): merge (mine on their version: the default), reload
+theirs (ctrl+r puts mine back on top), or keep mine over theirs.
 """
 
 from __future__ import annotations
@@ -248,6 +248,9 @@ class ChargeEntryBase(ModalScreen[EntryOutcome | None]):
             return
         self.version = info.version
         self.loaded_form = theirs or self.loaded_form
+        if choice != "keep" and theirs is not None:  # merge, the default
+            self.action_restore_draft()
+            return
         self._show_status(
             f"Not saved: {info.summary()}. Your entries stay on screen on their version: "
             "ctrl+s saves them over theirs."

@@ -70,8 +70,9 @@ class FormScreen(ServiceScreen):
     | 0-9, w, ctrl+t | Keys opening another screen ask first when changes are unsaved. |
 
     Edit conflicts: a save refused because someone else saved first (`conflict_of`) keeps
-    the entries as a draft and asks (`ConflictScreen`): reload theirs, or keep mine on top
-    of their version. A draft left from an earlier session is offered when the record opens.
+    the entries as a draft and asks (`ConflictScreen`): merge (mine on their version, the
+    default), reload theirs, or keep mine over theirs. A draft left from an earlier session
+    is offered when the record opens.
     Subclasses name `draft_entity`, return the record id from `draft_id()` and take the
     other person's record in `adopt()`.
     """
@@ -310,14 +311,23 @@ class FormScreen(ServiceScreen):
             self.keep_draft(self.draft_entity, self.draft_id(), dict(self.kept))
 
         def chosen(choice: Choice | None) -> None:
-            self.conflict_chosen(info, choice or "keep")
+            self.conflict_chosen(info, choice or "merge")
 
         self.app.push_screen(ConflictScreen(info), chosen)
 
     def conflict_chosen(self, info: ConflictInfo, choice: Choice) -> None:
         if info.theirs is None:  # nothing to reload from: keep mine on screen
             choice = "keep"
-        if choice == "reload":
+        if choice == "merge":
+            self.adopt(info.theirs, show=True)
+            self.clear_errors()
+            self.mark_clean()
+            set_form_values(self.form_root, reapply(self.kept_base, self.kept or {}, self.values()))
+            self.set_status(
+                f"Merged: your changes on their version ({info.summary()}); the fields you "
+                "did not touch keep theirs. ctrl+s saves."
+            )
+        elif choice == "reload":
             self.adopt(info.theirs, show=True)
             self.clear_errors()
             self.mark_clean()
@@ -329,7 +339,7 @@ class FormScreen(ServiceScreen):
                 self.adopt(info.theirs, show=False)
             self.set_status(
                 f"Not saved: someone else changed this {self.what} ({info.summary()}). Your "
-                "entries stay on screen, on top of their version: ctrl+s saves them over theirs."
+                "entries stay on screen as you typed them: ctrl+s saves them over theirs."
             )
         self.refresh_bindings()
         self.focus_first_field()

@@ -125,6 +125,15 @@ class QueueActions(SubmitActions):
     def on_claim_run_ready(self, message: ClaimRunReady) -> None:
         self._busy = False
         run, ids = message.run, message.encounter_ids
+        if run.not_billable and not run.created and not run.skipped:
+            first = run.not_billable[0]  # billed, held or voided since the list was read
+            self.notify(
+                f"Encounter {first.encounter_id} not billed: {first.reason}",
+                title="Nothing billed",
+                severity="warning",
+            )
+            self.action_refresh()
+            return
         if not run.dry_run:
             if ids is not None and len(ids) == 1:
                 self._keep_place(f"e{ids[0]}")

@@ -21,6 +21,7 @@ from medbill_tui.db.repositories.claims import (
     lock_claim_status,
     lock_claim_version,
     lock_unbilled,
+    not_billable,
     refresh_rejected_claim,
     scrub_encounters,
     set_claim_hold,
@@ -32,7 +33,7 @@ from medbill_tui.db.repositories.work import hold_claim_items
 from medbill_tui.db.uow import ConstraintViolated, constraint_violations, run_in_transaction
 from medbill_tui.domain.claim_chain import ChainAction
 from medbill_tui.domain.claim_state import REJECTED
-from medbill_tui.records.claims import ClaimReplaced, ClaimRun
+from medbill_tui.records.claims import ClaimReplaced, ClaimRun, NotBillable
 from medbill_tui.records.conflicts import FieldChange, Seen
 from medbill_tui.records.work import LeaseTerms
 from medbill_tui.runtime.clock import Clock
@@ -81,20 +82,25 @@ class ClaimService:
         """Scrub the unbilled encounters (all when None) and bill the clean ones.
 
         One transaction: either every clean encounter gets its claim or none does. A dry run
-        reports the same preview and writes nothing.
+        reports the same preview and writes nothing. Encounters asked for by id that are not
+        unbilled come back in `not_billable`, each with why.
         """
         today = self.clock.today()
 
         def work(session: Session) -> ClaimRun:
             conn = session.connection()
             ids = lock_unbilled(conn, encounter_ids)
+            refused = tuple(
+                NotBillable(eid, reason)
+                for eid, reason in not_billable(conn, encounter_ids or ()).items()
+            )
             clean, skipped = split_clean(conn, scrub_encounters(conn, ids, today))
             batches = batches_for(conn, clean)
             if dry_run:
                 session.rollback()
-                return ClaimRun(dry_run=True, batches=batches, skipped=skipped)
+                return ClaimRun(True, batches, skipped, not_billable=refused)
             claim_ids = insert_claims(conn, clean, self.actor, today)
-            return ClaimRun(False, batches, skipped, tuple(claim_ids))
+            return ClaimRun(False, batches, skipped, tuple(claim_ids), refused)
 
         return run_in_transaction(self.engine, work)
 

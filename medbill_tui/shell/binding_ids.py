@@ -55,6 +55,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "confirm.no",
         "confirm.yes",
         "conflict.keep",
+        "conflict.merge",
         "merge.cancel",
         "merge.no",
         "merge.yes",

@@ -263,3 +263,43 @@ def test_claims_create_dry_run_then_for_real(pg: PgCluster, demo_template: str) 
         assert json.loads(again.stdout)["created"] == 0
     finally:
         pg.drop_database(name)
+
+
+def _claims(url: str) -> list[tuple[int, str]]:
+    engine = make_engine(url, pool_size=1)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT encounter_id, claim_no FROM claim ORDER BY id")).all()
+    engine.dispose()
+    return [(r.encounter_id, r.claim_no) for r in rows]
+
+
+def test_claims_create_for_an_unknown_or_billed_encounter_says_why(seeded_url: str) -> None:
+    before = _claims(seeded_url)
+    billed_eid, claim_no = before[0]
+    unknown = medbill("claims", "create", "--encounter", "999999", url=seeded_url)
+    assert unknown.returncode == 1, unknown.stderr
+    assert "not billed: encounter 999999: there is no such encounter" in unknown.stdout
+    billed = medbill("claims", "create", "--encounter", str(billed_eid), "--format", "json",
+                     url=seeded_url)  # fmt: skip
+    assert billed.returncode == 1, billed.stderr
+    assert json.loads(billed.stdout)["not_billable"] == [
+        {"encounter_id": billed_eid, "reason": f"it is already billed ({claim_no})"}
+    ]
+    assert _claims(seeded_url) == before
+
+
+def test_sandbox_rate_outside_0_to_1_is_bad_usage(tmp_path: Path) -> None:
+    result = medbill("sandbox", "respond", "x.837", "--out", str(tmp_path), "--reject-rate", "1.5")
+    assert result.returncode == 2
+    assert "'1.5' is not a share between 0 and 1" in result.stderr
+
+
+def test_empty_lists_say_they_are_empty(db_url: str) -> None:
+    for args, words in (
+        (("work", "next", "unmatched"), "Nothing to take: the unmatched list is empty."),
+        (("remittance", "list"), "no payments posted yet"),
+        (("report", "denials"), "No denial was opened in this period."),
+    ):
+        result = medbill(*args, url=db_url)
+        assert result.returncode == 0, result.stderr
+        assert words in result.stdout

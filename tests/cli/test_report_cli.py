@@ -116,6 +116,7 @@ def test_period_reports_in_every_format(demo_url: str, name: str) -> None:
         (("aging", "--as-of", "11/02/2026"), "YYYY-MM-DD"),
         (("aging", "--as-of", "2026-11-03"), "in the future"),
         (("denials", "--from", "2026-11-02", "--to", "2026-11-01"), "after the end date"),
+        (("denials", "--to", "2026-11-03"), "end date 2026-11-03 is in the future"),
         (("payments", "--to", "yesterday"), "not a date"),
         (("productivity", "--from", "2026-1-1"), "YYYY-MM-DD"),
     ],

@@ -109,6 +109,10 @@ def test_demo_on_a_new_database_makes_its_admin(empty_url: str) -> None:
     assert demo.returncode == 0, demo.stderr
     assert f"{TEST_LOGIN} is the first admin" in demo.stdout
     assert sql(empty_url, "SELECT login, role FROM app_user") == [(TEST_LOGIN, "admin")]
+    assert sql(empty_url, "SELECT actor, action FROM audit_event ORDER BY id") == [
+        (TEST_LOGIN, "user.bootstrap"),  # kept: the load empties the practice, not the trail
+        (TEST_LOGIN, "demo_load"),
+    ]
 
 
 def test_a_biller_is_refused_supervisor_and_admin_actions(demo_url: str, tmp_path: Path) -> None:

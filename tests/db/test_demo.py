@@ -151,6 +151,24 @@ def test_loading_again_replaces_the_demo(engine: Engine) -> None:
     assert digests(engine) == before
 
 
+def test_loading_again_keeps_the_audit_trail(engine: Engine) -> None:
+    """The trail cannot be changed: a reload adds its own row, stamped with the real time."""
+    load(engine, actor="ann")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_event (actor, action, entity, entity_id, detail)"
+                          " VALUES ('ann', 'user.add', 'app_user', 7, 'role biller')"))  # fmt: skip
+        before = conn.execute(text("SELECT id, action FROM audit_event ORDER BY id")).all()
+    load(engine, actor="ann")
+    with engine.connect() as conn:
+        after = conn.execute(text("SELECT id, action FROM audit_event ORDER BY id")).all()
+        reload = conn.execute(
+            text("SELECT detail, now() - at < interval '1 minute' AS recent FROM audit_event"
+                 " ORDER BY id DESC LIMIT 1")).one()  # fmt: skip
+    assert [tuple(r) for r in before] == [(1, "demo_load"), (2, "user.add")]
+    assert [tuple(r) for r in after] == [*map(tuple, before), (3, "demo_load")]
+    assert reload.recent and "replaces the demo practice loaded before" in reload.detail
+
+
 def _real_patient(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(

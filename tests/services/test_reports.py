@@ -194,6 +194,21 @@ def test_denials_by_reason_payer_and_outcome(demo_engine: Engine, tmp_path: Path
     assert all(g.words and not g.words.startswith("unknown") for g in report.by_carc)
 
 
+def test_denials_report_uses_the_loaded_official_carc_words(demo_engine: Engine) -> None:
+    """The report says what the queue says: a loaded official list wins over ours."""
+    start, end = DEMO_TODAY - timedelta(89), DEMO_TODAY
+    service = ReportService(demo_engine, Clock(DEMO_TODAY))
+    code = service.denials(start, end).by_carc[0].key
+    with demo_engine.begin() as conn:
+        conn.execute(text("DELETE FROM carc WHERE code = :c"), {"c": code})
+        conn.execute(
+            text("INSERT INTO carc (code, description) VALUES (:c, :d)"),
+            {"c": code, "d": "Official words for this code"},
+        )
+    words = {g.key: g.words for g in service.denials(start, end).by_carc}
+    assert words[code] == "Official words for this code"
+
+
 def test_aging_by_payer_names_the_payer_of_each_responsibility(engine: Engine) -> None:
     with engine.begin() as conn:
         b = Builder(conn)

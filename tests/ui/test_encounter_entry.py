@@ -409,7 +409,7 @@ async def test_someone_else_saving_first_keeps_my_entries(
         await pilot.press(*"22", "ctrl+s")
         await idle(pilot)
         assert isinstance(app.screen, ConflictScreen)  # what they changed; keep mine
-        await pilot.press("k")
+        await pilot.press("k", "y")  # it undoes their place of service: asked first
         assert app.screen is screen and value(app, "pos") == "22"
         assert "Someone else changed" in spy.notes[-1][0]
         assert "Not saved" in str(screen.query_one("#entry-status").render())

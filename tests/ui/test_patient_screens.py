@@ -230,12 +230,55 @@ async def test_stale_edit_is_refused_and_entries_are_kept(
         assert "someone else changed this patient" in status(screen).lower()
         assert "Could not do that" in spy.titles()
         assert isinstance(app.screen, ConflictScreen)  # what they changed; keep mine
-        await pilot.press("k")
+        await pilot.press("k")  # undoes their city: asked first
+        assert isinstance(top(app), ConfirmScreen)
+        await pilot.press("y")
         await settle(pilot)
         assert "someone else changed this patient" in status(screen).lower()
         assert screen.values() == typed and screen.dirty
         assert app.screen is screen
         assert patient_row(demo_engine, 7).city == "Theirs"
+
+
+def question(app: MedbillApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, ConfirmScreen), screen
+    return str(screen.query_one("#confirm-question", Static).content)
+
+
+async def test_keep_mine_names_what_it_overwrites_and_merge_keeps_theirs(
+    make_app: Callable[..., MedbillApp], demo_engine: Engine
+) -> None:
+    """raj changes the street while ann edits the phone: keep mine would put the old street
+    back, so it says so and asks; the default merge keeps raj's street and ann's phone."""
+    street = patient_row(demo_engine, 7).address1
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot, PatientScreen(7))
+        screen = form_screen(app)
+        with demo_engine.begin() as conn:  # raj saves first
+            conn.execute(text("UPDATE patient SET address1 = '9 Raj Road', "
+                              "version = version + 1 WHERE id = 7"))  # fmt: skip
+        fill(screen, phone="5550001111")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(top(app), ConflictScreen)
+        await pilot.press("k")
+        assert question(app).splitlines()[:2] == [
+            "Keep mine overwrites 1 of their changes:",
+            f"  address: 9 Raj Road → {street}",
+        ]
+        await pilot.press("n")  # choose again
+        assert isinstance(top(app), ConflictScreen)
+        await pilot.press("escape")  # the default: merge
+        await settle(pilot)
+        assert app.screen is screen and "Merged" in status(screen)
+        assert screen.values()["address1"] == "9 Raj Road"
+        assert screen.values()["phone"] == "5550001111"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    saved = patient_row(demo_engine, 7)
+    assert (saved.address1, saved.phone) == ("9 Raj Road", "5550001111")
 
 
 async def test_unknown_guarantor_shows_at_its_field(

@@ -38,3 +38,5 @@ def test_parse_and_defaults() -> None:
     assert check_as_of(None, TODAY) == TODAY and check_as_of(TODAY, TODAY) == TODAY
     with pytest.raises(PeriodError, match="in the future"):
         check_as_of(date(2026, 11, 3), TODAY)
+    with pytest.raises(PeriodError, match="end date 2026-11-03 is in the future"):
+        resolve_range(None, date(2026, 11, 3), TODAY)

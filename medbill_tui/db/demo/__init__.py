@@ -23,6 +23,7 @@ import sqlalchemy
 
 from medbill_tui.db.balance_sql import BALANCE_TRIGGER, REBUILD_BALANCES_SQL
 from medbill_tui.db.demo.copy import (
+    DatabaseState,
     analyze,
     column_types,
     copy_rows,
@@ -159,6 +160,20 @@ def _add_bundled_hcpcs(cur: psycopg.Cursor[Any]) -> None:
     )
 
 
+def _record_load(cur: psycopg.Cursor[Any], actor: str, words: str, state: DatabaseState) -> None:
+    """The load's own audit row, stamped with the real time. The trail is kept across loads:
+    rows before this one name the records of what this load replaced."""
+    if state.is_demo:
+        words += "; replaces the demo practice loaded before (earlier rows name its records)"
+    elif state.has_records:
+        words += "; replaces the records that were here (--force)"
+    cur.execute(
+        "INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
+        "VALUES (%s, 'demo_load', 'practice', 1, %s)",
+        (actor, words),
+    )
+
+
 def _replace(
     cur: psycopg.Cursor[Any],
     producer: _Producer,
@@ -166,8 +181,10 @@ def _replace(
     force: bool,
     progress: Callable[[int, int], None] | None,
     cancel: threading.Event | None,
+    audit: tuple[str, str],
 ) -> Counter[str]:
-    """Check, empty, load and finish, on the caller's open transaction."""
+    """Check, empty, load and finish, on the caller's open transaction; `audit` is the
+    actor and words of the load's audit row."""
     state = database_state(cur)
     if state.has_records and not state.is_demo and not force:
         raise DemoRefused(
@@ -206,6 +223,7 @@ def _replace(
     restore_foreign_keys(cur, keys)
     reset_sequences(cur, ID_TABLES, counts["claim"])
     analyze(cur, (*TABLE_NAMES, "ledger_balance", "account_balance"))
+    _record_load(cur, *audit, state)
     return counts
 
 
@@ -232,7 +250,9 @@ def load_demo(
         raise ValueError("the demo needs at least one encounter")
     started = time.perf_counter()
     _check(cancel)
-    producer = _Producer(generate(encounters, seed, today or date.today(), actor=actor))
+    day = today or date.today()
+    producer = _Producer(generate(encounters, seed, day))
+    words = f"synthetic demo practice: {encounters} encounters, seed {seed}, dates up to {day}"
     raw = engine.raw_connection()
     conn = raw.driver_connection
     if not isinstance(conn, psycopg.Connection):
@@ -242,7 +262,9 @@ def load_demo(
     try:
         conn.autocommit = False  # everything below is one transaction
         with conn.cursor() as cur:
-            counts = _replace(cur, producer, force=force, progress=progress, cancel=cancel)
+            counts = _replace(
+                cur, producer, force=force, progress=progress, cancel=cancel, audit=(actor, words)
+            )
         _check(cancel)
         conn.commit()
     except BaseException:

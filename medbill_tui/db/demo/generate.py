@@ -70,9 +70,7 @@ def batch_size(encounters: int) -> int:
     return max(1, min(MAX_BATCH, max(MIN_BATCH, -(-encounters // 50))))
 
 
-def generate(
-    encounters: int, seed: int, today: date, *, actor: str = DEMO_ACTOR
-) -> Iterator[Batch]:
+def generate(encounters: int, seed: int, today: date) -> Iterator[Batch]:
     """Yield the demo practice as batches; the last batch has `done == total`."""
     if encounters < 1:
         raise ValueError("the demo needs at least one encounter")
@@ -118,17 +116,6 @@ def generate(
                 yield Batch(e.take(), done, encounters)
     e.rows["authorization"].extend(auths.rows())
     e.rows["remittance"].extend(remits.rows(e))
-    e.rows["audit_event"].append(
-        (
-            1,
-            actor,
-            "demo_load",
-            "practice",
-            1,
-            e.midnight(today) + timedelta(hours=6),
-            f"synthetic demo practice: {encounters} encounters, seed {seed}",
-        )
-    )
     yield Batch(e.take(), done, encounters)
 
 

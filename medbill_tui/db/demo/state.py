@@ -274,7 +274,6 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("note", ("id", "entity", "entity_id", "author", "at", "body")),
-    ("audit_event", ("id", "actor", "action", "entity", "entity_id", "at", "detail")),
 )
 """Every table the demo fills, in an order that respects foreign keys, with its columns."""
 

@@ -48,6 +48,37 @@ def lock_unbilled(conn: Connection, encounter_ids: Sequence[int] | None) -> list
     return [int(r[0]) for r in rows]
 
 
+_NOT_UNBILLED = {
+    "hold": "it is on hold (release it first)",
+    "void": "it was voided",
+}
+
+
+def not_billable(conn: Connection, encounter_ids: Sequence[int]) -> dict[int, str]:
+    """Why each of `encounter_ids` that is not an unbilled encounter cannot be billed."""
+    if not encounter_ids:
+        return {}
+    rows = conn.execute(
+        text(
+            "SELECT i.id, e.status, (SELECT string_agg(c.claim_no, ', ' ORDER BY c.id) "
+            "FROM claim c WHERE c.encounter_id = e.id) AS claims "
+            "FROM unnest(CAST(:ids AS bigint[])) AS i(id) "
+            "LEFT JOIN encounter e ON e.id = i.id "
+            "WHERE e.status IS DISTINCT FROM 'unbilled'"
+        ),
+        {"ids": list(encounter_ids)},
+    )
+    reasons: dict[int, str] = {}
+    for r in rows:
+        if r.status is None:
+            reasons[r.id] = "there is no such encounter"
+        elif r.status == "billed":
+            reasons[r.id] = f"it is already billed ({r.claims})" if r.claims else "it is billed"
+        else:
+            reasons[r.id] = _NOT_UNBILLED.get(r.status, f"it is {r.status}, not unbilled")
+    return reasons
+
+
 def split_clean(
     conn: Connection, findings: dict[int, tuple[Finding, ...]]
 ) -> tuple[list[int], tuple[SkippedEncounter, ...]]:

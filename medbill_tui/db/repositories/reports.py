@@ -186,6 +186,16 @@ def _aging_row(key: tuple[str, str | None], counts: list[int], amounts: list[Dec
     return AgingRow(key[0], key[1], buckets, sum(counts), sum(amounts, ZERO))
 
 
+def _official_carc_words(conn: Connection, codes: list[str]) -> dict[str, str]:
+    """The loaded official list's words for `codes` (the queue shows the same words)."""
+    if not codes:
+        return {}
+    rows = conn.execute(
+        text("SELECT code, description FROM carc WHERE code = ANY(:codes)"), {"codes": codes}
+    )
+    return {r.code: r.description for r in rows}
+
+
 def denials(conn: Connection, start: date, end: date) -> DenialsReport:
     """Denial work items opened in [start, end] by CARC, by payer and by outcome."""
     by_carc: dict[str, list[Any]] = {}
@@ -204,7 +214,11 @@ def denials(conn: Connection, start: date, end: date) -> DenialsReport:
         return tuple(DenialGroup(k, words(k), g[0], g[1], g[2], g[3]) for k, g in ordered)
 
     outcomes = tuple(DenialGroup(o, "", *by_outcome[o]) for o in OUTCOMES if o in by_outcome)
-    carcs = build(by_carc, lambda code: carc_words(code) if code else "(no reason code)")
+    official = _official_carc_words(conn, [code for code in by_carc if code])
+    carcs = build(
+        by_carc,
+        lambda code: carc_words(code, official.get(code)) if code else "(no reason code)",
+    )
     return DenialsReport(
         start=start,
         end=end,

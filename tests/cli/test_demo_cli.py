@@ -1,0 +1,80 @@
+"""Ctrl+C during `medbill demo`, as a real process on a terminal: "cancelled", exit 130,
+the database as it was."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+
+from sqlalchemy import text
+
+from medbill_tui.db.engine import make_engine
+from tests.conftest import PgCluster
+
+STATE = (
+    "SELECT (SELECT count(*) FROM patient), (SELECT count(*) FROM claim), "
+    "(SELECT max(id) FROM audit_event), (SELECT count(*) FROM audit_event), "
+    "(SELECT sum(amount) FROM ledger_entry)"
+)
+
+
+def _state(url: str) -> tuple[object, ...]:
+    engine = make_engine(url, pool_size=1)
+    with engine.connect() as conn:
+        row = tuple(conn.execute(text(STATE)).one())
+    engine.dispose()
+    return row
+
+
+def _read_until(fd: int, words: bytes, seconds: float) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while words not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the process closed its end
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen
+
+
+def test_ctrl_c_while_loading_cancels_and_changes_nothing(
+    pg: PgCluster, demo_template: str
+) -> None:
+    name = f"demo_cancel_{os.getpid()}"
+    url = pg.create_database(name, template=demo_template)
+    try:
+        before = _state(url)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "MEDBILL"))}
+        env["DATABASE_URL"] = url
+        leader, follower = pty.openpty()  # a terminal on stderr: the progress line shows
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "medbill_tui", "demo", "--no-tui", "--encounters", "50000"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower, env=env,
+        )  # fmt: skip
+        os.close(follower)
+        try:
+            started = _read_until(leader, b"Loading demo practice:", 120)
+            assert b"Loading demo practice:" in started, started
+            proc.send_signal(signal.SIGINT)
+            status = proc.wait(timeout=120)
+            said = (started + _read_until(leader, b"\n", 5)).decode(errors="replace")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            os.close(leader)
+        assert status == 130, said
+        assert "medbill: demo load cancelled; the database is as it was" in said
+        assert "Traceback" not in said
+        assert _state(url) == before
+    finally:
+        pg.drop_database(name)
