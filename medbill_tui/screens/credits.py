@@ -12,13 +12,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from medbill_tui.records.credits import CreditRow, CreditWorked, VisitOwing
 from medbill_tui.records.work import Queue, WorkLease
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
 from medbill_tui.widgets.form_table import PickTable
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import fmt_date_short, money, plural
 
 LOAD_GROUP = "credits"
@@ -149,7 +150,7 @@ class CreditsScreen(WorkNextActions):
         yield Header()
         yield CreditsTable(id="credits-table")
         yield Static("Loading…", id="credits-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Credit balances"

@@ -12,13 +12,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Header, ProgressBar, Static
 from textual.worker import Worker
 
 from medbill_tui.errors import ServiceError
 from medbill_tui.records.claims import InboxEntry
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.form import ConfirmScreen, is_service_error
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import clip, money, plural
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ class InboxScreen(ServiceScreen):
         table: DataTable[str | Text] = DataTable(id="inbox-table", cursor_type="row")
         yield table
         yield Static("", id="inbox-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Inbox · {self.services.inbox}"

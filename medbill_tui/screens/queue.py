@@ -9,7 +9,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from medbill_tui.records.queues import (
@@ -34,6 +34,7 @@ from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
 from medbill_tui.screens.queue_bindings import QUEUE_BINDINGS
 from medbill_tui.screens.work_next import WorkNextActions
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.loaded_messages import PageLoaded, PayersLoaded, SummariesLoaded
 from medbill_tui.widgets.queue_table import QueueTable, row_key
 from medbill_tui.widgets.text import money, plural
@@ -108,8 +109,7 @@ class QueueScreen(WorkNextActions, BalanceActions):
             yield Static("", id="queue-pos")
             yield Static("", id="queue-rows")
             yield Static("", id="queue-total")
-        # The unbilled queue has many keys: no palette hint here (ctrl+p still works, ? lists it).
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(QueueTable)

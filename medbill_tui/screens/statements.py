@@ -13,7 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Header, ProgressBar, Static
 from textual.worker import Worker
 
 from medbill_tui.records.statements import (
@@ -24,6 +24,7 @@ from medbill_tui.records.statements import (
 )
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.form import ConfirmScreen
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import clip, money, plural
 
 ORDER = {Action.SEND: 0, Action.PROPOSE: 1, Action.SKIP: 2, Action.CLOSE: 3, Action.WAIT: 4}
@@ -134,7 +135,7 @@ class StatementsScreen(ServiceScreen):
         table: DataTable[str | Text] = DataTable(id="statements-table", cursor_type="row")
         yield table
         yield Static("", id="statements-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Patient statements"
