@@ -18,6 +18,7 @@ from textual.worker import Worker
 from medbill_tui.records.credits import CreditRow, CreditWorked, VisitOwing
 from medbill_tui.records.work import Queue, WorkLease
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
+from medbill_tui.widgets.columns import Col
 from medbill_tui.widgets.form_table import PickTable
 from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import fmt_date_short, money, plural
@@ -76,11 +77,11 @@ class CreditsTable(PickTable):
     """
 
     COLUMNS = (
-        ("Patient", 14),
+        Col("Patient", 14, flex=2),
         ("Claim", 9),
-        ("Payer", 11),
+        Col("Payer", 11, flex=1),
         ("Side", 7),
-        ("Credit", 9),
+        Col("Credit", 9, right=True),
         ("Opened", 8),
         ("Held by", 7),
     )
