@@ -169,8 +169,8 @@ class FilterScreen(DialogScreen[QueueFilter | None]):
         self.action_apply()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        """A choice moves on to the field after the list, one field (Enter in a box then
-        applies); a list cleared by reset does not move."""
+        """A choice moves on one field, to the one after the list (round to the text box
+        after the last: Enter in a box applies); a list cleared by reset does not move."""
         if not event.select.has_focus_within:
             return
         chain = self.focus_chain
@@ -179,8 +179,7 @@ class FilterScreen(DialogScreen[QueueFilter | None]):
             for widget in chain[chain.index(event.select) + 1 :]
             if event.select not in widget.ancestors
         ]
-        if following:
-            following[0].focus()
+        (following or [self.query_one("#filter-text", Input)])[0].focus()
 
     def action_apply(self) -> None:
         try:
