@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.console import RenderableType
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from medbill_tui.domain.aging import BUCKETS
 from medbill_tui.records.detail import AccountDetail, Detail
@@ -25,6 +25,7 @@ from medbill_tui.screens.patient_merge import MergeActions
 from medbill_tui.screens.payment import PaymentActions
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.detail_view import DetailScroll
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.loaded_messages import DetailLoaded
 from medbill_tui.widgets.text import money
 
@@ -66,7 +67,7 @@ class AccountDetailScreen(MergeActions, PaymentActions, NoteActions, DetailScree
         with DetailScroll(id="detail-scroll"):
             yield Static(f"Loading the {self.what}…", id="detail-body")
             yield VisitsTable(id="account-visits")
-        yield Footer()
+        yield KeysFooter()
 
     def fetch(self) -> Detail:
         detail = self.services.details.account(self.patient_id)

@@ -3,7 +3,7 @@ followed by its claims; Enter opens the one under the cursor."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 
 from medbill_tui.records.detail import AccountClaimRow, AccountEncounterRow
 from medbill_tui.screens.encounter_detail import ENCOUNTER_STATUS_WORDS
+from medbill_tui.widgets.columns import Col
 from medbill_tui.widgets.form_table import Cell, PickTable
 from medbill_tui.widgets.text import fmt_date, money
 
@@ -38,10 +39,10 @@ class VisitsTable(PickTable):
 
     COLUMNS = (
         ("DOS / claim", 11),
-        ("Visit / payer", 18),
-        ("Status", 16),
-        ("Charges", 9),
-        ("Balance", 9),
+        Col("Visit / payer", 18, flex=2),
+        Col("Status", 16, flex=1),
+        Col("Charges", 9, right=True),
+        Col("Balance", 9, right=True),
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -53,14 +54,6 @@ class VisitsTable(PickTable):
             tooltip="Open the visit (charge entry when it may be corrected) or the claim",
         ),
     ]
-
-    def _fit(self, cells: Sequence[Cell]) -> list[Cell]:
-        fitted = super()._fit(cells)
-        widths = [width for _, width in self.COLUMNS]
-        return [
-            cell.rjust(widths[index]) if index >= 3 and isinstance(cell, str) else cell
-            for index, cell in enumerate(fitted)
-        ]
 
 
 def visit_rows(

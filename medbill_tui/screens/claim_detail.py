@@ -84,6 +84,13 @@ class ClaimDetailScreen(ClaimChainActions, NoteActions, DetailScreen):
     voids it, `c` sends a corrected claim, `b` rebills it (each asks first)."""
 
     what = "claim"
+    # most used first (the footer shows what fits; `?` lists every key)
+    footer_first: ClassVar[tuple[str, ...]] = (
+        "claim.payer-call",
+        "followup.note",
+        "claim.correct",
+        "claim.rebill",
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edi", "Raw EDI", id="claim.edi", tooltip="The claim's last 837P and acks"),
         Binding(

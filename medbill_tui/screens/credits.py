@@ -12,13 +12,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from medbill_tui.records.credits import CreditRow, CreditWorked, VisitOwing
 from medbill_tui.records.work import Queue, WorkLease
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
+from medbill_tui.widgets.columns import Col
 from medbill_tui.widgets.form_table import PickTable
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import fmt_date_short, money, plural
 
 LOAD_GROUP = "credits"
@@ -75,11 +77,11 @@ class CreditsTable(PickTable):
     """
 
     COLUMNS = (
-        ("Patient", 14),
+        Col("Patient", 14, flex=2),
         ("Claim", 9),
-        ("Payer", 11),
+        Col("Payer", 11, flex=1),
         ("Side", 7),
-        ("Credit", 9),
+        Col("Credit", 9, right=True),
         ("Opened", 8),
         ("Held by", 7),
     )
@@ -149,7 +151,7 @@ class CreditsScreen(WorkNextActions):
         yield Header()
         yield CreditsTable(id="credits-table")
         yield Static("Loading…", id="credits-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Credit balances"

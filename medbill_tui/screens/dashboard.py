@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.worker import Worker
 
 from medbill_tui.records.queues import AgingOverview, QueueKind, QueueSummary
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.widgets.aging_chart import AgingChart
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.loaded_messages import SummariesLoaded
 from medbill_tui.widgets.queue_menu import QueueMenu
 from medbill_tui.widgets.text import fmt_date
@@ -70,7 +71,7 @@ class DashboardScreen(ServiceScreen):
             yield Static("", id="dashboard-state")
             yield Static(HINT, id="dashboard-hint")
             yield AgingChart(id="aging-chart")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.medbill.signed_in:

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 from textual.worker import Worker
 
 from medbill_tui.domain.posting import patient_billing_refusal
@@ -30,6 +30,7 @@ from medbill_tui.screens.note import NoteScreen
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.detail_view import DetailScroll
 from medbill_tui.widgets.encounter_messages import EntryOutcome
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.live_messages import ListsChanged
 from medbill_tui.widgets.text import fmt_date, money
 
@@ -161,7 +162,7 @@ class DenialScreen(ServiceScreen):
         yield Static("", id="denial-status")
         with DetailScroll(id="detail-scroll"):
             yield Static("Loading the denial…", id="detail-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Denial"

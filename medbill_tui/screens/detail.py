@@ -8,12 +8,13 @@ from rich.console import RenderableType
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from medbill_tui.records.detail import Detail
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.widgets.detail_view import DetailScroll
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.loaded_messages import DetailLoaded
 
 
@@ -41,7 +42,7 @@ class DetailScreen(ServiceScreen):
         yield Header()
         with DetailScroll(id="detail-scroll"):
             yield Static(f"Loading the {self.what}…", id="detail-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.title_text()

@@ -8,7 +8,8 @@ from typing import ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer
+
+from medbill_tui.widgets.keys_footer import KeysFooter
 
 ResultT = TypeVar("ResultT")
 
@@ -30,7 +31,7 @@ class DialogScreen(ModalScreen[ResultT]):
     def compose(self) -> ComposeResult:
         with Vertical(id=self.dialog_id, classes="dialog-box"):
             yield from self.compose_dialog()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_dialog(self) -> ComposeResult:
         """The widgets inside the box."""

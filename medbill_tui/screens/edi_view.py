@@ -12,13 +12,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from medbill_tui.records.claims import ClaimEdi
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.widgets import detail_render as r
 from medbill_tui.widgets.detail_view import DetailScroll
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import fmt_datetime
 
 CONTEXT_BEFORE = 8
@@ -116,7 +117,7 @@ class EdiViewScreen(ServiceScreen):
         yield Header()
         with DetailScroll(id="detail-scroll"):
             yield Static("Loading the claim's EDI…", id="detail-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Claim EDI"

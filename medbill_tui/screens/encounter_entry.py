@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from medbill_tui.records.forms import EncounterForm, FormFinding
@@ -38,6 +38,7 @@ from medbill_tui.widgets.encounter_messages import (
     ProvidersLoaded,
 )
 from medbill_tui.widgets.encounter_patient import PatientLookup
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import fmt_date
 
 LOOKUP_DELAY = 0.15
@@ -185,7 +186,7 @@ class EncounterEntryScreen(ChargeEntryKeys):
             bill_label="Save + resubmit" if self.correcting_claim else "Save + create claim",
         )
         yield FindingsPanel(id="findings", classes="-empty")
-        yield Footer(show_command_palette=False)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._set_title()

@@ -169,8 +169,17 @@ class FilterScreen(DialogScreen[QueueFilter | None]):
         self.action_apply()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        # Back to the text box so the next Enter applies the filter.
-        self.query_one("#filter-text", Input).focus()
+        """A choice moves on one field, to the one after the list (round to the text box
+        after the last: Enter in a box applies); a list cleared by reset does not move."""
+        if not event.select.has_focus_within:
+            return
+        chain = self.focus_chain
+        following = [
+            widget
+            for widget in chain[chain.index(event.select) + 1 :]
+            if event.select not in widget.ancestors
+        ]
+        (following or [self.query_one("#filter-text", Input)])[0].focus()
 
     def action_apply(self) -> None:
         try:

@@ -29,6 +29,7 @@ from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.note import NoteActions, NoteScreen
 from medbill_tui.screens.pick_list import PickListScreen, list_bindings
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
+from medbill_tui.widgets.columns import Col
 from medbill_tui.widgets.form_table import Cell, ListTable
 from medbill_tui.widgets.loaded_messages import PayersLoaded
 from medbill_tui.widgets.text import fmt_date, fmt_date_short, money, plural
@@ -70,11 +71,11 @@ class FollowupTable(ListTable):
 
     COLUMNS = (
         ("Claim/Acct", 10),
-        ("Patient", 11),
-        ("Payer", 9),
-        ("Why", 20),
+        Col("Patient", 11, flex=2),
+        Col("Payer", 9, flex=1),
+        Col("Why", 20, flex=3),
         ("Due", 8),
-        ("Owed", 9),
+        Col("Owed", 9, right=True),
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -4,6 +4,7 @@ importing them would do, and the import itself with its progress and results."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -12,13 +13,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Header, ProgressBar, Static
 from textual.worker import Worker
 
 from medbill_tui.errors import ServiceError
 from medbill_tui.records.claims import InboxEntry
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.form import ConfirmScreen, is_service_error
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import clip, money, plural
 
 if TYPE_CHECKING:
@@ -83,6 +85,23 @@ def importable(outcome: ImportResult | str) -> bool:
     return not isinstance(outcome, str) and outcome.status == "dry-run"
 
 
+def import_question(outcomes: tuple[FileOutcome, ...]) -> str:
+    """The batch in one line before `y`: how many files, how many payments they post and
+    for how much, how many claim answers they record."""
+    ready = [outcome for _, outcome in outcomes if not isinstance(outcome, str)]
+    ready = [outcome for outcome in ready if outcome.status == "dry-run"]
+    head = f"Import {plural(len(ready), 'file')}"
+    does: list[str] = []
+    payments = [p for outcome in ready for p in outcome.payments if not p.refused]
+    if payments:
+        total = sum((p.amount for p in payments), Decimal("0.00"))
+        does.append(f"post {plural(len(payments), 'payment')} for ${money(total)}")
+    answers = sum(o.accepted + o.rejected for o in ready if not o.payments)
+    if answers:
+        does.append(f"record {plural(answers, 'claim answer')}")
+    return f"{head}: {', '.join(does)}?" if does else f"{head}?"
+
+
 class InboxScreen(ServiceScreen):
     """The inbox folder's files; mark some, preview their import, import them.
 
@@ -121,6 +140,8 @@ class InboxScreen(ServiceScreen):
         self.marked: set[str] = set()
         self.results: dict[str, str] = {}
         self.busy = False
+        self.just_imported: set[str] = set()
+        """Files this screen imported: they read 'imported now', not 'imported before'."""
         self.placed = False
         """The cursor was put on the first new file (done once, on the first load)."""
 
@@ -131,7 +152,7 @@ class InboxScreen(ServiceScreen):
         table: DataTable[str | Text] = DataTable(id="inbox-table", cursor_type="row")
         yield table
         yield Static("", id="inbox-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Inbox · {self.services.inbox}"
@@ -170,6 +191,8 @@ class InboxScreen(ServiceScreen):
             what = entry.kind or "unreadable"
             if entry.problem:
                 what = f"{what}: {entry.problem}" if entry.kind else entry.problem
+            elif entry.name in self.just_imported:
+                what = f"{entry.kind}, imported now"
             elif entry.imported_before:
                 what = f"{entry.kind}, imported before"
             table.add_row(
@@ -205,7 +228,9 @@ class InboxScreen(ServiceScreen):
             lines.append(f"{entry.name} · {entry.size:,} bytes · {entry.kind or 'unreadable'}")
             if entry.problem:
                 lines.append(f"Cannot import: {entry.problem}")
-            if entry.imported_before:
+            if entry.name in self.just_imported:
+                lines.append("Imported just now")
+            elif entry.imported_before:
                 lines.append(f"Already imported: {entry.imported_before}")
             if entry.name in self.results:
                 lines.append(f"Result: {self.results[entry.name]}")
@@ -284,7 +309,8 @@ class InboxScreen(ServiceScreen):
             self.set_status("Nothing to import: see the Result column")
             return
         lines = [f"{name}: {summarize(outcome)}" for name, outcome in message.outcomes]
-        question = "Import these files?\n" + "\n".join(clip(line, 110) for line in lines)
+        question = import_question(message.outcomes) + "\n"
+        question += "\n".join(clip(line, 110) for line in lines)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -333,6 +359,8 @@ class InboxScreen(ServiceScreen):
         self.query_one("#inbox-progress", ProgressBar).remove_class("-running")
         for name, outcome in message.outcomes:
             self.results[name] = summarize(outcome)
+            if not isinstance(outcome, str) and outcome.status == "imported":
+                self.just_imported.add(name)
         self.marked.clear()
         done = sum(
             1 for _, o in message.outcomes if not isinstance(o, str) and o.status == "imported"

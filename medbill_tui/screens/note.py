@@ -53,7 +53,7 @@ class NoteScreen(DialogScreen[NoteEntry | None]):
     | Key(s) | Description |
     | :- | :- |
     | enter | Next box, then done. |
-    | ctrl+t | Payer call: who answered, reference number, outcome (claims). |
+    | ctrl+t | Payer call: who answered, reference number, outcome (claims); again: note only. |
     | escape | Cancel. |
     """
 
@@ -67,6 +67,13 @@ class NoteScreen(DialogScreen[NoteEntry | None]):
             "Payer call",
             id="note.payer-call",
             tooltip="Record a call to the payer: rep, reference number, outcome",
+        ),
+        Binding(
+            "ctrl+t",
+            "note_only",
+            "Note only",
+            id="note.note-only",
+            tooltip="Not a call after all: a note only",
         ),
     ]
 
@@ -119,15 +126,20 @@ class NoteScreen(DialogScreen[NoteEntry | None]):
         yield Static(self._default_hint(), id="note-hint", classes="dialog-hint")
 
     def _default_hint(self) -> str:
-        toggle = " · ctrl+t: payer call" if self.allow_call else ""
+        toggle = ""
+        if self.allow_call:
+            toggle = " · ctrl+t: note only" if self.call else " · ctrl+t: payer call"
         return f"{self.date_hint} · Enter: next / done{toggle} · Esc: cancel"
 
     def on_mount(self) -> None:
         self.query_one("#call-rep" if self.call else "#note-body", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # ctrl+t has two bindings: the footer shows the one that says what it does now
         if action == "toggle_call":
-            return self.allow_call
+            return self.allow_call and not self.call
+        if action == "note_only":
+            return self.allow_call and self.call
         return True
 
     def hint(self, text: str) -> None:
@@ -137,6 +149,12 @@ class NoteScreen(DialogScreen[NoteEntry | None]):
         self.call = not self.call
         self.query_one("#call-fields").set_class(not self.call, "hidden")
         self.query_one("#call-rep" if self.call else "#note-body", Input).focus()
+        if not self.query_one("#note-date", Input).value.strip():  # else it shows the date
+            self.hint(self._default_hint())
+        self.refresh_bindings()
+
+    def action_note_only(self) -> None:
+        self.action_toggle_call()
 
     @on(Input.Changed, "#note-date")
     def show_date(self, event: Input.Changed) -> None:

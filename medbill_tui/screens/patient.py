@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from medbill_tui.errors import ServiceError
 from medbill_tui.records.forms import (
@@ -32,6 +32,7 @@ from medbill_tui.widgets.form_field import (
     text_input,
 )
 from medbill_tui.widgets.form_table import PickTable
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import NONE_SHOWN, fmt_date, fmt_date_short
 
 LW = 13
@@ -258,7 +259,7 @@ class PatientScreen(DuplicateActions):
             yield CoverageTable(id="patient-coverages")
             yield Label("Prior authorizations", classes="patient-section")
             yield AuthorizationTable(id="patient-authorizations")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def form_root(self) -> Widget:

@@ -11,13 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.worker import Worker
 
 from medbill_tui.records.forms import PatientHit
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.patient import PatientScreen
 from medbill_tui.widgets.form_table import PickTable
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import fmt_date
 
 SEARCH_DELAY = 0.25
@@ -151,7 +152,7 @@ class PatientSearchScreen(ServiceScreen):
             )
             yield PatientHitTable(id="search-hits")
         yield Static("", id="search-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Find a patient"

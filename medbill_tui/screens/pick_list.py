@@ -11,12 +11,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from medbill_tui.records.queues import Cursor, Page
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.widgets.form_table import Cell, PickTable
+from medbill_tui.widgets.keys_footer import KeysFooter
 
 RowT = TypeVar("RowT")
 
@@ -83,7 +84,7 @@ class PickListScreen(ServiceScreen, Generic[RowT]):
         yield Header()
         yield self.table_class(id=f"{self.list_id}-table")
         yield Static("Loading…", id=f"{self.list_id}-status", classes="list-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def table(self) -> PickTable:

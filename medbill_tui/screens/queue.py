@@ -9,7 +9,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from medbill_tui.records.queues import (
@@ -35,9 +35,13 @@ from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
 from medbill_tui.screens.queue_bindings import QUEUE_BINDINGS
 from medbill_tui.screens.queue_live import REREAD_GROUP, LiveRows
 from medbill_tui.screens.work_next import WorkNextActions
+from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.loaded_messages import PageLoaded, PayersLoaded, SummariesLoaded
-from medbill_tui.widgets.queue_table import QueueTable, row_key
+from medbill_tui.widgets.queue_table import QueueTable, reason_text, row_key
 from medbill_tui.widgets.text import money, plural
+
+REASON_KINDS = frozenset({QueueKind.DENIALS, QueueKind.REJECTIONS})
+"""Queues whose rows carry a reason, shown whole under the table."""
 
 PREFETCH_ROWS = 20
 """Fetch the next page when the cursor is this many rows (or half a page) from the end."""
@@ -106,18 +110,20 @@ class QueueScreen(WorkNextActions, BalanceActions, LiveRows):
         yield Header()
         yield Static("", id="queue-buckets")
         yield QueueTable(self.kind, id="queue-table")
+        # the highlighted denial's or rejection's whole reason: its column holds only the code
+        yield Static("", id="queue-reason", markup=False)
         with Horizontal(id="queue-status"):
             yield Static("", id="queue-pos")
             yield Static("", id="queue-rows")
             yield Static("", id="queue-total")
-        # The unbilled queue has many keys: no palette hint here (ctrl+p still works, ? lists it).
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(QueueTable)
         table.setup_columns(self.app.size.width)
         table.cursor_listener = self._show_status  # the row number in the move's own frame
         table.focus()
+        self.query_one("#queue-reason").display = self.kind in REASON_KINDS
         self.reload()
         self.load_summary()
         self.load_payers()
@@ -260,6 +266,11 @@ class QueueScreen(WorkNextActions, BalanceActions, LiveRows):
             total = row_follow_up(self.current_row if count else None)
         elif self.summary is not None:
             total = f"Queue: {plural(self.summary.count, 'item')}, {money(self.summary.amount)}"
+        if self.kind in REASON_KINDS:
+            reason = self.query_one("#queue-reason", Static)
+            why = reason_text(self.current_row if count else None)
+            if str(reason.content) != why:
+                reason.update(why)
         right = self.query_one("#queue-total", Static)
         if str(right.content) != total:
             right.update(total, layout=len(str(right.content)) != len(total))

@@ -277,7 +277,7 @@ class QueueActions(SubmitActions):
     @work(thread=True, exit_on_error=False, group="queue-hold", exclusive=True)
     def resend(self, claim_id: int, claim_no: str, seen: Seen | None = None) -> None:
         self.services.claims.resend_rejected(claim_id, seen)
-        self.post_message(HoldChanged(f"Claim {claim_no} is ready to send again", ""))
+        self.post_message(HoldChanged(f"Claim {claim_no} is ready to send again", "", "Resend"))
 
     def claims_failed(self, worker: Any) -> None:
         if worker.group == "queue-claims":

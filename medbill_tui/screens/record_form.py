@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from medbill_tui.errors import ServiceError
 from medbill_tui.screens.duplicates import DuplicatesFound, duplicates_of
 from medbill_tui.screens.form import FormScreen
 from medbill_tui.widgets.form_field import set_form_values
+from medbill_tui.widgets.keys_footer import KeysFooter
 
 
 class Versioned(Protocol):
@@ -88,7 +89,7 @@ class RecordFormScreen(FormScreen, Generic[RecordT]):
             )
             yield from self.compose_fields()
             yield Static("", id="form-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def compose_fields(self) -> ComposeResult:
         """The form's rows of fields, under the heading."""

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 from textual.worker import Worker
 
 from medbill_tui.domain.report_period import (
@@ -24,6 +24,7 @@ from medbill_tui.domain.report_period import (
 )
 from medbill_tui.reports.format import render
 from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.widgets.keys_footer import KeysFooter
 
 REPORTS: dict[str, str] = {
     "aging": "Aging",
@@ -140,7 +141,7 @@ class ReportsScreen(ServiceScreen):
         yield Static("", id="report-status")
         with ScrollableContainer(id="report-body"):
             yield Static("", id="report-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.show_dates()

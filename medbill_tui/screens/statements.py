@@ -13,7 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Header, ProgressBar, Static
 from textual.worker import Worker
 
 from medbill_tui.records.statements import (
@@ -24,7 +24,10 @@ from medbill_tui.records.statements import (
 )
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.form import ConfirmScreen
-from medbill_tui.widgets.text import clip, money, plural
+from medbill_tui.widgets.columns import Col
+from medbill_tui.widgets.form_table import PickTable
+from medbill_tui.widgets.keys_footer import KeysFooter
+from medbill_tui.widgets.text import fmt_date, money, plural
 
 ORDER = {Action.SEND: 0, Action.PROPOSE: 1, Action.SKIP: 2, Action.CLOSE: 3, Action.WAIT: 4}
 WHAT = {
@@ -75,12 +78,25 @@ def what(entry: StatementEntry) -> str:
 def summary(result: StatementRunResult) -> str:
     """One or two lines: what the run will send and what it leaves."""
     sent = result.sent
-    parts = [f"As of {result.as_of}: {plural(len(sent), 'statement')} for {money(result.amount)}"]
+    head = f"As of {fmt_date(result.as_of)}: {plural(len(sent), 'statement')}"
+    parts = [f"{head} for {money(result.amount)}"]
     for action, word in LEFT_WORDS:
         count = len(result.having(action))
         if count:
             parts.append(f"{count:,} {word}")
     return " · ".join(parts)
+
+
+class StatementsTable(PickTable):
+    """Today's run, one row per guarantor: what each gets, or why not."""
+
+    COLUMNS = (
+        ("Account", 10),
+        Col("Guarantor", 18, flex=2),
+        ("What", 12),
+        Col("Balance", 9, right=True),
+        Col("Why", 16, flex=3),
+    )
 
 
 class StatementsScreen(ServiceScreen):
@@ -98,7 +114,7 @@ class StatementsScreen(ServiceScreen):
     StatementsScreen #statements-status { height: auto; padding: 0 1; text-style: bold; }
     StatementsScreen #statements-progress { display: none; padding: 0 1; }
     StatementsScreen #statements-progress.-running { display: block; }
-    StatementsScreen #statements-table { height: 1fr; }
+    StatementsScreen #statements-table { height: 1fr; max-height: 100%; }
     StatementsScreen #statements-detail { height: auto; max-height: 3; padding: 0 1; }
     """
 
@@ -131,20 +147,18 @@ class StatementsScreen(ServiceScreen):
         yield Header()
         yield Static("Working out today's statements…", id="statements-status")
         yield ProgressBar(total=1, show_eta=False, id="statements-progress")
-        table: DataTable[str | Text] = DataTable(id="statements-table", cursor_type="row")
-        yield table
+        yield StatementsTable(id="statements-table")
         yield Static("", id="statements-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Patient statements"
-        self.table.add_columns("Account", "Guarantor", "What", "Balance", "Why")
         self.table.focus()
         self.action_refresh()
 
     @property
-    def table(self) -> DataTable[str | Text]:
-        return self.query_one("#statements-table", DataTable)
+    def table(self) -> StatementsTable:
+        return self.query_one(StatementsTable)
 
     def set_status(self, words: str) -> None:
         self.query_one("#statements-status", Static).update(Text(words))
@@ -168,18 +182,16 @@ class StatementsScreen(ServiceScreen):
             message.result.entries, key=lambda e: (ORDER[e.decision.action], e.account_no)
         )
         table = self.table
-        row = table.cursor_row
-        table.clear()
-        for entry in self.rows:
-            table.add_row(
-                clip(entry.account_no, 10),
-                clip(entry.name, 18),
-                what(entry),
-                money(entry.balance),
-                clip(entry.decision.reason, 16),
-                key=str(entry.guarantor_id),
+        row, keep = table.cursor_row, table.selected_key()
+        table.set_rows(
+            (
+                str(entry.guarantor_id),
+                [entry.account_no, entry.name, what(entry), money(entry.balance),
+                 entry.decision.reason],
             )
-        if self.rows:
+            for entry in self.rows
+        )  # fmt: skip
+        if self.rows and table.selected_key() != keep:  # that row went: stay where it was
             table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
         hint = "s sends (asks first)" if message.result.sent else "nothing to send"
         self.set_status(f"{summary(message.result)} · {hint}")

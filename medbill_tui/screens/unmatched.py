@@ -19,6 +19,7 @@ from medbill_tui.screens.pick_list import PickListScreen, list_bindings
 from medbill_tui.screens.reason import ReasonScreen
 from medbill_tui.screens.unmatched_match import MatchScreen
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
+from medbill_tui.widgets.columns import Col
 from medbill_tui.widgets.form_table import Cell, ListTable
 from medbill_tui.widgets.text import fmt_date_short, money, plural
 
@@ -56,11 +57,11 @@ class UnmatchedTable(ListTable):
 
     COLUMNS = (
         ("Opened", 8),
-        ("Payer", 13),
-        ("Trace", 9),
+        Col("Payer", 13, flex=1),
+        Col("Trace", 9, flex=1),
         ("Claim no.", 13),
-        ("Patient (835)", 13),
-        ("Paid", 10),
+        Col("Patient (835)", 13, flex=2),
+        Col("Paid", 10, right=True),
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -135,7 +135,7 @@ class MedbillApp(SessionMixin, LiveListsMixin):
             "ctrl+p",
             "command_palette",
             "Commands",
-            show=False,  # the Footer shows the palette key at its right edge
+            show=False,  # footers are full: ? lists it
             priority=True,
             id="app.command-palette",
         ),

@@ -136,6 +136,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "menu.down",
         "menu.up",
         "note.cancel",
+        "note.note-only",
         "note.payer-call",
         "outcome.cancel",
         "patient-search.back",

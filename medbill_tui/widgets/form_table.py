@@ -1,4 +1,4 @@
-"""A small pick list for the patient screens: rows keyed by a record id, j/k to move."""
+"""A pick list: rows keyed by a record id, j/k to move, columns that follow its width."""
 
 from __future__ import annotations
 
@@ -6,14 +6,19 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
+from medbill_tui.widgets.columns import Col, layout
 from medbill_tui.widgets.text import clip
 
 Cell = str | Text
+
+CELL_GAP = 2
+"""A DataTable pads each cell with a space either side."""
 
 
 class PickTable(DataTable[Cell]):
@@ -43,21 +48,46 @@ class PickTable(DataTable[Cell]):
         Binding("end", "scroll_bottom", "Last row", show=False, id="pick.last"),
     ]
 
-    COLUMNS: ClassVar[Sequence[tuple[str, int]]] = ()
-    """(label, width) of each column; values longer than their column are cut with '…'."""
+    COLUMNS: ClassVar[Sequence[tuple[str, int] | Col]] = ()
+    """Each column: (label, width), or a `Col` that may be right-aligned or flexible (it
+    takes a share of the width the table has beyond 80 columns, on every resize, both ways).
+    Text longer than its column is cut with '…'."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, id=id)
+        self._cols = [col if isinstance(col, Col) else Col(*col) for col in self.COLUMNS]
+        self._widths = [col.width for col in self._cols]
+        self._rows: list[tuple[str, Sequence[Cell]]] = []
         # Columns exist from the start, so rows may arrive before the screen's on_mount.
-        self._widths = [width for _, width in self.COLUMNS]
-        for label, width in self.COLUMNS:
-            self.add_column(label, width=width)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for col, width in zip(self._cols, self._widths, strict=True):
+            self.add_column(col.label.rjust(width) if col.right else col.label, width=width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.relayout(event.size.width)
+
+    def relayout(self, total_width: int) -> None:
+        """Share `total_width` among the flexible columns again (rows and cursor kept)."""
+        widths = layout(self._cols, total_width, gap=CELL_GAP)
+        if widths == self._widths:
+            return
+        keep = self.selected_key()
+        self._widths = widths
+        self.clear(columns=True)
+        self._add_columns()
+        self._fill(self._rows, keep)
 
     def set_rows(self, rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
         """Replace the rows: (key, cells). Keeps the cursor on the same key when it is still
         there."""
         keep = self.selected_key()
+        self._rows = list(rows)
         self.clear()
+        self._fill(self._rows, keep)
+
+    def _fill(self, rows: Sequence[tuple[str, Sequence[Cell]]], keep: str | None) -> None:
         for key, cells in rows:
             self.add_row(*self._fit(cells), key=key)
         if keep is not None:
@@ -68,8 +98,11 @@ class PickTable(DataTable[Cell]):
 
     def _fit(self, cells: Sequence[Cell]) -> list[Cell]:
         fitted: list[Cell] = []
-        for cell, width in zip(cells, self._widths, strict=False):
-            fitted.append(clip(cell, width) if isinstance(cell, str) else cell)
+        for cell, width, col in zip(cells, self._widths, self._cols, strict=False):
+            if isinstance(cell, str):
+                cell = clip(cell, width)
+                cell = cell.rjust(width) if col.right else cell
+            fitted.append(cell)
         return fitted
 
     def key_at(self, index: int) -> str | None:

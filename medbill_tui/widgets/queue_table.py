@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
@@ -24,24 +23,8 @@ from medbill_tui.records.queues import (
     UnbilledRow,
 )
 from medbill_tui.widgets.code_input import ERROR_MARK, WARNING_MARK
+from medbill_tui.widgets.columns import Col, layout
 from medbill_tui.widgets.text import fmt_date, fmt_date_short, money
-
-SCROLLBAR = 1
-"""Width of the table's vertical scrollbar (app.tcss sets it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Col:
-    """A column: `width` is its content width at 80 columns; `flex` columns share any spare
-    width; `auto` columns (money, ids) are at least `width` wide and grow to fit, so an
-    amount is never cut (a rare huge amount scrolls sideways instead)."""
-
-    label: str
-    width: int
-    right: bool = False
-    flex: int = 0
-    auto: bool = False
-
 
 COLUMNS: dict[QueueKind, tuple[Col, ...]] = {
     QueueKind.UNBILLED: (
@@ -73,9 +56,9 @@ COLUMNS: dict[QueueKind, tuple[Col, ...]] = {
     ),
     QueueKind.DENIALS: (
         Col("Claim", 8, auto=True),
-        Col("Patient", 10, flex=1),
-        Col("Payer", 9, flex=1),
-        Col("Reason (CARC)", 12, flex=3),
+        Col("Patient", 13, flex=2),
+        Col("Payer", 12, flex=1),
+        Col("CARC", 6),
         Col("Route", 14),
         Col("Denied", 8, right=True, auto=True),
         Col("Days", 4, right=True),
@@ -115,21 +98,6 @@ def short_responsibility(responsibility: str) -> str:
 RESPONSIBILITY_SHORT = {"primary": "Pri", "secondary": "Sec", "tertiary": "Ter", "patient": "Pat"}
 
 
-def layout(columns: Sequence[Col], total_width: int) -> list[int]:
-    """Content widths of `columns` for a table `total_width` cells wide (one space each)."""
-    widths = [col.width for col in columns]
-    spare = total_width - SCROLLBAR - sum(width + 1 for width in widths)
-    weights = sum(col.flex for col in columns)
-    if spare > 0 and weights:
-        for index, col in enumerate(columns):
-            widths[index] += spare * col.flex // weights
-        # The rounding remainder goes to the first flexible column: a row then ends at the
-        # scrollbar instead of in a blank cell the terminal would be sent on every repaint.
-        first = next(index for index, col in enumerate(columns) if col.flex)
-        widths[first] += spare - sum(spare * col.flex // weights for col in columns)
-    return widths
-
-
 def row_key(row: QueueRow) -> str:
     """A key unique within one queue (a balance row is an account and a responsibility)."""
     if isinstance(row, UnbilledRow):
@@ -145,10 +113,19 @@ def row_key(row: QueueRow) -> str:
     return f"p{row.patient_id}:{row.responsibility}"
 
 
-def carc_words(row: DenialRow) -> str:
-    """'CO-16 Claim lacks information…' — group code, CARC and its words."""
-    code = f"{row.group_code}-{row.carc}" if row.group_code else row.carc
-    return f"{code} {row.carc_text}".strip()
+def carc_code(row: DenialRow) -> str:
+    """'CO-16': group code and CARC (the words are in the reason line under the table)."""
+    return f"{row.group_code}-{row.carc}" if row.group_code else row.carc
+
+
+def reason_text(row: QueueRow | None) -> str:
+    """The whole reason of a denial ('CO-16 The claim is missing…') or a rejection, for the
+    line under the table; '' for other rows."""
+    if isinstance(row, DenialRow):
+        return f"{carc_code(row)} {row.carc_text}".strip()
+    if isinstance(row, RejectionRow):
+        return row.reason
+    return ""
 
 
 CATEGORY_SHORT = {
@@ -230,7 +207,7 @@ def row_cells(row: QueueRow) -> tuple[str, ...]:
             row.claim_no,
             row.patient_name,
             row.payer_name,
-            carc_words(row),
+            carc_code(row),
             route_text(row),
             money(row.amount),
             str(row.days_since),

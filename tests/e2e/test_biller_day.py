@@ -94,10 +94,10 @@ def test_a_billers_day(day: tuple[Pane, dict[str, str], Path]) -> None:
         wait_for(pane, *(["✓"] * marked))
         assert pane.screen().count("✓") == marked
     pane.send("i")
-    wait_for(pane, "Import these files?", "Yes, import 3 files")
+    wait_for(pane, "Import 3 files: post", "payment", "Yes, import 3 files")
     pane.send("y")
     wait_for(pane, "imported 999", "imported 277CA", "imported 835")
-    assert pane.screen().count("imported before") == 3
+    assert pane.screen().count("imported now") == 3 and "imported before" not in pane.screen()
 
     # 3: denials; open the first and resubmit it
     pane.send("3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,6 +79,7 @@ async def test_inbox_previews_and_imports(
         await settle(pilot)
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
+        assert confirm.question.startswith("Import 2 files: record ")  # the batch, before y
         assert "1.999: would import 999" in confirm.question
         assert "2.277: would import 277CA" in confirm.question
         assert counts(services) == before  # a preview writes nothing
@@ -91,6 +93,8 @@ async def test_inbox_previews_and_imports(
         by_name = {entry.name: entry for entry in screen.entries}
         assert by_name["1.999"].imported_before and by_name["2.277"].imported_before
         assert not screen.marked
+        shown = [str(cell) for cell in screen.table.get_row("1.999")]
+        assert "999, imported now" in shown  # this screen imported it: not 'before'
 
         # the 835 alone (highlighted, nothing marked): payments and their statuses
         screen.table.move_cursor(row=2)
@@ -99,6 +103,10 @@ async def test_inbox_previews_and_imports(
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
         assert "3.835: would import 835; payment" in confirm.question
+        payments = re.match(
+            r"Import 1 file: post (\d+) payments? for \$([\d,.]+)\?", confirm.question
+        )
+        assert payments is not None, confirm.question
         await pilot.press("y")
         await settle(pilot)
         assert "posted" in screen.results["3.835"]

@@ -54,7 +54,8 @@ async def test_preview_then_s_asks_with_count_and_total_then_sends_and_a_rerun_h
         skipped = [e for e in screen.rows if e.decision.action is Action.SKIP]
         assert [e.account_no for e in skipped] == [held]
         assert sends > 0
-        assert status(screen).startswith(f"As of {DEMO_TODAY}: {sends:,} statements for ")
+        as_of = f"{DEMO_TODAY:%m/%d/%Y}"  # as the statements print it, not ISO
+        assert status(screen).startswith(f"As of {as_of}: {sends:,} statements for ")
         assert [screen.table.get_row_at(0)[2]] == ["statement"]
         assert screen.table.virtual_size.width <= screen.table.scrollable_content_region.width
         await pilot.press("s")
