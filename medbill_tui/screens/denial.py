@@ -156,6 +156,7 @@ class DenialScreen(ServiceScreen):
         self.denial: DenialDetail | None = None
         self.claim: ClaimDetail | None = None
         self.busy = False
+        self.load_failed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -177,7 +178,11 @@ class DenialScreen(ServiceScreen):
         claim = self.services.details.claim(denial.claim_id)
         self.post_message(DenialLoaded(denial, claim))
 
+    def still_loading(self) -> bool:
+        return self.denial is None and not self.load_failed
+
     def on_denial_loaded(self, message: DenialLoaded) -> None:
+        self.medbill.hold_paint()  # the title and the body in one frame
         self.denial = message.denial
         self.claim = message.claim
         self.sub_title = f"Denial · claim {message.denial.claim_no} · {message.denial.patient_name}"
@@ -199,6 +204,7 @@ class DenialScreen(ServiceScreen):
         if worker.group == ACTION_GROUP:
             self.set_busy(False, "Not done: " + str(worker.error))
             return
+        self.load_failed = True
         self.query_one("#detail-body", Static).update(
             f"This denial could not be shown: {worker.error}\n\nPress Escape to go back."
         )

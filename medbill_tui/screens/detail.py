@@ -37,6 +37,7 @@ class DetailScreen(ServiceScreen):
     def __init__(self) -> None:
         super().__init__()
         self.detail: Detail | None = None
+        self.load_failed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,12 +54,17 @@ class DetailScreen(ServiceScreen):
     def load(self) -> None:
         self.post_message(DetailLoaded(self.fetch()))
 
+    def still_loading(self) -> bool:
+        return self.detail is None and not self.load_failed
+
     def on_detail_loaded(self, message: DetailLoaded) -> None:
+        self.medbill.hold_paint()  # the title and the body in one frame
         self.detail = message.detail
         self.sub_title = self.title_text()
         self.query_one("#detail-body", Static).update(self.render_detail(message.detail))
 
     def worker_failed(self, worker: Worker[Any]) -> None:
+        self.load_failed = True
         self.query_one("#detail-body", Static).update(
             f"This {self.what} could not be shown: {worker.error}\n\nPress Escape to go back."
         )

@@ -3,7 +3,7 @@ app (`shell/app.py` imports every screen; `MedbillApp` is checked to be a `Medbi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -39,4 +39,19 @@ class MedbillHost(Protocol):
 
     def report_worker_error(self, worker: Worker[Any]) -> None:
         """Tell the biller, in words, why a worker failed."""
+        ...
+
+    def hold_paint(self) -> None:
+        """Paint nothing until the current screen has settled, then repaint it in one frame
+        (call before showing content that arrived: one frame instead of several)."""
+        ...
+
+
+@runtime_checkable
+class ShowsLoading(Protocol):
+    """A screen that opens before its content is loaded: a screen change waits a moment for
+    the content before painting the screen's loading state (`shell/paint.py`)."""
+
+    def still_loading(self) -> bool:
+        """True until the content has arrived (or failed to)."""
         ...

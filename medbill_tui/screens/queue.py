@@ -182,9 +182,14 @@ class QueueScreen(WorkNextActions, BalanceActions, LiveRows):
     def load_payers(self) -> None:
         self.post_message(PayersLoaded(self.services.queues.payers()))
 
+    def still_loading(self) -> bool:
+        return self.pages_loaded == 0 and not self._failed
+
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.generation != self._generation:
             return
+        if self.pages_loaded == 0:
+            self.medbill.hold_paint()  # the rows, the status line and the title in one frame
         self._loading = False
         self.pages_loaded += 1
         self._next_cursor = message.page.next_cursor

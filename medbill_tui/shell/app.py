@@ -24,6 +24,7 @@ from medbill_tui.shell.binding_ids import BINDING_IDS, QUEUE_BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
 from medbill_tui.shell.live import LiveListsMixin
+from medbill_tui.shell.paint import PaintOnce
 from medbill_tui.shell.session import KeepsDraft, SessionMixin
 from medbill_tui.widgets.loaded_messages import SummariesLoaded
 
@@ -56,7 +57,7 @@ def _queue_binding(kind: QueueKind) -> Binding:
     )
 
 
-class MedbillApp(SessionMixin, LiveListsMixin):
+class MedbillApp(SessionMixin, LiveListsMixin, PaintOnce):
     """medbill: the dashboard and the four work queues of a billing office, by keyboard.
 
     | Key(s) | Description |

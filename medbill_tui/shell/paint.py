@@ -1,0 +1,121 @@
+"""Paint once: a screen change reaches the terminal as one frame, not as every step of it.
+
+Textual paints a new screen as it settles: the screen's first layout, again when the screen's
+Resize arrives, again when the footer recomposes its keys, again when content arrives. Each
+is a whole-screen frame (~8 KB at 80x24), so over a slow link one screen change cost three
+or four frames and a key typed after it waited behind them (docs/performance.md, slow link).
+
+While a hold is on, frames are worked out as usual (layout, resize and recompose all run) but
+not written; once the screen has settled, one repaint of the whole screen goes out. A screen
+that is still loading its content (`ShowsLoading`) is waited for up to LOADING_GRACE, so a
+quick load shows no "Loading…" at all; a slower one shows it once, and its content is then
+painted under a new hold (`hold_paint`, called by the screen as the content arrives).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from rich.console import RenderableType
+from textual.app import App
+from textual.message_pump import MessagePump
+from textual.screen import Screen
+
+from medbill_tui.screens.host import ShowsLoading
+
+log = logging.getLogger(__name__)
+
+LOADING_GRACE = 0.15
+"""Seconds a screen change waits for a loading screen's content before showing "Loading…"."""
+MAX_HOLD = 1.0
+"""Seconds after which whatever is there is painted, settled or not (an animation, a
+machine too busy to settle): the screen is never left stale for longer."""
+QUIET = 2 / 60
+"""Seconds without an attempted frame after the screen's messages were handled: two of
+Textual's update periods, so a layout it has pending would have been tried."""
+
+
+class PaintOnce(App[None]):
+    """Holds the terminal during screen changes (see the module doc)."""
+
+    _hold_started: float | None = None
+    _hold_until = 0.0
+    """When the hold ends, settled or not (each `hold_paint` moves it on)."""
+    _frames_held = 0
+    """Frames worked out but not written during the current hold."""
+    _frames_tried = 0
+    """Every frame Textual tried to write (held or not): a change means not yet settled."""
+
+    def on_mount(self) -> None:
+        if not self.is_headless:  # nothing is written headless: nothing to hold
+            self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        self.hold_paint()
+
+    def hold_paint(self) -> None:
+        """Write nothing until the current screen has settled, then repaint it once (called
+        during a hold, e.g. as content arrives: the hold waits for that to settle too)."""
+        if self.is_headless:
+            return
+        self._hold_until = time.monotonic() + MAX_HOLD
+        if self._hold_started is None:
+            self._hold_started = time.monotonic()
+            self._frames_held = 0
+            self.run_worker(self._release_when_settled(), group="paint-hold", exit_on_error=False)
+
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        if renderable is not None:
+            self._frames_tried += 1
+            if self._hold_started is not None:
+                self._frames_held += 1
+                return
+        super()._display(screen, renderable)
+
+    async def _release_when_settled(self) -> None:
+        started = self._hold_started or time.monotonic()
+        settled = False
+        try:
+            while time.monotonic() < self._hold_until:
+                tried = self._frames_tried
+                await self._messages_handled()
+                await asyncio.sleep(QUIET)
+                loading = isinstance(self.screen, ShowsLoading) and self.screen.still_loading()
+                if loading and time.monotonic() - started < LOADING_GRACE:
+                    continue
+                if tried == self._frames_tried:
+                    settled = True
+                    break
+        finally:  # also when cancelled as the app ends (then there may be no screen)
+            self._hold_started = None
+            top = self.screen_stack[-1] if self.screen_stack else None
+            log.debug("paint held %.3f s on %s: %d frames, settled %s", time.monotonic() - started,
+                      type(top).__name__, self._frames_held, settled)  # fmt: skip
+            if self._frames_held and top is not None:
+                top.refresh()
+
+    async def _messages_handled(self) -> None:
+        """Return once the app and every node of the current screen have handled the
+        messages they had when this was called (what Pilot waits for between keys); a node
+        removed meanwhile (the footer's keys, recomposed) is not waited for."""
+        waiting: set[MessagePump] = {self, *self.screen.walk_children(with_self=True)}
+        progress = asyncio.Event()
+
+        def handled(node: MessagePump) -> None:
+            waiting.discard(node)
+            progress.set()
+
+        for node in list(waiting):
+            if not node.call_later(handled, node):
+                waiting.discard(node)
+        while time.monotonic() < self._hold_until:
+            waiting.difference_update([node for node in waiting if not node.is_running])
+            if not waiting:
+                return
+            progress.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(progress.wait(), QUIET)
