@@ -20,6 +20,7 @@ import psycopg
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
@@ -194,6 +195,31 @@ def test_users_made_before_the_roles_get_their_login_roles(pg: PgCluster) -> Non
     finally:
         engine.dispose()
         pg.drop_database(name)
+
+
+def test_a_database_admin_who_is_not_a_superuser_upgrades_as_the_owner(
+    roles_url: str, pg: PgCluster
+) -> None:
+    with pg.admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("DROP ROLE IF EXISTS mbt_dba"))
+        conn.execute(text("CREATE ROLE mbt_dba LOGIN"))
+    dba = make_engine(as_login(roles_url, "mbt_dba"), pool_size=1)
+    try:
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            upgrade(dba)  # neither a superuser nor the owner's member
+        with pg.admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("GRANT medbill_owner TO mbt_dba"))
+        upgrade(dba)
+        with dba.connect() as conn:
+            owners = conn.execute(
+                text(
+                    "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class "
+                    "WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'S')"
+                )
+            ).scalars()
+            assert list(owners) == ["medbill_owner"]
+    finally:
+        dba.dispose()
 
 
 def test_every_table_has_a_privilege_decision() -> None:
