@@ -18,3 +18,8 @@ class NotFound(ServiceError):
 
 class ServiceUnavailable(ServiceError):
     """The database cannot be reached right now."""
+
+
+class DatabaseRefused(ServiceError):
+    """The database refused the change for this login's role (exit status 3): its privileges
+    say no, whatever the app's own user table says."""

@@ -157,6 +157,22 @@ def test_a_supervisor_login_cannot_add_users(roles_url: str) -> None:
         conn.execute("SELECT medbill_user_add('mallory', 'admin', '')")
 
 
+def test_a_forged_admin_row_does_not_give_the_database_s_rights(roles_url: str) -> None:
+    engine = make_engine(roles_url, pool_size=1)
+    UserService(engine, TEST_LOGIN).add("mbt_forged", "biller")
+    with engine.begin() as conn:  # as if someone changed the app's table behind its back
+        conn.execute(text("UPDATE app_user SET role = 'admin' WHERE login = 'mbt_forged'"))
+    refused = medbill(
+        "users", "add", "mbt_zed", "--role", "admin", url=as_login(roles_url, "mbt_forged")
+    )
+    assert refused.returncode == 3, refused.stderr
+    assert "The database refused this for your login's role; nothing was changed" in refused.stderr
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT count(*) FROM app_user WHERE login = 'mbt_zed'"))
+        assert found.scalar_one() == 0
+    engine.dispose()
+
+
 def test_a_disabled_login_cannot_connect(roles_url: str, pg: PgCluster) -> None:
     engine = make_engine(roles_url, pool_size=1)
     UserService(engine, TEST_LOGIN).add("mbt_gone", "biller")
