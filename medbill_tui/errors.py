@@ -23,3 +23,8 @@ class LeaseHeld(ServiceError):
 
 class ServiceUnavailable(ServiceError):
     """The database cannot be reached right now."""
+
+
+class DatabaseRefused(ServiceError):
+    """The database refused the change for this login's role (exit status 3): its privileges
+    say no, whatever the app's own user table says."""

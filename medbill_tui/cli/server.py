@@ -62,9 +62,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         state, started = start_server(folder, group)
         print("started" if started else "already running")
         print("\n".join(_describe(state)))
-        print(f"members of the group {group!r} reach it; every session on this host sets")
+        print(f"members of the group {group!r} reach its socket and connect as their own login")
+        print("(peer authentication); every session on this host sets")
         print(f"  export DATABASE_URL='{state.url}'")
-        print("and the first `medbill db upgrade` makes whoever runs it the database's admin")
+        print("root (or the server's account) creates the schema once, and becomes the first")
+        print(
+            "medbill admin, who then adds each person with `medbill users add LOGIN --role ROLE`:"
+        )
+        print(f"  DATABASE_URL='{state.admin_url}' medbill db upgrade")
         return 0
     if args.server_command == "stop":
         before = server_status(folder)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from medbill_tui.cli.common import EXIT_FAILED, EXIT_REFUSED, EXIT_USAGE, CommandError
 from medbill_tui.db.engine import DatabaseUnavailable
-from medbill_tui.errors import ConfigError, ServiceError, ServiceUnavailable
+from medbill_tui.errors import ConfigError, DatabaseRefused, ServiceError, ServiceUnavailable
 from medbill_tui.runtime.bootstrap import (
     Runtime,
     SchemaBehind,
@@ -75,7 +75,7 @@ def exit_status(error: BaseException) -> int | None:
     it is not one of the errors we explain in words (a bug: let it show)."""
     if isinstance(error, SchemaBehind | DatabaseUnavailable | ConfigError | ServiceUnavailable):
         return EXIT_USAGE
-    if isinstance(error, LoginRefused | RoleRefused):
+    if isinstance(error, LoginRefused | RoleRefused | DatabaseRefused):
         return EXIT_REFUSED
     if isinstance(error, CommandError | ServiceError):
         return EXIT_FAILED

@@ -60,6 +60,15 @@ class ServerInfo:
     """What the server said about itself on the first connection."""
 
     version: str
+    session_user: str
+    """The login role the server let in (peer, password or certificate decided it)."""
+    superuser: bool
+
+
+_WHO = text(
+    "SELECT current_setting('server_version') AS version, session_user AS login, "
+    "coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false) AS su"
+)
 
 
 def check_connection(engine: Engine) -> ServerInfo:
@@ -67,9 +76,9 @@ def check_connection(engine: Engine) -> ServerInfo:
     target = describe_target(engine.url.render_as_string(hide_password=True))
     try:
         with engine.connect() as conn:
-            version = conn.execute(text("SHOW server_version")).scalar_one()
+            row = conn.execute(_WHO).one()
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
         reason = reason.replace(str(engine.url.password or "\x00"), "***")
         raise DatabaseUnavailable(f"cannot reach the database at {target}: {reason}") from None
-    return ServerInfo(version=str(version))
+    return ServerInfo(version=str(row.version), session_user=str(row.login), superuser=row.su)

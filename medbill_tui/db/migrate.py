@@ -117,10 +117,32 @@ def check(engine: Engine) -> None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run every pending migration in one transaction."""
+    """Run every pending migration in one transaction, then apply the privilege map.
+
+    A session that is not a superuser migrates as `medbill_owner` (it must be a member), so
+    what the migrations make belongs to the owner; a superuser's objects are handed over
+    by `apply_privileges`.
+    """
     from alembic import command
+
+    from medbill_tui.db.privileges import apply_privileges
 
     cfg = alembic_config()
     with engine.begin() as conn:
+        conn.execute(text(_BECOME_OWNER))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        if conn.execute(text("SELECT to_regproc('medbill_user_add') IS NOT NULL")).scalar():
+            apply_privileges(conn)
+
+
+_BECOME_OWNER = """
+DO $$
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+       AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'medbill_owner')
+       AND pg_has_role('medbill_owner', 'SET') THEN
+        SET LOCAL ROLE medbill_owner;
+    END IF;
+END $$
+"""

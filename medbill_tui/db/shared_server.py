@@ -5,9 +5,12 @@ Layout of the server folder (MEDBILL_SERVER_DIR):
     pg/    the cluster (mode 0700, owned by the server's OS user; its log is pg/log)
     run/   the Unix socket (mode 0750, group MEDBILL_SERVER_GROUP): only that group reaches it
 
-The server listens on no TCP address. Local connections are trusted (initdb --auth=trust), so
-membership of the group *is* access to the database: give it only to the billers' accounts,
-whose sshd ForceCommand runs `medbill` (docs/deploy.md).
+The server listens on no TCP address. Local connections use `peer` authentication (written
+into pg/pg_hba.conf at every start, never `trust`): each person connects to the `medbill`
+database as the PostgreSQL login role of their own account's name, which `medbill users add`
+creates, and nobody else can. Only root and the server's own account connect as the
+superuser `postgres` (to create the schema; pg_ident.conf map `medbill_admins`). The group
+only reaches the socket; the login roles' privileges are in db/privileges.py (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -46,7 +49,12 @@ class ServerState:
 
     @property
     def url(self) -> str:
-        """The DATABASE_URL every session on this host uses."""
+        """The DATABASE_URL every session on this host uses (no user: peer decides)."""
+        return f"postgresql:///{DATABASE}?host={self.socket_dir}"
+
+    @property
+    def admin_url(self) -> str:
+        """The superuser's URL, for root or the server's account (`medbill db upgrade`)."""
         return f"postgresql://postgres@/{DATABASE}?host={self.socket_dir}"
 
 
@@ -74,6 +82,24 @@ def _running_pid(pgdata: Path) -> int | None:
 def _run_as() -> str | None:
     """PostgreSQL refuses to run as root: as root, the server runs as `pgserver`."""
     return "pgserver" if os.geteuid() == 0 else None
+
+
+HBA = f"""# Written by `medbill server start` at every start; edits are lost.
+# Local socket only, peer authentication: a person is the login role of their account's name.
+local   all        postgres   peer map=medbill_admins
+local   {DATABASE}    all        peer
+"""
+
+
+def _write_auth(pgdata: Path) -> None:
+    """pg_hba.conf (peer, never trust) and pg_ident.conf (who may be `postgres`)."""
+    server_user = _run_as() or pwd.getpwuid(os.geteuid()).pw_name
+    admins = sorted({"root", server_user})
+    ident = "# Written by `medbill server start`: these accounts may connect as postgres.\n"
+    ident += "".join(f"medbill_admins   {name}   postgres\n" for name in admins)
+    for name, content in (("pg_hba.conf", HBA), ("pg_ident.conf", ident)):
+        path = pgdata / name
+        path.write_text(content)  # the file initdb made: its owner and mode 0600 stay
 
 
 def _pg_exec(command: str, args: tuple[str, ...], *, timeout: int = 60) -> str:
@@ -148,6 +174,7 @@ def start_server(server_dir: Path, group: str) -> tuple[ServerState, bool]:
         pgdata.parent.chmod(0o711)
         pgdata.mkdir(mode=0o700, exist_ok=True)
         server_class(pgdata, cleanup_mode=None).ensure_pgdata_inited()  # initdb, the first time
+        _write_auth(pgdata)
         socket_dir.mkdir(exist_ok=True)
         user = _run_as()
         os.chown(socket_dir, pwd.getpwnam(user).pw_uid if user else -1, gid)

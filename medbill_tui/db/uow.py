@@ -38,6 +38,11 @@ def is_lost_connection(exc: BaseException) -> bool:
     )
 
 
+def is_permission_denied(exc: BaseException) -> bool:
+    """True when the database refused the statement for the session's role (SQLSTATE 42501)."""
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == "42501"
+
+
 @contextmanager
 def constraint_violations() -> Iterator[None]:
     """Raise an IntegrityError from the block as ConstraintViolated, so that services can

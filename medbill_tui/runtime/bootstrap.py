@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medbill_tui.db.embedded import running_embedded, start_embedded
-from medbill_tui.db.engine import DatabaseUnavailable, check_connection, make_engine
+from medbill_tui.db.engine import (
+    DatabaseUnavailable,
+    ServerInfo,
+    check_connection,
+    make_engine,
+)
 from medbill_tui.db.migrate import SchemaStatus, schema_status, upgrade
 from medbill_tui.records.work import CLI_SOURCE, LeaseTerms
 from medbill_tui.runtime.clock import Clock
@@ -85,20 +90,29 @@ def connect(settings: Settings) -> Runtime:
 
     Raises ConfigError (bad setting, unusable data dir) or DatabaseUnavailable.
     """
-    engine = None if settings.database_url else _running_embedded_engine(settings.data_dir)
-    if engine is None:
+    found = None if settings.database_url else _running_embedded_engine(settings.data_dir)
+    if found is None:
         engine = make_engine(settings.database_url or start_embedded(settings.data_dir))
-        check_connection(engine)
+        info = check_connection(engine)
+    else:
+        engine, info = found
     return Runtime(
         settings=settings,
         engine=engine,
         clock=Clock(settings.today),
-        actor=current_login(),
+        actor=session_actor(info),
         role=None,  # until `identify` lets the login in
     )
 
 
-def _running_embedded_engine(data_dir: Path) -> Engine | None:
+def session_actor(info: ServerInfo) -> str:
+    """Who the person is: the database's login role, which the server authenticated (peer,
+    password, certificate), or the host login when the session is the database superuser
+    (the embedded default's owner, or an admin creating the schema)."""
+    return current_login() if info.superuser else info.session_user
+
+
+def _running_embedded_engine(data_dir: Path) -> tuple[Engine, ServerInfo] | None:
     """An engine on the embedded server already running for `data_dir`, or None (not
     running, or a stale postmaster.pid: the caller then starts it properly)."""
     url = running_embedded(data_dir)
@@ -106,11 +120,11 @@ def _running_embedded_engine(data_dir: Path) -> Engine | None:
         return None
     engine = make_engine(url)
     try:
-        check_connection(engine)
+        info = check_connection(engine)
     except DatabaseUnavailable:
         engine.dispose()
         return None
-    return engine
+    return engine, info
 
 
 def ensure_schema(runtime: Runtime, *, allow_upgrade: bool) -> SchemaStatus:

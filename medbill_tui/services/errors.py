@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from medbill_tui.db.repositories.errors import RecordNotFound
-from medbill_tui.errors import NotFound, ServiceError, ServiceUnavailable
+from medbill_tui.errors import DatabaseRefused, NotFound, ServiceError, ServiceUnavailable
 
 __all__ = [
     "LOST_CONNECTION",
+    "DatabaseRefused",
     "NotFound",
     "ServiceError",
     "ServiceUnavailable",
@@ -28,6 +29,12 @@ T = TypeVar("T")
 LOST_CONNECTION = (
     "The database is not answering. Your work on screen is kept; try again in a moment "
     "(r refreshes)."
+)
+
+
+REFUSED_BY_DATABASE = (
+    "The database refused this for your login's role; nothing was changed. An admin can "
+    "check your role with `medbill users list`."
 )
 
 
@@ -49,10 +56,12 @@ def translate_errors(func: Callable[P, T]) -> Callable[P, T]:
         except Exception as exc:
             # imported here, not at the top: the app's first frame imports this module and
             # must not wait for SQLAlchemy (loaded by then whenever a service has run)
-            from medbill_tui.db.uow import is_lost_connection
+            from medbill_tui.db.uow import is_lost_connection, is_permission_denied
 
             if is_lost_connection(exc):
                 raise ServiceUnavailable(LOST_CONNECTION) from exc
+            if is_permission_denied(exc):
+                raise DatabaseRefused(REFUSED_BY_DATABASE) from exc
             raise
 
     return wrapper

@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
-_LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+_LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,62}")
+"""A login name that is also a PostgreSQL role name (at most 63 bytes)."""
+_RESERVED = ("pg_", "medbill_")
+"""Prefixes of PostgreSQL's own roles and medbill's groups: never a person's login role."""
 
 
 class LoginRefused(ServiceError):
@@ -90,6 +93,8 @@ class UserService:
 
         def work(session: Session) -> bool:
             conn = session.connection()
+            if repo.count_users(conn):  # the usual case: no lock (only admins may take it)
+                return False
             repo.lock_users(conn)
             if repo.count_users(conn):
                 return False
@@ -139,8 +144,13 @@ class UserService:
         full_name = _checked_name(full_name)
         if not _LOGIN.fullmatch(login):
             raise UserInvalid(
-                f"{login!r} is not a login name (letters, digits, _ . -; at most 64, "
+                f"{login!r} is not a login name (letters, digits, _ . -; at most 63, "
                 "starting with a letter or _); nothing was changed"
+            )
+        if login.startswith(_RESERVED):
+            raise UserInvalid(
+                f"{login!r} starts with pg_ or medbill_, which name the database's own roles; "
+                "nothing was changed"
             )
         _check_role(role)
 

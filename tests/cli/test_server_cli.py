@@ -33,9 +33,11 @@ def test_start_status_stop(server_dir: Path) -> None:
     assert "version: none (not created yet)" in stopped.stdout
     started = medbill("server", "start", **env)
     assert started.returncode == 0, started.stderr
-    url = f"postgresql://postgres@/medbill?host={server_dir}/run"
+    url = f"postgresql:///medbill?host={server_dir}/run"  # no user: peer decides
+    admin_url = f"postgresql://postgres@/medbill?host={server_dir}/run"
     assert started.stdout.startswith("started\nserver:  running (pid ")
     assert f"export DATABASE_URL='{url}'" in started.stdout
+    assert f"DATABASE_URL='{admin_url}' medbill db upgrade" in started.stdout
     run = server_dir / "run"
     mode = run.stat()
     assert stat.S_IMODE(mode.st_mode) == 0o750 and mode.st_gid == os.getgid()
@@ -53,8 +55,9 @@ def test_start_status_stop(server_dir: Path) -> None:
     pid = int(status.stdout.split("(pid ")[1].split(")")[0])
     assert os.path.exists(f"/proc/{pid}")
     assert f"socket:  {run}" in status.stdout and "version: 18." in status.stdout
-    # a session uses the printed URL: the first upgrade makes its runner the admin
-    upgraded = medbill("db", "upgrade", url=url)
+    # the server's admin creates the schema as postgres and becomes the first medbill admin,
+    # then works as the login role of their own name
+    upgraded = medbill("db", "upgrade", url=admin_url)
     assert upgraded.returncode == 0, upgraded.stderr
     assert f"{TEST_LOGIN} is the first admin" in upgraded.stdout
     assert medbill("report", "queues", url=url).returncode == 0

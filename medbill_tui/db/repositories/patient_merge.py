@@ -147,7 +147,6 @@ MOVES = (
     "UPDATE claim SET patient_id = :into, version = version + 1 WHERE patient_id = :from",
     "UPDATE coverage SET patient_id = :into, version = version + 1 WHERE patient_id = :from",
     "UPDATE work_item SET patient_id = :into WHERE patient_id = :from",
-    "UPDATE ledger_entry SET patient_id = :into WHERE patient_id = :from",
     "UPDATE note SET entity_id = :into WHERE entity = 'patient' AND entity_id = :from",
 )
 
@@ -157,8 +156,8 @@ def move(conn: Connection, source: int, target: int, dunning: bool) -> None:
     params = {"from": source, "into": target}
     for statement in MOVES:
         conn.execute(text(statement), params)
-    if dunning:
-        conn.execute(
-            text("UPDATE dunning_event SET guarantor_id = :into WHERE guarantor_id = :from"),
-            params,
-        )
+    # The append-only rows move through the owner's function: no login may UPDATE them.
+    conn.execute(
+        text("SELECT medbill_rekey_merged_patient(:from, :into, :dunning)"),
+        {**params, "dunning": dunning},
+    )

@@ -1,4 +1,10 @@
-"""The app's users (`app_user`): who may use the app, with which role."""
+"""The app's users (`app_user`): who may use the app, with which role.
+
+Every write goes through the database's `medbill_user_*` functions (migration 0022), which
+also create the person's PostgreSQL login role, switch it LOGIN / NOLOGIN and move it to the
+group of their role, in the caller's transaction; only a member of `medbill_admin` (or the
+database's owner) may call them.
+"""
 
 from __future__ import annotations
 
@@ -48,7 +54,7 @@ def user_id(conn: Connection, login: str) -> int:
 
 def insert_user(conn: Connection, login: str, role: str, full_name: str = "") -> int:
     """Add an active user; returns its id."""
-    sql = "INSERT INTO app_user (login, role, full_name) VALUES (:l, :r, :n) RETURNING id"
+    sql = "SELECT medbill_user_add(:l, :r, :n)"
     params = {"l": login, "r": role, "n": full_name or None}
     return int(conn.execute(text(sql), params).scalar_one())
 
@@ -56,7 +62,7 @@ def insert_user(conn: Connection, login: str, role: str, full_name: str = "") ->
 def set_full_name(conn: Connection, login: str, full_name: str) -> None:
     """Change how a user signs letters (empty: not given)."""
     conn.execute(
-        text("UPDATE app_user SET full_name = :n WHERE login = :l"),
+        text("SELECT medbill_user_name(:l, :n)"),
         {"l": login, "n": full_name or None},
     )
 
@@ -66,9 +72,6 @@ def update_user(
 ) -> None:
     """Change a user's role and/or whether they may use the app."""
     conn.execute(
-        text(
-            "UPDATE app_user SET role = coalesce(:r, role), active = coalesce(:a, active) "
-            "WHERE login = :l"
-        ),
+        text("SELECT medbill_user_set(:l, CAST(:r AS text), CAST(:a AS boolean))"),
         {"l": login, "r": role, "a": active},
     )
