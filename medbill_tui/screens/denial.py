@@ -154,6 +154,11 @@ class DenialScreen(ServiceScreen):
         self.denial: DenialDetail | None = None
         self.claim: ClaimDetail | None = None
         self.busy = False
+        self._load_failed = False
+
+    def keys_wait(self) -> bool:
+        # loading (a failed load takes keys: Escape goes back), or an action under way
+        return (self.denial is None and not self._load_failed) or self.busy
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -185,6 +190,7 @@ class DenialScreen(ServiceScreen):
         if worker.group == ACTION_GROUP:
             self.set_busy(False, "Not done: " + str(worker.error))
             return
+        self._load_failed = True
         self.query_one("#detail-body", Static).update(
             f"This denial could not be shown: {worker.error}\n\nPress Escape to go back."
         )

@@ -22,6 +22,7 @@ from medbill_tui.screens.base import LeaveGuard
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.shell.binding_ids import BINDING_IDS, QUEUE_BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
+from medbill_tui.shell.key_queue import KeyQueueMixin
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
 from medbill_tui.shell.session import KeepsDraft, SessionMixin
 from medbill_tui.widgets.loaded_messages import SummariesLoaded
@@ -55,7 +56,7 @@ def _queue_binding(kind: QueueKind) -> Binding:
     )
 
 
-class MedbillApp(SessionMixin):
+class MedbillApp(SessionMixin, KeyQueueMixin):
     """medbill: the dashboard and the four work queues of a billing office, by keyboard.
 
     | Key(s) | Description |

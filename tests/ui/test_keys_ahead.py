@@ -1,0 +1,96 @@
+"""Keys typed ahead are never lost: a burst pressed with no wait between its keys (while a
+screen loads, a preview is computed, a dialog opens) acts exactly as the same keys typed
+slowly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from medbill_tui.records.queues import QueueKind
+from medbill_tui.screens.dashboard import DashboardScreen
+from medbill_tui.screens.form import ConfirmScreen
+from medbill_tui.screens.help import HelpScreen
+from medbill_tui.screens.queue import QueueScreen
+from medbill_tui.services import Services
+from medbill_tui.shell.app import MedbillApp
+from tests.ui.conftest import NoteSpy, settle
+from tests.ui.test_work_next import holder, queue_ids
+
+
+async def settle_keys(pilot: Pilot[Any]) -> None:
+    """Wait until every key typed has been delivered and what it started is done."""
+    app = pilot.app
+    assert isinstance(app, MedbillApp)
+    for _ in range(200):
+        await settle(pilot)
+        if not app.keys_held:
+            await settle(pilot)
+            if not app.keys_held:
+                return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{app.keys_held} keys still held on {type(app.screen).__name__}")
+
+
+async def test_2_s_y_sends_the_ready_claims(
+    make_app: Callable[..., MedbillApp], tmp_path: Path
+) -> None:
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # y arrives while the preview is computed: it is for the question that follows
+        await pilot.press("2", "s", "y")
+        await settle_keys(pilot)
+        assert "Claims sent" in spy.titles()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, QueueScreen) and app.screen.kind is QueueKind.PENDING_CLAIMS
+        assert list((tmp_path / "outbox").glob("*.x12"))
+
+
+async def test_enter_then_ctrl_s_saves_the_encounter_once_it_is_loaded(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen) and queue.rows
+        # ctrl+s arrives while charge entry says "Loading the encounter…"
+        await pilot.press("enter", "ctrl+s")
+        await settle_keys(pilot)
+        assert any(title == "Saved" for title in spy.titles()), spy.notes
+        assert app.screen is queue
+
+
+async def test_3_n_escape_2_ends_on_pending_claims_with_the_denial_given_back(
+    make_app: Callable[..., MedbillApp], services: Services
+) -> None:
+    first = queue_ids(services, QueueKind.DENIALS)[0]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "n", "escape", "2")
+        await settle_keys(pilot)
+        assert isinstance(app.screen, QueueScreen) and app.screen.kind is QueueKind.PENDING_CLAIMS
+        assert len(app.screen_stack) == 2  # the dashboard, then the queue: nothing left open
+        assert holder(services, first) is None  # taken by n, given back by Escape
+
+
+async def test_question_mark_escape_4_closes_the_help_and_opens_balances(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark", "escape", "4")
+        await settle_keys(pilot)
+        assert not any(isinstance(screen, HelpScreen) for screen in app.screen_stack)
+        assert isinstance(app.screen, QueueScreen) and app.screen.kind is QueueKind.BALANCES
+        assert isinstance(app.screen_stack[0], DashboardScreen)
