@@ -5,7 +5,7 @@ Textual hands a key to the focused widget and runs its binding only when the key
 bubbled back up to the app; a burst of keys is handed out before the first one has opened
 its screen, and a key reaching a screen still loading its data finds nothing to act on.
 Here a key is delivered only when
-- the key before it has come back to the app (its binding ran) or a widget took it,
+- the key before it has come back to the app (its binding ran), or went into a field,
 - the screen on top is mounted and nothing is waiting in its focused widget's queue (a
   RowSelected that opens the next screen, a dialog's focus), and
 - the screen on top does not say it is loading (`HoldsKeys.keys_wait`, e.g. a queue before
@@ -37,7 +37,7 @@ POLL_SECONDS = 0.02
 """How often held keys look again whether the screen can take them (besides the wake-ups
 when a key comes back or a queue empties)."""
 FLIGHT_LIMIT_SECONDS = 1.0
-"""A key neither back at the app nor taken by a widget after this long counts as done."""
+"""A key not back at the app after this long counts as done (a widget kept it)."""
 HOLD_LIMIT_SECONDS = 20.0
 """A screen that says it is loading for longer than this gets the keys anyway (logged): a
 screen that never finished loading must not swallow the keyboard."""
@@ -114,29 +114,21 @@ class KeyQueueMixin(App[None]):
         self._wait_for_screen()
 
     def _flying(self, event: events.Key) -> None:
-        self._in_flight = event
-        self._flight_since = time.monotonic()
         target = self.focused or self.screen
-        # once the widget has handled it: taken (stopped) there, or on its way up
-        target.call_next(self.call_later, self._release_held)
+        if target.check_consume_key(event.key, event.character):
+            # typed into a field: it stays there; done once the field's queue is empty
+            target.call_next(self.call_later, self._release_held)
+            return
+        self._in_flight = event  # done when it is back at the app (`on_key`)
+        self._flight_since = time.monotonic()
 
     def _can_take_keys(self) -> bool:
         """True when a key delivered now reaches a screen that can act on it."""
         self._blocked_by = None
-        flight = self._in_flight
-        if flight is not None:
-            # Textual has no public "stopped" flag; a stopped key never comes back
-            taken = flight._stop_propagation
-            if taken or time.monotonic() - self._flight_since > FLIGHT_LIMIT_SECONDS:
-                self._in_flight = None
-            else:
-                return False
         if not self.screen_stack:
             return False
         screen = self.screen
         if not screen.is_mounted:
-            return False
-        if isinstance(screen, HoldsKeys) and screen.keys_wait():
             return False
         for node in (self.focused or screen).ancestors_with_self:
             if node.message_queue_size:
@@ -144,7 +136,11 @@ class KeyQueueMixin(App[None]):
                 return False
             if isinstance(node, Screen):
                 break
-        return True
+        if self._in_flight is not None:
+            if time.monotonic() - self._flight_since < FLIGHT_LIMIT_SECONDS:
+                return False
+            self._in_flight = None
+        return not (isinstance(screen, HoldsKeys) and screen.keys_wait())
 
     def _wait_for_screen(self) -> None:
         if self._key_poll is None:

@@ -1,6 +1,9 @@
 """Keys typed ahead are never lost: a burst pressed with no wait between its keys (while a
 screen loads, a preview is computed, a dialog opens) acts exactly as the same keys typed
-slowly."""
+slowly.
+
+The bursts are posted all at once, as a terminal delivers keys read in one packet: Pilot's
+`press` waits for the process to go idle after each key, which lets a quick load finish."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 
 from medbill_tui.records.queues import QueueKind
@@ -19,6 +23,14 @@ from medbill_tui.services import Services
 from medbill_tui.shell.app import MedbillApp
 from tests.ui.conftest import NoteSpy, settle
 from tests.ui.test_work_next import holder, queue_ids
+
+CHARACTERS = {"question_mark": "?", "escape": "\x1b", "enter": "\r", "ctrl+s": "\x13"}
+
+
+def burst(app: MedbillApp, *keys: str) -> None:
+    """Type `keys` with no wait between them (none is handled before the last is sent)."""
+    for key in keys:
+        app.post_message(events.Key(key, CHARACTERS.get(key, key if len(key) == 1 else None)))
 
 
 async def settle_keys(pilot: Pilot[Any]) -> None:
@@ -43,7 +55,7 @@ async def test_2_s_y_sends_the_ready_claims(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # y arrives while the preview is computed: it is for the question that follows
-        await pilot.press("2", "s", "y")
+        burst(app, "2", "s", "y")
         await settle_keys(pilot)
         assert "Claims sent" in spy.titles()
         assert not isinstance(app.screen, ConfirmScreen)
@@ -63,7 +75,7 @@ async def test_enter_then_ctrl_s_saves_the_encounter_once_it_is_loaded(
         queue = app.screen
         assert isinstance(queue, QueueScreen) and queue.rows
         # ctrl+s arrives while charge entry says "Loading the encounter…"
-        await pilot.press("enter", "ctrl+s")
+        burst(app, "enter", "ctrl+s")
         await settle_keys(pilot)
         assert any(title == "Saved" for title in spy.titles()), spy.notes
         assert app.screen is queue
@@ -76,7 +88,7 @@ async def test_3_n_escape_2_ends_on_pending_claims_with_the_denial_given_back(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("3", "n", "escape", "2")
+        burst(app, "3", "n", "escape", "2")
         await settle_keys(pilot)
         assert isinstance(app.screen, QueueScreen) and app.screen.kind is QueueKind.PENDING_CLAIMS
         assert len(app.screen_stack) == 2  # the dashboard, then the queue: nothing left open
@@ -89,7 +101,7 @@ async def test_question_mark_escape_4_closes_the_help_and_opens_balances(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark", "escape", "4")
+        burst(app, "question_mark", "escape", "4")
         await settle_keys(pilot)
         assert not any(isinstance(screen, HelpScreen) for screen in app.screen_stack)
         assert isinstance(app.screen, QueueScreen) and app.screen.kind is QueueKind.BALANCES
