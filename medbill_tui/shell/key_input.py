@@ -4,8 +4,9 @@ A terminal sends Alt+key as ESC then the key, so Textual's parser reads ESC and 
 follows within ESCDELAY (100 ms) as one Alt key, and maps ESC + a digit to the character
 macOS's Option key gives (`\\x1b2` is "™", `\\x1b4` is "¢"). A biller typing Escape then 2
 fast, or over a link that delivers both in one packet, lost both keys. The app binds no
-Alt + character key, so here ESC + a character is Escape and then that key, unless the
-keymap binds that Alt key. Sequences that start a terminal report or a special key (CSI
+Alt + character key, so here ESC + a printable character is Escape and then that key,
+unless the keymap binds that Alt key (ESC + a control key, such as the fields'
+alt+backspace, is left as it was). Sequences that start a terminal report or a special key (CSI
 `[`, SS3 `O`, and the string introducers) are left to Textual.
 """
 
@@ -32,7 +33,12 @@ class EscapeThenKeyParser(XTermParser):
         """Alt keys something binds (these stay one key)."""
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
-        if len(sequence) == 2 and sequence[0] == ESC and sequence[1] not in STARTS_A_SEQUENCE:
+        if (
+            len(sequence) == 2
+            and sequence[0] == ESC
+            and sequence[1].isprintable()  # ESC + backspace stays as Textual reads it
+            and sequence[1] not in STARTS_A_SEQUENCE
+        ):
             keys = list(super()._sequence_to_key_events(sequence[1]))
             if keys and not any(f"alt+{key.key}" in self.alt_keys for key in keys):
                 yield events.Key("escape", ESC)
