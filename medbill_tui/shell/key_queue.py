@@ -5,7 +5,7 @@ Textual hands a key to the focused widget and runs its binding only when the key
 bubbled back up to the app; a burst of keys is handed out before the first one has opened
 its screen, and a key reaching a screen still loading its data finds nothing to act on.
 Here a key is delivered only when
-- the key before it has come back to the app (its binding ran), or went into a field,
+- the key before it has come back to the app (its binding ran) or a widget took it,
 - the screen on top is mounted and nothing is waiting in its focused widget's queue (a
   RowSelected that opens the next screen, a dialog's focus), and
 - the screen on top does not say it is loading (`HoldsKeys.keys_wait`, e.g. a queue before
@@ -37,7 +37,7 @@ POLL_SECONDS = 0.02
 """How often held keys look again whether the screen can take them (besides the wake-ups
 when a key comes back or a queue empties)."""
 FLIGHT_LIMIT_SECONDS = 1.0
-"""A key not back at the app after this long counts as done (a widget kept it)."""
+"""A key neither back at the app nor taken by a widget after this long counts as done."""
 HOLD_LIMIT_SECONDS = 20.0
 """A screen that says it is loading for longer than this gets the keys anyway (logged): a
 screen that never finished loading must not swallow the keyboard."""
@@ -78,6 +78,7 @@ class KeyQueueMixin(App[None]):
         if not self._goes_now(event):
             self._hold(event)
             return
+        _from_nobody(event)
         await super().on_event(event)
         if event.is_forwarded:  # handed to a widget (else a priority binding took it)
             self._flying(event)
@@ -88,6 +89,8 @@ class KeyQueueMixin(App[None]):
             self._in_flight = None
             if self._held_keys:
                 self.call_later(self._release_held)
+        if not self.screen_stack:  # back after the app closed its screens: nothing to do
+            event.prevent_default()
 
     # holding -------------------------------------------------------------------------
 
@@ -114,13 +117,10 @@ class KeyQueueMixin(App[None]):
         self._wait_for_screen()
 
     def _flying(self, event: events.Key) -> None:
-        target = self.focused or self.screen
-        if target.check_consume_key(event.key, event.character):
-            # typed into a field: it stays there; done once the field's queue is empty
-            target.call_next(self.call_later, self._release_held)
-            return
-        self._in_flight = event  # done when it is back at the app (`on_key`)
+        self._in_flight = event  # done when back at the app (`on_key`) or taken on the way
         self._flight_since = time.monotonic()
+        target = self.focused or self.screen
+        target.call_next(self.call_later, self._release_held)  # once the widget has it
 
     def _can_take_keys(self) -> bool:
         """True when a key delivered now reaches a screen that can act on it."""
@@ -136,8 +136,12 @@ class KeyQueueMixin(App[None]):
                 return False
             if isinstance(node, Screen):
                 break
-        if self._in_flight is not None:
-            if time.monotonic() - self._flight_since < FLIGHT_LIMIT_SECONDS:
+        flight = self._in_flight
+        if flight is not None:
+            # a key a widget or screen took (stopped) never comes back (Textual has no
+            # public "stopped" flag; see _from_nobody)
+            taken = flight._stop_propagation
+            if not taken and time.monotonic() - self._flight_since < FLIGHT_LIMIT_SECONDS:
                 return False
             self._in_flight = None
         return not (isinstance(screen, HoldsKeys) and screen.keys_wait())
@@ -172,9 +176,18 @@ class KeyQueueMixin(App[None]):
                 forced = True
             event = self._held_keys.popleft()
             self._waiting_since = time.monotonic()
+            _from_nobody(event)
             await App.on_event(self, event)
             if event.is_forwarded:
                 self._flying(event)
         if self._key_poll is not None:
             self._key_poll.stop()
             self._key_poll = None
+
+
+def _from_nobody(event: events.Key) -> None:
+    """Clear a typed key's sender. Textual marks a message stopped when it reaches the child
+    of its sender, and a key made on the app's task has the app as its sender: the screen
+    would mark it stopped as it hands it up to the app. Without a sender "stopped" means
+    a widget or screen took the key (the app is the root: nothing else changes)."""
+    event._sender = None

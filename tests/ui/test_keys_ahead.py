@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from textual import events
-from textual.pilot import Pilot
 
 from medbill_tui.records.queues import QueueKind
 from medbill_tui.screens.dashboard import DashboardScreen
@@ -33,20 +31,6 @@ def burst(app: MedbillApp, *keys: str) -> None:
         app.post_message(events.Key(key, CHARACTERS.get(key, key if len(key) == 1 else None)))
 
 
-async def settle_keys(pilot: Pilot[Any]) -> None:
-    """Wait until every key typed has been delivered and what it started is done."""
-    app = pilot.app
-    assert isinstance(app, MedbillApp)
-    for _ in range(200):
-        await settle(pilot)
-        if not app.keys_held:
-            await settle(pilot)
-            if not app.keys_held:
-                return
-        await pilot.pause(0.05)
-    raise AssertionError(f"{app.keys_held} keys still held on {type(app.screen).__name__}")
-
-
 async def test_2_s_y_sends_the_ready_claims(
     make_app: Callable[..., MedbillApp], tmp_path: Path
 ) -> None:
@@ -56,7 +40,7 @@ async def test_2_s_y_sends_the_ready_claims(
         await settle(pilot)
         # y arrives while the preview is computed: it is for the question that follows
         burst(app, "2", "s", "y")
-        await settle_keys(pilot)
+        await settle(pilot)
         assert "Claims sent" in spy.titles()
         assert not isinstance(app.screen, ConfirmScreen)
         assert isinstance(app.screen, QueueScreen) and app.screen.kind is QueueKind.PENDING_CLAIMS
@@ -76,7 +60,7 @@ async def test_enter_then_ctrl_s_saves_the_encounter_once_it_is_loaded(
         assert isinstance(queue, QueueScreen) and queue.rows
         # ctrl+s arrives while charge entry says "Loading the encounter…"
         burst(app, "enter", "ctrl+s")
-        await settle_keys(pilot)
+        await settle(pilot)
         assert any(title == "Saved" for title in spy.titles()), spy.notes
         assert app.screen is queue
 
@@ -89,7 +73,7 @@ async def test_3_n_escape_2_ends_on_pending_claims_with_the_denial_given_back(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         burst(app, "3", "n", "escape", "2")
-        await settle_keys(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, QueueScreen) and app.screen.kind is QueueKind.PENDING_CLAIMS
         assert len(app.screen_stack) == 2  # the dashboard, then the queue: nothing left open
         assert holder(services, first) is None  # taken by n, given back by Escape
@@ -102,7 +86,7 @@ async def test_question_mark_escape_4_closes_the_help_and_opens_balances(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         burst(app, "question_mark", "escape", "4")
-        await settle_keys(pilot)
+        await settle(pilot)
         assert not any(isinstance(screen, HelpScreen) for screen in app.screen_stack)
         assert isinstance(app.screen, QueueScreen) and app.screen.kind is QueueKind.BALANCES
         assert isinstance(app.screen_stack[0], DashboardScreen)
