@@ -27,6 +27,17 @@ class LeaveGuard(Protocol):
         ...
 
 
+@runtime_checkable
+class HoldsKeys(Protocol):
+    """A screen that cannot act on keys for a while (its data loading, a preview being
+    computed before a question shows): the app keeps keys typed meanwhile and delivers
+    them, in order, once `keys_wait` is False (see shell/key_queue.py)."""
+
+    def keys_wait(self) -> bool:
+        """True while keys typed now must wait."""
+        ...
+
+
 class ServiceScreen(Screen[None]):
     """A screen whose thread workers call the services.
 
@@ -50,3 +61,8 @@ class ServiceScreen(Screen[None]):
 
     def worker_failed(self, worker: Worker[Any]) -> None:
         """Hook: a worker of this screen raised (the user has already been told)."""
+
+    def keys_wait(self) -> bool:
+        """True while the screen cannot act on keys yet: the app holds keys typed now and
+        delivers them in order once this is False. A failed load must make it False."""
+        return False

@@ -158,6 +158,10 @@ class DenialScreen(ServiceScreen):
         self.busy = False
         self.load_failed = False
 
+    def keys_wait(self) -> bool:
+        # loading (a failed load takes keys: Escape goes back), or an action under way
+        return (self.denial is None and not self.load_failed) or self.busy
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="denial-status")

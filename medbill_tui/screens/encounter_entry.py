@@ -158,6 +158,7 @@ class EncounterEntryScreen(ChargeEntryKeys):
         """How those findings' numbers map to rows on screen."""
         self._lookups = AskBatch(self, self._send_asks, LOOKUP_DELAY)
         self._check_generation = 0
+        self._load_failed = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # ctrl+b is "Save+claim", or "Save+resubmit" while correcting a denied claim
@@ -166,6 +167,10 @@ class EncounterEntryScreen(ChargeEntryKeys):
         if action == "save_and_resubmit":
             return self.correcting_claim is not None
         return super().check_action(action, parameters)
+
+    def keys_wait(self) -> bool:
+        # reading the encounter (ctrl+s typed ahead saves it once shown), or saving
+        return (not self.ready and not self._load_failed) or self._saving
 
     def action_save_and_resubmit(self) -> None:
         self.action_save(True)
@@ -261,6 +266,7 @@ class EncounterEntryScreen(ChargeEntryKeys):
                 self._show_findings(findings, self._save_fields)
             self._show_status("Not saved. Your entries are kept. " + status_text(self.findings))
         elif worker.group == "entry-load":
+            self._load_failed = True
             self._show_status("The encounter could not be opened. Esc goes back.")
 
     # loading ------------------------------------------------------------------------------

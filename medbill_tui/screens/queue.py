@@ -101,6 +101,12 @@ class QueueScreen(WorkNextActions, BalanceActions, LiveRows):
         self._keys: set[str] = set()
         self._page_worker: Worker[None] | None = None
 
+    def keys_wait(self) -> bool:
+        """Keys wait for the first page (cursor keys and Enter need rows), for `n`, for a
+        preview's question and for the items given back on coming back here."""
+        first_page = self.pages_loaded == 0 and not self._failed
+        return first_page or self._previewing or WorkNextActions.keys_wait(self)
+
     @property
     def complete(self) -> bool:
         """True once the last page of the current filter has arrived."""

@@ -112,6 +112,7 @@ class QueueActions(SubmitActions):
             self.notify("Still working on the last request…", timeout=3)
             return
         self._busy = True
+        self._previewing = dry_run
         scope = "every unbilled encounter" if ids is None else plural(len(ids), "encounter")
         verb = "Checking" if dry_run else "Creating claims for"
         self.query_one("#queue-rows", Static).update(f"{verb} {scope}…")
@@ -123,7 +124,7 @@ class QueueActions(SubmitActions):
         self.post_message(ClaimRunReady(run, ids))
 
     def on_claim_run_ready(self, message: ClaimRunReady) -> None:
-        self._busy = False
+        self._busy = self._previewing = False
         run, ids = message.run, message.encounter_ids
         if run.not_billable and not run.created and not run.skipped:
             first = run.not_billable[0]  # billed, held or voided since the list was read
@@ -280,6 +281,8 @@ class QueueActions(SubmitActions):
         self.post_message(HoldChanged(f"Claim {claim_no} is ready to send again", "", "Resend"))
 
     def claims_failed(self, worker: Any) -> None:
+        if worker.group in ("queue-claims", "queue-submit"):
+            self._previewing = False  # the keys held for its question go to the list
         if worker.group == "queue-claims":
             self._busy = False
             self._show_status()

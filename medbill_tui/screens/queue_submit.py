@@ -44,7 +44,11 @@ def preview_words(run: SubmissionRun) -> str:
 class SubmitActions(ServiceScreen):
     """The pending-claims queue's `s`: preview by clearinghouse and payer, confirm, send."""
 
+    _previewing = False
+    """A preview (dry run) is being computed: keys typed now are for its question."""
+
     def action_submit(self) -> None:
+        self._previewing = True
         self.query_one("#queue-rows", Static).update("Checking ready claims…")
         self.run_submission(dry_run=True)
 
@@ -63,6 +67,7 @@ class SubmitActions(ServiceScreen):
 
     def on_submission_ready(self, message: SubmissionReady) -> None:
         run = message.run
+        self._previewing = False
         if not run.dry_run:
             files = ", ".join(f.path for f in run.files)
             self.notify(

@@ -90,6 +90,9 @@ class WorkNextActions(ServiceScreen):
     _taking = False
     _away = False
     _took = False
+    _giving_back = False
+    """Back from an item: its lease is being given back (keys typed now wait for it, so a
+    key that leaves the list cannot cut the release short)."""
 
     RELEASES: ClassVar[dict[str, tuple[str, ...]]] = {
         "denials": ("denial",),
@@ -114,6 +117,10 @@ class WorkNextActions(ServiceScreen):
     def work_released(self) -> None:
         """Hook: back from an item taken with `n`, or leases were given back: reload to show
         what is left and who holds what."""
+
+    def keys_wait(self) -> bool:
+        # `n` typed ahead: the keys after it are for the item it opens
+        return self._taking or self._giving_back
 
     def action_work_next(self) -> None:
         queue = self.work_queue()
@@ -184,6 +191,7 @@ class WorkNextActions(ServiceScreen):
         queue = self.work_queue()
         if self._away and queue is not None:  # back from an item: give back what is held
             self._away = False
+            self._giving_back = True
             self.release_held(self.RELEASES[queue], self._took)
             self._took = False
 
@@ -193,6 +201,7 @@ class WorkNextActions(ServiceScreen):
         self.post_message(WorkReleased(released, took))
 
     def on_work_released(self, message: WorkReleased) -> None:
+        self._giving_back = False
         if message.ids or message.took:
             self.work_released()
 
@@ -200,3 +209,5 @@ class WorkNextActions(ServiceScreen):
         # ServiceScreen's handler (also called) tells the biller what went wrong
         if event.state is WorkerState.ERROR and event.worker.group == TAKE_GROUP:
             self._taking = False
+        if event.state is WorkerState.ERROR and event.worker.group == RELEASE_GROUP:
+            self._giving_back = False

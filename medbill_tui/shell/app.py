@@ -22,6 +22,7 @@ from medbill_tui.screens.base import LeaveGuard
 from medbill_tui.screens.too_small import TooSmallScreen, too_small
 from medbill_tui.shell.binding_ids import BINDING_IDS, QUEUE_BINDING_IDS
 from medbill_tui.shell.commands import ScreensProvider
+from medbill_tui.shell.key_queue import KeyQueueMixin
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
 from medbill_tui.shell.live import LiveListsMixin
 from medbill_tui.shell.paint import PaintOnce
@@ -57,7 +58,7 @@ def _queue_binding(kind: QueueKind) -> Binding:
     )
 
 
-class MedbillApp(SessionMixin, LiveListsMixin, PaintOnce):
+class MedbillApp(SessionMixin, LiveListsMixin, PaintOnce, KeyQueueMixin):
     """medbill: the dashboard and the four work queues of a billing office, by keyboard.
 
     | Key(s) | Description |

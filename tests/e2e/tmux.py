@@ -91,9 +91,14 @@ class Pane:
         return self.tmux("capture-pane", "-p", "-t", "e2e")
 
     def send(self, key: str) -> None:
-        """One key or one piece of text (send text and Enter separately: bursts lose keys)."""
+        """One key or one piece of text."""
         self.tmux("send-keys", "-t", "e2e", key)
         time.sleep(0.3)
+
+    def burst(self, *keys: str) -> None:
+        """Several keys in one write to the terminal, as fast typing over a link delivers
+        them (Escape then a key arrives as ESC + the key)."""
+        self.tmux("send-keys", "-t", "e2e", *keys)
 
     def resize(self, width: int, height: int) -> None:
         self.tmux("resize-window", "-t", "e2e", "-x", str(width), "-y", str(height))

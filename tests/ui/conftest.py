@@ -19,8 +19,9 @@ from tests.conftest import DEMO_TODAY
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until no worker is running and every message they posted has been handled
-    (a handled page may start the next page's worker, hence the loop)."""
+    """Wait until no worker is running, every message they posted has been handled (a
+    handled page may start the next page's worker, hence the loop) and every key typed
+    ahead has been delivered (held keys wait for a loading screen)."""
     app = pilot.app
 
     def busy() -> list[Any]:
@@ -28,14 +29,20 @@ async def settle(pilot: Pilot[Any]) -> None:
         return [w for w in app.workers if w.group != "db-retry"
                 and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]  # fmt: skip
 
-    for _ in range(50):
+    def keys_held() -> int:
+        return app.keys_held if isinstance(app, MedbillApp) else 0
+
+    for _ in range(200):
         with contextlib.suppress(WorkerFailed, WorkerCancelled):  # shown as notifications
             await app.workers.wait_for_complete(busy())
         await pilot.pause()
-        if not busy():
+        if not busy() and not keys_held():
             await pilot.pause()
-            return
-    raise AssertionError("workers kept running")
+            if not busy() and not keys_held():
+                return
+        elif not busy():
+            await pilot.pause(0.02)  # held keys go out as the screen allows
+    raise AssertionError(f"workers kept running or {keys_held()} keys stayed held")
 
 
 class NoteSpy:
