@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _module("report").add_parsers(sub)
     for name in ("statements", "users", "server", "work", "patients"):
         _module(name).add_parser(sub)
+    _module("backup").add_parsers(sub)
     return parser
 
 
@@ -161,6 +162,16 @@ def _on_current_schema(command: Command) -> Command:
     return run
 
 
+def _signed_in(command: Command) -> Command:
+    """Run `command` for an active user of the database, whatever its schema's revision."""
+
+    def run(runtime: Runtime, args: argparse.Namespace) -> int:
+        identify(runtime)
+        return command(runtime, args)
+
+    return run
+
+
 def _posting(command: Command) -> Command:
     """Run `command` (which may post remittances) with the denial rules read and checked."""
 
@@ -191,6 +202,7 @@ COMMANDS: dict[str, Command] = {
     "audit": _on_current_schema(_lazy("audit", "run")),
     "work": _on_current_schema(_lazy("work", "run")),
     "patients": _on_current_schema(_lazy("patients", "run")),
+    "backup": _signed_in(_lazy("backup", "run_backup")),
 }
 
 
@@ -208,6 +220,8 @@ def run_command(argv: Sequence[str]) -> int:
             return int(_module("server").run(settings, args))
         except ConfigError as exc:
             return fail(str(exc), EXIT_USAGE)
+    if _module("backup").needs_no_database(args):  # restore, verify: new servers only
+        return int(_module("backup").run_offline(settings, args))
     try:
         runtime = connect(settings)
     except (ConfigError, DatabaseUnavailable) as exc:

@@ -192,3 +192,15 @@ def _pg_ctl(args: tuple[str, ...], pgdata: Path, *, command: str = "pg_ctl") -> 
         ) from None
     except (subprocess.TimeoutExpired, OSError) as exc:
         raise ConfigError(f"the embedded PostgreSQL in {pgdata} did not start: {exc}") from None
+
+
+def postgres_tool(name: str) -> Path:
+    """One of the embedded package's PostgreSQL programs (pg_dump, pg_restore, pg_ctl…)."""
+    return _bin_path() / name
+
+
+def stop_embedded(data_dir: Path) -> None:
+    """Stop the embedded server of this data dir, if it runs (sessions are disconnected)."""
+    pgdata = pgdata_dir(data_dir.expanduser().resolve())
+    if running_embedded(pgdata.parent) is not None:
+        _pg_ctl(("-w", "-m", "fast", "-D", str(pgdata), "stop"), pgdata)
