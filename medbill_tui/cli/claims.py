@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from medbill_tui.cli import claim_print
 from medbill_tui.cli import outbox as outbox_cli
 from medbill_tui.cli.common import EXIT_FAILED, EXIT_OK
 from medbill_tui.cli.progress import ProgressLine
@@ -37,6 +38,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     submit.add_argument("--dry-run", action="store_true", help="report only; send nothing")
     submit.add_argument("--format", choices=("plain", "json"), default="plain")
     outbox_cli.add_parser(claims_sub)
+    claim_print.add_action(claims_sub)
     for action, words in CHAIN_HELP.items():
         chain = claims_sub.add_parser(action, help=words)
         chain.add_argument("claim_no", metavar="CLAIM_NO", help="our claim number (C…)")
@@ -165,6 +167,8 @@ def submission_plain(run: SubmissionRun) -> str:
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
     if args.claims_command == "outbox":
         return outbox_cli.run(runtime, args)
+    if args.claims_command == "print":
+        return claim_print.run(runtime, args)
     if args.claims_command in CHAIN_HELP:
         claims = ClaimService(
             runtime.engine, runtime.clock, runtime.actor, role=runtime.role, lease=runtime.cli_lease

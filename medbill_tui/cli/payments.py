@@ -7,6 +7,8 @@ import argparse
 import json
 import sys
 
+from medbill_tui.cli import paper_eob
+from medbill_tui.cli.paper_eob import add_action
 from medbill_tui.domain.money import money_str
 from medbill_tui.domain.patient_payments import METHODS
 from medbill_tui.records.payments import PaymentPreview, Receipt
@@ -42,6 +44,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
             action.add_argument(
                 "--dry-run", action="store_true", help="show where it would go; post nothing"
             )
+    add_action(actions)
 
 
 def _lines(lines: tuple[tuple[int, object, object], ...]) -> list[dict[str, str]]:
@@ -76,6 +79,8 @@ def _show(result: Receipt | PaymentPreview, fmt: str, receipt_file: str | None) 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
     """Refusals (bad amount, no such account, refund above the credit) exit 1, nothing posted."""
+    if args.payments_command == "post-eob":
+        return paper_eob.run(runtime, args)
     service = PatientPaymentService(
         runtime.engine, runtime.clock, runtime.actor, runtime.settings.data_dir / "receipts"
     )

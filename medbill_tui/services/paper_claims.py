@@ -1,0 +1,76 @@
+"""Paper claims: CMS-1500 (02/12) forms for chosen claims, from the same records as the 837P,
+each print audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from medbill_tui.db.repositories import claim_forms as repo
+from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.edi.cms1500 import BoxMissing, form_pages
+from medbill_tui.edi.cms1500_pdf import cms1500_pdf
+from medbill_tui.services.errors import ServiceError, translate_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+
+class ClaimNotPrinted(ServiceError):
+    """No form was made; the message names the claim and the box."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedClaims:
+    pdf: bytes
+    claims: tuple[str, ...]
+    forms: int
+
+
+class PaperClaimService:
+    """Make CMS-1500 PDFs. Blocking: call from a worker."""
+
+    def __init__(self, engine: Engine, actor: str) -> None:
+        self.engine = engine
+        self.actor = actor
+
+    @translate_errors
+    def print_claims(
+        self,
+        claim_nos: Sequence[str],
+        *,
+        offset: tuple[float, float] = (0.0, 0.0),
+        alignment: bool = False,
+    ) -> PrintedClaims:
+        """One PDF of every named claim's forms, or (an unknown claim, a required box with no
+        value) `ClaimNotPrinted` and nothing."""
+        wanted = list(dict.fromkeys(n.strip().upper() for n in claim_nos))
+
+        def work(session: Session) -> PrintedClaims:
+            conn = session.connection()
+            found, provider = repo.claims_by_number(conn, wanted)
+            unknown = [n for n in wanted if n not in found]
+            if unknown:
+                raise ClaimNotPrinted(f"No claim {', '.join(unknown)}; nothing printed")
+            if provider is None:
+                raise ClaimNotPrinted(
+                    "Nothing printed: no practice is set up, so boxes 25 and 33 (the billing "
+                    "provider) have no value"
+                )
+            pages = []
+            printed = []
+            for claim_no in wanted:
+                claim_id, claim = found[claim_no]
+                try:
+                    forms = form_pages(claim, provider)
+                except BoxMissing as exc:
+                    raise ClaimNotPrinted(f"{str(exc)[:1].upper()}{str(exc)[1:]}") from None
+                pages += forms
+                printed.append((claim_id, f"CMS-1500 of {claim_no}: {len(forms)} form(s)"))
+            repo.record_prints(conn, self.actor, printed)
+            pdf = cms1500_pdf(pages, offset=offset, alignment=alignment)
+            return PrintedClaims(pdf, tuple(wanted), len(pages))
+
+        return run_in_transaction(self.engine, work)
