@@ -39,6 +39,10 @@ class Listener:
                     )
                     await writer.drain()
                     continue
+                except ValueError:  # past the stream's limit: the rest of it was dropped
+                    writer.writeblock(bare_ack("AR", "MLLP: the message is too large").encode())
+                    await writer.drain()
+                    continue
                 except (asyncio.IncompleteReadError, ConnectionError):
                     return
                 self.busy[task] = True
