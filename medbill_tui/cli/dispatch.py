@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("statements", "users", "server", "work", "patients"):
         _module(name).add_parser(sub)
     _module("backup").add_parsers(sub)
+    _module("hl7").add_parser(sub)
     return parser
 
 
@@ -203,6 +204,7 @@ COMMANDS: dict[str, Command] = {
     "work": _on_current_schema(_lazy("work", "run")),
     "patients": _on_current_schema(_lazy("patients", "run")),
     "backup": _signed_in(_lazy("backup", "run_backup")),
+    "hl7": _on_current_schema(_lazy("hl7", "run")),
 }
 
 

@@ -55,6 +55,11 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "statement_run": {_B: "INSERT"},
     "payer": {_B: "INSERT", _S: "UPDATE"},  # an ERA from a payer not known yet adds it
     "clearinghouse": {_B: "INSERT"},  # the demo's sandbox, made on the first send
+    # the HL7 interface: whoever runs `medbill hl7` takes messages; billers fix the mapping
+    "hl7_message": {_B: _WORK},
+    "hl7_patient": {_B: "INSERT"},
+    "hl7_visit": {_B: "INSERT"},
+    "hl7_code_map": {_B: "INSERT, UPDATE, DELETE"},
     # append-only: INSERT only (dunning: MAINTAIN for the LOCK that serialises runs)
     "ledger_entry": {_B: "INSERT"},
     "audit_event": {_B: "INSERT"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import work
@@ -25,6 +26,13 @@ HINT = "1-4, 8 or Enter open a queue · arrows or j/k choose · r refresh · ? a
 
 
 @dataclass
+class InterfaceArrivalLoaded(Message):
+    """When the last HL7 message arrived (None: none ever did)."""
+
+    at: datetime | None
+
+
+@dataclass
 class OverviewLoaded(Message):
     """The aging buckets and the receivables trend for the chart arrived."""
 
@@ -40,6 +48,7 @@ class DashboardScreen(ServiceScreen):
     | enter | Open the chosen queue. |
     | r | Refresh the counts. |
     | c | Credit balances: payments past a visit's balance, to refund or apply. |
+    | h | HL7 interface: messages from the EHR; the dashboard says when the last came. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,6 +63,14 @@ class DashboardScreen(ServiceScreen):
             id="dashboard.credits",
             tooltip="Credit balances: overpayments to refund or apply",
         ),
+        Binding(
+            "h",
+            "app.hl7_interface",
+            "HL7",
+            show=False,  # the footer is full
+            id="dashboard.hl7",
+            tooltip="HL7 interface: messages from the EHR, the held ones to fix",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -62,6 +79,8 @@ class DashboardScreen(ServiceScreen):
         """The counts last loaded (empty until the first load)."""
         self._counted = False
         """This refresh's counts have arrived (its chart may still be coming)."""
+        self.hl7_words = ""
+        """When the last HL7 message arrived, in words (empty when none ever did)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,8 +134,15 @@ class DashboardScreen(ServiceScreen):
     def load_counts(self) -> None:
         """The counts, then the chart's figures: one after the other, so the counts (what a
         biller reads first) do not share the database and the CPU with the slower chart."""
+        self.post_message(InterfaceArrivalLoaded(self.services.hl7.last_received()))
         self.post_message(SummariesLoaded(self.services.queues.summaries()))
         self.post_message(OverviewLoaded(self.services.queues.aging_overview()))
+
+    def on_interface_arrival_loaded(self, message: InterfaceArrivalLoaded) -> None:
+        at = message.at
+        self.hl7_words = (
+            "" if at is None else f"Last HL7 message from the EHR: {at.astimezone():%m/%d/%Y %H:%M}"
+        )
 
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         self.query_one(AgingChart).show(message.overview)
@@ -125,7 +151,7 @@ class DashboardScreen(ServiceScreen):
         self.summaries = message.summaries
         self._counted = True
         self.query_one(QueueMenu).show_summaries(message.summaries)
-        self.query_one("#dashboard-state", Static).update("")
+        self.query_one("#dashboard-state", Static).update(self.hl7_words)
 
     def worker_failed(self, worker: Worker[Any]) -> None:
         what = "chart" if self._counted else "counts"

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.drafts import DraftService
     from medbill_tui.services.encounters import EncounterService
     from medbill_tui.services.followups import FollowupService
+    from medbill_tui.services.hl7_interface import Hl7Service
     from medbill_tui.services.imports import ImportService
     from medbill_tui.services.live import LiveService
     from medbill_tui.services.patient_merge import PatientMergeService
@@ -143,6 +144,12 @@ class Services:
         from medbill_tui.services.remittances import RemittanceService
 
         return RemittanceService(self.engine, self.clock, self.actor)
+
+    @cached_property
+    def hl7(self) -> Hl7Service:
+        from medbill_tui.services.hl7_interface import Hl7Service
+
+        return Hl7Service(self.engine, self.clock, self.actor, self.role)
 
     @cached_property
     def unmatched(self) -> UnmatchedService:

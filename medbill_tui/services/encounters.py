@@ -146,6 +146,10 @@ class EncounterService:
             [f for f in scrubbed if f.rule_id != "REQ-NPI" or form.provider_id is not None],
         )
 
+    def check_on(self, conn: Connection, form: EncounterForm) -> tuple[FormFinding, ...]:
+        """`check` inside the caller's transaction (the HL7 interface saves in its own)."""
+        return self._check(conn, form)
+
     @translate_errors
     def check(self, form: EncounterForm) -> tuple[FormFinding, ...]:
         """Every finding on the form as it stands (nothing is written)."""

@@ -302,6 +302,7 @@ class MedbillApp(SessionMixin, LiveListsMixin, PaintOnce, KeyQueueMixin):
             "pending_auths",
             "unmatched",
             "reports",
+            "hl7_interface",
         }:  # these leave every screen but the dashboard: none below may hold entries
             return not any(isinstance(screen, ModalScreen) for screen in self.screen_stack)
         return True
@@ -371,6 +372,11 @@ class MedbillApp(SessionMixin, LiveListsMixin, PaintOnce, KeyQueueMixin):
         from medbill_tui.screens.unmatched import UnmatchedScreen
 
         self._open_top(UnmatchedScreen(self.page_size))
+
+    def action_hl7_interface(self) -> None:
+        from medbill_tui.screens.interface import InterfaceScreen
+
+        self._open_top(InterfaceScreen(self.page_size))
 
     def action_credits(self) -> None:
         from medbill_tui.screens.credits import CreditsScreen

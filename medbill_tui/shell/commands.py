@@ -117,6 +117,14 @@ class ScreensProvider(Provider):
                 app.action_credits,
             )
         )
+        hl7_key = keys_for(app, "dashboard.hl7", BindingsMap(DashboardScreen.BINDINGS))
+        entries.append(
+            (
+                "HL7 interface",
+                f"Messages from the EHR and the held ones to fix (dashboard, {hl7_key})",
+                app.action_hl7_interface,
+            )
+        )
         for kind in QueueKind:
             entries.append(
                 (
