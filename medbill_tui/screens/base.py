@@ -28,6 +28,16 @@ class LeaveGuard(Protocol):
 
 
 @runtime_checkable
+class ShowsLoading(Protocol):
+    """A screen that opens before its content is loaded: a screen change waits a moment for
+    the content before painting the screen's loading state (`shell/paint.py`)."""
+
+    def still_loading(self) -> bool:
+        """True until the content has arrived (or failed to)."""
+        ...
+
+
+@runtime_checkable
 class HoldsKeys(Protocol):
     """A screen that cannot act on keys for a while (its data loading, a preview being
     computed before a question shows): the app keeps keys typed meanwhile and delivers

@@ -3,7 +3,7 @@ app (`shell/app.py` imports every screen; `MedbillApp` is checked to be a `Medbi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -44,14 +44,4 @@ class MedbillHost(Protocol):
     def hold_paint(self) -> None:
         """Paint nothing until the current screen has settled, then repaint it in one frame
         (call before showing content that arrived: one frame instead of several)."""
-        ...
-
-
-@runtime_checkable
-class ShowsLoading(Protocol):
-    """A screen that opens before its content is loaded: a screen change waits a moment for
-    the content before painting the screen's loading state (`shell/paint.py`)."""
-
-    def still_loading(self) -> bool:
-        """True until the content has arrived (or failed to)."""
         ...

@@ -25,7 +25,7 @@ from textual.app import App
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 
-from medbill_tui.screens.host import ShowsLoading
+from medbill_tui.screens.base import ShowsLoading
 
 log = logging.getLogger(__name__)
 
