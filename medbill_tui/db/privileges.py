@@ -55,6 +55,8 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "statement_run": {_B: "INSERT"},
     "payer": {_B: "INSERT", _S: "UPDATE"},  # an ERA from a payer not known yet adds it
     "clearinghouse": {_B: "INSERT"},  # the demo's sandbox, made on the first send
+    "exchange_upload": {_B: "INSERT"},  # medbill exchange: each file sent, once
+    "exchange_fetch": {_B: _WORK},  # each answer fetched, then its import outcome
     # append-only: INSERT only (dunning: MAINTAIN for the LOCK that serialises runs)
     "ledger_entry": {_B: "INSERT"},
     "audit_event": {_B: "INSERT"},
