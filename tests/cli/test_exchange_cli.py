@@ -99,6 +99,7 @@ def add_837(engine: Engine, number: int) -> str:
 def sandbox_answers(server: SftpServer, memory_dir: Path) -> list[str]:
     """The sandbox clearinghouse: every 837P in inbound answered in outbound (999, 277CA,
     835), once; the answer files written."""
+    memory_dir.mkdir(exist_ok=True)
     memory = SandboxMemory.load(memory_dir)
     written: list[str] = []
     for sent in sorted(server.inbound.glob("*.x12")):
