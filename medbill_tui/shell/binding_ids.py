@@ -127,6 +127,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "help.down",
         "help.up",
         "inbox.back",
+        "inbox.exchange",
         "inbox.import",
         "inbox.mark",
         "inbox.refresh",
