@@ -235,17 +235,23 @@ class ExchangeService:
             self._check_cancel()
             progress(done, len(waiting), f"importing {fetched.remote_path}")
             errors: list[str] = []
+            gone = [name for name in fetched.local_names if not (self.inbox / name).exists()]
             for name in fetched.local_names:
+                if name in gone:  # moved away by a person: theirs to import
+                    continue
                 outcome = self._import_one(service, self.inbox / name)
                 report.imported.append(outcome)
                 if outcome.error:
                     errors.append(f"{name}: {outcome.error}")
-            self._record_import(fetched.id, "; ".join(errors) or None)
+            errors += [f"{name}: no longer in the inbox; not imported here" for name in gone]
+            self._record_import(
+                fetched.id, "; ".join(errors) or None, done=len(gone) == len(errors)
+            )
         progress(len(waiting), len(waiting), "imported")
 
-    def _record_import(self, fetch_id: int, error: str | None) -> None:
+    def _record_import(self, fetch_id: int, error: str | None, *, done: bool) -> None:
         run_in_transaction(
-            self.engine, lambda s: repo.record_import(s.connection(), fetch_id, error)
+            self.engine, lambda s: repo.record_import(s.connection(), fetch_id, error, done)
         )
 
     @staticmethod

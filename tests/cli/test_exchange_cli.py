@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -344,3 +345,33 @@ def test_an_answer_that_fails_import_stays_in_the_inbox_and_the_others_import(
             text("SELECT import_error FROM exchange_fetch WHERE remote_path = 'a-broken.999.x12'")
         ).scalar_one()
     assert reason
+
+
+def test_a_zip_of_answers_is_unpacked_into_the_inbox_and_imported(
+    engine: Engine, server: SftpServer, user_key: Path, tmp_path: Path
+) -> None:
+    era = (X12_FIXTURES / "835-stupidedi-multiple-claims-single-check.x12").read_bytes()
+    with zipfile.ZipFile(server.outbound / "answers.zip", "w") as archive:
+        archive.writestr("era.835.x12", era)
+        archive.writestr("broken.999.x12", "not X12")
+    env = write_settings(tmp_path / "data", server, user_key)
+    settings = load_connection(tmp_path / "data" / "clearinghouse.toml", env)
+    inbox = tmp_path / "inbox"
+    service = ExchangeService(engine, Clock(DEMO_TODAY), TEST_LOGIN, inbox, settings)
+    report = service.run(send=False)
+    assert report.fetched == ["answers.zip"]
+    assert sorted(p.name for p in inbox.iterdir()) == [
+        "answers-broken.999.x12",
+        "answers-era.835.x12",
+    ]
+    outcomes = {o.file_name: o.error for o in report.imported}
+    assert outcomes["answers-era.835.x12"] is None and outcomes["answers-broken.999.x12"]
+    assert count(engine, "remittance") == 1
+    # the broken one is tried again next time; taken out of the inbox, it is left alone
+    (inbox / "answers-broken.999.x12").unlink()
+    again = service.run(send=False)
+    assert again.fetched == [] and [o.summary for o in again.imported] == ["already imported"]
+    assert count(engine, "remittance") == 1
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT imported_at, import_error FROM exchange_fetch")).one()
+    assert row.imported_at is not None and "no longer in the inbox" in row.import_error

@@ -152,14 +152,15 @@ def not_imported(conn: Connection) -> list[FetchedFile]:
     ]
 
 
-def record_import(conn: Connection, fetch_id: int, error: str | None) -> None:
-    """What importing a fetched answer did: imported, or the reason it was not."""
+def record_import(conn: Connection, fetch_id: int, error: str | None, done: bool) -> None:
+    """What importing a fetched answer did: `done` (imported, or its files taken out of the
+    inbox: not tried again) or not, with the reason (`error`)."""
     conn.execute(
         text(
             "UPDATE exchange_fetch SET import_error = CAST(:e AS text), "
-            "imported_at = CASE WHEN CAST(:e AS text) IS NULL THEN now() END WHERE id = :id"
+            "imported_at = CASE WHEN CAST(:done AS boolean) THEN now() END WHERE id = :id"
         ),
-        {"e": error, "id": fetch_id},
+        {"e": error, "id": fetch_id, "done": done},
     )
 
 
