@@ -130,8 +130,8 @@ class ExchangeService:
             pending = repo.pending_uploads(conn, self.connection.send_from)
         folder = self.connection.upload_dir
         for done, file in enumerate(pending):
-            self._check_cancel()
             progress(done, len(pending), f"sending {file.file_name}")
+            self._check_cancel()
             if file.file_name in report.sent:
                 continue  # sent by an earlier attempt of this run
             if report.dry_run:
@@ -165,8 +165,8 @@ class ExchangeService:
         if not report.dry_run and new:
             make_folder(self.inbox)
         for done, answer in enumerate(new):
-            self._check_cancel()
             progress(done, len(new), f"fetching {answer.name}")
+            self._check_cancel()
             if answer.name in report.fetched or answer.name in report.skipped:
                 continue
             if report.dry_run:
@@ -232,8 +232,8 @@ class ExchangeService:
             waiting = repo.not_imported(conn)
         service = ImportService(self.engine, self.clock, self.actor)
         for done, fetched in enumerate(waiting):
-            self._check_cancel()
             progress(done, len(waiting), f"importing {fetched.remote_path}")
+            self._check_cancel()
             errors: list[str] = []
             gone = [name for name in fetched.local_names if not (self.inbox / name).exists()]
             for name in fetched.local_names:

@@ -375,3 +375,34 @@ def test_a_zip_of_answers_is_unpacked_into_the_inbox_and_imported(
     with engine.connect() as conn:
         row = conn.execute(text("SELECT imported_at, import_error FROM exchange_fetch")).one()
     assert row.imported_at is not None and "no longer in the inbox" in row.import_error
+
+
+def test_a_dry_run_says_what_it_would_do_and_changes_nothing(
+    db: Engine, db_url: str, server: SftpServer, user_key: Path, tmp_path: Path
+) -> None:
+    name = add_837(db, 1)
+    (server.outbound / "a.999.x12").write_text("ISA*answer~")
+    env = write_settings(tmp_path / "data", server, user_key)
+    result = medbill("exchange", "--dry-run", url=db_url, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"would send {name}", "would fetch a.999.x12"]
+    assert list(server.inbound.iterdir()) == [] and not (tmp_path / "data" / "inbox").exists()
+    assert count(db, "exchange_upload") == 0 and count(db, "exchange_fetch") == 0
+
+
+def test_a_cancelled_exchange_stops_between_files_with_what_was_sent_recorded(
+    engine: Engine, server: SftpServer, user_key: Path, tmp_path: Path
+) -> None:
+    names = [add_837(engine, n) for n in (1, 2)]
+    env = write_settings(tmp_path / "data", server, user_key)
+    settings = load_connection(tmp_path / "data" / "clearinghouse.toml", env)
+    service = ExchangeService(engine, Clock(DEMO_TODAY), TEST_LOGIN, tmp_path / "inbox", settings)
+
+    def cancel_after_the_first(done: int, total: int, label: str) -> None:
+        if label.startswith("sending") and done == 1:
+            service.cancel.set()
+
+    with pytest.raises(ServiceError, match="cancelled"):
+        service.run(progress=cancel_after_the_first)
+    assert [p.name for p in server.inbound.iterdir()] == [names[0]]
+    assert count(engine, "exchange_upload") == 1
