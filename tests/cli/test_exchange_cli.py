@@ -4,7 +4,6 @@ a second run at the same time are handled as a clearinghouse expects."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import zipfile
 from collections.abc import Iterator
@@ -15,18 +14,24 @@ from sqlalchemy import Engine, text
 
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.repositories.exchange import exchange_lock
-from medbill_tui.edi.sandbox import SandboxMemory, respond
 from medbill_tui.errors import ServiceError
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.runtime.exchange_settings import load_connection
 from medbill_tui.services.exchange import ExchangeService
 from tests.cli.test_cli import medbill
 from tests.conftest import DEMO_TODAY, TEST_LOGIN, X12_FIXTURES, PgCluster
-from tests.sftp_server import SftpServer, make_key, missing_reason, new_server
+from tests.sftp_server import (
+    SftpServer,
+    add_837,
+    count,
+    make_key,
+    missing_reason,
+    new_server,
+    sandbox_answers,
+    write_settings,
+)
 
 pytestmark = pytest.mark.skipif(missing_reason() is not None, reason=str(missing_reason()))
-
-TODAY = {"MEDBILL_TODAY": DEMO_TODAY.isoformat()}
 
 
 @pytest.fixture(scope="module")
@@ -49,81 +54,6 @@ def db(db_url: str) -> Iterator[Engine]:
     engine = make_engine(db_url, pool_size=2)
     yield engine
     engine.dispose()
-
-
-def write_settings(
-    folder: Path, server: SftpServer, key: Path, **changes: str | int | None
-) -> dict[str, str]:
-    """clearinghouse.toml for `server` (host key pinned); the environment pointing at it."""
-    values: dict[str, str | int | None] = {
-        "host": "127.0.0.1",
-        "port": server.port,
-        "user": server.user,
-        "key_file": str(key),
-        "upload_dir": str(server.inbound),
-        "download_dir": str(server.outbound),
-        "host_key": server.pinned,
-        "retries": 1,
-        "backoff_seconds": 0,
-        "timeout_seconds": 5,
-    }
-    values.update(changes)
-    body = "[clearinghouse]\nsend_from = 2000-01-01\n" + "".join(
-        f"{k} = {v}\n" if isinstance(v, int) else f'{k} = "{v}"\n'
-        for k, v in values.items()
-        if v is not None
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "clearinghouse.toml").write_text(body)
-    return {
-        "MEDBILL_DATA_DIR": str(folder),
-        "MEDBILL_INBOX": str(folder / "inbox"),
-        "MEDBILL_OUTBOX": str(folder / "outbox"),
-        **TODAY,
-    }
-
-
-def add_837(engine: Engine, number: int) -> str:
-    """A committed outbound 837P (as `claims submit` leaves it); its file name."""
-    name = f"837P_{number:09d}_20261102.x12"
-    content = f"ISA*00*{number:09d}~IEA*0*{number:09d}~".encode()
-    with engine.begin() as conn:
-        conn.execute(
-            text("""INSERT INTO edi_file (direction, kind, file_name, sha256, content, isa13,
-                        gs06, sender_id, receiver_id, created_by)
-                    VALUES ('out', '837P', :n, :sha, :c, :i, '1', 'S', 'R', 'b1')"""),
-            {"n": name, "sha": hashlib.sha256(content).hexdigest(), "c": content, "i": number},
-        )
-    return name
-
-
-def sandbox_answers(server: SftpServer, memory_dir: Path) -> list[str]:
-    """The sandbox clearinghouse: every 837P in inbound answered in outbound (999, 277CA,
-    835), once; the answer files written."""
-    memory_dir.mkdir(exist_ok=True)
-    memory = SandboxMemory.load(memory_dir)
-    written: list[str] = []
-    for sent in sorted(server.inbound.glob("*.x12")):
-        if (memory_dir / f"{sent.name}.answered").exists():
-            continue
-        answer = respond(sent.read_text("latin-1"), seed=3, today=DEMO_TODAY, memory=memory)
-        for suffix, content in (
-            ("999", answer.ack_999),
-            ("277CA", answer.ack_277ca),
-            ("835", answer.era_835),
-        ):
-            if content is not None:
-                target = server.outbound / f"{sent.stem}.{suffix}.x12"
-                target.write_text(content, encoding="ascii")
-                written.append(target.name)
-        (memory_dir / f"{sent.name}.answered").touch()
-    memory.save(memory_dir)
-    return written
-
-
-def count(engine: Engine, table: str) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
 def test_create_submit_exchange_answers_exchange_pays_the_claims(

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_exchange_cli import sandbox_answers, write_settings
 from tests.conftest import TEST_LOGIN
 from tests.e2e.tmux import TODAY, Pane, medbill_env, needs_tmux, run_medbill, wait_for
-from tests.sftp_server import make_key, missing_reason, new_server
+from tests.sftp_server import make_key, missing_reason, new_server, sandbox_answers, write_settings
 
 pytestmark = [
     needs_tmux,

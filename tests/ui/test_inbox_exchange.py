@@ -12,9 +12,16 @@ from textual.widgets import Static
 from medbill_tui.screens.inbox import InboxScreen
 from medbill_tui.services import Services
 from medbill_tui.shell.app import MedbillApp
-from tests.cli.test_exchange_cli import count, sandbox_answers, write_settings
 from tests.conftest import TEST_LOGIN
-from tests.sftp_server import SftpServer, make_key, missing_reason, new_server
+from tests.sftp_server import (
+    SftpServer,
+    count,
+    make_key,
+    missing_reason,
+    new_server,
+    sandbox_answers,
+    write_settings,
+)
 from tests.ui.conftest import settle
 
 pytestmark = pytest.mark.skipif(missing_reason() is not None, reason=str(missing_reason()))
