@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         _module(name).add_parser(sub)
     _module("backup").add_parsers(sub)
     _module("hl7").add_parser(sub)
+    _module("exchange").add_parser(sub)
     return parser
 
 
@@ -205,6 +206,7 @@ COMMANDS: dict[str, Command] = {
     "patients": _on_current_schema(_lazy("patients", "run")),
     "backup": _signed_in(_lazy("backup", "run_backup")),
     "hl7": _on_current_schema(_lazy("hl7", "run")),
+    "exchange": _posting(_on_current_schema(_lazy("exchange", "run"))),
 }
 
 

@@ -19,6 +19,8 @@ from medbill_tui.runtime.config import Settings
 from medbill_tui.services.users import LoginRefused, RoleRefused
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from medbill_tui.services import Services
 
 
@@ -43,8 +45,16 @@ def app_services(runtime: Runtime, role: str) -> Services:
         dunning=settings.dunning,
         lease_minutes=settings.lease_minutes,
     )
+    services.exchange_settings = exchange_settings_file(settings)
     services.audit.login("tui")
     return services
+
+
+def exchange_settings_file(settings: Settings) -> Path:
+    """Where this session reads the clearinghouse settings (MEDBILL_EXCHANGE)."""
+    from medbill_tui.runtime.exchange_settings import environment, settings_file
+
+    return settings_file(environment(), settings.data_dir)
 
 
 def sign_in(settings: Settings) -> Services:

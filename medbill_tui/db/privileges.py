@@ -60,6 +60,8 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "hl7_patient": {_B: "INSERT"},
     "hl7_visit": {_B: "INSERT"},
     "hl7_code_map": {_B: "INSERT, UPDATE, DELETE"},
+    "exchange_upload": {_B: "INSERT"},  # medbill exchange: each file sent, once
+    "exchange_fetch": {_B: _WORK},  # each answer fetched, then its import outcome
     # append-only: INSERT only (dunning: MAINTAIN for the LOCK that serialises runs)
     "ledger_entry": {_B: "INSERT"},
     "audit_event": {_B: "INSERT"},

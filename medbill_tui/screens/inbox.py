@@ -18,8 +18,8 @@ from textual.worker import Worker
 
 from medbill_tui.errors import ServiceError
 from medbill_tui.records.claims import InboxEntry
-from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.form import ConfirmScreen, is_service_error
+from medbill_tui.screens.inbox_exchange import InboxExchange
 from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import clip, money, plural
 
@@ -102,7 +102,7 @@ def import_question(outcomes: tuple[FileOutcome, ...]) -> str:
     return f"{head}: {', '.join(does)}?" if does else f"{head}?"
 
 
-class InboxScreen(ServiceScreen):
+class InboxScreen(InboxExchange):
     """The inbox folder's files; mark some, preview their import, import them.
 
     | Key(s) | Description |
@@ -110,6 +110,7 @@ class InboxScreen(ServiceScreen):
     | space | Mark or unmark the highlighted file (the cursor starts on the first new one). |
     | enter / i | Preview importing the marked (or highlighted) files, then import on y. |
     | r | Read the folder again. |
+    | x | Exchange with the clearinghouse: send claims, fetch, import (x again cancels). |
     | escape | Back. |
     """
 
@@ -132,6 +133,13 @@ class InboxScreen(ServiceScreen):
             tooltip="Preview, then import the marked files",
         ),
         Binding("r", "refresh", "Refresh", id="inbox.refresh", tooltip="Read the folder again"),
+        Binding(
+            "x",
+            "exchange",
+            "Exchange",
+            id="inbox.exchange",
+            tooltip="Send claims to the clearinghouse, fetch and import its answers",
+        ),
     ]
 
     def __init__(self) -> None:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.denials import DenialService
     from medbill_tui.services.drafts import DraftService
     from medbill_tui.services.encounters import EncounterService
+    from medbill_tui.services.exchange import ExchangeService
     from medbill_tui.services.followups import FollowupService
     from medbill_tui.services.hl7_interface import Hl7Service
     from medbill_tui.services.imports import ImportService
@@ -76,6 +77,8 @@ class Services:
     """This session's sign-in created the database and made the actor its first admin."""
     lease_source: str = field(default_factory=new_session_id)
     """Where this session's leases are taken: its own id, so that ending it frees only them."""
+    exchange_settings: Path | None = None
+    """The clearinghouse settings file (`medbill exchange`); None: no exchange here."""
 
     @property
     def lease_terms(self) -> LeaseTerms:
@@ -132,6 +135,18 @@ class Services:
         from medbill_tui.services.submissions import SubmissionService
 
         return SubmissionService(self.engine, self.clock, self.actor, self.outbox)
+
+    def exchange(self) -> ExchangeService:
+        """A new exchange with the clearinghouse settings read now (ConfigError naming a
+        missing or wrong one). Blocking: call from a worker."""
+        from medbill_tui.errors import ConfigError
+        from medbill_tui.runtime.exchange_settings import environment, load_connection
+        from medbill_tui.services.exchange import ExchangeService
+
+        if self.exchange_settings is None:
+            raise ConfigError("no clearinghouse settings in this session")
+        connection = load_connection(self.exchange_settings, environment())
+        return ExchangeService(self.engine, self.clock, self.actor, self.inbox, connection)
 
     @cached_property
     def imports(self) -> ImportService:

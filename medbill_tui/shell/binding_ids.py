@@ -132,6 +132,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "interface.errors",
         "interface.refresh",
         "interface.reprocess",
+        "inbox.exchange",
         "inbox.import",
         "inbox.mark",
         "inbox.refresh",
