@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     _module("report").add_parsers(sub)
     for name in ("statements", "users", "server", "work", "patients"):
         _module(name).add_parser(sub)
+    for name in ("practice",):
+        _module(name).add_parser(sub)
     return parser
 
 
@@ -191,6 +193,7 @@ COMMANDS: dict[str, Command] = {
     "audit": _on_current_schema(_lazy("audit", "run")),
     "work": _on_current_schema(_lazy("work", "run")),
     "patients": _on_current_schema(_lazy("patients", "run")),
+    "practice": _on_current_schema(_lazy("practice", "run")),
 }
 
 

@@ -54,7 +54,7 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "remark": {_B: "INSERT"},
     "statement_run": {_B: "INSERT"},
     "payer": {_B: "INSERT", _S: "UPDATE"},  # an ERA from a payer not known yet adds it
-    "clearinghouse": {_B: "INSERT"},  # the demo's sandbox, made on the first send
+    "clearinghouse": {_B: "INSERT", _A: "UPDATE"},  # the demo's sandbox, made on the first send
     # append-only: INSERT only (dunning: MAINTAIN for the LOCK that serialises runs)
     "ledger_entry": {_B: "INSERT"},
     "audit_event": {_B: "INSERT"},
@@ -74,9 +74,9 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "mue": {_S: _CODES},
     "carc": {},
     "rarc": {},
-    # set up by the database's owner
-    "practice": {},
-    "provider": {},
+    # set up by an admin (`medbill practice init`)
+    "practice": {_A: _WORK},
+    "provider": {_A: _WORK},
     "alembic_version": {},
     # through medbill_user_* only; MAINTAIN for the LOCK that serialises user changes
     "app_user": {_A: "MAINTAIN"},

@@ -25,6 +25,7 @@ Action = Literal[
     "refund-payer",
     "void-claim",
     "merge-patients",
+    "set-up-practice",
 ]
 
 NEEDS: Final[dict[Action, Role]] = {
@@ -39,6 +40,7 @@ NEEDS: Final[dict[Action, Role]] = {
     "merge-patients": "supervisor",
     "admin-users": "admin",
     "load-demo": "admin",
+    "set-up-practice": "admin",
 }
 """The least role each action needs."""
 
@@ -54,6 +56,7 @@ WORDS: Final[dict[Action, str]] = {
     "refund-payer": "refund a payer's overpayment",
     "void-claim": "void a claim the payer has",
     "merge-patients": "merge two patient accounts",
+    "set-up-practice": "set up the practice, its providers, payers and clearinghouses",
 }
 
 
