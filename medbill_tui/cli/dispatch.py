@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _module("report").add_parsers(sub)
     for name in ("statements", "users", "server", "work", "patients"):
         _module(name).add_parser(sub)
-    for name in ("practice",):
+    for name in ("practice", "balances"):
         _module(name).add_parser(sub)
     return parser
 
@@ -194,6 +194,7 @@ COMMANDS: dict[str, Command] = {
     "work": _on_current_schema(_lazy("work", "run")),
     "patients": _on_current_schema(_lazy("patients", "run")),
     "practice": _on_current_schema(_lazy("practice", "run")),
+    "balances": _on_current_schema(_lazy("balances", "run")),
 }
 
 

@@ -26,6 +26,7 @@ Action = Literal[
     "void-claim",
     "merge-patients",
     "set-up-practice",
+    "import-balances",
 ]
 
 NEEDS: Final[dict[Action, Role]] = {
@@ -41,6 +42,7 @@ NEEDS: Final[dict[Action, Role]] = {
     "admin-users": "admin",
     "load-demo": "admin",
     "set-up-practice": "admin",
+    "import-balances": "supervisor",
 }
 """The least role each action needs."""
 
@@ -57,6 +59,7 @@ WORDS: Final[dict[Action, str]] = {
     "void-claim": "void a claim the payer has",
     "merge-patients": "merge two patient accounts",
     "set-up-practice": "set up the practice, its providers, payers and clearinghouses",
+    "import-balances": "post opening balances",
 }
 
 
