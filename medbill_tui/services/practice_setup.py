@@ -36,6 +36,12 @@ class PracticeSetupService:
             return repo.practice_name(conn)
 
     @translate_errors
+    def is_new_database(self) -> bool:
+        """True on an empty database (no practice, provider or payer): the first run."""
+        with read_connection(self.engine) as conn:
+            return repo.is_empty(conn)
+
+    @translate_errors
     def show(self) -> PracticeSetup | None:
         with read_connection(self.engine) as conn:
             return repo.read_setup(conn)

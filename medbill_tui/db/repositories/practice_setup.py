@@ -19,6 +19,14 @@ def practice_name(conn: Connection) -> str | None:
     return None if name is None else str(name)
 
 
+def is_empty(conn: Connection) -> bool:
+    """No practice, no provider and no payer yet."""
+    return not conn.execute(
+        text("""SELECT EXISTS (SELECT 1 FROM practice) OR EXISTS (SELECT 1 FROM provider)
+                       OR EXISTS (SELECT 1 FROM payer)""")
+    ).scalar_one()
+
+
 def taken_ids(conn: Connection, setup: PracticeSetup) -> list[str]:
     """Payer ids and NPIs of `setup` another row of the database holds already."""
     payers = conn.execute(
