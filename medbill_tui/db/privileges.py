@@ -54,7 +54,7 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "remark": {_B: "INSERT"},
     "statement_run": {_B: "INSERT"},
     "payer": {_B: "INSERT", _S: "UPDATE"},  # an ERA from a payer not known yet adds it
-    "clearinghouse": {_B: "INSERT", _A: "UPDATE"},  # the demo's sandbox, made on the first send
+    "clearinghouse": {_B: "INSERT"},  # the demo's sandbox, made on the first send
     # append-only: INSERT only (dunning: MAINTAIN for the LOCK that serialises runs)
     "ledger_entry": {_B: "INSERT"},
     "audit_event": {_B: "INSERT"},
