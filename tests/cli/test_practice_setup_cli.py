@@ -9,16 +9,22 @@ import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
+from medbill_tui.db.engine import make_engine
 from medbill_tui.domain.practice_setup import parse_setup
+from medbill_tui.errors import DatabaseRefused
 from medbill_tui.records.forms import EncounterForm, LineForm
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.encounters import EncounterService
+from medbill_tui.services.practice_setup import PracticeSetupService
+from medbill_tui.services.users import UserService
 from tests.cli.test_claim_chain_cli import set_role
 from tests.cli.test_cli import medbill
 from tests.cli.test_work_cli import url_of
 from tests.conftest import TEST_LOGIN
+from tests.db.test_roles import as_login
 from tests.edi.x12sdk_837 import assert_both_parsers_read_837p
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
@@ -214,3 +220,23 @@ def test_a_practice_from_its_own_files_bills_and_is_paid(engine: Engine, tmp_pat
     assert status == "paid"
     check = medbill("ledger", "check", url=url)
     assert check.returncode == 0, check.stdout
+
+
+def test_the_database_lets_only_an_admin_login_set_the_practice_up(db_url: str) -> None:
+    setup, _ = parse_setup(tomllib.loads(PRACTICE.read_text(encoding="utf-8")))
+    assert setup is not None
+    owner = make_engine(db_url, pool_size=1)
+    UserService(owner, TEST_LOGIN).add("mbt_setup_admin", "admin")
+    UserService(owner, TEST_LOGIN).add("mbt_setup_super", "supervisor")
+    owner.dispose()
+    supervisor = make_engine(as_login(db_url, "mbt_setup_super"), pool_size=1)
+    forged = PracticeSetupService(supervisor, "mbt_setup_super", "admin")  # the app fooled
+    with pytest.raises(DatabaseRefused):
+        forged.init(setup, "practice.toml")
+    supervisor.dispose()
+    admin = make_engine(as_login(db_url, "mbt_setup_admin"), pool_size=1)
+    PracticeSetupService(admin, "mbt_setup_admin", "admin").init(setup, "practice.toml")
+    assert PracticeSetupService(admin, "mbt_setup_admin", "admin").practice_name() == (
+        "Riverside Family Medicine"
+    )
+    admin.dispose()
