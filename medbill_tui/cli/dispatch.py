@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     _module("backup").add_parsers(sub)
     _module("hl7").add_parser(sub)
     _module("exchange").add_parser(sub)
+    for name in ("practice", "balances"):
+        _module(name).add_parser(sub)
     return parser
 
 
@@ -207,6 +209,8 @@ COMMANDS: dict[str, Command] = {
     "backup": _signed_in(_lazy("backup", "run_backup")),
     "hl7": _on_current_schema(_lazy("hl7", "run")),
     "exchange": _posting(_on_current_schema(_lazy("exchange", "run"))),
+    "practice": _on_current_schema(_lazy("practice", "run")),
+    "balances": _on_current_schema(_lazy("balances", "run")),
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from medbill_tui.cli import patient_import
 from medbill_tui.cli.common import EXIT_OK, EXIT_USAGE, fail
 from medbill_tui.records.patient_merge import MergePlan
 from medbill_tui.runtime.bootstrap import Runtime
@@ -14,7 +15,7 @@ from medbill_tui.services.patient_merge import MergeInvalid, PatientMergeService
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    patients = sub.add_parser("patients", help="patient accounts: merge a duplicate")
+    patients = sub.add_parser("patients", help="patient accounts: import, merge a duplicate")
     actions = patients.add_subparsers(dest="patients_command", metavar="ACTION", required=True)
     merge = actions.add_parser(
         "merge", help="move every row of a duplicate account into another (supervisors)"
@@ -22,6 +23,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     merge.add_argument("source", metavar="FROM_ACCOUNT", help="the duplicate (kept, marked merged)")
     merge.add_argument("target", metavar="INTO_ACCOUNT", help="the account that stays")
     merge.add_argument("--yes", action="store_true", help="merge without asking")
+    patient_import.add_parser(actions)
 
 
 def plan_plain(plan: MergePlan) -> str:
@@ -36,6 +38,8 @@ def plan_plain(plan: MergePlan) -> str:
 
 
 def run(runtime: Runtime, args: argparse.Namespace) -> int:
+    if args.patients_command == "import":
+        return patient_import.run(runtime, args)
     service = PatientMergeService(runtime.engine, runtime.clock, runtime.actor, runtime.role)
     try:
         plan = service.preview(args.source, args.target)

@@ -81,9 +81,9 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "mue": {_S: _CODES},
     "carc": {},
     "rarc": {},
-    # set up by the database's owner
-    "practice": {},
-    "provider": {},
+    # set up by an admin (`medbill practice init`)
+    "practice": {_A: _WORK},
+    "provider": {_A: _WORK},
     "alembic_version": {},
     # through medbill_user_* only; MAINTAIN for the LOCK that serialises user changes
     "app_user": {_A: "MAINTAIN"},

@@ -26,6 +26,8 @@ Action = Literal[
     "void-claim",
     "merge-patients",
     "back-up",
+    "set-up-practice",
+    "import-balances",
 ]
 
 NEEDS: Final[dict[Action, Role]] = {
@@ -41,6 +43,8 @@ NEEDS: Final[dict[Action, Role]] = {
     "admin-users": "admin",
     "load-demo": "admin",
     "back-up": "admin",
+    "set-up-practice": "admin",
+    "import-balances": "supervisor",
 }
 """The least role each action needs."""
 
@@ -57,6 +61,8 @@ WORDS: Final[dict[Action, str]] = {
     "void-claim": "void a claim the payer has",
     "merge-patients": "merge two patient accounts",
     "back-up": "back up the whole database",
+    "set-up-practice": "set up the practice, its providers, payers and clearinghouses",
+    "import-balances": "post opening balances",
 }
 
 

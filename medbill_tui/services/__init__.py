@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.patient_merge import PatientMergeService
     from medbill_tui.services.patient_payments import PatientPaymentService
     from medbill_tui.services.patients import PatientService
+    from medbill_tui.services.practice_setup import PracticeSetupService
     from medbill_tui.services.queues import DetailService, QueueService
     from medbill_tui.services.remittances import RemittanceService
     from medbill_tui.services.reports import ReportService
@@ -91,6 +92,12 @@ class Services:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @cached_property
+    def practice_setup(self) -> PracticeSetupService:
+        from medbill_tui.services.practice_setup import PracticeSetupService
+
+        return PracticeSetupService(self.engine, self.actor, self.role)
 
     @cached_property
     def queues(self) -> QueueService:

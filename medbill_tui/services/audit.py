@@ -42,6 +42,8 @@ ENTITIES = (
     "fee_schedule",
     "session",
     "app_user",
+    "practice",
+    "ledger_entry",
 )
 """The `entity` values the app writes (what `medbill audit --entity` accepts)."""
 

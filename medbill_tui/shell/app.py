@@ -25,6 +25,7 @@ from medbill_tui.shell.commands import ScreensProvider
 from medbill_tui.shell.key_queue import KeyQueueMixin
 from medbill_tui.shell.keymap import KeymapError, load_keymap, unknown_ids
 from medbill_tui.shell.live import LiveListsMixin
+from medbill_tui.shell.messages import FirstRun
 from medbill_tui.shell.paint import PaintOnce
 from medbill_tui.shell.session import KeepsDraft, SessionMixin
 from medbill_tui.widgets.loaded_messages import SummariesLoaded
@@ -228,12 +229,31 @@ class MedbillApp(SessionMixin, LiveListsMixin, PaintOnce, KeyQueueMixin):
                 timeout=20,
             )
 
+        self.run_worker(self._check_first_run, thread=True, group="first-run", exit_on_error=False)
         base = self.screen_stack[0] if self.screen_stack else None
         waiting, self._open_when_signed_in = self._open_when_signed_in, None
         if isinstance(base, DashboardScreen):  # it counts when shown, not under a screen
             base.show_signed_in(count=waiting is None)
         if waiting is not None:
             self._open_top(waiting)
+
+    def _check_first_run(self) -> None:
+        if self.services.practice_setup.is_new_database():
+            self.post_message(FirstRun())
+
+    def on_first_run(self, message: FirstRun) -> None:
+        """An empty database: an admin sets the practice up; anyone else is told who may."""
+        if not self.services.can("set-up-practice"):
+            self.notify(
+                "No practice is set up in this database yet: an admin sets it up "
+                "(`medbill`, or `medbill practice init FILE`).",
+                title="New database",
+                timeout=20,
+            )
+            return
+        from medbill_tui.screens.practice_setup import PracticeSetupScreen
+
+        self.push_screen(PracticeSetupScreen())
 
     _queue_screen_loaded = False
 

@@ -22,6 +22,10 @@ class SignedIn(Message):
     services: Services
 
 
+class FirstRun(Message):
+    """The signed-in database is empty: no practice, provider or payer yet."""
+
+
 @dataclass
 class SignInFailed(Message):
     """The sign-in could not finish (no database, schema behind, login refused …)."""

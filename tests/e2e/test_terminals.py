@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import Pane, medbill_env, needs_tmux, wait_for
+from tests.e2e.tmux import Pane, medbill_env, needs_tmux, run_medbill, wait_for
 
 pytestmark = needs_tmux
 
@@ -42,6 +42,9 @@ def not_grey(styled: str) -> list[str]:
 @pytest.fixture
 def start(db_url: str, tmp_path: Path) -> Iterator[object]:
     panes: list[Pane] = []
+    sample = Path(__file__).resolve().parents[2] / "docs" / "samples" / "practice.toml"
+    # a practice set up: an empty database opens on the first-run setup (test_first_run.py)
+    run_medbill(["practice", "init", str(sample)], medbill_env(db_url, tmp_path), tmp_path)
 
     def make(width: int = 80, height: int = 24, **env: str) -> Pane:
         pane = Pane(tmp_path, medbill_env(db_url, tmp_path, **env), width, height)

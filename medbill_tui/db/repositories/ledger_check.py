@@ -120,6 +120,23 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                    WHERE r.raw IS NOT NULL AND r.status = 'posted'
                      AND coalesce(-le.cash, 0) + coalesce(um.paid, 0) - coalesce(plb.amt, 0)
                          <> r.amount""",
+        # Opening balances (`balances import`) are their own kind: each on a visit of its own
+        # that has no claim and no other charge.
+        "opening balance": """SELECT le.id, 'entry ' || le.id || ' is an opening balance ' ||
+                                     CASE WHEN le.claim_id IS NOT NULL THEN 'on a claim'
+                                          ELSE 'on visit ' || e.id || ', which is ' || e.status
+                                     END
+                              FROM ledger_entry le JOIN encounter e ON e.id = le.encounter_id
+                              WHERE le.kind = 'opening'
+                                AND (e.status <> 'opening' OR le.claim_id IS NOT NULL)
+                              UNION ALL
+                              SELECT e.id, 'opening balance visit ' || e.id || ' has a claim ' ||
+                                     'or a charge'
+                              FROM encounter e WHERE e.status = 'opening'
+                                AND (EXISTS (SELECT 1 FROM claim c WHERE c.encounter_id = e.id)
+                                     OR EXISTS (SELECT 1 FROM ledger_entry le
+                                                WHERE le.encounter_id = e.id
+                                                  AND le.kind = 'charge'))""",
         "balance table": BALANCE_MISMATCH_SQL,
         "account balance table": ACCOUNT_MISMATCH_SQL,
     }

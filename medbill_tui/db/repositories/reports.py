@@ -31,7 +31,7 @@ from medbill_tui.records.reports import (
 )
 
 RESPONSIBILITIES = ("primary", "secondary", "tertiary", "patient")
-LEDGER_KINDS = ("charge", "payment", "adjustment", "writeoff", "transfer", "reversal")
+LEDGER_KINDS = ("charge", "payment", "adjustment", "writeoff", "transfer", "reversal", "opening")
 PATIENT_PAYMENTS = "Patient payments"
 
 _PRIORITY = "CASE o.responsibility WHEN 'primary' THEN 1 WHEN 'secondary' THEN 2 ELSE 3 END"

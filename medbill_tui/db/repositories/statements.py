@@ -59,7 +59,8 @@ _VISITS_SQL = f"""
     SELECT coalesce(p.guarantor_id, p.id) AS gid, p.id AS patient_id, p.account_no,
            p.first_name || ' ' || p.last_name AS patient_name, e.id AS encounter_id, e.dos,
            left(pr.first_name, 1) || '. ' || pr.last_name AS provider,
-           coalesce(sum(le.amount) FILTER (WHERE {_EFFECTIVE_KIND} = 'charge'), 0) AS charges,
+           coalesce(sum(le.amount) FILTER (WHERE {_EFFECTIVE_KIND} IN ('charge', 'opening')), 0)
+                    AS charges,
            -coalesce(sum(le.amount) FILTER (WHERE {_EFFECTIVE_KIND} = 'payment'
                                             AND le.responsibility <> 'patient'), 0) AS ins_paid,
            -coalesce(sum(le.amount) FILTER (WHERE {_EFFECTIVE_KIND} IN ('adjustment', 'writeoff')),

@@ -21,7 +21,7 @@ class LedgerEntry(Base):
     __tablename__ = "ledger_entry"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('charge','payment','adjustment','writeoff','transfer','reversal')",
+            "kind IN ('charge','payment','adjustment','writeoff','transfer','reversal','opening')",
             name="kind",
         ),
         CheckConstraint(
