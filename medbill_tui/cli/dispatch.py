@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("denials", "followups", "payments", "credits"):
         _module(name).add_parser(sub)
     _module("report").add_parsers(sub)
-    for name in ("statements", "users", "server", "work", "patients"):
+    for name in ("statements", "users", "server", "work", "patients", "eligibility"):
         _module(name).add_parser(sub)
     return parser
 
@@ -191,6 +191,7 @@ COMMANDS: dict[str, Command] = {
     "audit": _on_current_schema(_lazy("audit", "run")),
     "work": _on_current_schema(_lazy("work", "run")),
     "patients": _on_current_schema(_lazy("patients", "run")),
+    "eligibility": _on_current_schema(_lazy("eligibility", "run")),
 }
 
 

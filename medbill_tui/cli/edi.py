@@ -14,14 +14,16 @@ from medbill_tui.services.imports import ImportResult, ImportService
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    imp = sub.add_parser("import", help="import 999, 277CA or 835 files")
+    imp = sub.add_parser("import", help="import 999, 277CA, 835 or 271 files")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="report only; change nothing")
     imp.add_argument("--format", choices=("plain", "json"), default="plain")
     sandbox = sub.add_parser("sandbox", help="a pretend clearinghouse and payer, for trying")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", metavar="ACTION", required=True)
-    respond = sandbox_sub.add_parser("respond", help="write a 999, 277CA and 835 for an 837P")
-    respond.add_argument("file", type=Path, metavar="FILE.837")
+    respond = sandbox_sub.add_parser(
+        "respond", help="write a 999, 277CA and 835 for an 837P, or a 271 for a 270"
+    )
+    respond.add_argument("file", type=Path, metavar="FILE")
     respond.add_argument("--out", type=Path, required=True, metavar="DIR")
     respond.add_argument("--seed", type=int, default=1)
     respond.add_argument("--reject-rate", type=share, default=0.05, metavar="R")
@@ -101,7 +103,7 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
 
 
 def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
-    from medbill_tui.edi.detect import UnsupportedTransaction
+    from medbill_tui.edi.detect import UnsupportedTransaction, detect_transaction
     from medbill_tui.edi.sandbox import SandboxMemory, respond
     from medbill_tui.edi.segments import X12SyntaxError
 
@@ -113,6 +115,8 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
         raise CommandError(f"cannot read the sandbox payer's memory in {out}: {exc}") from None
     try:
         text = path.read_bytes().decode("latin-1")
+        if detect_transaction(text).kind == "270":
+            return _answer_270(runtime, args, text)
         answer = respond(
             text,
             seed=args.seed,
@@ -142,4 +146,24 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot write to {out}: {exc.strerror}") from None
     print("\n".join(f"wrote {w}" for w in written))
+    return 0
+
+
+def _answer_270(runtime: Runtime, args: argparse.Namespace, text: str) -> int:
+    from medbill_tui.edi.sandbox_271 import respond_270
+    from medbill_tui.edi.x12sdk_adapter import X12SdkRefused
+
+    path: Path = args.file
+    out: Path = args.out
+    try:
+        answer = respond_270(text, seed=args.seed, today=runtime.clock.today())
+    except X12SdkRefused as exc:
+        raise CommandError(f"{path.name}: {exc}") from None
+    target = out / f"{path.stem}.271.x12"
+    try:
+        make_folder(out)
+        target.write_text(answer, encoding="ascii")
+    except OSError as exc:
+        raise CommandError(f"cannot write to {out}: {exc.strerror}") from None
+    print(f"wrote {target}")
     return 0
