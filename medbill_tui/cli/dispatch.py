@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("denials", "followups", "payments", "credits"):
         _module(name).add_parser(sub)
     _module("report").add_parsers(sub)
-    for name in ("statements", "users", "server", "work", "patients", "eligibility"):
+    for name in ("statements", "users", "server", "work", "patients", "eligibility", "status"):
         _module(name).add_parser(sub)
     return parser
 
@@ -192,6 +192,7 @@ COMMANDS: dict[str, Command] = {
     "work": _on_current_schema(_lazy("work", "run")),
     "patients": _on_current_schema(_lazy("patients", "run")),
     "eligibility": _on_current_schema(_lazy("eligibility", "run")),
+    "status": _on_current_schema(_lazy("status", "run")),
 }
 
 

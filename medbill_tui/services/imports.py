@@ -50,13 +50,14 @@ from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.eligibility import AnswerRefused, apply_271
 from medbill_tui.services.errors import ServiceError, translate_errors
 from medbill_tui.services.remittances import RemitOutcome, RemittanceService
+from medbill_tui.services.status_checks import apply_277
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
-IMPORTED_KINDS = ("999", "277CA", "835", "TA1", "271")
-READ_BY_X12SDK = ("271",)  # pyx12 has no 5010 map for it; x12sdk validates while reading
+IMPORTED_KINDS = ("999", "277CA", "835", "TA1", "271", "277")
+READ_BY_X12SDK = ("271", "277")  # pyx12 has no 5010 map for it; x12sdk validates while reading
 MB = 1024 * 1024
 
 
@@ -294,7 +295,7 @@ class ImportService:
             if kind == "835":
                 result = self._post_835(session, path, name, scan, file_id, dry_run)
             elif kind in READ_BY_X12SDK:
-                result = self._apply_answers(conn, path, name, file_id, dry_run)
+                result = self._apply_answers(conn, path, name, kind, file_id, dry_run)
             else:
                 result = self._apply_acks(conn, path, name, scan, file_id, dry_run)
         except X12SyntaxError as exc:
@@ -339,17 +340,20 @@ class ImportService:
         )
 
     def _apply_answers(
-        self, conn: Connection, path: Path, name: str, file_id: int, dry_run: bool
+        self, conn: Connection, path: Path, name: str, kind: str, file_id: int, dry_run: bool
     ) -> ImportResult:
-        """A 271 (small: read whole): its answers stored on the checks they answer."""
+        """A 271 or 277 (small: read whole): answers stored on the checks they answer."""
         content = path.read_bytes().decode("latin-1")
         try:
-            counts = apply_271(conn, content, file_id, self.clock.today())
+            if kind == "271":
+                counts = apply_271(conn, content, file_id, self.clock.today())
+            else:
+                counts = apply_277(conn, content, file_id, self.clock.today(), self.actor)
         except AnswerRefused as exc:
             raise ImportFailed(f"{name}: {exc}; nothing was imported") from None
         return ImportResult(
             name,
-            "271",
+            kind,
             "dry-run" if dry_run else "imported",
             accepted=counts.recorded,
             rejected=counts.rejected,

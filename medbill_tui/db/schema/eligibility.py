@@ -1,4 +1,4 @@
-"""Eligibility checks (270 sent, 271 answer) per coverage."""
+"""Eligibility checks (270 sent, 271 answer) per coverage; claim status checks (276, 277)."""
 
 from __future__ import annotations
 
@@ -31,3 +31,20 @@ class EligibilityCheck(Base):
     words: Mapped[str | None] = mapped_column(Text)
     """The rejection in words, or what the biller must confirm (dates that differ from ours)."""
     benefits: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)
+
+
+class ClaimStatusCheck(Base):
+    """One claim asked about in a 276 (trace `MBS<id>` in TRN02) and what the 277 said."""
+
+    __tablename__ = "claim_status_check"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    request_file_id: Mapped[int] = mapped_column(ForeignKey("edi_file.id"))
+    requested_at: Mapped[datetime] = created_at_column()
+    requested_by: Mapped[str] = mapped_column(String(64))
+    response_file_id: Mapped[int | None] = mapped_column(ForeignKey("edi_file.id"))
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    category: Mapped[str | None] = mapped_column(String(3))
+    """STC01-1: A0-A8 acknowledged, P0-P5 pending, F0-F4 finalized, R0-R16 asks, E0-E4 error."""
+    status_code: Mapped[str | None] = mapped_column(String(5))
+    words: Mapped[str | None] = mapped_column(Text)
