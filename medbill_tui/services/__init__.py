@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.credits import CreditService
     from medbill_tui.services.denials import DenialService
     from medbill_tui.services.drafts import DraftService
+    from medbill_tui.services.eligibility import EligibilityService
     from medbill_tui.services.encounters import EncounterService
     from medbill_tui.services.followups import FollowupService
     from medbill_tui.services.imports import ImportService
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.remittances import RemittanceService
     from medbill_tui.services.reports import ReportService
     from medbill_tui.services.statements import StatementService
+    from medbill_tui.services.status_checks import StatusCheckService
     from medbill_tui.services.submissions import SubmissionService
     from medbill_tui.services.unmatched import UnmatchedService
     from medbill_tui.services.work import WorkService
@@ -131,6 +133,18 @@ class Services:
         from medbill_tui.services.submissions import SubmissionService
 
         return SubmissionService(self.engine, self.clock, self.actor, self.outbox)
+
+    @cached_property
+    def eligibility(self) -> EligibilityService:
+        from medbill_tui.services.eligibility import EligibilityService
+
+        return EligibilityService(self.engine, self.clock, self.actor, self.outbox)
+
+    @cached_property
+    def status_checks(self) -> StatusCheckService:
+        from medbill_tui.services.status_checks import StatusCheckService
+
+        return StatusCheckService(self.engine, self.clock, self.actor, self.outbox)
 
     @cached_property
     def imports(self) -> ImportService:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import eligibility as repo
 from medbill_tui.db.repositories import submissions
-from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.edi.inquiry_envelope import InquiryEnvelope
 from medbill_tui.edi.x12sdk_adapter import X12SdkRefused, check_written
 from medbill_tui.edi.x270 import check_id_of, write_270
@@ -116,6 +117,46 @@ class EligibilityService:
         if file_ids:
             run_in_transaction(self.engine, lambda s: repo.mark_written(s.connection(), file_ids))
         return run
+
+    @translate_errors
+    def benefits_panel(self, coverage_id: int) -> str:
+        """The coverage's last eligibility answer in words, for the coverage screen."""
+        with read_connection(self.engine) as conn:
+            found = repo.latest_check(conn, coverage_id)
+        return describe(found, self.clock.today())
+
+    @translate_errors
+    def raw_271(self, coverage_id: int) -> str:
+        """The 271 that gave the coverage's last answer, as received."""
+        with read_connection(self.engine) as conn:
+            found = repo.latest_check(conn, coverage_id)
+            if found is None or found.response_file_id is None:
+                raise EligibilityFailed("No 271 has answered for this coverage yet")
+            return repo.file_text(conn, found.response_file_id)
+
+
+def describe(check: repo.LatestCheck | None, today: date) -> str:
+    """The benefits panel's text."""
+    if check is None:
+        return "Eligibility: never checked (F5 asks the payer)"
+    if check.verified_on is None:
+        return f"Eligibility: asked {check.requested_at:%m/%d/%Y}, no answer yet"
+    age = (today - check.verified_on).days
+    head = f"Eligibility: {check.outcome} (verified {check.verified_on:%m/%d/%Y}, {age} days ago)"
+    lines = [head]
+    if check.plan_from or check.plan_to:
+        start = f"{check.plan_from:%m/%d/%Y}" if check.plan_from else "?"
+        end = f"{check.plan_to:%m/%d/%Y}" if check.plan_to else "open"
+        lines.append(f"  plan {start} to {end}")
+    if check.words:
+        lines.append(f"  {check.words}")
+    for b in check.benefits:
+        value = f"${b['amount']}" if b.get("amount") else ""
+        if b.get("percent"):
+            value = f"{Decimal(b['percent']) * 100:.0f}%"
+        extra = ", ".join(x for x in (b.get("level"), b.get("network"), b.get("period")) if x)
+        lines.append(f"  {b['kind']} {b['service_type']}: {value} ({extra})")
+    return "\n".join(lines)
 
 
 def apply_271(conn: Connection, content: str, file_id: int, today: date) -> AnswerCounts:

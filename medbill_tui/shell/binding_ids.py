@@ -55,6 +55,8 @@ BINDING_IDS: frozenset[str] = frozenset(
         "confirm.no",
         "confirm.yes",
         "conflict.keep",
+        "coverage.eligibility",
+        "coverage.raw-271",
         "conflict.merge",
         "merge.cancel",
         "merge.no",

@@ -223,3 +223,41 @@ def record_answer(
             "id": check.id,
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LatestCheck:
+    """The last eligibility check of a coverage (asked, and maybe answered)."""
+
+    requested_at: date
+    verified_on: date | None
+    outcome: str | None
+    plan_from: date | None
+    plan_to: date | None
+    words: str | None
+    benefits: list[dict[str, str]]
+    response_file_id: int | None
+
+
+def latest_check(conn: Connection, coverage_id: int) -> LatestCheck | None:
+    row = conn.execute(
+        text("""SELECT requested_at::date AS requested_on, verified_on, outcome, plan_from,
+                       plan_to, words, coalesce(benefits, '[]'::jsonb) AS benefits,
+                       response_file_id
+                FROM eligibility_check WHERE coverage_id = :c
+                ORDER BY (response_file_id IS NOT NULL) DESC, id DESC LIMIT 1"""),
+        {"c": coverage_id},
+    ).one_or_none()
+    if row is None:
+        return None
+    return LatestCheck(
+        row.requested_on, row.verified_on, row.outcome, row.plan_from, row.plan_to,
+        row.words, list(row.benefits), row.response_file_id,
+    )  # fmt: skip
+
+
+def file_text(conn: Connection, file_id: int) -> str:
+    raw = conn.execute(
+        text("SELECT content FROM edi_file WHERE id = :f"), {"f": file_id}
+    ).scalar_one()
+    return bytes(raw).decode("latin-1")
