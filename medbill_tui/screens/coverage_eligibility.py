@@ -11,8 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static
 
+from medbill_tui.errors import ServiceError
 from medbill_tui.screens.form import FormScreen
-from medbill_tui.services.errors import ServiceError
 
 
 @dataclass
