@@ -90,6 +90,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "edi.full",
         "entry.back",
         "entry.coverage",
+        "entry.eligibility",
         "entry.delete-line",
         "entry.help",
         "entry.move-dx-down",

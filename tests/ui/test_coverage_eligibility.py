@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 from medbill_tui.edi.sandbox_271 import respond_270
 from medbill_tui.screens.coverage import CoverageScreen
 from medbill_tui.screens.coverage_eligibility import BenefitsPanel
+from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.services import Services
 from medbill_tui.shell.app import MedbillApp
 from tests.conftest import DEMO_TODAY
@@ -62,3 +63,34 @@ async def test_f5_asks_the_payer_and_the_answer_fills_the_panel(
         assert f"Eligibility: {outcome}" in shown
         if outcome == "active":
             assert "copay office visit" in shown and "deductible" in shown
+
+
+async def test_f5_in_charge_entry_asks_about_the_visits_coverage(
+    make_app: Callable[..., MedbillApp], demo_engine: Engine, services: Services
+) -> None:
+    with demo_engine.connect() as conn:
+        visit = conn.execute(
+            text("""SELECT e.id, e.coverage_id FROM encounter e JOIN coverage cv
+                    ON cv.id = e.coverage_id WHERE e.status = 'unbilled'
+                    AND cv.effective_from <= :today
+                    AND (cv.effective_to IS NULL OR cv.effective_to >= :today)
+                    ORDER BY e.id LIMIT 1"""),
+            {"today": DEMO_TODAY},
+        ).one()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot, EncounterEntryScreen(visit.id))
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    with demo_engine.connect() as conn:
+        asked = (
+            conn.execute(text("SELECT coverage_id FROM eligibility_check ORDER BY id"))
+            .scalars()
+            .all()
+        )
+    assert asked == [visit.coverage_id]
+    (sent,) = services.outbox.glob("270_*.x12")
+    assert "EQ*30~" in sent.read_text(encoding="ascii")
