@@ -113,7 +113,8 @@ class StatusCheckService:
 def apply_277(
     conn: Connection, content: str, file_id: int, today: date, actor: str
 ) -> AnswerCounts:
-    """Each answer on its check and in its claim's history; the claim's follow-up moves to
+    """Each answer on its check and as a note in its claim's history (a claim_event would move
+    the 277CA's time the timers count from); the claim's follow-up moves to
     the date the answer implies. Raises `AnswerRefused` for an answer to a request we never
     sent or about another member (the caller rolls back)."""
     try:
@@ -139,9 +140,10 @@ def apply_277(
                 f"the answer to {answer.trace} is for member {answer.member_id!r}, "
                 "not the member ID asked about"
             )
-        repo.record_answer(conn, check, answer, file_id, today, actor)
+        repo.record_answer(conn, check, answer, file_id, today)
         due, why = follow_up_for(answer, today)
         target = followups.lock_target(conn, "claim", check.claim_id)
+        followups.add_note(conn, target, actor, f"277 claim status: {answer.words}")
         followups.schedule(conn, target, actor, due, why, today)
         if answer.kind == "E":
             errors += 1

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.edi.sandbox_277 import respond_276
 from medbill_tui.edi.sandbox_memory import SandboxMemory
 from medbill_tui.edi.x12sdk_adapter import read_models
 from medbill_tui.edi.x277 import read_277
+from medbill_tui.records.queues import QueueFilter
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.imports import ImportFailed, ImportService
 from medbill_tui.services.status_checks import ERA_WAIT_DAYS, PENDING_WAIT_DAYS, StatusCheckService
@@ -73,8 +75,8 @@ def test_status_request_sandbox_and_import_move_each_claims_followup(
             text("""SELECT s.category, s.words,
                            (SELECT due_on FROM work_item w WHERE w.claim_id = s.claim_id
                             AND w.kind = 'followup' AND w.status = 'open') AS due,
-                           (SELECT detail FROM claim_event e WHERE e.claim_id = s.claim_id
-                            ORDER BY e.id DESC LIMIT 1) AS history
+                           (SELECT body FROM note n WHERE n.entity = 'claim'
+                            AND n.entity_id = s.claim_id ORDER BY n.id DESC LIMIT 1) AS history
                     FROM claim_status_check s ORDER BY s.id""")
         ).all()
     assert len(rows) == result.accepted + result.rejected
@@ -88,6 +90,13 @@ def test_status_request_sandbox_and_import_move_each_claims_followup(
     for category, words, due, history in rows:
         assert due == expected[category[0]], (category, due)
         assert history == f"277 claim status: {words}"
+    with engine.connect() as conn:
+        claim_ids = list(conn.execute(text("SELECT claim_id FROM claim_status_check")).scalars())
+        pending = QueueRepository(conn, DEMO_TODAY).pending_page(
+            QueueFilter(), None, 500, ids=claim_ids
+        )
+    waiting = [r for r in pending.rows if r.status != "paid"]
+    assert waiting and all(r.last_ack.startswith("277 ") for r in waiting)
 
 
 def test_a_277_for_requests_never_sent_changes_nothing(asked: tuple[Engine, Path]) -> None:

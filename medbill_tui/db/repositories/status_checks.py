@@ -163,9 +163,8 @@ def record_answer(
     answer: StatusAnswer,
     file_id: int,
     today: date,
-    actor: str,
 ) -> None:
-    """The answer on its check, and in the claim's history (its status does not change)."""
+    """The answer on its check (the claim's status does not change)."""
     conn.execute(
         text("""UPDATE claim_status_check SET response_file_id = :file, answered_on = :today,
                     category = :cat, status_code = :code, words = :words
@@ -177,15 +176,5 @@ def record_answer(
             "code": answer.status_code[:5],
             "words": answer.words,
             "id": check.id,
-        },
-    )
-    conn.execute(
-        text("""INSERT INTO claim_event (claim_id, at, actor, from_status, to_status, detail)
-                VALUES (:claim, now(), :actor, :status, :status, :detail)"""),
-        {
-            "claim": check.claim_id,
-            "actor": actor,
-            "status": check.claim_status,
-            "detail": f"277 claim status: {answer.words}"[:2000],
         },
     )
