@@ -176,6 +176,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "queue.refresh",
         "queue.release",
         "queue.resend-rejected",
+        "queue.status-request",
         "queue.submit",
         "queue.timer",
         "queue.view",

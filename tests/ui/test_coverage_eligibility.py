@@ -1,5 +1,5 @@
-"""The coverage screen's eligibility: F5 writes a 270 for the coverage, the sandbox's 271
-imported fills the benefits panel, F6 shows the raw 271 and back."""
+"""One key to ask the payer: F5 on the coverage screen (the sandbox's 271 imported fills the
+benefits panel, F6 shows the raw 271 and back) and in charge entry; S on a pending claim."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine, text
 
+from medbill_tui.db.repositories.status_checks import WAITING
 from medbill_tui.edi.sandbox_271 import respond_270
+from medbill_tui.records.queues import PendingClaimRow, QueueKind
 from medbill_tui.screens.coverage import CoverageScreen
 from medbill_tui.screens.coverage_eligibility import BenefitsPanel
 from medbill_tui.screens.encounter_entry import EncounterEntryScreen
+from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.services import Services
 from medbill_tui.shell.app import MedbillApp
+from medbill_tui.widgets.queue_table import QueueTable
 from tests.conftest import DEMO_TODAY
 from tests.ui.conftest import settle
 from tests.ui.test_patient_screens import form_screen, open_screen
@@ -94,3 +98,31 @@ async def test_f5_in_charge_entry_asks_about_the_visits_coverage(
     assert asked == [visit.coverage_id]
     (sent,) = services.outbox.glob("270_*.x12")
     assert "EQ*30~" in sent.read_text(encoding="ascii")
+
+
+async def test_s_in_pending_claims_asks_the_payer_about_the_claim_under_the_cursor(
+    make_app: Callable[..., MedbillApp], demo_engine: Engine, services: Services
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen) and screen.kind is QueueKind.PENDING_CLAIMS
+        table = screen.query_one(QueueTable)
+        waiting = next(
+            i for i, r in enumerate(screen.rows)
+            if isinstance(r, PendingClaimRow) and r.status in WAITING
+        )  # fmt: skip
+        table.move_cursor(row=waiting)
+        await pilot.press("S")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        row = screen.rows[waiting]
+        assert isinstance(row, PendingClaimRow)
+    with demo_engine.connect() as conn:
+        asked = conn.execute(text("SELECT claim_id FROM claim_status_check")).scalars().all()
+    assert asked == [row.claim_id]
+    (sent,) = services.outbox.glob("276_*.x12")
+    assert f"REF*EJ*{row.claim_no}~" in sent.read_text(encoding="ascii")
