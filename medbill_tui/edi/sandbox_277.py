@@ -73,10 +73,18 @@ def _transaction(
                 _name(w, provider["loop_2100c"]["nm1_segment"])
                 for subscriber in provider.get("loop_2000d", []):
                     hl += 1
-                    w.add("HL", str(hl), str(provider_hl), "22", "0")
+                    subscriber_hl = hl
+                    dependents = subscriber.get("loop_2000e", [])
+                    w.add("HL", str(hl), str(provider_hl), "22", "1" if dependents else "0")
                     _name(w, subscriber["loop_2100d"]["nm1_segment"])
                     for claim in subscriber.get("loop_2200d", []):
                         _claim(w, claim, seed, today, paid)
+                    for dependent in dependents:
+                        hl += 1
+                        w.add("HL", str(hl), str(subscriber_hl), "23")
+                        _name(w, dependent["loop_2100e"]["nm1_segment"])
+                        for claim in dependent.get("loop_2200e", []):
+                            _claim(w, claim, seed, today, paid)
     w.add("SE", str(w.count - start + 2), st02)
 
 

@@ -14,6 +14,7 @@ from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.edi.sandbox_277 import respond_276
 from medbill_tui.edi.sandbox_memory import SandboxMemory
 from medbill_tui.edi.x12sdk_adapter import read_models
+from medbill_tui.edi.x271 import read_271
 from medbill_tui.edi.x277 import read_277
 from medbill_tui.records.queues import QueueFilter
 from medbill_tui.runtime.clock import Clock
@@ -122,3 +123,19 @@ def test_cli_refuses_what_is_not_waiting_with_exit_1(db_url: str, tmp_path: Path
     check = medbill("eligibility", "request", "--coverage", "424242", "--out", out, url=db_url)
     assert check.returncode == 1 and "not active today" in check.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_sandbox_answers_the_shared_270_and_276(db_url: str, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    for name in ("270-x279a1-stupidedi-generic-request-clinic", "276-x212-stupidedi-claim-request"):
+        done = medbill(
+            "sandbox", "respond", str(X12_FIXTURES / f"{name}.x12"), "--out", str(inbox),
+            url=db_url,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    (answer_271,) = inbox.glob("*.271.x12")
+    ((answer,),) = [r.answers for r in read_271(answer_271.read_text(encoding="ascii"))]
+    assert answer.trace == "93175-012547" and answer.member_id == "11122333301"
+    (answer_277,) = inbox.glob("*.277.x12")
+    traces = [a.trace for a in read_277(answer_277.read_text(encoding="ascii"))]
+    assert traces == ["ABCXYZ1", "ABCXYZ2", "ABCXYZ3"]
