@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("denials", "followups", "payments", "credits"):
         _module(name).add_parser(sub)
     _module("report").add_parsers(sub)
-    for name in ("statements", "users", "server", "work", "patients"):
+    for name in ("statements", "users", "server", "work", "patients", "eligibility", "status"):
         _module(name).add_parser(sub)
     _module("backup").add_parsers(sub)
     _module("hl7").add_parser(sub)
@@ -211,6 +211,8 @@ COMMANDS: dict[str, Command] = {
     "exchange": _posting(_on_current_schema(_lazy("exchange", "run"))),
     "practice": _on_current_schema(_lazy("practice", "run")),
     "balances": _on_current_schema(_lazy("balances", "run")),
+    "eligibility": _on_current_schema(_lazy("eligibility", "run")),
+    "status": _on_current_schema(_lazy("status", "run")),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from medbill_tui.cli.common import CommandError, share
 from medbill_tui.runtime.bootstrap import Runtime
@@ -12,16 +13,21 @@ from medbill_tui.runtime.file_modes import make_folder
 from medbill_tui.services.errors import ServiceError
 from medbill_tui.services.imports import ImportResult, ImportService
 
+if TYPE_CHECKING:
+    from medbill_tui.edi.sandbox_memory import SandboxMemory
+
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    imp = sub.add_parser("import", help="import 999, 277CA or 835 files")
+    imp = sub.add_parser("import", help="import 999, 277CA, 835, 271 or 277 files")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="report only; change nothing")
     imp.add_argument("--format", choices=("plain", "json"), default="plain")
     sandbox = sub.add_parser("sandbox", help="a pretend clearinghouse and payer, for trying")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", metavar="ACTION", required=True)
-    respond = sandbox_sub.add_parser("respond", help="write a 999, 277CA and 835 for an 837P")
-    respond.add_argument("file", type=Path, metavar="FILE.837")
+    respond = sandbox_sub.add_parser(
+        "respond", help="write a 999, 277CA and 835 for an 837P; a 271 for a 270; a 277 for a 276"
+    )
+    respond.add_argument("file", type=Path, metavar="FILE")
     respond.add_argument("--out", type=Path, required=True, metavar="DIR")
     respond.add_argument("--seed", type=int, default=1)
     respond.add_argument("--reject-rate", type=share, default=0.05, metavar="R")
@@ -101,7 +107,7 @@ def run_import(runtime: Runtime, args: argparse.Namespace) -> int:
 
 
 def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
-    from medbill_tui.edi.detect import UnsupportedTransaction
+    from medbill_tui.edi.detect import UnsupportedTransaction, detect_transaction
     from medbill_tui.edi.sandbox import SandboxMemory, respond
     from medbill_tui.edi.segments import X12SyntaxError
 
@@ -113,6 +119,9 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
         raise CommandError(f"cannot read the sandbox payer's memory in {out}: {exc}") from None
     try:
         text = path.read_bytes().decode("latin-1")
+        kind = detect_transaction(text).kind
+        if kind in ("270", "276"):
+            return _answer_inquiry(runtime, args, text, kind, memory)
         answer = respond(
             text,
             seed=args.seed,
@@ -142,4 +151,33 @@ def run_sandbox(runtime: Runtime, args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot write to {out}: {exc.strerror}") from None
     print("\n".join(f"wrote {w}" for w in written))
+    return 0
+
+
+def _answer_inquiry(
+    runtime: Runtime, args: argparse.Namespace, text: str, kind: str, memory: SandboxMemory
+) -> int:
+    """A 271 for a 270, a 277 for a 276 (following what the sandbox paid)."""
+    from medbill_tui.edi.sandbox_271 import respond_270
+    from medbill_tui.edi.sandbox_277 import respond_276
+    from medbill_tui.edi.x12sdk_adapter import X12SdkRefused
+
+    path: Path = args.file
+    out: Path = args.out
+    today = runtime.clock.today()
+    try:
+        if kind == "270":
+            answer, suffix = respond_270(text, seed=args.seed, today=today), "271"
+        else:
+            answer = respond_276(text, seed=args.seed, today=today, memory=memory)
+            suffix = "277"
+    except X12SdkRefused as exc:
+        raise CommandError(f"{path.name}: {exc}") from None
+    target = out / f"{path.stem}.{suffix}.x12"
+    try:
+        make_folder(out)
+        target.write_text(answer, encoding="ascii")
+    except OSError as exc:
+        raise CommandError(f"cannot write to {out}: {exc.strerror}") from None
+    print(f"wrote {target}")
     return 0

@@ -45,6 +45,8 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "edi_file": {_B: _WORK},
     "submission": {_B: "INSERT"},
     "acknowledgment": {_B: "INSERT"},
+    "eligibility_check": {_B: _WORK},
+    "claim_status_check": {_B: _WORK},
     "appeal_letter": {_B: _WORK},
     "remittance": {_B: _WORK},
     "remittance_plb": {_B: _WORK},

@@ -70,6 +70,11 @@ class CoverageInfo:
     effective_to: date | None
     timely_filing_days: int
     auth_required_codes: frozenset[str] = frozenset()
+    eligibility: str = ""
+    """The payer's last eligibility answer (active, inactive, other-payer, rejected; "": none)."""
+    eligibility_on: date | None = None
+    eligibility_to: date | None = None
+    """The plan's end date in that answer (None: open or not said)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,6 +168,25 @@ def check_dos_future(ctx: ScrubContext) -> Iterator[Issue]:
         )
 
 
+def check_eligibility(ctx: ScrubContext) -> Iterator[Issue]:
+    """ELIG-INACTIVE: the payer's last eligibility answer does not say the coverage is active
+    on the date of service (a warning: the biller checks again or picks another coverage)."""
+    coverage, dos = ctx.enc.coverage, ctx.enc.dos
+    if coverage is None or dos is None or not coverage.eligibility:
+        return
+    said, end = coverage.eligibility, coverage.eligibility_to
+    ended = end is not None and dos > end
+    if said == "active" and not ended:
+        return
+    when = fmt_date(coverage.eligibility_on) if coverage.eligibility_on else "lately"
+    what = f"plan ended {fmt_date(end)}" if end is not None and ended else said
+    yield warning(
+        "coverage",
+        f"{ctx.payer} answered eligibility on {when}: {what} — check eligibility again (F5) "
+        "or pick the coverage in effect that day.",
+    )
+
+
 def check_dos_coverage(ctx: ScrubContext) -> Iterator[Issue]:
     """DOS-COVERAGE: date of service is inside the coverage's effective dates."""
     coverage, dos = ctx.enc.coverage, ctx.enc.dos

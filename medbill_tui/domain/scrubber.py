@@ -62,6 +62,11 @@ _RULE_LIST: tuple[Rule, ...] = (
     Rule("DOS-FUTURE", "Date of service is not after today", hdr.check_dos_future),
     Rule("DOS-COVERAGE", "Date of service is within the coverage dates", hdr.check_dos_coverage),
     Rule(
+        "ELIG-INACTIVE",
+        "The payer's last eligibility answer says the coverage is active that day (warning)",
+        hdr.check_eligibility,
+    ),
+    Rule(
         "TIMELY-FILING",
         "Within the payer's filing limit (warning in the last 30 days)",
         hdr.check_timely_filing,

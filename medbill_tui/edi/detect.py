@@ -90,10 +90,10 @@ _WHAT = {
 }
 
 _IGNORED = {
-    "270": "270 eligibility files are not imported",
-    "271": "271 eligibility responses are not imported",
-    "276": "276 claim status requests are not imported",
-    "277": "277 claim status responses (X212) are not imported; medbill reads the 277CA (X214)",
+    "270": "270 eligibility files are not imported; medbill imports the payer's 271",
+    "271": "import it with `medbill import`: it is read for eligibility answers",
+    "276": "276 claim status requests are not imported; medbill imports the payer's 277",
+    "277": "import it with `medbill import`: it is read for claim status answers",
 }
 
 

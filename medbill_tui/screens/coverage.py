@@ -13,6 +13,7 @@ from textual.widgets import Label, Select
 
 from medbill_tui.records.forms import CoverageForm, PatientContext
 from medbill_tui.records.queues import PayerOption
+from medbill_tui.screens.coverage_eligibility import BenefitsPanel, CoverageEligibility
 from medbill_tui.screens.duplicates import DuplicateActions
 from medbill_tui.screens.record_form import RecordFormScreen
 from medbill_tui.widgets.form_field import (
@@ -51,11 +52,12 @@ def suggested_priority(context: PatientContext) -> str:
     return next((str(p) for p in (1, 2, 3) if p not in taken), "1")
 
 
-class CoverageScreen(DuplicateActions, RecordFormScreen[CoverageForm]):
+class CoverageScreen(CoverageEligibility, DuplicateActions, RecordFormScreen[CoverageForm]):
     """A patient's coverage: payer, member and group, relationship, priority, dates, and the
     subscriber when the patient is not the card holder. Escape goes back to the patient.
     Keys: as in RecordFormScreen. A member id another patient holds on the payer asks first
-    (`DuplicateScreen`).
+    (`DuplicateScreen`). F5 asks the payer about the coverage (a 270), F6 shows the raw 271
+    behind the benefits panel (`coverage_eligibility`).
     """
 
     DEFAULT_CSS = """
@@ -162,6 +164,7 @@ class CoverageScreen(DuplicateActions, RecordFormScreen[CoverageForm]):
                     hint="M/F/U (U: not known)",
                     error_label="Subscriber's sex",
                 )
+        yield BenefitsPanel("", id="benefits")
 
     def on_mount(self) -> None:
         self.sub_title = "Edit coverage" if self.coverage_id else "New coverage"
@@ -197,6 +200,8 @@ class CoverageScreen(DuplicateActions, RecordFormScreen[CoverageForm]):
             values = self.form_values(form)
         set_form_values(self.form_root, values)
         self._show_subscriber()
+        self.query_one(BenefitsPanel).display = form is not None
+        self.show_benefits()
         self.loaded()
 
     def form_to_save(self) -> CoverageForm:

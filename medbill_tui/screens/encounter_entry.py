@@ -71,6 +71,7 @@ class EncounterEntryScreen(ChargeEntryKeys):
     | ctrl+n / F8 | Go to the field of the next finding. |
     | ctrl+r | Put your entries back after a conflict (their version reloaded). |
     | ctrl+o / ctrl+y (F6 / F7) | The visit's patient / coverage form. |
+    | F5 | Ask the payer about the visit's coverage (a 270; F7 shows the answer). |
     | ctrl+up / ctrl+down (alt+up / alt+down) | Move a diagnosis up / down. |
     | up / down | The same field one line (or diagnosis) up / down; in a pick list, the
       previous / next code. |

@@ -20,8 +20,10 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static
 
+from medbill_tui.errors import ServiceError
 from medbill_tui.records.detail import VisitProblem
 from medbill_tui.records.forms import PatientContext
+from medbill_tui.screens.coverage_eligibility import EligibilityAsked
 from medbill_tui.screens.encounter_drafts import ChargeEntryBase
 from medbill_tui.widgets.encounter_header import VisitFields
 
@@ -92,6 +94,14 @@ class FixingEntryBase(ChargeEntryBase):
             id="entry.coverage",
             show=False,
             tooltip="Open this visit's coverage (payer, member id) over charge entry",
+        ),
+        Binding(
+            "f5",
+            "check_eligibility",
+            "Eligibility",
+            id="entry.eligibility",
+            show=False,
+            tooltip="Ask the payer about this visit's coverage (a 270 in the outbox)",
         ),
     ]
 
@@ -168,6 +178,29 @@ class FixingEntryBase(ChargeEntryBase):
             return
         self._away = True
         self.app.push_screen(CoverageScreen(patient_id, coverage_id))
+
+    def action_check_eligibility(self) -> None:
+        coverage_id = self.query_one(VisitFields).coverage_id
+        if coverage_id is None:
+            self.notify("This visit has no coverage chosen (self-pay).", title="No coverage")
+            return
+        self.ask_eligibility(coverage_id)
+
+    @work(thread=True, exit_on_error=False, group="entry-eligibility", exclusive=True)
+    def ask_eligibility(self, coverage_id: int) -> None:
+        try:
+            run = self.services.eligibility.request([coverage_id])
+        except ServiceError as exc:
+            self.post_message(EligibilityAsked(str(exc), False))
+            return
+        words = f"Eligibility request written: {run.path} (F7: the coverage and its answer)"
+        self.post_message(EligibilityAsked(words, True))
+
+    def on_eligibility_asked(self, message: EligibilityAsked) -> None:
+        if message.ok:
+            self.notify(message.words, title="Eligibility")
+        else:
+            self.notify(message.words, title="Eligibility", severity="error")
 
     def on_screen_resume(self) -> None:
         if not self._away:

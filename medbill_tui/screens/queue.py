@@ -34,6 +34,7 @@ from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
 from medbill_tui.screens.queue_bindings import QUEUE_BINDINGS
 from medbill_tui.screens.queue_live import REREAD_GROUP, LiveRows
+from medbill_tui.screens.queue_status_request import StatusRequestActions
 from medbill_tui.screens.work_next import WorkNextActions
 from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.loaded_messages import PageLoaded, PayersLoaded, SummariesLoaded
@@ -47,7 +48,7 @@ PREFETCH_ROWS = 20
 """Fetch the next page when the cursor is this many rows (or half a page) from the end."""
 
 
-class QueueScreen(WorkNextActions, BalanceActions, LiveRows):
+class QueueScreen(StatusRequestActions, WorkNextActions, BalanceActions, LiveRows):
     """The rows of one queue, a page at a time, with a filter and a status line.
 
     Pages are asked for with the keyset cursor of the previous page, each at most once per
@@ -372,7 +373,7 @@ class QueueScreen(WorkNextActions, BalanceActions, LiveRows):
             return self.filter.active
         if action in self.UNBILLED_ACTIONS:
             return self.kind is QueueKind.UNBILLED
-        if action in ("next_timer", "submit"):
+        if action in ("next_timer", "submit", "request_status"):
             return self.kind is QueueKind.PENDING_CLAIMS
         if action in ("fix_rejected", "resend_rejected"):
             return self.kind in (QueueKind.PENDING_CLAIMS, QueueKind.REJECTIONS)

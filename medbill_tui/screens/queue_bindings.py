@@ -21,6 +21,14 @@ QUEUE_BINDINGS: list[BindingType] = [
         id="queue.timer",
         tooltip="Pending claims: no 999 / no 277CA / no payment in time, then all",
     ),
+    Binding(
+        "S",
+        "request_status",
+        "Ask status",
+        id="queue.status-request",
+        show=False,  # the footer is full at 80 columns; `?` lists it
+        tooltip="Pending claims: ask the payer about this claim (a 276 in the outbox)",
+    ),
     Binding("a", "new_encounter", "New", id="queue.new-encounter", tooltip="Key a new encounter"),
     Binding(
         "c",

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.credits import CreditService
     from medbill_tui.services.denials import DenialService
     from medbill_tui.services.drafts import DraftService
+    from medbill_tui.services.eligibility import EligibilityService
     from medbill_tui.services.encounters import EncounterService
     from medbill_tui.services.exchange import ExchangeService
     from medbill_tui.services.followups import FollowupService
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.remittances import RemittanceService
     from medbill_tui.services.reports import ReportService
     from medbill_tui.services.statements import StatementService
+    from medbill_tui.services.status_checks import StatusCheckService
     from medbill_tui.services.submissions import SubmissionService
     from medbill_tui.services.unmatched import UnmatchedService
     from medbill_tui.services.work import WorkService
@@ -154,6 +156,18 @@ class Services:
             raise ConfigError("no clearinghouse settings in this session")
         connection = load_connection(self.exchange_settings, environment())
         return ExchangeService(self.engine, self.clock, self.actor, self.inbox, connection)
+
+    @cached_property
+    def eligibility(self) -> EligibilityService:
+        from medbill_tui.services.eligibility import EligibilityService
+
+        return EligibilityService(self.engine, self.clock, self.actor, self.outbox)
+
+    @cached_property
+    def status_checks(self) -> StatusCheckService:
+        from medbill_tui.services.status_checks import StatusCheckService
+
+        return StatusCheckService(self.engine, self.clock, self.actor, self.outbox)
 
     @cached_property
     def imports(self) -> ImportService:

@@ -47,14 +47,17 @@ from medbill_tui.edi.x835 import read_835_sets
 from medbill_tui.edi.x999 import iter_999
 from medbill_tui.records.claims import InboxEntry
 from medbill_tui.runtime.clock import Clock
+from medbill_tui.services.eligibility import AnswerRefused, apply_271
 from medbill_tui.services.errors import ServiceError, translate_errors
 from medbill_tui.services.remittances import RemitOutcome, RemittanceService
+from medbill_tui.services.status_checks import apply_277
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
-IMPORTED_KINDS = ("999", "277CA", "835", "TA1")
+IMPORTED_KINDS = ("999", "277CA", "835", "TA1", "271", "277")
+READ_BY_X12SDK = ("271", "277")  # pyx12 has no 5010 map for it; x12sdk validates while reading
 MB = 1024 * 1024
 
 
@@ -227,7 +230,11 @@ class ImportService:
             prior = repo.prior_import(conn, scan.sha256)
         if prior is not None:
             return _already(name, kind, prior)
-        validation = _NOT_CHECKED if kind == "TA1" else self._validation(path, scan.size)
+        validation = (
+            _NOT_CHECKED
+            if kind == "TA1" or kind in READ_BY_X12SDK
+            else self._validation(path, scan.size)
+        )
         try:
             with constraint_violations():
                 return run_in_transaction(
@@ -287,6 +294,8 @@ class ImportService:
         try:
             if kind == "835":
                 result = self._post_835(session, path, name, scan, file_id, dry_run)
+            elif kind in READ_BY_X12SDK:
+                result = self._apply_answers(conn, path, name, kind, file_id, dry_run)
             else:
                 result = self._apply_acks(conn, path, name, scan, file_id, dry_run)
         except X12SyntaxError as exc:
@@ -328,6 +337,27 @@ class ImportService:
             total.unmatched,
             total.unchanged,
             message="; ".join(total.notes),
+        )
+
+    def _apply_answers(
+        self, conn: Connection, path: Path, name: str, kind: str, file_id: int, dry_run: bool
+    ) -> ImportResult:
+        """A 271 or 277 (small: read whole): answers stored on the checks they answer."""
+        content = path.read_bytes().decode("latin-1")
+        try:
+            if kind == "271":
+                counts = apply_271(conn, content, file_id, self.clock.today())
+            else:
+                counts = apply_277(conn, content, file_id, self.clock.today(), self.actor)
+        except AnswerRefused as exc:
+            raise ImportFailed(f"{name}: {exc}; nothing was imported") from None
+        return ImportResult(
+            name,
+            kind,
+            "dry-run" if dry_run else "imported",
+            accepted=counts.recorded,
+            rejected=counts.rejected,
+            message="; ".join(counts.notes),
         )
 
     def _post_835(

@@ -51,6 +51,7 @@ def test_registry_lists_every_rule_with_a_description() -> None:
         "REQ-DOS",
         "DOS-FUTURE",
         "DOS-COVERAGE",
+        "ELIG-INACTIVE",
         "TIMELY-FILING",
         "POS-VALID",
         "AUTH-MISSING",
@@ -256,6 +257,27 @@ def test_dos_inside_coverage(dos: date, words: str) -> None:
     findings = scrub(enc(dos=dos, coverage=cov), BOOK)
     assert [(f.rule_id, f.field) for f in findings] == [("DOS-COVERAGE", "coverage")]
     assert words in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("answer", "plan_to", "words"),
+    [
+        ("inactive", None, "inactive"),
+        ("rejected", None, "rejected"),
+        ("active", date(2026, 6, 30), "plan ended 06/30/2026"),
+        ("active", None, ""),
+    ],
+)
+def test_last_eligibility_answer_warns_unless_active_that_day(
+    answer: str, plan_to: date | None, words: str
+) -> None:
+    cov = coverage(eligibility=answer, eligibility_on=date(2026, 7, 1), eligibility_to=plan_to)
+    findings = scrub(enc(dos=date(2026, 7, 1), coverage=cov), BOOK)
+    if not words:
+        assert findings == ()
+        return
+    assert [(f.rule_id, f.severity.value) for f in findings] == [("ELIG-INACTIVE", "warning")]
+    assert words in findings[0].message and "07/01/2026" in findings[0].message
 
 
 def test_dos_on_coverage_edges_is_fine() -> None:

@@ -210,7 +210,8 @@ class QueueRepository:
             SELECT c.id, c.claim_no, {PATIENT_NAME} AS patient, p.account_no, py.name AS payer,
                    c.submitted_on, c.status, c.total_charge, c.encounter_id, c.version,
                    coalesce(c.submitted_on, c.created_on) AS since,
-                   ack.to_status AS ack_status, ack.at AS ack_at
+                   ack.to_status AS ack_status, ack.at AS ack_at,
+                   asked.category AS status_category, asked.answered_on AS status_on
             FROM claim c
             JOIN patient p ON p.id = c.patient_id
             JOIN payer py ON py.id = c.payer_id
@@ -219,6 +220,11 @@ class QueueRepository:
                 WHERE ev.claim_id = c.id AND ev.to_status IN {ANSWER_STATES}
                 ORDER BY ev.at DESC, ev.id DESC LIMIT 1
             ) ack ON TRUE
+            LEFT JOIN LATERAL (  -- the payer's last answer to a 276
+                SELECT s.category, s.answered_on FROM claim_status_check s
+                WHERE s.claim_id = c.id AND s.answered_on IS NOT NULL
+                ORDER BY s.id DESC LIMIT 1
+            ) asked ON TRUE
             WHERE {where}
             ORDER BY coalesce(c.submitted_on, c.created_on), c.id
             LIMIT :limit"""
@@ -236,7 +242,11 @@ class QueueRepository:
                 days_waiting=age_in_days(r.since, self.today),
                 amount=Decimal(r.total_charge),
                 encounter_id=r.encounter_id,
-                last_ack=last_ack_text(r.ack_status, r.ack_at),
+                last_ack=(
+                    f"277 {r.status_category} {r.status_on:%m/%d}"
+                    if r.status_on is not None
+                    else last_ack_text(r.ack_status, r.ack_at)
+                ),
                 version=r.version,
             )
             for r in result

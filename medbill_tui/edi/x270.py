@@ -1,0 +1,91 @@
+"""270 eligibility request (005010X279A1) writer: pure, records in, X12 text out.
+
+One transaction set: per payer an information source (2000A), the practice as the information
+receiver (2000B) and, per coverage asked about, a subscriber (2000C) whose TRN02 is the
+check's trace (`MBE<id>`): the 271 echoes it back, which is how its answers find their check.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from medbill_tui.edi.inquiry_envelope import InquiryEnvelope
+
+VERSION = "005010X279A1"
+TRACE_PREFIX = "MBE"
+HEALTH_BENEFIT_PLAN = "30"
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityAsk:
+    """One coverage to ask about on `service_date`."""
+
+    check_id: int
+    payer_name: str
+    payer_code: str
+    member_id: str
+    last_name: str
+    first_name: str
+    dob: date | None
+    sex: str
+    service_date: date
+    service_types: tuple[str, ...] = (HEALTH_BENEFIT_PLAN,)
+
+    @property
+    def trace(self) -> str:
+        return f"{TRACE_PREFIX}{self.check_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Receiver:
+    """The practice asking (2100B) and its EIN (TRN03 is "1" and the EIN)."""
+
+    name: str
+    npi: str
+    tin: str
+
+
+def write_270(env: InquiryEnvelope, receiver: Receiver, asks: Sequence[EligibilityAsk]) -> str:
+    """The 270 text asking about `asks` (at least one), grouped by payer."""
+    if not asks:
+        raise ValueError("a 270 needs at least one coverage")
+    by_payer: dict[tuple[str, str], list[EligibilityAsk]] = defaultdict(list)
+    for ask in asks:
+        by_payer[(ask.payer_code, ask.payer_name)].append(ask)
+    w = env.open("HS", VERSION)
+    st_start = w.count + 1
+    w.add("ST", "270", f"{env.st02:04d}", VERSION)
+    created = env.created
+    w.add("BHT", "0022", "13", f"{env.isa13}", f"{created:%Y%m%d}", f"{created:%H%M}")
+    hl = 0
+    for (code, name), group in sorted(by_payer.items()):
+        hl += 1
+        source = hl
+        w.add("HL", str(source), "", "20", "1")
+        w.add("NM1", "PR", "2", name, "", "", "", "", "PI", code)
+        hl += 1
+        info = hl
+        w.add("HL", str(info), str(source), "21", "1")
+        w.add("NM1", "1P", "2", receiver.name, "", "", "", "", "XX", receiver.npi)
+        for ask in group:
+            hl += 1
+            w.add("HL", str(hl), str(info), "22", "0")
+            w.add("TRN", "1", ask.trace, f"1{receiver.tin}")
+            w.add("NM1", "IL", "1", ask.last_name, ask.first_name, "", "", "", "MI", ask.member_id)
+            if ask.dob is not None:
+                sex = ask.sex if ask.sex in ("F", "M") else ""
+                w.add("DMG", "D8", f"{ask.dob:%Y%m%d}", sex)
+            w.add("DTP", "291", "D8", f"{ask.service_date:%Y%m%d}")
+            for service_type in ask.service_types:
+                w.add("EQ", service_type)
+    return env.close(w, st_start)
+
+
+def check_id_of(trace: str) -> int | None:
+    """The check id in a trace we wrote (`MBE<id>`), None for anyone else's."""
+    if trace.startswith(TRACE_PREFIX) and trace[len(TRACE_PREFIX) :].isdigit():
+        return int(trace[len(TRACE_PREFIX) :])
+    return None
