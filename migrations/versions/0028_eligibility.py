@@ -23,9 +23,7 @@ def upgrade() -> None:
         "eligibility_check",
         sa.Column("id", sa.BigInteger(), primary_key=True),
         sa.Column("coverage_id", sa.Integer(), sa.ForeignKey("coverage.id"), nullable=False),
-        sa.Column(
-            "request_file_id", sa.BigInteger(), sa.ForeignKey("edi_file.id"), nullable=False
-        ),
+        sa.Column("request_file_id", sa.BigInteger(), sa.ForeignKey("edi_file.id"), nullable=False),
         sa.Column("service_date", sa.Date(), nullable=False),
         sa.Column("service_types", sa.String(40), nullable=False),
         sa.Column(
@@ -48,9 +46,7 @@ def upgrade() -> None:
         "claim_status_check",
         sa.Column("id", sa.BigInteger(), primary_key=True),
         sa.Column("claim_id", sa.BigInteger(), sa.ForeignKey("claim.id"), nullable=False),
-        sa.Column(
-            "request_file_id", sa.BigInteger(), sa.ForeignKey("edi_file.id"), nullable=False
-        ),
+        sa.Column("request_file_id", sa.BigInteger(), sa.ForeignKey("edi_file.id"), nullable=False),
         sa.Column(
             "requested_at",
             sa.DateTime(timezone=True),
