@@ -182,8 +182,8 @@ def check_eligibility(ctx: ScrubContext) -> Iterator[Issue]:
     what = f"plan ended {fmt_date(end)}" if end is not None and ended else said
     yield warning(
         "coverage",
-        f"{ctx.payer} answered eligibility on {when}: {what} — check eligibility again (F5) "
-        "or pick the coverage in effect that day.",
+        f"{ctx.payer} answered eligibility on {when}: {what} — check eligibility again "
+        "(ctrl+l or F5) or pick the coverage in effect that day.",
     )
 
 

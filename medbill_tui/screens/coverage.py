@@ -56,8 +56,8 @@ class CoverageScreen(CoverageEligibility, DuplicateActions, RecordFormScreen[Cov
     """A patient's coverage: payer, member and group, relationship, priority, dates, and the
     subscriber when the patient is not the card holder. Escape goes back to the patient.
     Keys: as in RecordFormScreen. A member id another patient holds on the payer asks first
-    (`DuplicateScreen`). F5 asks the payer about the coverage (a 270), F6 shows the raw 271
-    behind the benefits panel (`coverage_eligibility`).
+    (`DuplicateScreen`). ctrl+l (F5) asks the payer about the coverage (a 270), ctrl+z (F6)
+    shows the raw 271 behind the benefits panel (`coverage_eligibility`).
     """
 
     DEFAULT_CSS = """

@@ -1,5 +1,5 @@
-"""The coverage screen's eligibility part: its benefits panel, F5 to ask the payer (a 270 in
-the outbox), F6 to switch the panel between the benefits and the raw 271 they came from."""
+"""The coverage screen's eligibility part: its benefits panel, ctrl+l (F5) to ask the payer
+(a 270 in the outbox), ctrl+z (F6) to switch the panel between the benefits and the raw 271."""
 
 from __future__ import annotations
 
@@ -48,14 +48,14 @@ class CoverageEligibility(FormScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "f5",
+            "ctrl+l,f5",
             "check_eligibility",
             "Eligibility",
             id="coverage.eligibility",
             tooltip="Ask the payer about this coverage (a 270 in the outbox)",
         ),
         Binding(
-            "f6",
+            "ctrl+z,f6",
             "toggle_raw_271",
             "Raw 271",
             id="coverage.raw-271",

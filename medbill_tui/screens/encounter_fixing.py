@@ -96,7 +96,7 @@ class FixingEntryBase(ChargeEntryBase):
             tooltip="Open this visit's coverage (payer, member id) over charge entry",
         ),
         Binding(
-            "f5",
+            "ctrl+l,f5",
             "check_eligibility",
             "Eligibility",
             id="entry.eligibility",

@@ -138,7 +138,7 @@ class EligibilityService:
 def describe(check: repo.LatestCheck | None, today: date) -> str:
     """The benefits panel's text."""
     if check is None:
-        return "Eligibility: never checked (F5 asks the payer)"
+        return "Eligibility: never checked (ctrl+l or F5 asks the payer)"
     if check.verified_on is None:
         return f"Eligibility: asked {check.requested_at:%m/%d/%Y}, no answer yet"
     age = (today - check.verified_on).days
