@@ -31,6 +31,13 @@ def _state(url: str) -> tuple[object, ...]:
     return row
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """A shell gives its foreground job the default SIGINT; a run started in the background
+    (nohup, `&`, some CI runners) passes SIGINT ignored, and the child rightly keeps ignoring
+    it, so the test sets what a terminal would."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _read_until(fd: int, words: bytes, seconds: float) -> bytes:
     seen = b""
     deadline = time.monotonic() + seconds
@@ -60,6 +67,7 @@ def test_ctrl_c_while_loading_cancels_and_changes_nothing(
         proc = subprocess.Popen(
             [sys.executable, "-m", "medbill_tui", "demo", "--no-tui", "--encounters", "50000"],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower, env=env,
+            preexec_fn=_ctrl_c_as_at_a_terminal,
         )  # fmt: skip
         os.close(follower)
         try:
