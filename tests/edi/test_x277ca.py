@@ -111,7 +111,8 @@ def test_bad_inputs_raise_clear_errors() -> None:
         parse_277ca(good.replace("*00501*", "*00401*"))
     with pytest.raises(UnsupportedTransaction, match="this is a 999 acknowledgment, not a 277CA"):
         parse_277ca(read("999-imsweb-rejected.x12"))
-    with pytest.raises(UnsupportedTransaction, match="this is a 277 claim status response, not a 277CA"):
+    status_response = "this is a 277 claim status response, not a 277CA"
+    with pytest.raises(UnsupportedTransaction, match=status_response):
         parse_277ca(read("277-x212-stupidedi-claim-response.x12"))
     with pytest.raises(X12SyntaxError, match="STC02 '20111399' is not a date"):
         parse_277ca(good.replace("STC*A2:20*20110311", "STC*A2:20*20111399"))
