@@ -2,10 +2,41 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from medbill_tui.edi.segments import Delimiters, SegmentWriter
+
+
+class PayerAsk(Protocol):
+    """An ask addressed to one payer (a 270 coverage, a 276 claim)."""
+
+    @property
+    def payer_code(self) -> str: ...
+
+    @property
+    def payer_name(self) -> str: ...
+
+
+AskT = TypeVar("AskT", bound=PayerAsk)
+
+
+def by_payer(asks: Iterable[AskT]) -> list[tuple[tuple[str, str], list[AskT]]]:
+    """The asks grouped under their payer (code, name), payers in order."""
+    groups: dict[tuple[str, str], list[AskT]] = defaultdict(list)
+    for ask in asks:
+        groups[(ask.payer_code, ask.payer_name)].append(ask)
+    return sorted(groups.items())
+
+
+def id_in_trace(trace: str, prefix: str) -> int | None:
+    """The id in a trace we wrote (`prefix` + digits), None for anyone else's."""
+    if trace.startswith(prefix) and trace[len(prefix) :].isdigit():
+        return int(trace[len(prefix) :])
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +90,17 @@ class InquiryEnvelope:
             version,
         )
         return w
+
+    def open_transaction(
+        self, gs01: str, st01: str, version: str, bht01: str
+    ) -> tuple[SegmentWriter, int]:
+        """ISA, GS, ST and BHT (purpose 13, a request); the writer and the ST's position."""
+        w = self.open(gs01, version)
+        st_start = w.count + 1
+        w.add("ST", st01, f"{self.st02:04d}", version)
+        created = self.created
+        w.add("BHT", bht01, "13", f"{self.isa13}", f"{created:%Y%m%d}", f"{created:%H%M}")
+        return w, st_start
 
     def close(self, w: SegmentWriter, st_start: int) -> str:
         """Add SE (counting from the ST at segment `st_start`), GE and IEA; the text."""

@@ -7,12 +7,11 @@ check's trace (`MBE<id>`): the 271 echoes it back, which is how its answers find
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from medbill_tui.edi.inquiry_envelope import InquiryEnvelope
+from medbill_tui.edi.inquiry_envelope import InquiryEnvelope, by_payer, id_in_trace
 
 VERSION = "005010X279A1"
 TRACE_PREFIX = "MBE"
@@ -52,16 +51,9 @@ def write_270(env: InquiryEnvelope, receiver: Receiver, asks: Sequence[Eligibili
     """The 270 text asking about `asks` (at least one), grouped by payer."""
     if not asks:
         raise ValueError("a 270 needs at least one coverage")
-    by_payer: dict[tuple[str, str], list[EligibilityAsk]] = defaultdict(list)
-    for ask in asks:
-        by_payer[(ask.payer_code, ask.payer_name)].append(ask)
-    w = env.open("HS", VERSION)
-    st_start = w.count + 1
-    w.add("ST", "270", f"{env.st02:04d}", VERSION)
-    created = env.created
-    w.add("BHT", "0022", "13", f"{env.isa13}", f"{created:%Y%m%d}", f"{created:%H%M}")
+    w, st_start = env.open_transaction("HS", "270", VERSION, "0022")
     hl = 0
-    for (code, name), group in sorted(by_payer.items()):
+    for (code, name), group in by_payer(asks):
         hl += 1
         source = hl
         w.add("HL", str(source), "", "20", "1")
@@ -86,6 +78,4 @@ def write_270(env: InquiryEnvelope, receiver: Receiver, asks: Sequence[Eligibili
 
 def check_id_of(trace: str) -> int | None:
     """The check id in a trace we wrote (`MBE<id>`), None for anyone else's."""
-    if trace.startswith(TRACE_PREFIX) and trace[len(TRACE_PREFIX) :].isdigit():
-        return int(trace[len(TRACE_PREFIX) :])
-    return None
+    return id_in_trace(trace, TRACE_PREFIX)

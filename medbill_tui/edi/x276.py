@@ -7,13 +7,12 @@ receiver (2000B), the practice as the service provider (2000C) and, per claim, t
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from medbill_tui.edi.inquiry_envelope import InquiryEnvelope
+from medbill_tui.edi.inquiry_envelope import InquiryEnvelope, by_payer, id_in_trace
 from medbill_tui.edi.segments import amount
 
 VERSION = "005010X212"
@@ -57,16 +56,9 @@ def write_276(env: InquiryEnvelope, asker: Asker, asks: Sequence[StatusAsk]) -> 
     """The 276 text asking about `asks` (at least one), grouped by payer."""
     if not asks:
         raise ValueError("a 276 needs at least one claim")
-    by_payer: dict[tuple[str, str], list[StatusAsk]] = defaultdict(list)
-    for ask in asks:
-        by_payer[(ask.payer_code, ask.payer_name)].append(ask)
-    w = env.open("HR", VERSION)
-    st_start = w.count + 1
-    w.add("ST", "276", f"{env.st02:04d}", VERSION)
-    created = env.created
-    w.add("BHT", "0010", "13", f"{env.isa13}", f"{created:%Y%m%d}", f"{created:%H%M}")
+    w, st_start = env.open_transaction("HR", "276", VERSION, "0010")
     hl = 0
-    for (code, name), group in sorted(by_payer.items()):
+    for (code, name), group in by_payer(asks):
         hl += 1
         source = hl
         w.add("HL", str(source), "", "20", "1")
@@ -100,6 +92,4 @@ def write_276(env: InquiryEnvelope, asker: Asker, asks: Sequence[StatusAsk]) -> 
 
 def check_id_of(trace: str) -> int | None:
     """The check id in a trace we wrote (`MBS<id>`), None for anyone else's."""
-    if trace.startswith(TRACE_PREFIX) and trace[len(TRACE_PREFIX) :].isdigit():
-        return int(trace[len(TRACE_PREFIX) :])
-    return None
+    return id_in_trace(trace, TRACE_PREFIX)
