@@ -5,55 +5,31 @@ an encounter's charges (DFT^P03). Each runs inside the message's transaction and
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import encounters as encounter_repo
 from medbill_tui.db.repositories import hl7 as repo
-from medbill_tui.db.repositories import patient_duplicates as dupes
 from medbill_tui.db.repositories import patient_merge as merge_repo
-from medbill_tui.db.repositories import patients as patient_repo
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.fees import fee_for, payer_id_for_coverage
 from medbill_tui.db.repositories.notes import write_note
 from medbill_tui.domain.encounter_form import parse_form
-from medbill_tui.domain.patient_rules import check_coverage, check_patient
 from medbill_tui.domain.roles import can
+from medbill_tui.edi.hl7_fields import Hl7Refused
 from medbill_tui.edi.hl7_read import (
     ChargeLine,
     ChargePosting,
-    Hl7Refused,
-    Insurance,
     Merge,
     Registration,
 )
-from medbill_tui.records.forms import CoverageForm, EncounterForm, LineForm, PatientForm
+from medbill_tui.records.forms import EncounterForm, LineForm
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.encounters import EncounterService
+from medbill_tui.services.hl7_register import Registrar
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
-
-PID_FIELDS = {
-    "first_name": "PID-5.2",
-    "last_name": "PID-5.1",
-    "dob": "PID-7",
-    "sex": "PID-8",
-    "address1": "PID-11.1",
-    "city": "PID-11.3",
-    "state": "PID-11.4",
-    "zip": "PID-11.5",
-    "phone": "PID-13",
-}
-IN1_FIELDS = {
-    "member_id": "IN1-36",
-    "effective_from": "IN1-12",
-    "effective_to": "IN1-13",
-    "subscriber_last_name": "IN1-16",
-    "subscriber_dob": "IN1-18",
-    "subscriber_sex": "IN1-43",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,107 +51,7 @@ class MessageApplier:
         self.role = role
 
     def registration(self, msg: Registration) -> Applied:
-        facility, data = msg.header.facility, msg.patient
-        pid = repo.patient_for_ehr_id(self.conn, facility, data.ehr_id)
-        guarantor = ""
-        if msg.guarantor_ehr_id:
-            gid = repo.patient_for_ehr_id(self.conn, facility, msg.guarantor_ehr_id)
-            if gid is None:
-                raise Hl7Refused(
-                    "AE",
-                    "GT1-2",
-                    f"guarantor {msg.guarantor_ehr_id} is not a patient registered from "
-                    f"{facility}: send the guarantor's ADT^A04 first",
-                )
-            guarantor = repo.account_no(self.conn, gid)
-        form = PatientForm(
-            data.first_name,
-            data.last_name,
-            data.dob,
-            data.sex,
-            data.address1,
-            data.city,
-            data.state,
-            data.zip,
-            data.phone,
-            guarantor,
-        )
-        checked, errors = check_patient(form, self.clock.today())
-        if checked is None:
-            first = errors[0]
-            raise Hl7Refused("AE", PID_FIELDS.get(first.field, "PID"), first.message)
-        link = pid is None
-        if pid is None:  # the same name and birth date keyed before: that account, not a new one
-            found = dupes.same_name_and_dob(
-                self.conn, checked.last_name, checked.first_name, checked.dob, None
-            )
-            if len(found) > 1:
-                accounts = ", ".join(d.account_no for d in found)
-                raise Hl7Refused(
-                    "AE", "PID-3", f"{data.ehr_id} may be any of {accounts}: merge them first"
-                )
-            pid = found[0].patient_id if found else None
-        if pid is not None:
-            current = patient_repo.patient_form(self.conn, pid)
-            form = replace(
-                form, patient_id=pid, version=current.version, account_no=current.account_no
-            )
-        try:
-            pid, _, _ = patient_repo.save_patient(self.conn, form, checked, self.actor)
-        except patient_repo.PatientConflict as exc:
-            raise Hl7Refused("AE", "PID", str(exc)) from None
-        if link:
-            repo.link_patient(self.conn, facility, data.ehr_id, pid)
-        for insurance in msg.insurances:
-            self._coverage(pid, facility, insurance, msg.header.sent_on)
-        return Applied(pid)
-
-    def _coverage(self, pid: int, facility: str, ins: Insurance, sent_on: date | None) -> None:
-        where = f"IN1 #{ins.segment_no}"
-        code = repo.mapped(self.conn, facility, "payer", ins.plan_code)
-        payer_id = None if code is None else repo.payer_by_code(self.conn, code)
-        if payer_id is None:
-            raise Hl7Refused(
-                "AE",
-                f"{where} IN1-2",
-                f"plan {ins.plan_code} from {facility} is not mapped to a payer: add it with "
-                f"`medbill hl7 map {facility} payer {ins.plan_code} PAYER_CODE`",
-            )
-        existing = repo.patient_coverages(self.conn, pid)
-        if any(c.payer_id == payer_id and c.member_id == ins.member_id.upper() for c in existing):
-            return
-        start_text = ins.effective_from or (sent_on or self.clock.today()).strftime("%m/%d/%Y")
-        form = CoverageForm(
-            pid,
-            payer_id,
-            ins.member_id,
-            ins.group_no,
-            ins.relationship,
-            str(ins.segment_no),
-            start_text,
-            ins.effective_to,
-            ins.subscriber_first_name,
-            ins.subscriber_last_name,
-            ins.subscriber_dob,
-            ins.subscriber_sex or "U",
-        )
-        checked, errors = check_coverage(form)
-        if checked is None:
-            first = errors[0]
-            raise Hl7Refused("AE", f"{where} {IN1_FIELDS.get(first.field, 'IN1')}", first.message)
-        for old in existing:  # the EHR replaced the plan at this priority: the old one ends
-            if old.priority == checked.priority and (
-                old.effective_to is None or old.effective_to >= checked.effective_from
-            ):
-                if old.effective_from >= checked.effective_from:
-                    raise Hl7Refused(
-                        "AE",
-                        f"{where} IN1-12",
-                        f"coverage {old.id} at priority {old.priority} starts on or after "
-                        "this plan's effective date: end it first",
-                    )
-                repo.end_coverage(self.conn, old.id, checked.effective_from - timedelta(days=1))
-        patient_repo.save_coverage(self.conn, form, checked, self.actor)
+        return Applied(Registrar(self.conn, self.clock, self.actor).apply(msg))
 
     def merge(self, msg: Merge) -> Applied:
         facility = msg.header.facility

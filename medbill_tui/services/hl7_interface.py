@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from medbill_tui.db.repositories import hl7 as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
+from medbill_tui.edi.hl7_fields import Hl7Refused
 from medbill_tui.edi.hl7_read import (
     ChargePosting,
     Header,
-    Hl7Refused,
     Merge,
     ack,
     bare_ack,

@@ -49,7 +49,7 @@ def adt(
             "12 Elm St^^Springfield^IL^62701||^PRN^PH^^^217^5551234",
             "PV1|1|O",
             in1(plan),
-            f"GT1|1|{ehr_id}||Quill^Jane||||19800115|F||SEL",
+            f"GT1|1|{ehr_id}|Quill^Jane|||||19800115|F||SEL",
         ]
     )
 
