@@ -42,10 +42,9 @@ class Insurance:
 
 
 @dataclass(frozen=True, slots=True)
-class GuarantorData:
-    """GT1 when the guarantor is someone else: their id (GT1-2, may be empty) and who they
-    are (GT1-3 name, GT1-5 address, GT1-6 phone, GT1-8 birth date, GT1-9 sex), dates as
-    MM/DD/YYYY; empty values where the EHR sent none."""
+class Person:
+    """Who a PID or GT1 names: the EHR's id (PID-3, GT1-2; a guarantor's may be empty) and
+    demographics, dates as MM/DD/YYYY, empty where the EHR sent none."""
 
     ehr_id: str
     last_name: str
@@ -101,8 +100,9 @@ def _in2(in2: Any, n: int) -> str:
     return "" if in2 is None else field(in2, n)
 
 
-def guarantor(msg: Any, ehr_id: str) -> GuarantorData | None:
-    """The first GT1's guarantor, or None when the patient is their own."""
+def guarantor(msg: Any, ehr_id: str) -> Person | None:
+    """The first GT1's guarantor (GT1-3 name, GT1-5 address, GT1-6 phone, GT1-8 birth date,
+    GT1-9 sex), or None when the patient is their own."""
     gt1 = [seg for seg in msg if str(seg[0]) == "GT1"]
     if not gt1:
         return None
@@ -112,7 +112,7 @@ def guarantor(msg: Any, ehr_id: str) -> GuarantorData | None:
         return None
     dob = hl7_date(field(seg, 8), "GT1-8", "guarantor's birth date", required=False)
     sex = field(seg, 9).upper()[:1]
-    return GuarantorData(
+    return Person(
         gid,
         field(seg, 3),
         field(seg, 3, 1, 2),

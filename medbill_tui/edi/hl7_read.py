@@ -27,7 +27,7 @@ from medbill_tui.edi.hl7_fields import (
     segments,
     us_date,
 )
-from medbill_tui.edi.hl7_insured import GuarantorData, Insurance, guarantor, insurances
+from medbill_tui.edi.hl7_insured import Insurance, Person, guarantor, insurances
 
 VERSIONS = frozenset({"2.3", "2.3.1", "2.4", "2.5", "2.5.1"})
 TAKEN = frozenset({"ADT^A04", "ADT^A08", "ADT^A40", "DFT^P03"})
@@ -44,29 +44,13 @@ class Header:
 
 
 @dataclass(frozen=True, slots=True)
-class PatientData:
-    """PID: the EHR's id (PID-3) and demographics, dates as MM/DD/YYYY."""
-
-    ehr_id: str
-    last_name: str
-    first_name: str
-    dob: str
-    sex: str
-    address1: str
-    city: str
-    state: str
-    zip: str
-    phone: str
-
-
-@dataclass(frozen=True, slots=True)
 class Registration:
     """ADT^A04 (register) or ADT^A08 (update)."""
 
     header: Header
-    patient: PatientData
+    patient: Person
     insurances: tuple[Insurance, ...]
-    guarantor: GuarantorData | None
+    guarantor: Person | None
     """GT1 when the guarantor is someone else; None when the patient is their own."""
 
 
@@ -163,10 +147,10 @@ def read_message(msg: Any, head: Header) -> Message:
     return Registration(head, _patient(msg, ehr_id), insurances(msg), guarantor(msg, ehr_id))
 
 
-def _patient(msg: Any, ehr_id: str) -> PatientData:
+def _patient(msg: Any, ehr_id: str) -> Person:
     pid = segment(msg, "PID")
     dob = hl7_date(field(pid, 7), "PID-7", "date of birth", required=True)
-    return PatientData(
+    return Person(
         ehr_id,
         required(pid, "PID", 5, 1, "the patient's last name"),
         required(pid, "PID", 5, 2, "the patient's first name"),

@@ -21,7 +21,7 @@ from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.notes import write_note
 from medbill_tui.domain.patient_rules import check_coverage, check_patient
 from medbill_tui.edi.hl7_fields import Hl7Refused
-from medbill_tui.edi.hl7_insured import GuarantorData, Insurance
+from medbill_tui.edi.hl7_insured import Insurance, Person
 from medbill_tui.edi.hl7_read import Registration
 from medbill_tui.records.forms import CoverageForm, PatientForm
 from medbill_tui.runtime.clock import Clock
@@ -129,7 +129,7 @@ class Registrar:
             repo.link_patient(self.conn, facility, ehr_id, pid)
         return pid
 
-    def _guarantor(self, msg: Registration, g: GuarantorData) -> str:
+    def _guarantor(self, msg: Registration, g: Person) -> str:
         """The guarantor's account number, registering them from GT1 when new."""
         facility, patient = msg.header.facility, msg.patient
         if g.ehr_id:
