@@ -204,3 +204,24 @@ def stop_embedded(data_dir: Path) -> None:
     pgdata = pgdata_dir(data_dir.expanduser().resolve())
     if running_embedded(pgdata.parent) is not None:
         _pg_ctl(("-w", "-m", "fast", "-D", str(pgdata), "stop"), pgdata)
+
+
+def start_recovering(data_dir: Path) -> None:
+    """Start the embedded server on a cluster put into the data dir by a restore, without
+    waiting: it replays WAL first (the caller waits for `running_embedded`). As root, the
+    restored files become the server account's first."""
+    pgdata = pgdata_dir(data_dir.expanduser().resolve())
+    account = _server_account()
+    if account is not None:
+        for folder, _, names in os.walk(pgdata):
+            os.chown(folder, account.pw_uid, account.pw_gid)
+            for name in names:
+                os.chown(os.path.join(folder, name), account.pw_uid, account.pw_gid)
+        _let_server_account_in(pgdata, account)
+    options = f'-h "" -k {pgdata}'
+    _pg_ctl(("-W", "-o", options, "-l", f"{pgdata}/log", "-D", str(pgdata), "start"), pgdata)
+
+
+def postmaster_gone(data_dir: Path) -> bool:
+    """True once the server of this data dir has exited (no postmaster.pid left)."""
+    return not (pgdata_dir(data_dir.expanduser().resolve()) / "postmaster.pid").exists()
