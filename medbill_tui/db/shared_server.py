@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from medbill_tui.db.embedded import check_cluster_version
 from medbill_tui.db.wal_archive import archiving_to, enable_archiving
 from medbill_tui.errors import ConfigError
 
@@ -184,6 +185,7 @@ def start_server(
         # the server's account and the group must pass through to pg/ and run/; nobody lists it
         pgdata.parent.chmod(0o711)
         pgdata.mkdir(mode=0o700, exist_ok=True)
+        check_cluster_version(pgdata)  # another major version: refused, never initdb'd beside
         server_class(pgdata, cleanup_mode=None).ensure_pgdata_inited()  # initdb, the first time
         _write_auth(pgdata)
         user = _run_as()
