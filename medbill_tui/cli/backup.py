@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from medbill_tui.cli import restore_until
 from medbill_tui.cli.common import EXIT_FAILED, EXIT_OK, fail, positive_int
 from medbill_tui.cli.progress import ProgressLine
 from medbill_tui.cli.signin import exit_status
@@ -36,10 +37,20 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     restore_parser = sub.add_parser(
         "restore", help="restore an archive into a new data folder or an empty database"
     )
-    restore_parser.add_argument("archive", type=Path, metavar="ARCHIVE")
+    restore_parser.add_argument("archive", type=Path, metavar="ARCHIVE", nargs="?")
     restore_parser.add_argument("--data-dir", type=Path, metavar="DIR", help="a new folder")
     restore_parser.add_argument(
         "--database-url", metavar="URL", help="an empty database (files go to --data-dir)"
+    )
+    restore_parser.add_argument(
+        "--until", metavar="'YYYY-MM-DD HH:MM'", help="as it was then (local time), from --archive"
+    )
+    restore_parser.add_argument(
+        "--archive",
+        dest="wal_archive",
+        type=Path,
+        metavar="DIR",
+        help="the folder `medbill server start --archive DIR` fills (with --until)",
     )
 
 
@@ -85,6 +96,8 @@ def run_offline(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "backup":
             done = verify(args.verify.expanduser())
+        elif args.until is not None:
+            return restore_until.run(args)
             print(f"backup good: {args.verify} restored into a throwaway server and checked")
         else:
             done = _restore(args)
@@ -98,6 +111,8 @@ def run_offline(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> Restored:
+    if args.archive is None:
+        raise BackupRefused("say what to restore: ARCHIVE, or --until MOMENT --archive DIR")
     if args.data_dir is None and args.database_url is None:
         raise BackupRefused("say where to restore: --data-dir NEW_FOLDER or --database-url URL")
     if args.database_url is not None:

