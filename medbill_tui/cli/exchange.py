@@ -19,7 +19,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "[clearinghouse] section of MEDBILL_EXCHANGE "
         "(default MEDBILL_DATA_DIR/clearinghouse.toml).",
     )
-    exchange.add_argument("--send", action="store_true", help="upload 837P files not sent yet")
+    exchange.add_argument(
+        "--send", action="store_true", help="upload 837P, 270 and 276 files not sent yet"
+    )
     exchange.add_argument("--fetch", action="store_true", help="download new answer files")
     exchange.add_argument(
         "--import", dest="import_answers", action="store_true", help="import fetched answers"
