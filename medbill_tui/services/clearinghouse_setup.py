@@ -11,8 +11,9 @@ from medbill_tui.db.repositories import clearinghouses as repo
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.clearinghouse_connection import ConnectionDraft, check_connection
-from medbill_tui.domain.practice_setup import read_clearinghouse
+from medbill_tui.domain.practice_setup import SetupError, read_clearinghouse
 from medbill_tui.records.clearinghouses import ClearinghouseRow, HostKeyCheck
+from medbill_tui.records.forms import FieldError
 from medbill_tui.services.errors import NotFound, ServiceError, translate_errors
 from medbill_tui.services.sftp_link import key_fingerprint, server_host_key
 from medbill_tui.services.users import require
@@ -38,7 +39,12 @@ PROBE_TIMEOUT_SECONDS = 10.0
 
 
 class ClearinghouseRefused(ServiceError):
-    """A field is wrong or the change is not allowed; nothing was changed."""
+    """A field is wrong or the change is not allowed; nothing was changed. `errors` names
+    the fields by the screen's names (`port`, `receiver_id`)."""
+
+    def __init__(self, message: str, errors: tuple[FieldError, ...] = ()) -> None:
+        super().__init__(message)
+        self.errors = errors
 
 
 class ClearinghouseSetupService:
@@ -70,11 +76,12 @@ class ClearinghouseSetupService:
         if fields.get("host", "").strip():
             draft, connection_errors = check_connection(fields)
             errors += connection_errors
-        problems = [str(e) for e in errors]
-        if draft is not None:
-            problems += _missing_files(draft)
+        problems = [*errors, *(_missing_files(draft) if draft is not None else [])]
         if problems:
-            raise ClearinghouseRefused("; ".join(problems) + "; nothing was changed")
+            raise ClearinghouseRefused(
+                "; ".join(str(e) for e in problems) + "; nothing was changed",
+                tuple(FieldError(e.field.partition(".")[2], e.message) for e in problems),
+            )
 
         def work(session: Session) -> int:
             conn = session.connection()
@@ -176,9 +183,9 @@ class ClearinghouseSetupService:
         return house
 
 
-def _missing_files(draft: ConnectionDraft) -> list[str]:
+def _missing_files(draft: ConnectionDraft) -> list[SetupError]:
     """The key (and password) files this computer cannot read."""
-    problems: list[str] = []
+    problems: list[SetupError] = []
     for key, name in (("key_file", draft.key_file), ("password", draft.password_file)):
         if name is None:
             continue
@@ -186,7 +193,7 @@ def _missing_files(draft: ConnectionDraft) -> list[str]:
         try:
             path.read_bytes()
         except FileNotFoundError:
-            problems.append(f"connection.{key}: no file at {path}")
+            problems.append(SetupError(f"connection.{key}", f"no file at {path}"))
         except OSError as exc:
-            problems.append(f"connection.{key}: cannot read {path}: {exc.strerror}")
+            problems.append(SetupError(f"connection.{key}", f"cannot read {path}: {exc.strerror}"))
     return problems

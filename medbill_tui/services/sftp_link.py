@@ -158,7 +158,7 @@ class SftpLink:
             raise ConfigError(
                 f"clearinghouse.host_key is not pinned: {s.host}:{s.port} shows "
                 f"{shown.get_name()} {fingerprint(shown)}; when the clearinghouse confirms "
-                "that fingerprint, an admin pins it on the Clearinghouses screen (k) or adds "
+                "that fingerprint, an admin pins it on the Clearinghouses screen (h) or adds "
                 f'host_key = "{line}" to [clearinghouse]'
             )
         pinned = _pinned(s)
