@@ -121,7 +121,8 @@ def _password(value: str, fail: Fail) -> tuple[str | None, str | None]:
 
 def _folder(value: str, key: str, fail: Fail) -> str:
     if not value or ".." in PurePosixPath(value).parts or "\\" in value:
-        fail(key, "a plain folder on the server (e.g. inbound)")
+        example = "inbound" if key == "upload_dir" else "outbound"
+        fail(key, f"a plain folder on the server (e.g. {example})")
         return value
     return value.rstrip("/") or "/"
 

@@ -57,11 +57,11 @@ class ClearinghousesTable(ListTable):
     """
 
     COLUMNS = (
-        ("Name", 20),
+        ("Name", 14),
         ("Use", 4),
         ("State", 8),
-        ("Receiver", 15),
-        ("Connection", 30),
+        ("Receiver", 10),
+        ("Connection", 20),
         ("Host key", 10),
     )
 
