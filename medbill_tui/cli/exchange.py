@@ -7,8 +7,9 @@ import sys
 
 from medbill_tui.records.exchange import ExchangeReport
 from medbill_tui.runtime.bootstrap import Runtime
-from medbill_tui.runtime.exchange_settings import environment, load_connection, settings_file
+from medbill_tui.runtime.exchange_settings import environment, settings_file
 from medbill_tui.services.exchange import ExchangeService
+from medbill_tui.services.exchange_connection import exchange_connection
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,9 +18,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="send claims to the clearinghouse, fetch and import its answers (SFTP)",
         description="With none of --send, --fetch, --import: all three. Settings: the "
         "[clearinghouse] section of MEDBILL_EXCHANGE "
-        "(default MEDBILL_DATA_DIR/clearinghouse.toml).",
+        "(default MEDBILL_DATA_DIR/clearinghouse.toml) when that file exists, else the "
+        "default clearinghouse's connection from the Clearinghouses screen.",
     )
-    exchange.add_argument("--send", action="store_true", help="upload 837P files not sent yet")
+    exchange.add_argument(
+        "--send", action="store_true", help="upload 837P, 270 and 276 files not sent yet"
+    )
     exchange.add_argument("--fetch", action="store_true", help="download new answer files")
     exchange.add_argument(
         "--import", dest="import_answers", action="store_true", help="import fetched answers"
@@ -33,7 +37,8 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
     """Exit 0: done (or another exchange is running); 1: the clearinghouse refused, the
     connection failed, or an answer did not import; 2: a setting is missing or wrong."""
     env = environment()
-    connection = load_connection(settings_file(env, runtime.settings.data_dir), env)
+    path = settings_file(env, runtime.settings.data_dir)
+    connection = exchange_connection(runtime.engine, path, env)
     every = not (args.send or args.fetch or args.import_answers)
     service = ExchangeService(
         runtime.engine, runtime.clock, runtime.actor, runtime.settings.inbox, connection

@@ -56,7 +56,8 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "remark": {_B: "INSERT"},
     "statement_run": {_B: "INSERT"},
     "payer": {_B: "INSERT", _S: "UPDATE"},  # an ERA from a payer not known yet adds it
-    "clearinghouse": {_B: "INSERT"},  # the demo's sandbox, made on the first send
+    "clearinghouse": {_B: "INSERT", _S: "UPDATE"},  # the demo's sandbox; setup screen
+    "clearinghouse_connection": {_S: _WORK},  # the clearinghouses screen (no secrets)
     # the HL7 interface: whoever runs `medbill hl7` takes messages; billers fix the mapping
     "hl7_message": {_B: _WORK},
     "hl7_patient": {_B: "INSERT"},

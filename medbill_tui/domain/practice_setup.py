@@ -397,3 +397,9 @@ def _payer_dict(payer: PayerSetup) -> dict[str, Any]:
     if payer.auth_required_codes:
         out["auth_required_codes"] = payer.auth_required_codes
     return out
+
+
+def read_clearinghouse(data: dict[str, Any]) -> tuple[ClearinghouseSetup, list[SetupError]]:
+    """One clearinghouse as a setup screen gives it (the TOML's field names), checked."""
+    errors: list[SetupError] = []
+    return _clearinghouse(data, "clearinghouse", errors), errors

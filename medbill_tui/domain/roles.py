@@ -28,6 +28,8 @@ Action = Literal[
     "back-up",
     "set-up-practice",
     "import-balances",
+    "set-up-clearinghouses",
+    "pin-host-key",
 ]
 
 NEEDS: Final[dict[Action, Role]] = {
@@ -45,6 +47,8 @@ NEEDS: Final[dict[Action, Role]] = {
     "back-up": "admin",
     "set-up-practice": "admin",
     "import-balances": "supervisor",
+    "set-up-clearinghouses": "supervisor",
+    "pin-host-key": "admin",
 }
 """The least role each action needs."""
 
@@ -63,6 +67,8 @@ WORDS: Final[dict[Action, str]] = {
     "back-up": "back up the whole database",
     "set-up-practice": "set up the practice, its providers, payers and clearinghouses",
     "import-balances": "post opening balances",
+    "set-up-clearinghouses": "add, correct or deactivate clearinghouses and their connections",
+    "pin-host-key": "pin a clearinghouse server's host key",
 }
 
 

@@ -62,10 +62,17 @@ def load_connection(path: Path, env: dict[str, str]) -> ConnectionSettings:
     unknown = sorted(set(section) - _KEYS)
     if unknown:
         raise ConfigError(f"{path}: unknown setting clearinghouse.{unknown[0]}")
-    where = f"{path}: clearinghouse"
+    return connection_from(section, f"{path}: clearinghouse", path.parent, env)
+
+
+def connection_from(
+    section: dict[str, object], where: str, base: Path, env: dict[str, str]
+) -> ConnectionSettings:
+    """The settings in `section` (the TOML's keys; relative files under `base`), checked;
+    ConfigError naming the first wrong one as `where.KEY`."""
     key_file = Path(_text(section, "key_file", where)).expanduser()
     if not key_file.is_absolute():
-        key_file = path.parent / key_file
+        key_file = base / key_file
     try:
         key_file.read_bytes()
     except FileNotFoundError:
@@ -83,7 +90,7 @@ def load_connection(path: Path, env: dict[str, str]) -> ConnectionSettings:
         answer_pattern=_text(section, "answer_pattern", where, "*"),
         delete_after_fetch=_after_fetch(section, where),
         host_key=_host_key(section, where),
-        password=_password(section, where, path.parent, env),
+        password=_password(section, where, base, env),
         retries=_number(section, "retries", where, 3, 0, 10),
         backoff_seconds=float(_number(section, "backoff_seconds", where, 2, 0, 300)),
         timeout_seconds=float(_number(section, "timeout_seconds", where, 20, 1, 600)),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from medbill_tui.records.statements import DunningPolicy
     from medbill_tui.services.audit import AuditService
     from medbill_tui.services.claims import ClaimService
+    from medbill_tui.services.clearinghouse_setup import ClearinghouseSetupService
     from medbill_tui.services.credits import CreditService
     from medbill_tui.services.denials import DenialService
     from medbill_tui.services.drafts import DraftService
@@ -148,14 +149,18 @@ class Services:
     def exchange(self) -> ExchangeService:
         """A new exchange with the clearinghouse settings read now (ConfigError naming a
         missing or wrong one). Blocking: call from a worker."""
-        from medbill_tui.errors import ConfigError
-        from medbill_tui.runtime.exchange_settings import environment, load_connection
+        from medbill_tui.runtime.exchange_settings import environment
         from medbill_tui.services.exchange import ExchangeService
+        from medbill_tui.services.exchange_connection import exchange_connection
 
-        if self.exchange_settings is None:
-            raise ConfigError("no clearinghouse settings in this session")
-        connection = load_connection(self.exchange_settings, environment())
+        connection = exchange_connection(self.engine, self.exchange_settings, environment())
         return ExchangeService(self.engine, self.clock, self.actor, self.inbox, connection)
+
+    @cached_property
+    def clearinghouse_setup(self) -> ClearinghouseSetupService:
+        from medbill_tui.services.clearinghouse_setup import ClearinghouseSetupService
+
+        return ClearinghouseSetupService(self.engine, self.actor, self.role)
 
     @cached_property
     def eligibility(self) -> EligibilityService:

@@ -1,5 +1,5 @@
-"""`medbill exchange`: send committed 837P files to the clearinghouse, fetch its answers, and
-import them, exactly once each, with one run at a time.
+"""`medbill exchange`: send committed 837P, 270 and 276 files to the clearinghouse, fetch its
+answers (999, 277CA, 835, 271, 277), and import them, exactly once each, one run at a time.
 
 Each file is recorded after it is whole on the other side (an upload after its rename on the
 server, a download after its rename into the inbox), so a run cut anywhere is finished by the

@@ -46,6 +46,36 @@ def fingerprint(key: paramiko.PKey) -> str:
     return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
 
 
+def server_host_key(host: str, port: int, timeout: float) -> tuple[str, str]:
+    """The key `host:port` shows before any login, as (`TYPE BASE64`, its fingerprint);
+    nothing is sent but the SSH greeting."""
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except socket.gaierror:
+        raise ConfigError(f"clearinghouse.host: unknown host {host!r}") from None
+    except OSError as exc:
+        raise LinkBroken(f"cannot reach {host}:{port}: {exc}") from None
+    transport = paramiko.Transport(sock)
+    transport.banner_timeout = timeout
+    try:
+        transport.start_client(timeout=timeout)
+        shown = transport.get_remote_server_key()
+    except (paramiko.SSHException, OSError, EOFError) as exc:
+        raise LinkBroken(f"{host}:{port} did not show a host key: {exc}") from None
+    finally:
+        transport.close()
+    return f"{shown.get_name()} {shown.get_base64()}", fingerprint(shown)
+
+
+def key_fingerprint(line: str) -> str:
+    """The fingerprint of a pinned key line `TYPE BASE64` (ConfigError when unreadable)."""
+    kind, data = line.split()[:2]
+    try:
+        return fingerprint(paramiko.PKey.from_type_string(kind, base64.b64decode(data)))
+    except (ValueError, paramiko.SSHException) as exc:
+        raise ConfigError(f"clearinghouse.host_key cannot be read: {exc}") from None
+
+
 def _pinned(settings: ConnectionSettings) -> paramiko.PKey:
     assert settings.host_key is not None
     kind, data = settings.host_key.split()
@@ -128,7 +158,8 @@ class SftpLink:
             raise ConfigError(
                 f"clearinghouse.host_key is not pinned: {s.host}:{s.port} shows "
                 f"{shown.get_name()} {fingerprint(shown)}; when the clearinghouse confirms "
-                f'that fingerprint, an admin adds host_key = "{line}" to [clearinghouse]'
+                "that fingerprint, an admin pins it on the Clearinghouses screen (h) or adds "
+                f'host_key = "{line}" to [clearinghouse]'
             )
         pinned = _pinned(s)
         if pinned.asbytes() != shown.asbytes():

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, cast
 from textual.binding import BindingsMap
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from medbill_tui.domain.roles import Action
+from medbill_tui.errors import ServiceError
 from medbill_tui.records.queues import QUEUE_TITLES, QueueKind
 from medbill_tui.shell.binding_ids import QUEUE_BINDING_IDS
 from medbill_tui.shell.keymap import key_words, keys_in_effect
@@ -26,6 +28,20 @@ def new_encounter(app: MedbillApp) -> None:
     queue = app.screen
     if isinstance(queue, QueueScreen):
         queue.call_after_refresh(queue.action_new_encounter)
+
+
+def open_clearinghouses(app: MedbillApp) -> None:
+    from medbill_tui.screens.setup_clearinghouses import ClearinghousesScreen
+
+    app.push_screen(ClearinghousesScreen())
+
+
+def _may(app: MedbillApp, action: Action) -> bool:
+    """The signed-in user may do `action` (False before the sign-in)."""
+    try:
+        return app.services.can(action)
+    except ServiceError:
+        return False
 
 
 def keys_for(app: MedbillApp, binding_id: str, bindings: BindingsMap | None = None) -> str:
@@ -125,6 +141,14 @@ class ScreensProvider(Provider):
                 app.action_hl7_interface,
             )
         )
+        if _may(app, "set-up-clearinghouses"):
+            entries.append(
+                (
+                    "Clearinghouses",
+                    "Set up clearinghouses, their SFTP connections and host keys",
+                    partial(open_clearinghouses, app),
+                )
+            )
         for kind in QueueKind:
             entries.append(
                 (

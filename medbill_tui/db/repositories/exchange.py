@@ -26,12 +26,13 @@ def unlock(conn: Connection) -> None:
 
 
 def pending_uploads(conn: Connection, send_from: datetime) -> list[PendingUpload]:
-    """Committed outbound 837P files from `send_from` on never uploaded, oldest first."""
+    """Committed outbound files (837P claims, 270 eligibility and 276 status requests) from
+    `send_from` on never uploaded, oldest first."""
     rows = conn.execute(
         text(
             "SELECT f.id, f.file_name, octet_length(f.content) AS size FROM edi_file f "
-            "WHERE f.direction = 'out' AND f.kind = '837P' AND f.created_at >= :since "
-            "AND NOT EXISTS "
+            "WHERE f.direction = 'out' AND f.kind IN ('837P', '270', '276') "
+            "AND f.created_at >= :since AND octet_length(f.content) > 0 AND NOT EXISTS "
             "(SELECT 1 FROM exchange_upload u WHERE u.edi_file_id = f.id) ORDER BY f.id"
         ),
         {"since": send_from},

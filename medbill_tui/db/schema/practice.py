@@ -92,3 +92,5 @@ class Clearinghouse(Base):
     contact_phone: Mapped[str] = mapped_column(String(20))
     usage: Mapped[str] = mapped_column(String(1), server_default=text("'P'"))
     is_default: Mapped[bool] = mapped_column(server_default=text("false"))
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    """False once deactivated: kept for the files sent there, offered for nothing new."""
