@@ -13,15 +13,19 @@ from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.submissions import ClearinghouseInfo
-from medbill_tui.edi.x270 import EligibilityAsk, Receiver
+from medbill_tui.edi.x270 import Dependent, EligibilityAsk, Receiver
 from medbill_tui.edi.x271 import EligibilityAnswer
 
 _CANDIDATES = """
 SELECT cv.id, cv.member_id, cv.relationship, py.name AS payer_name, py.payer_code,
        coalesce(nullif(cv.subscriber_last_name, ''), p.last_name) AS last_name,
        coalesce(nullif(cv.subscriber_first_name, ''), p.first_name) AS first_name,
-       CASE WHEN cv.relationship = '18' THEN p.dob ELSE cv.subscriber_dob END AS dob,
-       CASE WHEN cv.relationship = '18' THEN p.sex ELSE cv.subscriber_sex END AS sex,
+       CASE WHEN cv.relationship = '18' OR nullif(cv.subscriber_last_name, '') IS NULL
+            THEN p.dob ELSE cv.subscriber_dob END AS dob,
+       CASE WHEN cv.relationship = '18' OR nullif(cv.subscriber_last_name, '') IS NULL
+            THEN p.sex ELSE cv.subscriber_sex END AS sex,
+       p.last_name AS patient_last, p.first_name AS patient_first, p.dob AS patient_dob,
+       p.sex AS patient_sex, nullif(cv.subscriber_last_name, '') IS NOT NULL AS has_subscriber,
        (SELECT max(e.dos) FROM encounter e
          WHERE e.coverage_id = cv.id AND e.status = 'unbilled') AS unbilled_dos
 FROM coverage cv
@@ -81,10 +85,19 @@ def candidates(
                 dob=r.dob,
                 sex=r.sex or "",
                 service_date=min(r.unbilled_dos or today, today),
+                dependent=_dependent(r),
             ),
         )
         for r in rows
     ]
+
+
+def _dependent(r: Any) -> Dependent | None:
+    """The patient as the dependent when someone else (named on the coverage) subscribes; with
+    no subscriber named, the member id is taken as the patient's own and they are asked about."""
+    if r.relationship == "18" or not r.has_subscriber:
+        return None
+    return Dependent(r.patient_last, r.patient_first, r.patient_dob, r.patient_sex or "")
 
 
 def receiver(conn: Connection) -> Receiver:
