@@ -122,6 +122,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "followups.open",
         "followups.payer-call",
         "followups.refresh",
+        "followups.status-request",
         "followups.toggle-all",
         "form.back",
         "form.help",
