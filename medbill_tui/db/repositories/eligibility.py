@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -137,16 +137,18 @@ def record_request_file(
 
 
 def new_checks(
-    conn: Connection, file_id: int, found: Sequence[Candidate], actor: str
+    conn: Connection, file_id: int, found: Sequence[Candidate], actor: str, asked_at: datetime
 ) -> list[EligibilityAsk]:
-    """One check per coverage, tied to the 270 file; the asks with their check ids."""
+    """One check per coverage, tied to the 270 file; the asks with their check ids.
+    `asked_at` is the clock's (the 270's) time, so a pinned day shows as the day asked."""
     asks: list[EligibilityAsk] = []
     for c in found:
         check_id = conn.execute(
             text("""INSERT INTO eligibility_check (coverage_id, request_file_id, service_date,
-                        service_types, requested_by)
-                    VALUES (:cov, :file, :dos, :types, :actor) RETURNING id"""),
+                        service_types, requested_by, requested_at)
+                    VALUES (:cov, :file, :dos, :types, :actor, :at) RETURNING id"""),
             {
+                "at": asked_at,
                 "cov": c.coverage_id,
                 "file": file_id,
                 "dos": c.ask.service_date,
