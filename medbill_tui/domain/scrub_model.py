@@ -75,6 +75,10 @@ class CoverageInfo:
     eligibility_on: date | None = None
     eligibility_to: date | None = None
     """The plan's end date in that answer (None: open or not said)."""
+    eligibility_asked_on: date | None = None
+    """When a 270 still unanswered asked about this coverage (None: nothing waiting)."""
+    payer_checks_eligibility: bool = False
+    """The practice has asked this payer about eligibility, so a visit not verified warns."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from medbill_tui.domain import scrub_dx_rules as dx
+from medbill_tui.domain import scrub_eligibility_rules as elig
 from medbill_tui.domain import scrub_line_rules as ln
 from medbill_tui.domain import scrub_rules as hdr
 from medbill_tui.domain import scrub_visit_rules as visits
@@ -65,6 +66,12 @@ _RULE_LIST: tuple[Rule, ...] = (
         "ELIG-INACTIVE",
         "The payer's last eligibility answer says the coverage is active that day (warning)",
         hdr.check_eligibility,
+    ),
+    Rule(
+        "ELIG-UNVERIFIED",
+        "An eligibility answer verifies the coverage for the visit, once the payer is asked "
+        "(warning)",
+        elig.check_eligibility_verified,
     ),
     Rule(
         "TIMELY-FILING",

@@ -90,14 +90,34 @@ def _transaction(
             )
             for subscriber in receiver.get("loop_2000c", []):
                 hl += 1
-                w.add("HL", str(hl), str(receiver_hl), "22", "0")
-                _subscriber(w, subscriber, payer_code, seed, today)
+                subscriber_hl = hl
+                dependents = subscriber.get("loop_2000d") or []
+                w.add("HL", str(hl), str(receiver_hl), "22", "1" if dependents else "0")
+                if not dependents:
+                    _person(w, subscriber, "c", payer_code, seed, today)
+                    continue
+                _name(w, subscriber["loop_2100c"]["nm1_segment"], "IL")
+                for dependent in dependents:
+                    hl += 1
+                    w.add("HL", str(hl), str(subscriber_hl), "23", "0")
+                    _person(w, dependent, "d", payer_code, seed, today)
     w.add("SE", str(w.count - start + 2), st02)
 
 
-def _subscriber(
-    w: SegmentWriter, loop: dict[str, Any], payer_code: str, seed: int, today: date
+def _name(w: SegmentWriter, name: dict[str, Any], entity: str) -> None:
+    """NM1 for the subscriber (IL, with the member id) or the dependent (03, name only)."""
+    last = name.get("name_last_or_organization_name", "")
+    first = name.get("name_first", "")
+    if entity == "IL":
+        w.add("NM1", "IL", "1", last, first, "", "", "", "MI", name.get("identification_code", ""))
+    else:
+        w.add("NM1", "03", "1", last, first)
+
+
+def _person(
+    w: SegmentWriter, loop: dict[str, Any], level: str, payer_code: str, seed: int, today: date
 ) -> None:
+    """The answer for the person asked about: the subscriber (2000C) or a dependent (2000D)."""
     trace = loop.get("trn_segment", [{}])[0]
     w.add(
         "TRN",
@@ -105,20 +125,8 @@ def _subscriber(
         trace.get("reference_identification_1", ""),
         trace.get("originating_company_identifier", ""),
     )
-    person = loop["loop_2100c"]
-    name = person["nm1_segment"]
-    w.add(
-        "NM1",
-        "IL",
-        "1",
-        name.get("name_last_or_organization_name", ""),
-        name.get("name_first", ""),
-        "",
-        "",
-        "",
-        "MI",
-        name.get("identification_code", ""),
-    )
+    person = loop[f"loop_2100{level}"]
+    _name(w, person["nm1_segment"], "IL" if level == "c" else "03")
     rng = random.Random(f"{seed}:{trace.get('reference_identification_1', '')}")
     roll = rng.random()
     if roll < REJECT_SHARE:

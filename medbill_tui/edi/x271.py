@@ -80,8 +80,11 @@ def _response(model: dict[str, Any]) -> Response271:
         for receiver in source.get("loop_2000b", []):
             whole += _aaa(receiver.get("loop_2100b", {}).get("aaa_segment", []))
             for subscriber in receiver.get("loop_2000c", []):
-                answers.append(_answer(subscriber, "c"))
-                answers += [_answer(dep, "d") for dep in subscriber.get("loop_2000d", [])]
+                dependents = subscriber.get("loop_2000d", [])
+                if not dependents or subscriber.get("trn_segment"):
+                    answers.append(_answer(subscriber, "c"))
+                member = _member_id(subscriber["loop_2100c"])
+                answers += [_answer(dep, "d", member) for dep in dependents]
     return Response271(reference, "; ".join(whole), tuple(answers))
 
 
@@ -92,7 +95,12 @@ def _aaa(segments: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-def _answer(loop: dict[str, Any], level: str) -> EligibilityAnswer:
+def _member_id(person: dict[str, Any]) -> str:
+    return str(person.get("nm1_segment", {}).get("identification_code", ""))
+
+
+def _answer(loop: dict[str, Any], level: str, member_id: str = "") -> EligibilityAnswer:
+    """One person's answer; a dependent without an id of their own has the subscriber's."""
     traces = [t.get("reference_identification_1", "") for t in loop.get("trn_segment", [])]
     person = loop.get(f"loop_2100{level}", {})
     rejections = _aaa(person.get("aaa_segment", []))
@@ -114,7 +122,7 @@ def _answer(loop: dict[str, Any], level: str) -> EligibilityAnswer:
     outcome = "rejected" if rejections else _outcome(status)
     return EligibilityAnswer(
         trace=next((t for t in traces if t), ""),
-        member_id=person.get("nm1_segment", {}).get("identification_code", ""),
+        member_id=_member_id(person) or member_id,
         outcome=outcome,
         words="; ".join(rejections),
         plan_from=plan_from,

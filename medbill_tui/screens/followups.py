@@ -26,6 +26,7 @@ from medbill_tui.records.followups import (
 from medbill_tui.records.queues import Cursor, Page, PayerOption, QueueFilter
 from medbill_tui.records.work import Queue, WorkLease
 from medbill_tui.screens.filter import FilterScreen, describe_filter
+from medbill_tui.screens.followups_status import UnpaidStatusActions
 from medbill_tui.screens.note import NoteActions, NoteScreen
 from medbill_tui.screens.pick_list import PickListScreen, list_bindings
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
@@ -96,7 +97,9 @@ class FollowupTable(ListTable):
     ]
 
 
-class FollowupsScreen(PickListScreen[FollowupRow], WorkNextActions, NoteActions):
+class FollowupsScreen(
+    PickListScreen[FollowupRow], WorkNextActions, NoteActions, UnpaidStatusActions
+):
     """Follow-ups due today or earlier (a: every open one), a page at a time.
 
     | Key(s) | Description |
@@ -106,6 +109,7 @@ class FollowupsScreen(PickListScreen[FollowupRow], WorkNextActions, NoteActions)
     | n | Take the next follow-up due that nobody holds and open it (@: someone holds it). |
     | m / p | Note with a next-action date / payer call, on the highlighted row. |
     | a | Due only / every open follow-up. |
+    | $ | Ask the payers about every $ claim listed (one 276 in the outbox). |
     | / / x | Filter by claim, payer claim or account number, name, payer / clear it. |
     | r | Reload. |
     | escape | Back. |
@@ -132,6 +136,14 @@ class FollowupsScreen(PickListScreen[FollowupRow], WorkNextActions, NoteActions)
             "All/due",
             id="followups.toggle-all",
             tooltip="Show every open follow-up, or only those due",
+        ),
+        Binding(
+            "dollar_sign",
+            "ask_status_unpaid",
+            "Ask",
+            key_display="$",
+            id="followups.status-request",
+            tooltip="Ask the payers about every $ claim listed (a 276 in the outbox)",
         ),
         Binding(
             "slash",

@@ -96,7 +96,7 @@ class EligibilityService:
             now = datetime.combine(today, datetime.now().time())
             name = f"270_{isa13:09d}_{now:%Y%m%d}.x12"
             file_id = repo.record_request_file(conn, b"", name, ch, (isa13, gs06), self.actor)
-            asks = repo.new_checks(conn, file_id, found, self.actor)
+            asks = repo.new_checks(conn, file_id, found, self.actor, now)
             env = InquiryEnvelope(ch.submitter_id, ch.receiver_id, isa13, gs06, st02, now, ch.usage)
             content = write_270(env, repo.receiver(conn), asks)
             try:

@@ -128,6 +128,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "followups.open",
         "followups.payer-call",
         "followups.refresh",
+        "followups.status-request",
         "followups.toggle-all",
         "form.back",
         "form.help",

@@ -52,6 +52,7 @@ def test_registry_lists_every_rule_with_a_description() -> None:
         "DOS-FUTURE",
         "DOS-COVERAGE",
         "ELIG-INACTIVE",
+        "ELIG-UNVERIFIED",
         "TIMELY-FILING",
         "POS-VALID",
         "AUTH-MISSING",

@@ -6,22 +6,26 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.submissions import ClearinghouseInfo
-from medbill_tui.edi.x270 import EligibilityAsk, Receiver
+from medbill_tui.edi.x270 import Dependent, EligibilityAsk, Receiver
 from medbill_tui.edi.x271 import EligibilityAnswer
 
 _CANDIDATES = """
 SELECT cv.id, cv.member_id, cv.relationship, py.name AS payer_name, py.payer_code,
        coalesce(nullif(cv.subscriber_last_name, ''), p.last_name) AS last_name,
        coalesce(nullif(cv.subscriber_first_name, ''), p.first_name) AS first_name,
-       CASE WHEN cv.relationship = '18' THEN p.dob ELSE cv.subscriber_dob END AS dob,
-       CASE WHEN cv.relationship = '18' THEN p.sex ELSE cv.subscriber_sex END AS sex,
+       CASE WHEN cv.relationship = '18' OR nullif(cv.subscriber_last_name, '') IS NULL
+            THEN p.dob ELSE cv.subscriber_dob END AS dob,
+       CASE WHEN cv.relationship = '18' OR nullif(cv.subscriber_last_name, '') IS NULL
+            THEN p.sex ELSE cv.subscriber_sex END AS sex,
+       p.last_name AS patient_last, p.first_name AS patient_first, p.dob AS patient_dob,
+       p.sex AS patient_sex, nullif(cv.subscriber_last_name, '') IS NOT NULL AS has_subscriber,
        (SELECT max(e.dos) FROM encounter e
          WHERE e.coverage_id = cv.id AND e.status = 'unbilled') AS unbilled_dos
 FROM coverage cv
@@ -81,10 +85,19 @@ def candidates(
                 dob=r.dob,
                 sex=r.sex or "",
                 service_date=min(r.unbilled_dos or today, today),
+                dependent=_dependent(r),
             ),
         )
         for r in rows
     ]
+
+
+def _dependent(r: Any) -> Dependent | None:
+    """The patient as the dependent when someone else (named on the coverage) subscribes; with
+    no subscriber named, the member id is taken as the patient's own and they are asked about."""
+    if r.relationship == "18" or not r.has_subscriber:
+        return None
+    return Dependent(r.patient_last, r.patient_first, r.patient_dob, r.patient_sex or "")
 
 
 def receiver(conn: Connection) -> Receiver:
@@ -124,16 +137,18 @@ def record_request_file(
 
 
 def new_checks(
-    conn: Connection, file_id: int, found: Sequence[Candidate], actor: str
+    conn: Connection, file_id: int, found: Sequence[Candidate], actor: str, asked_at: datetime
 ) -> list[EligibilityAsk]:
-    """One check per coverage, tied to the 270 file; the asks with their check ids."""
+    """One check per coverage, tied to the 270 file; the asks with their check ids.
+    `asked_at` is the clock's (the 270's) time, so a pinned day shows as the day asked."""
     asks: list[EligibilityAsk] = []
     for c in found:
         check_id = conn.execute(
             text("""INSERT INTO eligibility_check (coverage_id, request_file_id, service_date,
-                        service_types, requested_by)
-                    VALUES (:cov, :file, :dos, :types, :actor) RETURNING id"""),
+                        service_types, requested_by, requested_at)
+                    VALUES (:cov, :file, :dos, :types, :actor, :at) RETURNING id"""),
             {
+                "at": asked_at,
                 "cov": c.coverage_id,
                 "file": file_id,
                 "dos": c.ask.service_date,

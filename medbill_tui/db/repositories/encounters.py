@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 from medbill_tui.db.claim_sql import CORRECTABLE_SQL, status_in
 from medbill_tui.db.repositories.audit import record_audit
 from medbill_tui.db.repositories.details import DetailRepository
+from medbill_tui.db.repositories.eligibility_state import eligibility_fields, eligibility_states
 from medbill_tui.db.repositories.errors import RecordNotFound
 from medbill_tui.db.repositories.queue_match import like_prefix
 from medbill_tui.domain.claim_state import REJECTED
@@ -148,6 +149,9 @@ def scrub_input_for_form(
             c.effective_to,
             c.timely_filing_days,
             frozenset(c.auth_required_codes.split()),
+            **eligibility_fields(
+                eligibility_states(conn, [form.coverage_id]).get(form.coverage_id)
+            ),
         )
     auth = None
     if form.authorization_id is not None:

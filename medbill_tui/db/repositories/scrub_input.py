@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, TextClause, bindparam, text
 
+from medbill_tui.db.repositories.eligibility_state import eligibility_fields, eligibility_states
 from medbill_tui.domain.codes import IcdCode, ProcedureInfo, normalize_icd10
 from medbill_tui.domain.encounter_form import decode_pointers
 from medbill_tui.domain.ncci import NcciPair, UnitLimit
@@ -148,8 +149,7 @@ def load_scrub_inputs(
                       p.first_name, p.last_name, p.dob, p.sex, p.address1, p.city, p.state,
                       p.zip, cv.member_id, cv.effective_from, cv.effective_to,
                       py.name AS payer_name, py.timely_filing_days, py.auth_required_codes,
-                      e.coverage_id, ec.outcome AS eligibility, ec.verified_on,
-                      ec.plan_to AS eligibility_to,
+                      e.coverage_id,
                       a.number AS auth_number, a.status AS auth_status, a.codes AS auth_codes,
                       a.start_date, a.end_date, a.visits_allowed, a.visits_used
                FROM encounter e
@@ -158,15 +158,12 @@ def load_scrub_inputs(
                LEFT JOIN coverage cv ON cv.id = e.coverage_id
                LEFT JOIN payer py ON py.id = cv.payer_id
                LEFT JOIN "authorization" a ON a.id = e.authorization_id
-               LEFT JOIN LATERAL (
-                   SELECT outcome, verified_on, plan_to FROM eligibility_check
-                   WHERE coverage_id = e.coverage_id AND verified_on IS NOT NULL
-                   ORDER BY verified_on DESC, id DESC LIMIT 1) ec ON TRUE
                WHERE e.id IN :ids"""
         ),
         {"ids": ids},
     ).all()
     billing_npi = conn.execute(text("SELECT npi FROM practice ORDER BY id LIMIT 1")).scalar()
+    states = eligibility_states(conn, [h.coverage_id for h in heads if h.coverage_id is not None])
     dx: dict[int, list[str]] = defaultdict(list)
     for r in conn.execute(
         _expanding(
@@ -218,9 +215,7 @@ def load_scrub_inputs(
                 effective_to=h.effective_to,
                 timely_filing_days=h.timely_filing_days,
                 auth_required_codes=frozenset(h.auth_required_codes.split()),
-                eligibility=h.eligibility or "",
-                eligibility_on=h.verified_on,
-                eligibility_to=h.eligibility_to,
+                **eligibility_fields(states.get(h.coverage_id)),
             )
         auth = None
         if h.auth_status is not None:
