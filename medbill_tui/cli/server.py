@@ -12,6 +12,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from medbill_tui.cli import server_upgrade
 from medbill_tui.cli.common import EXIT_FAILED, EXIT_OK, fail
 from medbill_tui.db.shared_server import ServerState, server_status, start_server, stop_server
 from medbill_tui.db.wal_archive import ArchiveFailed, archiving_to, base_backups, take_base_backup
@@ -43,6 +44,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "status",
         help="running or not, pid, socket, version, files others can read (exit 1: stopped)",
     )
+    server_upgrade.add_parser(actions)
 
 
 def server_dir(settings: Settings) -> Path:
@@ -87,6 +89,8 @@ def _describe(state: ServerState) -> list[str]:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Dispatch `medbill server ACTION` (ConfigError: exit 2)."""
     folder = server_dir(settings)
+    if args.server_command == "upgrade":
+        return server_upgrade.run(settings, args, folder)
     if args.server_command == "start":
         group = os.environ.get("MEDBILL_SERVER_GROUP", "").strip() or "medbill"
         archive = args.archive.expanduser().absolute() if args.archive else None

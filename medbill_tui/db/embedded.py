@@ -168,6 +168,7 @@ def check_cluster_version(pgdata: Path) -> None:
     raise ConfigError(
         f"the data in {pgdata} was made by PostgreSQL {made_by} and this medbill runs PostgreSQL "
         f"{runs}, which cannot open it; nothing was started. Keep that folder and upgrade it: "
+        f"`medbill server upgrade --data-dir {pgdata.parent}` does it, or "
         f"`pg_upgrade -b {where} -B {_bin_path()} -d {pgdata} -D NEW_FOLDER/pg` "
         f"(after a copy of the folder), or start it with version {made_by}'s own "
         f"`pg_ctl -D {pgdata} start` and take `medbill backup` there, then `medbill restore` "
