@@ -215,5 +215,6 @@ BINDING_IDS: frozenset[str] = frozenset(
         "paper-eob.back",
         "paper-eob.drop",
         "paper-eob.post",
+        "claim.print",
     }
 )
