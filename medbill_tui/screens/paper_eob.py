@@ -30,7 +30,7 @@ from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.conflict import ConfirmScreen
 from medbill_tui.widgets.code_input import EntryInput
 from medbill_tui.widgets.keys_footer import KeysFooter
-from medbill_tui.widgets.paper_eob_claim import COLUMNS, KeyedClaimBlock
+from medbill_tui.widgets.paper_eob_claim import COLUMNS, EobBox, KeyedClaimBlock
 from medbill_tui.widgets.text import money
 
 HEADER_BOXES = ("eob-payer", "eob-check", "eob-date", "eob-amount", "eob-find")
@@ -102,11 +102,11 @@ class PaperEobScreen(ServiceScreen):
                 ("Amount", "eob-amount", 10, "0.00"),
             ):
                 yield Static(f" {label}", classes="eob-label")
-                yield EntryInput(id=box, width=width, placeholder=hint, max_length=60)
+                yield EobBox(id=box, width=width, placeholder=hint, max_length=60)
         yield Static("", id="eob-total")
         with Horizontal(classes="eob-row"):
             yield Static(" Claim", classes="eob-label")
-            yield EntryInput(id="eob-find", width=26, placeholder="claim no., account or name")
+            yield EobBox(id="eob-find", width=26, placeholder="claim no., account or name")
             yield Static("Enter finds it", classes="eob-label")
         yield Static(COLUMNS, id="eob-columns")
         yield VerticalScroll(id="eob-claims")
@@ -115,17 +115,17 @@ class PaperEobScreen(ServiceScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Paper EOB"
-        self.box("eob-payer").focus()
+        self.set_focus(self.box("eob-payer"))
         self.show_total()
 
-    def box(self, box_id: str) -> EntryInput:
-        return self.query_one(f"#{box_id}", EntryInput)
+    def box(self, box_id: str) -> EobBox:
+        return self.query_one(f"#{box_id}", EobBox)
 
     def blocks(self) -> list[KeyedClaimBlock]:
         return list(self.query(KeyedClaimBlock))
 
     def keys_wait(self) -> bool:
-        # a look-up or a post under way: the keys typed meanwhile go to the claim's boxes
+        # a look-up or a post under way: keys typed meanwhile wait for its answer
         return self.looking_up or self.posting
 
     def say(self, words: str) -> None:
@@ -133,15 +133,17 @@ class PaperEobScreen(ServiceScreen):
 
     # moving and finding -------------------------------------------------------------------
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        box_id = event.input.id or ""
+    def box_entered(self, box: EntryInput) -> None:
+        """Enter in a box: on to the next one, or find the claim typed (see `EobBox`). Focus
+        moves at once (`set_focus`, not `focus()`, which waits a turn): a key typed right
+        after Enter goes to the next box."""
+        box_id = box.id or ""
         if box_id == "eob-find":
             self.find_claim()
         elif box_id in HEADER_BOXES:
-            self.box(HEADER_BOXES[HEADER_BOXES.index(box_id) + 1]).focus()
-        elif any(block.last_box() is event.input for block in self.blocks()):
-            self.box("eob-find").focus()
+            self.set_focus(self.box(HEADER_BOXES[HEADER_BOXES.index(box_id) + 1]))
+        elif any(block.last_box() is box for block in self.blocks()):
+            self.set_focus(self.box("eob-find"))
         else:
             self.focus_next()
 
@@ -156,7 +158,7 @@ class PaperEobScreen(ServiceScreen):
         payer = self.box("eob-payer").value.strip()
         if not payer:
             self.say("Type the check's payer first (its name or payer code)")
-            self.box("eob-payer").focus()
+            self.set_focus(self.box("eob-payer"))
             return
         self.looking_up = True
         self.look_up(payer, words)
@@ -171,22 +173,24 @@ class PaperEobScreen(ServiceScreen):
         self.post_message(ClaimsFound(words, found))
 
     async def on_claims_found(self, message: ClaimsFound) -> None:
-        self.looking_up = False
         claims = message.found.claims
-        if not claims:
-            self.say(f"No claim of {message.found.payer_name} matches {message.words!r}")
-        elif len(claims) == 1:
-            await self.add_claim(claims[0])
-        else:
-            from medbill_tui.screens.paper_eob_pick import ClaimPickScreen
+        try:
+            if not claims:
+                self.say(f"No claim of {message.found.payer_name} matches {message.words!r}")
+            elif len(claims) == 1:
+                await self.add_claim(claims[0])
+            else:
+                from medbill_tui.screens.paper_eob_pick import ClaimPickScreen
 
-            self.app.push_screen(ClaimPickScreen(message.words, claims), self._picked)
+                self.app.push_screen(ClaimPickScreen(message.words, claims), self._picked)
+        finally:
+            self.looking_up = False  # the keys typed meanwhile go to the claim's first box
 
     def _picked(self, claim: ClaimToKey | None) -> None:
         if claim is not None:
             self.run_worker(self.add_claim(claim), group="paper-eob-add")
         else:
-            self.box("eob-find").focus()
+            self.set_focus(self.box("eob-find"))
 
     async def add_claim(self, claim: ClaimToKey) -> None:
         """Put the claim on the check and the cursor in its first line's allowed box."""
@@ -194,7 +198,7 @@ class PaperEobScreen(ServiceScreen):
         for block in self.blocks():
             if block.claim.claim_no == claim.claim_no:
                 self.say(f"{claim.claim_no} is on this check already")
-                block.first_box().focus()
+                self.set_focus(block.first_box())
                 return
         if not claim.lines:
             self.say(f"{claim.claim_no} has no service lines to key")
@@ -202,7 +206,7 @@ class PaperEobScreen(ServiceScreen):
         block = KeyedClaimBlock(claim)
         await self.query_one("#eob-claims", VerticalScroll).mount(block)
         self.say(HINT)
-        block.first_box().focus()
+        self.set_focus(block.first_box())
         block.scroll_visible()
         self.show_total()
 
@@ -319,7 +323,7 @@ class PaperEobScreen(ServiceScreen):
         await self.query_one("#eob-claims", VerticalScroll).remove_children()
         for box_id in HEADER_BOXES[1:]:
             self.box(box_id).value = ""
-        self.box("eob-check").focus()
+        self.set_focus(self.box("eob-check"))
         self.show_total()
 
     # dropping and leaving -----------------------------------------------------------------
@@ -330,7 +334,7 @@ class PaperEobScreen(ServiceScreen):
             if focused is not None and block in focused.ancestors:
                 await block.remove()
                 self.say(f"{block.claim.claim_no} is off the check")
-                self.box("eob-find").focus()
+                self.set_focus(self.box("eob-find"))
                 self.show_total()
                 return
         self.say("Put the cursor in a claim's boxes to drop it")

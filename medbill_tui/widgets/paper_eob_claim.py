@@ -4,6 +4,7 @@ the EOB answers (allowed, paid, adjustments as GROUP-CARC:AMOUNT, RARCs, patient
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Protocol, runtime_checkable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -16,12 +17,29 @@ from medbill_tui.widgets.text import fmt_date, money
 BOXES: tuple[tuple[str, int, str], ...] = (
     ("allowed", 9, "allowed"),
     ("paid", 9, "paid"),
-    ("adjustments", 24, "CO-45:54.00 PR-2:19.20"),
-    ("remarks", 9, "RARCs"),
-    ("patient", 9, "pt resp"),
+    ("adjustments", 22, "CO-45:54.00 PR-2:9.20"),
+    ("remarks", 7, "RARCs"),
+    ("patient", 8, "pt resp"),
 )
-"""Each line's boxes: name, width and what the empty box shows."""
-COLUMNS = "   code     charge  allowed   paid      adjustments              RARCs    pt resp"
+"""Each line's boxes: name, width and what the empty box shows (79 columns with the label)."""
+COLUMNS = "   code     charge allowed   paid      adjustments            RARCs   pt resp"
+"""The heading over the lines, each word over its box."""
+
+
+@runtime_checkable
+class EnterTarget(Protocol):
+    """The screen that says where Enter in a box goes."""
+
+    def box_entered(self, box: EntryInput) -> None: ...
+
+
+class EobBox(EntryInput):
+    """A box of the paper EOB. Enter is acted on while the key is handled, not when a
+    Submitted message arrives later: the next key typed goes where Enter sent the cursor."""
+
+    async def action_submit(self) -> None:
+        if isinstance(self.screen, EnterTarget):
+            self.screen.box_entered(self)
 
 
 class KeyedLineRow(Horizontal):
@@ -43,15 +61,15 @@ class KeyedLineRow(Horizontal):
             f"   {self.line.code:<6}{money(self.line.charge):>9} ", classes="eob-line-label"
         )
         for name, width, hint in BOXES:
-            yield EntryInput(
+            yield EobBox(
                 id=f"eob-{self.claim_no}-{self.index}-{name}",
                 width=width,
                 placeholder=hint,
                 max_length=80 if name == "adjustments" else 12,
             )
 
-    def box(self, name: str) -> EntryInput:
-        return self.query_one(f"#eob-{self.claim_no}-{self.index}-{name}", EntryInput)
+    def box(self, name: str) -> EobBox:
+        return self.query_one(f"#eob-{self.claim_no}-{self.index}-{name}", EobBox)
 
     def values(self) -> dict[str, str]:
         """The line as a keyed-EOB row (the same columns as the CSV batch)."""
@@ -85,8 +103,8 @@ class KeyedClaimBlock(Vertical):
     def rows(self) -> Iterator[KeyedLineRow]:
         yield from self.query(KeyedLineRow)
 
-    def first_box(self) -> EntryInput:
+    def first_box(self) -> EobBox:
         return next(self.rows()).box("allowed")
 
-    def last_box(self) -> EntryInput:
+    def last_box(self) -> EobBox:
         return list(self.rows())[-1].box(BOXES[-1][0])
