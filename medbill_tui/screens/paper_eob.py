@@ -109,7 +109,7 @@ class PaperEobScreen(ServiceScreen):
             yield EobBox(id="eob-find", width=26, placeholder="claim no., account or name")
             yield Static("Enter finds it", classes="eob-label")
         yield Static(COLUMNS, id="eob-columns")
-        yield VerticalScroll(id="eob-claims")
+        yield VerticalScroll(id="eob-claims", can_focus=False)
         yield Static(HINT, id="eob-message", markup=False)
         yield KeysFooter()
 
@@ -236,7 +236,11 @@ class PaperEobScreen(ServiceScreen):
             amount = None
         if amount is not None:
             left = amount - paid
-            state = "balances ✔" if not left else f"{money(left)} {'left' if left > 0 else 'over'}"
+            state = (
+                "balances ✔"
+                if not left
+                else f"{money(abs(left))} " + ("left" if left > 0 else "over")
+            )
             text = f"Check {money(amount)} · {text} · {state}"
         if unreadable:
             text += f" · {unreadable} paid box(es) not an amount"

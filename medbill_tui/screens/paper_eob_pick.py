@@ -48,7 +48,9 @@ class ClaimPickScreen(DialogScreen[ClaimToKey | None]):
         yield Static("Enter keys the claim · Esc: none of them", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

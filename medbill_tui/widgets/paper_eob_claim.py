@@ -94,7 +94,7 @@ class KeyedClaimBlock(Vertical):
         c = self.claim
         yield Static(
             f"{c.claim_no} {c.patient_name} · {c.account_no} · {fmt_date(c.dos)} · "
-            f"{money(c.total)} · {c.status}",
+            f"{money(c.total)} · {c.status.replace('_', ' ')}",
             classes="eob-claim-title",
         )
         for index, line in enumerate(c.lines):
