@@ -102,7 +102,7 @@ def clearinghouses(conn: Connection, ids: set[int]) -> dict[int, ClearinghouseIn
 def billing_provider(conn: Connection) -> BillingProvider:
     p = conn.execute(text("SELECT * FROM practice ORDER BY id LIMIT 1")).one()
     return BillingProvider(
-        p.name, p.npi, p.tin, p.taxonomy, Address(p.address1, p.city, p.state, p.zip)
+        p.name, p.npi, p.tin, p.taxonomy, Address(p.address1, p.city, p.state, p.zip), p.phone
     )
 
 
