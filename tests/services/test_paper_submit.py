@@ -7,12 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pdfplumber
+import pytest
 from sqlalchemy import Engine, text
 
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimService
 from medbill_tui.services.paper_claims import PAPER
-from medbill_tui.services.submissions import SubmissionService
+from medbill_tui.services.submissions import SubmissionFailed, SubmissionService
 from tests.cli.test_cli import medbill
 from tests.conftest import DEMO_TODAY
 
@@ -80,3 +81,21 @@ def test_paper_only_prints_and_sends_nothing_else(demo_engine: Engine, tmp_path:
         left = conn.execute(text("SELECT count(*) FROM claim WHERE status = 'ready'")).scalar()
         sent = conn.execute(text("SELECT count(*) FROM edi_file")).scalar()
     assert left == ready - len(paper) and sent == 0
+
+
+def test_a_paper_claim_missing_a_box_sends_nothing(demo_engine: Engine, tmp_path: Path) -> None:
+    paper = paper_payer(demo_engine)
+    victim = min(paper)
+    with demo_engine.begin() as conn:
+        conn.execute(
+            text("UPDATE patient SET address1 = '' WHERE id = "
+                 "(SELECT patient_id FROM claim WHERE claim_no = :c)"), {"c": victim},
+        )  # fmt: skip
+        before = conn.execute(text("SELECT count(*) FROM claim WHERE status = 'ready'")).scalar()
+    sender = SubmissionService(demo_engine, Clock(DEMO_TODAY), "biller1", tmp_path)
+    with pytest.raises(SubmissionFailed, match=rf"Nothing was sent: claim {victim} .*box 5"):
+        sender.submit()
+    with demo_engine.connect() as conn:
+        after = conn.execute(text("SELECT count(*) FROM claim WHERE status = 'ready'")).scalar()
+        files = conn.execute(text("SELECT count(*) FROM edi_file")).scalar()
+    assert after == before and files == 0 and list(tmp_path.iterdir()) == []

@@ -167,6 +167,30 @@ async def test_unbalanced_and_posted_before_are_refused(
     assert len(posted(app.services.engine, "PAPER2")) == 1
 
 
+async def test_an_unknown_payer_and_a_paid_box_not_an_amount_are_refused(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    payer, [claim] = open_claims(app.services.engine, 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await key_check(keys, "NO SUCH PAYER", "PAPER4", claim.paid)
+        await keys.data(claim.claim_no)
+        await keys.key("enter")
+        assert "No payer is named 'NO SUCH PAYER'" in message(app)
+        app.screen.query_one("#eob-payer").value = payer  # type: ignore[attr-defined]
+        await keys.key("enter")  # the claim box still holds the claim number
+        first = claim.lines[0]
+        await keys.data(str(first.allowed))
+        await keys.key("enter")
+        await keys.data("12x")
+        await keys.key("ctrl+s")
+        assert "Not posted" in message(app) and "line 1" in message(app)
+        assert "'12x' is not an amount" in message(app)
+    assert posted(app.services.engine, "PAPER4") == []
+
+
 BUDGET = 50
 """Key presses other than typed amounts, codes and names for a 3-claim paper EOB from the
 dashboard to posted (each claim here has one to three lines)."""
