@@ -188,9 +188,16 @@ class PaperEobScreen(ServiceScreen):
 
     def _picked(self, claim: ClaimToKey | None) -> None:
         if claim is not None:
-            self.run_worker(self.add_claim(claim), group="paper-eob-add")
+            self.looking_up = True  # keys typed after the pick wait for the claim's boxes
+            self.run_worker(self._add_picked(claim), group="paper-eob-add")
         else:
             self.set_focus(self.box("eob-find"))
+
+    async def _add_picked(self, claim: ClaimToKey) -> None:
+        try:
+            await self.add_claim(claim)
+        finally:
+            self.looking_up = False
 
     async def add_claim(self, claim: ClaimToKey) -> None:
         """Put the claim on the check and the cursor in its first line's allowed box."""
