@@ -36,6 +36,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     submit = claims_sub.add_parser("submit", help="send ready claims as 837P files")
     submit.add_argument("--out", type=Path, metavar="DIR", help="outbox folder (MEDBILL_OUTBOX)")
     submit.add_argument("--dry-run", action="store_true", help="report only; send nothing")
+    submit.add_argument(
+        "--paper-only",
+        action="store_true",
+        help="print the claims of payers billed on paper (CMS-1500 PDF); send no 837P",
+    )
     submit.add_argument("--format", choices=("plain", "json"), default="plain")
     outbox_cli.add_parser(claims_sub)
     claim_print.add_action(claims_sub)
@@ -157,7 +162,12 @@ def submission_plain(run: SubmissionRun) -> str:
                 colalign=("left", "left", "right", "right"),
             )
         )
-    lines += [f"wrote {f.path} (ISA13 {f.isa13}, {f.claims} claims)" for f in run.files]
+    lines += [
+        f"wrote {f.path} (ISA13 {f.isa13}, {f.claims} claims)"
+        if f.isa13
+        else f"wrote {f.path} ({f.claims} claims on CMS-1500 forms to print and mail)"
+        for f in run.files
+    ]
     lines += [
         f"wrote again {path} (sent before, it never reached the outbox)" for path in run.repaired
     ]
@@ -182,7 +192,12 @@ def run(runtime: Runtime, args: argparse.Namespace) -> int:
         sender = SubmissionService(
             runtime.engine, runtime.clock, runtime.actor, runtime.settings.outbox
         )
-        sent = sender.submit(dry_run=args.dry_run, out_dir=args.out, progress=progress.update)
+        sent = sender.submit(
+            dry_run=args.dry_run,
+            out_dir=args.out,
+            progress=progress.update,
+            paper_only=args.paper_only,
+        )
         progress.finish()
         print(submission_json(sent) if args.format == "json" else submission_plain(sent))
         return 0

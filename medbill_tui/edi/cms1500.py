@@ -153,6 +153,9 @@ def _head(claim: ClaimOut, provider: BillingProvider) -> list[Spot]:
             _city_line(provider.address.city, provider.address.state, provider.address.zip),
         ),
         Spot("33a", 61, 50, provider.npi),
+        *_phone(provider.phone),
+        *_service_facility(claim, provider),
+        *_referring(claim),
     ]
     spots += _addresses(patient, insured)
     spots += _other_insured(claim)
@@ -161,6 +164,44 @@ def _head(claim: ClaimOut, provider: BillingProvider) -> list[Spot]:
     for n, code in enumerate(claim.diagnoses[:12]):
         spots.append(Spot("21", 38 + n // 4, 3 + 13 * (n % 4), code.replace(".", "")))
     return [s for s in spots if s is not None and s.text]
+
+
+def _phone(phone: str) -> list[Spot]:
+    """Box 33's phone: the area code in its parentheses, then the number."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if len(digits) != 10:
+        return []
+    return [Spot("33", 57, 66, digits[:3]), Spot("33", 57, 70, f"{digits[3:6]} {digits[6:]}")]
+
+
+OFFICE_POS = frozenset({"11", "02", "10"})
+"""Places of service that are the practice itself (office, telehealth): box 32 is its address."""
+
+
+def _service_facility(claim: ClaimOut, provider: BillingProvider) -> list[Spot]:
+    """Box 32 (where the services were rendered) and 32a (its NPI): the practice's office, the
+    only service location our data knows; other places of service leave it blank."""
+    if claim.pos not in OFFICE_POS:
+        return []
+    a = provider.address
+    return [
+        Spot("32", 58, 23, provider.name.upper()[:26]),
+        Spot("32", 59, 23, a.line1.upper()[:26]),
+        Spot("32", 60, 23, _city_line(a.city, a.state, a.zip)[:26]),
+        Spot("32a", 61, 24, provider.npi),
+    ]
+
+
+def _referring(claim: ClaimOut) -> list[Spot]:
+    """Box 17: the qualifier (DN, DK, DQ), then the name; 17b: the NPI."""
+    ref = claim.referring
+    if ref is None:
+        return []
+    return [
+        Spot("17", 32, 1, ref.qualifier),
+        Spot("17", 32, 4, f"{ref.first_name} {ref.last_name}".upper().strip()[:24]),
+        Spot("17b", 32, 31, ref.npi),
+    ]
 
 
 def _date_spots(box: str, line: int, cols: tuple[int, int, int], day: date | None) -> list[Spot]:

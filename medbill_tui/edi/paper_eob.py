@@ -197,18 +197,19 @@ def _check_of(row: dict[str, str], number: int) -> KeyedCheck:
     )
 
 
-def keyed_line(row: dict[str, str], number: int) -> KeyedLine:
-    """One service (or claim-level) row: its money, adjustments and remarks."""
-    where = f"row {number}"
+def keyed_line(row: dict[str, str], number: int, where: str = "") -> KeyedLine:
+    """One service (or claim-level) row: its money, adjustments and remarks (`where` names it
+    in a refusal; by default "row N")."""
+    where = where or f"row {number}"
     adjustments = parse_adjustments(row.get("adjustments", ""), where)
     allowed_raw = row.get("allowed", "")
     allowed = parse_amount(allowed_raw, f"{where}: allowed") if allowed_raw else None
     line = KeyedLine(
         number,
         row.get("code", "").upper(),
-        parse_amount(_required(row, "charge", number), f"{where}: charge"),
+        parse_amount(_required(row, "charge", where), f"{where}: charge"),
         allowed,
-        parse_amount(_required(row, "paid", number), f"{where}: paid"),
+        parse_amount(_required(row, "paid", where), f"{where}: paid"),
         adjustments,
         tuple(r.upper() for r in row.get("remarks", "").split()),
     )
@@ -259,10 +260,11 @@ def parse_day(text: str, where: str) -> date:
     raise EobUnreadable(f"{where}: {text!r} is not a date (MM/DD/YYYY)")
 
 
-def _required(row: dict[str, str], column: str, number: int) -> str:
+def _required(row: dict[str, str], column: str, number: int | str) -> str:
     value = row.get(column, "")
     if not value:
-        raise EobUnreadable(f"row {number}: {column} is empty")
+        where = number if isinstance(number, str) else f"row {number}"
+        raise EobUnreadable(f"{where}: {column} is empty")
     return value
 
 

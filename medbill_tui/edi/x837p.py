@@ -33,6 +33,18 @@ class BillingProvider:
     tin: str
     taxonomy: str
     address: Address
+    phone: str = ""
+    """Ten digits (the practice's); the CMS-1500 prints it in box 33."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReferringProvider:
+    """Who referred (DN), ordered (DK) or supervised (DQ) the services: CMS-1500 box 17."""
+
+    qualifier: str
+    last_name: str
+    first_name: str
+    npi: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +89,7 @@ class ClaimOut:
     original_claim_no: str = ""
     other_payers: tuple[OtherPayer, ...] = ()
     """Every other coverage of the patient on the date of service, in SBR01 order."""
+    referring: ReferringProvider | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from textual.worker import Worker
 from medbill_tui.records.detail import ChainLink, ClaimDetail, Detail, HistoryLine, PaymentLine
 from medbill_tui.records.followups import Entity, EntityFollowup
 from medbill_tui.screens.claim_chain_actions import ClaimChainActions
+from medbill_tui.screens.claim_print import ClaimPrintActions
 from medbill_tui.screens.detail import DetailScreen
 from medbill_tui.screens.note import NoteActions
 from medbill_tui.widgets import detail_render as r
@@ -78,10 +79,11 @@ def _by(link: ChainLink) -> str:
     return "Voided by" if link.frequency == "8" else "Replaced by"
 
 
-class ClaimDetailScreen(ClaimChainActions, NoteActions, DetailScreen):
+class ClaimDetailScreen(ClaimChainActions, ClaimPrintActions, NoteActions, DetailScreen):
     """Header, status, lines, diagnoses, payments, history, open denials, balance, and the
     follow-up with its notes (n adds a note, p records a payer call); on a sent claim `v`
-    voids it, `c` sends a corrected claim, `b` rebills it (each asks first)."""
+    voids it, `c` sends a corrected claim, `b` rebills it (each asks first); `P` prints its
+    CMS-1500 form again."""
 
     what = "claim"
     # most used first (the footer shows what fits; `?` lists every key)

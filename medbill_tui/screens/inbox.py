@@ -111,6 +111,7 @@ class InboxScreen(InboxExchange):
     | enter / i | Preview importing the marked (or highlighted) files, then import on y. |
     | r | Read the folder again. |
     | x | Exchange with the clearinghouse: send claims, fetch, import (x again cancels). |
+    | e | Key a paper EOB: a check and its claims, posted once they balance. |
     | escape | Back. |
     """
 
@@ -139,6 +140,13 @@ class InboxScreen(InboxExchange):
             "Exchange",
             id="inbox.exchange",
             tooltip="Send claims to the clearinghouse, fetch and import its answers",
+        ),
+        Binding(
+            "e",
+            "paper_eob",
+            "Paper EOB",
+            id="inbox.paper-eob",
+            tooltip="Key a paper check and its claims; post once they balance",
         ),
     ]
 
@@ -268,6 +276,11 @@ class InboxScreen(InboxExchange):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_paper_eob(self) -> None:
+        from medbill_tui.screens.paper_eob import PaperEobScreen
+
+        self.app.push_screen(PaperEobScreen())
 
     # preview and import --------------------------------------------------------------
 

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from medbill_tui.services.hl7_interface import Hl7Service
     from medbill_tui.services.imports import ImportService
     from medbill_tui.services.live import LiveService
+    from medbill_tui.services.paper_claims import PaperClaimService
+    from medbill_tui.services.paper_eobs import PaperEobService
     from medbill_tui.services.patient_merge import PatientMergeService
     from medbill_tui.services.patient_payments import PatientPaymentService
     from medbill_tui.services.patients import PatientService
@@ -101,6 +103,18 @@ class Services:
         from medbill_tui.services.practice_setup import PracticeSetupService
 
         return PracticeSetupService(self.engine, self.actor, self.role)
+
+    @cached_property
+    def paper_claims(self) -> PaperClaimService:
+        from medbill_tui.services.paper_claims import PaperClaimService
+
+        return PaperClaimService(self.engine, self.actor)
+
+    @cached_property
+    def paper_eobs(self) -> PaperEobService:
+        from medbill_tui.services.paper_eobs import PaperEobService
+
+        return PaperEobService(self.engine, self.clock, self.actor)
 
     @cached_property
     def queues(self) -> QueueService:

@@ -5,17 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import claim_forms as repo
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.cms1500 import BoxMissing, form_pages
 from medbill_tui.edi.cms1500_pdf import cms1500_pdf
+from medbill_tui.records.claims import SubmittedFile
 from medbill_tui.services.errors import ServiceError, translate_errors
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
+
+    from medbill_tui.db.repositories.submissions import ReadyClaim
+    from medbill_tui.edi.x837p import BillingProvider
+    from medbill_tui.services.outbox_files import AttemptFiles
+
+PAPER = "paper (CMS-1500)"
+"""Where paper claims go, in a submission's groups and files."""
 
 
 class ClaimNotPrinted(ServiceError):
@@ -74,3 +85,41 @@ class PaperClaimService:
             return PrintedClaims(pdf, tuple(wanted), len(pages))
 
         return run_in_transaction(self.engine, work)
+
+    def reprint(self, claim_no: str, folder: Path) -> Path:
+        """The claim's forms again, as `folder`/CMS1500_<claim>.pdf (audited as a print)."""
+        made = self.print_claims([claim_no])
+        path = folder / f"CMS1500_{made.claims[0]}.pdf"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(made.pdf)
+        except OSError as exc:
+            raise ClaimNotPrinted(f"Cannot write {path}: {exc.strerror}") from None
+        return path
+
+
+def send_on_paper(
+    conn: Connection,
+    batch: Sequence[ReadyClaim],
+    billing: BillingProvider,
+    files: AttemptFiles,
+    out: Path,
+    actor: str,
+    now: datetime,
+) -> SubmittedFile:
+    """One PDF of the batch's forms beside the 837P files; the claims submitted ("paper" in
+    their history). `ClaimNotPrinted` names the first claim with a required box empty."""
+    pages = []
+    for claim in batch:
+        try:
+            pages += form_pages(claim.out, billing)
+        except BoxMissing as exc:
+            raise ClaimNotPrinted(f"Nothing was sent: {exc}") from None
+    name = f"CMS1500_{now:%Y%m%d_%H%M%S}_{batch[0].out.pcn}.pdf"
+    try:
+        files.write(out / name, cms1500_pdf(pages))
+    except OSError as exc:
+        raise ClaimNotPrinted(f"Cannot write to the outbox {out}: {exc.strerror}") from None
+    repo.record_paper_submission(conn, batch, name, actor, now.date())
+    amount = sum((c.out.total for c in batch), Decimal("0.00"))
+    return SubmittedFile(str(out / name), PAPER, "", len(batch), amount)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from medbill_tui.db.repositories import paper_eob as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.edi.paper_eob import EobUnreadable, KeyedCheck, read_keyed_eob
+from medbill_tui.records.paper_eob import ClaimsToKey
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, translate_errors
 from medbill_tui.services.remittances import RemitOutcome, RemittanceService
@@ -23,6 +24,8 @@ class PaperEobRefused(ServiceError):
 
 
 SHOWN_PROBLEMS = 12
+FOUND_LIMIT = 8
+"""Claims a look-up offers at most (a name prefix may match many)."""
 
 
 class PaperEobService:
@@ -48,6 +51,18 @@ class PaperEobService:
             return repo.claims_on_file(conn, [claim_no.strip().upper()]).get(
                 claim_no.strip().upper()
             )
+
+    @translate_errors
+    def claims_to_key(self, payer: str, words: str) -> ClaimsToKey:
+        """The payer's claims that `words` names (our or the payer's claim number, an account
+        or a name prefix), each with its lines; `PaperEobRefused` when no payer has that name
+        or code."""
+        with read_connection(self.engine) as conn:
+            found = repo.find_payer(conn, payer.strip())
+            if found is None:
+                raise PaperEobRefused(f"No payer is named {payer.strip()!r}: type its name or code")
+            claims = repo.claims_to_key(conn, found.id, words.strip(), FOUND_LIMIT)
+            return ClaimsToKey(found.name, tuple(claims))
 
     @translate_errors
     def post(self, checks: Sequence[KeyedCheck], *, dry_run: bool = False) -> list[RemitOutcome]:

@@ -21,6 +21,7 @@ from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, sentence, translate_errors
 from medbill_tui.services.outbox import OutboxService, record_written
 from medbill_tui.services.outbox_files import AttemptFiles, run_writing_files
+from medbill_tui.services.paper_claims import PAPER, ClaimNotPrinted, send_on_paper
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -50,8 +51,11 @@ class SubmissionService:
         dry_run: bool = False,
         out_dir: Path | None = None,
         progress: Progress | None = None,
+        paper_only: bool = False,
     ) -> SubmissionRun:
-        """Send the ready claims (all when None): one interchange per clearinghouse.
+        """Send the ready claims (all when None): one interchange per clearinghouse, and one
+        PDF of CMS-1500 forms for the claims of payers billed on paper (only those with
+        `paper_only`).
 
         One transaction: if building, validating (pyx12, then the front-end edits of
         `edi.x837_edits`) or writing any file fails, no claim is marked submitted and no file is
@@ -72,6 +76,8 @@ class SubmissionService:
                 raise SubmissionFailed(sentence(exc)) from None
             ids = repo.lock_ready_claims(conn, claim_ids)
             claims = repo.ready_claims(conn, ids, default.id)
+            if paper_only:
+                claims = [c for c in claims if c.paper]
             houses = repo.clearinghouses(conn, {c.clearinghouse_id for c in claims})
             groups = _groups(claims, houses)
             if dry_run:
@@ -82,13 +88,23 @@ class SubmissionService:
             billing = repo.billing_provider(conn)
             by_house: dict[int, list[repo.ReadyClaim]] = defaultdict(list)
             for claim in claims:
-                by_house[claim.clearinghouse_id].append(claim)
+                if not claim.paper:
+                    by_house[claim.clearinghouse_id].append(claim)
             done_files: list[SubmittedFile] = []
             done = 0
+            now = datetime.combine(self.clock.today(), datetime.now().time())
+            paper = [c for c in claims if c.paper]
+            if paper:
+                try:
+                    done_files.append(
+                        send_on_paper(conn, paper, billing, files, out, self.actor, now)
+                    )
+                except ClaimNotPrinted as exc:
+                    raise SubmissionFailed(str(exc)) from None
+                done += len(paper)
             for house_id, batch in sorted(by_house.items()):
                 ch = houses[house_id]
                 isa13, gs06, st02 = repo.next_control_numbers(conn)
-                now = datetime.combine(self.clock.today(), datetime.now().time())
                 env = Envelope(
                     ch.submitter_name,
                     ch.submitter_id,
@@ -161,7 +177,8 @@ def _groups(
 ) -> tuple[SubmissionGroup, ...]:
     totals: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     for c in claims:
-        totals[(houses[c.clearinghouse_id].name, c.payer_name)].append(c.out.total)
+        where = PAPER if c.paper else houses[c.clearinghouse_id].name
+        totals[(where, c.payer_name)].append(c.out.total)
     return tuple(
         SubmissionGroup(h, p, len(v), sum(v, Decimal("0.00")))
         for (h, p), v in sorted(totals.items())

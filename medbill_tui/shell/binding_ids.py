@@ -217,5 +217,11 @@ BINDING_IDS: frozenset[str] = frozenset(
         "visit-pick.cancel",
         "work.next",
         "work.reassign",
+        "eob-pick.cancel",
+        "inbox.paper-eob",
+        "paper-eob.back",
+        "paper-eob.drop",
+        "paper-eob.post",
+        "claim.print",
     }
 )

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, text
 from medbill_tui.edi.cms1500 import BoxMissing, Spot, form_pages
 from medbill_tui.edi.cms1500_pdf import PAGE_HEIGHT, cms1500_pdf, spot_xy
 from medbill_tui.edi.x837_records import Address, ClaimAdjudication, LineOut, OtherPayer, Person
-from medbill_tui.edi.x837p import BillingProvider, ClaimOut
+from medbill_tui.edi.x837p import BillingProvider, ClaimOut, ReferringProvider
 from medbill_tui.services.paper_claims import ClaimNotPrinted, PaperClaimService
 from tests.services.era_practice import build_practice
 
@@ -129,3 +129,25 @@ def test_a_missing_box_is_named_and_nothing_printed(engine: Engine) -> None:
         audit = conn.execute(text("SELECT count(*) FROM audit_event "
                                   "WHERE action = 'print-cms1500'")).scalar_one()  # fmt: skip
     assert audit == 1
+
+
+def test_boxes_17_32_and_33s_phone_come_from_the_claim(tmp_path: Path) -> None:
+    referred = replace(claim(), referring=ReferringProvider("DN", "MOSS", "RAY", "1588667788"))
+    provider = replace(PROVIDER, phone="6155550123")
+    pages = form_pages(referred, provider)
+    (words,) = words_of(cms1500_pdf(pages), tmp_path)
+    page = pages[0]
+    for spot in page:
+        assert_in_box(words, spot)
+    placed = {(s.box, s.line, s.col): s.text for s in page if s.box in ("17", "17b", "32", "32a")}
+    assert placed == {
+        ("17", 32, 1): "DN", ("17", 32, 4): "RAY MOSS", ("17b", 32, 31): "1588667788",
+        ("32", 58, 23): "VALLEY CLINIC", ("32", 59, 23): "1 MAIN ST",
+        ("32", 60, 23): "NASHVILLE TN 37201", ("32a", 61, 24): "1234567893",
+    }  # fmt: skip
+    assert [(s.col, s.text) for s in spots(page, "33") if s.line == 57] == [
+        (66, "615"), (70, "555 0123"),
+    ]  # fmt: skip
+    home_visit = form_pages(replace(claim(), pos="12"), PROVIDER)[0]
+    assert not spots(home_visit, "32") and not spots(home_visit, "17")
+    assert not [s for s in home_visit if s.box == "33" and s.line == 57]  # no phone on file

@@ -1,14 +1,17 @@
-"""Claims as CMS-1500 forms: the same 837P records, found by claim number, and the audit of
-each print."""
+"""Claims as CMS-1500 forms: the same 837P records, found by claim number, the audit of each
+print, and the claims sent on paper."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories import claim_status
 from medbill_tui.db.repositories.audit import record_audits
-from medbill_tui.db.repositories.submissions import billing_provider, ready_claims
+from medbill_tui.db.repositories.submissions import ReadyClaim, billing_provider, ready_claims
+from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.edi.x837p import BillingProvider, ClaimOut
 
 
@@ -33,3 +36,20 @@ def claims_by_number(
 def record_prints(conn: Connection, actor: str, printed: Sequence[tuple[int, str]]) -> None:
     """One audit row per claim printed (`printed`: claim id, words)."""
     record_audits(conn, actor, "print-cms1500", "claim", [(i, w) for i, w in printed])
+
+
+def record_paper_submission(
+    conn: Connection, claims: Sequence[ReadyClaim], file_name: str, actor: str, today: date
+) -> None:
+    """The claims printed for mailing are submitted ("paper" in their history) and each print
+    audited."""
+    claim_status.move(  # locked as ready by lock_ready_claims: all of them move
+        conn,
+        [c.claim_id for c in claims],
+        ClaimStatus.SUBMITTED,
+        actor,
+        f"sent on paper: CMS-1500 in {file_name}",
+        expected_from={ClaimStatus.READY},
+        columns={"submitted_on": today},
+    )
+    record_prints(conn, actor, [(c.claim_id, f"CMS-1500 in {file_name}") for c in claims])

@@ -1,14 +1,24 @@
 """What posting a paper EOB asks of the database before the 835 posting takes it: the payer it
-names, the claims it names, and the audit row that says the payment came on paper."""
+names, the claims it names (and, for keying, the claims a look-up matches), and the audit row
+that says the payment came on paper."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.claim_sql import status_not_in
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.queue_match import claim_match_sql
+from medbill_tui.domain.claim_state import RETIRED
+from medbill_tui.records.paper_eob import ClaimToKey, LineToKey
+from medbill_tui.records.queues import QueueFilter
+
+LIVE = status_not_in(RETIRED, "c.status")
+"""Not void, not replaced: a claim a payer may still pay."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +80,42 @@ def record_paper_posting(conn: Connection, payer_id: int, check_no: str, actor: 
         {"p": payer_id, "t": check_no[:50]},
     ).scalar_one()
     record_audit(conn, actor, "post-paper-eob", "remittance", int(remit_id), f"check {check_no}")
+
+
+def claims_to_key(conn: Connection, payer_id: int, words: str, limit: int) -> list[ClaimToKey]:
+    """The payer's live claims whose number (ours or the payer's) is `words`, or whose patient's
+    account or name starts with it, newest first, each with its billed lines."""
+    params: dict[str, Any] = {"payer": payer_id, "limit": limit}
+    match = claim_match_sql(QueueFilter(text=words), params, "c.id")
+    rows = conn.execute(
+        text(
+            "SELECT c.id, c.claim_no, c.status, c.total_charge, e.dos, p.account_no, "
+            "p.last_name || ', ' || p.first_name AS patient_name "
+            "FROM claim c JOIN patient p ON p.id = c.patient_id "
+            "JOIN encounter e ON e.id = c.encounter_id "
+            f"WHERE c.payer_id = :payer AND {LIVE}{match} "
+            "ORDER BY e.dos DESC, c.id DESC LIMIT :limit"
+        ),
+        params,
+    ).all()
+    lines: dict[int, list[LineToKey]] = {int(r.id): [] for r in rows}
+    for line in conn.execute(
+        text(
+            "SELECT claim_id, code, amount FROM claim_line WHERE claim_id = ANY(:ids) "
+            "ORDER BY claim_id, line_no"
+        ),
+        {"ids": list(lines)},
+    ):
+        lines[int(line.claim_id)].append(LineToKey(str(line.code), line.amount))
+    return [
+        ClaimToKey(
+            str(r.claim_no),
+            str(r.patient_name),
+            str(r.account_no),
+            r.dos,
+            str(r.status),
+            r.total_charge,
+            tuple(lines[int(r.id)]),
+        )
+        for r in rows
+    ]

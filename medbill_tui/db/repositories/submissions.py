@@ -52,6 +52,8 @@ class ReadyClaim:
     clearinghouse_id: int
     payer_name: str
     out: ClaimOut
+    paper: bool = False
+    """Its payer is billed on paper (a CMS-1500 form, no 837P)."""
 
 
 def default_clearinghouse(conn: Connection) -> ClearinghouseInfo:
@@ -100,7 +102,7 @@ def clearinghouses(conn: Connection, ids: set[int]) -> dict[int, ClearinghouseIn
 def billing_provider(conn: Connection) -> BillingProvider:
     p = conn.execute(text("SELECT * FROM practice ORDER BY id LIMIT 1")).one()
     return BillingProvider(
-        p.name, p.npi, p.tin, p.taxonomy, Address(p.address1, p.city, p.state, p.zip)
+        p.name, p.npi, p.tin, p.taxonomy, Address(p.address1, p.city, p.state, p.zip), p.phone
     )
 
 
@@ -126,7 +128,7 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
                        cv.subscriber_first_name, cv.subscriber_last_name, cv.subscriber_dob,
                        cv.subscriber_sex,
                        py.name AS payer_name, py.payer_code, py.claim_filing_indicator,
-                       coalesce(py.clearinghouse_id, :ch) AS clearinghouse_id,
+                       coalesce(py.clearinghouse_id, :ch) AS clearinghouse_id, py.paper,
                        pr.npi, pr.first_name AS pr_first, pr.last_name AS pr_last,
                        a.number AS auth_number, e.id AS encounter_id
                 FROM claim c JOIN encounter e ON e.id = c.encounter_id
@@ -193,7 +195,7 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
             original_claim_no=h.original_payer_claim_no or "",
             other_payers=others.get(h.id, ()),
         )
-        out.append(ReadyClaim(h.id, h.clearinghouse_id, h.payer_name, claim))
+        out.append(ReadyClaim(h.id, h.clearinghouse_id, h.payer_name, claim, bool(h.paper)))
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from medbill_tui.db.schema.base import Base, Money
@@ -56,6 +56,8 @@ class Payer(Base):
     auth_required_codes: Mapped[str] = mapped_column(Text, server_default=text("''"))
     """Space-separated codes this payer wants pre-approved."""
     clearinghouse_id: Mapped[int | None] = mapped_column(ForeignKey("clearinghouse.id"))
+    paper: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    """Billed on paper: `claims submit` prints its claims on CMS-1500 forms, no 837P."""
 
 
 class FeeSchedule(Base):
