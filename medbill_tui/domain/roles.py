@@ -28,6 +28,7 @@ Action = Literal[
     "back-up",
     "set-up-practice",
     "import-balances",
+    "manage-setup",
 ]
 
 NEEDS: Final[dict[Action, Role]] = {
@@ -45,6 +46,7 @@ NEEDS: Final[dict[Action, Role]] = {
     "back-up": "admin",
     "set-up-practice": "admin",
     "import-balances": "supervisor",
+    "manage-setup": "supervisor",
 }
 """The least role each action needs."""
 
@@ -63,6 +65,7 @@ WORDS: Final[dict[Action, str]] = {
     "back-up": "back up the whole database",
     "set-up-practice": "set up the practice, its providers, payers and clearinghouses",
     "import-balances": "post opening balances",
+    "manage-setup": "add, correct or deactivate providers, payers and fee schedules",
 }
 
 

@@ -125,6 +125,19 @@ class ScreensProvider(Provider):
                 app.action_hl7_interface,
             )
         )
+        setup_key = keys_for(app, "dashboard.setup", BindingsMap(DashboardScreen.BINDINGS))
+        for which, title in (
+            ("providers", "providers"),
+            ("payers", "payers"),
+            ("fees", "fee schedules"),
+        ):
+            entries.append(
+                (
+                    f"Setup: {title}",
+                    f"List, add, correct or deactivate {title} (dashboard, {setup_key})",
+                    partial(app.action_setup, which),
+                )
+            )
         for kind in QueueKind:
             entries.append(
                 (
