@@ -14,6 +14,7 @@ from medbill_tui.domain.practice_setup import (
     digits,
     npi_problem,
     taxonomy_problem,
+    zip_problem,
 )
 from medbill_tui.domain.scrub_rules import US_STATES
 from medbill_tui.records.forms import FieldError
@@ -106,13 +107,6 @@ def check_provider(form: ProviderForm) -> tuple[CheckedProvider | None, list[Fie
     if c.errors:
         return None, c.errors
     return CheckedProvider(npi, first, last, taxonomy), []
-
-
-def zip_problem(value: str) -> str | None:
-    """Why `value` is not a ZIP code (12345 or 12345-6789), or None."""
-    if not re.fullmatch(r"[0-9]{5}(-?[0-9]{4})?", value.strip()):
-        return "a ZIP code is 5 or 9 digits (12345 or 12345-6789)"
-    return None
 
 
 def check_payer(form: PayerForm) -> tuple[CheckedPayer | None, list[FieldError]]:

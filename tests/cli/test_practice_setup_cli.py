@@ -70,6 +70,8 @@ def test_practice_init_refuses_bad_fields_and_shows_what_it_keeps(
         .replace('npi = "1987654328"', 'npi = "2123456784"')  # a type 2 for a person
         .replace('taxonomy = "363LF0000X"', 'taxonomy = "363LF0000"')
         .replace('payer_id = "62318"', 'payer_id = "04412"')  # used twice
+        .replace('zip = "62708-3000"', 'zip = "6270"')  # a payer's address
+        .replace("paper = false", 'paper = "no"')
     )
     refused = medbill("practice", "init", write(tmp_path, "bad.toml", bad), url=url)
     assert refused.returncode == 1, refused.stderr
@@ -80,6 +82,8 @@ def test_practice_init_refuses_bad_fields_and_shows_what_it_keeps(
         "providers[2].npi: a rendering provider's NPI is a person's",
         "providers[2].taxonomy:",
         "payers[2].payer_id: 04412 is already payers[1]'s",
+        "payers[1].zip: a ZIP code is 5 or 9 digits",
+        "payers[1].paper: must be true or false",
     ):
         assert field in refused.stderr
     assert count(engine, "practice") == count(engine, "payer") == 0
@@ -94,6 +98,7 @@ def test_practice_init_refuses_bad_fields_and_shows_what_it_keeps(
     assert not errors and kept == parse_setup(tomllib.loads(sample))[0]
     as_json = json.loads(medbill("practice", "show", "--format", "json", url=url).stdout)
     assert as_json["payers"][0]["payer_id"] == "04412"
+    assert (as_json["payers"][0]["zip"], as_json["payers"][1]["paper"]) == ("62708-3000", False)
     again = medbill("practice", "init", str(PRACTICE), url=url)
     assert again.returncode == 1 and "set up already for Riverside" in again.stderr
     with engine.connect() as conn:
