@@ -128,10 +128,11 @@ def check_payer(form: PayerForm) -> tuple[CheckedPayer | None, list[FieldError]]
     zip_code = form.zip.strip()
     if zip_code:
         c.problem("zip", zip_problem(zip_code))
-    if any((line1, line2, city, state, zip_code)) and not (line1 and city and state and zip_code):
-        missing = [n for n, v in (("address", line1), ("city", city), ("state", state)) if not v]
-        missing += [] if zip_code else ["ZIP"]
-        c.fail("address_line1", "an address needs " + ", ".join(missing) + " too")
+    parts = (("address_line1", line1), ("city", city), ("state", state), ("zip", zip_code))
+    if line2 or any(value for _, value in parts):
+        for field, value in parts:  # the form shows each under its own (empty) field
+            if not value:
+                c.fail(field, "an address needs a first line, city, state and ZIP")
     paper = c.yes_no("paper", form.paper, "Paper")
     secondary = c.yes_no("secondary_electronic", form.secondary_electronic, "Secondary by 837")
     house = form.clearinghouse.strip()

@@ -68,7 +68,13 @@ class FeeFormScreen(CheckedAsTyped, RecordFormScreen[FeeForm]):
 
     def compose_fields(self) -> ComposeResult:
         with FormRow():
-            yield FormField("payer", "Schedule", choice_input((), prompt="Default"), label_width=LW)
+            yield FormField(
+                "payer",
+                "Schedule",
+                choice_input((), prompt="Default"),
+                label_width=LW,
+                editor_width=34,
+            )
         with FormRow():
             yield FormField(
                 "code",

@@ -123,21 +123,21 @@ class PayerFormScreen(CheckedAsTyped, RecordFormScreen[PayerForm]):
                 text_input(max_length=2),
                 label_width=LW,
                 editor_width=2,
-                width=22,
-                hint="CI MB MC BL",
+                width=30,
+                hint="CI MB MC BL …",
             )
             yield FormField(
                 "paper",
                 "Paper",
                 choice_input(YES_NO, allow_blank=False),
-                editor_width=5,
-                width=16,
+                editor_width=7,
+                width=18,
             )
             yield FormField(
                 "secondary_electronic",
                 "2nd by 837",
                 choice_input(YES_NO, allow_blank=False),
-                editor_width=5,
+                editor_width=7,
             )
         with FormRow():
             yield FormField(
@@ -145,6 +145,7 @@ class PayerFormScreen(CheckedAsTyped, RecordFormScreen[PayerForm]):
                 "Clearinghouse",
                 choice_input((), prompt="The default one"),
                 label_width=LW,
+                editor_width=36,
             )
         with FormRow():
             yield FormField(
