@@ -245,3 +245,22 @@ def test_the_database_lets_only_an_admin_login_set_the_practice_up(db_url: str) 
         "Riverside Family Medicine"
     )
     admin.dispose()
+
+
+def test_a_patient_pays_an_opening_balance(engine: Engine, tmp_path: Path) -> None:
+    url = set_up(engine)
+    before = json.loads(medbill("report", "aging", "--format", "json", url=url).stdout)
+    assert before["total"]["amount"] == "460.50"
+    paid = medbill("payments", "post", "R1001", "20.00", "--method", "cash", url=url)
+    assert paid.returncode == 0, paid.stdout + paid.stderr
+    after = json.loads(medbill("report", "aging", "--format", "json", url=url).stdout)
+    assert after["total"]["amount"] == "440.50"
+    with engine.connect() as conn:
+        owed = conn.execute(
+            text("""SELECT le.responsibility, sum(le.amount) FROM ledger_entry le
+                    JOIN patient p ON p.id = le.patient_id WHERE p.account_no = 'R1001'
+                    GROUP BY 1 ORDER BY 1""")
+        ).all()
+    assert [(r[0], str(r[1])) for r in owed] == [("patient", "15.00"), ("primary", "185.00")]
+    check = medbill("ledger", "check", url=url)
+    assert check.returncode == 0, check.stdout
