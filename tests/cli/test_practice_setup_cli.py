@@ -247,7 +247,9 @@ def test_the_database_lets_only_an_admin_login_set_the_practice_up(db_url: str) 
     admin.dispose()
 
 
-def test_a_patient_pays_an_opening_balance(engine: Engine, tmp_path: Path) -> None:
+def test_opening_balances_are_paid_by_the_patient_and_the_payer(
+    engine: Engine, tmp_path: Path
+) -> None:
     url = set_up(engine)
     before = json.loads(medbill("report", "aging", "--format", "json", url=url).stdout)
     assert before["total"]["amount"] == "460.50"
@@ -255,12 +257,37 @@ def test_a_patient_pays_an_opening_balance(engine: Engine, tmp_path: Path) -> No
     assert paid.returncode == 0, paid.stdout + paid.stderr
     after = json.loads(medbill("report", "aging", "--format", "json", url=url).stdout)
     assert after["total"]["amount"] == "440.50"
+    assert owed(engine, "R1001") == [("patient", "15.00"), ("primary", "185.00")]
+
+    pay = ("balances", "pay", "R1002", "OLD-55731")
+    for args, status, words in (
+        (("300.00", "--payer", "62318", "--check", "CHK1"), 1, "more than the 240.50"),
+        (("200.00", "--payer", "04412", "--check", "CHK1"), 1, "no opening balance from"),
+        (("-5", "--payer", "62318", "--check", "CHK1"), 2, "above zero"),
+    ):
+        refused = medbill(*pay, *args, url=url)
+        assert refused.returncode == status and words in refused.stderr, refused.stderr
+    assert owed(engine, "R1002") == [("primary", "240.50")]
+    check = ("200.00", "--payer", "62318", "--check", "CHK1", "--adjust", "40.50")
+    done = medbill(*pay, *check, url=url)
+    assert done.returncode == 0, done.stderr
+    assert "0.00 left" in done.stdout
+    again = medbill(*pay, "1.00", "--payer", "62318", "--check", "CHK1", url=url)
+    assert again.returncode == 1 and "posted already" in again.stderr
+    assert owed(engine, "R1002") == [("primary", "0.00")]
+    final = json.loads(medbill("report", "aging", "--format", "json", url=url).stdout)
+    assert final["total"]["amount"] == "200.00"
+    ledger = medbill("ledger", "check", url=url)
+    assert ledger.returncode == 0, ledger.stdout
+
+
+def owed(engine: Engine, account: str) -> list[tuple[str, str]]:
+    """The account's maintained balance by responsibility (what the balances queue reads)."""
     with engine.connect() as conn:
-        owed = conn.execute(
-            text("""SELECT le.responsibility, sum(le.amount) FROM ledger_entry le
-                    JOIN patient p ON p.id = le.patient_id WHERE p.account_no = 'R1001'
-                    GROUP BY 1 ORDER BY 1""")
+        rows = conn.execute(
+            text("""SELECT ab.responsibility, ab.amount FROM account_balance ab
+                    JOIN patient p ON p.id = ab.patient_id WHERE p.account_no = :a
+                    ORDER BY 1"""),
+            {"a": account},
         ).all()
-    assert [(r[0], str(r[1])) for r in owed] == [("patient", "15.00"), ("primary", "185.00")]
-    check = medbill("ledger", "check", url=url)
-    assert check.returncode == 0, check.stdout
+    return [(r.responsibility, str(r.amount)) for r in rows]
