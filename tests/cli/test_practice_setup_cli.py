@@ -279,6 +279,14 @@ def test_opening_balances_are_paid_by_the_patient_and_the_payer(
     assert final["total"]["amount"] == "200.00"
     ledger = medbill("ledger", "check", url=url)
     assert ledger.returncode == 0, ledger.stdout
+    with engine.connect() as conn:
+        remit = conn.execute(text("SELECT id FROM remittance WHERE trace_no = 'CHK1'")).scalar()
+    undone = medbill("remittance", "undo", str(remit), "--reason", "keyed twice", url=url)
+    assert undone.returncode == 0, undone.stderr
+    assert owed(engine, "R1002") == [("primary", "240.50")]
+    repost = medbill("remittance", "repost", str(remit), url=url)
+    assert repost.returncode == 1 and "keyed against opening balances" in repost.stderr
+    assert medbill("ledger", "check", url=url).returncode == 0
 
 
 def owed(engine: Engine, account: str) -> list[tuple[str, str]]:
