@@ -83,8 +83,9 @@ def test_providers_are_added_corrected_and_deactivated(engine: Engine) -> None:
     setup.deactivate_provider(new_id)
     with pytest.raises(SetupRefused, match="deactivated already"):
         setup.deactivate_provider(new_id)
-    picked = EncounterService(engine, Clock(pinned=TODAY), "sue").providers()
-    assert new_id not in {p.id for p in picked}
+    encounters = EncounterService(engine, Clock(pinned=TODAY), "sue")
+    assert new_id not in {p.id for p in encounters.providers()}
+    assert new_id in {p.id for p in encounters.providers(keep=new_id)}  # a visit naming them
     assert [r.active for r in setup.providers()] == [True, False]
     assert audits(engine, "provider") == ["create", "update", "deactivate"]
 
