@@ -59,7 +59,6 @@ class FeeFormScreen(CheckedAsTyped, RecordFormScreen[FeeForm]):
     record_type = FeeForm
     what = "price"
     draft_entity = "fee_schedule"
-    save_group = "fee-save"
     FIELDS: ClassVar[tuple[str, ...]] = ("payer", "code", "modifier", "price")
 
     def __init__(self, fee_id: int | None) -> None:

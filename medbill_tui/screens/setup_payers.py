@@ -82,7 +82,6 @@ class PayerFormScreen(CheckedAsTyped, RecordFormScreen[PayerForm]):
     record_type = PayerForm
     what = "payer"
     draft_entity = "payer"
-    save_group = "payer-save"
     FIELDS: ClassVar[tuple[str, ...]] = (
         "payer_code",
         "name",

@@ -54,7 +54,6 @@ class ProviderFormScreen(CheckedAsTyped, RecordFormScreen[ProviderForm]):
     record_type = ProviderForm
     what = "provider"
     draft_entity = "provider"
-    save_group = "provider-save"
     FIELDS: ClassVar[tuple[str, ...]] = ("npi", "first_name", "last_name", "taxonomy")
 
     def __init__(self, provider_id: int | None) -> None:
