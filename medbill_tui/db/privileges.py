@@ -86,7 +86,7 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "rarc": {},
     # set up by an admin (`medbill practice init`)
     "practice": {_A: _WORK},
-    "provider": {_A: _WORK},
+    "provider": {_S: _WORK},  # supervisors keep the providers list (setup screens)
     "alembic_version": {},
     # through medbill_user_* only; MAINTAIN for the LOCK that serialises user changes
     "app_user": {_A: "MAINTAIN"},

@@ -82,6 +82,12 @@ class PayerSetup:
     appeal_days: int
     payment_timer_days: int | None
     auth_required_codes: str = ""
+    address: tuple[str, str, str, str, str] = ("", "", "", "", "")
+    """Line 1, line 2, city, state, ZIP (digits): where paper claims and appeals go."""
+    paper: bool = False
+    """Claims are printed (CMS-1500), not sent as 837P."""
+    secondary_electronic: bool = True
+    """The payer takes secondary claims electronically."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +130,13 @@ def zip4_problem(value: str) -> str | None:
     """Why `value` is not a ZIP+4 (12345-6789), or None."""
     if not re.fullmatch(r"[0-9]{5}-?[0-9]{4}", value.strip()):
         return "the ZIP+4 is 9 digits (12345-6789)"
+    return None
+
+
+def zip_problem(value: str) -> str | None:
+    """Why `value` is not a ZIP code (12345 or 12345-6789), or None."""
+    if not re.fullmatch(r"[0-9]{5}(-?[0-9]{4})?", value.strip()):
+        return "a ZIP code is 5 or 9 digits (12345 or 12345-6789)"
     return None
 
 
@@ -256,6 +269,15 @@ def _payer(data: object, path: str, errors: list[SetupError]) -> PayerSetup:
     )
     clearinghouse = f.text("clearinghouse", 60, required=False) or None
     codes = f.text("auth_required_codes", 2000, required=False)
+    line1 = f.text("address_line1", 55, required=False)
+    line2 = f.text("address_line2", 55, required=False)
+    city = f.text("city", 30, required=False)
+    state = f.text("state", 2, required=False).upper()
+    f.checked("state", None if state in US_STATES or not state else f"{state!r} is not a state")
+    zip_code = f.text("zip", 10, required=False)
+    f.checked("zip", zip_problem(zip_code) if zip_code else None)
+    if any((line1, line2, city, state, zip_code)) and not (line1 and city and state and zip_code):
+        f.fail("address_line1", "an address needs address_line1, city, state and zip")
     return PayerSetup(
         payer_id,
         name,
@@ -265,6 +287,9 @@ def _payer(data: object, path: str, errors: list[SetupError]) -> PayerSetup:
         f.days("appeal_days", 180) or 180,
         f.days("payment_timer_days", None),
         " ".join(codes.split()),
+        (line1, line2, city, state, digits(zip_code)),
+        f.flag("paper", False),
+        f.flag("secondary_electronic", True),
     )
 
 
@@ -396,6 +421,16 @@ def _payer_dict(payer: PayerSetup) -> dict[str, Any]:
         out["payment_timer_days"] = payer.payment_timer_days
     if payer.auth_required_codes:
         out["auth_required_codes"] = payer.auth_required_codes
+    line1, line2, city, state, zip_code = payer.address
+    if line1:
+        out["address_line1"] = line1
+        if line2:
+            out["address_line2"] = line2
+        out["city"] = city
+        out["state"] = state
+        out["zip"] = zip_code if len(zip_code) != 9 else f"{zip_code[:5]}-{zip_code[5:]}"
+    out["paper"] = payer.paper
+    out["secondary_electronic"] = payer.secondary_electronic
     return out
 
 

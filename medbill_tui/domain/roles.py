@@ -30,6 +30,7 @@ Action = Literal[
     "import-balances",
     "set-up-clearinghouses",
     "pin-host-key",
+    "manage-setup",
 ]
 
 NEEDS: Final[dict[Action, Role]] = {
@@ -49,6 +50,7 @@ NEEDS: Final[dict[Action, Role]] = {
     "import-balances": "supervisor",
     "set-up-clearinghouses": "supervisor",
     "pin-host-key": "admin",
+    "manage-setup": "supervisor",
 }
 """The least role each action needs."""
 
@@ -69,6 +71,7 @@ WORDS: Final[dict[Action, str]] = {
     "import-balances": "post opening balances",
     "set-up-clearinghouses": "add, correct or deactivate clearinghouses and their connections",
     "pin-host-key": "pin a clearinghouse server's host key",
+    "manage-setup": "add, correct or deactivate providers, payers and fee schedules",
 }
 
 

@@ -177,9 +177,9 @@ class CoverageScreen(CoverageEligibility, DuplicateActions, RecordFormScreen[Cov
     @work(thread=True, exit_on_error=False, group="coverage-load", exclusive=True)
     def load_coverage(self) -> None:
         patients = self.services.patients
-        payers = patients.payers()
         context = self.services.encounters.patient_context(self.patient_id)
         form = None if self.coverage_id is None else patients.load_coverage(self.coverage_id)
+        payers = patients.payers(keep=form.payer_id if form is not None else None)
         self.post_message(CoverageLoaded(payers, context, form))
 
     def on_coverage_loaded(self, message: CoverageLoaded) -> None:

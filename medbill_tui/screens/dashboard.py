@@ -49,6 +49,7 @@ class DashboardScreen(ServiceScreen):
     | r | Refresh the counts. |
     | c | Credit balances: payments past a visit's balance, to refund or apply. |
     | h | HL7 interface: messages from the EHR; the dashboard says when the last came. |
+    | s | Setup: providers, payers, fee schedules (supervisors and admins). |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -70,6 +71,14 @@ class DashboardScreen(ServiceScreen):
             show=False,  # the footer is full
             id="dashboard.hl7",
             tooltip="HL7 interface: messages from the EHR, the held ones to fix",
+        ),
+        Binding(
+            "s",
+            "app.setup",
+            "Setup",
+            show=False,  # the footer is full
+            id="dashboard.setup",
+            tooltip="Setup: providers, payers, fee schedules (supervisors and admins)",
         ),
     ]
 

@@ -266,7 +266,8 @@ class DraftKeepingScreen(ModalScreen[EntryOutcome | None]):
     def _load_restore(self, form: EncounterForm, loaded: EncounterForm | None, note: str) -> None:
         encounters = self.services.encounters
         context = encounters.patient_context(form.patient_id)
-        self.post_message(DraftRestored(form, loaded, context, encounters.providers(), note))
+        providers = encounters.providers(keep=form.provider_id)
+        self.post_message(DraftRestored(form, loaded, context, providers, note))
 
     async def on_draft_restored(self, message: DraftRestored) -> None:
         form = message.form

@@ -223,7 +223,8 @@ class EncounterEntryScreen(ChargeEntryKeys):
         encounters = self.services.encounters
         form = encounters.load(encounter_id)
         context = encounters.patient_context(form.patient_id)
-        self.post_message(EncounterLoaded(form, context, encounters.providers()))
+        providers = encounters.providers(keep=form.provider_id)
+        self.post_message(EncounterLoaded(form, context, providers))
 
     @work(thread=True, exit_on_error=False, group="entry-providers", exclusive=True)
     def load_providers(self) -> None:

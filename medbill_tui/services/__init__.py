@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from medbill_tui.services.queues import DetailService, QueueService
     from medbill_tui.services.remittances import RemittanceService
     from medbill_tui.services.reports import ReportService
+    from medbill_tui.services.setup_lists import SetupListsService
     from medbill_tui.services.statements import StatementService
     from medbill_tui.services.status_checks import StatusCheckService
     from medbill_tui.services.submissions import SubmissionService
@@ -115,6 +116,12 @@ class Services:
         from medbill_tui.services.paper_eobs import PaperEobService
 
         return PaperEobService(self.engine, self.clock, self.actor)
+
+    @cached_property
+    def setup_lists(self) -> SetupListsService:
+        from medbill_tui.services.setup_lists import SetupListsService
+
+        return SetupListsService(self.engine, self.actor, self.role)
 
     @cached_property
     def queues(self) -> QueueService:

@@ -44,6 +44,8 @@ ENTITIES = (
     "app_user",
     "practice",
     "ledger_entry",
+    "provider",
+    "payer",
 )
 """The `entity` values the app writes (what `medbill audit --entity` accepts)."""
 

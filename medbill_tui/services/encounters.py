@@ -79,9 +79,10 @@ class EncounterService:
             return repo.find_patients(conn, query, limit)
 
     @translate_errors
-    def providers(self) -> tuple[ProviderOption, ...]:
+    def providers(self, keep: int | None = None) -> tuple[ProviderOption, ...]:
+        """The providers in use, and `keep` (the visit's own, even if deactivated since)."""
         with read_connection(self.engine) as conn:
-            return repo.providers(conn)
+            return repo.providers(conn, keep)
 
     @translate_errors
     def patient_context(self, patient_id: int) -> PatientContext:

@@ -141,9 +141,10 @@ class PatientService:
             record_audit(conn, self.actor, "override", entity, entity_id, detail)
 
     @translate_errors
-    def payers(self) -> tuple[PayerOption, ...]:
+    def payers(self, keep: int | None = None) -> tuple[PayerOption, ...]:
+        """The payers a coverage may name: those in use, and `keep` (its payer now)."""
         with read_connection(self.engine) as conn:
-            return payer_options(conn)
+            return payer_options(conn, in_use=True, keep=keep)
 
     @translate_errors
     def load_coverage(self, coverage_id: int) -> CoverageForm:

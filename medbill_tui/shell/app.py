@@ -398,6 +398,16 @@ class MedbillApp(SessionMixin, LiveListsMixin, PaintOnce, KeyQueueMixin):
 
         self._open_top(InterfaceScreen(self.page_size))
 
+    def action_setup(self, which: str = "") -> None:
+        """The setup menu, or one of its lists (`which`); a role that may not is told so."""
+        from medbill_tui.domain.roles import refusal
+        from medbill_tui.screens.setup_menu import SetupMenuScreen, setup_screen
+
+        if self.signed_in and not self.services.can("manage-setup"):
+            self.notify(refusal(self.services.role, "manage-setup"), severity="warning")
+            return
+        self._open_top(setup_screen(which) if which else SetupMenuScreen())
+
     def action_credits(self) -> None:
         from medbill_tui.screens.credits import CreditsScreen
 

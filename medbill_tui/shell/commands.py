@@ -149,6 +149,19 @@ class ScreensProvider(Provider):
                     partial(open_clearinghouses, app),
                 )
             )
+        setup_key = keys_for(app, "dashboard.setup", BindingsMap(DashboardScreen.BINDINGS))
+        for which, title in (
+            ("providers", "providers"),
+            ("payers", "payers"),
+            ("fees", "fee schedules"),
+        ):
+            entries.append(
+                (
+                    f"Setup: {title}",
+                    f"List, add, correct or deactivate {title} (dashboard, {setup_key})",
+                    partial(app.action_setup, which),
+                )
+            )
         for kind in QueueKind:
             entries.append(
                 (

@@ -70,6 +70,8 @@ def test_practice_init_refuses_bad_fields_and_shows_what_it_keeps(
         .replace('npi = "1987654328"', 'npi = "2123456784"')  # a type 2 for a person
         .replace('taxonomy = "363LF0000X"', 'taxonomy = "363LF0000"')
         .replace('payer_id = "62318"', 'payer_id = "04412"')  # used twice
+        .replace('zip = "62708-3000"', 'zip = "6270"')  # a payer's address
+        .replace("paper = false", 'paper = "no"')
     )
     refused = medbill("practice", "init", write(tmp_path, "bad.toml", bad), url=url)
     assert refused.returncode == 1, refused.stderr
@@ -80,6 +82,8 @@ def test_practice_init_refuses_bad_fields_and_shows_what_it_keeps(
         "providers[2].npi: a rendering provider's NPI is a person's",
         "providers[2].taxonomy:",
         "payers[2].payer_id: 04412 is already payers[1]'s",
+        "payers[1].zip: a ZIP code is 5 or 9 digits",
+        "payers[1].paper: must be true or false",
     ):
         assert field in refused.stderr
     assert count(engine, "practice") == count(engine, "payer") == 0
@@ -94,6 +98,7 @@ def test_practice_init_refuses_bad_fields_and_shows_what_it_keeps(
     assert not errors and kept == parse_setup(tomllib.loads(sample))[0]
     as_json = json.loads(medbill("practice", "show", "--format", "json", url=url).stdout)
     assert as_json["payers"][0]["payer_id"] == "04412"
+    assert (as_json["payers"][0]["zip"], as_json["payers"][1]["paper"]) == ("62708-3000", False)
     again = medbill("practice", "init", str(PRACTICE), url=url)
     assert again.returncode == 1 and "set up already for Riverside" in again.stderr
     with engine.connect() as conn:
@@ -240,3 +245,57 @@ def test_the_database_lets_only_an_admin_login_set_the_practice_up(db_url: str) 
         "Riverside Family Medicine"
     )
     admin.dispose()
+
+
+def test_opening_balances_are_paid_by_the_patient_and_the_payer(
+    engine: Engine, tmp_path: Path
+) -> None:
+    url = set_up(engine)
+    before = json.loads(medbill("report", "aging", "--format", "json", url=url).stdout)
+    assert before["total"]["amount"] == "460.50"
+    paid = medbill("payments", "post", "R1001", "20.00", "--method", "cash", url=url)
+    assert paid.returncode == 0, paid.stdout + paid.stderr
+    after = json.loads(medbill("report", "aging", "--format", "json", url=url).stdout)
+    assert after["total"]["amount"] == "440.50"
+    assert owed(engine, "R1001") == [("patient", "15.00"), ("primary", "185.00")]
+
+    pay = ("balances", "pay", "R1002", "OLD-55731")
+    for args, status, words in (
+        (("300.00", "--payer", "62318", "--check", "CHK1"), 1, "more than the 240.50"),
+        (("200.00", "--payer", "04412", "--check", "CHK1"), 1, "no opening balance from"),
+        (("-5", "--payer", "62318", "--check", "CHK1"), 2, "above zero"),
+    ):
+        refused = medbill(*pay, *args, url=url)
+        assert refused.returncode == status and words in refused.stderr, refused.stderr
+    assert owed(engine, "R1002") == [("primary", "240.50")]
+    check = ("200.00", "--payer", "62318", "--check", "CHK1", "--adjust", "40.50")
+    done = medbill(*pay, *check, url=url)
+    assert done.returncode == 0, done.stderr
+    assert "0.00 left" in done.stdout
+    again = medbill(*pay, "1.00", "--payer", "62318", "--check", "CHK1", url=url)
+    assert again.returncode == 1 and "posted already" in again.stderr
+    assert owed(engine, "R1002") == [("primary", "0.00")]
+    final = json.loads(medbill("report", "aging", "--format", "json", url=url).stdout)
+    assert final["total"]["amount"] == "200.00"
+    ledger = medbill("ledger", "check", url=url)
+    assert ledger.returncode == 0, ledger.stdout
+    with engine.connect() as conn:
+        remit = conn.execute(text("SELECT id FROM remittance WHERE trace_no = 'CHK1'")).scalar()
+    undone = medbill("remittance", "undo", str(remit), "--reason", "keyed twice", url=url)
+    assert undone.returncode == 0, undone.stderr
+    assert owed(engine, "R1002") == [("primary", "240.50")]
+    repost = medbill("remittance", "repost", str(remit), url=url)
+    assert repost.returncode == 1 and "keyed against opening balances" in repost.stderr
+    assert medbill("ledger", "check", url=url).returncode == 0
+
+
+def owed(engine: Engine, account: str) -> list[tuple[str, str]]:
+    """The account's maintained balance by responsibility (what the balances queue reads)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("""SELECT ab.responsibility, ab.amount FROM account_balance ab
+                    JOIN patient p ON p.id = ab.patient_id WHERE p.account_no = :a
+                    ORDER BY 1"""),
+            {"a": account},
+        ).all()
+    return [(r.responsibility, str(r.amount)) for r in rows]

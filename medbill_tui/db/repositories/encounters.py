@@ -65,12 +65,13 @@ def find_patients(conn: Connection, query: str, limit: int = 20) -> tuple[Patien
     return tuple(PatientHit(r.id, r.account_no, r.name, r.dob) for r in rows)
 
 
-def providers(conn: Connection) -> tuple[ProviderOption, ...]:
+def providers(conn: Connection, keep: int | None = None) -> tuple[ProviderOption, ...]:
     rows = conn.execute(
         text(
             "SELECT id, last_name || ', ' || first_name AS name, npi FROM provider "
-            "WHERE active ORDER BY last_name, first_name, id"
-        )
+            "WHERE active OR id = :keep ORDER BY last_name, first_name, id"
+        ),
+        {"keep": keep},
     ).all()
     return tuple(ProviderOption(r.id, r.name, r.npi) for r in rows)
 

@@ -37,8 +37,8 @@ def current_fees(
     the caller's transaction ends."""
     rows = conn.execute(
         text(
-            "SELECT code, modifier, price FROM fee_schedule WHERE payer_id IS NOT DISTINCT FROM :p"
-            + (" FOR UPDATE" if lock else "")
+            "SELECT code, modifier, price FROM fee_schedule "
+            "WHERE payer_id IS NOT DISTINCT FROM :p AND active" + (" FOR UPDATE" if lock else "")
         ),
         {"p": payer_id},
     ).all()
@@ -52,7 +52,8 @@ def apply_fee_changes(conn: Connection, payer_id: int | None, changes: list[FeeC
             text(
                 "INSERT INTO fee_schedule (payer_id, code, modifier, price) "
                 "VALUES (:p, :c, :m, :price) "
-                "ON CONFLICT (payer_id, code, modifier) DO UPDATE SET price = EXCLUDED.price"
+                "ON CONFLICT (payer_id, code, modifier) DO UPDATE SET price = EXCLUDED.price, "
+                "active = true, version = fee_schedule.version + 1"
             ),
             {"p": payer_id, "c": change.code, "m": change.modifier, "price": change.new},
         )
@@ -63,7 +64,7 @@ def fee_for(conn: Connection, code: str, modifier: str, payer_id: int | None) ->
     row = conn.execute(
         text(
             "SELECT price FROM fee_schedule WHERE code = :c AND modifier IN (:m, '') "
-            "AND (payer_id = :p OR payer_id IS NULL) "
+            "AND (payer_id = :p OR payer_id IS NULL) AND active "
             "ORDER BY payer_id IS NULL, modifier = '' LIMIT 1"
         ),
         {"c": code, "m": modifier, "p": payer_id},

@@ -80,8 +80,10 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                               LEFT JOIN (SELECT le.remittance_id, sum(le.amount) AS total
                                          FROM ledger_entry le
                                          LEFT JOIN ledger_entry o ON o.id = le.reverses_id
-                                         WHERE le.kind = 'payment' OR (o.kind = 'payment'
-                                           AND o.remittance_id = le.remittance_id)
+                                         JOIN encounter e ON e.id = le.encounter_id
+                                         WHERE e.status <> 'opening'
+                                           AND (le.kind = 'payment' OR (o.kind = 'payment'
+                                           AND o.remittance_id = le.remittance_id))
                                          GROUP BY le.remittance_id) le ON le.remittance_id = r.id
                               LEFT JOIN (SELECT cp.remittance_id,
                                                 sum(cp.paid) - coalesce(max(tb.amt), 0) AS paid
@@ -137,6 +139,17 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                                      OR EXISTS (SELECT 1 FROM ledger_entry le
                                                 WHERE le.encounter_id = e.id
                                                   AND le.kind = 'charge'))""",
+        # A payer's check keyed against opening balances (`balances pay`, no 835): its
+        # payments there add up to the check.
+        "opening payments": """SELECT r.id, 'check ' || r.trace_no || ' of ' || r.amount ||
+                                      ' paid opening balances ' || -le.total
+                               FROM remittance r
+                               JOIN (SELECT le.remittance_id, sum(le.amount) AS total
+                                     FROM ledger_entry le
+                                     JOIN encounter e ON e.id = le.encounter_id
+                                     WHERE e.status = 'opening' AND le.kind = 'payment'
+                                     GROUP BY le.remittance_id) le ON le.remittance_id = r.id
+                               WHERE r.status = 'posted' AND -le.total <> r.amount""",
         "balance table": BALANCE_MISMATCH_SQL,
         "account balance table": ACCOUNT_MISMATCH_SQL,
     }

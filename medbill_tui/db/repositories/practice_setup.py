@@ -94,8 +94,10 @@ def write_setup(conn: Connection, setup: PracticeSetup) -> None:
         ).scalar_one()
     conn.execute(
         text("""INSERT INTO payer (name, payer_code, claim_filing_indicator, timely_filing_days,
-                    appeal_days, payment_timer_days, auth_required_codes, clearinghouse_id)
-                VALUES (:name, :code, :cfi, :tf, :appeal, :timer, :auth, :ch)"""),
+                    appeal_days, payment_timer_days, auth_required_codes, clearinghouse_id,
+                    address_line1, address_line2, city, state, zip, paper, secondary_electronic)
+                VALUES (:name, :code, :cfi, :tf, :appeal, :timer, :auth, :ch, :l1, :l2, :city,
+                        :state, :zip, :paper, :sec)"""),
         [
             {
                 "name": py.name,
@@ -106,6 +108,13 @@ def write_setup(conn: Connection, setup: PracticeSetup) -> None:
                 "timer": py.payment_timer_days,
                 "auth": py.auth_required_codes,
                 "ch": house_ids.get(py.clearinghouse) if py.clearinghouse else None,
+                "l1": py.address[0],
+                "l2": py.address[1],
+                "city": py.address[2],
+                "state": py.address[3],
+                "zip": py.address[4],
+                "paper": py.paper,
+                "sec": py.secondary_electronic,
             }
             for py in setup.payers
         ],
@@ -147,6 +156,9 @@ def read_setup(conn: Connection) -> PracticeSetup | None:
             py.appeal_days,
             py.payment_timer_days,
             py.auth_required_codes,
+            (py.address_line1, py.address_line2, py.city, py.state, py.zip),
+            py.paper,
+            py.secondary_electronic,
         )
         for py in conn.execute(
             text("""SELECT py.*, ch.name AS clearinghouse FROM payer py

@@ -23,9 +23,17 @@ def practice_address(conn: Connection) -> PracticeInfo:
     return PracticeInfo(row.name, row.address1, row.city, row.state, row.zip, row.phone)
 
 
-def payer_options(conn: Connection) -> tuple[PayerOption, ...]:
-    """Every payer for a picker, by name."""
-    rows = conn.execute(text("SELECT id, name FROM payer ORDER BY name, id")).all()
+def payer_options(
+    conn: Connection, *, in_use: bool = False, keep: int | None = None
+) -> tuple[PayerOption, ...]:
+    """Every payer for a picker, by name; `in_use`: only those not deactivated (and `keep`,
+    the payer already chosen on the record being corrected)."""
+    rows = conn.execute(
+        text(
+            "SELECT id, name FROM payer WHERE active OR NOT :in_use OR id = :keep ORDER BY name, id"
+        ),
+        {"in_use": in_use, "keep": keep},
+    ).all()
     return tuple(PayerOption(id=r.id, name=r.name) for r in rows)
 
 

@@ -27,6 +27,16 @@ def repost_remittance(
         raise PostingRefused(f"remittance {remittance_id} does not exist")
     if row.status == "posted":
         raise PostingRefused(f"payment {row.trace_no} is already posted; undo it first")
+    keyed = conn.execute(  # `balances pay`: no 835 to post again from
+        text("""SELECT 1 FROM ledger_entry le JOIN encounter e ON e.id = le.encounter_id
+                WHERE le.remittance_id = :id AND e.status = 'opening' LIMIT 1"""),
+        {"id": remittance_id},
+    ).first()
+    if keyed is not None:
+        raise PostingRefused(
+            f"payment {row.trace_no} was keyed against opening balances; key it again with "
+            "`medbill balances pay` (a new check number)"
+        )
     payments = conn.execute(
         text("""SELECT cp.id AS cp_id, cp.claim_id, cp.patient_control_no, cp.status_code,
                        cp.charge, cp.paid, cp.remittance_id, r.trace_no

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from medbill_tui.db.schema.base import Base, Money
@@ -38,6 +38,7 @@ class Provider(Base):
     last_name: Mapped[str] = mapped_column(String(60))
     taxonomy: Mapped[str] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(server_default=text("true"))
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 class Payer(Base):
@@ -56,8 +57,18 @@ class Payer(Base):
     auth_required_codes: Mapped[str] = mapped_column(Text, server_default=text("''"))
     """Space-separated codes this payer wants pre-approved."""
     clearinghouse_id: Mapped[int | None] = mapped_column(ForeignKey("clearinghouse.id"))
-    paper: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    """Billed on paper: `claims submit` prints its claims on CMS-1500 forms, no 837P."""
+    address_line1: Mapped[str] = mapped_column(String(55), server_default=text("''"))
+    address_line2: Mapped[str] = mapped_column(String(55), server_default=text("''"))
+    city: Mapped[str] = mapped_column(String(30), server_default=text("''"))
+    state: Mapped[str] = mapped_column(String(2), server_default=text("''"))
+    zip: Mapped[str] = mapped_column(String(9), server_default=text("''"))
+    paper: Mapped[bool] = mapped_column(server_default=text("false"))
+    """Claims to this payer are printed (CMS-1500), not sent as 837P."""
+    secondary_electronic: Mapped[bool] = mapped_column(server_default=text("true"))
+    """The payer takes secondary claims (with the primary's payment) electronically."""
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    """False: left out of the pick lists for new work; old claims still show it."""
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 class FeeSchedule(Base):
@@ -79,6 +90,8 @@ class FeeSchedule(Base):
     code: Mapped[str] = mapped_column(String(5))
     modifier: Mapped[str] = mapped_column(String(2), server_default=text("''"))
     price: Mapped[Decimal] = mapped_column(Money)
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 class Clearinghouse(Base):
