@@ -1,5 +1,5 @@
-"""The practice's setup lists, one line each (supervisors and admins): providers, payers and
-fee schedules. Enter opens the chosen list; a biller is told who may."""
+"""The practice's setup lists, one line each (supervisors and admins): providers, payers,
+fee schedules and clearinghouses. Enter opens the chosen list; a biller is told who may."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from medbill_tui.domain.roles import refusal
 from medbill_tui.screens.base import ServiceScreen
+from medbill_tui.screens.setup_clearinghouses import ClearinghousesScreen
 from medbill_tui.screens.setup_fees import FeesScreen
 from medbill_tui.screens.setup_payers import PayersScreen
 from medbill_tui.screens.setup_providers import ProvidersScreen
@@ -23,6 +24,10 @@ SETUP_LISTS: dict[str, tuple[str, Callable[[], Screen[None]]]] = {
     "providers": ("Providers: rendering providers, their NPI and taxonomy", ProvidersScreen),
     "payers": ("Payers: payer ids, address, paper or 837P, filing limits", PayersScreen),
     "fees": ("Fee schedules: the default prices and each payer's", FeesScreen),
+    "clearinghouses": (
+        "Clearinghouses: ids, test or production, SFTP connection, host key",
+        ClearinghousesScreen,
+    ),
 }
 """The setup lists by name: what the menu says, and the screen."""
 
