@@ -239,7 +239,7 @@ class CreditsScreen(LiveItems, WorkNextActions):
                 severity="warning",
             )
             return
-        from medbill_tui.screens.denial import PromptScreen  # on use: keeps startup light
+        from medbill_tui.screens.prompt import PromptScreen  # on use: keeps startup light
 
         who = (row.payer_name or "the payer") if to_payer else "the patient"
         title = f"Refund {money(row.amount)} to {who}"

@@ -8,26 +8,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.console import RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from medbill_tui.domain.posting import patient_billing_refusal
-from medbill_tui.edi.codelists import carc_words, rarc_words
 from medbill_tui.records.detail import ClaimDetail, DenialDetail
 from medbill_tui.records.followups import NoteEntry
 from medbill_tui.screens.base import ServiceScreen
-from medbill_tui.screens.claim_detail import payments
 from medbill_tui.screens.denial_outcome import DenialOutcomeScreen
-from medbill_tui.screens.dialog import DialogScreen
+from medbill_tui.screens.denial_render import render_denial
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.note import NoteScreen
-from medbill_tui.widgets import detail_render as r
+from medbill_tui.screens.prompt import PromptScreen
 from medbill_tui.widgets.detail_view import DetailScroll
 from medbill_tui.widgets.encounter_messages import EntryOutcome
 from medbill_tui.widgets.keys_footer import KeysFooter
@@ -51,46 +48,6 @@ class DenialActionDone(Message):
     title: str = "Denial"
     done_next: bool = False
     next_id: int | None = None
-
-
-class PromptScreen(DialogScreen[str | None]):
-    """Ask for one line of text; dismisses with it, or None when cancelled.
-
-    | Key(s) | Description |
-    | :- | :- |
-    | enter | Done. |
-    | escape | Cancel. |
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Do nothing"),
-    ]
-
-    def __init__(self, title: str, prompt: str, placeholder: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.prompt = prompt
-        self.placeholder = placeholder
-
-    def compose_dialog(self) -> ComposeResult:
-        yield Label(Text(self.title_text), classes="dialog-title")
-        yield Label(Text(self.prompt))
-        yield Input(placeholder=self.placeholder, max_length=400, id="prompt-input")
-        yield Static("Enter: done · Esc: cancel", id="prompt-hint", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        value = event.value.strip()
-        if not value:
-            self.query_one("#prompt-hint", Static).update("Type something first · Esc: cancel")
-            return
-        self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class DenialScreen(ServiceScreen):
@@ -404,36 +361,3 @@ class DenialScreen(ServiceScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-def render_denial(denial: DenialDetail, claim: ClaimDetail) -> RenderableType:
-    reason = f"{denial.group_code}-{denial.carc} {denial.carc_text or carc_words(denial.carc)}"
-    pairs = [
-        ("Claim", denial.claim_no),
-        ("Patient", denial.patient_name),
-        ("Payer", denial.payer_name),
-        ("DOS", fmt_date(denial.dos)),
-        ("Denied", money(denial.amount)),
-        ("Denied on", fmt_date(denial.denied_on)),
-        ("Days since", str(denial.days_since)),
-        ("Appeal due", fmt_date(denial.appeal_due)),
-        ("Status", denial.status),
-        ("Follow up", fmt_date(denial.follow_up_on)),
-        ("Claim status", claim.status_label),
-        ("Balance", money(claim.balance)),
-        ("Category", denial.category or "not routed"),
-        ("Action", denial.action or "-"),
-    ]
-    why = [Text(f"Reason: {reason}")]
-    if denial.rarc:
-        why.append(Text(f"Remark: {denial.rarc} {denial.rarc_text or rarc_words(denial.rarc)}"))
-    if denial.detail:
-        why.append(Text(f"Worked: {denial.detail}"))
-    return r.stack(
-        r.fields(pairs),
-        *why,
-        r.heading("Service lines"),
-        r.service_lines(claim.lines),
-        r.heading("Payments"),
-        payments(claim.payments),
-    )
