@@ -107,11 +107,16 @@ class DenialScreen(ServiceScreen):
         Binding("escape", "back", "Back", id="denial.back", tooltip="Close this view"),
     ]
 
-    def __init__(self, work_item_id: int) -> None:
+    def __init__(
+        self, work_item_id: int, shown: tuple[DenialDetail, ClaimDetail] | None = None
+    ) -> None:
+        """`shown`: the denial and its claim as read a moment ago (the list's prefetch),
+        painted at once; the screen reads them again (recording the view) and repaints only
+        what changed."""
         super().__init__()
         self.work_item_id = work_item_id
-        self.denial: DenialDetail | None = None
-        self.claim: ClaimDetail | None = None
+        self.denial: DenialDetail | None = shown[0] if shown else None
+        self.claim: ClaimDetail | None = shown[1] if shown else None
         self.busy = False
         self.load_failed = False
 
@@ -123,11 +128,14 @@ class DenialScreen(ServiceScreen):
         yield Header()
         yield Static("", id="denial-status")
         with DetailScroll(id="detail-scroll"):
-            yield Static("Loading the denial…", id="detail-body")
+            if self.denial is None or self.claim is None:
+                yield Static("Loading the denial…", id="detail-body")
+            else:
+                yield Static(render_denial(self.denial, self.claim), id="detail-body")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Denial"
+        self.sub_title = "Denial" if self.denial is None else self._title(self.denial)
         self.query_one(DetailScroll).focus()
         self.load()
 
@@ -135,19 +143,23 @@ class DenialScreen(ServiceScreen):
 
     @work(thread=True, exit_on_error=False, group="denial-load", exclusive=True)
     def load(self) -> None:
-        denial = self.services.denials.detail(self.work_item_id)
-        claim = self.services.details.claim(denial.claim_id)
-        self.post_message(DenialLoaded(denial, claim))
+        self.post_message(DenialLoaded(*self.services.denials.detail_with_claim(self.work_item_id)))
 
     def still_loading(self) -> bool:
         return self.denial is None and not self.load_failed
 
     def on_denial_loaded(self, message: DenialLoaded) -> None:
+        if (message.denial, message.claim) == (self.denial, self.claim):
+            return  # as shown already (prefetched): nothing to repaint
         self.medbill.hold_paint()  # the title and the body in one frame
         self.denial = message.denial
         self.claim = message.claim
-        self.sub_title = f"Denial · claim {message.denial.claim_no} · {message.denial.patient_name}"
+        self.sub_title = self._title(message.denial)
         self.query_one("#detail-body", Static).update(render_denial(message.denial, message.claim))
+
+    @staticmethod
+    def _title(denial: DenialDetail) -> str:
+        return f"Denial · claim {denial.claim_no} · {denial.patient_name}"
 
     def on_lists_changed(self, message: ListsChanged) -> None:
         """Someone else took this denial from the biller, or closed it: say so at once."""
@@ -165,7 +177,7 @@ class DenialScreen(ServiceScreen):
         if worker.group == ACTION_GROUP:
             self.set_busy(False, "Not done: " + str(worker.error))
             return
-        self.load_failed = True
+        self.load_failed = True  # a prefetched body goes too: its view was not recorded
         self.query_one("#detail-body", Static).update(
             f"This denial could not be shown: {worker.error}\n\nPress Escape to go back."
         )
