@@ -120,7 +120,7 @@ class CreditsTable(PickTable):
     ]
 
 
-class CreditsScreen(LiveItems, WorkNextActions):
+class CreditsScreen(WorkNextActions, LiveItems):
     """Credit balances, oldest first.
 
     | Key(s) | Description |

@@ -98,7 +98,7 @@ class FollowupTable(ListTable):
     ]
 
 
-class FollowupsScreen(LiveItems, PickListScreen[FollowupRow], WorkNextActions, NoteActions):
+class FollowupsScreen(PickListScreen[FollowupRow], LiveItems, WorkNextActions, NoteActions):
     """Follow-ups due today or earlier (a: every open one), a page at a time.
 
     | Key(s) | Description |

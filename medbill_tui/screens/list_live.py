@@ -34,7 +34,8 @@ class ItemsReread(Message, bubble=False):
 
 class LiveItems(ServiceScreen):
     """Keeps the loaded rows of a work-item pick list current. The screen names its channel
-    (`live_channel`, records/live.py) and keeps its rows in `rows`, in table order."""
+    (`live_channel`, records/live.py) and keeps its rows in `rows`, in table order. List it
+    after the screen's first base: Textual takes DEFAULT_CSS along the first bases only."""
 
     live_channel: ClassVar[str]
     rows: list[Any]

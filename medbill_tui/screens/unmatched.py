@@ -84,7 +84,7 @@ class UnmatchedTable(ListTable):
     ]
 
 
-class UnmatchedScreen(LiveItems, PickListScreen[UnmatchedRow], WorkNextActions):
+class UnmatchedScreen(PickListScreen[UnmatchedRow], LiveItems, WorkNextActions):
     """Payments the import could not tie to a claim, newest first, a page at a time.
 
     | Key(s) | Description |
