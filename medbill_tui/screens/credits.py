@@ -4,6 +4,7 @@ or applied to another visit that owes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -17,6 +18,7 @@ from textual.worker import Worker
 
 from medbill_tui.records.credits import CreditRow, CreditWorked, VisitOwing
 from medbill_tui.records.work import Queue, WorkLease
+from medbill_tui.screens.list_live import LiveItems
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
 from medbill_tui.widgets.columns import Col
 from medbill_tui.widgets.form_table import PickTable
@@ -118,7 +120,7 @@ class CreditsTable(PickTable):
     ]
 
 
-class CreditsScreen(WorkNextActions):
+class CreditsScreen(WorkNextActions, LiveItems):
     """Credit balances, oldest first.
 
     | Key(s) | Description |
@@ -143,6 +145,8 @@ class CreditsScreen(WorkNextActions):
         Binding("escape", "back", "Back", id="credits.back", tooltip="Close the list"),
     ]
 
+    live_channel = "credits"
+
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[CreditRow] = []
@@ -164,9 +168,25 @@ class CreditsScreen(WorkNextActions):
 
     def on_credits_loaded(self, message: CreditsLoaded) -> None:
         self.rows = message.rows
+        self.live_rows_replaced()
         self.query_one(CreditsTable).set_rows(
             (str(row.work_item_id), credit_cells(row)) for row in self.rows
         )
+        self._show_status()
+
+    def live_table(self) -> CreditsTable:
+        return self.query_one(CreditsTable)
+
+    def live_id(self, row: CreditRow) -> int:
+        return row.work_item_id
+
+    def live_cells(self, row: CreditRow) -> list[str]:
+        return credit_cells(row)
+
+    def reread_items(self, ids: Sequence[int]) -> Sequence[CreditRow]:
+        return self.services.credits.rows(ids)
+
+    def live_shown(self) -> None:
         self._show_status()
 
     def _show_status(self) -> None:
@@ -219,7 +239,7 @@ class CreditsScreen(WorkNextActions):
                 severity="warning",
             )
             return
-        from medbill_tui.screens.denial import PromptScreen  # on use: keeps startup light
+        from medbill_tui.screens.prompt import PromptScreen  # on use: keeps startup light
 
         who = (row.payer_name or "the payer") if to_payer else "the patient"
         title = f"Refund {money(row.amount)} to {who}"

@@ -8,26 +8,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.console import RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from medbill_tui.domain.posting import patient_billing_refusal
-from medbill_tui.edi.codelists import carc_words, rarc_words
 from medbill_tui.records.detail import ClaimDetail, DenialDetail
 from medbill_tui.records.followups import NoteEntry
 from medbill_tui.screens.base import ServiceScreen
-from medbill_tui.screens.claim_detail import payments
 from medbill_tui.screens.denial_outcome import DenialOutcomeScreen
-from medbill_tui.screens.dialog import DialogScreen
+from medbill_tui.screens.denial_render import render_denial
 from medbill_tui.screens.form import ConfirmScreen
 from medbill_tui.screens.note import NoteScreen
-from medbill_tui.widgets import detail_render as r
+from medbill_tui.screens.prompt import PromptScreen
 from medbill_tui.widgets.detail_view import DetailScroll
 from medbill_tui.widgets.encounter_messages import EntryOutcome
 from medbill_tui.widgets.keys_footer import KeysFooter
@@ -51,46 +48,6 @@ class DenialActionDone(Message):
     title: str = "Denial"
     done_next: bool = False
     next_id: int | None = None
-
-
-class PromptScreen(DialogScreen[str | None]):
-    """Ask for one line of text; dismisses with it, or None when cancelled.
-
-    | Key(s) | Description |
-    | :- | :- |
-    | enter | Done. |
-    | escape | Cancel. |
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Do nothing"),
-    ]
-
-    def __init__(self, title: str, prompt: str, placeholder: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.prompt = prompt
-        self.placeholder = placeholder
-
-    def compose_dialog(self) -> ComposeResult:
-        yield Label(Text(self.title_text), classes="dialog-title")
-        yield Label(Text(self.prompt))
-        yield Input(placeholder=self.placeholder, max_length=400, id="prompt-input")
-        yield Static("Enter: done · Esc: cancel", id="prompt-hint", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        value = event.value.strip()
-        if not value:
-            self.query_one("#prompt-hint", Static).update("Type something first · Esc: cancel")
-            return
-        self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class DenialScreen(ServiceScreen):
@@ -150,11 +107,16 @@ class DenialScreen(ServiceScreen):
         Binding("escape", "back", "Back", id="denial.back", tooltip="Close this view"),
     ]
 
-    def __init__(self, work_item_id: int) -> None:
+    def __init__(
+        self, work_item_id: int, shown: tuple[DenialDetail, ClaimDetail] | None = None
+    ) -> None:
+        """`shown`: the denial and its claim as read a moment ago (the list's prefetch),
+        painted at once; the screen reads them again (recording the view) and repaints only
+        what changed."""
         super().__init__()
         self.work_item_id = work_item_id
-        self.denial: DenialDetail | None = None
-        self.claim: ClaimDetail | None = None
+        self.denial: DenialDetail | None = shown[0] if shown else None
+        self.claim: ClaimDetail | None = shown[1] if shown else None
         self.busy = False
         self.load_failed = False
 
@@ -166,11 +128,14 @@ class DenialScreen(ServiceScreen):
         yield Header()
         yield Static("", id="denial-status")
         with DetailScroll(id="detail-scroll"):
-            yield Static("Loading the denial…", id="detail-body")
+            if self.denial is None or self.claim is None:
+                yield Static("Loading the denial…", id="detail-body")
+            else:
+                yield Static(render_denial(self.denial, self.claim), id="detail-body")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Denial"
+        self.sub_title = "Denial" if self.denial is None else self._title(self.denial)
         self.query_one(DetailScroll).focus()
         self.load()
 
@@ -178,19 +143,23 @@ class DenialScreen(ServiceScreen):
 
     @work(thread=True, exit_on_error=False, group="denial-load", exclusive=True)
     def load(self) -> None:
-        denial = self.services.denials.detail(self.work_item_id)
-        claim = self.services.details.claim(denial.claim_id)
-        self.post_message(DenialLoaded(denial, claim))
+        self.post_message(DenialLoaded(*self.services.denials.detail_with_claim(self.work_item_id)))
 
     def still_loading(self) -> bool:
         return self.denial is None and not self.load_failed
 
     def on_denial_loaded(self, message: DenialLoaded) -> None:
+        if (message.denial, message.claim) == (self.denial, self.claim):
+            return  # as shown already (prefetched): nothing to repaint
         self.medbill.hold_paint()  # the title and the body in one frame
         self.denial = message.denial
         self.claim = message.claim
-        self.sub_title = f"Denial · claim {message.denial.claim_no} · {message.denial.patient_name}"
+        self.sub_title = self._title(message.denial)
         self.query_one("#detail-body", Static).update(render_denial(message.denial, message.claim))
+
+    @staticmethod
+    def _title(denial: DenialDetail) -> str:
+        return f"Denial · claim {denial.claim_no} · {denial.patient_name}"
 
     def on_lists_changed(self, message: ListsChanged) -> None:
         """Someone else took this denial from the biller, or closed it: say so at once."""
@@ -208,7 +177,7 @@ class DenialScreen(ServiceScreen):
         if worker.group == ACTION_GROUP:
             self.set_busy(False, "Not done: " + str(worker.error))
             return
-        self.load_failed = True
+        self.load_failed = True  # a prefetched body goes too: its view was not recorded
         self.query_one("#detail-body", Static).update(
             f"This denial could not be shown: {worker.error}\n\nPress Escape to go back."
         )
@@ -404,36 +373,3 @@ class DenialScreen(ServiceScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-def render_denial(denial: DenialDetail, claim: ClaimDetail) -> RenderableType:
-    reason = f"{denial.group_code}-{denial.carc} {denial.carc_text or carc_words(denial.carc)}"
-    pairs = [
-        ("Claim", denial.claim_no),
-        ("Patient", denial.patient_name),
-        ("Payer", denial.payer_name),
-        ("DOS", fmt_date(denial.dos)),
-        ("Denied", money(denial.amount)),
-        ("Denied on", fmt_date(denial.denied_on)),
-        ("Days since", str(denial.days_since)),
-        ("Appeal due", fmt_date(denial.appeal_due)),
-        ("Status", denial.status),
-        ("Follow up", fmt_date(denial.follow_up_on)),
-        ("Claim status", claim.status_label),
-        ("Balance", money(claim.balance)),
-        ("Category", denial.category or "not routed"),
-        ("Action", denial.action or "-"),
-    ]
-    why = [Text(f"Reason: {reason}")]
-    if denial.rarc:
-        why.append(Text(f"Remark: {denial.rarc} {denial.rarc_text or rarc_words(denial.rarc)}"))
-    if denial.detail:
-        why.append(Text(f"Worked: {denial.detail}"))
-    return r.stack(
-        r.fields(pairs),
-        *why,
-        r.heading("Service lines"),
-        r.service_lines(claim.lines),
-        r.heading("Payments"),
-        payments(claim.payments),
-    )

@@ -4,6 +4,7 @@ outcome (or a new date) and moves to the next."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,6 +28,7 @@ from medbill_tui.records.queues import Cursor, Page, PayerOption, QueueFilter
 from medbill_tui.records.work import Queue, WorkLease
 from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.followups_status import UnpaidStatusActions
+from medbill_tui.screens.list_live import LiveItems
 from medbill_tui.screens.note import NoteActions, NoteScreen
 from medbill_tui.screens.pick_list import PickListScreen, list_bindings
 from medbill_tui.screens.work_next import HELD_MARK, WorkNextActions
@@ -98,7 +100,7 @@ class FollowupTable(ListTable):
 
 
 class FollowupsScreen(
-    PickListScreen[FollowupRow], WorkNextActions, NoteActions, UnpaidStatusActions
+    PickListScreen[FollowupRow], LiveItems, WorkNextActions, NoteActions, UnpaidStatusActions
 ):
     """Follow-ups due today or earlier (a: every open one), a page at a time.
 
@@ -167,6 +169,7 @@ class FollowupsScreen(
     list_id = "followups"
     list_title = "Follow-up due"
     table_class = FollowupTable
+    live_channel = "followups"
 
     def __init__(self, page_size: int = 200) -> None:
         super().__init__(page_size)
@@ -195,6 +198,22 @@ class FollowupsScreen(
 
     def row_cells(self, row: FollowupRow) -> list[Cell]:
         return followup_cells(row)
+
+    def live_table(self) -> FollowupTable:
+        return self.query_one(FollowupTable)
+
+    def live_id(self, row: FollowupRow) -> int:
+        return row.work_item_id
+
+    def live_cells(self, row: FollowupRow) -> list[Cell]:
+        return followup_cells(row)
+
+    def reread_items(self, ids: Sequence[int]) -> Sequence[FollowupRow]:
+        filt = self.filter
+        return self.services.followups.due_page(show_all=self.show_all, filt=filt, ids=ids).rows
+
+    def live_shown(self) -> None:
+        self.show_status()
 
     def status_text(self) -> str:
         owed = sum((r.amount for r in self.rows), Decimal("0.00"))

@@ -30,6 +30,7 @@ from medbill_tui.records.work import Queue, WorkLease
 from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.denial import DenialScreen
+from medbill_tui.screens.denial_prefetch import PrefetchesDenials
 from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
 from medbill_tui.screens.queue_bindings import QUEUE_BINDINGS
@@ -48,7 +49,9 @@ PREFETCH_ROWS = 20
 """Fetch the next page when the cursor is this many rows (or half a page) from the end."""
 
 
-class QueueScreen(StatusRequestActions, WorkNextActions, BalanceActions, LiveRows):
+class QueueScreen(
+    StatusRequestActions, WorkNextActions, BalanceActions, LiveRows, PrefetchesDenials
+):
     """The rows of one queue, a page at a time, with a filter and a status line.
 
     Pages are asked for with the keyset cursor of the previous page, each at most once per
@@ -301,7 +304,7 @@ class QueueScreen(StatusRequestActions, WorkNextActions, BalanceActions, LiveRow
         elif isinstance(row, BalanceRow):
             self.app.push_screen(AccountDetailScreen(row.patient_id))
         elif isinstance(row, DenialRow):
-            self.app.push_screen(DenialScreen(row.work_item_id))
+            self.app.push_screen(DenialScreen(row.work_item_id, self.read_ahead(row.work_item_id)))
         else:
             self.app.push_screen(ClaimDetailScreen(row.claim_id))
 
@@ -338,6 +341,10 @@ class QueueScreen(StatusRequestActions, WorkNextActions, BalanceActions, LiveRow
         if self.kind is QueueKind.DENIALS:
             return "denials"
         return "rejections" if self.kind is QueueKind.REJECTIONS else None
+
+    def prefetch_target(self) -> int | None:
+        row = self.current_row if self.kind is QueueKind.DENIALS else None
+        return row.work_item_id if isinstance(row, DenialRow) else None
 
     def current_work_item(self) -> int | None:
         row = self.current_row

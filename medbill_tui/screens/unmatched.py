@@ -4,6 +4,7 @@ that is not ours."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
@@ -15,6 +16,7 @@ from textual.message import Message
 from medbill_tui.records.queues import Cursor, Page
 from medbill_tui.records.unmatched import MatchOutcome, UnmatchedRow
 from medbill_tui.records.work import Queue, WorkLease
+from medbill_tui.screens.list_live import LiveItems
 from medbill_tui.screens.pick_list import PickListScreen, list_bindings
 from medbill_tui.screens.reason import ReasonScreen
 from medbill_tui.screens.unmatched_match import MatchScreen
@@ -82,7 +84,7 @@ class UnmatchedTable(ListTable):
     ]
 
 
-class UnmatchedScreen(PickListScreen[UnmatchedRow], WorkNextActions):
+class UnmatchedScreen(PickListScreen[UnmatchedRow], LiveItems, WorkNextActions):
     """Payments the import could not tie to a claim, newest first, a page at a time.
 
     | Key(s) | Description |
@@ -99,6 +101,7 @@ class UnmatchedScreen(PickListScreen[UnmatchedRow], WorkNextActions):
     list_id = "unmatched"
     list_title = "Unmatched remittances"
     table_class = UnmatchedTable
+    live_channel = "unmatched"
 
     def load_page(self, after: Cursor | None) -> Page[UnmatchedRow]:
         return self.services.unmatched.page(after, self.page_size)
@@ -108,6 +111,21 @@ class UnmatchedScreen(PickListScreen[UnmatchedRow], WorkNextActions):
 
     def row_cells(self, row: UnmatchedRow) -> list[Cell]:
         return unmatched_cells(row)
+
+    def live_table(self) -> UnmatchedTable:
+        return self.query_one(UnmatchedTable)
+
+    def live_id(self, row: UnmatchedRow) -> int:
+        return row.work_item_id
+
+    def live_cells(self, row: UnmatchedRow) -> list[Cell]:
+        return unmatched_cells(row)
+
+    def reread_items(self, ids: Sequence[int]) -> Sequence[UnmatchedRow]:
+        return self.services.unmatched.rows(ids)
+
+    def live_shown(self) -> None:
+        self.show_status()
 
     def status_text(self) -> str:
         paid = sum((r.paid for r in self.rows if r.source == "835"), Decimal("0.00"))

@@ -159,7 +159,7 @@ class WorkNextActions(ServiceScreen):
                 timeout=5,
             )
             return
-        from medbill_tui.screens.denial import PromptScreen  # on use: keeps startup light
+        from medbill_tui.screens.prompt import PromptScreen  # on use: keeps startup light
 
         def answered(login: str | None) -> None:
             if login:

@@ -11,7 +11,7 @@ refund at the desk), the item is closed saying so, and the action is refused (`C
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import credits as repo
@@ -70,6 +70,12 @@ class CreditService:
         """The open credit items, oldest first."""
         with read_connection(self.engine) as conn:
             return repo.open_credits(conn, limit)
+
+    @translate_errors
+    def rows(self, ids: Sequence[int]) -> list[CreditRow]:
+        """The credit items with these ids still open (a live list re-reads what changed)."""
+        with read_connection(self.engine) as conn:
+            return repo.open_credit_rows(conn, ids)
 
     @translate_errors
     def visits_owing(self, work_item_id: int) -> list[VisitOwing]:

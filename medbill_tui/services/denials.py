@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import denials as repo
 from medbill_tui.db.repositories.audit import record_audit
+from medbill_tui.db.repositories.details import DetailRepository
 from medbill_tui.db.repositories.outbox import store_appeal_letter
 from medbill_tui.db.repositories.reference import carc_description, practice_address
 from medbill_tui.db.repositories.users import find_user
 from medbill_tui.db.repositories.work import hold_claim_items, hold_to_act
-from medbill_tui.db.uow import run_in_transaction
+from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.us_format import phone_text, us_date, zip_text
 from medbill_tui.edi.codelists import carc_words
-from medbill_tui.records.detail import DenialDetail
+from medbill_tui.records.detail import ClaimDetail, DenialDetail
 from medbill_tui.records.outbox import UnwrittenFile
 from medbill_tui.records.work import LeaseTerms
 from medbill_tui.runtime.clock import Clock
@@ -93,6 +94,24 @@ class DenialService:
                 raise DenialActionRefused(sentence(exc)) from None
             record_view(conn, self.actor, "claim", found.claim_id, f"denial {work_item_id}")
             return found
+
+    @translate_errors
+    def detail_with_claim(
+        self, work_item_id: int, *, record: bool = True
+    ) -> tuple[DenialDetail, ClaimDetail]:
+        """The denial and its claim as the denial screen shows them, in one transaction (one
+        round of the link to the database before anything is readable). `record`: a `view`
+        audit row with it; False for a prefetch, which shows nothing until the screen opens
+        (and then reads again with `record`)."""
+        with self.engine.begin() if record else read_connection(self.engine) as conn:
+            try:
+                found = repo.denial_detail(conn, work_item_id, self.clock.today())
+            except repo.DenialRefused as exc:
+                raise DenialActionRefused(sentence(exc)) from None
+            claim = DetailRepository(conn, self.clock.today()).claim(found.claim_id)
+            if record:
+                record_view(conn, self.actor, "claim", found.claim_id, f"denial {work_item_id}")
+            return found, claim
 
     @translate_errors
     def done(self, work_item_id: int, outcome: str, note: str = "") -> int | None:

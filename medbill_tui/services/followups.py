@@ -3,7 +3,7 @@ follow-ups due, and done-and-next. Each call is one transaction; a refusal write
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
@@ -152,10 +152,14 @@ class FollowupService:
         filt: QueueFilter | None = None,
         after: Cursor | None = None,
         limit: int = 200,
+        ids: Sequence[int] | None = None,
     ) -> Page[FollowupRow]:
         """One page of the follow-ups due on or before `as_of` (default today), or of every
         open one with `show_all`; denials near their deadline and claims accepted with no
-        payment in time come first."""
+        payment in time come first. `ids`: only those items still in the list (a live list
+        re-reads what changed; at most len(ids) rows)."""
+        if ids is not None:
+            limit = max(1, len(ids))
         if limit < 1:
             raise ValueError("a page needs at least one row")
         today = self.clock.today()
@@ -171,6 +175,7 @@ class FollowupService:
                 filt or QueueFilter(),
                 after,
                 limit,
+                ids,
             )
 
     def due(self, as_of: date | None = None, show_all: bool = False) -> tuple[FollowupRow, ...]:

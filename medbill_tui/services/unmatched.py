@@ -3,7 +3,7 @@ they may belong to, posting one to the chosen claim, or closing it as not ours."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from medbill_tui.db.repositories import unmatched as repo
@@ -69,6 +69,11 @@ class UnmatchedService:
         if limit < 1:
             raise ValueError("a page needs at least one row")
         return self._read(lambda conn: repo.unmatched_page(conn, after, limit))
+
+    @translate_errors
+    def rows(self, ids: Sequence[int]) -> tuple[UnmatchedRow, ...]:
+        """The items with these ids still open (a live list re-reads what changed)."""
+        return self._read(lambda conn: repo.unmatched_rows(conn, ids))
 
     @translate_errors
     def payment(self, work_item_id: int) -> UnmatchedPayment:

@@ -17,6 +17,8 @@ from medbill_tui.widgets.text import clip
 
 Cell = str | Text
 
+GONE_STYLE = "dim strike"
+"""A row that has left the list (closed or moved by someone) until the next reload."""
 CELL_GAP = 2
 """A DataTable pads each cell with a space either side."""
 
@@ -104,6 +106,16 @@ class PickTable(DataTable[Cell]):
                 cell = cell.rjust(width) if col.right else cell
             fitted.append(cell)
         return fitted
+
+    def update_row(self, key: str, cells: Sequence[Cell], *, gone: bool = False) -> None:
+        """Show the row `key` again in place (the cursor stays where it is); `gone`: it has
+        left the list, strike it through."""
+        fitted = self._fit(cells)
+        if gone:
+            fitted = [Text(str(cell), style=GONE_STYLE) for cell in fitted]
+        for column, cell in zip(self.ordered_columns, fitted, strict=False):
+            self.update_cell(key, column.key, cell)
+        self._rows = [(k, cells if k == key else c) for k, c in self._rows]
 
     def key_at(self, index: int) -> str | None:
         try:

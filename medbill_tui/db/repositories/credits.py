@@ -10,6 +10,7 @@ whether money was paid past what was owed. The sums come from `ledger_balance` (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -118,6 +119,15 @@ def open_credits(conn: Connection, limit: int) -> list[CreditRow]:
             "ORDER BY w.opened_on, w.id LIMIT :n"
         ),
         {"n": limit},
+    ).all()
+    return [_row(r) for r in rows]
+
+
+def open_credit_rows(conn: Connection, ids: Sequence[int]) -> list[CreditRow]:
+    """The credit items with these ids still open (a live list re-reads what changed)."""
+    rows = conn.execute(
+        text(_ROW_SQL + "WHERE w.kind = 'credit' AND w.status = 'open' AND w.id = ANY(:ids)"),
+        {"ids": list(ids)},
     ).all()
     return [_row(r) for r in rows]
 

@@ -3,6 +3,7 @@ the list of follow-ups due (one keyset query per page)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -210,12 +211,14 @@ def due_page(
     filt: QueueFilter,
     after: Cursor | None,
     limit: int,
+    ids: Sequence[int] | None = None,
 ) -> Page[FollowupRow]:
     """Open follow-ups due on or before `as_of` (all open ones when None), and open denials
     due within `warning_days` of `today`; ordered (rank, due, id): denials near their
     deadline first, then claims accepted with no payment after their payer's payment timer
     (`no_payment_days` when it has none), then the
-    rest. Amounts are what is still owed, summed for the page's rows only."""
+    rest. Amounts are what is still owed, summed for the page's rows only. `ids`: only those
+    items (a live list re-reads what changed; an id not answered has left the list)."""
     params: dict[str, Any] = {
         "limit": limit + 1,
         "appeal_by": today + timedelta(days=warning_days),
@@ -229,6 +232,9 @@ def due_page(
     if filt.payer_id is not None:
         narrow += " AND c.payer_id = :payer_id"
         params["payer_id"] = filt.payer_id
+    if ids is not None:
+        narrow += " AND w.id = ANY(:ids)"
+        params["ids"] = list(ids)
     keyset = ""
     if after is not None:
         keyset = "WHERE (q.rank, q.due, q.id) > (:after_rank, :after_due, :after_id)"

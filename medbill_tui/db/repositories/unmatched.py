@@ -10,6 +10,7 @@ would (`remits.post_matched_claim`); the CLP comes from `stored_clp`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -107,6 +108,12 @@ def unmatched_page(conn: Connection, after: Cursor | None, limit: int) -> Page[U
         last = found[limit - 1]
         cursor = (last.opened_on.isoformat(), last.id)
     return Page(rows=tuple(rows), next_cursor=cursor)
+
+
+def unmatched_rows(conn: Connection, ids: Sequence[int]) -> tuple[UnmatchedRow, ...]:
+    """The items with these ids still open (a live list re-reads what changed)."""
+    sql = f"{ITEM_SQL} WHERE w.kind = 'unmatched' AND w.status = 'open' AND w.id = ANY(:ids)"
+    return tuple(_row(r) for r in conn.execute(text(sql), {"ids": list(ids)}))
 
 
 def _item(conn: Connection, work_item_id: int, lock: bool) -> Row[Any]:

@@ -1,0 +1,52 @@
+"""Ask for one line of text (an appeal's argument, a write-off's reason, a reference)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, Label, Static
+
+from medbill_tui.screens.dialog import DialogScreen
+
+
+class PromptScreen(DialogScreen[str | None]):
+    """Ask for one line of text; dismisses with it, or None when cancelled.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Done. |
+    | escape | Cancel. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Do nothing"),
+    ]
+
+    def __init__(self, title: str, prompt: str, placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.prompt = prompt
+        self.placeholder = placeholder
+
+    def compose_dialog(self) -> ComposeResult:
+        yield Label(Text(self.title_text), classes="dialog-title")
+        yield Label(Text(self.prompt))
+        yield Input(placeholder=self.placeholder, max_length=400, id="prompt-input")
+        yield Static("Enter: done · Esc: cancel", id="prompt-hint", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if not value:
+            self.query_one("#prompt-hint", Static).update("Type something first · Esc: cancel")
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
