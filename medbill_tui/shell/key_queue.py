@@ -6,9 +6,8 @@ bubbled back up to the app; a burst of keys is handed out before the first one h
 its screen, and a key reaching a screen still loading its data finds nothing to act on.
 Here a key is delivered only when
 - the key before it has come back to the app (its binding ran) or a widget took it,
-- the screen on top is mounted and its focused widget and their containers have nothing
-  waiting in their queues nor a handler still running (a RowSelected that opens the next
-  screen, a dialog's focus, an Enter whose handler awaits), and
+- the screen on top is mounted and nothing is waiting in its focused widget's queue (a
+  RowSelected that opens the next screen, a dialog's focus), and
 - the screen on top does not say it is loading (`HoldsKeys.keys_wait`, e.g. a queue before
   its first page, charge entry reading its encounter, `s` computing its preview).
 Otherwise the key joins a FIFO that is emptied, in order, as soon as these hold again.
@@ -132,7 +131,7 @@ class KeyQueueMixin(App[None]):
         if not screen.is_mounted:
             return False
         for node in (self.focused or screen).ancestors_with_self:
-            if _busy(node):
+            if node.message_queue_size:
                 self._blocked_by = node
                 return False
             if isinstance(node, Screen):
@@ -184,15 +183,6 @@ class KeyQueueMixin(App[None]):
         if self._key_poll is not None:
             self._key_poll.stop()
             self._key_poll = None
-
-
-def _busy(node: DOMNode) -> bool:
-    """True while `node` has messages waiting or is still handling one (a handler that
-    awaits, e.g. mounting the next screen's widgets, has left the queue empty already)."""
-    if node.message_queue_size:
-        return True
-    # asyncio.Queue counts a message as unfinished until its handler has returned
-    return bool(getattr(node._message_queue, "_unfinished_tasks", 0))
 
 
 def _from_nobody(event: events.Key) -> None:
