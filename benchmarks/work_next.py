@@ -7,6 +7,12 @@ pick with FOR UPDATE SKIP LOCKED, lease, audit row, the item's claim/patient, co
 finishes the item (untimed, its own transaction, as closing a denial does). The same run
 measures 1 worker, then 8 at once; the ratio of their p99 is the figure (target ≤ 3).
 
+The floor: the same 8 workers on the same table run only a bare `UPDATE … WHERE id = (SELECT …
+FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id` and commit (what any queue on PostgreSQL must
+do), in turns with ours (4 rounds each, so a change of load on the shared machine falls on
+both); our 8-worker p99 against the floor's is the other figure (target ≤ 1.5). Every run
+checks that no item was handed out twice.
+
 Then the cost of held leases nobody finishes: with H items already held (leased to someone
 else, in queue order ahead of the free ones), one worker's `next` p50.
 
@@ -17,11 +23,13 @@ else, in queue order ahead of the free ones), one worker's `next` p50.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +43,10 @@ from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.work import WorkService
 
 TODAY = date(2026, 11, 2)
+ROUNDS = 4
+"""Ours and the floor take turns this many times (each round a quarter of the takes)."""
+Taker = Callable[[Engine, int], Callable[[], int | None]]
+"""A way to take items: given the engine and the worker's number, one take (the item's id)."""
 
 
 def add_items(engine: Engine, count: int) -> None:
@@ -56,20 +68,48 @@ def finish(engine: Engine, item: int) -> None:
                      {"id": item})  # fmt: skip
 
 
-def run(engine: Engine, workers: int, takes: int) -> tuple[list[float], float]:
-    """Every `next` latency (ms) of `workers` threads taking `takes` items each; wall time (s)."""
+FLOOR_SQL = """UPDATE work_item SET owner = :actor, lease_until = now() + interval '30 minutes'
+               WHERE id = (SELECT id FROM work_item
+                           WHERE kind = 'denial' AND status = 'open'
+                             AND (lease_until IS NULL OR lease_until <= now())
+                           ORDER BY opened_on, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+               RETURNING id"""
+"""The floor: the least any queue on PostgreSQL does to hand out an item (one statement, commit)."""
+
+
+def take_ours(engine: Engine, n: int) -> Callable[[], int | None]:
+    service = WorkService(engine, Clock(TODAY), f"bench{n}", role="biller")
+    return lambda: (lease := service.next("denials")) and lease.work_item_id
+
+
+def take_floor(engine: Engine, n: int) -> Callable[[], int | None]:
+    def take() -> int | None:
+        with engine.begin() as conn:
+            found = conn.execute(text(FLOOR_SQL), {"actor": f"bench{n}"}).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    return take
+
+
+def run(
+    engine: Engine, workers: int, takes: int, way: Taker = take_ours
+) -> tuple[list[float], float]:
+    """Every take's latency (ms) of `workers` threads taking `takes` items each; wall time (s).
+    Raises when an item was handed out twice."""
     times: list[list[float]] = [[] for _ in range(workers)]
+    taken: list[list[int]] = [[] for _ in range(workers)]
     start = threading.Barrier(workers + 1)
 
     def worker(n: int) -> None:
-        service = WorkService(engine, Clock(TODAY), f"bench{n}", role="biller")
+        take = way(engine, n)
         start.wait()
         for _ in range(takes):
             began = time.perf_counter()
-            lease = service.next("denials")
+            item = take()
             times[n].append((time.perf_counter() - began) * 1000)
-            assert lease is not None, "ran out of items: use more --items"
-            finish(engine, lease.work_item_id)
+            assert item is not None, "ran out of items: use more --items"
+            taken[n].append(item)
+            finish(engine, item)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
     for thread in threads:
@@ -78,7 +118,11 @@ def run(engine: Engine, workers: int, takes: int) -> tuple[list[float], float]:
     began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return [t for per in times for t in per], time.perf_counter() - began
+    wall = time.perf_counter() - began
+    items = [i for per in taken for i in per]
+    if len(set(items)) != len(items):
+        raise SystemExit(f"{way.__name__}: {len(items) - len(set(items))} item(s) handed out twice")
+    return [t for per in times for t in per], wall
 
 
 def pct(values: list[float], q: float) -> float:
@@ -116,7 +160,14 @@ def main() -> None:
         add_items(engine, args.items)
         run(engine, 1, 50)  # warm up
         one, one_wall = run(engine, 1, args.takes)
-        many, many_wall = run(engine, args.workers, args.takes)
+        run(engine, 1, 50, take_floor)  # warm up
+        many, floor, many_wall, floor_wall = [], [], 0.0, 0.0
+        for _ in range(ROUNDS):  # alternated, so a change of load falls on both alike
+            times, wall = run(engine, args.workers, args.takes // ROUNDS)
+            many, many_wall = many + times, many_wall + wall
+            times, wall = run(engine, args.workers, args.takes // ROUNDS, take_floor)
+            floor, floor_wall = floor + times, floor_wall + wall
+        load = os.getloadavg()[0]
         backlog = {h: held_backlog(engine, max(args.items, h + 2 * args.takes), h, 200)
                    for h in args.held}  # fmt: skip
     finally:
@@ -126,10 +177,15 @@ def main() -> None:
     rows = [[f"{w} worker{'s' if w > 1 else ''}", len(v), f"{pct(v, 50):.1f}", f"{pct(v, 99):.1f}",
              f"{len(v) / wall:,.0f}"]
             for w, v, wall in ((1, one, one_wall), (args.workers, many, many_wall))]  # fmt: skip
+    rows.append([f"floor, {args.workers} workers", len(floor), f"{pct(floor, 50):.1f}",
+                 f"{pct(floor, 99):.1f}", f"{len(floor) / floor_wall:,.0f}"])  # fmt: skip
     print(tabulate(rows, headers=["work next", "takes", "p50 ms", "p99 ms", "takes/s"],
                    disable_numparse=True))  # fmt: skip
     print(f"p99 ratio {args.workers} workers / 1: {pct(many, 99) / pct(one, 99):.2f} (target ≤ 3)")
     print(f"p50 ratio {args.workers} workers / 1: {pct(many, 50) / pct(one, 50):.2f}")
+    print(f"p99 ratio ours / floor, {args.workers} workers: {pct(many, 99) / pct(floor, 99):.2f} "
+          f"(target ≤ 1.5); p50 {pct(many, 50) / pct(floor, 50):.2f}; no item handed out twice; "
+          f"load average {load:.1f}")  # fmt: skip
     base = backlog[min(backlog)]
     print(tabulate([[f"{h:,}", f"{ms:.1f}", f"{ms / base:.2f}"] for h, ms in backlog.items()],
                    headers=["held ahead", "p50 ms (1 worker)", "ratio"],

@@ -32,21 +32,20 @@ from medbill_tui.screens.claim_detail import ClaimDetailScreen
 from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.denial_prefetch import PrefetchesDenials
 from medbill_tui.screens.filter import FilterScreen, describe_filter
+from medbill_tui.screens.queue_ahead import RowsAhead, fetch_margin, show_margin
 from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
 from medbill_tui.screens.queue_bindings import QUEUE_BINDINGS
 from medbill_tui.screens.queue_live import REREAD_GROUP, LiveRows
 from medbill_tui.screens.queue_status_request import StatusRequestActions
 from medbill_tui.screens.work_next import WorkNextActions
 from medbill_tui.widgets.keys_footer import KeysFooter
+from medbill_tui.widgets.live_messages import RowsReread
 from medbill_tui.widgets.loaded_messages import PageLoaded, PayersLoaded, SummariesLoaded
 from medbill_tui.widgets.queue_table import QueueTable, reason_text, row_key
 from medbill_tui.widgets.text import money, plural
 
 REASON_KINDS = frozenset({QueueKind.DENIALS, QueueKind.REJECTIONS})
 """Queues whose rows carry a reason, shown whole under the table."""
-
-PREFETCH_ROWS = 20
-"""Fetch the next page when the cursor is this many rows (or half a page) from the end."""
 
 
 class QueueScreen(
@@ -103,6 +102,8 @@ class QueueScreen(
         self._loading = False
         self._failed = False
         self._keys: set[str] = set()
+        """Keys of the rows in the table and of those fetched ahead of it."""
+        self._ahead = RowsAhead()
         self._page_worker: Worker[None] | None = None
 
     def keys_wait(self) -> bool:
@@ -114,7 +115,7 @@ class QueueScreen(
     @property
     def complete(self) -> bool:
         """True once the last page of the current filter has arrived."""
-        return self.pages_loaded > 0 and self._next_cursor is None
+        return self.pages_loaded > 0 and self._next_cursor is None and not self._ahead
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -131,7 +132,7 @@ class QueueScreen(
     def on_mount(self) -> None:
         table = self.query_one(QueueTable)
         table.setup_columns(self.app.size.width)
-        table.cursor_listener = self._show_status  # the row number in the move's own frame
+        table.cursor_listener = self._cursor_moved  # rows and row number in the move's frame
         table.focus()
         self.query_one("#queue-reason").display = self.kind in REASON_KINDS
         self.reload()
@@ -153,6 +154,7 @@ class QueueScreen(
         self._generation += 1
         self.rows.clear()
         self._keys.clear()
+        self._ahead.clear()
         self._requested.clear()
         self.received = 0
         self.pages_loaded = 0
@@ -212,9 +214,9 @@ class QueueScreen(
                 continue
             self._keys.add(key)
             fresh.append(row)
-        self.rows.extend(fresh)
+        self._ahead.extend(fresh)
+        self._show_ahead()
         table = self.query_one(QueueTable)
-        table.add_queue_rows(fresh)
         if self._cursor_to is not None:
             if self._cursor_to in self._keys:
                 table.move_cursor(row=table.get_row_index(self._cursor_to))
@@ -239,13 +241,33 @@ class QueueScreen(
             self._failed = True
             self._show_status()
 
+    def _rows_below(self) -> int:
+        table = self.query_one(QueueTable)
+        return table.row_count - 1 - table.cursor_row
+
     def _maybe_load_more(self) -> None:
         if self._loading or self._failed or self._next_cursor is None:
             return
-        table = self.query_one(QueueTable)
-        margin = min(PREFETCH_ROWS, max(1, self.page_size // 2))
-        if table.cursor_row >= table.row_count - margin:
+        if self._rows_below() + len(self._ahead) < fetch_margin(self.page_size):
             self._fetch(self._next_cursor)
+
+    def _show_ahead(self) -> None:
+        """Put the rows fetched ahead into the table once the cursor is near its end or a row
+        is to be found (queue_ahead)."""
+        below, margin = self._rows_below(), show_margin(self.page_size)
+        if not self._ahead or (below >= margin and self._cursor_to is None):
+            return
+        rows = self._ahead.take(len(self._ahead))  # at once: each addition costs a layout pass
+        self.rows.extend(rows)
+        self.query_one(QueueTable).add_queue_rows(rows)
+
+    def _show_rows(self, message: RowsReread) -> None:
+        # rows fetched ahead are refreshed where they wait; LiveRows shows the others
+        super()._show_rows(self._ahead.reread(message, self._keys))
+
+    def _cursor_moved(self) -> None:
+        self._show_ahead()
+        self._show_status()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._maybe_load_more()
@@ -261,10 +283,11 @@ class QueueScreen(
             rows = "Loading…"
         elif count == 0:
             rows = "No rows match the filter" if self.filter.active else "Nothing in this queue"
-        elif self._next_cursor is None:
+        elif self.complete:
             rows = f"all {plural(count, 'row')}"
-        else:
-            rows = f"{plural(count, 'row')} loaded, {'loading' if self._loading else 'more'}…"
+        else:  # loading while rows fetched ahead wait is not worth a repaint of its own
+            waiting = self._loading and not self._ahead and self._rows_below() < 1
+            rows = f"{plural(count, 'row')} loaded, {'loading' if waiting else 'more'}…"
         if self._stale:
             rows += " · changed, r reloads"
         position = f"Row {self.query_one(QueueTable).cursor_row + 1:,} ·" if count else ""

@@ -93,18 +93,8 @@ class WorkService:
         today = self.clock.today()
 
         def work(conn: Connection) -> WorkLease | None:
-            item = repo.take_next(conn, kind, self.actor, self.terms, today)
-            if item is None:
-                return None
-            record_audit(
-                conn,
-                self.actor,
-                "work-take",
-                "work_item",
-                item,
-                f"{queue}, lease {self.lease_minutes} min",
-            )
-            return repo.lease(conn, item)
+            audit = f"{queue}, lease {self.lease_minutes} min"  # its audit row, same statement
+            return repo.take_next(conn, kind, self.actor, self.terms, today, audit)
 
         return self._write(work)
 

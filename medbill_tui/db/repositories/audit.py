@@ -8,13 +8,15 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from medbill_tui.db.repositories.bulk import execute_rows
 from medbill_tui.db.repositories.errors import RecordNotFound
 from medbill_tui.records.audit import AuditCursor, AuditEvent, AuditFilter
 
-_INSERT = text(
+_INSERT_SQL = (
     "INSERT INTO audit_event (actor, action, entity, entity_id, detail) "
     "VALUES (:a, :act, :e, :id, :d)"
 )
+_INSERT = text(_INSERT_SQL)
 
 VIEW = "view"
 """The action of opening a record's screen (detail, edit form, EDI view)."""
@@ -37,10 +39,11 @@ def record_event(
 def record_audits(
     conn: Connection, actor: str, action: str, entity: str, items: Sequence[tuple[int, str | None]]
 ) -> None:
-    """The same action on many records (`items`: entity id, detail) in one executemany."""
+    """The same action on many records (`items`: entity id, detail) in one COPY."""
     if items:
-        conn.execute(
-            _INSERT,
+        execute_rows(
+            conn,
+            _INSERT_SQL,
             [{"a": actor, "act": action, "e": entity, "id": i, "d": d} for i, d in items],
         )
 

@@ -159,15 +159,22 @@ _INSERTS = {
     "unmatched": """INSERT INTO work_item (kind, amount, opened_on, detail, source,
                         claim_payment_id, patient_control_no, payer_claim_no, patient_name)
                     VALUES ('unmatched', :amt, :d, :detail, '835', :cp, :pcn, :pcc, :name)""",
-    "payer_numbers": "UPDATE claim SET payer_claim_no = :pcc WHERE id = :id",
 }
+
+_PAYER_NUMBERS = """UPDATE claim SET payer_claim_no = v.pcc
+                    FROM unnest(CAST(:ids AS bigint[]), CAST(:pccs AS text[])) AS v(id, pcc)
+                    WHERE claim.id = v.id"""
+"""The payer's claim numbers (CLP07) of a chunk in one statement instead of one per claim."""
 
 
 def _write(conn: Connection, batch: _Batch) -> None:
     for name, sql in _INSERTS.items():
         rows = getattr(batch, name)
         if rows:
-            execute_rows(conn, sql, rows)  # multi-row INSERTs: far fewer statements
+            execute_rows(conn, sql, rows)  # one COPY per table
+    if batch.payer_numbers:
+        numbers = {row["id"]: row["pcc"] for row in batch.payer_numbers}  # a claim's last wins
+        conn.execute(text(_PAYER_NUMBERS), {"ids": list(numbers), "pccs": list(numbers.values())})
     _move_claims(conn, batch.statuses)
 
 
