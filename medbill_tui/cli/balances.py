@@ -43,6 +43,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     pay.add_argument("--check", required=True, help="the check or EFT trace number")
     pay.add_argument("--adjust", default="0", help="contractual adjustment (CO) on the EOB")
     pay.add_argument("--paid-on", default="", help="the check's date (default: today)")
+    pay.add_argument(
+        "--date-of-service",
+        default="",
+        help="the balance's date of service, when the original claim has balances on several",
+    )
 
 
 def _amount(text: str, zero_ok: bool) -> Decimal | None:
@@ -63,10 +68,26 @@ def _pay(runtime: Runtime, args: argparse.Namespace) -> int:
             paid_on = date.fromisoformat(args.paid_on)
         except ValueError:
             return fail(f"--paid-on {args.paid_on!r} is not a date (YYYY-MM-DD)", EXIT_USAGE)
+    service_date = None
+    if args.date_of_service:
+        try:
+            service_date = date.fromisoformat(args.date_of_service)
+        except ValueError:
+            return fail(
+                f"--date-of-service {args.date_of_service!r} is not a date (YYYY-MM-DD)",
+                EXIT_USAGE,
+            )
     service = OpeningPaymentService(runtime.engine, runtime.actor)
     try:
         left = service.pay(
-            args.account, args.original_claim_no, args.payer, paid, adjusted, args.check, paid_on
+            args.account,
+            args.original_claim_no,
+            args.payer,
+            paid,
+            adjusted,
+            args.check,
+            paid_on,
+            service_date,
         )
     except OpeningPaymentNotPosted as exc:
         return fail(str(exc), EXIT_FAILED)

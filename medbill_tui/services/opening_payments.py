@@ -38,8 +38,11 @@ class OpeningPaymentService:
         adjusted: Decimal,
         check_no: str,
         paid_on: date,
+        service_date: date | None = None,
     ) -> Decimal:
-        """Post the payer's payment (and contractual adjustment); what it still owes after."""
+        """Post the payer's payment (and contractual adjustment); what it still owes after.
+        `service_date` picks the balance when the original claim was brought in on several
+        dates (refused without it then)."""
         check = check_no.strip()
         if not check or len(check) > 50:
             raise OpeningPaymentNotPosted("the check number is 1 to 50 characters")
@@ -47,7 +50,9 @@ class OpeningPaymentService:
         def work(session: Session) -> Decimal:
             conn = session.connection()
             try:
-                owed = repo.opening_owed(conn, account_no, original_claim_no, payer_code)
+                owed = repo.opening_owed(
+                    conn, account_no, original_claim_no, payer_code, service_date
+                )
                 repo.post_payer_payment(conn, owed, paid, adjusted, check, paid_on, self.actor)
             except repo.OpeningPaymentRefused as exc:
                 raise OpeningPaymentNotPosted(f"{sentence(exc)}; nothing was posted") from None

@@ -264,6 +264,7 @@ def test_opening_balances_are_paid_by_the_patient_and_the_payer(
         (("300.00", "--payer", "62318", "--check", "CHK1"), 1, "more than the 240.50"),
         (("200.00", "--payer", "04412", "--check", "CHK1"), 1, "no opening balance from"),
         (("-5", "--payer", "62318", "--check", "CHK1"), 2, "above zero"),
+        (("9", "--payer", "62318", "--check", "C", "--date-of-service", "x"), 2, "not a date"),
     ):
         refused = medbill(*pay, *args, url=url)
         assert refused.returncode == status and words in refused.stderr, refused.stderr

@@ -29,9 +29,14 @@ class OpeningOwed:
 
 
 def opening_owed(
-    conn: Connection, account_no: str, original_claim_no: str, payer_code: str
+    conn: Connection,
+    account_no: str,
+    original_claim_no: str,
+    payer_code: str,
+    service_date: date | None = None,
 ) -> OpeningOwed:
-    """The payer's opening balance on the account for that original claim, locked."""
+    """The payer's opening balance on the account for that original claim (and date of
+    service), locked; refused when it names balances on more than one date."""
     rows = conn.execute(
         text("""SELECT e.id, e.patient_id, e.dos, op.responsibility, py.id AS payer_id,
                        py.name AS payer_name
@@ -42,8 +47,11 @@ def opening_owed(
                 JOIN ledger_entry op ON op.encounter_id = e.id AND op.kind = 'opening'
                 WHERE p.account_no = upper(:acct) AND e.status = 'opening'
                   AND upper(py.payer_code) = upper(:payer) AND op.memo = :memo
+                  AND (CAST(:dos AS date) IS NULL OR e.dos = :dos)
+                ORDER BY e.dos, e.id
                 FOR UPDATE OF e"""),
         {
+            "dos": service_date,
             "acct": account_no.strip(),
             "payer": payer_code.strip(),
             "memo": f"opening balance (original claim {original_claim_no.strip()})",
@@ -53,6 +61,13 @@ def opening_owed(
         raise OpeningPaymentRefused(
             f"account {account_no.strip().upper()} has no opening balance from payer "
             f"{payer_code.strip()} for original claim {original_claim_no.strip()}"
+            + ("" if service_date is None else f" on {service_date.isoformat()}")
+        )
+    if len(rows) > 1:  # one original claim brought in on several dates: say which
+        dates = ", ".join(sorted({row.dos.isoformat() for row in rows}))
+        raise OpeningPaymentRefused(
+            f"original claim {original_claim_no.strip()} has opening balances on {dates}: "
+            "give the date of service the check pays"
         )
     r = rows[0]
     owed = conn.execute(
