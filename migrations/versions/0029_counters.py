@@ -16,7 +16,8 @@ from the days, a number that grows with the calendar, not with the practice).
 - `unbilled`: encounters in status unbilled and the sum of their charges (encounter, charge);
 - `pending`, `rejection`, `denial`: pending claims (total charge), open work items (amount);
 - `balances`: open (patient, responsibility) sums of `account_balance`;
-- `claim_rows`: open (claim, responsibility) sums of `ledger_balance`;
+- `claim_rows`: open (claim, responsibility) sums of `ledger_balance` (kept from the ledger's
+  inserts);
 - `age_account` per service date: the `ledger_balance` money of open accounts (an account whose
   sum is zero shows in no bucket, as in the balances queue: its rows are taken off when it
   closes and put back when it opens; `ledger_balance` is always written before
@@ -102,30 +103,36 @@ BODIES = {
     SELECT 'age_claim', e.dos, sum(x.s * x.amount)
     FROM ({changes}) x JOIN claim c ON c.id = x.claim_id JOIN encounter e ON e.id = c.encounter_id
     GROUP BY e.dos HAVING sum(x.s * x.amount) <> 0;
-    INSERT INTO counter_delta (counter, n, amount)
-    SELECT 'claim_rows', sum((t.total <> 0)::int - (t.total - k.delta <> 0)::int),
-           sum(k.delta)
-    FROM (SELECT claim_id, responsibility, sum(s * amount) AS delta FROM ({changes}) x
-          WHERE claim_id IS NOT NULL GROUP BY 1, 2) k
-    CROSS JOIN LATERAL (SELECT coalesce(sum(lb.amount), 0) AS total FROM ledger_balance lb
-                        WHERE lb.claim_id = k.claim_id AND lb.responsibility = k.responsibility
-                          AND lb.amount <> 0) t
-    HAVING sum(k.delta) <> 0
-        OR sum((t.total <> 0)::int - (t.total - k.delta <> 0)::int) <> 0;""",
+""",
 }
 """Per table: the statements adding its rows' changes (`{changes}`) to the counters."""
 
-POSTED_FUNCTION = """
+LEDGER_ENTRY_FUNCTION = """
 CREATE FUNCTION medbill_count_ledger_entry() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     INSERT INTO counter_delta (counter, day, amount)
     SELECT 'posted', posted_at::date, sum(amount) FROM new_rows
     GROUP BY 2 HAVING sum(amount) <> 0;
+    INSERT INTO counter_delta (counter, n, amount)
+    SELECT 'claim_rows', sum((t.total <> 0)::int - (t.total - k.delta <> 0)::int),
+           sum(k.delta)
+    FROM (SELECT claim_id, responsibility, sum(amount) AS delta FROM new_rows
+          WHERE claim_id IS NOT NULL GROUP BY 1, 2) k
+    CROSS JOIN LATERAL (SELECT coalesce(sum(lb.amount), 0) AS total FROM ledger_balance lb
+                        WHERE lb.claim_id = k.claim_id AND lb.responsibility = k.responsibility
+                          AND lb.amount <> 0) t
+    HAVING sum(k.delta) <> 0
+        OR sum((t.total <> 0)::int - (t.total - k.delta <> 0)::int) <> 0;
     RETURN NULL;
 END
 $$
 """
+"""The money posted per day, and the open (claim, responsibility) sums: the statement's rows
+are all of its change to a claim's sums, which `ledger_entry_balance` (named before this
+trigger, so it fires first) has already added to `ledger_balance`. Not on `ledger_balance`
+itself: an INSERT … ON CONFLICT there fires its INSERT and its UPDATE trigger with part of a
+claim's change each, and a patient merge's re-keying moves sums without changing a claim's."""
 
 FOLD_FUNCTION = """
 CREATE FUNCTION medbill_fold_counters() RETURNS boolean LANGUAGE plpgsql
@@ -232,7 +239,7 @@ def upgrade() -> None:
                 f"CREATE TRIGGER {table}_counter_{event} AFTER {sql_event} ON {table} "
                 f"{referencing} FOR EACH STATEMENT EXECUTE FUNCTION medbill_count_{table}()"
             )
-    op.execute(POSTED_FUNCTION)
+    op.execute(LEDGER_ENTRY_FUNCTION)
     op.execute(
         "CREATE TRIGGER ledger_entry_counter_ins AFTER INSERT ON ledger_entry "
         "REFERENCING NEW TABLE AS new_rows "

@@ -5,6 +5,7 @@ recount, the dashboard and balances totals read from them equal the queries over
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,15 +15,23 @@ from sqlalchemy import Connection, Engine, text
 from medbill_tui.db.counter_sql import COUNTER_MISMATCH_SQL, RECOUNT_SQL
 from medbill_tui.db.repositories import work
 from medbill_tui.db.repositories.claim_status import move
+from medbill_tui.db.repositories.counters import (
+    QUEUE_COUNTER,
+    balance_counters,
+    bucket_totals,
+    overview_counters,
+    receivables_points,
+)
 from medbill_tui.db.repositories.ledger_check import check_ledger
-from medbill_tui.db.repositories.queue_balances import receivables_trend
+from medbill_tui.db.repositories.queue_balances import month_ends, receivables_trend
 from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.domain.claim_state import ClaimStatus
-from medbill_tui.records.queues import QueueFilter, QueueKind
+from medbill_tui.records.queues import QueueFilter
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.denials import DenialActionRefused, DenialService
 from medbill_tui.services.queues import QueueService
 from tests.conftest import DEMO_TODAY
+from tests.factories import Builder
 
 MOVES = (ClaimStatus.HOLD, ClaimStatus.READY, ClaimStatus.SUBMITTED, ClaimStatus.DENIED)
 
@@ -121,31 +130,34 @@ def edit_charges(engine: Engine, rng: random.Random) -> None:
             conn.execute(text("UPDATE encounter SET status = 'billed' WHERE id = :e"), {"e": visit})
 
 
+def assert_counters_match(conn: Connection) -> None:
+    """Counters equal a recount, and the totals and chart points made from them equal the
+    queries over the data."""
+    assert conn.execute(text(COUNTER_MISMATCH_SQL)).all() == []
+    repo = QueueRepository(conn, DEMO_TODAY)
+    for by_claim in (False, True):
+        kept = bucket_totals(balance_counters(conn, by_claim), by_claim, DEMO_TODAY)
+        assert kept == repo.balance_totals(QueueFilter(by_claim=by_claim)), by_claim
+    points = receivables_points(overview_counters(conn), month_ends(DEMO_TODAY, 6))
+    assert points == receivables_trend(conn, DEMO_TODAY)
+
+
 def assert_counters_agree(engine: Engine) -> None:
+    """As assert_counters_match, and the service's reads give the recount's figures."""
     with engine.connect() as conn:
-        assert conn.execute(text(COUNTER_MISMATCH_SQL)).all() == []
+        assert_counters_match(conn)
         recount = {
             r.counter: (int(r.n), Decimal(r.amount))
             for r in conn.execute(text(RECOUNT_SQL))
             if r.day is None
         }
-        repo = QueueRepository(conn, DEMO_TODAY)
-        queried = {
-            f.by_claim: repo.balance_totals(f) for f in (QueueFilter(), QueueFilter(by_claim=True))
-        }
-        trend = receivables_trend(conn, DEMO_TODAY)
+        repo_totals = QueueRepository(conn, DEMO_TODAY).balance_totals(QueueFilter())
     svc = QueueService(engine, Clock(DEMO_TODAY))
-    names = {QueueKind.UNBILLED: "unbilled", QueueKind.PENDING_CLAIMS: "pending",
-             QueueKind.REJECTIONS: "rejection", QueueKind.DENIALS: "denial",
-             QueueKind.BALANCES: "balances"}  # fmt: skip
     for summary in svc.summaries():
-        assert (summary.count, summary.amount) == recount[names[summary.kind]], summary
+        assert (summary.count, summary.amount) == recount[QUEUE_COUNTER[summary.kind]], summary
         assert svc.summary(summary.kind) == summary
-    for by_claim, totals in queried.items():
-        assert svc.balance_totals(QueueFilter(by_claim=by_claim)) == totals
-    overview = svc.aging_overview()
-    assert overview.totals == queried[False]
-    assert overview.trend == trend
+    assert svc.balance_totals(QueueFilter()) == repo_totals
+    assert svc.aging_overview().totals == repo_totals
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -189,3 +201,23 @@ def test_ledger_check_reports_a_tampered_counter(demo_engine: Engine) -> None:
     assert len(problems) == 1
     assert problems[0].startswith("counter denial: a recount gives ")
     assert "but the counter holds" in problems[0]
+
+
+def test_an_account_summing_to_zero_shows_in_no_bucket(engine: Engine) -> None:
+    """+50 owed on an old visit and a 50 credit on a recent one: the account owes nothing, so
+    the balances queue shows no row and no bucket holds its money; a new charge opens it."""
+    old, recent = DEMO_TODAY - timedelta(days=100), DEMO_TODAY - timedelta(days=5)
+    with engine.begin() as conn:
+        b = Builder(conn)
+        ann = b.patient("Ames", account="Z0001", payer=b.payers[0])
+        first = b.claim(ann, old, "acknowledged_277ca", created=old, amount="50.00")
+        second = b.claim(ann, recent, "acknowledged_277ca", created=recent, amount="80.00")
+        visit = {c: conn.execute(text("SELECT encounter_id FROM claim WHERE id = :c"),
+                                 {"c": c}).scalar_one() for c in (first, second)}  # fmt: skip
+        b.ledger(ann, visit[first], "50.00", old, claim_id=first)
+        assert_counters_match(conn)
+        b.ledger(ann, visit[second], "-50.00", recent, claim_id=second)
+        assert_counters_match(conn)
+        assert QueueRepository(conn, DEMO_TODAY).balance_totals(QueueFilter()).rows == 0
+        b.ledger(ann, visit[second], "80.00", recent, claim_id=second)
+        assert_counters_match(conn)
