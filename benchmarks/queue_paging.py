@@ -105,13 +105,13 @@ def measure(engine: Engine) -> dict[str, float]:
     out["filter 'smi' unbilled"] = median_ms(
         lambda: svc.page(QueueKind.UNBILLED, QueueFilter(text="smi"), None, PAGE)
     )
-    out["dashboard counts"] = median_ms(svc.summaries, repeats=5)
-    out["balances bucket totals"] = median_ms(lambda: svc.balance_totals(QueueFilter()), 5)
+    out["dashboard counts"] = median_ms(svc.summaries)
+    out["balances bucket totals"] = median_ms(lambda: svc.balance_totals(QueueFilter()))
     out["balances bucket totals, by claim"] = median_ms(
-        lambda: svc.balance_totals(QueueFilter(by_claim=True)), 5
+        lambda: svc.balance_totals(QueueFilter(by_claim=True))
     )
-    out["a queue's own count (balances)"] = median_ms(lambda: svc.summary(QueueKind.BALANCES), 5)
-    out["aging chart (dashboard)"] = median_ms(svc.aging_overview, 5)
+    out["a queue's own count (balances)"] = median_ms(lambda: svc.summary(QueueKind.BALANCES))
+    out["aging chart (dashboard)"] = median_ms(svc.aging_overview)
     return out
 
 
