@@ -30,6 +30,7 @@ from medbill_tui.records.queues import QueueFilter
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.denials import DenialActionRefused, DenialService
 from medbill_tui.services.queues import QueueService
+from tests.cli.test_cli import medbill
 from tests.conftest import DEMO_TODAY
 from tests.factories import Builder
 
@@ -221,3 +222,13 @@ def test_an_account_summing_to_zero_shows_in_no_bucket(engine: Engine) -> None:
         assert QueueRepository(conn, DEMO_TODAY).balance_totals(QueueFilter()).rows == 0
         b.ledger(ann, visit[second], "80.00", recent, claim_id=second)
         assert_counters_match(conn)
+
+
+def test_medbill_ledger_check_exits_1_naming_a_tampered_counter(demo_engine: Engine) -> None:
+    url = demo_engine.url.render_as_string(hide_password=False)
+    assert medbill("ledger", "check", url=url).returncode == 0
+    with demo_engine.begin() as conn:
+        conn.execute(text("INSERT INTO counter_delta (counter, amount) VALUES ('unbilled', 1)"))
+    result = medbill("ledger", "check", url=url)
+    assert result.returncode == 1
+    assert "counters: counter unbilled: a recount gives " in result.stdout
