@@ -73,6 +73,7 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     # written by the ledger's triggers only
     "ledger_balance": {},
     "account_balance": {},
+    "counter_delta": {},  # by the counter triggers and medbill_fold_counters()
     # prices, code sets and edits: who may change rules
     "fee_schedule": {_S: _WORK},
     "procedure_code": {_S: _CODES},

@@ -188,7 +188,8 @@ class QueueScreen(
 
     @work(thread=True, exit_on_error=False, group="queue-summary", exclusive=True)
     def load_summary(self) -> None:
-        self.post_message(SummariesLoaded(self.services.queues.summaries()))
+        # its own counter only: the other queues' counts are the dashboard's
+        self.post_message(SummariesLoaded((self.services.queues.summary(self.kind),)))
 
     @work(thread=True, exit_on_error=False, group="payers", exclusive=True)
     def load_payers(self) -> None:

@@ -6,10 +6,21 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import edi_view
+from medbill_tui.db.repositories.counters import (
+    QUEUE_COUNTER,
+    CounterValues,
+    balance_counters,
+    bucket_totals,
+    fold_counters,
+    overview_counters,
+    queue_summaries,
+    read_counters,
+    receivables_points,
+)
 from medbill_tui.db.repositories.details import DetailRepository
 from medbill_tui.db.repositories.find import find
 from medbill_tui.db.repositories.health import ping
-from medbill_tui.db.repositories.queue_balances import receivables_trend
+from medbill_tui.db.repositories.queue_balances import month_ends, receivables_trend
 from medbill_tui.db.repositories.queues import QueueRepository
 from medbill_tui.db.repositories.visit_problems import visit_problems
 from medbill_tui.db.uow import read_connection
@@ -52,8 +63,25 @@ class QueueService:
 
     @translate_errors
     def summaries(self) -> tuple[QueueSummary, ...]:
+        """Every queue's count and amount, from the counters the database keeps."""
         with read_connection(self.engine) as conn:
-            return QueueRepository(conn, self.clock.today()).summaries()
+            values = queue_summaries(conn)
+        self._fold_if_needed(values)
+        return tuple(values.summary(kind) for kind in QueueKind)
+
+    @translate_errors
+    def summary(self, kind: QueueKind) -> QueueSummary:
+        """One queue's count and amount (what a queue screen shows), its counter only."""
+        with read_connection(self.engine) as conn:
+            values = read_counters(conn, (QUEUE_COUNTER[kind],))
+        self._fold_if_needed(values)
+        return values.summary(kind)
+
+    def _fold_if_needed(self, values: CounterValues) -> None:
+        """Sum the counters' rows once many have piled up, so reads stay short."""
+        if values.needs_fold:
+            with self.engine.begin() as conn:
+                fold_counters(conn)
 
     @translate_errors
     def page(
@@ -71,16 +99,35 @@ class QueueService:
 
     @translate_errors
     def balance_totals(self, filt: QueueFilter) -> BalanceTotals:
-        """Money per aging bucket over every balances row the filter keeps."""
+        """Money per aging bucket over every balances row the filter keeps: the whole list
+        aged from the date of service from the counters, any other from the balances."""
+        if self._counted(filt):
+            with read_connection(self.engine) as conn:
+                values = balance_counters(conn, filt.by_claim)
+            self._fold_if_needed(values)
+            return bucket_totals(values, filt.by_claim, self.clock.today())
         with read_connection(self.engine) as conn:
             return self._repo(conn).balance_totals(filt)
+
+    def _counted(self, filt: QueueFilter) -> bool:
+        """The counters hold this list's totals (no filter, aged from the date of service)."""
+        return self.timers.aging_from == "service" and filt == QueueFilter(by_claim=filt.by_claim)
 
     @translate_errors
     def aging_overview(self, months: int = 6) -> AgingOverview:
         """Money per aging bucket now and what was owed at each of the last month ends."""
+        today = self.clock.today()
+        if self.timers.aging_from != "service":
+            with read_connection(self.engine) as conn:
+                totals = self._repo(conn).balance_totals(QueueFilter())
+                return AgingOverview(totals, receivables_trend(conn, today, months))
         with read_connection(self.engine) as conn:
-            totals = self._repo(conn).balance_totals(QueueFilter())
-            return AgingOverview(totals, receivables_trend(conn, self.clock.today(), months))
+            values = overview_counters(conn)
+        self._fold_if_needed(values)
+        return AgingOverview(
+            bucket_totals(values, False, today),
+            receivables_points(values, month_ends(today, months)),
+        )
 
     def _repo(self, conn: Connection) -> QueueRepository:
         return QueueRepository(conn, self.clock.today(), self.timers, self.timers.aging_from)

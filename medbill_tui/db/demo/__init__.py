@@ -22,6 +22,7 @@ import psycopg
 import sqlalchemy
 
 from medbill_tui.db.balance_sql import BALANCE_TRIGGER, REBUILD_BALANCES_SQL
+from medbill_tui.db.counter_sql import COUNTER_TRIGGERS, REBUILD_COUNTERS_SQL
 from medbill_tui.db.demo.copy import (
     DatabaseState,
     analyze,
@@ -210,6 +211,8 @@ def _replace(
         ) from None
     # ledger_balance is filled in one statement after the COPY, not by the trigger per batch.
     cur.execute(f"ALTER TABLE ledger_entry DISABLE TRIGGER {BALANCE_TRIGGER}")
+    for table, trigger in COUNTER_TRIGGERS:  # the counters too: recounted after the COPY
+        cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
     for table in NOTIFY_TRIGGERS:  # a demo load tells no list about each of its rows
         notify_triggers_enabled(cur, table, False)
     counts = _load(cur, producer, emptied, progress, cancel)
@@ -217,12 +220,16 @@ def _replace(
     for statement in REBUILD_BALANCES_SQL:
         cur.execute(statement)
     cur.execute(f"ALTER TABLE ledger_entry ENABLE TRIGGER {BALANCE_TRIGGER}")
+    for statement in REBUILD_COUNTERS_SQL:
+        cur.execute(statement)
+    for table, trigger in COUNTER_TRIGGERS:
+        cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
     for table in NOTIFY_TRIGGERS:
         notify_triggers_enabled(cur, table, True)
     create_indexes(cur, indexes)
     restore_foreign_keys(cur, keys)
     reset_sequences(cur, ID_TABLES, counts["claim"])
-    analyze(cur, (*TABLE_NAMES, "ledger_balance", "account_balance"))
+    analyze(cur, (*TABLE_NAMES, "ledger_balance", "account_balance", "counter_delta"))
     _record_load(cur, *audit, state)
     return counts
 

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, text
 
 from medbill_tui.db.balance_sql import ACCOUNT_MISMATCH_SQL, BALANCE_MISMATCH_SQL
 from medbill_tui.db.claim_sql import status_not_in
+from medbill_tui.db.counter_sql import COUNTER_MISMATCH_SQL
 from medbill_tui.db.repositories.remits import LIVE
 from medbill_tui.db.repositories.secondary import crossover_sql
 from medbill_tui.domain.claim_state import ClaimStatus
@@ -152,6 +153,7 @@ def check_ledger(conn: Connection) -> tuple[LedgerProblem, ...]:
                                WHERE r.status = 'posted' AND -le.total <> r.amount""",
         "balance table": BALANCE_MISMATCH_SQL,
         "account balance table": ACCOUNT_MISMATCH_SQL,
+        "counters": COUNTER_MISMATCH_SQL,
     }
     for what, sql in checks.items():
         for row in conn.execute(text(sql)):

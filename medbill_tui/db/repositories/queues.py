@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, text
 
-from medbill_tui.db.claim_sql import PENDING_CLAIM_SQL, pending_claim_sql, status_in, status_list
+from medbill_tui.db.claim_sql import pending_claim_sql, status_in, status_list
+from medbill_tui.db.repositories.counters import queue_summaries
 from medbill_tui.db.repositories.queue_balances import BalanceQueries
 from medbill_tui.db.repositories.queue_match import (
     account_match_sql,
@@ -26,7 +27,6 @@ from medbill_tui.db.repositories.scrubbing import scrub_encounters
 from medbill_tui.db.repositories.work import HOLDER_SQL
 from medbill_tui.domain.aging import age_in_days
 from medbill_tui.domain.claim_state import LABELS, ClaimStatus
-from medbill_tui.domain.money import ZERO
 from medbill_tui.edi.codelists import carc_words
 from medbill_tui.records.queues import (
     BalanceRow,
@@ -372,51 +372,9 @@ class QueueRepository:
         return tuple(balances.accounts("p.id = :pid", params, None)[0])
 
     def summaries(self) -> tuple[QueueSummary, ...]:
-        """Count and amount of every queue, from one aggregate query each.
-
-        Each reads the open items through a covering partial index (migration 0011). The
-        planner's estimate put a bitmap scan of the pending claims plus their heap just under
-        the index-only scan (157 ms against 46 ms at 1,000,000 encounters), so bitmap scans are
-        off for this read-only transaction (the service opens one per call)."""
-        self.conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
-        unbilled = self.conn.execute(
-            text(
-                "SELECT count(*), coalesce(sum(x.s), 0) FROM encounter e "
-                "LEFT JOIN LATERAL (SELECT sum(c.amount) AS s FROM charge c "
-                "WHERE c.encounter_id = e.id) x ON TRUE WHERE e.status = 'unbilled'"
-            )
-        ).one()
-        pending = self.conn.execute(
-            text(
-                "SELECT count(*), coalesce(sum(total_charge), 0) FROM claim "
-                f"WHERE {PENDING_CLAIM_SQL}"
-            )
-        ).one()
-        open_items = {
-            kind: (count, amount)
-            for kind, count, amount in self.conn.execute(
-                text(
-                    "SELECT kind, count(*), coalesce(sum(amount), 0) FROM work_item "
-                    "WHERE kind IN ('denial', 'rejection') AND status = 'open' GROUP BY kind"
-                )
-            )
-        }
-        balances = self.conn.execute(
-            text("SELECT count(*), coalesce(sum(amount), 0) FROM account_balance WHERE amount <> 0")
-        ).one()
-        counts: dict[QueueKind, tuple[Any, Any]] = {
-            QueueKind.UNBILLED: tuple(unbilled),
-            QueueKind.PENDING_CLAIMS: tuple(pending),
-            QueueKind.REJECTIONS: open_items.get("rejection", (0, 0)),
-            QueueKind.DENIALS: open_items.get("denial", (0, 0)),
-            QueueKind.BALANCES: tuple(balances),
-        }
-        return tuple(
-            QueueSummary(
-                kind=kind, count=int(counts[kind][0]), amount=Decimal(counts[kind][1]) + ZERO
-            )
-            for kind in QueueKind
-        )
+        """Count and amount of every queue, from the counters the database keeps (0029)."""
+        values = queue_summaries(self.conn)
+        return tuple(values.summary(kind) for kind in QueueKind)
 
     def payers(self) -> tuple[PayerOption, ...]:
         return payer_options(self.conn)
