@@ -1,4 +1,4 @@
-"""SQL of `counter_delta`, the queue counts and balance totals the database keeps (0029).
+"""SQL of `counter_delta`, the queue counts and balance totals the database keeps (0032).
 
 Triggers on `encounter`, `charge`, `claim`, `work_item`, `ledger_balance`,
 `account_balance` and `ledger_entry` append one delta row per statement and counter (no row is

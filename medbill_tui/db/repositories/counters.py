@@ -1,4 +1,4 @@
-"""Reads of the counters the database keeps (`counter_delta`, migration 0029).
+"""Reads of the counters the database keeps (`counter_delta`, migration 0032).
 
 A counter's value is the sum of its rows: a few after a fold, plus one per statement that
 changed it since. Reads cost the number of rows, which depends on the calendar (one per day

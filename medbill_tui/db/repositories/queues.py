@@ -372,7 +372,7 @@ class QueueRepository:
         return tuple(balances.accounts("p.id = :pid", params, None)[0])
 
     def summaries(self) -> tuple[QueueSummary, ...]:
-        """Count and amount of every queue, from the counters the database keeps (0029)."""
+        """Count and amount of every queue, from the counters the database keeps (0032)."""
         values = queue_summaries(self.conn)
         return tuple(values.summary(kind) for kind in QueueKind)
 

@@ -1,4 +1,4 @@
-"""The counters the database keeps for the dashboard and the balances' totals (migration 0029)."""
+"""The counters the database keeps for the dashboard and the balances' totals (migration 0032)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """counters kept by the database: queue counts and amounts, balance totals by day
 
-Revision ID: 0029
-Revises: 0028
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-12-07 18:30:00.000000
 
 The dashboard's counts, the balances' bucket totals and the aging chart read the open items
@@ -34,8 +34,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029"
-down_revision = "0028"
+revision = "0032"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 
