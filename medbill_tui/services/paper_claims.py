@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import claim_forms as repo
+from medbill_tui.db.repositories.outbox import KIND_837P
 from medbill_tui.db.uow import run_in_transaction
 from medbill_tui.edi.cms1500 import BoxMissing, form_pages
 from medbill_tui.edi.cms1500_pdf import cms1500_pdf
 from medbill_tui.records.claims import SubmittedFile
+from medbill_tui.records.outbox import UnwrittenFile
 from medbill_tui.services.errors import ServiceError, translate_errors
 
 if TYPE_CHECKING:
@@ -106,9 +108,10 @@ def send_on_paper(
     out: Path,
     actor: str,
     now: datetime,
-) -> SubmittedFile:
-    """One PDF of the batch's forms beside the 837P files; the claims submitted ("paper" in
-    their history). `ClaimNotPrinted` names the first claim with a required box empty."""
+) -> tuple[SubmittedFile, UnwrittenFile]:
+    """One PDF of the batch's forms beside the 837P files, kept in the database like them;
+    the claims submitted ("paper" in their history). `ClaimNotPrinted` names the first claim
+    with a required box empty."""
     pages = []
     for claim in batch:
         try:
@@ -116,10 +119,15 @@ def send_on_paper(
         except BoxMissing as exc:
             raise ClaimNotPrinted(f"Nothing was sent: {exc}") from None
     name = f"CMS1500_{now:%Y%m%d_%H%M%S}_{batch[0].out.pcn}.pdf"
+    pdf = cms1500_pdf(pages)
     try:
-        files.write(out / name, cms1500_pdf(pages))
+        files.write(out / name, pdf)
     except OSError as exc:
         raise ClaimNotPrinted(f"Cannot write to the outbox {out}: {exc.strerror}") from None
+    file_id = repo.store_paper_file(conn, name, pdf, batch, actor)
     repo.record_paper_submission(conn, batch, name, actor, now.date())
     amount = sum((c.out.total for c in batch), Decimal("0.00"))
-    return SubmittedFile(str(out / name), PAPER, "", len(batch), amount)
+    return (
+        SubmittedFile(str(out / name), PAPER, "", len(batch), amount),
+        UnwrittenFile(KIND_837P, file_id, name),
+    )

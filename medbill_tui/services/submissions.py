@@ -96,11 +96,11 @@ class SubmissionService:
             paper = [c for c in claims if c.paper]
             if paper:
                 try:
-                    done_files.append(
-                        send_on_paper(conn, paper, billing, files, out, self.actor, now)
-                    )
+                    printed, kept = send_on_paper(conn, paper, billing, files, out, self.actor, now)
                 except ClaimNotPrinted as exc:
                     raise SubmissionFailed(str(exc)) from None
+                done_files.append(printed)
+                sent.append(kept)
                 done += len(paper)
             for house_id, batch in sorted(by_house.items()):
                 ch = houses[house_id]

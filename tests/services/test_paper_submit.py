@@ -1,6 +1,7 @@
 """Payers billed on paper in `claims submit`: their claims go into one CMS-1500 PDF beside the
-837P (which leaves them out), move to submitted with "paper" in their history, each print
-audited; `--paper-only` prints them and sends nothing else."""
+837P (which leaves them out), kept in the database like it (a lost one is written again),
+move to submitted with "paper" in their history, each print audited; `--paper-only` prints
+them and sends nothing else."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, text
 
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimService
+from medbill_tui.services.outbox import OutboxService
 from medbill_tui.services.paper_claims import PAPER
 from medbill_tui.services.submissions import SubmissionFailed, SubmissionService
 from tests.cli.test_cli import medbill
@@ -63,6 +65,13 @@ def test_paper_claims_go_in_a_pdf_and_out_of_the_837(demo_engine: Engine, tmp_pa
         ).scalar_one()
     assert {r.claim_no for r in history} == paper and {r.status for r in history} == {"submitted"}
     assert all(pdfs[0].name in r.detail for r in history) and audits == len(paper)
+    # a crash between the commit and the rename: the PDF is written again from the database
+    kept = pdfs[0].read_bytes()
+    pdfs[0].unlink()
+    with demo_engine.begin() as conn:
+        conn.execute(text("UPDATE edi_file SET written_at = NULL WHERE kind = 'paper'"))
+    report = OutboxService(demo_engine, "biller1", tmp_path, None).repair()
+    assert report.missing == (str(pdfs[0]),) and pdfs[0].read_bytes() == kept
 
 
 def test_paper_only_prints_and_sends_nothing_else(demo_engine: Engine, tmp_path: Path) -> None:
@@ -79,7 +88,7 @@ def test_paper_only_prints_and_sends_nothing_else(demo_engine: Engine, tmp_path:
     assert pdf.suffix == ".pdf" and all(n in pdf_text(pdf) for n in paper)
     with demo_engine.connect() as conn:
         left = conn.execute(text("SELECT count(*) FROM claim WHERE status = 'ready'")).scalar()
-        sent = conn.execute(text("SELECT count(*) FROM edi_file")).scalar()
+        sent = conn.execute(text("SELECT count(*) FROM edi_file WHERE kind <> 'paper'")).scalar()
     assert left == ready - len(paper) and sent == 0
 
 

@@ -3,8 +3,10 @@ print, and the claims sent on paper."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
@@ -53,3 +55,27 @@ def record_paper_submission(
         columns={"submitted_on": today},
     )
     record_prints(conn, actor, [(c.claim_id, f"CMS-1500 in {file_name}") for c in claims])
+
+
+def store_paper_file(
+    conn: Connection, file_name: str, pdf: bytes, claims: Sequence[ReadyClaim], actor: str
+) -> int:
+    """Keep the batch's PDF like an 837P (`edi_file`, kind 'paper', not yet written): a crash
+    between the commit and its rename into the outbox is repaired from these bytes."""
+    total = sum((c.out.total for c in claims), Decimal("0.00"))
+    return int(
+        conn.execute(
+            text("""INSERT INTO edi_file (direction, kind, file_name, sha256, content, isa13,
+                        gs06, sender_id, receiver_id, claim_count, total, created_by)
+                    VALUES ('out', 'paper', :name, :sha, :content, '', '', '', '', :n,
+                            :total, :actor) RETURNING id"""),
+            {
+                "name": file_name,
+                "sha": hashlib.sha256(pdf).hexdigest(),
+                "content": pdf,
+                "n": len(claims),
+                "total": total,
+                "actor": actor,
+            },
+        ).scalar_one()
+    )

@@ -14,13 +14,14 @@ KIND_APPEAL = "appeal"
 
 
 def unwritten(conn: Connection, kinds: Sequence[str]) -> list[UnwrittenFile]:
-    """Committed 837P files and appeal letters whose rename was never recorded, oldest first."""
+    """Committed 837P files (and the CMS-1500 PDFs of paper claims, written to the same
+    outbox) and appeal letters whose rename was never recorded, oldest first."""
     found: list[UnwrittenFile] = []
     if KIND_837P in kinds:
         rows = conn.execute(
             text(
-                "SELECT id, file_name FROM edi_file WHERE direction = 'out' AND kind = '837P' "
-                "AND written_at IS NULL ORDER BY id"
+                "SELECT id, file_name FROM edi_file WHERE direction = 'out' "
+                "AND kind IN ('837P', 'paper') AND written_at IS NULL ORDER BY id"
             )
         ).all()
         found += [UnwrittenFile(KIND_837P, r.id, r.file_name) for r in rows]
