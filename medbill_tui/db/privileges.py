@@ -28,6 +28,12 @@ APPEND_ONLY: Final = frozenset({"ledger_entry", "audit_event", "claim_event", "d
 _B, _S, _A = GROUPS
 _WORK = "INSERT, UPDATE"
 _CODES = "INSERT, UPDATE, DELETE"
+_CONNECTION = (
+    "clearinghouse_id, host, port, user_name, key_file, password_file, password_env, "
+    "upload_dir, download_dir, answer_pattern, after_fetch, send_from, schedule, updated_at, "
+    "updated_by"
+)
+"""The columns of a clearinghouse connection but its pinned host key's."""
 
 WRITES: Final[dict[str, dict[str, str]]] = {
     # the work of the queues: billers
@@ -57,7 +63,8 @@ WRITES: Final[dict[str, dict[str, str]]] = {
     "statement_run": {_B: "INSERT"},
     "payer": {_B: "INSERT", _S: "UPDATE"},  # an ERA from a payer not known yet adds it
     "clearinghouse": {_B: "INSERT", _S: "UPDATE"},  # the demo's sandbox; setup screen
-    "clearinghouse_connection": {_S: _WORK},  # the clearinghouses screen (no secrets)
+    # the clearinghouses screen (no secrets); only an admin pins the server's host key
+    "clearinghouse_connection": {_S: f"INSERT ({_CONNECTION}), UPDATE ({_CONNECTION})", _A: _WORK},
     # the HL7 interface: whoever runs `medbill hl7` takes messages; billers fix the mapping
     "hl7_message": {_B: _WORK},
     "hl7_patient": {_B: "INSERT"},

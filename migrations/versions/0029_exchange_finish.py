@@ -18,6 +18,19 @@ branch_labels = None
 depends_on = None
 
 
+FORGET_KEY = """
+CREATE FUNCTION medbill_forget_host_key() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (NEW.host, NEW.port) IS DISTINCT FROM (OLD.host, OLD.port) THEN
+        NEW.host_key := NULL;
+        NEW.host_key_pinned_by := NULL;
+        NEW.host_key_pinned_at := NULL;
+    END IF;
+    RETURN NEW;
+END $$
+"""
+
+
 def upgrade() -> None:
     op.add_column(
         "clearinghouse",
@@ -51,8 +64,16 @@ def upgrade() -> None:
         ),
         sa.Column("updated_by", sa.String(64), nullable=False),
     )
+    # The pinned key belongs to the server it was seen on: a new host or port forgets it. A
+    # trigger, because supervisors may correct a connection but not write its key (admins pin).
+    op.execute(FORGET_KEY)
+    op.execute(
+        "CREATE TRIGGER clearinghouse_connection_forget_key BEFORE UPDATE OF host, port "
+        "ON clearinghouse_connection FOR EACH ROW EXECUTE FUNCTION medbill_forget_host_key()"
+    )
 
 
 def downgrade() -> None:
     op.drop_table("clearinghouse_connection")
+    op.execute("DROP FUNCTION medbill_forget_host_key()")
     op.drop_column("clearinghouse", "active")

@@ -238,6 +238,33 @@ def test_a_database_admin_who_is_not_a_superuser_upgrades_as_the_owner(
         dba.dispose()
 
 
+def test_only_an_admin_login_may_write_a_clearinghouse_host_key(roles_url: str) -> None:
+    set_up = (
+        "INSERT INTO clearinghouse_connection (clearinghouse_id, host, user_name, key_file, "
+        "upload_dir, download_dir, send_from, updated_by) SELECT id, 'sftp.one', 'u', '/k', "
+        "'in', 'out', current_date, 'x' FROM clearinghouse ORDER BY id LIMIT 1"
+    )
+    pin = "UPDATE clearinghouse_connection SET host_key = 'ssh-ed25519 AAAA'"
+    house = (
+        "INSERT INTO clearinghouse (name, receiver_id, submitter_id, submitter_name, "
+        "contact_name, contact_phone) VALUES ('One', 'R1', 'S1', 'Clinic', 'Ann', '5555551234')"
+    )
+    with connect_as(roles_url, SUPERVISOR) as conn:
+        conn.execute(house)
+        conn.execute(set_up)  # a supervisor sets up the connection
+        assert conn.execute("SELECT count(*) FROM clearinghouse_connection").fetchone() == (1,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(pin)
+        conn.rollback()
+    with connect_as(roles_url, ADMIN) as conn:
+        conn.execute(house)
+        conn.execute(set_up)
+        conn.execute(pin)
+        conn.execute("UPDATE clearinghouse_connection SET port = 2222")  # another server
+        assert conn.execute("SELECT host_key FROM clearinghouse_connection").fetchall() == [(None,)]
+        conn.rollback()
+
+
 def test_every_table_has_a_privilege_decision() -> None:
     assert set(WRITES) == set(metadata.tables) | {"alembic_version"}
     for table in APPEND_ONLY:

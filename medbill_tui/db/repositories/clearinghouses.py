@@ -148,7 +148,7 @@ def save_connection(
     conn: Connection, clearinghouse_id: int, draft: ConnectionDraft, actor: str
 ) -> None:
     """Write the connection; a changed host or port forgets the pinned host key (the key
-    belongs to the server it was seen on)."""
+    belongs to the server it was seen on: the table's trigger, migration 0029)."""
     conn.execute(
         text("""INSERT INTO clearinghouse_connection AS c (clearinghouse_id, host, port,
                     user_name, key_file, password_file, password_env, upload_dir,
@@ -156,12 +156,6 @@ def save_connection(
                 VALUES (:id, :host, :port, :user, :key, :pw_file, :pw_env, :up, :down,
                     :pattern, :after, :send_from, :schedule, :actor)
                 ON CONFLICT (clearinghouse_id) DO UPDATE SET
-                    host_key = CASE WHEN (c.host, c.port) = (excluded.host, excluded.port)
-                               THEN c.host_key END,
-                    host_key_pinned_by = CASE WHEN (c.host, c.port)
-                               = (excluded.host, excluded.port) THEN c.host_key_pinned_by END,
-                    host_key_pinned_at = CASE WHEN (c.host, c.port)
-                               = (excluded.host, excluded.port) THEN c.host_key_pinned_at END,
                     host = excluded.host, port = excluded.port, user_name = excluded.user_name,
                     key_file = excluded.key_file, password_file = excluded.password_file,
                     password_env = excluded.password_env, upload_dir = excluded.upload_dir,
