@@ -35,7 +35,7 @@ class SetupTable(ListTable):
     | :- | :- |
     | enter | Correct the highlighted row. |
     | n | Add one. |
-    | d | Deactivate the highlighted row (asks first). |
+    | d | Deactivate the highlighted row, or put a deactivated one back in use (asks first). |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -53,9 +53,10 @@ class SetupTable(ListTable):
 
 @dataclass
 class Deactivated(Message):
-    """A row was deactivated (the list reloads)."""
+    """A row was deactivated, or put back in use (the list reloads)."""
 
     what: str
+    back_in_use: bool = False
 
 
 @dataclass
@@ -88,7 +89,7 @@ class SetupListScreen(PickListScreen[SetupRow]):
     | :- | :- |
     | enter | Correct the highlighted row. |
     | n | Add one. |
-    | d | Deactivate the highlighted row (asks first). |
+    | d | Deactivate the highlighted row, or put a deactivated one back in use (asks first). |
     | r | Reload. |
     | escape | Back. |
     """
@@ -133,7 +134,7 @@ class SetupListScreen(PickListScreen[SetupRow]):
         text = plural(len(self.rows) - inactive, self.noun) + " in use"
         if inactive:
             text += f", {inactive} {INACTIVE}"
-        return text + " · Enter: correct · n: add · d: deactivate"
+        return text + " · Enter: correct · n: add · d: deactivate or put back"
 
     def open_row(self, row: SetupRow) -> None:
         self.app.push_screen(self.form_for(row.id))
@@ -148,7 +149,12 @@ class SetupListScreen(PickListScreen[SetupRow]):
         if row is None:
             return
         if not row.active:
-            self.set_status(f"This {self.noun} is deactivated already; nothing was changed.")
+            self._confirm(
+                f"Put {self.noun} {row.cells[0]} back in use? It is offered for new work again.",
+                lambda: self.reactivate(row.id),
+                yes="Yes, put it back",
+                no="No, leave it",
+            )
             return
         self._confirm(
             f"Deactivate {self.noun} {row.cells[0]}? It is hidden from new work; the claims "
@@ -156,14 +162,23 @@ class SetupListScreen(PickListScreen[SetupRow]):
             lambda: self.deactivate(row.id, False),
         )
 
-    def _confirm(self, question: str, go: Callable[[], object]) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes:
+    def _confirm(
+        self,
+        question: str,
+        go: Callable[[], object],
+        yes: str = "Yes, deactivate",
+        no: str = "No, keep it",
+    ) -> None:
+        def answered(said_yes: bool | None) -> None:
+            if said_yes:
                 go()
 
-        self.app.push_screen(
-            ConfirmScreen(question, yes="Yes, deactivate", no="No, keep it"), answered
-        )
+        self.app.push_screen(ConfirmScreen(question, yes=yes, no=no), answered)
+
+    @work(thread=True, exit_on_error=False, group=DEACTIVATE_GROUP, exclusive=True)
+    def reactivate(self, row_id: int) -> None:
+        self.services.setup_lists.reactivate(self.noun, row_id)
+        self.post_message(Deactivated(self.noun, back_in_use=True))
 
     @work(thread=True, exit_on_error=False, group=DEACTIVATE_GROUP, exclusive=True)
     def deactivate(self, row_id: int, confirmed: bool) -> None:
@@ -171,7 +186,10 @@ class SetupListScreen(PickListScreen[SetupRow]):
         self.post_message(Deactivated(self.noun))
 
     def on_deactivated(self, message: Deactivated) -> None:
-        self.notify(f"The {message.what} is deactivated.", title="Deactivated", timeout=4)
+        if message.back_in_use:
+            self.notify(f"The {message.what} is in use again.", title="Put back", timeout=4)
+        else:
+            self.notify(f"The {message.what} is deactivated.", title="Deactivated", timeout=4)
         self.reload()
 
     def worker_failed(self, worker: Worker[Any]) -> None:
@@ -183,7 +201,7 @@ class SetupListScreen(PickListScreen[SetupRow]):
         if question is not None and row is not None:
             self._confirm(question, lambda: self.deactivate(row.id, True))
         else:
-            self.set_status(f"Not deactivated: {worker.error}")
+            self.set_status(f"Nothing was changed: {worker.error}")
 
 
 class CheckedAsTyped(FormScreen):

@@ -106,6 +106,12 @@ class SetupListsService:
 
         run_in_transaction(self.engine, run)
 
+    @translate_errors
+    def reactivate(self, noun: str, row_id: int) -> None:
+        """Put a deactivated provider, payer or price ("provider", "payer", "price") back in
+        use for new work."""
+        self._deactivate(lambda conn: repo.reactivate_row(conn, noun, row_id, self.actor))
+
     # providers ----------------------------------------------------------------------
 
     @translate_errors

@@ -158,3 +158,12 @@ def test_a_deactivated_price_is_no_longer_used(engine: Engine) -> None:
     assert [r.active for r in setup.fees()] == [True, False]
     assert setup.load_fee(default).price == "120.00"
     assert audits(engine, "fee_schedule") == ["create", "create", "deactivate"]
+    # put back in use: priced again, audited; twice is refused and changes nothing
+    setup.reactivate("price", own)
+    with engine.connect() as conn:
+        assert fee_for(conn, "99213", "", b.payers[0]) == Decimal("95.50")
+    with pytest.raises(SetupRefused, match="in use already"):
+        setup.reactivate("price", own)
+    assert audits(engine, "fee_schedule") == ["create", "create", "deactivate", "reactivate"]
+    with pytest.raises(RoleRefused):
+        SetupListsService(engine, "bo", "biller").reactivate("price", own)

@@ -35,6 +35,27 @@ def deactivate_row(conn: Connection, table: str, row_id: int, noun: str) -> None
     )
 
 
+SETUP_TABLES = {"provider": "provider", "payer": "payer", "price": "fee_schedule"}
+"""The table behind each setup list, by what its rows are called."""
+
+
+def reactivate_row(conn: Connection, noun: str, row_id: int, actor: str) -> None:
+    """Put a deactivated row back in use (audited); refused if it is in use already."""
+    table = SETUP_TABLES[noun]
+    active = conn.execute(
+        text(f"SELECT active FROM {table} WHERE id = :id FOR UPDATE"), {"id": row_id}
+    ).scalar()
+    if active is None:
+        raise RecordNotFound(f"{noun} {row_id} does not exist")
+    if active:
+        raise SetupRefusal(f"this {noun} is in use already; nothing was changed")
+    conn.execute(
+        text(f"UPDATE {table} SET active = true, version = version + 1 WHERE id = :id"),
+        {"id": row_id},
+    )
+    record_audit(conn, actor, "reactivate", table, row_id, None)
+
+
 # providers --------------------------------------------------------------------------
 
 
