@@ -96,9 +96,9 @@ def run_offline(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "backup":
             done = verify(args.verify.expanduser())
+            print(f"backup good: {args.verify} restored into a throwaway server and checked")
         elif args.until is not None:
             return restore_until.run(args)
-            print(f"backup good: {args.verify} restored into a throwaway server and checked")
         else:
             done = _restore(args)
             print(f"restored {args.archive} into {done.target}")
