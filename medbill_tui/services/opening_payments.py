@@ -46,6 +46,11 @@ class OpeningPaymentService:
         check = check_no.strip()
         if not check or len(check) > 50:
             raise OpeningPaymentNotPosted("the check number is 1 to 50 characters")
+        if not (paid.is_finite() and adjusted.is_finite()) or paid <= 0 or adjusted < 0:
+            raise OpeningPaymentNotPosted(
+                "the payment must be more than 0.00 and the adjustment not below 0.00; "
+                "nothing was posted"
+            )
 
         def work(session: Session) -> Decimal:
             conn = session.connection()

@@ -18,6 +18,7 @@ from medbill_tui.edi.cms1500_pdf import cms1500_pdf
 from medbill_tui.records.claims import SubmittedFile
 from medbill_tui.records.outbox import UnwrittenFile
 from medbill_tui.services.errors import ServiceError, translate_errors
+from medbill_tui.services.outbox_files import AttemptFiles
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
     from medbill_tui.db.repositories.submissions import ReadyClaim
     from medbill_tui.edi.x837p import BillingProvider
-    from medbill_tui.services.outbox_files import AttemptFiles
 
 PAPER = "paper (CMS-1500)"
 """Where paper claims go, in a submission's groups and files."""
@@ -92,10 +92,12 @@ class PaperClaimService:
         """The claim's forms again, as `folder`/CMS1500_<claim>.pdf (audited as a print)."""
         made = self.print_claims([claim_no])
         path = folder / f"CMS1500_{made.claims[0]}.pdf"
+        files = AttemptFiles()  # whole or not at all: a temporary name, then one rename
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(made.pdf)
+            files.write(path, made.pdf)
+            files.publish()
         except OSError as exc:
+            files.discard()
             raise ClaimNotPrinted(f"Cannot write {path}: {exc.strerror}") from None
         return path
 

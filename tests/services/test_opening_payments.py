@@ -43,3 +43,9 @@ def test_a_check_for_a_claim_on_two_dates_needs_the_date(engine: Engine) -> None
     left = payments.pay(*args, date(2026, 12, 1), service_date=date(2026, 8, 2))
     assert left == Decimal("0.00")
     assert owed_by_date(engine) == {"2026-08-01": Decimal("100.00"), "2026-08-02": Decimal("0.00")}
+    # the service refuses amounts the command line would (zero, negative, not a number)
+    for paid, adjusted in (("0", "0"), ("-5", "0"), ("5", "-1"), ("NaN", "0")):
+        bad = (*args[:3], Decimal(paid), Decimal(adjusted), "CHK78")
+        with pytest.raises(OpeningPaymentNotPosted, match=r"more than 0\.00"):
+            payments.pay(*bad, date(2026, 12, 1), service_date=date(2026, 8, 1))
+    assert owed_by_date(engine)["2026-08-01"] == Decimal("100.00")
