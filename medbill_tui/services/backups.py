@@ -197,19 +197,25 @@ def _restore_database(
     return users, problems
 
 
+def remove_restored_folder(data_dir: Path, made_folder: bool) -> None:
+    """Stop the embedded server a failed restore started in `data_dir` and remove what it
+    filled: the whole folder when the restore made it, else its contents (it was empty)."""
+    stop_embedded(data_dir)
+    if made_folder:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        return
+    for path in data_dir.iterdir():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def _undo(data_dir: Path | None, made_folder: bool, database_url: str | None) -> None:
     """Remove what a failed restore made: the embedded server's folder it filled (the whole
     folder when it made it, else its contents: it was empty), or the objects restored."""
     if data_dir is not None:
-        stop_embedded(data_dir)
-        if made_folder:
-            shutil.rmtree(data_dir, ignore_errors=True)
-        else:
-            for path in data_dir.iterdir():
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
+        remove_restored_folder(data_dir, made_folder)
     elif database_url is not None:
         engine = make_engine(database_url, pool_size=1)
         try:

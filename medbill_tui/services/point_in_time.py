@@ -6,7 +6,6 @@ Every refusal (BackupRefused: exit 2) comes before anything is written.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -14,12 +13,12 @@ from pathlib import Path
 
 from medbill_tui.db import pitr_restore
 from medbill_tui.db.backup_sql import read_facts
-from medbill_tui.db.embedded import stop_embedded
 from medbill_tui.db.engine import make_engine
 from medbill_tui.db.repositories.ledger_check import check_ledger
 from medbill_tui.db.uow import read_connection
 from medbill_tui.db.wal_archive import WAL, BaseBackup, base_backups
 from medbill_tui.services.backup_archive import BackupFailed, BackupRefused
+from medbill_tui.services.backups import remove_restored_folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +90,10 @@ def restore_until(archive_dir: Path, until: datetime, data_dir: Path) -> Restore
             engine.dispose()
         pitr_restore.finish(data_dir)
     except pitr_restore.RecoveryFailed as exc:
-        _remove(data_dir, made_folder)
+        remove_restored_folder(data_dir, made_folder)
         raise BackupFailed(f"recovery stopped: {exc}; nothing was kept in {data_dir}") from None
     except BaseException:
-        _remove(data_dir, made_folder)
+        remove_restored_folder(data_dir, made_folder)
         raise
     return RestoredToMoment(
         base,
@@ -105,15 +104,3 @@ def restore_until(archive_dir: Path, until: datetime, data_dir: Path) -> Restore
         facts.ledger_totals.get("all"),
         problems,
     )
-
-
-def _remove(data_dir: Path, made_folder: bool) -> None:
-    stop_embedded(data_dir)
-    if made_folder:
-        shutil.rmtree(data_dir, ignore_errors=True)
-    else:
-        for path in data_dir.iterdir():
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
