@@ -122,9 +122,3 @@ class FeeFormScreen(CheckedAsTyped, RecordFormScreen[FeeForm]):
 
     def draft_id(self) -> int | None:
         return self.fee_id
-
-    def record_saved(self, record_id: int, form: FeeForm) -> None:
-        self.save_done("Saved.")
-        added = form.fee_id is None
-        self.notify("Price added." if added else "Price saved.", title="Saved", timeout=4)
-        self.app.pop_screen()

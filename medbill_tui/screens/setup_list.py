@@ -211,6 +211,13 @@ class CheckedAsTyped(FormScreen):
     def problems(self) -> list[FieldError]:
         raise NotImplementedError
 
+    def record_saved(self, record_id: int, form: object) -> None:
+        """The save went through: say whether it added or corrected the record, go back."""
+        self.save_done("Saved.")
+        done = "added" if self.draft_id() is None else "saved"
+        self.notify(f"{self.what.capitalize()} {done}.", title="Saved", timeout=4)
+        self.app.pop_screen()
+
     @on(Input.Changed)
     def check_as_typed(self, event: Input.Changed) -> None:
         """Say what is wrong with the field being typed in once it holds something."""

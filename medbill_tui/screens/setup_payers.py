@@ -208,9 +208,3 @@ class PayerFormScreen(CheckedAsTyped, RecordFormScreen[PayerForm]):
 
     def draft_id(self) -> int | None:
         return self.payer_id
-
-    def record_saved(self, record_id: int, form: PayerForm) -> None:
-        self.save_done("Saved.")
-        added = form.payer_id is None
-        self.notify("Payer added." if added else "Payer saved.", title="Saved", timeout=4)
-        self.app.pop_screen()

@@ -108,9 +108,3 @@ class ProviderFormScreen(CheckedAsTyped, RecordFormScreen[ProviderForm]):
 
     def draft_id(self) -> int | None:
         return self.provider_id
-
-    def record_saved(self, record_id: int, form: ProviderForm) -> None:
-        self.save_done("Saved.")
-        added = form.provider_id is None
-        self.notify("Provider added." if added else "Provider saved.", title="Saved", timeout=4)
-        self.app.pop_screen()
