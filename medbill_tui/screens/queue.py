@@ -292,14 +292,13 @@ class QueueScreen(
         if self._stale:
             rows += " · changed, r reloads"
         position = f"Row {self.query_one(QueueTable).cursor_row + 1:,} ·" if count else ""
-        # Repaint only a part of the status line whose text changed, and lay the line out
-        # again only when a part's length changed: a cursor move then repaints just the few
-        # cells of the row number.
+        self._size_position_box(count)
+        # Repaint only a part of the status line whose text changed: a cursor move then
+        # repaints just the few cells of the row number, and never lays the line out again.
         for part, text in (("#queue-pos", position), ("#queue-rows", rows)):
             shown = self.query_one(part, Static)
-            before = str(shown.content)
-            if before != text:
-                shown.update(text, layout=len(before) != len(text) and part == "#queue-pos")
+            if str(shown.content) != text:
+                shown.update(text, layout=False)
         total = ""
         if self.kind is QueueKind.BALANCES:
             total = row_follow_up(self.current_row if count else None)
@@ -313,6 +312,18 @@ class QueueScreen(
         right = self.query_one("#queue-total", Static)
         if str(right.content) != total:
             right.update(total, layout=len(str(right.content)) != len(total))
+
+    _position_width = 0
+
+    def _size_position_box(self, count: int) -> None:
+        """Make the row number's box as wide as the last loaded row's number ("Row 1,200 ·"
+        and its padding), its text to the right: the line is laid out again only when the
+        loaded rows gain a digit, not when a move changes the number's length (a layout
+        pass repainted the table's scrollbar twice more: docs/performance.md, page down)."""
+        width = len(f"Row {count:,} ·") + 1 if count else 0
+        if width != self._position_width:
+            self._position_width = width
+            self.query_one("#queue-pos", Static).styles.width = width or None
 
     # actions -------------------------------------------------------------------------
 

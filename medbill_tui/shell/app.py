@@ -263,7 +263,11 @@ class MedbillApp(SessionMixin, LiveListsMixin, PaintOnce, KeyQueueMixin):
         between frames: importing from a worker thread could race the biller's own key."""
         if not self._queue_screen_loaded:
             self._queue_screen_loaded = True
-            self.set_timer(0.05, _load_queue_screen)
+            self.set_timer(0.05, self._settle)
+
+    def _settle(self) -> None:
+        _load_queue_screen()
+        self.settle_heap()
 
     def on_resize(self, event: events.Resize) -> None:
         self.check_size(event.size)

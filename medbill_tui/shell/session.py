@@ -8,6 +8,8 @@
   as a draft, release the work items this user holds, and exit at once (the logout is audited
   by the caller with the reason in `end_reason`).
 - No key for `idle_minutes`: the same, as an automatic logoff.
+- Once the app is up (`settle_heap`): Python's full garbage collections run between keys
+  (shell/heap.py).
 - A database that stopped answering: one standing notice, a ping with backoff (1, 2, 4 … 30 s),
   and when it answers again the notice goes and the screen reloads. Entries on screen are
   never touched.
@@ -28,6 +30,7 @@ from textual import events
 from textual.app import App
 
 from medbill_tui.errors import ServiceUnavailable
+from medbill_tui.shell.heap import CHECK_SECONDS, QuietCollections
 from medbill_tui.shell.messages import SignedIn, SignInFailed
 
 if TYPE_CHECKING:
@@ -102,6 +105,21 @@ class SessionMixin(App[None]):
         if isinstance(event, events.Key):
             self._last_key = time.monotonic()
         await super().on_event(event)
+
+    _collections: QuietCollections | None = None
+
+    def settle_heap(self) -> None:
+        """The app is up (signed in, the queue screen imported): what exists now is kept out
+        of every later full collection, and those run when no key has come for a moment."""
+        if self.is_headless or self._collections is not None:
+            return  # a test process's collector is the test runner's
+        self._collections = QuietCollections(lambda: self._last_key)
+        self._collections.start()
+        self.set_interval(CHECK_SECONDS, self._collections.check)
+
+    def on_unmount(self) -> None:
+        if self._collections is not None:
+            self._collections.stop()
 
     def _check_idle(self) -> None:
         if self.idle_minutes and time.monotonic() - self._last_key >= self.idle_minutes * 60:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
+from textual.geometry import Size
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 from medbill_tui.domain.aging import BUCKETS
 from medbill_tui.records.queues import (
@@ -310,6 +312,31 @@ class QueueTable(DataTable[Text]):
         self.add_queue_rows(rows)
         if rows:
             self.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # DataTable measures every cell of every new row; only the auto columns' widths can
+        # change (the others are fixed and every row is one line high), and a cell here is a
+        # one-line Text whose width is its cell length: a page of rows goes in at a fraction
+        # of the cost (docs/performance.md, page down).
+        auto = [column for column in self.ordered_columns if column.auto_width]
+        for key in new_rows:
+            cells = self._data.get(key)
+            for column in auto if cells is not None else ():
+                cell = cells.get(column.key) if cells is not None else None
+                if cell is not None:
+                    column.content_width = max(column.content_width, cell.cell_len)
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        height = self._total_row_height + (self.header_height if self.show_header else 0)
+        size = Size(width + self._row_label_column_width, height)
+        before = self.virtual_size
+        if size.width == before.width and size.height >= before.height > self.size.height:
+            # Rows went in below a table that already scrolls: its box and scrollbars stay,
+            # so the screen needs no new layout (setting virtual_size would lay it all out
+            # again, the costliest part of a page of rows going in); the scrollbar repaints.
+            self.set_reactive(DataTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
 
     def add_queue_rows(self, rows: Sequence[QueueRow]) -> None:
         """Append rows (cells cut to their column with an ellipsis; amounts never cut)."""
