@@ -1,5 +1,5 @@
 """The setup forms' rules (pure): a provider, payer or fee schedule row as typed, checked
-field by field with the same rules as `practice init` (domain/practice_setup.py)."""
+field by field with the same rules as `practice init` (domain/setup_field_checks.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from decimal import Decimal
 
 from medbill_tui.domain.fees import MODIFIER_RE, PROCEDURE_RE
 from medbill_tui.domain.money import to_money
-from medbill_tui.domain.practice_setup import (
+from medbill_tui.domain.scrub_rules import US_STATES
+from medbill_tui.domain.setup_field_checks import (
     CLAIM_FILING_INDICATORS,
     digits,
     npi_problem,
     taxonomy_problem,
     zip_problem,
 )
-from medbill_tui.domain.scrub_rules import US_STATES
 from medbill_tui.records.forms import FieldError
 from medbill_tui.records.setup import FeeForm, PayerForm, ProviderForm
 

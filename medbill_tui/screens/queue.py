@@ -33,23 +33,25 @@ from medbill_tui.screens.denial import DenialScreen
 from medbill_tui.screens.denial_prefetch import PrefetchesDenials
 from medbill_tui.screens.filter import FilterScreen, describe_filter
 from medbill_tui.screens.queue_ahead import RowsAhead, fetch_margin, show_margin
-from medbill_tui.screens.queue_balances import BalanceActions, row_follow_up
+from medbill_tui.screens.queue_balances import BalanceActions
 from medbill_tui.screens.queue_bindings import QUEUE_BINDINGS
 from medbill_tui.screens.queue_live import REREAD_GROUP, LiveRows
+from medbill_tui.screens.queue_status_line import REASON_KINDS, QueueStatusLine
 from medbill_tui.screens.queue_status_request import StatusRequestActions
 from medbill_tui.screens.work_next import WorkNextActions
 from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.live_messages import RowsReread
 from medbill_tui.widgets.loaded_messages import PageLoaded, PayersLoaded, SummariesLoaded
-from medbill_tui.widgets.queue_table import QueueTable, reason_text, row_key
-from medbill_tui.widgets.text import money, plural
-
-REASON_KINDS = frozenset({QueueKind.DENIALS, QueueKind.REJECTIONS})
-"""Queues whose rows carry a reason, shown whole under the table."""
+from medbill_tui.widgets.queue_table import QueueTable, row_key
 
 
 class QueueScreen(
-    StatusRequestActions, WorkNextActions, BalanceActions, LiveRows, PrefetchesDenials
+    QueueStatusLine,
+    StatusRequestActions,
+    WorkNextActions,
+    BalanceActions,
+    LiveRows,
+    PrefetchesDenials,
 ):
     """The rows of one queue, a page at a time, with a filter and a status line.
 
@@ -242,10 +244,6 @@ class QueueScreen(
             self._failed = True
             self._show_status()
 
-    def _rows_below(self) -> int:
-        table = self.query_one(QueueTable)
-        return table.row_count - 1 - table.cursor_row
-
     def _maybe_load_more(self) -> None:
         if self._loading or self._failed or self._next_cursor is None:
             return
@@ -273,57 +271,6 @@ class QueueScreen(
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._maybe_load_more()
         self._show_status()
-
-    # status --------------------------------------------------------------------------
-
-    def _show_status(self) -> None:
-        count = len(self.rows)
-        if self._failed:
-            rows = f"{plural(count, 'row')} loaded · could not load more, r reloads"
-        elif self.pages_loaded == 0:
-            rows = "Loading…"
-        elif count == 0:
-            rows = "No rows match the filter" if self.filter.active else "Nothing in this queue"
-        elif self.complete:
-            rows = f"all {plural(count, 'row')}"
-        else:  # loading while rows fetched ahead wait is not worth a repaint of its own
-            waiting = self._loading and not self._ahead and self._rows_below() < 1
-            rows = f"{plural(count, 'row')} loaded, {'loading' if waiting else 'more'}…"
-        if self._stale:
-            rows += " · changed, r reloads"
-        position = f"Row {self.query_one(QueueTable).cursor_row + 1:,} ·" if count else ""
-        self._size_position_box(count)
-        # Repaint only a part of the status line whose text changed: a cursor move then
-        # repaints just the few cells of the row number, and never lays the line out again.
-        for part, text in (("#queue-pos", position), ("#queue-rows", rows)):
-            shown = self.query_one(part, Static)
-            if str(shown.content) != text:
-                shown.update(text, layout=False)
-        total = ""
-        if self.kind is QueueKind.BALANCES:
-            total = row_follow_up(self.current_row if count else None)
-        elif self.summary is not None:
-            total = f"Queue: {plural(self.summary.count, 'item')}, {money(self.summary.amount)}"
-        if self.kind in REASON_KINDS:
-            reason = self.query_one("#queue-reason", Static)
-            why = reason_text(self.current_row if count else None)
-            if str(reason.content) != why:
-                reason.update(why)
-        right = self.query_one("#queue-total", Static)
-        if str(right.content) != total:
-            right.update(total, layout=len(str(right.content)) != len(total))
-
-    _position_width = 0
-
-    def _size_position_box(self, count: int) -> None:
-        """Make the row number's box as wide as the last loaded row's number ("Row 1,200 ·"
-        and its padding), its text to the right: the line is laid out again only when the
-        loaded rows gain a digit, not when a move changes the number's length (a layout
-        pass repainted the table's scrollbar twice more: docs/performance.md, page down)."""
-        width = len(f"Row {count:,} ·") + 1 if count else 0
-        if width != self._position_width:
-            self._position_width = width
-            self.query_one("#queue-pos", Static).styles.width = width or None
 
     # actions -------------------------------------------------------------------------
 

@@ -5,8 +5,8 @@ the bytes and checks the envelope chunk by chunk; the transaction then streams t
 one transaction set at a time into the parsers and the database (a changed hash on the second
 pass fails the import); an 835 is read and posted claim by claim, so even one ST set of
 300,000 claims is never in memory whole. pyx12 validates a large file in a child process at
-the same time and its findings become the file's warnings before the commit. See
-docs/architecture.md.
+the same time (services/import_validation.py) and its findings become the file's warnings
+before the commit. See docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import acks as repo
 from medbill_tui.db.repositories import edi_store
@@ -36,12 +36,6 @@ from medbill_tui.edi.stream import (
     stream_sets,
 )
 from medbill_tui.edi.ta1 import read_ta1s
-from medbill_tui.edi.validate import (
-    BackgroundValidation,
-    ValidationIssue,
-    ValidationResult,
-    validate_x12_file,
-)
 from medbill_tui.edi.x277ca import iter_277ca
 from medbill_tui.edi.x835 import read_835_sets
 from medbill_tui.edi.x999 import iter_999
@@ -49,6 +43,7 @@ from medbill_tui.records.claims import InboxEntry
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.eligibility import AnswerRefused, apply_271
 from medbill_tui.services.errors import ServiceError, translate_errors
+from medbill_tui.services.import_validation import MB, NOT_CHECKED, Validation, validation_for
 from medbill_tui.services.remittances import RemitOutcome, RemittanceService
 from medbill_tui.services.status_checks import apply_277
 
@@ -58,7 +53,6 @@ if TYPE_CHECKING:
 
 IMPORTED_KINDS = ("999", "277CA", "835", "TA1", "271", "277")
 READ_BY_X12SDK = ("271", "277")  # pyx12 has no 5010 map for it; x12sdk validates while reading
-MB = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,59 +89,6 @@ class ImportResult:
         if self.payments:  # a payment posted before, met again, is not refused: it is done
             return any(p.refused for p in self.payments)
         return self.status == "not-posted"
-
-
-class _Validation(Protocol):
-    def result(self) -> ValidationResult: ...
-
-    def cancel(self) -> None: ...
-
-
-class _InProcess:
-    """Small files: pyx12 in this process when the result is asked for (no child start-up)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._result: ValidationResult | None = None
-
-    def result(self) -> ValidationResult:
-        if self._result is None:
-            self._result = validate_x12_file(self.path)
-        return self._result
-
-    def cancel(self) -> None:
-        return None
-
-
-class _Skipped:
-    """Files above the validation limit: one warning instead of pyx12's findings."""
-
-    def __init__(self, size: int, limit: int) -> None:
-        words = (
-            f"pyx12 did not check this file: {size / MB:,.1f} MB is over the "
-            f"{limit / MB:,.1f} MB validation limit (medbill's own checks ran)"
-        )
-        self._result = ValidationResult(False, (ValidationIssue(0, "", "", "", words),))
-
-    def result(self) -> ValidationResult:
-        return self._result
-
-    def cancel(self) -> None:
-        return None
-
-
-class _Nothing:
-    """A TA1 file (ISA, TA1, IEA): pyx12 reads only interchanges with functional groups, and
-    our own envelope walk and TA1 reader check all there is."""
-
-    def result(self) -> ValidationResult:
-        return ValidationResult(True, ())
-
-    def cancel(self) -> None:
-        return None
-
-
-_NOT_CHECKED = _Nothing()
 
 
 class ImportService:
@@ -231,7 +172,7 @@ class ImportService:
         if prior is not None:
             return _already(name, kind, prior)
         validation = (
-            _NOT_CHECKED
+            NOT_CHECKED
             if kind == "TA1" or kind in READ_BY_X12SDK
             else self._validation(path, scan.size)
         )
@@ -248,12 +189,13 @@ class ImportService:
         finally:
             validation.cancel()
 
-    def _validation(self, path: Path, size: int) -> _Validation:
-        if size > self.limits.validate_max_bytes:
-            return _Skipped(size, self.limits.validate_max_bytes)
-        if size >= self.limits.parallel_min_bytes:
-            return BackgroundValidation(path)
-        return _InProcess(path)
+    def _validation(self, path: Path, size: int) -> Validation:
+        return validation_for(
+            path,
+            size,
+            validate_max_bytes=self.limits.validate_max_bytes,
+            parallel_min_bytes=self.limits.parallel_min_bytes,
+        )
 
     def _work(
         self,
@@ -261,7 +203,7 @@ class ImportService:
         path: Path,
         name: str,
         scan: Scan,
-        validation: _Validation,
+        validation: Validation,
         dry_run: bool,
     ) -> ImportResult:
         conn = session.connection()
