@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, Input, Select, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from medbill_tui.records.forms import EncounterForm, FormFinding
-from medbill_tui.screens.encounter_keys import ChargeEntryKeys
-from medbill_tui.widgets.encounter_codes import answer_asks, holds_words, with_fees
+from medbill_tui.screens.encounter_entry_lookups import ChargeEntryLookups
+from medbill_tui.widgets.encounter_codes import with_fees
 from medbill_tui.widgets.encounter_findings import (
     FindingsPanel,
     counts_text,
@@ -22,27 +22,18 @@ from medbill_tui.widgets.encounter_findings import (
 )
 from medbill_tui.widgets.encounter_form import EncounterFormView
 from medbill_tui.widgets.encounter_header import VisitFields
-from medbill_tui.widgets.encounter_lines import row_and_part
-from medbill_tui.widgets.encounter_lookups import AskBatch
 from medbill_tui.widgets.encounter_messages import (
     ChargesFilled,
-    CodeAnswer,
-    CodeAsk,
-    CodesLookedUp,
-    ContextLoaded,
     EncounterLoaded,
     EncounterSaved,
     FieldMap,
     FormChecked,
-    PatientsFound,
     ProvidersLoaded,
 )
 from medbill_tui.widgets.encounter_patient import PatientLookup
 from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import fmt_date
 
-LOOKUP_DELAY = 0.15
-"""Seconds after the last key before a code is looked up."""
 CHECK_DELAY = 0.3
 """Seconds after the last change before the whole form is checked again."""
 
@@ -52,7 +43,7 @@ QUIET_UNTIL_SAVE = frozenset({"DX-REQUIRED", "LINES-REQUIRED"})
 """'Nothing entered yet' findings: not shown on a form still being keyed until a save."""
 
 
-class EncounterEntryScreen(ChargeEntryKeys):
+class EncounterEntryScreen(ChargeEntryLookups):
     """The charge-entry form. Modal, so the queue keys (1-4) cannot drop unsaved entries.
 
     Tab / shift+Tab go through every field in a fixed order. Enter moves on: in the patient
@@ -157,7 +148,6 @@ class EncounterEntryScreen(ChargeEntryKeys):
         """The findings of the latest check (or of a refused save)."""
         self.fields = FieldMap((), ())
         """How those findings' numbers map to rows on screen."""
-        self._lookups = AskBatch(self, self._send_asks, LOOKUP_DELAY)
         self._check_generation = 0
         self._load_failed = False
 
@@ -230,20 +220,6 @@ class EncounterEntryScreen(ChargeEntryKeys):
     def load_providers(self) -> None:
         self.post_message(ProvidersLoaded(self.services.encounters.providers()))
 
-    @work(thread=True, exit_on_error=False, group="entry-patients", exclusive=True)
-    def find_patients(self, query: str) -> None:
-        self.post_message(PatientsFound(query, self.services.encounters.find_patients(query, 8)))
-
-    @work(thread=True, exit_on_error=False, group="entry-context", exclusive=True)
-    def load_context(self, patient_id: int) -> None:
-        self.post_message(ContextLoaded(self.services.encounters.patient_context(patient_id)))
-
-    @work(thread=True, exit_on_error=False, group="entry-codes", exclusive=True)
-    def look_up_codes(self, asks: tuple[CodeAsk, ...]) -> None:
-        encounters = self.services.encounters
-        answers = answer_asks(asks, encounters.search_codes, encounters.fee, encounters.pick_codes)
-        self.post_message(CodesLookedUp(answers))
-
     @work(thread=True, exit_on_error=False, group="entry-check", exclusive=True)
     def check_form(self, generation: int, form: EncounterForm, fields: FieldMap) -> None:
         findings = self.services.encounters.check(form)
@@ -289,66 +265,6 @@ class EncounterEntryScreen(ChargeEntryKeys):
     def on_providers_loaded(self, message: ProvidersLoaded) -> None:
         self.query_one(VisitFields).set_providers(message.providers, None)
         self.call_after_refresh(self._take_baseline)
-
-    # patient ------------------------------------------------------------------------------
-
-    def on_patient_lookup_search(self, message: PatientLookup.Search) -> None:
-        self.find_patients(message.query)
-
-    def on_patients_found(self, message: PatientsFound) -> None:
-        self.query_one(PatientLookup).show_hits(message.query, message.hits)
-
-    def on_patient_lookup_picked(self, message: PatientLookup.Picked) -> None:
-        self.query_one(VisitFields).forget_coverages()  # a check must not send the last one's
-        self.load_context(message.hit.patient_id)
-        self._show_status("Diagnosis 1: type the ICD-10-CM code.")
-        self.form_view.focus_field("dx-0")
-
-    def on_context_loaded(self, message: ContextLoaded) -> None:
-        visit = self.query_one(VisitFields)
-        visit.set_context(message.context, self.services.clock.today())
-        if not visit.dos.strip():
-            visit.set_visit(fmt_date(self.services.clock.today()), visit.pos or "11")
-        self._schedule_check()
-
-    # typing -------------------------------------------------------------------------------
-
-    @on(Input.Changed)
-    def _field_changed(self, event: Input.Changed) -> None:
-        widget_id = event.input.id or ""
-        if widget_id.startswith("dx-"):
-            self._lookups.add(CodeAsk(widget_id, "icd10cm", event.value))
-            self.form_view.follow_diagnoses()
-        elif widget_id == "pos":
-            self._lookups.add(CodeAsk("pos", "pos", event.value))
-        else:
-            place = row_and_part(widget_id)
-            if place is not None and place[1] in ("code", "mod-0"):
-                self._lookups.add(self.form_view.line_ask(place[0]))
-        self._schedule_check()
-        self.draft_soon()
-
-    @on(Select.Changed)
-    def _choice_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "coverage":  # another payer: other fees
-            for index in self.form_view.entered_line_rows():
-                self._lookups.add(self.form_view.line_ask(index))
-        self._schedule_check()
-        self.draft_soon()
-
-    def _send_asks(self, asks: tuple[CodeAsk, ...]) -> None:
-        for ask in asks:
-            if not ask.query.strip():  # a cleared field: nothing to look up
-                self.form_view.show_answer(CodeAnswer(ask, "empty", ""))
-        wanted = tuple(ask for ask in asks if ask.query.strip())
-        if wanted:
-            self.look_up_codes(wanted)
-
-    def on_codes_looked_up(self, message: CodesLookedUp) -> None:
-        for answer in message.answers:
-            self.form_view.show_answer(answer)
-            if answer.state == "no-match" and answer.ask.key == self._focused_id():
-                self._show_status(answer.words)
 
     # checking -----------------------------------------------------------------------------
 
@@ -404,30 +320,6 @@ class EncounterEntryScreen(ChargeEntryKeys):
         self.keep_draft_now()  # the cursor moved on: keep what the last field got
 
     # moving about -------------------------------------------------------------------------
-
-    @on(Input.Submitted)
-    async def _enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        widget_id = event.input.id or ""
-        if self.form_view.pick():
-            return
-        ask = self._code_ask(widget_id, event.value)
-        if ask is not None and holds_words(event.value):  # the codes first, then on
-            self.form_view.pick_when_found(widget_id)
-            self._lookups.add(ask, now=True)
-            return
-        accepted = await self.form_view.enter_pressed(widget_id, event.value)
-        if accepted is not None:  # the line's fee now, not after the typing pause
-            self._lookups.add(self.form_view.line_ask(accepted), now=True)
-
-    def _code_ask(self, widget_id: str, value: str) -> CodeAsk | None:
-        """The look-up of a diagnosis or procedure field (None for other fields)."""
-        if widget_id.startswith("dx-"):
-            return CodeAsk(widget_id, "icd10cm", value)
-        place = row_and_part(widget_id)
-        if place is not None and place[1] == "code":
-            return self.form_view.line_ask(place[0])
-        return None
 
     def action_next_finding(self) -> None:
         wanted = {widget_id_for(f.field, self.fields) for f in self.findings}

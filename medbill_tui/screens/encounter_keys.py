@@ -1,6 +1,6 @@
 """Charge entry's keys for moving about the diagnoses and service lines: up/down between
 rows (or through an open pick list), ctrl+d to delete a line, Escape closing a pick list
-before it leaves the screen. The base of `EncounterEntryScreen`."""
+before it leaves the screen. A base of `EncounterEntryScreen`."""
 
 from __future__ import annotations
 

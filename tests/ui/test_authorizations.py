@@ -9,7 +9,8 @@ from sqlalchemy import Engine, text
 
 from medbill_tui.screens.authorization import AuthorizationScreen
 from medbill_tui.screens.coverage import CoverageScreen
-from medbill_tui.screens.patient import AuthorizationTable, CoverageTable, PatientScreen
+from medbill_tui.screens.patient import PatientScreen
+from medbill_tui.screens.patient_tables import AuthorizationTable, CoverageTable
 from medbill_tui.screens.pending_auths import PendingAuthorizationsScreen, PendingAuthTable
 from medbill_tui.shell.app import MedbillApp
 from tests.ui.conftest import NoteSpy, settle

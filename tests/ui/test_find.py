@@ -159,7 +159,8 @@ async def test_charge_entry_from_a_rejection_says_why_and_keeps_the_way_back(
     make_app: Callable[..., MedbillApp],
 ) -> None:
     from medbill_tui.screens.coverage import CoverageScreen
-    from medbill_tui.screens.patient import CoverageTable, PatientScreen
+    from medbill_tui.screens.patient import PatientScreen
+    from medbill_tui.screens.patient_tables import CoverageTable
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -12,12 +12,13 @@ from textual.widgets import Static
 from medbill_tui.screens.conflict import ConflictScreen
 from medbill_tui.screens.form import ConfirmScreen, FormScreen
 from medbill_tui.screens.help import HelpScreen
-from medbill_tui.screens.patient import AuthorizationTable, CoverageTable, PatientScreen
+from medbill_tui.screens.patient import PatientScreen
 from medbill_tui.screens.patient_search import (
     PatientHitTable,
     PatientSearchScreen,
     SearchInput,
 )
+from medbill_tui.screens.patient_tables import AuthorizationTable, CoverageTable
 from medbill_tui.shell.app import MedbillApp
 from medbill_tui.widgets.form_field import FormRow
 from tests.ui.conftest import NoteSpy, settle
