@@ -321,8 +321,10 @@ class QueueTable(DataTable[Text]):
         auto = [column for column in self.ordered_columns if column.auto_width]
         for key in new_rows:
             cells = self._data.get(key)
-            for column in auto if cells is not None else ():
-                cell = cells.get(column.key) if cells is not None else None
+            if cells is None:
+                continue  # removed again before the table was idle
+            for column in auto:
+                cell = cells.get(column.key)
                 if cell is not None:
                     column.content_width = max(column.content_width, cell.cell_len)
         width = sum(column.get_render_width(self) for column in self.columns.values())
