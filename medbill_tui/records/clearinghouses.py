@@ -46,10 +46,13 @@ class ClearinghouseRow:
 
 @dataclass(frozen=True, slots=True)
 class HostKeyCheck:
-    """What the server showed against what is pinned: `state` is `unpinned`, `same` or
-    `changed`."""
+    """What the server at `host:port` showed against what is pinned: `state` is
+    `unpinned`, `same` or `changed`."""
 
     state: str
+    host: str
+    port: int
+    """The server asked: the key is only pinned while the connection still names it."""
     shown: str
     """The key the server showed, `TYPE BASE64`."""
     shown_fingerprint: str

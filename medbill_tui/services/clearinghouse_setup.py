@@ -139,19 +139,20 @@ class ClearinghouseSetupService:
         connection = self._row(clearinghouse_id).connection
         if connection is None:
             raise ClearinghouseRefused("this clearinghouse has no connection set up yet")
-        shown, shown_print = server_host_key(
-            connection.host, connection.port, PROBE_TIMEOUT_SECONDS
-        )
+        host, port = connection.host, connection.port
+        shown, shown_print = server_host_key(host, port, PROBE_TIMEOUT_SECONDS)
         if connection.host_key is None:
-            return HostKeyCheck("unpinned", shown, shown_print, None)
+            return HostKeyCheck("unpinned", host, port, shown, shown_print, None)
         pinned_print = key_fingerprint(connection.host_key)
         state = "same" if pinned_print == shown_print else "changed"
-        return HostKeyCheck(state, shown, shown_print, pinned_print)
+        return HostKeyCheck(state, host, port, shown, shown_print, pinned_print)
 
     @translate_errors
     def pin_host_key(self, clearinghouse_id: int, check: HostKeyCheck) -> None:
-        """Pin the key `check` showed (admin only). Refused when the pinned key is no longer
-        the one the admin saw replaced, so a changed key is only pinned as confirmed."""
+        """Pin the key `check` showed (admin only). Refused when the connection no longer
+        names the host and port that showed it (a key belongs to its server), or when the
+        pinned key is no longer the one the admin saw replaced, so a changed key is only
+        pinned as confirmed."""
         require(self.role, "pin-host-key")
 
         def work(session: Session) -> None:
@@ -159,6 +160,13 @@ class ClearinghouseSetupService:
             house = repo.one(conn, clearinghouse_id, lock=True)
             if house is None or house.connection is None:
                 raise NotFound(f"no connection for clearinghouse {clearinghouse_id}")
+            now_at = f"{house.connection.host}:{house.connection.port}"
+            if (house.connection.host, house.connection.port) != (check.host, check.port):
+                raise ClearinghouseRefused(
+                    "the connection's host or port changed since the key was checked "
+                    f"(checked {check.host}:{check.port}, now {now_at}); check it again; "
+                    "nothing was changed"
+                )
             pinned = house.connection.host_key
             now_pinned = None if pinned is None else key_fingerprint(pinned)
             if now_pinned != check.pinned_fingerprint:
@@ -167,7 +175,7 @@ class ClearinghouseSetupService:
                     "nothing was changed"
                 )
             repo.pin_host_key(conn, clearinghouse_id, check.shown, self.actor)
-            detail = f"{house.connection.host}:{house.connection.port} {check.shown_fingerprint}"
+            detail = f"{now_at} {check.shown_fingerprint}"
             if now_pinned is not None:
                 detail += f" (replaces {now_pinned})"
             record_audit(conn, self.actor, "pin-host-key", "clearinghouse", house.id, detail)

@@ -1,7 +1,8 @@
 """The clearinghouses setup: add, correct and deactivate clearinghouses and their SFTP
 connections (audited, no secrets), each refusal changing nothing; the host key checked and
-pinned by an admin only, a changed key only as confirmed; the exchange reading the
-connection from the database when no TOML file is there."""
+pinned by an admin only, a changed key only as confirmed, never once the connection names
+another host or port; the exchange reading the connection from the database when no TOML
+file is there."""
 
 from __future__ import annotations
 
@@ -220,3 +221,33 @@ def test_the_admin_pins_the_host_key_and_the_exchange_runs_from_the_database(
             .all()
         )
     assert len(pins) == 2 and f"(replaces {check.shown_fingerprint})" in pins[1]
+
+
+@needs_sshd
+def test_a_key_is_not_pinned_once_the_connection_names_another_host_or_port(
+    engine: Engine, server: SftpServer, tmp_path: Path
+) -> None:
+    fields = _fields(tmp_path / "user_key", port=str(server.port), password="")
+    house = _setup(engine).save(fields)
+    check = _setup(engine, "admin").check_host_key(house)
+    assert (check.state, check.host, check.port) == ("unpinned", "127.0.0.1", server.port)
+
+    checked = f"checked 127.0.0.1:{server.port}"
+    _setup(engine).save({**fields, "port": str(server.port + 1)}, house)
+    with pytest.raises(ClearinghouseRefused, match=f"{checked}, now 127.0.0.1:{server.port + 1}"):
+        _setup(engine, "admin").pin_host_key(house, check)
+    _setup(engine).save({**fields, "host": "localhost"}, house)
+    with pytest.raises(
+        ClearinghouseRefused, match=rf"host or port changed.*{checked}, now localhost:.*again"
+    ):
+        _setup(engine, "admin").pin_host_key(house, check)
+    assert (
+        _count(engine, "SELECT count(*) FROM clearinghouse_connection WHERE host_key IS NOT NULL")
+        == 0
+    )
+    assert _count(engine, "SELECT count(*) FROM audit_event WHERE action = 'pin-host-key'") == 0
+
+    again = _setup(engine, "admin").check_host_key(house)
+    assert (again.host, again.port) == ("localhost", server.port)
+    _setup(engine, "admin").pin_host_key(house, again)
+    assert _setup(engine, "admin").check_host_key(house).state == "same"
