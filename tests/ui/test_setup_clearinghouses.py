@@ -1,6 +1,7 @@
 """The clearinghouses screen from the palette's screen: a wrong port is marked under its
 field and saves nothing; the connection saved, `h` shows the real sshd's fingerprint and an
-admin's `y` pins it; a biller sees the fingerprint and may not pin."""
+admin's `y` pins it; a biller sees the fingerprint and may not pin; a `y` after the host
+changed is refused in words and pins nothing."""
 
 from __future__ import annotations
 
@@ -124,4 +125,34 @@ async def test_a_biller_sees_the_fingerprint_and_may_not_pin(
         message, title, _ = spy.notes[-1]
         assert title == "Host key not pinned" and "Only an admin may pin it" in message
         assert "SHA256:" in message
+    assert _pinned(services) == [None]
+
+
+async def test_a_pin_after_the_host_changed_is_refused_in_words(
+    make_app: Callable[..., MedbillApp], services: Services, sftp: tuple[SftpServer, Path]
+) -> None:
+    server, key = sftp
+    entries = _entries(server, key, str(server.port))
+    house = services.clearinghouse_setup.save(entries)
+    app = make_app()
+    spy = NoteSpy(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClearinghousesScreen())
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, ClearinghousesScreen)
+        _highlight(listing, "Office Ally")
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen), spy.notes
+        # a supervisor moves the connection while the admin reads the fingerprint
+        services.clearinghouse_setup.save({**entries, "host": "localhost"}, house)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is listing
+        message, title, severity = spy.notes[-1]
+        assert (title, severity) == ("Could not do that", "error")
+        assert "host or port changed since the key was checked" in message
+        assert "nothing was changed" in message
     assert _pinned(services) == [None]
