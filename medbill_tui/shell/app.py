@@ -168,7 +168,7 @@ class MedbillApp(
 
     def _settle(self) -> None:
         _load_queue_screen()
-        self.settle_heap()
+        self.settle_heap(lambda: self.keys_held > 0)
 
     def on_resize(self, event: events.Resize) -> None:
         self.check_size(event.size)

@@ -36,15 +36,19 @@ class QuietCollections:
         last_key: Callable[[], float],
         clock: Callable[[], float] = time.monotonic,
         collect: Callable[[], object] = gc.collect,
+        keys_waiting: Callable[[], bool] = lambda: False,
     ) -> None:
         self._last_key = last_key
+        self._keys_waiting = keys_waiting
         self._clock = clock
         self._collect = collect
         self._last_full = clock()
         self._thresholds: tuple[int, int, int] | None = None
 
     def start(self) -> None:
-        """Freeze what exists now (the app is up) and take full collections over from Python."""
+        """Free what is garbage now, freeze the rest (the app is up: modules, classes, the
+        schema) and take full collections over from Python."""
+        self._collect()  # garbage frozen now would never be freed
         gc.freeze()
         self._thresholds = gc.get_threshold()
         young, middle, _ = self._thresholds
@@ -60,8 +64,8 @@ class QuietCollections:
     def due(self) -> bool:
         """A full collection is due, and now is a good time: no key for a moment, or none has
         run for a long while."""
-        if gc.get_count()[2] < DUE_AFTER:
-            return False
+        if gc.get_count()[2] < DUE_AFTER or self._keys_waiting():
+            return False  # keys held for a loading screen are being waited for already
         now = self._clock()
         quiet = now - self._last_key() >= QUIET_SECONDS
         return quiet or now - self._last_full >= LONGEST_WAIT_SECONDS

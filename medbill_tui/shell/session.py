@@ -108,12 +108,13 @@ class SessionMixin(App[None]):
 
     _collections: QuietCollections | None = None
 
-    def settle_heap(self) -> None:
+    def settle_heap(self, keys_waiting: Callable[[], bool]) -> None:
         """The app is up (signed in, the queue screen imported): what exists now is kept out
-        of every later full collection, and those run when no key has come for a moment."""
+        of every later full collection, and those run when no key has come for a moment
+        and none is `keys_waiting` for a screen."""
         if self.is_headless or self._collections is not None:
             return  # a test process's collector is the test runner's
-        self._collections = QuietCollections(lambda: self._last_key)
+        self._collections = QuietCollections(lambda: self._last_key, keys_waiting=keys_waiting)
         self._collections.start()
         self.set_interval(CHECK_SECONDS, self._collections.check)
 

@@ -38,6 +38,8 @@ def test_a_due_collection_waits_for_a_quiet_moment(restored: None) -> None:
     collections = QuietCollections(lambda: clock.last_key, clock, lambda: runs.append(1))
     young, middle, _ = gc.get_threshold()
     collections.start()
+    assert runs == [1]  # what was garbage went before the freeze
+    runs.clear()
     assert gc.get_threshold() == (young, middle, NEVER)
     gc.collect()  # nothing pending
     assert not collections.check()
@@ -55,6 +57,7 @@ def test_a_long_spell_of_typing_collects_anyway(restored: None) -> None:
     clock, runs = Clock(), []
     collections = QuietCollections(lambda: clock.last_key, clock, lambda: runs.append(1))
     collections.start()
+    runs.clear()
     make_due()
     for _ in range(int(LONGEST_WAIT_SECONDS) - 1):
         clock.now += 1
@@ -75,4 +78,19 @@ def test_the_real_collection_resets_what_is_due(restored: None) -> None:
     clock.now += 5
     assert collections.check()
     assert gc.get_count()[2] == 0 and not collections.due()
+    collections.stop()
+
+
+def test_no_collection_while_keys_wait_for_a_screen(restored: None) -> None:
+    clock, runs, held = Clock(), [], [3]
+    collections = QuietCollections(
+        lambda: clock.last_key, clock, lambda: runs.append(1), keys_waiting=lambda: held[0] > 0
+    )
+    collections.start()
+    runs.clear()  # the collection before the freeze
+    make_due()
+    clock.now += 5  # no new key for 5 s, but three are held for a loading screen
+    assert not collections.check() and runs == []
+    held[0] = 0
+    assert collections.check() and runs == [1]
     collections.stop()
