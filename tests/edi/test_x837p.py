@@ -56,7 +56,7 @@ mods = st.lists(st.sampled_from(["25", "59", "LT", "RT", "XS", "GT", "95"]), max
 address = st.builds(Address, names, names, st.sampled_from(["OR", "NY", "TX"]),
                     st.sampled_from(["97301", "100011234"]))  # fmt: skip
 referring = st.none() | st.builds(ReferringProvider, st.just("DN"), names, names,
-                                  st.sampled_from(["1588667788", "1234567893"]))  # fmt: skip
+                                  st.sampled_from(["1588667786", "1234567893"]))  # fmt: skip
 person = st.builds(Person, names, names, st.dates(date(1920, 1, 1), date(2025, 1, 1)),
                    st.sampled_from(["M", "F", "U"]), address,
                    st.from_regex(r"[A-Z0-9]{2,20}", fullmatch=True))  # fmt: skip
@@ -192,12 +192,12 @@ def test_the_referring_provider_is_loop_2310a_after_ref_and_hi_before_the_render
                      (LineOut("99213", (), Decimal("10"), Decimal(1), (1,), date(2026, 1, 1)),),
                      "1234567893", "STONE", "EVE", patient=patient, relationship="19",
                      prior_auth="AUTH-1",
-                     referring=ReferringProvider("DN", "MOSS", "RAY", "1588667788"))  # fmt: skip
+                     referring=ReferringProvider("DN", "MOSS", "RAY", "1588667786"))  # fmt: skip
     text = write_837p(ENV, BILLING, [claim]).text
     assert_both_parsers_read_837p(text)
-    assert x12sdk_referring(text) == {"C1": ("DN", "MOSS", "RAY", "1588667788")}
+    assert x12sdk_referring(text) == {"C1": ("DN", "MOSS", "RAY", "1588667786")}
     order = ["*".join(s.elements) for s in iter_segments(text) if s.id in ("REF", "HI", "NM1")]
-    assert order[-4:] == ["REF*G1*AUTH-1", "HI*ABK:I10", "NM1*DN*1*MOSS*RAY****XX*1588667788",
+    assert order[-4:] == ["REF*G1*AUTH-1", "HI*ABK:I10", "NM1*DN*1*MOSS*RAY****XX*1588667786",
                      "NM1*82*1*STONE*EVE****XX*1234567893"]  # fmt: skip
     unreferred = write_837p(ENV, BILLING, [replace(claim, referring=None)]).text
     assert "NM1*DN" not in unreferred and x12sdk_referring(unreferred) == {}
