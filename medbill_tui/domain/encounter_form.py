@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from medbill_tui.domain.money import to_money
 from medbill_tui.domain.scrub_model import Finding, LineInput
 from medbill_tui.domain.scrubber import field_sort_key
+from medbill_tui.domain.setup_field_checks import npi_problem
 from medbill_tui.records.forms import FormFinding, LineForm
 
 ENTRY_RULES = frozenset(
@@ -161,6 +162,54 @@ def parse_form(dos_text: str, diagnoses: Iterable[str], lines: Iterable[LineForm
         parsed.append(LineInput(line.code.strip().upper(), modifiers, units, charge, pointers))
     dx = tuple(code.strip().upper() for code in diagnoses if code.strip())
     return ParsedForm(dos, tuple(parsed), dx, tuple(findings))
+
+
+REFERRING_LAST_MAX = 60
+REFERRING_FIRST_MAX = 35
+"""NM103 / NM104 of the 837P's 2310A (and the encounter's columns)."""
+
+
+def referring_findings(npi: str, last: str, first: str) -> tuple[FormFinding, ...]:
+    """What is wrong with the referring provider as typed (nothing when all three are empty):
+    the NPI must pass the practice setup's NPI check and be a person's, and goes with a last
+    name."""
+    npi, last, first = npi.strip(), last.strip(), first.strip()
+    if not (npi or last or first):
+        return ()
+    findings = []
+    if not npi:
+        findings.append(
+            _error("REF-NPI", "referring.npi", "Referring provider: type the NPI (10 digits)")
+        )
+    elif (problem := npi_problem(npi, 0) or _person_npi(npi)) is not None:
+        findings.append(_error("REF-NPI", "referring.npi", f"Referring provider NPI: {problem}"))
+    if not last:
+        findings.append(
+            _error("REF-NAME", "referring.last", "Referring provider: type the last name")
+        )
+    elif len(last) > REFERRING_LAST_MAX:
+        findings.append(
+            _error(
+                "REF-NAME",
+                "referring.last",
+                f"Referring provider: the last name is over {REFERRING_LAST_MAX} characters",
+            )
+        )
+    if len(first) > REFERRING_FIRST_MAX:
+        findings.append(
+            _error(
+                "REF-NAME",
+                "referring.first",
+                f"Referring provider: the first name is over {REFERRING_FIRST_MAX} characters",
+            )
+        )
+    return tuple(findings)
+
+
+def _person_npi(npi: str) -> str | None:
+    if npi[0] != "1":
+        return "a referring provider's NPI is a person's (type 1, it starts with 1)"
+    return None
 
 
 def merge_findings(

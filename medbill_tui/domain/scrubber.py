@@ -134,6 +134,9 @@ FIELD_ORDER: tuple[str, ...] = (
     "dos",
     "pos",
     "auth",
+    "referring.npi",
+    "referring.last",
+    "referring.first",
 )
 """Encounter-level fields in screen order; diagnoses ("dx.N") and lines ("line.N.…") follow."""
 

@@ -233,6 +233,9 @@ def _claim(w: SegmentWriter, claim: ClaimOut) -> None:
         w.add("REF", "F8", claim.original_claim_no)
     codes = [c.replace(".", "") for c in claim.diagnoses[:12]]
     w.add("HI", *[composite("ABK" if i == 0 else "ABF", c) for i, c in enumerate(codes)])
+    if claim.referring is not None:  # 2310A comes after HI/HCP, before the rendering 2310B
+        ref = claim.referring
+        w.add("NM1", ref.qualifier, "1", ref.last_name, ref.first_name, "", "", "", "XX", ref.npi)
     w.add(
         "NM1",
         "82",

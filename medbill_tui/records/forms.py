@@ -88,6 +88,10 @@ class EncounterForm:
     lines: tuple[LineForm, ...]
     encounter_id: int | None = None
     version: int | None = None
+    referring_npi: str = ""
+    """The referring provider (837P 2310A, CMS-1500 box 17): all three empty when nobody."""
+    referring_last: str = ""
+    referring_first: str = ""
 
 
 @dataclass(frozen=True, slots=True)

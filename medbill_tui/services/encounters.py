@@ -14,7 +14,7 @@ from medbill_tui.db.repositories.fees import fee_for, payer_id_for_coverage
 from medbill_tui.db.repositories.scrub_input import DbCodeBook
 from medbill_tui.db.repositories.work import hold_claim_items
 from medbill_tui.db.uow import read_connection, run_in_transaction
-from medbill_tui.domain.encounter_form import merge_findings, parse_form
+from medbill_tui.domain.encounter_form import merge_findings, parse_form, referring_findings
 from medbill_tui.domain.scrubber import scrub
 from medbill_tui.records.conflicts import FieldChange
 from medbill_tui.records.forms import (
@@ -132,6 +132,9 @@ class EncounterService:
         book = DbCodeBook(conn, parsed.diagnoses, (line.code for line in enc.lines))
         scrubbed = scrub(enc, book)
         findings = list(parsed.findings)
+        findings += referring_findings(
+            form.referring_npi, form.referring_last, form.referring_first
+        )
         if form.provider_id is None:
             findings.append(
                 FormFinding(

@@ -21,6 +21,8 @@ _HEADER_FIELDS = {
     "auth": "auth",
     "billing": None,
 }
+REFERRING_FIELDS = ("ref-npi", "ref-last", "ref-first")
+"""The referring provider's fields (findings "referring.npi", "referring.last", …)."""
 _LINE_PARTS = {"code": "code", "units": "units", "charge": "charge", "pointers": "pointers"}
 
 
@@ -57,6 +59,8 @@ def widget_id_for(field: str, fields: FieldMap) -> str | None:
         return "provider"
     if head == "patient":
         return "patient"
+    if head == "referring" and len(parts) > 1 and f"ref-{parts[1]}" in REFERRING_FIELDS:
+        return f"ref-{parts[1]}"
     if head == "dx":
         row = _row(fields.dx_rows, parts[1]) if len(parts) > 1 else None
         return f"dx-{row if row is not None else 0}"

@@ -19,13 +19,13 @@ from medbill_tui.widgets.code_input import EntryInput, FieldLabel
 from medbill_tui.widgets.encounter_codes import procedure_code_set
 from medbill_tui.widgets.encounter_dx import DiagnosisList, NoteLine
 from medbill_tui.widgets.encounter_fields import CodeFieldsView, TypeThroughButton
-from medbill_tui.widgets.encounter_findings import severities, widget_id_for
+from medbill_tui.widgets.encounter_findings import REFERRING_FIELDS, severities, widget_id_for
 from medbill_tui.widgets.encounter_header import VisitFields
 from medbill_tui.widgets.encounter_lines import ServiceLines, row_and_part
 from medbill_tui.widgets.encounter_messages import CodeAnswer, CodeAsk, FieldMap
 from medbill_tui.widgets.encounter_patient import PatientLookup
 
-HEADER_FIELDS = ("patient", "coverage", "auth", "provider", "dos", "pos")
+HEADER_FIELDS = ("patient", "coverage", "auth", "provider", "dos", "pos", *REFERRING_FIELDS)
 
 
 class EncounterFormView(CodeFieldsView, can_focus=False):
@@ -99,6 +99,7 @@ class EncounterFormView(CodeFieldsView, can_focus=False):
             defaults=False,
         )
         visit.set_visit(form.dos, form.pos)
+        visit.set_referring(form.referring_npi, form.referring_last, form.referring_first)
         await self.query_one(DiagnosisList).set_codes(form.diagnoses)
         await self.query_one(ServiceLines).set_lines(form.lines)
         self.follow_diagnoses()
@@ -126,6 +127,7 @@ class EncounterFormView(CodeFieldsView, can_focus=False):
         if patient_id is None:
             return None
         visit = self.query_one(VisitFields)
+        ref_npi, ref_last, ref_first = visit.referring
         dx_rows = [row for row in self.query_one(DiagnosisList).rows if row.input.value.strip()]
         line_rows = [row for row in self.query_one(ServiceLines).rows if row.entered]
         form = EncounterForm(
@@ -139,6 +141,9 @@ class EncounterFormView(CodeFieldsView, can_focus=False):
             lines=tuple(row.value for row in line_rows),
             encounter_id=encounter_id,
             version=version,
+            referring_npi=ref_npi,
+            referring_last=ref_last,
+            referring_first=ref_first,
         )
         return form, FieldMap(
             tuple(row.index for row in dx_rows), tuple(row.index for row in line_rows)
@@ -154,6 +159,7 @@ class EncounterFormView(CodeFieldsView, can_focus=False):
             visit.provider_id,
             visit.dos,
             visit.pos,
+            visit.referring,
             tuple(v.strip() for v in self.query_one(DiagnosisList).values() if v.strip()),
             tuple(row.value for row in self.query_one(ServiceLines).rows if row.entered),
         )
@@ -207,7 +213,7 @@ class EncounterFormView(CodeFieldsView, can_focus=False):
         targets = [(finding, widget_id_for(finding.field, fields)) for finding in findings]
         for name in HEADER_FIELDS:
             self.query_one(f"#{name}-label", FieldLabel).show_severity(marks.get(name))
-        for name in ("patient", "dos", "pos"):
+        for name in ("patient", "dos", "pos", *REFERRING_FIELDS):
             self.query_one(f"#{name}", EntryInput).show_severity(marks.get(name))
         for dx_row in self.query_one(DiagnosisList).rows:
             own = f"dx-{dx_row.index}"
@@ -222,7 +228,7 @@ class EncounterFormView(CodeFieldsView, can_focus=False):
     async def enter_pressed(self, widget_id: str, value: str) -> int | None:
         """Move on from the field where Enter was pressed; returns the row of a service line
         that was accepted (its code should be looked up now), else None."""
-        if widget_id in ("dos", "pos"):
+        if widget_id in ("dos", "pos", *REFERRING_FIELDS):
             self.screen.focus_next()
         elif widget_id.startswith("dx-"):
             await self._enter_diagnosis(int(widget_id[3:]), value)

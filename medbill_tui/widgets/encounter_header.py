@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Select, Static
 
+from medbill_tui.domain.encounter_form import REFERRING_FIRST_MAX, REFERRING_LAST_MAX
 from medbill_tui.records.forms import (
     AuthorizationOption,
     CoverageOption,
@@ -76,7 +77,8 @@ def select_value(select: Select[int]) -> int | None:
 
 
 class VisitFields(Vertical):
-    """Coverage and authorization, then provider, DOS and POS (two lines at 80 columns).
+    """Coverage and authorization, then provider, DOS and POS, then the referring provider
+    (three lines at 80 columns).
 
     The authorization list follows the chosen coverage.
     """
@@ -99,6 +101,9 @@ class VisitFields(Vertical):
         width: 1fr;
         height: 1;
     }
+    #ref-last, #ref-first {
+        width: 1fr;
+    }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -119,6 +124,13 @@ class VisitFields(Vertical):
             yield FieldLabel("POS", id="pos-label")
             yield CodeInput(DEFAULT_POS, id="pos", width=3, max_length=2)
             yield Static("", id="pos-words")
+        with Horizontal(classes="entry-row"):
+            yield FieldLabel("Referring NPI", id="ref-npi-label")
+            yield EntryInput(id="ref-npi", width=11, max_length=10, placeholder="optional")
+            yield FieldLabel("Last", id="ref-last-label")
+            yield EntryInput(id="ref-last", max_length=REFERRING_LAST_MAX)
+            yield FieldLabel("First", id="ref-first-label")
+            yield EntryInput(id="ref-first", max_length=REFERRING_FIRST_MAX)
 
     # values -------------------------------------------------------------------------------
 
@@ -142,7 +154,21 @@ class VisitFields(Vertical):
     def pos(self) -> str:
         return self.query_one("#pos", CodeInput).value
 
+    @property
+    def referring(self) -> tuple[str, str, str]:
+        """The referring provider as typed: NPI, last name, first name."""
+        return (
+            self.query_one("#ref-npi", EntryInput).value,
+            self.query_one("#ref-last", EntryInput).value,
+            self.query_one("#ref-first", EntryInput).value,
+        )
+
     # filling ------------------------------------------------------------------------------
+
+    def set_referring(self, npi: str, last: str, first: str) -> None:
+        self.query_one("#ref-npi", EntryInput).value = npi
+        self.query_one("#ref-last", EntryInput).value = last
+        self.query_one("#ref-first", EntryInput).value = first
 
     def set_providers(self, providers: Sequence[ProviderOption], chosen: int | None) -> None:
         select: Select[int] = self.query_one("#provider", Select)

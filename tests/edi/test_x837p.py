@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -21,11 +22,16 @@ from medbill_tui.edi.x837p import (
     LineOut,
     OtherPayer,
     Person,
+    ReferringProvider,
     amount,
     write_837p,
 )
 from tests.edi.cob_reading import assert_balanced
-from tests.edi.x12sdk_837 import assert_x12sdk_reads_837p
+from tests.edi.x12sdk_837 import (
+    assert_both_parsers_read_837p,
+    assert_x12sdk_reads_837p,
+    x12sdk_referring,
+)
 
 ENV = Envelope("ACME BILLING", "ACMEBILL01", "JANE DOE", "5035550100", "SANDBOX CH",
                "SANDBOXCH", 7, 8, 9, datetime(2026, 11, 2, 10, 30))  # fmt: skip
@@ -49,6 +55,8 @@ mods = st.lists(st.sampled_from(["25", "59", "LT", "RT", "XS", "GT", "95"]), max
                 unique=True)  # fmt: skip
 address = st.builds(Address, names, names, st.sampled_from(["OR", "NY", "TX"]),
                     st.sampled_from(["97301", "100011234"]))  # fmt: skip
+referring = st.none() | st.builds(ReferringProvider, st.just("DN"), names, names,
+                                  st.sampled_from(["1588667786", "1234567893"]))  # fmt: skip
 person = st.builds(Person, names, names, st.dates(date(1920, 1, 1), date(2025, 1, 1)),
                    st.sampled_from(["M", "F", "U"]), address,
                    st.from_regex(r"[A-Z0-9]{2,20}", fullmatch=True))  # fmt: skip
@@ -132,6 +140,7 @@ def claims(draw: st.DrawFn) -> ClaimOut:
         prior_auth=draw(st.sampled_from(["", "AUTH-1"])),
         original_claim_no="PAYER9" if frequency != "1" else "",
         other_payers=tuple(others),
+        referring=draw(referring),
     )
 
 
@@ -147,6 +156,10 @@ def test_generated_claims_validate_clean_and_balance(batch: list[ClaimOut]) -> N
     segments = list(iter_segments(written.text))
     if not _a_line_with_two_2430s(segments):
         assert_x12sdk_reads_837p(written.text, unknown_sex_at=unknown)
+        if not unknown:
+            referred = {c.pcn: c.referring.npi for c in batch if c.referring is not None}
+            read = {pcn: ref[3] for pcn, ref in x12sdk_referring(written.text).items()}
+            assert read == referred
     else:
         # Pinned (x12sdk 2.2.0): a line adjudicated by two payers (a tertiary claim), or unbundled
         # by one, carries two 2430 loops; the guide gives Loop 2430 LINE ADJUDICATION
@@ -170,6 +183,24 @@ def test_generated_claims_validate_clean_and_balance(batch: list[ClaimOut]) -> N
         assert ids.count("SVD") == len(claim.lines) * len(decided)
         assert ids.count("OI") == len(claim.other_payers)
         assert_balanced(claim, mine)
+
+
+def test_the_referring_provider_is_loop_2310a_after_ref_and_hi_before_the_rendering() -> None:
+    patient = Person("DOE", "JIM", date(2015, 1, 1), "M", BILLING.address)
+    subscriber = Person("DOE", "JANE", date(1980, 1, 1), "F", BILLING.address, "M1")
+    claim = ClaimOut("C1", Decimal("10"), "11", "1", "P", "62318", "CI", subscriber, ("I10",),
+                     (LineOut("99213", (), Decimal("10"), Decimal(1), (1,), date(2026, 1, 1)),),
+                     "1234567893", "STONE", "EVE", patient=patient, relationship="19",
+                     prior_auth="AUTH-1",
+                     referring=ReferringProvider("DN", "MOSS", "RAY", "1588667786"))  # fmt: skip
+    text = write_837p(ENV, BILLING, [claim]).text
+    assert_both_parsers_read_837p(text)
+    assert x12sdk_referring(text) == {"C1": ("DN", "MOSS", "RAY", "1588667786")}
+    order = ["*".join(s.elements) for s in iter_segments(text) if s.id in ("REF", "HI", "NM1")]
+    assert order[-4:] == ["REF*G1*AUTH-1", "HI*ABK:I10", "NM1*DN*1*MOSS*RAY****XX*1588667786",
+                     "NM1*82*1*STONE*EVE****XX*1234567893"]  # fmt: skip
+    unreferred = write_837p(ENV, BILLING, [replace(claim, referring=None)]).text
+    assert "NM1*DN" not in unreferred and x12sdk_referring(unreferred) == {}
 
 
 def _a_line_with_two_2430s(segments: list[Segment]) -> bool:

@@ -61,6 +61,28 @@ def assert_x12sdk_reads_837p(text: str, *, unknown_sex_at: Collection[str] = ())
     )
 
 
+def x12sdk_referring(text: str) -> dict[str, tuple[str, str, str, str]]:
+    """Each claim's 2310A as x12sdk reads it: CLM01 -> (NM101, last, first, NPI)."""
+    found: dict[str, tuple[str, str, str, str]] = {}
+    with X12ModelReader(text) as reader:
+        for tx in reader.models():
+            for billing in tx.model_dump(exclude_none=True)["loop_2000a"]:
+                for subscriber in billing.get("loop_2000b", []):
+                    claims = list(subscriber.get("loop_2300", []))
+                    for patient in subscriber.get("loop_2000c", []):
+                        claims += patient.get("loop_2300", [])
+                    for claim in claims:
+                        nm1 = claim.get("loop_2310a", {}).get("nm1_segment")
+                        if nm1 is not None:
+                            found[claim["clm_segment"]["patient_control_number"]] = (
+                                nm1["entity_identifier_code"],
+                                nm1["name_last_or_organization_name"],
+                                nm1.get("name_first", ""),
+                                nm1["identification_code"],
+                            )
+    return found
+
+
 def assert_both_parsers_read_837p(text: str, *, unknown_sex_at: Collection[str] = ()) -> None:
     """pyx12 validates the 837P clean and x12sdk reads it (see `assert_x12sdk_reads_837p`)."""
     result = validate_x12(text)

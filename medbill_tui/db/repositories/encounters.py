@@ -251,6 +251,9 @@ def load_form(conn: Connection, encounter_id: int) -> tuple[EncounterForm, str]:
         lines=lines,
         encounter_id=e.id,
         version=e.version,
+        referring_npi=e.referring_npi or "",
+        referring_last=e.referring_last_name or "",
+        referring_first=e.referring_first_name or "",
     )
     return form, e.status
 
@@ -271,14 +274,18 @@ def write_encounter(
         "auth": form.authorization_id,
         "dos": dos,
         "pos": form.pos.strip(),
+        "ref_npi": form.referring_npi.strip() or None,
+        "ref_last": form.referring_last.strip() or None,
+        "ref_first": form.referring_first.strip() or None,
     }
     row: Any
     if form.encounter_id is None:
         row = conn.execute(
             text(
                 "INSERT INTO encounter (patient_id, provider_id, coverage_id, authorization_id, "
-                "dos, pos, status) VALUES (:patient, :provider, :coverage, :auth, :dos, :pos, "
-                "'unbilled') RETURNING id, version"
+                "dos, pos, status, referring_npi, referring_last_name, referring_first_name) "
+                "VALUES (:patient, :provider, :coverage, :auth, :dos, :pos, 'unbilled', "
+                ":ref_npi, :ref_last, :ref_first) RETURNING id, version"
             ),
             values,
         ).one()
@@ -288,7 +295,9 @@ def write_encounter(
             text(
                 "UPDATE encounter SET patient_id = :patient, provider_id = :provider, "
                 "coverage_id = :coverage, authorization_id = :auth, dos = :dos, pos = :pos, "
-                "version = version + 1 WHERE id = :id AND version = :version "
+                "referring_npi = :ref_npi, referring_last_name = :ref_last, "
+                "referring_first_name = :ref_first, version = version + 1 "
+                "WHERE id = :id AND version = :version "
                 f"AND (status IN ('unbilled', 'hold') OR {CORRECTABLE_SQL}) "
                 "RETURNING id, version"
             ),

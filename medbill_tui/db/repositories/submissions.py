@@ -18,7 +18,7 @@ from medbill_tui.db.repositories.other_payers import other_payers
 from medbill_tui.domain.claim_state import ClaimStatus
 from medbill_tui.domain.encounter_form import decode_pointers
 from medbill_tui.edi.x837_records import Address, LineOut, Person
-from medbill_tui.edi.x837p import BillingProvider, ClaimOut
+from medbill_tui.edi.x837p import BillingProvider, ClaimOut, ReferringProvider
 
 SANDBOX = {
     "name": "Sandbox Clearinghouse",
@@ -130,7 +130,8 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
                        py.name AS payer_name, py.payer_code, py.claim_filing_indicator,
                        coalesce(py.clearinghouse_id, :ch) AS clearinghouse_id, py.paper,
                        pr.npi, pr.first_name AS pr_first, pr.last_name AS pr_last,
-                       a.number AS auth_number, e.id AS encounter_id
+                       a.number AS auth_number, e.id AS encounter_id, e.referring_npi,
+                       e.referring_last_name, e.referring_first_name
                 FROM claim c JOIN encounter e ON e.id = c.encounter_id
                 JOIN patient p ON p.id = c.patient_id JOIN coverage cv ON cv.id = c.coverage_id
                 JOIN payer py ON py.id = c.payer_id JOIN provider pr ON pr.id = e.provider_id
@@ -194,9 +195,19 @@ def ready_claims(conn: Connection, claim_ids: list[int], default_ch: int) -> lis
             prior_auth=h.auth_number or "",
             original_claim_no=h.original_payer_claim_no or "",
             other_payers=others.get(h.id, ()),
+            referring=_referring(h),
         )
         out.append(ReadyClaim(h.id, h.clearinghouse_id, h.payer_name, claim, bool(h.paper)))
     return out
+
+
+def _referring(head: Any) -> ReferringProvider | None:
+    """The visit's referring provider (2310A, box 17), None when nobody referred."""
+    if head.referring_npi is None:
+        return None
+    return ReferringProvider(
+        "DN", head.referring_last_name, head.referring_first_name or "", head.referring_npi
+    )
 
 
 def _line_out(line: Any, dos: date) -> LineOut:

@@ -29,6 +29,11 @@ class Encounter(Base):
     __tablename__ = "encounter"
     __table_args__ = (
         Index("ix_encounter_unbilled", "dos", "id", postgresql_where=text("status = 'unbilled'")),
+        CheckConstraint(
+            "(referring_npi IS NULL) = (referring_last_name IS NULL) "
+            "AND (referring_first_name IS NULL OR referring_npi IS NOT NULL)",
+            name="referring",
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
@@ -40,6 +45,10 @@ class Encounter(Base):
     status: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = created_at_column()
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    referring_last_name: Mapped[str | None] = mapped_column(String(60))
+    """Who referred the patient (837P 2310A, CMS-1500 box 17); all three NULL when nobody."""
+    referring_first_name: Mapped[str | None] = mapped_column(String(35))
+    referring_npi: Mapped[str | None] = mapped_column(String(10))
 
 
 class EncounterDiagnosis(Base):
