@@ -170,3 +170,20 @@ def test_billed_encounters_cannot_be_edited(demo_engine: Engine) -> None:
         ).scalar_one()
     with pytest.raises(EditConflict, match="only unbilled"):
         svc(demo_engine).load(billed)
+
+
+def test_a_modifier_on_a_line_with_no_code_yet_is_a_finding_not_a_failure(
+    demo_engine: Engine,
+) -> None:
+    """Charge entry checks as the biller types: a modifier keyed before the line's code must
+    get the usual findings, not an error from the NCCI look-up of a blank code."""
+    p = a_patient(demo_engine)
+    form = form_for(
+        p,
+        lines=(
+            LineForm(code="99213", charge=f"{p['price']:.2f}", pointers="1"),
+            LineForm(code="", modifiers=("25",), charge="", pointers=""),
+        ),
+    )
+    findings = svc(demo_engine).check(form)
+    assert findings  # the line without a code is named

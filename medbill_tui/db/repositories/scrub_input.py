@@ -88,10 +88,11 @@ class DbCodeBook:
         return key
 
     def bundled_pairs(self, code: str) -> tuple[NcciPair, ...]:
-        return self._pairs[self._edits(code)]
+        # a blank code (a line keyed modifier first) has no edits; it is never read
+        return self._pairs.get(self._edits(code), ())
 
     def unit_limit(self, code: str) -> UnitLimit | None:
-        return self._limits[self._edits(code)]
+        return self._limits.get(self._edits(code))
 
 
 def _pair(row: Any) -> NcciPair:
