@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from medbill_tui.screens.conflict import ConfirmScreen
@@ -63,6 +64,19 @@ def _highlight(screen: ClearinghousesScreen, name: str) -> None:
     screen.table.move_cursor(row=index)
 
 
+async def _ask_for_the_host_key(pilot: Pilot[None], name: str) -> ClearinghousesScreen:
+    """Open the clearinghouses list, put the cursor on `name` and press `h`; the list."""
+    await settle(pilot)
+    pilot.app.push_screen(ClearinghousesScreen())
+    await settle(pilot)
+    listing = pilot.app.screen
+    assert isinstance(listing, ClearinghousesScreen)
+    _highlight(listing, name)
+    await pilot.press("h")
+    await settle(pilot)
+    return listing
+
+
 async def test_add_with_a_wrong_port_then_right_and_pin_the_host_key(
     make_app: Callable[..., MedbillApp], services: Services, sftp: tuple[SftpServer, Path]
 ) -> None:
@@ -113,14 +127,7 @@ async def test_a_biller_sees_the_fingerprint_and_may_not_pin(
     app = make_app()
     spy = NoteSpy(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.push_screen(ClearinghousesScreen())
-        await settle(pilot)
-        listing = app.screen
-        assert isinstance(listing, ClearinghousesScreen)
-        _highlight(listing, "Office Ally")
-        await pilot.press("h")
-        await settle(pilot)
+        listing = await _ask_for_the_host_key(pilot, "Office Ally")
         assert app.screen is listing
         message, title, _ = spy.notes[-1]
         assert title == "Host key not pinned" and "Only an admin may pin it" in message
@@ -137,14 +144,7 @@ async def test_a_pin_after_the_host_changed_is_refused_in_words(
     app = make_app()
     spy = NoteSpy(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.push_screen(ClearinghousesScreen())
-        await settle(pilot)
-        listing = app.screen
-        assert isinstance(listing, ClearinghousesScreen)
-        _highlight(listing, "Office Ally")
-        await pilot.press("h")
-        await settle(pilot)
+        listing = await _ask_for_the_host_key(pilot, "Office Ally")
         assert isinstance(app.screen, ConfirmScreen), spy.notes
         # a supervisor moves the connection while the admin reads the fingerprint
         services.clearinghouse_setup.save({**entries, "host": "localhost"}, house)
