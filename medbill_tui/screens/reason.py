@@ -7,12 +7,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from medbill_tui.screens.dialog import DialogScreen
+from medbill_tui.screens.prompt import OneLineDialog
 
 
-class ReasonScreen(DialogScreen[str | None]):
+class ReasonScreen(OneLineDialog):
     """Ask why (a hold's reason); dismisses with the text, or None when cancelled.
 
     | Key(s) | Description |
@@ -24,6 +25,10 @@ class ReasonScreen(DialogScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="reason.cancel", tooltip="Do nothing"),
     ]
+    input_id = "reason"
+    hint_id = "reason-hint"
+    max_length = 200
+    empty_hint = "Type a reason first · Esc: cancel"
 
     def __init__(
         self,
@@ -31,30 +36,7 @@ class ReasonScreen(DialogScreen[str | None]):
         prompt: str = "Reason:",
         placeholder: str = "e.g. waiting for the op note",
     ) -> None:
-        super().__init__()
-        self.title_text = title
-        self.prompt = prompt
-        self.placeholder = placeholder
-
-    def compose_dialog(self) -> ComposeResult:
-        yield Label(Text(self.title_text), classes="dialog-title")
-        yield Label(self.prompt)
-        yield Input(placeholder=self.placeholder, max_length=200, id="reason")
-        yield Static("Enter: done · Esc: cancel", id="reason-hint", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        reason = event.value.strip()
-        if not reason:
-            self.query_one("#reason-hint", Static).update("Type a reason first · Esc: cancel")
-            return
-        self.dismiss(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        super().__init__(title, prompt, placeholder)
 
 
 class DiscardScreen(DialogScreen[bool]):
