@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, text
@@ -14,8 +15,8 @@ PLANNER_OPTIONS = "-c random_page_cost=1.1"
 default (4, a spinning disk) the generic plan of a foreign-key check on a small table
 (`remittance` with a few hundred rows, `payer`) is a sequential scan: each of a 10,000-claim
 835's ~34,000 ledger rows read all of `remittance` (0.25 s of the posting; 0.11 s with 1.1).
-Set per session, so copies and restores of the database keep it; a URL's own `options` come
-after it and win."""
+Set per session, so copies and restores of the database keep it; PGOPTIONS and a URL's own
+`options` come after it and win."""
 
 
 class DatabaseUnavailable(Exception):
@@ -53,8 +54,9 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         raise DatabaseUnavailable(
             f"DATABASE_URL must point at PostgreSQL, not {parsed.drivername.split('+')[0]}"
         )
-    own_options = parsed.query.get("options")
-    options = " ".join([PLANNER_OPTIONS, *_as_list(own_options)])
+    # an explicit `options` replaces libpq's PGOPTIONS, so the environment's go in as well
+    own_options = [os.environ.get("PGOPTIONS"), *_as_list(parsed.query.get("options"))]
+    options = " ".join([PLANNER_OPTIONS, *(o for o in own_options if o)])
     return create_engine(
         parsed.difference_update_query(["options"]),
         pool_size=pool_size,

@@ -1,11 +1,14 @@
 """Every session plans for data on SSD or in memory; a URL's own options still win."""
 
+import pytest
 from sqlalchemy import Connection, text
 
 from medbill_tui.db.engine import make_engine
 
 
-def test_sessions_price_random_reads_low_and_a_urls_options_win(db_url: str) -> None:
+def test_sessions_price_random_reads_low_and_a_urls_options_win(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = text(
         "SELECT current_setting('random_page_cost'), current_setting('work_mem'), "
         "current_setting('application_name')"
@@ -17,6 +20,11 @@ def test_sessions_price_random_reads_low_and_a_urls_options_win(db_url: str) -> 
             assert tuple(conn.execute(settings).one()) == ("1.1", "4MB", "medbill")
         with theirs.connect() as conn:
             assert tuple(conn.execute(settings).one()) == ("3", "8MB", "medbill")
+        monkeypatch.setenv("PGOPTIONS", "-c work_mem=6MB")
+        environment = make_engine(db_url)
+        with environment.connect() as conn:
+            assert tuple(conn.execute(settings).one()) == ("1.1", "6MB", "medbill")
+        environment.dispose()
     finally:
         ours.dispose()
         theirs.dispose()
