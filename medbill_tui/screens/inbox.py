@@ -20,6 +20,7 @@ from medbill_tui.errors import ServiceError
 from medbill_tui.records.claims import InboxEntry
 from medbill_tui.screens.form import ConfirmScreen, is_service_error
 from medbill_tui.screens.inbox_exchange import InboxExchange
+from medbill_tui.widgets.inbox_table import InboxTable
 from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import clip, money, plural
 
@@ -165,7 +166,7 @@ class InboxScreen(InboxExchange):
         yield Header()
         yield Static("Reading the inbox…", id="inbox-status")
         yield ProgressBar(total=1, show_eta=False, id="inbox-progress")
-        table: DataTable[str | Text] = DataTable(id="inbox-table", cursor_type="row")
+        table = InboxTable(id="inbox-table", cursor_type="row")
         yield table
         yield Static("", id="inbox-detail")
         yield KeysFooter()

@@ -119,3 +119,29 @@ async def test_inbox_previews_and_imports(
         assert "already imported" in screen.results["1.999"]
         await pilot.press("escape")
         assert not isinstance(app.screen, InboxScreen)
+
+
+async def test_the_file_list_moves_with_the_keys_every_list_has(
+    make_app: Callable[..., MedbillApp], services: Services, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        (inbox / name).write_text("not X12\n")
+    services.inbox = inbox
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(InboxScreen())
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InboxScreen) and len(screen.entries) == 4
+        table = screen.table
+        await pilot.press("end")
+        assert table.cursor_row == 3 and table.scroll_x == 0  # the last file, not sideways
+        await pilot.press("k", "k")
+        assert table.cursor_row == 1
+        await pilot.press("j")
+        assert table.cursor_row == 2
+        await pilot.press("home")
+        assert table.cursor_row == 0 and table.scroll_x == 0
