@@ -12,6 +12,7 @@ from medbill_tui.db.repositories.claims import refresh_ready_replacement, refres
 from medbill_tui.db.repositories.drafts import delete_draft
 from medbill_tui.db.repositories.fees import fee_for, payer_id_for_coverage
 from medbill_tui.db.repositories.scrub_input import DbCodeBook
+from medbill_tui.db.repositories.scrubbing import SELF_PAY_REASON
 from medbill_tui.db.repositories.work import hold_claim_items
 from medbill_tui.db.uow import read_connection, run_in_transaction
 from medbill_tui.domain.encounter_form import merge_findings, parse_form, referring_findings
@@ -135,6 +136,8 @@ class EncounterService:
         findings += referring_findings(
             form.referring_npi, form.referring_last, form.referring_first
         )
+        if form.coverage_id is None:  # as the queue and `ctrl+b` say: nothing to bill a payer
+            findings.append(FormFinding("SELF-PAY", "error", "coverage", SELF_PAY_REASON, False))
         if form.provider_id is None:
             findings.append(
                 FormFinding(

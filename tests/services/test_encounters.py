@@ -187,3 +187,16 @@ def test_a_modifier_on_a_line_with_no_code_yet_is_a_finding_not_a_failure(
     )
     findings = svc(demo_engine).check(form)
     assert findings  # the line without a code is named
+
+
+def test_a_self_pay_visit_says_so_as_the_queue_does_and_still_saves(demo_engine: Engine) -> None:
+    p = a_patient(demo_engine)
+    service = svc(demo_engine)
+    self_pay = [f for f in service.check(form_for(p, coverage_id=None)) if f.rule_id == "SELF-PAY"]
+    assert [(f.severity, f.field, f.blocks_save) for f in self_pay] == [
+        ("error", "coverage", False)
+    ]
+    assert "patient is billed instead" in self_pay[0].message
+    assert not [f for f in service.check(form_for(p)) if f.rule_id == "SELF-PAY"]
+    saved = service.save(form_for(p, coverage_id=None))
+    assert saved.encounter_id and any(f.rule_id == "SELF-PAY" for f in saved.findings)
