@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.widgets import DataTable, Label, Static
 
 from medbill_tui.screens.dialog import DialogScreen
+from medbill_tui.widgets.text import clip
+
+MIN_WORDS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +75,29 @@ class HelpScreen(DialogScreen[None]):
         )
 
     def on_mount(self) -> None:
+        self.fill(self.app.size.width)
+        self.query_one(DataTable).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fill(event.size.width)
+
+    def fill(self, width: int) -> None:
+        """The keys and their ids whole; the words cut to what is left of `width` (the ids
+        are what a keymap file needs, so they are never the part scrolled out of sight)."""
         table = self.query_one(DataTable)
-        table.add_columns("Key", "What it does", "Binding id")
-        for row in self.rows:
-            table.add_row(row.key, row.description, row.binding_id)
-        table.focus()
+        row = table.cursor_row
+        table.clear(columns=True)
+        key_width = max([len("Key"), *(len(r.key) for r in self.rows)])
+        id_width = max([len("Binding id"), *(len(r.binding_id) for r in self.rows)])
+        # each column pads one cell either side; the dialog's padding and scrollbar take 4
+        words_width = max(MIN_WORDS, width - key_width - id_width - 3 * 2 - 4)
+        table.add_column("Key", width=key_width)
+        table.add_column("What it does", width=words_width)
+        table.add_column("Binding id", width=id_width)
+        for help_row in self.rows:
+            words = clip(help_row.description, words_width)
+            table.add_row(help_row.key, words, help_row.binding_id)
+        table.move_cursor(row=row)
 
     def action_scroll(self, step: int) -> None:
         table = self.query_one(DataTable)

@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 from sqlalchemy import Engine, text
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from medbill_tui.db.repositories.encounters import CORRECTABLE_SQL
 from medbill_tui.records.forms import PatientHit
@@ -22,7 +22,7 @@ from medbill_tui.screens.encounter_entry import EncounterEntryScreen
 from medbill_tui.screens.queue import QueueScreen
 from medbill_tui.screens.reason import DiscardScreen
 from medbill_tui.services import Services
-from medbill_tui.shell.app import MedbillApp
+from medbill_tui.shell.app import MedbillApp, known_binding_ids
 from medbill_tui.widgets.encounter_dx import NoteLine
 from medbill_tui.widgets.encounter_findings import FindingsPanel
 from tests.conftest import DEMO_TODAY
@@ -445,3 +445,21 @@ async def test_picking_another_patient_takes_their_coverage(
         assert screen.form_view.patient_id == other.patient_id
         assert value(app, "dx-0") == "I10"  # the rest is kept
         assert spy.notes == []
+
+
+async def test_help_at_80_columns_shows_each_binding_id_whole(
+    make_app: Callable[..., MedbillApp], services: Services
+) -> None:
+    """Charge entry has the longest key list; its ids are what a keymap file names, so the
+    table fits the screen (words cut with '…') instead of scrolling the ids out of sight."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_new_entry(pilot, insured_patient(services))
+        await pilot.press("f1")
+        await idle(pilot)
+        rows = help_table(app)
+        ids = {binding_id for _, _, binding_id in rows} - {""}
+        assert len(ids) > 10 and ids <= known_binding_ids()
+        table = app.screen.query_one(DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert any(words.endswith("…") for _, words, _ in rows)  # long words were cut
