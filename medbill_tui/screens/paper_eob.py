@@ -20,6 +20,7 @@ from medbill_tui.edi.paper_eob import (
     EobUnreadable,
     KeyedCheck,
     KeyedClaim,
+    check_date_problems,
     keyed_line,
     parse_amount,
     parse_day,
@@ -286,7 +287,9 @@ class PaperEobScreen(ServiceScreen):
         if not check.claims:
             self.say("Not posted: key the claims on the check first")
             return
-        problems = check.problems()
+        dos = {block.claim.claim_no: block.claim.dos for block in self.blocks()}
+        problems = check_date_problems(check, self.services.clock.today(), dos)
+        problems += check.problems()
         if problems:
             more = len(problems) - SHOWN_PROBLEMS
             tail = [f"and {more} more"] if more > 0 else []

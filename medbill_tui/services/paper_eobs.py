@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 
 from medbill_tui.db.repositories import paper_eob as repo
 from medbill_tui.db.uow import read_connection, run_in_transaction
-from medbill_tui.edi.paper_eob import EobUnreadable, KeyedCheck, read_keyed_eob
+from medbill_tui.edi.paper_eob import (
+    EobUnreadable,
+    KeyedCheck,
+    check_date_problems,
+    read_keyed_eob,
+)
 from medbill_tui.records.paper_eob import ClaimsToKey
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.errors import ServiceError, translate_errors
@@ -88,18 +93,22 @@ class PaperEobService:
         return run_in_transaction(self.engine, work)
 
     def _payers(self, conn: Connection, checks: Sequence[KeyedCheck]) -> dict[tuple[str, str], int]:
-        """Each check's payer id, after every check is found to balance and to name only our
+        """Each check's payer id, after every check is found to balance, to be dated no later
+        than today and no earlier than its claims' dates of service, and to name only our
         claims billed to its payer (else `PaperEobRefused` with every problem)."""
         problems: list[str] = []
         seen: set[tuple[str, str]] = set()
         payers: dict[tuple[str, str], int] = {}
         wanted = [n for c in checks for n in c.claims]
         on_file = repo.claims_on_file(conn, wanted)
+        dos = {claim_no: claim.dos for claim_no, claim in on_file.items()}
+        today = self.clock.today()
         for check in checks:
             if check.key in seen:
                 problems.append(f"check {check.check_no} is keyed twice")
             seen.add(check.key)
             problems += check.problems()
+            problems += check_date_problems(check, today, dos)
             payer = repo.find_payer(conn, check.payer)
             if payer is None:
                 problems.append(f"check {check.check_no}: no payer is named {check.payer!r}")

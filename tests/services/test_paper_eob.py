@@ -145,6 +145,23 @@ def test_refusals_change_nothing(engine: Engine) -> None:
     assert snapshot(engine) == posted
 
 
+def test_a_check_dated_after_today_or_before_the_visit_is_refused(engine: Engine) -> None:
+    with engine.begin() as conn:
+        claims = build_practice(conn, patients=2, claims_per_patient=2)
+    service = PaperEobService(engine, Clock(DEMO_TODAY), "ann")
+    good = keyed_csv(check_of(claims))
+    before = snapshot(engine)
+    paid_on = f"{PAID_ON:%m/%d/%Y}"
+    future = r"check 100234: the check date 12/07/2099 is after today \(11/02/2026\)"
+    with pytest.raises(PaperEobRefused, match=future):
+        service.post(service.read(good.replace(paid_on, "12/07/2099")))
+    first = claims[0].claim_no
+    early = rf"check 100234: the check date 08/31/2026 is before claim {first}'s date of service"
+    with pytest.raises(PaperEobRefused, match=early + r" \(09/01/2026\)"):
+        service.post(service.read(good.replace(paid_on, "08/31/2026")))
+    assert snapshot(engine) == before
+
+
 def test_post_eob_command(db_url: str, tmp_path: Path) -> None:
     engine = make_engine(db_url)
     with engine.begin() as conn:

@@ -71,11 +71,13 @@ def open_claims(engine: Engine, count: int) -> tuple[str, list[ClaimAnswer]]:
     return str(rows[0].name), answers
 
 
-async def key_check(keys: Keys, payer: str, check_no: str, amount: Decimal) -> None:
+async def key_check(
+    keys: Keys, payer: str, check_no: str, amount: Decimal, day: str = "10/15/2026"
+) -> None:
     """From the dashboard to the claim box of a new paper EOB with its check keyed."""
     await keys.key("6")  # the inbox
     await keys.key("e")  # paper EOB
-    for value in (payer, check_no, "10/15/2026", str(amount)):
+    for value in (payer, check_no, day, str(amount)):
         await keys.data(value)
         await keys.key("enter")
 
@@ -189,6 +191,24 @@ async def test_an_unknown_payer_and_a_paid_box_not_an_amount_are_refused(
         assert "Not posted" in message(app) and "line 1" in message(app)
         assert "'12x' is not an amount" in message(app)
     assert posted(app.services.engine, "PAPER4") == []
+
+
+async def test_a_check_dated_after_today_is_refused_before_asking(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    payer, [claim] = open_claims(app.services.engine, 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await key_check(keys, payer, "PAPER5", claim.paid, day="12/07/2099")
+        await key_claim(keys, claim)
+        await keys.key("ctrl+s")
+        assert isinstance(app.screen, PaperEobScreen)  # not asked "Post check …?"
+        assert "Not posted" in message(app)
+        assert "the check date 12/07/2099 is after today" in message(app)
+        assert app.screen.query_one("#eob-date").value == "12/07/2099"  # type: ignore[attr-defined]
+    assert posted(app.services.engine, "PAPER5") == []
 
 
 BUDGET = 50

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -35,6 +36,7 @@ class ClaimOnFile:
     payer_name: str
     patient_name: str
     account_no: str
+    dos: date
 
 
 def find_payer(conn: Connection, name_or_code: str) -> KnownPayer | None:
@@ -54,10 +56,11 @@ def claims_on_file(conn: Connection, claim_nos: Sequence[str]) -> dict[str, Clai
     """Our claims by number, with the payer each is billed to."""
     rows = conn.execute(
         text(
-            "SELECT c.claim_no, c.payer_id, py.name AS payer_name, p.account_no, "
+            "SELECT c.claim_no, c.payer_id, py.name AS payer_name, p.account_no, e.dos, "
             "p.last_name || ', ' || p.first_name AS patient_name "
             "FROM claim c JOIN payer py ON py.id = c.payer_id "
-            "JOIN patient p ON p.id = c.patient_id WHERE c.claim_no = ANY(:nos)"
+            "JOIN patient p ON p.id = c.patient_id "
+            "JOIN encounter e ON e.id = c.encounter_id WHERE c.claim_no = ANY(:nos)"
         ),
         {"nos": list(claim_nos)},
     ).all()
@@ -68,6 +71,7 @@ def claims_on_file(conn: Connection, claim_nos: Sequence[str]) -> dict[str, Clai
             str(r.payer_name),
             str(r.patient_name),
             str(r.account_no),
+            r.dos,
         )
         for r in rows
     }
