@@ -354,7 +354,10 @@ class PaperEobScreen(ServiceScreen):
         self.say("Put the cursor in a claim's boxes to drop it")
 
     def unsaved(self) -> bool:
-        return bool(self.blocks())
+        """A claim on the check, or any check box typed in. The payer alone does not count:
+        it stays after a post, ready for the next check."""
+        typed = any(self.box(box_id).value.strip() for box_id in HEADER_BOXES[1:])
+        return typed or bool(self.blocks())
 
     def confirm_leave(self, proceed: Callable[[], None]) -> None:
         def answered(yes: bool | None) -> None:

@@ -211,6 +211,25 @@ async def test_a_check_dated_after_today_is_refused_before_asking(
     assert posted(app.services.engine, "PAPER5") == []
 
 
+async def test_escape_asks_before_losing_a_keyed_check_header(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await key_check(keys, "ACME", "PAPER6", D("12.00"))
+        eob = app.screen
+        await keys.key("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "What you keyed is not posted and is lost" in app.screen.question
+        await keys.key("n")  # stay
+        assert app.screen is eob
+        assert eob.query_one("#eob-check").value == "PAPER6"  # type: ignore[attr-defined]
+        await keys.key("escape", "y")
+        assert not isinstance(app.screen, PaperEobScreen)
+
+
 BUDGET = 50
 """Key presses other than typed amounts, codes and names for a 3-claim paper EOB from the
 dashboard to posted (each claim here has one to three lines)."""
