@@ -175,6 +175,7 @@ class PaperEobScreen(ServiceScreen):
 
     async def on_claims_found(self, message: ClaimsFound) -> None:
         claims = message.found.claims
+        self.box("eob-payer").value = message.found.payer_name  # the payer the words found
         try:
             if not claims:
                 self.say(f"No claim of {message.found.payer_name} matches {message.words!r}")

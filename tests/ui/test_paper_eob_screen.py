@@ -15,6 +15,7 @@ from textual.widgets import Static
 from medbill_tui.screens.conflict import ConfirmScreen
 from medbill_tui.screens.paper_eob import PaperEobScreen
 from medbill_tui.shell.app import MedbillApp
+from medbill_tui.widgets.paper_eob_claim import KeyedClaimBlock
 from tests.ui.conftest import settle
 from tests.ui.test_keystrokes import Keys
 
@@ -228,6 +229,30 @@ async def test_escape_asks_before_losing_a_keyed_check_header(
         assert eob.query_one("#eob-check").value == "PAPER6"  # type: ignore[attr-defined]
         await keys.key("escape", "y")
         assert not isinstance(app.screen, PaperEobScreen)
+
+
+async def test_a_payer_is_found_by_part_of_its_name(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    with app.services.engine.connect() as conn:
+        claim_no = conn.execute(
+            text(
+                f"SELECT c.claim_no FROM claim c JOIN payer py ON py.id = c.payer_id "
+                f"WHERE c.status IN {OPEN} AND py.name = 'Blue Cross Blue Shield' LIMIT 1"
+            )
+        ).scalar_one()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await key_check(keys, "blue", "PAPER7", D("12.00"))
+        await keys.data(claim_no)
+        await keys.key("enter")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        eob = app.screen
+        assert [b.claim.claim_no for b in eob.query(KeyedClaimBlock)] == [claim_no], message(app)
+        assert eob.query_one("#eob-payer").value == "Blue Cross Blue Shield"  # type: ignore[attr-defined]
 
 
 BUDGET = 50
