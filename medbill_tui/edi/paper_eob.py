@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -266,6 +266,21 @@ def _required(row: dict[str, str], column: str, number: int | str) -> str:
         where = number if isinstance(number, str) else f"row {number}"
         raise EobUnreadable(f"{where}: {column} is empty")
     return value
+
+
+def check_date_problems(check: KeyedCheck, today: date, dos: Mapping[str, date]) -> list[str]:
+    """Why the check's date cannot be right: after today (a check not yet written), or before
+    the date of service of a claim on it (`dos`, by claim number: a payer pays for a visit only
+    after it happened). Empty when it can."""
+    day = f"{check.check_date:%m/%d/%Y}"
+    if check.check_date > today:
+        return [f"check {check.check_no}: the check date {day} is after today ({today:%m/%d/%Y})"]
+    return [
+        f"check {check.check_no}: the check date {day} is before claim {claim_no}'s date of "
+        f"service ({dos[claim_no]:%m/%d/%Y})"
+        for claim_no in check.claims
+        if claim_no in dos and check.check_date < dos[claim_no]
+    ]
 
 
 def every_problem(checks: Iterable[KeyedCheck]) -> list[str]:

@@ -20,6 +20,7 @@ from medbill_tui.edi.paper_eob import (
     EobUnreadable,
     KeyedCheck,
     KeyedClaim,
+    check_date_problems,
     keyed_line,
     parse_amount,
     parse_day,
@@ -174,6 +175,7 @@ class PaperEobScreen(ServiceScreen):
 
     async def on_claims_found(self, message: ClaimsFound) -> None:
         claims = message.found.claims
+        self.box("eob-payer").value = message.found.payer_name  # the payer the words found
         try:
             if not claims:
                 self.say(f"No claim of {message.found.payer_name} matches {message.words!r}")
@@ -286,7 +288,9 @@ class PaperEobScreen(ServiceScreen):
         if not check.claims:
             self.say("Not posted: key the claims on the check first")
             return
-        problems = check.problems()
+        dos = {block.claim.claim_no: block.claim.dos for block in self.blocks()}
+        problems = check_date_problems(check, self.services.clock.today(), dos)
+        problems += check.problems()
         if problems:
             more = len(problems) - SHOWN_PROBLEMS
             tail = [f"and {more} more"] if more > 0 else []
@@ -351,7 +355,10 @@ class PaperEobScreen(ServiceScreen):
         self.say("Put the cursor in a claim's boxes to drop it")
 
     def unsaved(self) -> bool:
-        return bool(self.blocks())
+        """A claim on the check, or any check box typed in. The payer alone does not count:
+        it stays after a post, ready for the next check."""
+        typed = any(self.box(box_id).value.strip() for box_id in HEADER_BOXES[1:])
+        return typed or bool(self.blocks())
 
     def confirm_leave(self, proceed: Callable[[], None]) -> None:
         def answered(yes: bool | None) -> None:

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Static
 
-from medbill_tui.domain.patient_payments import METHODS
+from medbill_tui.domain.patient_payments import METHODS, PaymentRefused, parse_amount
 from medbill_tui.records.payments import PaymentEntry, PaymentPreview, Receipt
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.dialog import DialogScreen
@@ -31,6 +31,11 @@ class PaymentScreen(DialogScreen[PaymentEntry | None]):
     | :- | :- |
     | enter | Next box, then done. |
     | escape | Cancel. |
+    """
+
+    DEFAULT_CSS = """
+    PaymentScreen #pay-amount-error { display: none; color: $text-error; text-style: bold; }
+    PaymentScreen #pay-amount-error.-shown { display: block; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -50,6 +55,7 @@ class PaymentScreen(DialogScreen[PaymentEntry | None]):
             id="pay-kind",
         )
         yield Input(placeholder="amount, e.g. 40.00", id="pay-amount")
+        yield Static("", id="pay-amount-error", markup=False)
         yield Select[str](
             [(m, m) for m in METHODS], value="cash", allow_blank=False, id="pay-method"
         )
@@ -64,6 +70,8 @@ class PaymentScreen(DialogScreen[PaymentEntry | None]):
         event.stop()
         order = ["pay-amount", "pay-ref", "pay-visits"]
         current = event.input.id or ""
+        if current == "pay-amount" and not self.amount_readable():
+            return
         if current != order[-1] and not (current == "pay-ref" and self._kind() == "refund"):
             self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
             return
@@ -72,8 +80,26 @@ class PaymentScreen(DialogScreen[PaymentEntry | None]):
     def _kind(self) -> str:
         return str(self.query_one("#pay-kind", Select).value)
 
+    def amount_readable(self) -> bool:
+        """True when the amount box holds an amount above zero; else say why under it and
+        put the cursor there (what was typed stays)."""
+        box = self.query_one("#pay-amount", Input)
+        error = self.query_one("#pay-amount-error", Static)
+        try:
+            parse_amount(box.value)
+        except PaymentRefused as exc:
+            error.update(f"✗ Amount: {exc}")
+            error.add_class("-shown")
+            box.focus()
+            return False
+        error.update("")
+        error.remove_class("-shown")
+        return True
+
     def finish(self) -> None:
-        """Dismiss with the entry, or say what is wrong with the visits box."""
+        """Dismiss with the entry, or say what is wrong with the amount or the visits box."""
+        if not self.amount_readable():
+            return
         words = self.query_one("#pay-visits", Input).value.replace(",", " ").split()
         if not all(word.lstrip("#").isdigit() for word in words):
             self.query_one("#pay-hint", Static).update("✖ visits are encounter numbers, e.g. 1203")

@@ -145,6 +145,45 @@ def test_refusals_change_nothing(engine: Engine) -> None:
     assert snapshot(engine) == posted
 
 
+def test_a_check_dated_after_today_or_before_the_visit_is_refused(engine: Engine) -> None:
+    with engine.begin() as conn:
+        claims = build_practice(conn, patients=2, claims_per_patient=2)
+    service = PaperEobService(engine, Clock(DEMO_TODAY), "ann")
+    good = keyed_csv(check_of(claims))
+    before = snapshot(engine)
+    paid_on = f"{PAID_ON:%m/%d/%Y}"
+    future = r"check 100234: the check date 12/07/2099 is after today \(11/02/2026\)"
+    with pytest.raises(PaperEobRefused, match=future):
+        service.post(service.read(good.replace(paid_on, "12/07/2099")))
+    first = claims[0].claim_no
+    early = rf"check 100234: the check date 08/31/2026 is before claim {first}'s date of service"
+    with pytest.raises(PaperEobRefused, match=early + r" \(09/01/2026\)"):
+        service.post(service.read(good.replace(paid_on, "08/31/2026")))
+    assert snapshot(engine) == before
+
+
+def test_a_payer_is_found_by_part_of_its_name_once_only_one_has_it(engine: Engine) -> None:
+    with engine.begin() as conn:
+        claims = build_practice(conn, patients=2, claims_per_patient=2)
+        conn.execute(text("INSERT INTO payer (name, payer_code, claim_filing_indicator) "
+                          "VALUES ('Acme Dental', 'ACMED', 'CI')"))  # fmt: skip
+    service = PaperEobService(engine, Clock(DEMO_TODAY), "ann")
+    era = check_of(claims)
+    before = snapshot(engine)
+    several = r"check 100234: 'acme' is in the names of several payers \(Acme Dental, Acme Health\)"
+    with pytest.raises(PaperEobRefused, match=several):
+        service.post(service.read(keyed_csv(era, payer="acme")))
+    assert snapshot(engine) == before
+    on_file = "Acme Health"  # the payer as set up (the CSV's PAYER_NAME is in capitals)
+    assert service.claims_to_key("health", claims[0].claim_no).payer_name == on_file
+    [outcome] = service.post(service.read(keyed_csv(era, payer="health")))
+    assert (outcome.status, outcome.payer_name) == ("posted", on_file)
+    with engine.connect() as conn:
+        payers = conn.execute(text("SELECT py.name FROM remittance r JOIN payer py "
+                                   "ON py.id = r.payer_id")).scalars().all()  # fmt: skip
+        assert payers == [on_file]
+
+
 def test_post_eob_command(db_url: str, tmp_path: Path) -> None:
     engine = make_engine(db_url)
     with engine.begin() as conn:
@@ -155,7 +194,7 @@ def test_post_eob_command(db_url: str, tmp_path: Path) -> None:
     env = {"MEDBILL_DATA_DIR": str(tmp_path), "MEDBILL_TODAY": str(DEMO_TODAY)}
     done = medbill("payments", "post-eob", str(batch), url=db_url, **env)
     assert done.returncode == 0, done.stderr
-    assert "posted check 100234 from ACME HEALTH" in done.stdout and "1 denials" in done.stdout
+    assert "posted check 100234 from Acme Health" in done.stdout and "1 denials" in done.stdout
     again = medbill("payments", "post-eob", str(batch), url=db_url, **env)
     assert again.returncode == 1 and "already posted by" in again.stderr
     missing = medbill("payments", "post-eob", str(tmp_path / "none.csv"), url=db_url, **env)

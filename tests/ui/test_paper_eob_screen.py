@@ -15,6 +15,7 @@ from textual.widgets import Static
 from medbill_tui.screens.conflict import ConfirmScreen
 from medbill_tui.screens.paper_eob import PaperEobScreen
 from medbill_tui.shell.app import MedbillApp
+from medbill_tui.widgets.paper_eob_claim import KeyedClaimBlock
 from tests.ui.conftest import settle
 from tests.ui.test_keystrokes import Keys
 
@@ -71,11 +72,13 @@ def open_claims(engine: Engine, count: int) -> tuple[str, list[ClaimAnswer]]:
     return str(rows[0].name), answers
 
 
-async def key_check(keys: Keys, payer: str, check_no: str, amount: Decimal) -> None:
+async def key_check(
+    keys: Keys, payer: str, check_no: str, amount: Decimal, day: str = "10/15/2026"
+) -> None:
     """From the dashboard to the claim box of a new paper EOB with its check keyed."""
     await keys.key("6")  # the inbox
     await keys.key("e")  # paper EOB
-    for value in (payer, check_no, "10/15/2026", str(amount)):
+    for value in (payer, check_no, day, str(amount)):
         await keys.data(value)
         await keys.key("enter")
 
@@ -189,6 +192,67 @@ async def test_an_unknown_payer_and_a_paid_box_not_an_amount_are_refused(
         assert "Not posted" in message(app) and "line 1" in message(app)
         assert "'12x' is not an amount" in message(app)
     assert posted(app.services.engine, "PAPER4") == []
+
+
+async def test_a_check_dated_after_today_is_refused_before_asking(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    payer, [claim] = open_claims(app.services.engine, 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await key_check(keys, payer, "PAPER5", claim.paid, day="12/07/2099")
+        await key_claim(keys, claim)
+        await keys.key("ctrl+s")
+        assert isinstance(app.screen, PaperEobScreen)  # not asked "Post check …?"
+        assert "Not posted" in message(app)
+        assert "the check date 12/07/2099 is after today" in message(app)
+        assert app.screen.query_one("#eob-date").value == "12/07/2099"  # type: ignore[attr-defined]
+    assert posted(app.services.engine, "PAPER5") == []
+
+
+async def test_escape_asks_before_losing_a_keyed_check_header(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await key_check(keys, "ACME", "PAPER6", D("12.00"))
+        eob = app.screen
+        await keys.key("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "What you keyed is not posted and is lost" in app.screen.question
+        await keys.key("n")  # stay
+        assert app.screen is eob
+        assert eob.query_one("#eob-check").value == "PAPER6"  # type: ignore[attr-defined]
+        await keys.key("escape", "y")
+        assert not isinstance(app.screen, PaperEobScreen)
+
+
+async def test_a_payer_is_found_by_part_of_its_name(
+    make_app: Callable[..., MedbillApp],
+) -> None:
+    app = make_app()
+    with app.services.engine.connect() as conn:
+        claim_no = conn.execute(
+            text(
+                f"SELECT c.claim_no FROM claim c JOIN payer py ON py.id = c.payer_id "
+                f"WHERE c.status IN {OPEN} AND py.name = 'Blue Cross Blue Shield' LIMIT 1"
+            )
+        ).scalar_one()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await key_check(keys, "blue", "PAPER7", D("12.00"))
+        await keys.data(claim_no)
+        await keys.key("enter")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        eob = app.screen
+        assert [b.claim.claim_no for b in eob.query(KeyedClaimBlock)] == [claim_no], message(app)
+        assert eob.query_one("#eob-payer").value == "Blue Cross Blue Shield"  # type: ignore[attr-defined]
 
 
 BUDGET = 50

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from sqlalchemy import text
+from textual.widgets import Input, Static
 
 from medbill_tui.screens.account_detail import AccountDetailScreen
 from medbill_tui.screens.form import ConfirmScreen
@@ -62,7 +63,7 @@ async def test_dollar_posts_a_payment_after_showing_where_it_goes(
     assert len(receipts) == 1 and "20.00" in receipts[0].read_text()
 
 
-async def test_bad_amount_is_refused_and_nothing_posted(
+async def test_bad_amount_is_refused_in_the_dialog_keeping_what_was_typed(
     make_app: Callable[..., MedbillApp],
 ) -> None:
     app = make_app()
@@ -71,7 +72,24 @@ async def test_bad_amount_is_refused_and_nothing_posted(
         await settle(pilot)
         await app.push_screen(AccountDetailScreen(patient_id))
         await settle(pilot)
-        await pilot.press("dollar_sign", *"lots", "enter", "enter", "enter")
+        await pilot.press("dollar_sign", *"5O.00", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, AccountDetailScreen)  # the preview was refused
+        dialog = app.screen
+        assert isinstance(dialog, PaymentScreen)
+        error = dialog.query_one("#pay-amount-error", Static)
+        assert error.display and "Amount: '5O.00' is not an amount" in str(error.render())
+        amount = dialog.query_one("#pay-amount", Input)
+        assert dialog.focused is amount and amount.value == "5O.00"
+        # past the amount with Tab: the reference is typed, then Enter on the last box
+        await pilot.press("ctrl+a", "ctrl+k", *"-50", "tab", "tab", *"CHK 881", "tab", "enter")
+        await settle(pilot)
+        assert app.screen is dialog and dialog.focused is amount
+        assert "'-50' is not an amount above zero" in str(error.render())
+        assert dialog.query_one("#pay-ref", Input).value == "CHK 881"
+        await pilot.press("ctrl+a", "ctrl+k", *"20.00", "enter")
+        await settle(pilot)
+        assert not error.display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountDetailScreen)
     assert owed(app, patient_id) == before

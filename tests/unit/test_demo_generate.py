@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 
+from medbill_tui.db.demo.claim_life import REJECT_277
 from medbill_tui.db.demo.codes import ALL_DIAGNOSES, PRICES, carc_codes, procedure_codes
 from medbill_tui.db.demo.generate import WINDOW_DAYS, batch_size, day_counts, generate
 from medbill_tui.db.demo.reference import luhn_check_digit, npi_is_valid
 from medbill_tui.db.demo.state import TABLES
 from medbill_tui.domain.aging import bucket_index
 from medbill_tui.domain.claim_state import TRANSITIONS, ClaimStatus
+from medbill_tui.edi.codelists import claim_status_words
 
 TODAY = date(2026, 11, 2)
 COLUMNS = dict(TABLES)
@@ -341,3 +343,11 @@ def test_held_encounters_say_why() -> None:
     assert held and set(notes) == set(held)
     assert all(n["body"].startswith("hold: ") for n in notes.values())
     assert all(notes[i]["at"] > e["created_at"] for i, e in held.items())
+
+
+def test_the_demo_453_rejection_says_what_code_453_means() -> None:
+    """The Rejections queue shows the demo's words for STC A7:453 over the app's own words
+    for status code 453 (procedure code modifiers): they must tell the same story."""
+    [label] = [why for why in REJECT_277 if why.startswith("A7:453 ")]
+    assert "modifier" in claim_status_words("453").lower()
+    assert "modifier" in label and "diagnosis" not in label

@@ -22,7 +22,7 @@ REJECT_999 = ("IK3: subscriber loop segment error", "IK4: invalid date in DTP03"
 REJECT_277 = (
     "A7:21 missing or invalid information",
     "A6:496 subscriber not found",
-    "A7:453 invalid diagnosis pointer",
+    "A7:453 invalid procedure code modifier",
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -35,29 +36,34 @@ class ClaimOnFile:
     payer_name: str
     patient_name: str
     account_no: str
+    dos: date
 
 
-def find_payer(conn: Connection, name_or_code: str) -> KnownPayer | None:
-    """The payer whose payer code or name (any case) is `name_or_code`."""
-    row = conn.execute(
+def find_payers(conn: Connection, name_or_code: str, limit: int) -> list[KnownPayer]:
+    """The payer whose payer code or name (any case) is `name_or_code`; else every payer
+    (at most `limit`) whose name holds it anywhere, any case, by name."""
+    rows = conn.execute(
         text(
-            "SELECT id, name, payer_code FROM payer "
-            "WHERE payer_code = :v OR upper(name) = upper(:v) "
-            "ORDER BY payer_code = :v DESC, id LIMIT 1"
+            "SELECT id, name, payer_code, "
+            "payer_code = :v OR upper(name) = upper(:v) AS exact FROM payer "
+            "WHERE payer_code = :v OR strpos(upper(name), upper(:v)) > 0 "
+            "ORDER BY payer_code = :v DESC, exact DESC, name, id LIMIT :limit"
         ),
-        {"v": name_or_code},
-    ).one_or_none()
-    return None if row is None else KnownPayer(int(row.id), str(row.name), str(row.payer_code))
+        {"v": name_or_code, "limit": limit},
+    ).all()
+    found = [KnownPayer(int(r.id), str(r.name), str(r.payer_code)) for r in rows]
+    return found[:1] if rows and rows[0].exact else found
 
 
 def claims_on_file(conn: Connection, claim_nos: Sequence[str]) -> dict[str, ClaimOnFile]:
     """Our claims by number, with the payer each is billed to."""
     rows = conn.execute(
         text(
-            "SELECT c.claim_no, c.payer_id, py.name AS payer_name, p.account_no, "
+            "SELECT c.claim_no, c.payer_id, py.name AS payer_name, p.account_no, e.dos, "
             "p.last_name || ', ' || p.first_name AS patient_name "
             "FROM claim c JOIN payer py ON py.id = c.payer_id "
-            "JOIN patient p ON p.id = c.patient_id WHERE c.claim_no = ANY(:nos)"
+            "JOIN patient p ON p.id = c.patient_id "
+            "JOIN encounter e ON e.id = c.encounter_id WHERE c.claim_no = ANY(:nos)"
         ),
         {"nos": list(claim_nos)},
     ).all()
@@ -68,6 +74,7 @@ def claims_on_file(conn: Connection, claim_nos: Sequence[str]) -> dict[str, Clai
             str(r.payer_name),
             str(r.patient_name),
             str(r.account_no),
+            r.dos,
         )
         for r in rows
     }
