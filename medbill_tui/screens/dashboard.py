@@ -134,6 +134,11 @@ class DashboardScreen(ServiceScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return True if self.medbill.signed_in else None
 
+    def keys_wait(self) -> bool:
+        # A key that asked for a screen while signing in (`3`): the keys after it (`n`)
+        # are for that screen, not this one.
+        return self.medbill.opens_when_signed_in
+
     def action_refresh(self) -> None:
         self.query_one("#dashboard-state", Static).update("Counting…")
         self._counted = False

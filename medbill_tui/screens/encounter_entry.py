@@ -31,6 +31,7 @@ from medbill_tui.widgets.encounter_messages import (
     ProvidersLoaded,
 )
 from medbill_tui.widgets.encounter_patient import PatientLookup
+from medbill_tui.widgets.focus import focus_now
 from medbill_tui.widgets.keys_footer import KeysFooter
 from medbill_tui.widgets.text import fmt_date
 
@@ -329,7 +330,7 @@ class EncounterEntryScreen(ChargeEntryLookups):
             self.notify("No findings on this form.", title="Nothing to fix", timeout=4)
             return
         here = chain.index(self.focused) if self.focused in chain else -1
-        next((w for w in targets if chain.index(w) > here), targets[0]).focus()
+        focus_now(next((w for w in targets if chain.index(w) > here), targets[0]))
 
     def action_move_dx(self, step: int) -> None:
         focused = self.focused

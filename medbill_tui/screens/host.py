@@ -25,6 +25,11 @@ class MedbillHost(Protocol):
         """True once the sign-in worker has handed over the services."""
         ...
 
+    @property
+    def opens_when_signed_in(self) -> bool:
+        """A key pressed while signing in asked for a screen: it opens once signed in."""
+        ...
+
     def open_queue(self, kind: QueueKind) -> None:
         """Show a queue directly above the dashboard."""
         ...

@@ -20,6 +20,7 @@ from medbill_tui.domain.followup import CALL_OUTCOMES, DATE_HELP, DateInvalid, n
 from medbill_tui.records.followups import Entity, FollowupSaved, NoteEntry, PayerCall
 from medbill_tui.screens.base import ServiceScreen
 from medbill_tui.screens.dialog import DialogScreen
+from medbill_tui.widgets.focus import focus_now
 from medbill_tui.widgets.text import fmt_date
 
 NOTE_CSS = """
@@ -148,7 +149,7 @@ class NoteScreen(DialogScreen[NoteEntry | None]):
     def action_toggle_call(self) -> None:
         self.call = not self.call
         self.query_one("#call-fields").set_class(not self.call, "hidden")
-        self.query_one("#call-rep" if self.call else "#note-body", Input).focus()
+        focus_now(self.query_one("#call-rep" if self.call else "#note-body", Input))
         if not self.query_one("#note-date", Input).value.strip():  # else it shows the date
             self.hint(self._default_hint())
         self.refresh_bindings()
@@ -170,7 +171,7 @@ class NoteScreen(DialogScreen[NoteEntry | None]):
     @on(Select.Changed, "#call-outcome")
     def outcome_chosen(self, event: Select.Changed) -> None:
         if event.select.has_focus_within:  # chosen by the biller, not the initial value
-            self.query_one("#note-body", Input).focus()
+            focus_now(self.query_one("#note-body", Input))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -180,7 +181,7 @@ class NoteScreen(DialogScreen[NoteEntry | None]):
             "note-body": "#note-date",
         }
         if event.input.id in following:
-            self.query_one(following[event.input.id]).focus()
+            focus_now(self.query_one(following[event.input.id]))
             return
         self.finish()
 
@@ -189,7 +190,7 @@ class NoteScreen(DialogScreen[NoteEntry | None]):
         body = self.query_one("#note-body", Input).value.strip()
         if not body and (self.body_required and not self.call):
             self.hint(f"Type the {self.body_label.lower()} first · Esc: cancel")
-            self.query_one("#note-body", Input).focus()
+            focus_now(self.query_one("#note-body", Input))
             return
         raw = self.query_one("#note-date", Input).value.strip()
         next_on: date | None = None

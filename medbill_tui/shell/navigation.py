@@ -40,6 +40,11 @@ class NavigationMixin(SessionMixin):
     _open_when_signed_in: Screen[Any] | None = None
     """A screen asked for while signing in: opened once signed in."""
 
+    @property
+    def opens_when_signed_in(self) -> bool:
+        """A key pressed while signing in asked for a screen: it opens once signed in."""
+        return self._open_when_signed_in is not None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit_top":
             return len(self.screen_stack) == 1

@@ -13,6 +13,7 @@ from medbill_tui.widgets.code_picks import CodePicks
 from medbill_tui.widgets.encounter_dx import DiagnosisList
 from medbill_tui.widgets.encounter_lines import ServiceLines, default_pointers, row_and_part
 from medbill_tui.widgets.encounter_messages import CodeAnswer
+from medbill_tui.widgets.focus import focus_now
 
 
 class TypeThroughButton(Button):
@@ -145,7 +146,7 @@ class CodeFieldsView(VerticalScroll, can_focus=False):
         else:
             return False
         try:
-            self.query_one(f"#{target}", Input).focus()
+            focus_now(self.query_one(f"#{target}", Input))
         except NoMatches:
             return False
         return True
@@ -156,4 +157,4 @@ class CodeFieldsView(VerticalScroll, can_focus=False):
         lines.picks.close()
         await lines.delete_row(index, self._default_pointers())
         row = lines.rows[min(index, len(lines.rows) - 1)]
-        row.field(part).focus()
+        focus_now(row.field(part))

@@ -24,6 +24,7 @@ from medbill_tui.widgets.encounter_header import VisitFields
 from medbill_tui.widgets.encounter_lines import ServiceLines, row_and_part
 from medbill_tui.widgets.encounter_messages import CodeAnswer, CodeAsk, FieldMap
 from medbill_tui.widgets.encounter_patient import PatientLookup
+from medbill_tui.widgets.focus import focus_now
 
 HEADER_FIELDS = ("patient", "coverage", "auth", "provider", "dos", "pos", *REFERRING_FIELDS)
 
@@ -76,7 +77,7 @@ class EncounterFormView(CodeFieldsView, can_focus=False):
         return self.query_one(PatientLookup).patient_id
 
     def focus_field(self, widget_id: str) -> None:
-        self.query_one(f"#{widget_id}").focus()
+        focus_now(self.query_one(f"#{widget_id}"))
 
     # filling ------------------------------------------------------------------------------
 
@@ -244,7 +245,7 @@ class EncounterFormView(CodeFieldsView, can_focus=False):
         if index + 1 < len(dx.rows):
             self.focus_field(f"dx-{index + 1}")
         elif (row := await dx.add_row()) is not None:
-            row.input.focus()
+            focus_now(row.input)
         else:
             self.focus_field("line-0-code")
 
@@ -257,7 +258,7 @@ class EncounterFormView(CodeFieldsView, can_focus=False):
         if index + 1 < len(lines.rows):
             self.focus_field(f"line-{index + 1}-code")
         elif (row := await lines.add_row(self._default_pointers())) is not None:
-            row.field("code").focus()
+            focus_now(row.field("code"))
         else:
             self.focus_field("save-button")
         return accepted
@@ -278,7 +279,7 @@ class EncounterFormView(CodeFieldsView, can_focus=False):
         first, second = filled.index(index) + 1, filled.index(other) + 1
         mine.value, theirs.value = theirs.value, mine.value
         self._swap_pointers(first, second)
-        theirs.focus()
+        focus_now(theirs)
         return True
 
     def _swap_pointers(self, first: int, second: int) -> None:
