@@ -455,3 +455,34 @@ def test_a_secondary_835_moves_no_more_to_the_patient_than_the_secondary_owed(
     assert f"PR-27 of 120.00 is more than the secondary still owed ({PR_TOTAL})" in result.message
     assert "PR-27 of 40.00" in result.message and "40.00 not posted" in result.message
     assert _remits(demo_engine).check_ledger() == ()
+
+
+def test_the_sandbox_denies_a_secondary_claim_only_on_what_the_primary_left(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    """A denied secondary claim names the primary's share OA-23 and denies only the rest."""
+    s = _setup(demo_engine, tmp_path)
+    sent = next((tmp_path / "out").iterdir()).read_text()
+    assert _import(demo_engine, tmp_path, "p.835", _primary_835(sent, 3)).status == "imported"
+    with demo_engine.connect() as conn:
+        _, secondary = _claims(conn, s.patient_id)
+    for old in (tmp_path / "out").iterdir():
+        old.unlink()
+    content = _send(demo_engine, tmp_path, [secondary.id])
+    for seed in range(1, 4):
+        era = respond(content, seed=seed, reject_rate=0.0, deny_rate=1.0, today=DEMO_TODAY)
+        assert era.era_835 is not None and validate_x12(era.era_835).ok
+        segments = [seg.elements for seg in iter_segments(era.era_835)]
+        cas = [e for e in segments if e[0] == "CAS"]
+        assert [e[2:4] for e in cas if e[1] == "OA"] == [("23", "90"), ("23", "34")]
+        assert [e[3] for e in cas if e[1] != "OA"] == ["30", "6"]  # what the primary left
+    answer = respond(content, seed=1, reject_rate=0.0, deny_rate=1.0, today=DEMO_TODAY,
+                     ack_reject_rate=0.0)  # fmt: skip
+    for name, body in (("s.999", answer.ack_999), ("s.277", answer.ack_277ca),
+                       ("s.835", answer.era_835)):  # fmt: skip
+        assert _import(demo_engine, tmp_path, name, body or "").status == "imported"
+    with demo_engine.connect() as conn:
+        owed = _balances(conn, s.patient_id)
+    assert owed["primary"] == 0 and 0 <= owed["secondary"] <= PR_TOTAL
+    assert owed["secondary"] + owed.get("patient", Decimal(0)) == PR_TOTAL
+    assert _remits(demo_engine).check_ledger() == ()
