@@ -151,11 +151,13 @@ def plan_claim_posting(
             left -= amount
             if amount != adj.amount:
                 done = f"moved to the {next_up}" if adj.group == "PR" else "written off"
-                notes.append(
-                    f"claim {claim.pcn}: the payer's {memo} of {adj.amount:.2f} is more than "
-                    f"the {responsibility} still owed ({amount:.2f}): {amount:.2f} {done}, "
-                    f"{adj.amount - amount:.2f} not posted"
+                said = f"claim {claim.pcn}: the payer's {memo} of {adj.amount:.2f}"
+                said += (
+                    f" is more than the {responsibility} still owed ({amount:.2f})"
+                    if amount
+                    else f", but the {responsibility} owed nothing more"
                 )
+                notes.append(f"{said}: {amount:.2f} {done}, {adj.amount - amount:.2f} not posted")
                 memo += f" (payer said {adj.amount:.2f})"
             if not amount:
                 continue
