@@ -54,7 +54,8 @@ def _plain(result: ImportResult) -> str:
         )
     if result.warnings:
         line += f"; {len(result.warnings)} validator warning(s), first: {result.warnings[0]}"
-    return line + (f"; {result.message}" if result.message else "")
+    told = result.message and not result.payments  # else each payment's line says it
+    return line + (f"; {result.message}" if told else "")
 
 
 def run_import(runtime: Runtime, args: argparse.Namespace) -> int:

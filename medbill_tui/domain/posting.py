@@ -4,6 +4,8 @@ Amounts on the ledger are positive when owed and negative when they reduce what 
 A payment reduces the paying responsibility; a contractual adjustment (CO-45 and friends) is
 written off; patient responsibility (PR) is transferred to the next payer or the patient;
 any other adjustment is a denial: nothing is written off, a work item is opened instead.
+Transfers and write-offs never take more off the paying responsibility than it still owes on
+the visit after the payment: what a payer reports beyond that moves nothing and is told.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ class ClaimPosting:
     entries: tuple[PlannedEntry, ...]
     status: str
     denials: tuple[DenialPlan, ...]
+    notes: tuple[str, ...] = ()
+    """What the payer reported that was not posted (beyond what was owed), in words."""
 
     @property
     def net(self) -> Decimal:
@@ -117,15 +121,22 @@ def _is_write_off(adj: RemitAdjustment) -> bool:
     return adj.group in ("CO", "OI", "PI", "CR") and adj.carc in CONTRACTUAL_CARCS
 
 
-def plan_claim_posting(claim: RemitClaim, responsibility: str, next_up: str) -> ClaimPosting:
+def plan_claim_posting(
+    claim: RemitClaim, responsibility: str, next_up: str, *, owed: Decimal
+) -> ClaimPosting:
     """The ledger entries and outcome of one CLP for a claim billed to `responsibility`.
 
-    `next_up` is who owes patient responsibility next: "secondary" or "patient".
+    `next_up` is who owes patient responsibility next: "secondary" or "patient". `owed` is what
+    `responsibility` still owes on the claim's visit before this CLP: the payment posts as
+    received, but PR transfers and write-offs, in the order the CAS come, take off at most
+    what is left of it after the payment (a negative amount, the payer giving back, adds to it).
     """
     entries: list[PlannedEntry] = []
+    notes: list[str] = []
     if claim.paid:
         memo = f"paid by payer, claim {claim.payer_claim_no or claim.pcn}"
         entries.append(PlannedEntry("payment", responsibility, -claim.paid, memo))
+    left = owed - claim.paid
     denials: list[DenialPlan] = []
     lines: list[tuple[RemitService | None, RemitAdjustment]] = [
         (None, a) for a in claim.adjustments
@@ -135,11 +146,26 @@ def plan_claim_posting(claim: RemitClaim, responsibility: str, next_up: str) -> 
         if not adj.amount or _prior_payers_share(adj, responsibility):
             continue
         memo = f"{adj.group}-{adj.carc}"
-        if adj.group == "PR":
-            entries.append(PlannedEntry("transfer", responsibility, -adj.amount, memo))
-            entries.append(PlannedEntry("transfer", next_up, adj.amount, memo))
-        elif _is_write_off(adj):
-            entries.append(PlannedEntry("adjustment", responsibility, -adj.amount, memo))
+        if adj.group == "PR" or _is_write_off(adj):
+            amount = min(adj.amount, max(left, ZERO))
+            left -= amount
+            if amount != adj.amount:
+                done = f"moved to the {next_up}" if adj.group == "PR" else "written off"
+                said = f"claim {claim.pcn}: the payer's {memo} of {adj.amount:.2f}"
+                said += (
+                    f" is more than the {responsibility} still owed ({amount:.2f})"
+                    if amount
+                    else f", but the {responsibility} owed nothing more"
+                )
+                notes.append(f"{said}: {amount:.2f} {done}, {adj.amount - amount:.2f} not posted")
+                memo += f" (payer said {adj.amount:.2f})"
+            if not amount:
+                continue
+            if adj.group == "PR":
+                entries.append(PlannedEntry("transfer", responsibility, -amount, memo))
+                entries.append(PlannedEntry("transfer", next_up, amount, memo))
+            else:
+                entries.append(PlannedEntry("adjustment", responsibility, -amount, memo))
         else:
             rarc = (
                 service.remarks[0]
@@ -157,4 +183,4 @@ def plan_claim_posting(claim: RemitClaim, responsibility: str, next_up: str) -> 
         status = "partial"
     else:
         status = "paid"
-    return ClaimPosting(tuple(entries), status, tuple(denials))
+    return ClaimPosting(tuple(entries), status, tuple(denials), tuple(notes))

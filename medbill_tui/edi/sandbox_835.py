@@ -104,15 +104,15 @@ def adjudicate(
     out: list[ClaimPayment] = []
     for decision in decisions:
         claim = decision.claim
+        status = {"S": "2", "T": "3"}.get(claim.payer_responsibility, "1")
         if rng.random() < deny_rate:
             group, carc, rarc, _ = rng.choices(DENIALS, weights)[0]
             lines = tuple(
-                LinePay(ln, Decimal(0), Decimal(0), _nonzero((group, carc, ln.charge)), rarc)
+                LinePay(ln, Decimal(0), Decimal(0), _denied(claim, ln, status, group, carc), rarc)
                 for ln in claim.lines
             )
             out.append(ClaimPayment(decision, "4", lines))
             continue
-        status = {"S": "2", "T": "3"}.get(claim.payer_responsibility, "1")
         pay = _pay_after_prior if status != "1" else _pay_lines
         out.append(ClaimPayment(decision, status, tuple(pay(claim, rng))))
     return out
@@ -140,6 +140,17 @@ def _pay_after_prior(claim: Claim837, rng: random.Random) -> list[LinePay]:
         adjustments = _nonzero(("OA", "23", line.charge - left), ("PR", "2", left - paid))
         out.append(LinePay(line, paid, left, adjustments, ""))
     return out
+
+
+def _denied(
+    claim: Claim837, line: Line837, status: str, group: str, carc: str
+) -> tuple[tuple[str, str, Decimal], ...]:
+    """A denied line: all of it, or for a secondary (tertiary) payer OA-23 for what the prior
+    payers settled and the denial on what they left."""
+    if status == "1":
+        return _nonzero((group, carc, line.charge))
+    left = min(line.charge, max(Decimal(0), left_after_prior(claim, line)))
+    return _nonzero(("OA", "23", line.charge - left), (group, carc, left))
 
 
 def _nonzero(*adjustments: tuple[str, str, Decimal]) -> tuple[tuple[str, str, Decimal], ...]:

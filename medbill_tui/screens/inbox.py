@@ -69,7 +69,7 @@ def summarize(outcome: ImportResult | str) -> str:
             parts.append(
                 f"payment {payment.trace_no} {payment.payer_name} "
                 f"{money(payment.amount)}: {payment.status}"
-                + (f" — {payment.message}" if payment.refused else "")
+                + (f" — {payment.message}" if payment.message else "")
             )
         parts.append(f"{outcome.accepted} claims matched, {outcome.unmatched} unmatched")
     else:

@@ -184,6 +184,7 @@ class RemittanceService:
             summary.unmatched,
             summary.paid,
             summary.denials,
+            message=_warnings_words(summary.warnings),
         )
 
     def _write(
@@ -292,6 +293,17 @@ def _refusal(base: RemitOutcome, tally: BalanceTally, source: PaymentSource) -> 
             base, "unbalanced", "not posted: it does not balance — " + "; ".join(problems[:3])
         )
     return None
+
+
+WARNINGS_SHOWN = 5
+"""Warnings told one by one in an outcome's message; the rest are counted."""
+
+
+def _warnings_words(warnings: list[str]) -> str:
+    """What the payer reported that was not posted, for the biller (the first few)."""
+    words = "; ".join(warnings[:WARNINGS_SHOWN])
+    more = len(warnings) - WARNINGS_SHOWN
+    return words + (f"; and {more} more like it" if more > 0 else "")
 
 
 def _with(base: RemitOutcome, status: str, message: str) -> RemitOutcome:

@@ -1,11 +1,13 @@
 """The money oracle's model: what each remittance event should do to the balances.
 
 Written from issue 14's rules alone, never from the posting code: a payment takes what it paid,
-its CO-45 and its PR off the payer's balance and puts the PR on the patient; a denial moves no
-money; CLP02 = 22 puts back exactly what the earlier payment of the same payer claim number
-moved, or nothing (unmatched); another payer's CLP changes nothing (unmatched); the same payer +
-TRN02 again is "already-posted" when the content is the same and a "conflict" when it is not;
-a PLB WO naming a claim (a payer claim number it was paid under) puts the amount back on it.
+its CO-45 and its PR off the payer's balance and puts the PR on the patient, the CO-45 and PR
+(in the order the 835 gives them) never more than the payer still owes after the payment; a
+denial moves no money; CLP02 = 22 puts back exactly what the earlier payment of the same payer
+claim number moved, or nothing (unmatched), and counts before the file's other CLPs; another
+payer's CLP changes nothing (unmatched); the same payer + TRN02 again is "already-posted" when
+the content is the same and a "conflict" when it is not; a PLB WO naming a claim (a payer claim
+number it was paid under) puts the amount back on it.
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ class Model:
     """claim -> payments posted and not reversed, oldest first."""
     posted: dict[tuple[int, int], Era] = field(default_factory=dict)
     """(payer, TRN02) -> the payment posted under it."""
+    moved: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    """payer claim no -> what its payment took off the payer and put on the patient."""
     unmatched: int = 0
     """CLPs sent to the unmatched list so far."""
     pcns: int = 0
@@ -141,7 +145,8 @@ class Model:
         denied: list[int] = []
         reversed_: set[int] = set()
         paid: set[int] = set()
-        for clp in era.clps:
+        reversals_first = sorted(era.clps, key=lambda c: c.status != "22")
+        for clp in reversals_first:
             if clp.payer != self.claims[clp.claim].payer:
                 unmatched += 1
             elif clp.status == "22":
@@ -151,7 +156,9 @@ class Model:
                     unmatched += 1
                     continue
                 live.remove(target)
-                self._move(clp)
+                off, to_patient = self.moved.pop(target.pcn)
+                self.balance[(clp.claim, "primary")] += off
+                self.balance[(clp.claim, "patient")] -= to_patient
                 reversed_.add(clp.claim)
                 matched += 1
             elif clp.status == "4":
@@ -159,7 +166,7 @@ class Model:
                 matched += 1
             else:
                 self.live.setdefault(clp.claim, []).append(clp)
-                self._move(clp)
+                self.moved[clp.pcn] = self._move(clp)
                 paid.add(clp.claim)
                 matched += 1
         if era.take_back is not None:  # the payer keeps money it paid on that claim
@@ -168,10 +175,19 @@ class Model:
         self.unmatched += unmatched
         return Expect("posted", matched, unmatched, tuple(denied), tuple(reversed_ & paid))
 
-    def _move(self, clp: Clp) -> None:
+    def _move(self, clp: Clp) -> tuple[Decimal, Decimal]:
+        """Post a payment; returns what it took off the payer and put on the patient."""
+        owed = self.balance[(clp.claim, "primary")]
+        left = owed - clp.paid
+        to_patient = ZERO
         for line in clp.lines:
-            self.balance[(clp.claim, "primary")] -= line.paid + line.co + line.pr
-            self.balance[(clp.claim, "patient")] += line.pr
+            for amount, is_pr in ((line.co, False), (line.pr, True)):
+                amount = min(amount, max(left, ZERO))
+                left -= amount
+                to_patient += amount if is_pr else ZERO
+        self.balance[(clp.claim, "primary")] = left
+        self.balance[(clp.claim, "patient")] += to_patient
+        return owed - left, to_patient
 
     # --- the events, as a payer would send them -------------------------------------------
 

@@ -17,7 +17,7 @@ from medbill_tui.edi.sandbox_835 import ClaimDecision, ClaimPayment, LinePay, wr
 from medbill_tui.edi.sandbox_envelope import Envelope
 from medbill_tui.edi.segments import Segment, iter_segments
 from medbill_tui.edi.validate import validate_x12
-from medbill_tui.edi.x837_read import read_837p
+from medbill_tui.edi.x837_read import Claim837, read_837p
 from medbill_tui.records.queues import QueueFilter, QueueKind
 from medbill_tui.runtime.clock import Clock
 from medbill_tui.services.claims import ClaimService
@@ -89,11 +89,24 @@ def _primary_835(
     lines_spec: tuple[tuple[str, str, str, str, str], ...] = LINES,
     status: str = "1",
     sign: int = 1,
+    reversing: tuple[tuple[str, str, str, str, str], ...] | None = None,
 ) -> str:
     """The primary payer's 835 for the one claim of `sent_837`: CO-45 and PR per line as in
-    `lines_spec`; `status` 22 with `sign` -1 is the payer taking its payment back."""
+    `lines_spec`; `status` 22 with `sign` -1 is the payer taking its payment back; `reversing`
+    puts the reversal of the payment of those lines before it (a correction)."""
     batch = read_837p(sent_837)
     (claim,) = batch.claims
+    payments = [_claim_payment(claim, lines_spec, status, sign)]
+    if reversing is not None:
+        payments.insert(0, _claim_payment(claim, reversing, "22", -1))
+    env = Envelope.answering(batch, DEMO_TODAY, usage="T", minutes=600)
+    rng = random.Random(0)  # its first draw (0.84) adds no provider-level adjustment
+    return write_835(env, 500_000_000 + trace_seed, payments, rng)
+
+
+def _claim_payment(
+    claim: Claim837, lines_spec: tuple[tuple[str, str, str, str, str], ...], status: str, sign: int
+) -> ClaimPayment:
     lines = []
     for line, (_, charge, co, reason, pr) in zip(claim.lines, lines_spec, strict=True):
         c, co_, pr_ = (sign * Decimal(v) for v in (charge, co, pr))
@@ -104,10 +117,7 @@ def _primary_835(
     if sign < 0:
         claim = replace(claim, charge=-claim.charge)
     decision = ClaimDecision(claim, True, ("A1", "20", ""), None, "26300000777")
-    env = Envelope.answering(batch, DEMO_TODAY, usage="T", minutes=600)
-    rng = random.Random(0)  # its first draw (0.84) adds no provider-level adjustment
-    payment = ClaimPayment(decision, status, tuple(lines))
-    return write_835(env, 500_000_000 + trace_seed, [payment], rng)
+    return ClaimPayment(decision, status, tuple(lines))
 
 
 def _claims(conn: Connection, patient_id: int) -> list[Any]:
@@ -299,8 +309,10 @@ def test_reversal_voids_and_a_later_835_replaces_the_unsent_secondary_claim(
         ).scalar_one()  # fmt: skip
     assert "billed for 56.00" in detail
 
-    # A further payment while the secondary claim is unsent: it is replaced, one stays live.
-    fourth = _primary_835(sent, 4, (LINES[0], ("36415", "40.00", "30.00", "2", "4.00")))
+    # A corrected payment while the secondary claim is unsent: it is replaced, one stays live.
+    fourth = _primary_835(
+        sent, 4, (LINES[0], ("36415", "40.00", "30.00", "2", "4.00")), reversing=again
+    )
     assert _import(demo_engine, tmp_path, "4.835", fourth).status == "imported"
     with demo_engine.connect() as conn:
         live = _live(conn, s.patient_id)
@@ -398,4 +410,79 @@ def test_the_sandbox_pays_a_secondary_claim_as_a_secondary_payer(
     assert owed["secondary"] == 0 and owed["primary"] == 0, owed
     # what the secondary left (if it paid less than all) is the patient's; never a credit
     assert 0 <= owed.get("patient", Decimal(0)) <= PR_TOTAL and status == "paid"
+    assert _remits(demo_engine).check_ledger() == ()
+
+
+def test_a_secondary_835_moves_no_more_to_the_patient_than_the_secondary_owed(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    """The tester's 835: the secondary denies with PR-27 on the full charge and no OA-23 for
+    what the primary settled. Only the 36.00 the secondary owed moves to the patient; the rest
+    is told, not posted."""
+    s = _setup(demo_engine, tmp_path)
+    sent = next((tmp_path / "out").iterdir()).read_text()
+    assert _import(demo_engine, tmp_path, "p.835", _primary_835(sent, 3)).status == "imported"
+    with demo_engine.connect() as conn:
+        _, secondary = _claims(conn, s.patient_id)
+        before = _balances(conn, s.patient_id)
+    assert before["secondary"] == PR_TOTAL and before.get("patient", 0) == 0
+    for old in (tmp_path / "out").iterdir():
+        old.unlink()
+    content = _send(demo_engine, tmp_path, [secondary.id])
+    answer = respond(content, seed=1, reject_rate=0.0, deny_rate=0.0, today=DEMO_TODAY,
+                     ack_reject_rate=0.0)  # fmt: skip
+    for name, body in (("s.999", answer.ack_999), ("s.277", answer.ack_277ca)):
+        assert _import(demo_engine, tmp_path, name, body or "").status == "imported"
+    batch = read_837p(content)
+    (claim,) = batch.claims
+    lines = tuple(
+        LinePay(ln, Decimal(0), Decimal(0), (("PR", "27", ln.charge),), "N30") for ln in claim.lines
+    )
+    decision = ClaimDecision(claim, True, ("A1", "20", ""), None, "SEC000123")
+    env = Envelope.answering(batch, DEMO_TODAY, usage="T", minutes=600)
+    era = write_835(env, 600_000_001, [ClaimPayment(decision, "4", lines)], random.Random(0))
+    result = _import(demo_engine, tmp_path, "s.835", era)
+    assert result.status == "imported"
+    with demo_engine.connect() as conn:
+        after = _balances(conn, s.patient_id)
+        memos = conn.execute(
+            text("SELECT memo FROM ledger_entry WHERE claim_id = :c AND kind = 'transfer' "
+                 "AND responsibility = 'patient' ORDER BY id"), {"c": secondary.id},
+        ).scalars().all()  # fmt: skip
+    assert after["secondary"] == 0 and after["primary"] == 0
+    assert after["patient"] == PR_TOTAL  # 36.00, not the 160.00 the payer named
+    assert memos == ["PR-27 (payer said 120.00)"]  # the second line's 40.00 found nothing left
+    assert f"PR-27 of 120.00 is more than the secondary still owed ({PR_TOTAL})" in result.message
+    assert "PR-27 of 40.00" in result.message and "40.00 not posted" in result.message
+    assert _remits(demo_engine).check_ledger() == ()
+
+
+def test_the_sandbox_denies_a_secondary_claim_only_on_what_the_primary_left(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    """A denied secondary claim names the primary's share OA-23 and denies only the rest."""
+    s = _setup(demo_engine, tmp_path)
+    sent = next((tmp_path / "out").iterdir()).read_text()
+    assert _import(demo_engine, tmp_path, "p.835", _primary_835(sent, 3)).status == "imported"
+    with demo_engine.connect() as conn:
+        _, secondary = _claims(conn, s.patient_id)
+    for old in (tmp_path / "out").iterdir():
+        old.unlink()
+    content = _send(demo_engine, tmp_path, [secondary.id])
+    for seed in range(1, 4):
+        era = respond(content, seed=seed, reject_rate=0.0, deny_rate=1.0, today=DEMO_TODAY)
+        assert era.era_835 is not None and validate_x12(era.era_835).ok
+        segments = [seg.elements for seg in iter_segments(era.era_835)]
+        cas = [e for e in segments if e[0] == "CAS"]
+        assert [e[2:4] for e in cas if e[1] == "OA"] == [("23", "90"), ("23", "34")]
+        assert [e[3] for e in cas if e[1] != "OA"] == ["30", "6"]  # what the primary left
+    answer = respond(content, seed=1, reject_rate=0.0, deny_rate=1.0, today=DEMO_TODAY,
+                     ack_reject_rate=0.0)  # fmt: skip
+    for name, body in (("s.999", answer.ack_999), ("s.277", answer.ack_277ca),
+                       ("s.835", answer.era_835)):  # fmt: skip
+        assert _import(demo_engine, tmp_path, name, body or "").status == "imported"
+    with demo_engine.connect() as conn:
+        owed = _balances(conn, s.patient_id)
+    assert owed["primary"] == 0 and 0 <= owed["secondary"] <= PR_TOTAL
+    assert owed["secondary"] + owed.get("patient", Decimal(0)) == PR_TOTAL
     assert _remits(demo_engine).check_ledger() == ()

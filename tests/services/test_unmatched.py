@@ -241,8 +241,9 @@ def test_rows_rebuild_the_same_plan_as_the_file(demo_engine: Engine, unknown: Un
         from_file = stored_clp.claim_pay(conn, item)
         from_rows = stored_clp.from_rows(conn, item)
     assert from_file == unknown.sent
-    expected = plan_claim_posting(unknown.sent, "primary", "patient")
-    rebuilt = plan_claim_posting(from_rows, "primary", "patient")
+    owed = unknown.sent.charge
+    expected = plan_claim_posting(unknown.sent, "primary", "patient", owed=owed)
+    rebuilt = plan_claim_posting(from_rows, "primary", "patient", owed=owed)
     assert (rebuilt.entries, rebuilt.status) == (expected.entries, expected.status)
     assert [(d.group, d.carc, d.amount) for d in rebuilt.denials] == [
         (d.group, d.carc, d.amount) for d in expected.denials

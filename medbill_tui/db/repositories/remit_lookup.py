@@ -77,10 +77,16 @@ _CONTEXT_SQL = """SELECT c.id, c.claim_no, c.payer_claim_no, c.patient_id, c.enc
                                AND s.priority = cv.priority + 1
                                AND s.effective_from <= e.dos
                                AND (s.effective_to IS NULL OR s.effective_to >= e.dos))
-                         AS has_next, py.name AS payer_name
+                         AS has_next, py.name AS payer_name,
+                       (SELECT coalesce(sum(b.amount), 0) FROM ledger_balance b
+                        WHERE b.patient_id = c.patient_id AND b.encounter_id = c.encounter_id
+                          AND b.responsibility = CASE cv.priority WHEN 1 THEN 'primary'
+                              WHEN 2 THEN 'secondary' ELSE 'tertiary' END) AS owed
                 FROM claim c JOIN encounter e ON e.id = c.encounter_id
                 JOIN coverage cv ON cv.id = c.coverage_id JOIN payer py ON py.id = c.payer_id"""
-"""What posting needs to know of one of our claims (the rows `remits._add_matched` takes)."""
+"""What posting needs to know of one of our claims (the rows `remits._add_matched` takes).
+`owed` is what the claim's responsibility owes on its visit (all claims of the visit: a
+secondary's balance came by transfer on the primary claim, a corrected claim's charge moved)."""
 
 
 def claim_context(conn: Connection, claim_id: int) -> Any:

@@ -190,6 +190,9 @@ class RemitPosting:
         cp_ids = _new_ids(conn, "claim_payment", len(claims))
         sp_ids = _new_ids(conn, "service_payment", sum(len(c.services) for c in claims))
         batch = _Batch()
+        # Reversals first: a correction sent before its reversal in the same file may then
+        # move what the reversal puts back (nothing moves more than is owed), as after it.
+        payments: list[tuple[Any, ClaimPay]] = []
         for cp_id, claim in zip(cp_ids, claims, strict=True):
             ctx = contexts.get(claim.pcn)
             why = matches.elsewhere.get(claim.pcn)
@@ -201,19 +204,27 @@ class RemitPosting:
                 batch.unmatched.append(self._unmatched_item(claim, cp_id, why))
                 summary.unmatched += 1
                 continue
-            _add_matched(
-                conn,
-                batch,
-                summary,
-                ctx,
-                claim,
-                remit_id,
-                self.paid_on,
-                self.actor,
-                self.rules,
-                self.head.payer_id,
-            )
+            if claim.status == "22":
+                self._add_matched(batch, ctx, claim)
+            else:
+                payments.append((ctx, claim))
+        for ctx, claim in payments:
+            self._add_matched(batch, ctx, claim)
         _write(conn, batch)
+
+    def _add_matched(self, batch: _Batch, ctx: Any, claim: ClaimPay) -> None:
+        _add_matched(
+            self.conn,
+            batch,
+            self.summary,
+            ctx,
+            claim,
+            self.remit_id,
+            self.paid_on,
+            self.actor,
+            self.rules,
+            self.head.payer_id,
+        )
 
     def _unmatched_item(self, claim: ClaimPay, cp_id: int, why: str | None) -> dict[str, Any]:
         """The unmatched work item of a CLP (`why`: the reason in words when our claim was

@@ -61,6 +61,8 @@ class PostingSummary:
     reversals: int = 0
     remittance_id: int | None = None
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What a payer reported that was not posted (more than a responsibility owed), in words."""
 
 
 def _new_ids(conn: Connection, table: str, count: int) -> list[int]:
@@ -87,6 +89,12 @@ class _Batch:
     unmatched: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[dict[str, Any]] = field(default_factory=list)
     payer_numbers: list[dict[str, Any]] = field(default_factory=list)
+    moved: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    """(encounter, responsibility) -> what this batch changed since the contexts were read."""
+
+    def note_moved(self, encounter_id: int, responsibility: str, amount: Decimal) -> None:
+        key = (encounter_id, responsibility)
+        self.moved[key] = self.moved.get(key, ZERO) + amount
 
 
 def _payment_rows(
@@ -253,7 +261,7 @@ def reversal_problem(conn: Connection, claim_id: int, claim: ClaimPay, remit_id:
 
 
 def _reverse_claim(
-    conn: Connection, claim_id: int, remit_id: int, actor: str, payer_claim_no: str
+    conn: Connection, batch: _Batch, claim_id: int, remit_id: int, actor: str, payer_claim_no: str
 ) -> int:
     """CLP02 = 22: reverse the entries of the earlier payment it names (`reversal_problem`
     checked that they are there and that the amounts agree)."""
@@ -264,10 +272,13 @@ def _reverse_claim(
                        le.responsibility, -le.amount, le.service_date, :a, le.id,
                        'payer reversed ' || le.kind
                 FROM ledger_entry le
-                WHERE {_REVERSIBLE}"""),
+                WHERE {_REVERSIBLE}
+                RETURNING encounter_id, responsibility, amount"""),
         {"r": remit_id, "a": actor, "c": claim_id, "pcc": payer_claim_no},
-    )
-    return done.rowcount
+    ).all()
+    for row in done:
+        batch.note_moved(row.encounter_id, row.responsibility, row.amount)
+    return len(done)
 
 
 def _add_matched(
@@ -283,12 +294,15 @@ def _add_matched(
     payer_code: str = "",
 ) -> None:
     """What one CLP matched to our claim `ctx` posts: ledger entries, denials (routed by
-    `rules`), status."""
+    `rules`), status. What it may move off the claim's responsibility is what `ctx.owed` says
+    and what this batch moved since."""
     trace_no = summary.trace_no
     summary.matched += 1
     summary.paid += claim.paid
     if claim.status == "22":
-        summary.reversals += _reverse_claim(conn, ctx.id, remit_id, actor, claim.payer_claim_no)
+        summary.reversals += _reverse_claim(
+            conn, batch, ctx.id, remit_id, actor, claim.payer_claim_no
+        )
         batch.statuses.append(
             {
                 "id": ctx.id,
@@ -302,7 +316,11 @@ def _add_matched(
         return
     responsibility = {1: "primary", 2: "secondary"}.get(ctx.priority, "tertiary")
     next_up = "secondary" if ctx.has_next and ctx.priority == 1 else "patient"
-    plan = plan_claim_posting(claim, responsibility, next_up)
+    owed = Decimal(ctx.owed) + batch.moved.get((ctx.encounter_id, responsibility), ZERO)
+    plan = plan_claim_posting(claim, responsibility, next_up, owed=owed)
+    for e in plan.entries:
+        batch.note_moved(ctx.encounter_id, e.responsibility, e.amount)
+    summary.warnings += plan.notes
     batch.ledger += [
         {
             "p": ctx.patient_id,
@@ -372,6 +390,7 @@ def post_matched_claim(
         conn, batch, summary, ctx, claim, remit_id, paid_on, actor, rules, payer_code or ""
     )
     _write(conn, batch)
+    summary.notes += summary.warnings
     summary.notes += sync_secondary_claims(
         conn, remit_id, trace_no, actor, paid_on, undo=False, only=[ctx.id]
     )
