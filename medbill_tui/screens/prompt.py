@@ -36,6 +36,13 @@ class OneLineDialog(DialogScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """At the limit the box takes no more: say so, rather than drop keys in silence."""
+        event.stop()
+        full = len(event.value) >= self.max_length
+        words = f"That is the most it holds ({self.max_length} characters) · " if full else ""
+        self.query_one(f"#{self.hint_id}", Static).update(f"{words}Enter: done · Esc: cancel")
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
