@@ -351,3 +351,5 @@ def test_the_demo_453_rejection_says_what_code_453_means() -> None:
     [label] = [why for why in REJECT_277 if why.startswith("A7:453 ")]
     assert "modifier" in claim_status_words("453").lower()
     assert "modifier" in label and "diagnosis" not in label
+    [label] = [why for why in REJECT_277 if why.startswith("A6:496 ")]  # the submitter, too
+    assert "submitter" in claim_status_words("496").lower() and "submitter" in label

@@ -21,7 +21,7 @@ SEND_LAGS = (0, 0, 0, 1, 1, 2)
 REJECT_999 = ("IK3: subscriber loop segment error", "IK4: invalid date in DTP03")
 REJECT_277 = (
     "A7:21 missing or invalid information",
-    "A6:496 subscriber not found",
+    "A6:496 submitter not approved for this payer",
     "A7:453 invalid procedure code modifier",
 )
 
