@@ -345,7 +345,7 @@ def test_held_encounters_say_why() -> None:
     assert all(notes[i]["at"] > e["created_at"] for i, e in held.items())
 
 
-def test_the_demo_453_rejection_says_what_code_453_means() -> None:
+def test_the_demo_rejections_say_what_their_codes_mean() -> None:
     """The Rejections queue shows the demo's words for STC A7:453 over the app's own words
     for status code 453 (procedure code modifiers): they must tell the same story."""
     [label] = [why for why in REJECT_277 if why.startswith("A7:453 ")]
