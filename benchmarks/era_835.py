@@ -10,7 +10,7 @@ writing the bulk rows (`db/repositories/bulk.py`: COPY, prepared executemany in 
 multi-row INSERTs), each into its own copy of the same loaded database, and checks that every
 way leaves the same rows and money.
 
-    .venv/bin/python benchmarks/era_835.py                 # 10,000 claims
+    .venv/bin/python benchmarks/era_835.py                 # 10,000 first payments
     .venv/bin/python benchmarks/era_835.py --claims 2000 --profile
     .venv/bin/python benchmarks/era_835.py --one-set 300000
 
@@ -67,6 +67,12 @@ MONEY_SQL = """SELECT (SELECT count(*) FROM claim_payment), (SELECT count(*) FRO
                       (SELECT sum(amount) FROM ledger_entry), (SELECT sum(amount) FROM adjustment),
                       (SELECT sum(paid) FROM service_payment)"""
 """Rows and money after the import: every way of writing the rows must give the same."""
+AWAITING_SQL = """SELECT c.id FROM claim c JOIN coverage cv ON cv.id = c.coverage_id
+                  WHERE cv.priority = 1 AND c.total_charge =
+                        (SELECT coalesce(sum(b.amount), 0) FROM ledger_balance b
+                         WHERE b.claim_id = c.id AND b.responsibility = 'primary')
+                  ORDER BY c.id LIMIT :n"""
+"""Primary claims that still owe their whole charge: what a payer's 835 answers."""
 
 
 def copy_database(server: PostgresServer, names: list[str]) -> dict[str, str]:
@@ -119,13 +125,13 @@ def main() -> None:
         if args.one_set:
             one_set_case(engine, server.get_uri(), root, args.one_set)
             return
-        load_demo(engine, encounters=int(args.claims * 1.3) + 500, seed=3, today=TODAY)
+        # A quarter of the demo's claims await their primary's payment (nothing posted yet):
+        # the 835 pays those, a first payment each, as a payer's does.
+        load_demo(engine, encounters=args.claims * 9 // 2 + 500, seed=3, today=TODAY)
         with engine.begin() as conn:
-            ids = (
-                conn.execute(text("SELECT id FROM claim ORDER BY id LIMIT :n"), {"n": args.claims})
-                .scalars()
-                .all()
-            )
+            ids = conn.execute(text(AWAITING_SQL), {"n": args.claims}).scalars().all()
+            if len(ids) < args.claims:
+                raise SystemExit(f"only {len(ids)} claims await payment in the demo")
             house = subs.default_clearinghouse(conn)
             claims = subs.ready_claims(conn, list(ids), house.id)
             billing = subs.billing_provider(conn)
